@@ -1,0 +1,12 @@
+"""Geowire: the dashboard. Every page is declared here; ``pages/`` is not auto-discovered."""
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="Geowire", page_icon="🛰️", layout="wide")
+common.ensure_sample_corpus()
+
+navigation = st.navigation([
+    st.Page("pages/articles.py", title="Articles", icon="📰", default=True),
+])
+navigation.run()

@@ -1,0 +1,1 @@
+"""Geowire's pipeline and analysis: plain Python and pandas, no Streamlit."""

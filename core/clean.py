@@ -1,0 +1,354 @@
+"""From a page as it was saved to the article in it: title, date line and body, without the site's
+furniture (share buttons, font-size widgets, comment prompts, related-article lists, ads).
+
+Scraped plain text has no markup left to tell furniture from prose, and no library reads it, so
+the rules here are written by hand. They are general rules about line shape, position, repetition
+and punctuation, plus a per-language lexicon kept as data in ``data/boilerplate.toml``; none is
+about one site. HTML pages go to trafilatura instead, which has the markup to work with.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+import pandas as pd
+from lxml import etree
+
+from core import dates, language, schema
+
+# A line longer than this is prose even when it mentions "share" or "comments".
+MAX_CLUTTER_WORDS = 12
+# Paragraph shape: long, or of sentence length and closed by sentence punctuation.
+PARAGRAPH_WORDS = 25
+SENTENCE_WORDS = 8
+# Scripts without spaces between words are measured in characters instead.
+PARAGRAPH_CHARS = 120
+MAX_TITLE_WORDS = 30
+MAX_CAPTION_WORDS = 40
+# Fewer words than this in what is left is not an article (a page of widgets, a 404 page).
+MIN_BODY_WORDS = 20
+MIN_BODY_CHARS = 100
+# End markers ("Related articles", "Comments") only end the article once this share of the body
+# has been seen: a "Comments" heading above the text is a widget, below it the page's tail.
+END_MARKER_MIN_SHARE = 0.5
+
+_SENTENCE_END = tuple(".!?。！？؟۔…\"'»”’)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    """Per-language phrases from ``data/boilerplate.toml``, merged across languages: a page's
+    furniture is often in another language than its text (an English "LEAVE A REPLY" under a
+    French article)."""
+
+    clutter: re.Pattern
+    prefixes: re.Pattern
+    end_markers: frozenset[str]
+    date_labels: frozenset[str]
+    caption_credits: frozenset[str]
+    breadcrumb_separators: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> "Lexicon":
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        missing = [t for t in ("clutter", "end_markers", "date_labels", "caption_credits", "breadcrumb_separators") if t not in data]
+        if missing:
+            raise ValueError(f"{path}: missing table(s) {', '.join(missing)}")
+
+        def merged(table: str) -> list[str]:
+            return sorted({normalize(p) for phrases in data[table].values() for p in phrases if normalize(p)}, key=len, reverse=True)
+
+        clutter = merged("clutter")
+        alternation = "|".join(re.escape(p) for p in clutter)
+        multiword = [p for p in clutter if " " in p]
+        return cls(
+            clutter=re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"),
+            prefixes=re.compile(rf"^(?:{'|'.join(re.escape(p) for p in multiword)})\s*:"),
+            end_markers=frozenset(merged("end_markers")),
+            date_labels=frozenset(merged("date_labels")),
+            caption_credits=frozenset(merged("caption_credits")),
+            breadcrumb_separators=tuple(s for seps in data["breadcrumb_separators"].values() for s in seps),
+        )
+
+
+def normalize(line: str) -> str:
+    """Casefold, NFKC, trim punctuation and symbols at both ends, collapse spaces."""
+    # casefold turns Turkish "İ" into "i" plus a combining dot: "İlgili Haberler" must still
+    # match "ilgili haberler".
+    text = unicodedata.normalize("NFKC", line).casefold().replace("i\u0307", "i")
+    text = " ".join(text.split())
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start])[0] in "PSZ":
+        start += 1
+    while end > start and unicodedata.category(text[end - 1])[0] in "PSZ":
+        end -= 1
+    return text[start:end]
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _is_paragraph(line: str) -> bool:
+    words = _words(line)
+    if words >= PARAGRAPH_WORDS or (words <= 3 and len(line) >= PARAGRAPH_CHARS):
+        return True
+    return words >= SENTENCE_WORDS and line.rstrip().endswith(_SENTENCE_END)
+
+
+def _is_clutter(line: str, norm: str, lexicon: Lexicon) -> bool:
+    if not _has_letters(norm):
+        return True
+    if lexicon.prefixes.match(norm):
+        return True
+    if _words(norm) > MAX_CLUTTER_WORDS:
+        return False
+    return not _has_letters(lexicon.clutter.sub(" ", norm))
+
+
+def _is_caption(line: str, norm: str, lexicon: Lexicon) -> bool:
+    if _words(line) > MAX_CAPTION_WORDS:
+        return False
+    if "©" in line:
+        return True
+    credit = re.search(r"[(\[]([^()\[\]]{2,40})[)\]]\s*$", line)
+    if credit and normalize(credit.group(1)) in lexicon.caption_credits:
+        return True
+    head = re.match(r"^([^:：]{2,30})[:：]", norm)
+    return bool(head and normalize(head.group(1)) in lexicon.caption_credits and _words(line) <= 25)
+
+
+def _is_breadcrumb(line: str, lexicon: Lexicon) -> bool:
+    for separator in lexicon.breadcrumb_separators:
+        parts = [p.strip() for p in line.split(separator)]
+        if len(parts) >= 2 and all(p and _words(p) <= 4 for p in parts):
+            return True
+    return False
+
+
+@dataclasses.dataclass
+class ScrapedPage:
+    title: str | None
+    text: str
+    date_line: str | None
+    dropped: list[str]
+
+
+def split_scraped_text(raw: str, language: str | None, lexicon: Lexicon) -> ScrapedPage:
+    """Find title, date line and body in a page saved as plain text."""
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    kinds: list[str] = []
+    date_line = None
+    for index, line in enumerate(lines):
+        norm = normalize(line)
+        if not line:
+            kind = "blank"
+        elif dates.looks_like_date_line(line, language, lexicon.date_labels):
+            kind = "date"
+            if date_line is None and dates.parse_published(line, language)[0] is not None:
+                date_line = line
+        elif _is_clutter(line, norm, lexicon):
+            kind = "clutter"
+        elif norm in lexicon.end_markers:
+            kind = "end"
+        elif _is_caption(line, norm, lexicon):
+            kind = "caption"
+        elif _is_breadcrumb(line, lexicon) and not _is_paragraph(line):
+            kind = "breadcrumb"
+        else:
+            kind = "content"
+        kinds.append(kind)
+
+    content = [i for i, k in enumerate(kinds) if k == "content"]
+    body_start = next((i for i in content if _is_paragraph(lines[i])), None)
+    if body_start is None:
+        body_start = content[0] if content else len(lines)
+    header = [i for i in content if i < body_start]
+    title = _pick_title([lines[i] for i in header], [lines[i] for i in content])
+
+    total_chars = sum(len(lines[i]) for i in content if i >= body_start) or 1
+    body: list[str] = []
+    seen_chars = 0
+    title_norm = normalize(title) if title else None
+    for index in range(body_start, len(lines)):
+        kind = kinds[index]
+        if kind == "end" and seen_chars / total_chars >= END_MARKER_MIN_SHARE:
+            break
+        if kind != "content":
+            continue
+        line = lines[index]
+        seen_chars += len(line)
+        if title_norm and normalize(line) == title_norm:
+            continue
+        body.append(line)
+    dropped = [lines[i] for i, k in enumerate(kinds) if k not in ("blank", "content")]
+    return ScrapedPage(title=title, text="\n\n".join(body), date_line=date_line, dropped=dropped)
+
+
+def _pick_title(header: list[str], content: list[str]) -> str | None:
+    """Sites print the headline twice (page heading and article heading) more often than not; a
+    repeated line wins. Otherwise the first headline-shaped line above the body: several words,
+    no closing full stop. Section names ("Politique") have one or two words."""
+    shaped = [
+        line for line in header
+        if 2 <= _words(line) <= MAX_TITLE_WORDS and not line.endswith(".") or (_words(line) == 1 and len(line) >= 25)
+    ]
+    counts: dict[str, int] = {}
+    for line in content:
+        counts[normalize(line)] = counts.get(normalize(line), 0) + 1
+    for line in shaped:
+        if counts.get(normalize(line), 0) > 1:
+            return line
+    longer = [line for line in shaped if _words(line) >= 3]
+    if longer:
+        return longer[0]
+    return shaped[0] if shaped else None
+
+
+def is_article(text: str) -> bool:
+    return _words(text) >= MIN_BODY_WORDS or (len(text) >= MIN_BODY_CHARS and _words(text) <= 3)
+
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Text of an HTML snippet (feed item, export cell), one paragraph per block element.
+
+    trafilatura needs a whole page to find a main text and returns nothing for a snippet, so a
+    snippet is reduced with lxml directly; scripts and styles never reach the text.
+    """
+    if not fragment or "<" not in fragment:
+        return html.unescape(fragment or "").strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//object"):
+        bad.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "")
+            if element.tag.lower() != "br":
+                element.text = "\n\n" + (element.text or "")
+    text = root.text_content()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(re.search(r"<(p|br|div|a|b|i|em|strong|span|img|ul|li|h\d)\b[^>]*>", text or "", re.I))
+
+
+@dataclasses.dataclass
+class HtmlPage:
+    title: str | None
+    text: str
+    published: str | None
+    source: str | None
+    url: str | None
+    language: str | None
+
+
+def extract_html_page(page: str) -> HtmlPage:
+    """Main text and metadata of a whole HTML page, by trafilatura. Comments, navigation, cookie
+    banners, asides and footers are left out by trafilatura's own rules."""
+    document = trafilatura.bare_extraction(
+        page,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False},
+    )
+    declared = None
+    match = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", page[:5000], re.I)
+    if match:
+        declared = match.group(1).lower()
+    if document is None:
+        return HtmlPage(None, "", None, None, None, declared)
+    title = (document.title or "").strip() or None
+    paragraphs = [" ".join(p.split()) for p in (document.text or "").splitlines()]
+    paragraphs = [p for p in paragraphs if p]
+    if title and paragraphs and normalize(paragraphs[0]) == normalize(title):
+        paragraphs = paragraphs[1:]
+    return HtmlPage(
+        title=title,
+        text="\n\n".join(paragraphs),
+        published=document.date,
+        source=(document.sitename or document.hostname or None),
+        url=document.url,
+        language=declared or (document.language or None),
+    )
+
+
+def _paragraphs(text: str) -> str:
+    """Exports keep paragraphs as line breaks or HTML; the store keeps them as blank-line-separated lines."""
+    if looks_like_html(text):
+        return html_fragment_to_text(text)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\r?\n", html.unescape(text))]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _prepare_one(raw: dict, lexicon: Lexicon) -> dict:
+    out = dict(raw)
+    notes = [raw["note"]] if isinstance(raw.get("note"), str) else []
+    title = raw.get("title")
+    published_raw = raw.get("published_raw")
+    declared = raw.get("language_declared")
+    if raw["format"] == "text":
+        first_guess, _ = language.detect(raw["text"])
+        page = split_scraped_text(raw["text"], first_guess, lexicon)
+        title, body, published_raw = page.title, page.text, page.date_line
+    elif raw["format"] == "html":
+        page = extract_html_page(raw["page"])
+        title, body, published_raw = page.title, page.text, page.published
+        declared = declared or page.language
+        out["url"] = out.get("url") or page.url
+        out["source"] = out.get("source") or page.source
+    else:
+        body = _paragraphs(raw.get("text") or "")
+    title = " ".join(html.unescape(title).split()) if title else None
+    out["title"] = title or None
+    out["text"] = body
+    out["language_declared"] = declared
+    if not is_article(body):
+        words = _words(body)
+        out["problem"] = ("no article found: only site furniture (menus, share buttons, comment prompts) or "
+                          f"too little text ({words} word{'s' if words != 1 else ''} left, at least {MIN_BODY_WORDS} needed)")
+        return out
+    detected, language_note = language.detect(body, declared)
+    out["language"] = detected
+    if language_note:
+        notes.append(language_note)
+    published, precision = dates.parse_published(published_raw, detected)
+    if published_raw and published is None:
+        notes.append(f"unreadable publication date {str(published_raw)[:60]!r}: stored without a date")
+    out["published"] = published
+    out["published_precision"] = precision
+    out["note"] = "; ".join(notes) or None
+    return out
+
+
+def prepare_articles(raw: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """Raw records to articles: title, body without clutter, language and publication date.
+
+    Needs: raw[format, text, page, title, published_raw, url, source, language_declared, problem, note]
+    (``core.formats.RAW_KEYS``). Adds or fills: title, text, language, language_declared, published
+    (UTC timestamp or None: never today's date for an undated page), published_precision ("day" |
+    "minute" | None). Rows that are not articles keep their place with ``problem`` saying why.
+    """
+    schema.require_columns(raw, ("format", "text", "page", "title", "published_raw", "problem", "note"), stage="clean")
+    rows = [row if row["problem"] else _prepare_one(row, lexicon) for row in schema.records(raw)]
+    out = pd.DataFrame(rows, columns=list(dict.fromkeys(list(raw.columns) + ["language", "published", "published_precision"])))
+    return out

@@ -1,0 +1,72 @@
+"""``python -m core``: the command line over the same functions the pages call."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from core import config, export, ingest, store
+from core.errors import ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core", description="Geowire: multilingual news monitoring, offline.")
+    parser.add_argument("--db", help="store: SQLAlchemy URL or SQLite file (default: $GEOWIRE_DB or data/geowire.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    take = commands.add_parser("ingest", help="read files, folders or globs into the store")
+    take.add_argument("paths", nargs="+", help="files, folders (read recursively) and globs, in any mix")
+    take.add_argument("--source", help="outlet name for every article (default: from the input, else the folder name)")
+    take.add_argument("--force", action="store_true", help="read files again even if unchanged since the last ingest")
+    take.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+
+    out = commands.add_parser("export", help="write the stored articles")
+    out.add_argument("--format", choices=export.FORMATS, default="csv")
+    out.add_argument("--out", type=Path, help="file to write (default: standard output; required for xlsx)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        engine = store.connect(config.database_url(args.db))
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.command == "ingest":
+        return _ingest(engine, args)
+    return _export(engine, args)
+
+
+def _ingest(engine, args) -> int:
+    def report(done: int, total: int, path: str, outcome: str) -> None:
+        # Printed after the file's transaction has ended: a line seen here is a file safely stored.
+        if not args.quiet:
+            tqdm.write(f"[{done}/{total}] {path}: {outcome}", file=sys.stdout)
+            sys.stdout.flush()
+
+    try:
+        summary = ingest.ingest(engine, args.paths, source=args.source, force=args.force,
+                                progress=None if not args.quiet else False, on_file=report)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for problem in summary.problems:
+        print(f"rejected: {problem}", file=sys.stderr)
+    print(summary.describe())
+    return summary.exit_code
+
+
+def _export(engine, args) -> int:
+    if args.format == "xlsx" and args.out is None:
+        print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
+        return 2
+    articles = store.load_articles(engine)
+    data = export.write(articles, args.format, args.out)
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        print(f"wrote {len(articles)} article(s) to {args.out}", file=sys.stderr)
+    return 0

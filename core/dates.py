@@ -1,0 +1,157 @@
+"""Dates in articles: the publication date of each article (and, later, the dates its text mentions).
+
+dateparser reads the words of 200 locales; this module only decides which calendar a date is in,
+which day/month order a numeric date uses, and which of dateparser's hits are real dates.
+"""
+from __future__ import annotations
+
+import email.utils
+import functools
+import re
+from datetime import datetime, timezone
+
+import pandas as pd
+from dateparser.calendars.hijri import HijriCalendar
+from dateparser.calendars.jalali import JalaliCalendar
+from dateparser.search import search_dates
+
+
+
+# Persian (U+06F0) and Arabic-Indic (U+0660) digits; dateparser's numeric patterns only read ASCII.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_TIME = re.compile(r"\b\d{1,2}\s?[:h]\s?\d{2}(?::\d{2})?\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,4})[./\-](\d{1,2})[./\-](\d{1,4})\b")
+_YEAR = re.compile(r"(?<!\d)(?:1[3-4]\d\d|19\d\d|20\d\d)(?!\d)")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# Solar Hijri years 1300-1500 are Gregorian 1921-2121; lunar Hijri years 1300-1500 are 1882-2077.
+_NON_GREGORIAN_YEARS = range(1300, 1500)
+_SOLAR_HIJRI_LANGUAGES = {"fa", "ps"}
+# Day-first is the norm in most of the world's press; US English writes month first. Numeric
+# dates with the year first are read year-month-day whatever this says.
+_MONTH_FIRST_LANGUAGES = {"en"}
+_SETTINGS = {
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    # A time without a zone is taken as UTC: the press rarely names its zone, and guessing one from
+    # the language would be wrong for every exile or foreign-desk outlet.
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "PREFER_DAY_OF_MONTH": "first",
+}
+
+
+def normalize_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def _precision(surface: str) -> str:
+    return "minute" if _TIME.search(surface) else "day"
+
+
+def _has_year(surface: str) -> bool:
+    """dateparser fills a missing year from today's clock; a publication date must state its own."""
+    without_time = _TIME.sub(" ", surface)
+    return bool(_YEAR.search(without_time) or _NUMERIC_DATE.search(without_time))
+
+
+def _utc(moment: datetime) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _plausible(stamp: pd.Timestamp) -> bool:
+    return 1900 <= stamp.year <= 2100
+
+
+def _machine_readable(text: str) -> tuple[pd.Timestamp, str] | None:
+    """ISO 8601 (JSON exports, HTML meta) and RFC 822 (feeds) need no language guessing."""
+    if _ISO.match(text):
+        try:
+            stamp = pd.Timestamp(text)
+        except ValueError:
+            return None
+        return _utc(stamp), ("day" if len(text) == 10 else "minute")
+    if re.match(r"^([A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", text):
+        try:
+            return _utc(email.utils.parsedate_to_datetime(text)), "minute"
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _other_calendar(text: str, language: str | None, had_persian_digits: bool) -> tuple[pd.Timestamp, str] | None:
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    year = int(match.group(1))
+    if year not in _NON_GREGORIAN_YEARS:
+        return None
+    solar = language in _SOLAR_HIJRI_LANGUAGES or (language is None and had_persian_digits)
+    calendar = JalaliCalendar if solar else HijriCalendar
+    try:
+        found = calendar(match.group(0).replace(".", "/").replace("-", "/")).get_date()
+    except (ValueError, TypeError, KeyError):
+        return None
+    if found is None or found.date_obj is None:
+        return None
+    return _utc(found.date_obj), _precision(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _dateparser_languages(language: str | None) -> tuple[str, ...] | None:
+    if not language:
+        return None
+    try:
+        search_dates("1 2024", languages=[language])
+    except ValueError:
+        return None
+    return (language,)
+
+
+def parse_published(text: str | None, language: str | None = None) -> tuple[pd.Timestamp | None, str | None]:
+    """Find the publication date in a date line, a feed field or a spreadsheet cell.
+
+    Returns ``(timestamp, precision)``: a UTC timestamp and "day" when only the date is known or
+    "minute" when a time is given; ``(None, None)`` when the text holds no date with a year.
+    Today's date is never returned for a text that does not state one.
+    """
+    if text is None or not str(text).strip():
+        return None, None
+    original = str(text).strip()
+    ascii_digits = normalize_digits(original)
+    quick = _machine_readable(ascii_digits)
+    if quick:
+        return quick if _plausible(quick[0]) else (None, None)
+    other = _other_calendar(ascii_digits, language, ascii_digits != original)
+    if other:
+        return other if _plausible(other[0]) else (None, None)
+    settings = dict(_SETTINGS, DATE_ORDER="MDY" if language in _MONTH_FIRST_LANGUAGES else "DMY")
+    languages = _dateparser_languages(language)
+    hits = search_dates(ascii_digits, languages=list(languages) if languages else None, settings=settings) or []
+    for surface, moment in hits:
+        if not _has_year(surface):
+            continue
+        stamp = _utc(moment)
+        if _plausible(stamp):
+            return stamp, _precision(surface)
+    return None, None
+
+
+def looks_like_date_line(line: str, language: str | None, labels: frozenset[str] = frozenset()) -> bool:
+    """A short line that is a date (or a labelled update time) and little else: site furniture."""
+    ascii_digits = normalize_digits(line)
+    if not re.search(r"\d", ascii_digits) or len(ascii_digits.split()) > 10:
+        return False
+    lowered = ascii_digits.casefold()
+    if any(label in lowered for label in labels) and (_TIME.search(ascii_digits) or _has_year(ascii_digits)):
+        return True
+    if not _has_year(ascii_digits):
+        return False
+    stamp, _ = parse_published(line, language)
+    if stamp is None:
+        return False
+    # What is left once digits and punctuation go: a weekday, a month, a city. Titles have more.
+    words = re.findall(r"[^\W\d_]{2,}", ascii_digits)
+    return len(words) <= 5
+
+
+

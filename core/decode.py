@@ -1,0 +1,90 @@
+"""Bytes to text: byte-order marks, UTF-8, then charset-normalizer for the legacy code pages
+scrapers still produce (cp1256 Arabic, Latin-1 French, KOI8-R Russian), and a refusal for files
+that are not text at all.
+"""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+# Enough to judge an encoding: charset-normalizer's own default sample is smaller.
+SAMPLE_BYTES = 256 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "an old Word/Excel file"),
+)
+_COMMON_LEGACY = ("cp1252", "cp1256", "cp1251", "cp1255", "cp1254", "cp1253", "koi8_r", "gb18030", "big5",
+                  "shift_jis", "euc_kr", "cp1250")
+# Text has almost no control characters; a file where they are common is binary whatever its name.
+MAX_CONTROL_SHARE = 0.10
+
+
+class NotText(ValueError):
+    """The bytes are not text in any encoding."""
+
+
+def _looks_binary(sample: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if sample.startswith(magic):
+            return f"binary file ({what}), not text"
+    if not sample:
+        return None
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12, 0))
+    nuls = sample.count(0)
+    # NUL bytes scattered in text are damage we repair; a file that is mostly NULs or control codes is not text.
+    if (controls + nuls) / len(sample) > MAX_CONTROL_SHARE:
+        return "binary file (mostly control bytes), not text"
+    return None
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Name the encoding of a file from its first bytes. Raises NotText for binary data."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    problem = _looks_binary(sample)
+    if problem:
+        raise NotText(problem)
+    try:
+        # A sample cut inside a multi-byte character is still UTF-8: allow up to 3 missing bytes.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    matches = from_bytes(sample.replace(b"\x00", b""))
+    best = matches.best()
+    if best is None:
+        raise NotText("not text in any known encoding")
+    # Legacy single-byte pages often score the same in several code pages (a French page with few
+    # accents reads equally well as cp1250 and cp1252). Ties go to the code page the world's sites
+    # actually used, as browsers do; cp1250 would turn "è" into "č".
+    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    return next((name for name in _COMMON_LEGACY if name in tied), best.encoding)
+
+
+def decode(data: bytes) -> tuple[str, str, int]:
+    """Decode a whole document. Returns ``(text, encoding, nul_bytes_removed)``."""
+    encoding = detect_encoding(data[:SAMPLE_BYTES])
+    text = data.decode(encoding, errors="replace")
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding, nuls

@@ -1,0 +1,90 @@
+"""Fingerprints that make duplicates findable: an exact content hash, a stable article id, and a
+MinHash signature whose bands find near-identical bodies (the same wire story under another
+outlet's clutter) by an indexed lookup in the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+from datasketch import MinHash
+
+from core import schema
+
+NUM_PERM = 64
+BANDS = 16
+ROWS_PER_BAND = NUM_PERM // BANDS
+# Estimated Jaccard similarity of word 3-shingles above which two bodies are one story. Measured on
+# the sample corpus: syndicated copies score 0.9-1.0, different articles on one event below 0.2.
+NEAR_DUPLICATE_SIMILARITY = 0.8
+# Too few shingles make the estimate noisy: short texts are compared by exact hash only.
+MIN_SHINGLES = 20
+SHINGLE_WORDS = 3
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def normalize_text(text: str) -> str:
+    """What two copies of one article share whatever their typography: case, Unicode forms,
+    punctuation and spacing are dropped."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = "".join(ch if unicodedata.category(ch)[0] not in "PSC" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _hash(*parts: str, size: int) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=size).hexdigest()
+
+
+def content_hash(text: str) -> str:
+    return _hash(normalize_text(text), size=16)
+
+
+def article_id(source: str | None, content: str) -> str:
+    return _hash(normalize_text(source or ""), content, size=8)
+
+
+def _shingles(normalized: str) -> list[bytes]:
+    words = normalized.split()
+    if len(words) < SHINGLE_WORDS * 4 and len(normalized) > 200:
+        # Scripts written without spaces: character 5-grams instead of word shingles.
+        return [normalized[i:i + 5].encode() for i in range(len(normalized) - 4)]
+    return [" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+def signature(text: str) -> np.ndarray | None:
+    shingles = _shingles(normalize_text(text))
+    if len(set(shingles)) < MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    minhash.update_batch(shingles)
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One signed 64-bit key per band (SQL integers are signed)."""
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def fingerprint(articles: pd.DataFrame) -> pd.DataFrame:
+    """Needs: articles[source, text]. Adds: content_hash (str), article_id (str), signature
+    (uint32 array, or None for texts too short to compare by similarity)."""
+    schema.require_columns(articles, ("source", "text"), stage="dedup")
+    out = articles.copy()
+    hashes = [content_hash(t) for t in out["text"]]
+    out["content_hash"] = hashes
+    out["article_id"] = [article_id(s if isinstance(s, str) else None, h) for s, h in zip(out["source"], hashes)]
+    out["signature"] = [signature(t) for t in out["text"]]
+    return out

@@ -1,0 +1,138 @@
+"""Column lists and store tables, written once. ``docs/schema.md`` documents the same columns and a
+test keeps the two in step.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+TIMESTAMP_DTYPE = "datetime64[us, UTC]"
+
+# One row is one article from one source. (name, pandas dtype, meaning)
+ARTICLE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("article_id", "string", "stable id: hash of source and content hash, so re-ingesting gives the same id"),
+    ("source", "string", "outlet: feed or site name, the export's source column, or the folder a text file sits in"),
+    ("url", "string", "link to the article where the input gives one; <NA> otherwise"),
+    ("title", "string", "headline as written, in the original language"),
+    ("published", TIMESTAMP_DTYPE, "publication time in UTC; <NA> when the input states no date (never today's date)"),
+    ("published_precision", "string", "'day' when only the date is known, 'minute' when a time is given; <NA> with no date"),
+    ("language", "string", "ISO 639-1 code read from the text by lingua; <NA> when the text is too short to tell"),
+    ("language_declared", "string", "language the input declared (html lang, export column); <NA> when none"),
+    ("text", "string", "body text, clutter removed, paragraphs separated by a blank line"),
+    ("content_hash", "string", "hash of the normalised body; equal bodies have equal hashes"),
+    ("duplicate_of", "string", "article_id of the first stored article with the same or a near-identical body from another source; <NA> for originals"),
+    ("origin_file", "string", "absolute path of the file the article came from"),
+    ("origin_item", "Int64", "position of the article in that file: row, line or feed item (1-based); 1 for single-article files"),
+    ("format", "string", "input format: text, html, rss, atom, csv, tsv, json, jsonl"),
+    ("encoding", "string", "character encoding the file was read with"),
+    ("ingested_at", TIMESTAMP_DTYPE, "when the article was stored (UTC)"),
+)
+ARTICLE_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in ARTICLE_FIELDS)
+ARTICLE_DTYPES: dict[str, str] = {name: dtype for name, dtype, _ in ARTICLE_FIELDS}
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.DateTime(timezone=True)),
+    sa.Column("published_precision", sa.String(8)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("language_declared", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(32), nullable=False, index=True),
+    sa.Column("duplicate_of", sa.String(32)),
+    sa.Column("origin_file", sa.Text, nullable=False),
+    sa.Column("origin_item", sa.Integer, nullable=False),
+    sa.Column("format", sa.String(8), nullable=False),
+    sa.Column("encoding", sa.String(32)),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_articles_published", "published"),
+)
+
+# MinHash band keys of every stored article: near-duplicate candidates are found by an indexed
+# lookup in the store instead of an in-memory index that would grow with the corpus.
+near_duplicate_bands = sa.Table(
+    "near_duplicate_bands",
+    metadata,
+    sa.Column("band_key", sa.BigInteger, nullable=False, index=True),
+    sa.Column("article_id", sa.String(32), nullable=False),
+)
+minhash_signatures = sa.Table(
+    "minhash_signatures",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("signature", sa.LargeBinary, nullable=False),
+)
+
+# One row per file, item or row tried: what the ingest said about it.
+ingest_log = sa.Table(
+    "ingest_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("item", sa.Text),
+    sa.Column("status", sa.String(16), nullable=False),  # stored | duplicate | rejected | note
+    sa.Column("message", sa.Text),
+    sa.Column("article_id", sa.String(32)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+INGEST_LOG_COLUMNS = ("path", "item", "status", "message", "article_id", "at")
+
+# Files already ingested, so that an unchanged file is recognised from its size and modification
+# time alone and a re-run costs a stat call per file.
+ingested_files = sa.Table(
+    "ingested_files",
+    metadata,
+    sa.Column("path", sa.Text, primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("mtime_ns", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("stored", sa.Integer, nullable=False),
+    sa.Column("duplicates", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("message", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Bumped by every write transaction: pages cache frames keyed on it.
+store_meta = sa.Table(
+    "store_meta",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+
+def require_columns(frame: pd.DataFrame, columns, stage: str) -> None:
+    missing = [name for name in columns if name not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"{stage}: missing column(s) {', '.join(repr(m) for m in missing)} "
+            f"(found: {', '.join(map(str, frame.columns))})"
+        )
+
+
+def empty_articles() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in ARTICLE_DTYPES.items()})
+
+
+def as_articles(frame: pd.DataFrame) -> pd.DataFrame:
+    """The schema's columns, in order, with the schema's dtypes."""
+    require_columns(frame, ARTICLE_COLUMNS, stage="schema")
+    out = frame.loc[:, list(ARTICLE_COLUMNS)].copy()
+    for name, dtype in ARTICLE_DTYPES.items():
+        if dtype == TIMESTAMP_DTYPE:
+            out[name] = pd.to_datetime(out[name], utc=True).astype(TIMESTAMP_DTYPE)
+        else:
+            out[name] = out[name].astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for every missing value (pandas gives NaN, NA or NaT by dtype)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

@@ -1,0 +1,210 @@
+"""The store: SQLAlchemy Core over SQLite in WAL mode (PostgreSQL by URL later).
+
+Every write goes through ``save_file``, one transaction per input file, so a killed ingest leaves
+each file either wholly stored or not at all, and a re-run picks up where it stopped.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from core import dedup, schema
+
+
+def connect(url: str) -> sa.Engine:
+    """Open (and create if needed) the store at an SQLAlchemy URL."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    schema.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets pages read while an ingest writes. synchronous=NORMAL in WAL mode keeps every
+    # committed transaction through a killed process (only a power cut can lose the last ones)
+    # and saves an fsync per file, which at one transaction per file is most of the cost.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def revision(engine: sa.Engine) -> int:
+    """A number that changes whenever the store does: the cache key of every page."""
+    with engine.connect() as conn:
+        value = conn.execute(sa.select(schema.store_meta.c.value).where(schema.store_meta.c.key == "revision")).scalar()
+    return int(value or 0)
+
+
+def _bump_revision(conn: sa.Connection) -> None:
+    table = schema.store_meta
+    updated = conn.execute(table.update().where(table.c.key == "revision").values(value=table.c.value + 1))
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values(key="revision", value=1))
+
+
+def known_file(engine: sa.Engine, path: str) -> dict | None:
+    """What the store remembers of a file: size, mtime_ns, sha256 and the counts of its last ingest."""
+    table = schema.ingested_files
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(table).where(table.c.path == path)).mappings().first()
+    return dict(row) if row else None
+
+
+@dataclasses.dataclass
+class FileResult:
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    # (where in the file, status, message, article_id); where is None for single-article files
+    messages: list[tuple[str | None, str, str, str | None]] = dataclasses.field(default_factory=list)
+
+
+def _near_duplicate(conn: sa.Connection, sig: np.ndarray) -> tuple[str, float] | None:
+    keys = dedup.band_keys(sig)
+    bands = schema.near_duplicate_bands
+    candidates = conn.execute(
+        sa.select(bands.c.article_id).where(bands.c.band_key.in_(keys)).distinct()
+    ).scalars().all()
+    if not candidates:
+        return None
+    sigs = schema.minhash_signatures
+    best: tuple[str, float] | None = None
+    for article_id, blob in conn.execute(sa.select(sigs.c.article_id, sigs.c.signature).where(sigs.c.article_id.in_(candidates))):
+        score = dedup.similarity(sig, np.frombuffer(blob, dtype=np.uint32))
+        if score >= dedup.NEAR_DUPLICATE_SIMILARITY and (best is None or score > best[1]):
+            best = (article_id, score)
+    return best
+
+
+def _original_of(conn: sa.Connection, article_id: str) -> tuple[str, str | None]:
+    """The first stored copy of a story (the one others link to) and its source."""
+    table = schema.articles
+    row = conn.execute(sa.select(table.c.duplicate_of, table.c.source).where(table.c.article_id == article_id)).first()
+    if row is not None and row.duplicate_of:
+        root = conn.execute(sa.select(table.c.source).where(table.c.article_id == row.duplicate_of)).first()
+        return row.duplicate_of, (root.source if root else None)
+    return article_id, (row.source if row else None)
+
+
+def save_file(engine: sa.Engine, path: str, batches: Iterable[pd.DataFrame], file_state: dict, now: datetime) -> FileResult:
+    """Store one file's articles, its log lines and its fingerprint in one transaction.
+
+    ``batches`` yields frames with the schema's columns (less duplicate_of and ingested_at) plus
+    ``signature``, ``where``, ``problem`` and ``note``; a row with ``problem`` set is logged as
+    rejected. They are consumed inside the transaction, so a streamed export is never held whole.
+    An article whose id is already stored, or whose body is near-identical to an article of the
+    same source, is merged (logged as duplicate, not stored again); one whose body matches another
+    source's article is stored and linked to it through ``duplicate_of``.
+    """
+    result = FileResult()
+    rejected: list[str] = []
+    with engine.begin() as conn:
+        for batch in batches:
+            for row in schema.records(batch):
+                item = row.get("where")
+                if row.get("note"):
+                    result.messages.append((item, "note", row["note"], None))
+                if row.get("problem"):
+                    result.rejected += 1
+                    rejected.append(f"{item}: {row['problem']}" if item else row["problem"])
+                    result.messages.append((item, "rejected", row["problem"], None))
+                    continue
+                _store_article(conn, row, item, now, result)
+        _finish_file(conn, path, result, file_state, "; ".join(rejected[:5]) or None, now)
+    return result
+
+
+def save_rejected_file(engine: sa.Engine, path: str, problem: str, file_state: dict, now: datetime) -> None:
+    """Remember a file that could not be read at all, with the reason, so the Sources page and a
+    re-run can show it."""
+    result = FileResult(rejected=1, messages=[(None, "rejected", problem, None)])
+    with engine.begin() as conn:
+        _finish_file(conn, path, result, file_state, problem, now)
+
+
+def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, result: FileResult) -> None:
+    table = schema.articles
+    existing = conn.execute(sa.select(table.c.origin_file).where(table.c.article_id == row["article_id"])).first()
+    if existing is not None:
+        result.duplicates += 1
+        result.messages.append((item, "duplicate", f"already stored as {row['article_id']} (from {existing.origin_file})", row["article_id"]))
+        return
+    duplicate_of = None
+    same = conn.execute(sa.select(table.c.article_id).where(table.c.content_hash == row["content_hash"]).limit(1)).first()
+    match = (same.article_id, 1.0) if same else None
+    sig = row.get("signature")
+    sig = sig if isinstance(sig, np.ndarray) else None
+    if match is None and sig is not None:
+        match = _near_duplicate(conn, sig)
+    if match is not None:
+        original, original_source = _original_of(conn, match[0])
+        if dedup.normalize_text(original_source or "") == dedup.normalize_text(row["source"] or ""):
+            result.duplicates += 1
+            result.messages.append((item, "duplicate", f"same article as {original} from the same source (similarity {match[1]:.2f})", original))
+            return
+        duplicate_of = original
+    values = {name: _sql_value(row.get(name)) for name in schema.ARTICLE_COLUMNS}
+    values.update(duplicate_of=duplicate_of, ingested_at=now)
+    conn.execute(table.insert().values(**values))
+    if sig is not None:
+        conn.execute(schema.minhash_signatures.insert().values(article_id=row["article_id"], signature=sig.tobytes()))
+        conn.execute(schema.near_duplicate_bands.insert(),
+                     [{"band_key": key, "article_id": row["article_id"]} for key in dedup.band_keys(sig)])
+    result.stored += 1
+    message = f"stored as {row['article_id']}" + (f", same story as {duplicate_of}" if duplicate_of else "")
+    result.messages.append((item, "stored", message, row["article_id"]))
+
+
+def _finish_file(conn: sa.Connection, path: str, result: FileResult, file_state: dict, problem: str | None, now: datetime) -> None:
+    if result.messages:
+        conn.execute(schema.ingest_log.insert(), [
+            {"path": path, "item": item, "status": status, "message": message, "at": now, "article_id": article_id}
+            for item, status, message, article_id in result.messages
+        ])
+    files = schema.ingested_files
+    conn.execute(files.delete().where(files.c.path == path))
+    conn.execute(files.insert().values(
+        path=path, size=file_state["size"], mtime_ns=file_state["mtime_ns"], sha256=file_state["sha256"],
+        stored=result.stored, duplicates=result.duplicates, rejected=result.rejected, message=problem, at=now,
+    ))
+    _bump_revision(conn)
+
+
+def _sql_value(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def load_articles(engine: sa.Engine) -> pd.DataFrame:
+    """Every stored article, with the schema's columns and dtypes, oldest publication first."""
+    table = schema.articles
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS])
+                            .order_by(table.c.published, table.c.article_id)).mappings().all()
+    if not rows:
+        return schema.empty_articles()
+    return schema.as_articles(pd.DataFrame(rows, columns=list(schema.ARTICLE_COLUMNS)))
+
+
+def load_ingest_log(engine: sa.Engine) -> pd.DataFrame:
+    table = schema.ingest_log
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[table.c[name] for name in schema.INGEST_LOG_COLUMNS]).order_by(table.c.id)).mappings().all()
+    return pd.DataFrame(rows, columns=list(schema.INGEST_LOG_COLUMNS))

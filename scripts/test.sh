@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages into .venv, Debian's chromium and fonts for
+# the browser tests) and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+# Arabic, Persian and Hebrew must render in the browser tests' screenshots.
+dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"
