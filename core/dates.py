@@ -47,12 +47,6 @@ def _precision(surface: str) -> str:
     return "minute" if _TIME.search(surface) else "day"
 
 
-def _has_year(surface: str) -> bool:
-    """dateparser fills a missing year from today's clock; a publication date must state its own."""
-    without_time = _TIME.sub(" ", surface)
-    return bool(_YEAR.search(without_time) or _NUMERIC_DATE.search(without_time))
-
-
 def _utc(moment: datetime) -> pd.Timestamp:
     stamp = pd.Timestamp(moment)
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
@@ -107,28 +101,67 @@ def _dateparser_languages(language: str | None) -> tuple[str, ...] | None:
     return (language,)
 
 
+def _numeric(text: str, language: str | None) -> tuple[pd.Timestamp, str] | None:
+    """All-digit dates (26.04.2024, 2024/04/26, 14.04.24) are read here, without dateparser: the
+    day/month order is the only question, and they are most of the press's date lines."""
+    if re.search(r"[+-]\d{2}:?\d{2}\b|\b(?:GMT|UTC|Z)\b", text):
+        return None  # an explicit zone: dateparser converts it
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    a, b, c = (int(g) for g in match.groups())
+    if len(match.group(1)) == 4:
+        year, month, day = a, b, c
+    else:
+        year = c + 2000 if len(match.group(3)) == 2 else c
+        day, month = (b, a) if language in _MONTH_FIRST_LANGUAGES else (a, b)
+        if month > 12 >= day:
+            day, month = month, day
+    time = _TIME.search(text[match.end():])
+    hour, minute = (0, 0)
+    if time:
+        hour, minute = (int(x) for x in re.findall(r"\d+", time.group(0))[:2])
+    try:
+        stamp = pd.Timestamp(year=year, month=month, day=day, hour=hour, minute=minute, tz="UTC")
+    except ValueError:
+        return None
+    return stamp, ("minute" if time else "day")
+
+
+def _has_day_and_year(surface: str) -> bool:
+    """A publication date names its day and its year; dateparser would fill a missing year (or
+    take "in 2024" as 1 January) from today's clock."""
+    without_time = _TIME.sub(" ", surface)
+    if _NUMERIC_DATE.search(without_time):
+        return True
+    numbers = re.findall(r"\d+", without_time)
+    return bool(_YEAR.search(without_time)) and any(len(n) <= 2 for n in numbers)
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_published(text: str | None, language: str | None = None) -> tuple[pd.Timestamp | None, str | None]:
     """Find the publication date in a date line, a feed field or a spreadsheet cell.
 
     Returns ``(timestamp, precision)``: a UTC timestamp and "day" when only the date is known or
-    "minute" when a time is given; ``(None, None)`` when the text holds no date with a year.
-    Today's date is never returned for a text that does not state one.
+    "minute" when a time is given; ``(None, None)`` when the text holds no date with a day and a
+    year. Today's date is never returned for a text that does not state one.
     """
     if text is None or not str(text).strip():
         return None, None
     original = str(text).strip()
     ascii_digits = normalize_digits(original)
-    quick = _machine_readable(ascii_digits)
-    if quick:
-        return quick if _plausible(quick[0]) else (None, None)
-    other = _other_calendar(ascii_digits, language, ascii_digits != original)
-    if other:
-        return other if _plausible(other[0]) else (None, None)
+    found = (_machine_readable(ascii_digits)
+             or _other_calendar(ascii_digits, language, ascii_digits != original)
+             or _numeric(ascii_digits, language))
+    if found:
+        return found if _plausible(found[0]) else (None, None)
+    if not _has_day_and_year(ascii_digits):
+        return None, None
     settings = dict(_SETTINGS, DATE_ORDER="MDY" if language in _MONTH_FIRST_LANGUAGES else "DMY")
     languages = _dateparser_languages(language)
     hits = search_dates(ascii_digits, languages=list(languages) if languages else None, settings=settings) or []
     for surface, moment in hits:
-        if not _has_year(surface):
+        if not _has_day_and_year(surface):
             continue
         stamp = _utc(moment)
         if _plausible(stamp):
@@ -136,22 +169,26 @@ def parse_published(text: str | None, language: str | None = None) -> tuple[pd.T
     return None, None
 
 
-def looks_like_date_line(line: str, language: str | None, labels: frozenset[str] = frozenset()) -> bool:
-    """A short line that is a date (or a labelled update time) and little else: site furniture."""
+# A date line is short: a weekday, a label, a date, a time, a city. More words make it a sentence.
+MAX_DATE_LINE_WORDS = 10
+MAX_DATE_LINE_LETTER_WORDS = 5
+
+
+def read_date_line(line: str, language: str | None, labels: frozenset[str] = frozenset()) -> tuple[bool, pd.Timestamp | None, str | None]:
+    """Whether a line of a scraped page is a date line (site furniture), and the date it gives.
+
+    Returns ``(is_date_line, timestamp, precision)``. A labelled time without a date ("Last
+    updated: 21:43") is a date line with no timestamp.
+    """
     ascii_digits = normalize_digits(line)
-    if not re.search(r"\d", ascii_digits) or len(ascii_digits.split()) > 10:
-        return False
+    if not re.search(r"\d", ascii_digits) or len(ascii_digits.split()) > MAX_DATE_LINE_WORDS:
+        return False, None, None
+    if len(re.findall(r"[^\W\d_]{2,}", ascii_digits)) > MAX_DATE_LINE_LETTER_WORDS:
+        return False, None, None
+    stamp, precision = parse_published(line, language) if _has_day_and_year(ascii_digits) else (None, None)
+    if stamp is not None:
+        return True, stamp, precision
     lowered = ascii_digits.casefold()
-    if any(label in lowered for label in labels) and (_TIME.search(ascii_digits) or _has_year(ascii_digits)):
-        return True
-    if not _has_year(ascii_digits):
-        return False
-    stamp, _ = parse_published(line, language)
-    if stamp is None:
-        return False
-    # What is left once digits and punctuation go: a weekday, a month, a city. Titles have more.
-    words = re.findall(r"[^\W\d_]{2,}", ascii_digits)
-    return len(words) <= 5
-
-
-
+    if _TIME.search(ascii_digits) and any(label in lowered for label in labels):
+        return True, None, None
+    return False, None, None

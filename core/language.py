@@ -48,6 +48,11 @@ def _detector():
     )
 
 
+def preload() -> None:
+    """Load the language models now rather than on the first article."""
+    _detector()
+
+
 def detect(text: str, declared: str | None = None) -> tuple[str | None, str | None]:
     """Return ``(language, note)`` for one text.
 

@@ -135,4 +135,9 @@ def as_articles(frame: pd.DataFrame) -> pd.DataFrame:
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with None for every missing value (pandas gives NaN, NA or NaT by dtype)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [{key: (None if _missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _missing(value) -> bool:
+    # pd.isna is element-wise on arrays (a MinHash signature is one value here, never missing).
+    return value is None or (not hasattr(value, "__len__") and bool(pd.isna(value)))

@@ -62,6 +62,13 @@ def known_file(engine: sa.Engine, path: str) -> dict | None:
     return dict(row) if row else None
 
 
+def touch_file(engine: sa.Engine, path: str, file_state: dict) -> None:
+    """Record a new modification time for a file whose bytes did not change."""
+    files = schema.ingested_files
+    with engine.begin() as conn:
+        conn.execute(files.update().where(files.c.path == path).values(size=file_state["size"], mtime_ns=file_state["mtime_ns"]))
+
+
 @dataclasses.dataclass
 class FileResult:
     stored: int = 0
@@ -98,52 +105,82 @@ def _original_of(conn: sa.Connection, article_id: str) -> tuple[str, str | None]
     return article_id, (row.source if row else None)
 
 
-def save_file(engine: sa.Engine, path: str, batches: Iterable[pd.DataFrame], file_state: dict, now: datetime) -> FileResult:
-    """Store one file's articles, its log lines and its fingerprint in one transaction.
+@dataclasses.dataclass
+class FileInput:
+    """One input file for ``save_files``: its rows in batches, or the problem that rejected it whole."""
 
-    ``batches`` yields frames with the schema's columns (less duplicate_of and ingested_at) plus
-    ``signature``, ``where``, ``problem`` and ``note``; a row with ``problem`` set is logged as
-    rejected. They are consumed inside the transaction, so a streamed export is never held whole.
-    An article whose id is already stored, or whose body is near-identical to an article of the
-    same source, is merged (logged as duplicate, not stored again); one whose body matches another
-    source's article is stored and linked to it through ``duplicate_of``.
+    path: str
+    state: dict  # size, mtime_ns, sha256
+    batches: Iterable[list[dict]] = ()
+    problem: str | None = None
+
+
+def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list[FileResult]:
+    """Store whole files: their articles, log lines and fingerprints, in one transaction.
+
+    Each file is in the store entirely or not at all. Several small files share a transaction
+    (the ingest groups up to ``core.ingest.GROUP_FILES``) because a commit and its bookkeeping cost
+    more than storing a short article; a file is only reported stored after its commit.
+
+    ``batches`` yield lists of rows (``schema.records``) with the schema's columns (less
+    duplicate_of and ingested_at) plus ``signature``, ``where``, ``problem`` and ``note``; a row
+    with ``problem`` set is logged as rejected. They are consumed inside the transaction, so a
+    streamed export is never held whole. An article whose id is already stored, or whose body is
+    near-identical to an article of the same source, is merged (logged as duplicate, not stored
+    again); one whose body matches another source's article is stored and linked to it through
+    ``duplicate_of``.
     """
-    result = FileResult()
-    rejected: list[str] = []
+    results = []
     with engine.begin() as conn:
-        for batch in batches:
-            for row in schema.records(batch):
-                item = row.get("where")
-                if row.get("note"):
-                    result.messages.append((item, "note", row["note"], None))
-                if row.get("problem"):
-                    result.rejected += 1
-                    rejected.append(f"{item}: {row['problem']}" if item else row["problem"])
-                    result.messages.append((item, "rejected", row["problem"], None))
-                    continue
-                _store_article(conn, row, item, now, result)
-        _finish_file(conn, path, result, file_state, "; ".join(rejected[:5]) or None, now)
-    return result
+        for file in files:
+            results.append(_save_one(conn, file, now))
+        _record_files(conn, files, results, now)
+    return results
+
+
+def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_state: dict, now: datetime) -> FileResult:
+    """``save_files`` for one file."""
+    return save_files(engine, [FileInput(path, file_state, batches)], now)[0]
 
 
 def save_rejected_file(engine: sa.Engine, path: str, problem: str, file_state: dict, now: datetime) -> None:
-    """Remember a file that could not be read at all, with the reason, so the Sources page and a
-    re-run can show it."""
-    result = FileResult(rejected=1, messages=[(None, "rejected", problem, None)])
-    with engine.begin() as conn:
-        _finish_file(conn, path, result, file_state, problem, now)
+    """Remember a file that could not be read at all, with the reason, so a re-run can say it again."""
+    save_files(engine, [FileInput(path, file_state, problem=problem)], now)
+
+
+def _save_one(conn: sa.Connection, file: FileInput, now: datetime) -> FileResult:
+    result = FileResult()
+    if file.problem is not None:
+        result.rejected = 1
+        result.messages.append((None, "rejected", file.problem, None))
+        return result
+    for batch in file.batches:
+        for row in batch:
+            item = row.get("where")
+            if row.get("note"):
+                result.messages.append((item, "note", row["note"], None))
+            if row.get("problem"):
+                result.rejected += 1
+                result.messages.append((item, "rejected", row["problem"], None))
+                continue
+            _store_article(conn, row, item, now, result)
+    return result
 
 
 def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, result: FileResult) -> None:
     table = schema.articles
-    existing = conn.execute(sa.select(table.c.origin_file).where(table.c.article_id == row["article_id"])).first()
-    if existing is not None:
+    article_id = row["article_id"]
+    known = conn.execute(
+        sa.select(table.c.article_id, table.c.origin_file)
+        .where((table.c.article_id == article_id) | (table.c.content_hash == row["content_hash"])).limit(2)
+    ).all()
+    same_id = next((k for k in known if k.article_id == article_id), None)
+    if same_id is not None:
         result.duplicates += 1
-        result.messages.append((item, "duplicate", f"already stored as {row['article_id']} (from {existing.origin_file})", row["article_id"]))
+        result.messages.append((item, "duplicate", f"already stored as {article_id} (from {same_id.origin_file})", article_id))
         return
     duplicate_of = None
-    same = conn.execute(sa.select(table.c.article_id).where(table.c.content_hash == row["content_hash"]).limit(1)).first()
-    match = (same.article_id, 1.0) if same else None
+    match = (known[0].article_id, 1.0) if known else None
     sig = row.get("signature")
     sig = sig if isinstance(sig, np.ndarray) else None
     if match is None and sig is not None:
@@ -159,26 +196,27 @@ def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, res
     values.update(duplicate_of=duplicate_of, ingested_at=now)
     conn.execute(table.insert().values(**values))
     if sig is not None:
-        conn.execute(schema.minhash_signatures.insert().values(article_id=row["article_id"], signature=sig.tobytes()))
+        conn.execute(schema.minhash_signatures.insert().values(article_id=article_id, signature=sig.tobytes()))
         conn.execute(schema.near_duplicate_bands.insert(),
-                     [{"band_key": key, "article_id": row["article_id"]} for key in dedup.band_keys(sig)])
+                     [{"band_key": key, "article_id": article_id} for key in dedup.band_keys(sig)])
     result.stored += 1
-    message = f"stored as {row['article_id']}" + (f", same story as {duplicate_of}" if duplicate_of else "")
-    result.messages.append((item, "stored", message, row["article_id"]))
+    message = f"stored as {article_id}" + (f", same story as {duplicate_of}" if duplicate_of else "")
+    result.messages.append((item, "stored", message, article_id))
 
 
-def _finish_file(conn: sa.Connection, path: str, result: FileResult, file_state: dict, problem: str | None, now: datetime) -> None:
-    if result.messages:
-        conn.execute(schema.ingest_log.insert(), [
-            {"path": path, "item": item, "status": status, "message": message, "at": now, "article_id": article_id}
-            for item, status, message, article_id in result.messages
-        ])
-    files = schema.ingested_files
-    conn.execute(files.delete().where(files.c.path == path))
-    conn.execute(files.insert().values(
-        path=path, size=file_state["size"], mtime_ns=file_state["mtime_ns"], sha256=file_state["sha256"],
-        stored=result.stored, duplicates=result.duplicates, rejected=result.rejected, message=problem, at=now,
-    ))
+def _record_files(conn: sa.Connection, files: list[FileInput], results: list[FileResult], now: datetime) -> None:
+    log = [{"path": f.path, "item": item, "status": status, "message": message, "at": now, "article_id": article_id}
+           for f, r in zip(files, results) for item, status, message, article_id in r.messages]
+    if log:
+        conn.execute(schema.ingest_log.insert(), log)
+    table = schema.ingested_files
+    conn.execute(table.delete().where(table.c.path.in_([f.path for f in files])))
+    conn.execute(table.insert(), [
+        {"path": f.path, "size": f.state["size"], "mtime_ns": f.state["mtime_ns"], "sha256": f.state["sha256"],
+         "stored": r.stored, "duplicates": r.duplicates, "rejected": r.rejected, "at": now,
+         "message": "; ".join(f"{i}: {m}" if i else m for i, s, m, _ in r.messages if s == "rejected")[:2000] or None}
+        for f, r in zip(files, results)
+    ])
     _bump_revision(conn)
 
 
