@@ -50,7 +50,7 @@ class Lexicon:
     clutter: re.Pattern
     prefixes: re.Pattern
     end_markers: frozenset[str]
-    date_labels: frozenset[str]
+    date_labels: re.Pattern
     caption_credits: frozenset[str]
     breadcrumb_separators: tuple[str, ...]
 
@@ -72,7 +72,7 @@ class Lexicon:
             clutter=re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"),
             prefixes=re.compile(rf"^(?:{'|'.join(re.escape(p) for p in multiword)})\s*:"),
             end_markers=frozenset(merged("end_markers")),
-            date_labels=frozenset(merged("date_labels")),
+            date_labels=re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in merged('date_labels'))})(?!\w)"),
             caption_credits=frozenset(merged("caption_credits")),
             breadcrumb_separators=tuple(s for seps in data["breadcrumb_separators"].values() for s in seps),
         )
@@ -204,11 +204,12 @@ def split_scraped_text(raw: str, language: str | None, lexicon: Lexicon) -> Scra
 
 def _pick_title(header: list[str], content: list[str]) -> str | None:
     """Sites print the headline twice (page heading and article heading) more often than not; a
-    repeated line wins. Otherwise the first headline-shaped line above the body: several words,
-    no closing full stop. Section names ("Politique") have one or two words."""
+    repeated line wins. Otherwise the longest headline-shaped line above the body: mastheads
+    ("THE CAPITAL LEDGER"), section names ("Politik"), kickers ("NATO-Gipfel in Washington") and
+    bylines are shorter than the headline they sit next to, and a standfirst ends with a full stop."""
     shaped = [
         line for line in header
-        if 2 <= _words(line) <= MAX_TITLE_WORDS and not line.endswith(".") or (_words(line) == 1 and len(line) >= 25)
+        if (2 <= _words(line) <= MAX_TITLE_WORDS and not line.endswith(".")) or (_words(line) == 1 and len(line) >= 25)
     ]
     counts: dict[str, int] = {}
     for line in content:
@@ -216,10 +217,10 @@ def _pick_title(header: list[str], content: list[str]) -> str | None:
     for line in shaped:
         if counts.get(normalize(line), 0) > 1:
             return line
-    longer = [line for line in shaped if _words(line) >= 3]
-    if longer:
-        return longer[0]
-    return shaped[0] if shaped else None
+    # A line in capitals with no lower-case letter is a masthead or a section banner.
+    mixed_case = [line for line in shaped if line != line.upper() or line == line.lower()]
+    candidates = mixed_case or shaped
+    return max(candidates, key=len) if candidates else None
 
 
 def is_article(text: str) -> bool:
@@ -267,9 +268,19 @@ class HtmlPage:
     language: str | None
 
 
+# trafilatura drops every character str.isprintable() rejects, and with them the zero-width
+# non-joiner that Persian spelling needs (هسته‌ای becomes هستهای) and the direction marks of
+# right-to-left text. They cross trafilatura as printable stand-ins from an unused corner of
+# the symbol blocks and are put back afterwards.
+_INVISIBLE_TO_STANDIN = {"\u200c": "\u2bd1", "\u200d": "\u2bd2", "\u200e": "\u2bd3", "\u200f": "\u2bd4"}
+_HIDE = str.maketrans(_INVISIBLE_TO_STANDIN)
+_RESTORE = str.maketrans({v: k for k, v in _INVISIBLE_TO_STANDIN.items()})
+
+
 def extract_html_page(page: str) -> HtmlPage:
     """Main text and metadata of a whole HTML page, by trafilatura. Comments, navigation, cookie
     banners, asides and footers are left out by trafilatura's own rules."""
+    page = page.replace("&zwnj;", "\u200c").replace("&#8204;", "\u200c").translate(_HIDE)
     document = trafilatura.bare_extraction(
         page,
         include_comments=False,
@@ -283,8 +294,8 @@ def extract_html_page(page: str) -> HtmlPage:
         declared = match.group(1).lower()
     if document is None:
         return HtmlPage(None, "", None, None, None, declared)
-    title = (document.title or "").strip() or None
-    paragraphs = [" ".join(p.split()) for p in (document.text or "").splitlines()]
+    title = (document.title or "").translate(_RESTORE).strip() or None
+    paragraphs = [" ".join(p.split()) for p in (document.text or "").translate(_RESTORE).splitlines()]
     paragraphs = [p for p in paragraphs if p]
     if title and paragraphs and normalize(paragraphs[0]) == normalize(title):
         paragraphs = paragraphs[1:]

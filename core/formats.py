@@ -205,6 +205,17 @@ def read_delimited(path: Path, fmt: str) -> Iterator[dict]:
                 number, line = nxt
             if not pending and not line.strip():
                 continue
+            if not pending and fmt == "tsv":
+                # Tab-separated exports mostly do not quote at all, and a quote inside a field is
+                # text (a Hebrew abbreviation, a quoted word): a line with the right number of
+                # tabs is a whole row. Quoted multi-line fields fall through to the CSV rules.
+                fields = line.rstrip("\r\n").split("\t")
+                if len(fields) == len(header):
+                    row_number += 1
+                    resyncing = False
+                    yield record(row_number, fmt, encoding, note=note if row_number == 1 else None,
+                                 **_fields_from_mapping(dict(zip(header, fields)), mapping))
+                    continue
             pending.append((number, line))
             quotes += line.count('"')
             if quotes % 2 and len(pending) < MAX_LINES_PER_RECORD:
@@ -275,51 +286,66 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             yield record(number, "jsonl", encoding, note=note, **_fields_from_mapping(value, mapping))
 
 
-def _json_list_prefix(path: Path) -> str | None:
+class _Utf8Reader:
+    """A text stream read as UTF-8 bytes: ijson's parser reads bytes, and exports in UTF-16 or a
+    legacy code page exist."""
+
+    def __init__(self, stream: io.TextIOBase):
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size).encode("utf-8")
+
+
+def _json_bytes(path: Path, encoding: str) -> io.RawIOBase | _Utf8Reader:
+    if encoding in ("utf-8", "ascii"):
+        return open(path, "rb")
+    return _Utf8Reader(open(path, encoding=encoding, errors="replace"))
+
+
+def _json_list_prefix(path: Path, encoding: str) -> str | None:
     """Where the list of articles is: the top level, or the first key holding a list of objects."""
-    with open(path, "rb") as handle:
-        head = handle.read(decode.SAMPLE_BYTES)
-    encoding = decode.detect_encoding(head)
-    stream = open(path, encoding=encoding, errors="replace")
-    with stream:
-        try:
-            for prefix, event, _ in ijson.parse(stream):
-                if event == "start_array" and prefix == "":
-                    return "item"
-                if event == "start_array" and "." not in prefix:
-                    return f"{prefix}.item"
-                if event == "start_map" and prefix == "":
-                    continue
-        except ijson.JSONError:
-            return None
+    source = _json_bytes(path, encoding)
+    try:
+        for prefix, event, _ in ijson.parse(source):
+            if event == "start_array" and prefix == "":
+                return "item"
+            if event == "start_array" and "." not in prefix:
+                return f"{prefix}.item"
+    except ijson.JSONError:
+        return None
+    finally:
+        getattr(source, "stream", source).close()
     return None
 
 
 def read_json(path: Path) -> Iterator[dict]:
     stream, encoding = _open_text(path)
     stream.close()
-    prefix = _json_list_prefix(path)
+    prefix = _json_list_prefix(path, encoding)
     if prefix is None:
         yield from _read_json_object(path, encoding)
         return
     mapping: dict[str, str] | None = None
     count = 0
-    with open(path, encoding=encoding, errors="replace") as handle:
-        try:
-            for count, value in enumerate(ijson.items(handle, prefix, use_float=True), start=1):
-                if not isinstance(value, dict):
-                    yield record(count, "json", encoding, problem=f"expected an object, found {type(value).__name__}")
-                    continue
-                note = None
-                if mapping is None:
-                    mapping, ignored = _column_map(list(value))
-                    _require_text_column(path, mapping, list(value))
-                    note = _ignored_note(ignored)
-                yield record(count, "json", encoding, note=note, **_fields_from_mapping(value, mapping))
-        except ijson.JSONError as err:
-            reason = " ".join(str(err).split("\n")[0].split())
-            yield record(count + 1, "json", encoding,
-                         problem=f"truncated or invalid JSON after item {count} ({reason}); the items before it were read")
+    source = _json_bytes(path, encoding)
+    try:
+        for count, value in enumerate(ijson.items(source, prefix, use_float=True), start=1):
+            if not isinstance(value, dict):
+                yield record(count, "json", encoding, problem=f"expected an object, found {type(value).__name__}")
+                continue
+            note = None
+            if mapping is None:
+                mapping, ignored = _column_map(list(value))
+                _require_text_column(path, mapping, list(value))
+                note = _ignored_note(ignored)
+            yield record(count, "json", encoding, note=note, **_fields_from_mapping(value, mapping))
+    except ijson.JSONError as err:
+        reason = " ".join(str(err).split("\n")[0].split())
+        yield record(count + 1, "json", encoding,
+                     problem=f"truncated or invalid JSON after item {count} ({reason}); the items before it were read")
+    finally:
+        getattr(source, "stream", source).close()
 
 
 def _read_json_object(path: Path, encoding: str) -> Iterator[dict]:

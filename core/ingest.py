@@ -121,7 +121,8 @@ def _prepare(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon
     """Raw records (with ``origin_file``) to fingerprinted articles; rejected rows keep ``problem``."""
     raw = pd.DataFrame(raw_records, columns=[*formats.RAW_KEYS, "origin_file"])
     articles = clean.prepare_articles(raw, lexicon)
-    articles["source"] = [source or s or Path(f).parent.name for s, f in zip(articles["source"], articles["origin_file"])]
+    articles["source"] = [source or (s if isinstance(s, str) and s.strip() else None) or Path(f).parent.name
+                          for s, f in zip(articles["source"], articles["origin_file"])]
     articles["origin_item"] = articles["item"]
     good = articles["problem"].isna()
     fingerprinted = dedup.fingerprint(articles[good])
