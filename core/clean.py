@@ -131,7 +131,8 @@ def _is_caption(line: str, norm: str, lexicon: Lexicon) -> bool:
 
 def _is_breadcrumb(line: str, lexicon: Lexicon) -> bool:
     for separator in lexicon.breadcrumb_separators:
-        parts = [p.strip() for p in line.split(separator)]
+        # Spaced: "Accueil > Monde" is a trail, "</script>" or "2024/04/26" is not.
+        parts = [p.strip() for p in line.split(f" {separator} ")]
         if len(parts) >= 2 and all(p and _words(p) <= 4 for p in parts):
             return True
     return False

@@ -27,11 +27,16 @@ SHINGLE_WORDS = 3
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
 
 
+# Punctuation, symbols and control/format characters of the Basic Multilingual Plane, mapped to
+# spaces once: str.translate then does per article what a per-character category test did at
+# a tenth of the speed.
+_TO_SPACE = {code: " " for code in range(0x10000) if unicodedata.category(chr(code))[0] in "PSC"}
+
+
 def normalize_text(text: str) -> str:
     """What two copies of one article share whatever their typography: case, Unicode forms,
     punctuation and spacing are dropped."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = "".join(ch if unicodedata.category(ch)[0] not in "PSC" else " " for ch in text)
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_TO_SPACE)
     return " ".join(text.split())
 
 

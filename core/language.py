@@ -7,6 +7,7 @@ here, the full set in high-accuracy mode costs 1.2 GB and 7-10 s to build, this 
 from __future__ import annotations
 
 import functools
+import re
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -22,9 +23,10 @@ DECLARED_MIN_CONFIDENCE = 0.05
 MIN_CHARS_TO_OVERRIDE = 40
 # Below this many letters no guess is made at all ("Sample" alone reads as Danish).
 MIN_LETTERS_TO_GUESS = 15
-# Detection looks at the start of the body: 2,000 characters decide the language as well as the
-# whole text does and keep the cost flat for long articles.
-SAMPLE_CHARS = 2000
+_LETTER = re.compile(r"[^\W\d_]")
+# Detection looks at the start of the body: 1,000 characters decide the language as well as the
+# whole text does on the sample corpus and the tests, and keep the cost flat for long articles.
+SAMPLE_CHARS = 1000
 
 
 def _lingua_language(code: str) -> Language | None:
@@ -61,7 +63,7 @@ def detect(text: str, declared: str | None = None) -> tuple[str | None, str | No
     """
     declared = (declared or "").strip().lower().replace("_", "-").split("-")[0] or None
     sample = (text or "")[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS_TO_GUESS:
+    if len(_LETTER.findall(sample, 0, 400)) < MIN_LETTERS_TO_GUESS:
         return declared, None
     confidences = _detector().compute_language_confidence_values(sample)
     if not confidences:

@@ -25,8 +25,12 @@ filters = analysis.Filters(date_from=date_from, date_to=date_to, languages=tuple
                            sources=tuple(sources), query=query, include_undated=include_undated)
 selected = analysis.filter_articles(articles, filters)
 summary = analysis.overview(selected)
-st.caption(f"{summary['articles']} of {len(articles)} articles · {summary['sources']} sources · "
-           f"{summary['languages']} languages · {summary['undated']} undated")
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+st.caption(f"{summary['articles']} of {len(articles)} articles · {_count(summary['sources'], 'source')} · "
+           f"{_count(summary['languages'], 'language')} · {summary['undated']} undated")
 
 if selected.empty:
     st.info("No article matches these filters." if len(articles) else
@@ -41,11 +45,13 @@ rows = choice.selection.rows if choice and choice.selection else []
 article = selected.iloc[rows[0] if rows else 0]
 
 st.divider()
-meta = [article["source"], article["language"] or "language unknown",
+meta = [article["source"], article["language"] if pd.notna(article["language"]) else "language unknown",
         article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
         if pd.notna(article["published"]) else "undated"]
 st.caption(" · ".join(str(m) for m in meta))
-st.markdown(present.article_html(article["title"], article["text"], article["language"]), unsafe_allow_html=True)
+title = None if pd.isna(article["title"]) else article["title"]
+language = None if pd.isna(article["language"]) else article["language"]
+st.markdown(present.article_html(title, article["text"], language), unsafe_allow_html=True)
 with st.expander("Provenance"):
     st.write({k: (None if pd.isna(article[k]) else str(article[k])) for k in
               ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",

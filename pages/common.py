@@ -7,8 +7,13 @@ from core import config, ingest, store
 
 
 @st.cache_resource
+def _engine(url: str):
+    return store.connect(url)
+
+
 def engine():
-    return store.connect(config.database_url())
+    """The store named by GEOWIRE_DB (or the default), opened once per process."""
+    return _engine(config.database_url())
 
 
 @st.cache_data(show_spinner=False)
