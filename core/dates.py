@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import babel
 import babel.dates
-import convertdate.persian
 import hijridate
+import jdatetime
 from dateparser.search import search_dates
 from dateparser.timezone_parser import pop_tz_offset_from_string
 
@@ -101,15 +101,16 @@ def _stamp(year: int, month: int, day: int, rest: str) -> tuple[pd.Timestamp, st
     return stamp, ("minute" if clock else "day")
 
 
-@functools.lru_cache(maxsize=4096)
 def _solar_hijri_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
-    # convertdate computes the astronomical calendar (about 30 ms a date); articles share days.
-    return convertdate.persian.to_gregorian(year, month, day)
+    # jdatetime's arithmetic calendar: 5 µs a date. convertdate's astronomical one agrees on
+    # 1395-1405 (every month, checked) but costs 30 ms a date, which was most of an ingest.
+    gregorian = jdatetime.date(year, month, day).togregorian()
+    return gregorian.year, gregorian.month, gregorian.day
 
 
 def _other_calendar(text: str, language: str | None, had_persian_digits: bool) -> tuple[pd.Timestamp, str] | None:
     """Solar Hijri (Iran, Afghanistan) and lunar Hijri (Umm al-Qura) numeric dates. dateparser
-    would read 1403/08/02 as the Gregorian year 1403; convertdate and hijridate convert them."""
+    would read 1403/08/02 as the Gregorian year 1403; jdatetime and hijridate convert them."""
     match = _NUMERIC_DATE.search(text)
     if not match or len(match.group(1)) != 4 or int(match.group(1)) not in _NON_GREGORIAN_YEARS:
         return None
