@@ -4,13 +4,13 @@ outlet's clutter) by an indexed lookup in the store.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash
 
 from core import schema
 
@@ -24,7 +24,11 @@ NEAR_DUPLICATE_SIMILARITY = 0.8
 MIN_SHINGLES = 20
 SHINGLE_WORDS = 3
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+@functools.lru_cache(maxsize=1)
+def _template():
+    # datasketch takes half a second to import; a re-run over unchanged files never needs it.
+    from datasketch import MinHash
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=1)
 
 
 # Punctuation, symbols and control/format characters of the Basic Multilingual Plane, mapped to
@@ -64,7 +68,8 @@ def signature(text: str) -> np.ndarray | None:
     shingles = _shingles(normalize_text(text))
     if len(set(shingles)) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    minhash_class, template = _template()
+    minhash = minhash_class(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch(shingles)
     return minhash.hashvalues.astype(np.uint32)
 

@@ -263,9 +263,28 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
+class _ObjectRows:
+    """JSON objects to raw records; which key holds the title, the text... is learned from the
+    first object, and the keys it leaves out are noted once."""
+
+    def __init__(self, path: Path, fmt: str, encoding: str):
+        self.path, self.fmt, self.encoding = path, fmt, encoding
+        self.mapping: dict[str, str] | None = None
+
+    def record(self, number: int, value) -> dict:
+        if not isinstance(value, dict):
+            return record(number, self.fmt, self.encoding, problem=f"expected an object, found {type(value).__name__}")
+        note = None
+        if self.mapping is None:
+            self.mapping, ignored = _column_map(list(value))
+            _require_text_column(self.path, self.mapping, list(value))
+            note = _ignored_note(ignored)
+        return record(number, self.fmt, self.encoding, note=note, **_fields_from_mapping(value, self.mapping))
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
     stream, encoding = _open_text(path)
-    mapping: dict[str, str] | None = None
+    objects = _ObjectRows(path, "jsonl", encoding)
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -275,15 +294,7 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             except json.JSONDecodeError as err:
                 yield record(number, "jsonl", encoding, problem=f"invalid JSON ({err.msg} at column {err.colno})")
                 continue
-            if not isinstance(value, dict):
-                yield record(number, "jsonl", encoding, problem=f"expected an object, found {type(value).__name__}")
-                continue
-            note = None
-            if mapping is None:
-                mapping, ignored = _column_map(list(value))
-                _require_text_column(path, mapping, list(value))
-                note = _ignored_note(ignored)
-            yield record(number, "jsonl", encoding, note=note, **_fields_from_mapping(value, mapping))
+            yield objects.record(number, value)
 
 
 class _Utf8Reader:
@@ -326,20 +337,12 @@ def read_json(path: Path) -> Iterator[dict]:
     if prefix is None:
         yield from _read_json_object(path, encoding)
         return
-    mapping: dict[str, str] | None = None
+    objects = _ObjectRows(path, "json", encoding)
     count = 0
     source = _json_bytes(path, encoding)
     try:
         for count, value in enumerate(ijson.items(source, prefix, use_float=True), start=1):
-            if not isinstance(value, dict):
-                yield record(count, "json", encoding, problem=f"expected an object, found {type(value).__name__}")
-                continue
-            note = None
-            if mapping is None:
-                mapping, ignored = _column_map(list(value))
-                _require_text_column(path, mapping, list(value))
-                note = _ignored_note(ignored)
-            yield record(count, "json", encoding, note=note, **_fields_from_mapping(value, mapping))
+            yield objects.record(count, value)
     except ijson.JSONError as err:
         reason = " ".join(str(err).split("\n")[0].split())
         yield record(count + 1, "json", encoding,
