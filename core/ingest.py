@@ -55,35 +55,46 @@ class IngestSummary:
         return "; ".join(parts)
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], list[str]]:
-    """Files to ingest from files, folders (recursively) and globs.
+def _walk(paths: Iterable[str | Path], unique: bool = False) -> Iterator[tuple[str, str]]:
+    """``("file", path)``, ``("skipped", path)`` or ``("problem", message)`` for every argument,
+    lazily and in a stable order (a folder's entries sorted, one folder at a time), so that a
+    million-file tree is never listed in memory at once. With ``unique``, a file reached twice
+    (a folder and a glob inside it) comes once; only an 8-byte digest per path is remembered."""
+    seen: set[bytes] = set()
+    for kind, value in _walk_all(paths):
+        if unique and kind == "file":
+            digest = hashlib.blake2b(value.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+        yield kind, value
 
-    Returns ``(files, skipped, problems)``: files in a stable order, files inside folders that are
-    in no supported format (left alone), and arguments that match nothing.
-    """
-    found: dict[Path, None] = {}
-    skipped: list[str] = []
-    problems: list[str] = []
+
+def _walk_all(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
     for argument in paths:
         argument = str(argument)
-        matches = [Path(m) for m in sorted(glob.glob(argument, recursive=True))] if glob.has_magic(argument) else [Path(argument)]
-        if not matches or not matches[0].exists():
-            problems.append(f"{argument}: no such file or folder")
+        matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else [argument]
+        if not matches or not os.path.exists(matches[0]):
+            yield "problem", f"{argument}: no such file or folder"
             continue
         for match in matches:
-            if match.is_dir():
-                for child in sorted(p for p in match.rglob("*") if p.is_file()):
-                    if any(part.startswith(".") for part in child.relative_to(match).parts):
-                        continue
-                    if child.suffix.lower() in formats.EXTENSIONS:
-                        found[child.resolve()] = None
-                    else:
-                        skipped.append(str(child))
-            elif match.is_file():
-                found[match.resolve()] = None
+            if os.path.isdir(match):
+                for root, folders, names in os.walk(match):
+                    folders[:] = sorted(f for f in folders if not f.startswith("."))
+                    for name in sorted(names):
+                        if name.startswith("."):
+                            continue
+                        path = os.path.join(root, name)
+                        known = Path(name).suffix.lower() in formats.EXTENSIONS
+                        yield ("file", os.path.realpath(path)) if known else ("skipped", path)
+            elif os.path.isfile(match):
+                yield "file", os.path.realpath(match)
             else:
-                problems.append(f"{match}: not a regular file")
-    return list(found), skipped, problems
+                yield "problem", f"{match}: not a regular file"
+
+
+def _unique_files(paths: Iterable[str | Path]) -> Iterator[str]:
+    return (value for kind, value in _walk(paths, unique=True) if kind == "file")
 
 
 def _sha256(path: Path) -> str:
@@ -191,9 +202,16 @@ def ingest(
     """
     lexicon = lexicon or clean.Lexicon.load(config.BOILERPLATE_FILE)
     max_bytes = config.max_document_bytes()
-    files, skipped, problems = discover(paths)
-    summary = IngestSummary(files=len(files), skipped=skipped, problems=list(problems))
-    bar = tqdm(total=len(files), unit="file", disable=(not progress) if progress is not None else None, leave=False)
+    paths = list(paths)
+    # A first walk counts the files for the progress bar; the second feeds the work.
+    total, skipped, problems = 0, [], []
+    for kind, value in _walk(paths, unique=True):
+        if kind == "file":
+            total += 1
+        else:
+            (skipped if kind == "skipped" else problems).append(value)
+    summary = IngestSummary(files=total, skipped=skipped, problems=problems)
+    bar = tqdm(total=total, unit="file", disable=(not progress) if progress is not None else None, leave=False)
     done = 0
 
     def report(path: str, outcome: str) -> None:
@@ -201,30 +219,43 @@ def ingest(
         done += 1
         bar.update(1)
         if on_file:
-            on_file(done, len(files), path, outcome)
+            on_file(done, total, path, outcome)
 
-    todo: list[str] = []
-    for path in files:
-        known = None if force else store.known_file(engine, str(path))
-        stat = path.stat()
-        if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
-            report(str(path), _unchanged(known, summary))
-        else:
-            todo.append(str(path))
-    grouped = [p for p in todo if not _is_streamed(Path(p))]
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1 if len(grouped) >= MIN_FILES_FOR_WORKERS else 1)
+    streamed: list[str] = []  # exports are stored one by one after the small files
+
+    def changed_small_files() -> Iterator[str]:
+        for path in _unique_files(paths):
+            known = None if force else store.known_file(engine, path)
+            stat = os.stat(path)
+            if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+                report(path, _unchanged(known, summary))
+            elif _is_streamed(Path(path)):
+                streamed.append(path)
+            else:
+                yield path
+
+    pending = changed_small_files()
+    # Workers are only worth starting for many changed files; look ahead that far, no further.
+    ahead = list(itertools.islice(pending, MIN_FILES_FOR_WORKERS))
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(ahead) >= MIN_FILES_FOR_WORKERS else 1
     try:
         with _Workers(jobs) as workers:
-            groups = [grouped[i:i + GROUP_FILES] for i in range(0, len(grouped), GROUP_FILES)]
+            groups = _chunks(itertools.chain(ahead, pending), GROUP_FILES)
             for group in workers.map(_prepare_group, groups, source, lexicon, max_bytes):
                 for path, outcome in _store_group(engine, group, force, clock, summary):
                     report(path, outcome)
-        for path in todo:
-            if _is_streamed(Path(path)):
-                report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary))
+        for path in streamed:
+            report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary))
     finally:
         bar.close()
     return summary
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 # Groups of this many files are cleaned together (one frame each).
