@@ -225,8 +225,14 @@ def ingest(
 
     def changed_small_files() -> Iterator[str]:
         for path in _unique_files(paths):
+            try:
+                stat = os.stat(path)
+            except OSError as err:  # gone or unreadable since the walk counted it
+                summary.rejected += 1
+                summary.problems.append(f"{path}: cannot be read ({err.strerror or err})")
+                report(path, "rejected: cannot be read")
+                continue
             known = None if force else store.known_file(engine, path)
-            stat = os.stat(path)
             if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
                 report(path, _unchanged(known, summary))
             elif _is_streamed(Path(path)):

@@ -139,3 +139,19 @@ def test_folders_globs_and_missing_paths(tmp_path, engine, lexicon):
     articles = store.load_articles(engine)
     assert set(articles["source"]) == {"outlet-a", tmp_path.name}
     assert set(articles["published"]) == {pd.Timestamp("2024-03-12", tz="UTC")}
+
+
+def test_file_vanishing_during_the_run_is_reported_not_fatal(tmp_path, engine, lexicon):
+    folder = tmp_path / "outlet"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(inputs.scraped_page(len(name) + ord(name[0])), encoding="utf-8")
+    ingest.ingest(engine, [folder], lexicon=lexicon, progress=False)
+
+    def delete_b(done, total, path, outcome):
+        if path.endswith("a.txt"):
+            (folder / "b.txt").unlink()
+
+    summary = ingest.ingest(engine, [folder], lexicon=lexicon, progress=False, on_file=delete_b)
+    assert summary.unchanged == 1 and summary.rejected == 1
+    assert summary.problems == [f"{(folder / 'b.txt').resolve()}: cannot be read (No such file or directory)"]
