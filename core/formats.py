@@ -113,13 +113,17 @@ def _ignored_note(ignored: list[str]) -> str | None:
     return f"ignored column(s): {', '.join(map(str, ignored))}" if ignored else None
 
 
-def _open_text(path: Path) -> tuple[io.TextIOWrapper, str]:
+def _file_encoding(path: Path) -> str:
     with open(path, "rb") as handle:
         sample = handle.read(decode.SAMPLE_BYTES)
     try:
-        encoding = decode.detect_encoding(sample)
+        return decode.detect_encoding(sample)
     except decode.NotText as err:
         raise InputError(path, str(err)) from None
+
+
+def _open_text(path: Path) -> tuple[io.TextIOWrapper, str]:
+    encoding = _file_encoding(path)
     return open(path, encoding=encoding, errors="replace", newline=""), encoding
 
 
@@ -331,8 +335,7 @@ def _json_list_prefix(path: Path, encoding: str) -> str | None:
 
 
 def read_json(path: Path) -> Iterator[dict]:
-    stream, encoding = _open_text(path)
-    stream.close()
+    encoding = _file_encoding(path)
     prefix = _json_list_prefix(path, encoding)
     if prefix is None:
         yield from _read_json_object(path, encoding)

@@ -221,13 +221,8 @@ def _record_files(conn: sa.Connection, files: list[FileInput], results: list[Fil
 
 
 def _sql_value(value):
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
+    """Rows come from ``schema.records``, where missing values are already None."""
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
 
 def load_articles(engine: sa.Engine) -> pd.DataFrame:
