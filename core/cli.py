@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import config, export, ingest, store
-from core.errors import ConfigError
+from core import actor_dictionary, config, export, extraction, ingest, store
+from core.errors import ConfigError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     take.add_argument("--source", help="outlet name for every article (default: from the input, else the folder name)")
     take.add_argument("--force", action="store_true", help="read files again even if unchanged since the last ingest")
     take.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    take.add_argument("--no-extract", action="store_true", help="store only; find actors and dates later with `extract`")
+
+    find = commands.add_parser("extract", help="find actors and mentioned dates in the stored articles")
+    find.add_argument("--all", action="store_true", help="extract every article again, not only new ones")
 
     out = commands.add_parser("export", help="write the stored articles")
     out.add_argument("--format", choices=export.FORMATS, default="csv")
@@ -37,7 +41,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "ingest":
         return _ingest(engine, args)
+    if args.command == "extract":
+        return _extract(engine, everything=args.all)
     return _export(engine, args)
+
+
+def _dictionary():
+    return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), \
+        extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+
+
+def _extract(engine, everything: bool = False) -> int:
+    try:
+        dictionary, version = _dictionary()
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    summary = extraction.run(engine, dictionary, version, everything=everything)
+    print(summary.describe())
+    return 0
 
 
 def _ingest(engine, args) -> int:
@@ -56,6 +78,10 @@ def _ingest(engine, args) -> int:
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)
     print(summary.describe())
+    if not args.no_extract:
+        code = _extract(engine)
+        if code:
+            return code
     return summary.exit_code
 
 
@@ -64,6 +90,13 @@ def _export(engine, args) -> int:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2
     articles = store.load_articles(engine)
+    try:
+        dictionary, _ = _dictionary()
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    found, mentions, dates = extraction.actor_frames(engine, dictionary)
+    articles = export.with_actors(articles, extraction.per_article(found, mentions, dates))
     data = export.write(articles, args.format, args.out)
     if args.out is None:
         sys.stdout.buffer.write(data)

@@ -44,3 +44,6 @@ def max_document_bytes() -> int:
     if megabytes <= 0:
         raise ConfigError(f"GEOWIRE_MAX_DOCUMENT_MB={raw!r}: must be greater than 0")
     return int(megabytes * 1024 * 1024)
+
+ACTORS_DIR = DATA_DIR / "actors"
+CORRECTIONS_FILE = DATA_DIR / "corrections.toml"

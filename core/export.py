@@ -69,6 +69,15 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: dict | None = None) -> byt
     return buffer.getvalue()
 
 
+def with_actors(articles: pd.DataFrame, by_article: pd.DataFrame) -> pd.DataFrame:
+    """Articles with ``actors`` ("actor_id|English name|type; ...") and ``mentioned_dates``
+    ("YYYY-MM-DD; ...") columns; empty strings for articles with none."""
+    merged = articles.merge(by_article, on="article_id", how="left")
+    for column in ("actors", "mentioned_dates"):
+        merged[column] = merged[column].fillna("") if column in merged else ""
+    return merged
+
+
 def write(frame: pd.DataFrame, fmt: str, out: Path | None, metadata: dict | None = None) -> bytes:
     data = to_bytes(frame, fmt, metadata)
     if out is not None:

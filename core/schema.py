@@ -99,6 +99,88 @@ ingested_files = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# One row is one actor: a dictionary actor mentioned in the corpus, or a discovered person.
+ACTOR_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("actor_id", "string", "Wikidata QID where known; gw:<slug> for others; iso:<code> for a state without QID"),
+    ("name", "string", "English display name"),
+    ("type", "string", "person | country | organisation"),
+    ("country", "string", "ISO 3166-1 alpha-2 of the state a person serves or an organisation belongs to; <NA> when none"),
+    ("origin", "string", "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by data/corrections.toml)"),
+)
+ACTOR_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in ACTOR_FIELDS)
+
+# One row is one mention of one actor in one article.
+MENTION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("article_id", "string", "the article"),
+    ("actor_id", "string", "the actor (see actors)"),
+    ("field", "string", "title | text: where the mention is"),
+    ("start", "int64", "character offset of the mention in that field"),
+    ("end", "int64", "offset just after the mention"),
+    ("surface", "string", "the words as written, in the original script and inflection"),
+    ("sentence", "string", "the sentence the mention is in (at most 400 characters)"),
+    ("method", "string", "alias | stem | inflection | metonym | context (dictionary); title | given_name | surname (discovered)"),
+    ("confidence", "float64", "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names"),
+    ("name_key", "string", "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
+)
+MENTION_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in MENTION_FIELDS)
+
+# One row is one date an article mentions ("le 3 janvier", "أمس"), resolved to a calendar day.
+MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("article_id", "string", "the article"),
+    ("date", "datetime64[us]", "the calendar day referred to"),
+    ("kind", "string", "absolute (a day and month written out) | relative (weekday, yesterday, today, tomorrow)"),
+    ("field", "string", "title | text"),
+    ("start", "int64", "character offset in that field"),
+    ("end", "int64", "offset just after the expression"),
+    ("surface", "string", "the expression as written"),
+    ("sentence", "string", "the sentence it is in (at most 400 characters)"),
+)
+MENTIONED_DATE_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in MENTIONED_DATE_FIELDS)
+
+actors = sa.Table(
+    "actors",
+    metadata,
+    sa.Column("actor_id", sa.String(96), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("country", sa.String(8)),
+    sa.Column("origin", sa.String(16), nullable=False),
+)
+mentions = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column("article_id", sa.String(32), nullable=False, index=True),
+    sa.Column("actor_id", sa.String(96), index=True),  # NULL: a discovered name, grouped when loaded
+    sa.Column("field", sa.String(8), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("name_key", sa.Text),
+)
+mentioned_dates = sa.Table(
+    "mentioned_dates",
+    metadata,
+    sa.Column("article_id", sa.String(32), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("field", sa.String(8), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text),
+)
+# Articles whose actors and dates were extracted, and with which dictionary: a changed
+# dictionary or corrections file makes every article due again.
+extractions = sa.Table(
+    "extractions",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("dictionary_version", sa.String(32), nullable=False),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 store_meta = sa.Table(
     "store_meta",

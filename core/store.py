@@ -241,3 +241,48 @@ def load_ingest_log(engine: sa.Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(*[table.c[name] for name in schema.INGEST_LOG_COLUMNS]).order_by(table.c.id)).mappings().all()
     return pd.DataFrame(rows, columns=list(schema.INGEST_LOG_COLUMNS))
+
+
+def extracted_versions(engine: sa.Engine) -> dict[str, str]:
+    """article_id -> version of the dictionary its actors and dates were extracted with."""
+    table = schema.extractions
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(table.c.article_id, table.c.dictionary_version)).all())
+
+
+def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.DataFrame, dates: pd.DataFrame,
+                    dictionary_version: str) -> None:
+    """Replace the mentions and mentioned dates of ``article_ids`` in one transaction."""
+    with engine.begin() as conn:
+        for table in (schema.mentions, schema.mentioned_dates, schema.extractions):
+            for start in range(0, len(article_ids), 500):
+                conn.execute(table.delete().where(table.c.article_id.in_(article_ids[start:start + 500])))
+        if len(mentions):
+            conn.execute(schema.mentions.insert(), schema.records(mentions.loc[:, list(schema.MENTION_COLUMNS)]))
+        if len(dates):
+            rows = schema.records(dates.loc[:, list(schema.MENTIONED_DATE_COLUMNS)])
+            for row in rows:
+                row["date"] = row["date"].date()
+            conn.execute(schema.mentioned_dates.insert(), rows)
+        conn.execute(schema.extractions.insert(), [{"article_id": a, "dictionary_version": dictionary_version}
+                                                   for a in article_ids])
+        _bump_revision(conn)
+
+
+def load_mentions(engine: sa.Engine) -> pd.DataFrame:
+    """Stored mentions as extracted (discovered names still without actor_id)."""
+    table = schema.mentions
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[table.c[name] for name in schema.MENTION_COLUMNS])).mappings().all()
+    frame = pd.DataFrame(rows, columns=list(schema.MENTION_COLUMNS))
+    return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"})
+
+
+def load_mentioned_dates(engine: sa.Engine) -> pd.DataFrame:
+    table = schema.mentioned_dates
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[table.c[name] for name in schema.MENTIONED_DATE_COLUMNS])
+                            .order_by(table.c.date)).mappings().all()
+    frame = pd.DataFrame(rows, columns=list(schema.MENTIONED_DATE_COLUMNS))
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
+    return frame.astype({"start": "int64", "end": "int64"})

@@ -1,0 +1,164 @@
+"""Precision and recall of actor extraction and date extraction on the labelled set in tests/gold/.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/actor_eval.py [--errors]
+
+Scoring is per article: an actor is a true positive when the article's labels name it. Discovered
+people (labelled ``new:<slug>``) are matched by surface form, and the cross-script merge rate is
+the share of article pairs in different scripts, both naming the same invented person, where
+the extractor gave that person the same actor id.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import sys
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.config import ACTORS_DIR, CORRECTIONS_FILE
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "gold"
+SCRIPTS = {"ar": "Arabic", "fa": "Arabic", "he": "Hebrew", "ru": "Cyrillic", "uk": "Cyrillic", "el": "Greek"}
+
+
+def load_gold(directory: Path = GOLD_DIR) -> tuple[pd.DataFrame, dict]:
+    articles, labels = [], {}
+    for path in sorted(directory.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        articles.append({"article_id": path.stem, "title": data["title"], "text": data["text"],
+                         "language": data["language"], "published": pd.Timestamp(data["published"], tz="UTC")})
+        labels[path.stem] = data
+    return pd.DataFrame(articles), labels
+
+
+def _gold_actor(ref: str, dictionary) -> str | None:
+    if ref.startswith("country:"):
+        hit = dictionary.actors[(dictionary.actors["type"] == "country") & (dictionary.actors["country"] == ref[8:])]
+        return hit["actor_id"].iloc[0] if len(hit) else None
+    if ref.startswith("new:"):
+        return ref
+    return dictionary.actor_id(ref)
+
+
+def _type_of(ref: str, dictionary) -> str:
+    if ref.startswith("country:"):
+        return "country"
+    if ref.startswith("new:"):
+        return "person"
+    actor_id = dictionary.actor_id(ref)
+    return dictionary.actors.set_index("actor_id").at[actor_id, "type"] if actor_id else "person"
+
+
+def evaluate(dictionary=None, directory: Path = GOLD_DIR):
+    """Returns (per-article scoring rows, cross-script pair rows, date rows, unresolved gold refs)."""
+    dictionary = dictionary or actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
+    articles, labels = load_gold(directory)
+    found_actors, mentions = actors.extract(articles, dictionary)
+    names = dict(zip(found_actors["actor_id"], found_actors["name"]))
+    kinds = dict(zip(found_actors["actor_id"], found_actors["type"]))
+    origin = dict(zip(found_actors["actor_id"], found_actors["origin"]))
+    rows, unresolved = [], []
+    new_ids: dict[str, dict[str, str]] = defaultdict(dict)
+    for article_id, data in labels.items():
+        language = data["language"]
+        gold = {}
+        for actor in data.get("actor", []):
+            resolved = _gold_actor(actor["ref"], dictionary)
+            if resolved is None:
+                unresolved.append(actor["ref"])
+                continue
+            gold[resolved] = (actor["ref"], [spelling.fold(s) for s in actor["surfaces"]])
+        found = mentions[mentions["article_id"] == article_id]
+        predicted = found.groupby("actor_id")["surface"].apply(list).to_dict()
+        matched_gold = set()
+        for actor_id, surfaces in predicted.items():
+            target = actor_id if actor_id in gold else None
+            if target is None and origin.get(actor_id) != "dictionary":
+                folded = [spelling.fold(s) for s in surfaces]
+                target = next((ref for ref, (_, gold_surfaces) in gold.items() if ref.startswith("new:") and any(
+                    f in g or g in f for f in folded for g in gold_surfaces)), None)
+                if target is not None:
+                    new_ids[target][article_id] = actor_id
+            ok = target is not None and target not in matched_gold
+            if ok:
+                matched_gold.add(target)
+            rows.append({"article": article_id, "language": language, "type": kinds.get(actor_id, "?"),
+                         "kind": "predicted", "correct": ok, "actor": names.get(actor_id, actor_id), "surfaces": surfaces})
+        for ref, (label, surfaces) in gold.items():
+            rows.append({"article": article_id, "language": language, "type": _type_of(label, dictionary),
+                         "kind": "gold", "correct": ref in matched_gold, "actor": label, "surfaces": surfaces})
+    pairs = []
+    for ref in {r for data in labels.values() for a in data.get("actor", []) if (r := a["ref"]).startswith("new:")}:
+        holders = [a for a, d in labels.items() if any(x["ref"] == ref for x in d.get("actor", []))]
+        for left, right in itertools.combinations(holders, 2):
+            if SCRIPTS.get(labels[left]["language"], "Latin") == SCRIPTS.get(labels[right]["language"], "Latin"):
+                continue
+            a, b = new_ids[ref].get(left), new_ids[ref].get(right)
+            pairs.append({"person": ref, "left": left, "right": right, "merged": a is not None and a == b})
+    dates = _evaluate_dates(articles, labels)
+    return pd.DataFrame(rows), pd.DataFrame(pairs), dates, unresolved
+
+
+def _evaluate_dates(articles: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    found = mentioned_dates.extract(articles)
+    rows = []
+    for article_id, data in labels.items():
+        predicted = found[found["article_id"] == article_id]
+        got = {(spelling.fold(s), d.date().isoformat()) for s, d in zip(predicted["surface"], predicted["date"])}
+        gold = {(spelling.fold(d["surface"]), str(d["date"])) for d in data.get("date", [])}
+        gold_dates = {d for _, d in gold}
+        for surface, day in got:
+            rows.append({"article": article_id, "language": data["language"], "kind": "predicted",
+                         "correct": day in gold_dates, "surface": surface, "date": day})
+        got_dates = {d for _, d in got}
+        for surface, day in gold:
+            rows.append({"article": article_id, "language": data["language"], "kind": "gold",
+                         "correct": day in got_dates, "surface": surface, "date": day})
+    return pd.DataFrame(rows)
+
+
+def scores(rows: pd.DataFrame, by: str) -> pd.DataFrame:
+    predicted = rows[rows["kind"] == "predicted"].groupby(by)["correct"].agg(["sum", "count"])
+    gold = rows[rows["kind"] == "gold"].groupby(by)["correct"].agg(["sum", "count"])
+    table = pd.DataFrame({"precision": predicted["sum"] / predicted["count"], "recall": gold["sum"] / gold["count"],
+                          "predicted": predicted["count"], "gold": gold["count"]}).fillna(0)
+    return table.round(3)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    options = parser.parse_args(argv)
+    rows, pairs, dates, unresolved = evaluate()
+    if unresolved:
+        print("gold refs missing from the dictionary:", sorted(set(unresolved)), file=sys.stderr)
+    print("actors by language\n", scores(rows, "language").to_string(), sep="")
+    print("\nactors by type\n", scores(rows, "type").to_string(), sep="")
+    total = scores(rows.assign(all="all"), "all")
+    print("\nall\n", total.to_string(), sep="")
+    if len(pairs):
+        print(f"\ncross-script merges of undictionaried people: {pairs['merged'].sum()}/{len(pairs)} "
+              f"pairs = {pairs['merged'].mean():.2f}")
+    print("\nmentioned dates by language\n", scores(dates, "language").to_string(), sep="")
+    print("\nmentioned dates, all\n", scores(dates.assign(all="all"), "all").to_string(), sep="")
+    if options.errors:
+        wrong = rows[~rows["correct"]]
+        for row in wrong.itertuples():
+            label = "FALSE POSITIVE" if row.kind == "predicted" else "MISSED"
+            print(f"{row.article}: {label} {row.actor} {row.surfaces}")
+        for row in dates[~dates["correct"]].itertuples():
+            label = "FALSE DATE" if row.kind == "predicted" else "MISSED DATE"
+            print(f"{row.article}: {label} {row.surface} {row.date}")
+        if len(pairs):
+            for row in pairs[~pairs["merged"]].itertuples():
+                print(f"NOT MERGED {row.person}: {row.left} / {row.right}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

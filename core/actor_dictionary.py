@@ -1,0 +1,230 @@
+"""The actor dictionary: who can be recognised, under which spellings, and the analysts' corrections.
+
+Sources, all under ``data/`` (format in ``data/actors/README.md``):
+- ``actors/*.toml`` with ``[[actor]]`` tables: people and organisations with their aliases per
+  language, written for the project;
+- ``actors/countries.toml`` with ``[[country]]`` tables: the states. Their names in every language
+  come from CLDR through Babel, not from the file, which adds what CLDR lacks (QIDs, adjectives,
+  capital and seat-of-power metonyms, extra names);
+- ``actors/name_cues.toml``: titles, given names and name particles that mark people outside the
+  dictionary;
+- ``corrections.toml``: merges, splits, renames, extra aliases and ignored actors.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from babel import Locale, UnknownLocaleError
+
+from core import spelling
+from core.errors import InputError
+
+ALIAS_LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "fa", "he", "tr", "el", "it", "pt", "nl", "pl", "ur", "zh")
+# Country names come from CLDR for these languages too: the press languages lingua detects.
+CLDR_LANGUAGES = ALIAS_LANGUAGES + ("be", "bg", "sr", "cs", "az", "ka", "hy", "sv", "no", "da", "fi", "ro", "hu",
+                                    "ps", "ku", "ja", "ko", "hi", "id", "ms")
+ACTOR_TYPES = ("person", "country", "organisation")
+ACTOR_COLUMNS = ("actor_id", "name", "type", "country", "origin")
+ALIAS_COLUMNS = ("actor_id", "alias", "language", "kind", "ambiguous")
+
+
+@dataclass
+class NameCues:
+    """Per-language words that mark a person's name: titles before it, given names that start it,
+    particles inside it, and capitalised words that are never names."""
+
+    titles: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    given_names: dict[str, set[str]] = field(default_factory=dict)
+    particles: dict[str, set[str]] = field(default_factory=dict)
+    not_names: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Corrections:
+    """Analysts' corrections, applied by every extraction. Actors are named by id or English name."""
+
+    merges: list[tuple[str, list[str]]] = field(default_factory=list)      # (into, [actors])
+    splits: list[tuple[str, str, str]] = field(default_factory=list)       # (actor, surface, new name)
+    renames: dict[str, str] = field(default_factory=dict)                  # actor -> new name
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)      # (actor, language, alias)
+    ignored_actors: set[str] = field(default_factory=set)
+    ignored_surfaces: set[str] = field(default_factory=set)                # folded surfaces
+
+
+@dataclass
+class Dictionary:
+    actors: pd.DataFrame          # ACTOR_COLUMNS
+    aliases: pd.DataFrame         # ALIAS_COLUMNS
+    cues: NameCues
+    corrections: Corrections
+
+    def actor_id(self, reference: str) -> str | None:
+        """Id of the actor named by id or by English name (case-insensitive)."""
+        return _reference_index(id(self), self)[0].get(reference) or _reference_index(id(self), self)[1].get(reference.casefold())
+
+
+@functools.lru_cache(maxsize=4)
+def _reference_index(_key, dictionary: Dictionary) -> tuple[dict, dict]:
+    ids = {a: a for a in dictionary.actors["actor_id"]}
+    names = dict(zip(dictionary.actors["name"].str.casefold(), dictionary.actors["actor_id"]))
+    return ids, names
+
+
+Dictionary.__hash__ = object.__hash__  # cached lookups key on the instance
+
+
+def slug(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or spelling.skeleton(name)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"not valid TOML: {error}") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read: {error.strerror}") from None
+
+
+def _alias_rows(actor_id: str, table: dict, kind: str, ambiguous: set[str], languages=ALIAS_LANGUAGES) -> list[dict]:
+    rows = []
+    for language in languages:
+        for alias in table.get(language, ()) or ():
+            rows.append({"actor_id": actor_id, "alias": alias, "language": language, "kind": kind,
+                         "ambiguous": alias in ambiguous})
+    return rows
+
+
+@functools.lru_cache(maxsize=32)
+def _cldr_territories(language: str) -> dict:
+    try:
+        return dict(Locale.parse(language).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def _cldr_names(iso: str) -> list[tuple[str, str]]:
+    """CLDR's names of a territory in every supported language, with the parts of compound forms
+    ("Congo - Kinshasa", "Myanmar (Burma)") as names of their own."""
+    found = []
+    for language in CLDR_LANGUAGES:
+        name = _cldr_territories(language).get(iso)
+        if not name:
+            continue
+        found.append((language, name))
+        for part in re.split(r"\s+-\s+|\s*[()（）]\s*", name):
+            if part and part != name and len(part) > 2:
+                found.append((language, part.strip()))
+    return found
+
+
+def _load_countries(path: Path) -> tuple[list[dict], list[dict]]:
+    actors, aliases = [], []
+    for country in _read_toml(path).get("country", []):
+        iso = country["iso"]
+        actor_id = country.get("id") or f"iso:{iso}"
+        ambiguous = set(country.get("ambiguous", ()))
+        actors.append({"actor_id": actor_id, "name": country.get("name") or _cldr_territories("en").get(iso, iso),
+                       "type": "country", "country": iso, "origin": "dictionary"})
+        cldr = _cldr_names(iso)
+        aliases += [{"actor_id": actor_id, "alias": name, "language": language, "kind": "name",
+                     "ambiguous": name in ambiguous} for language, name in cldr]
+        aliases += _alias_rows(actor_id, country.get("names", {}), "name", ambiguous)
+        aliases += _alias_rows(actor_id, country.get("adjectives", {}), "adjective", ambiguous)
+        aliases += _alias_rows(actor_id, country.get("metonyms", {}), "metonym", ambiguous)
+    return actors, aliases
+
+
+def _load_actor_file(path: Path) -> tuple[list[dict], list[dict]]:
+    actors, aliases = [], []
+    for number, actor in enumerate(_read_toml(path).get("actor", []), 1):
+        name, kind = actor.get("name"), actor.get("type")
+        if not name or kind not in ACTOR_TYPES:
+            raise InputError(path, f"actor {number} needs a name and a type ({', '.join(ACTOR_TYPES)})")
+        actor_id = actor.get("id") or f"gw:{slug(name)}"
+        actors.append({"actor_id": actor_id, "name": name, "type": kind, "country": actor.get("country"),
+                       "origin": "dictionary"})
+        aliases.append({"actor_id": actor_id, "alias": name, "language": "en", "kind": "name", "ambiguous": False})
+        aliases += _alias_rows(actor_id, actor, "name", set(actor.get("ambiguous", ())))
+    return actors, aliases
+
+
+def _load_cues(path: Path) -> NameCues:
+    cues = NameCues()
+    if not path.exists():
+        return cues
+    for language, table in _read_toml(path).items():
+        cues.titles[language] = sorted(
+            {tuple(spelling.fold(w) for w, _, _ in spelling.words(title)) for title in table.get("titles", ())} - {()},
+            key=len, reverse=True)
+        cues.given_names[language] = {spelling.fold(n) for n in table.get("given_names", ())}
+        cues.particles[language] = {spelling.fold(p.rstrip("-־")) for p in table.get("particles", ())}
+        cues.not_names[language] = {spelling.fold(n) for n in table.get("not_names", ())}
+    return cues
+
+
+def _load_corrections(path: Path | None) -> Corrections:
+    corrections = Corrections()
+    if path is None or not path.exists():
+        return corrections
+    data = _read_toml(path)
+    for entry in data.get("merge", []):
+        corrections.merges.append((entry["into"], list(entry["actors"])))
+    for entry in data.get("split", []):
+        corrections.splits.append((entry["actor"], entry["surface"], entry["name"]))
+    for entry in data.get("rename", []):
+        corrections.renames[entry["actor"]] = entry["name"]
+    for entry in data.get("alias", []):
+        corrections.aliases.append((entry["actor"], entry.get("language", "en"), entry["alias"]))
+    for entry in data.get("ignore", []):
+        if "actor" in entry:
+            corrections.ignored_actors.add(entry["actor"])
+        if "surface" in entry:
+            corrections.ignored_surfaces.add(spelling.fold(entry["surface"]))
+    return corrections
+
+
+def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
+    """Read the dictionary under ``directory`` and the corrections file.
+
+    Returns frames ``actors[actor_id, name, type, country, origin]`` and
+    ``aliases[actor_id, alias, language, kind, ambiguous]`` (kind: name | adjective | metonym).
+    An alias that two actors claim is marked ambiguous on both, so that it only counts where the
+    article names one of them unambiguously (``tests/test_actor_dictionary.py`` keeps the
+    hand-written files free of unmarked clashes).
+    """
+    actors, aliases = [], []
+    for path in sorted(directory.glob("*.toml")):
+        if path.name == "name_cues.toml":
+            continue
+        loader = _load_countries if path.name == "countries.toml" else _load_actor_file
+        found_actors, found_aliases = loader(path)
+        actors += found_actors
+        aliases += found_aliases
+    corrections = _load_corrections(corrections_file)
+    actor_frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).drop_duplicates("actor_id")
+    by_name = dict(zip(actor_frame["name"].str.casefold(), actor_frame["actor_id"]))
+    for reference, language, alias in corrections.aliases:
+        actor_id = reference if reference in set(actor_frame["actor_id"]) else by_name.get(reference.casefold())
+        if actor_id is None:
+            raise InputError(corrections_file, f"alias {alias!r}: no actor {reference!r} in the dictionary")
+        aliases.append({"actor_id": actor_id, "alias": alias, "language": language, "kind": "name", "ambiguous": False})
+    alias_frame = pd.DataFrame(aliases, columns=ALIAS_COLUMNS)
+    alias_frame["folded"] = alias_frame["alias"].map(spelling.fold)
+    alias_frame = alias_frame.drop_duplicates(["actor_id", "folded", "language"])
+    claimants = alias_frame.groupby("folded")["actor_id"].transform("nunique")
+    alias_frame["ambiguous"] = alias_frame["ambiguous"].astype(bool) | (claimants > 1)
+    for actor_id, new_name in corrections.renames.items():
+        target = actor_id if actor_id in set(actor_frame["actor_id"]) else by_name.get(actor_id.casefold())
+        actor_frame.loc[actor_frame["actor_id"] == target, "name"] = new_name
+    return Dictionary(actor_frame.reset_index(drop=True), alias_frame.drop(columns="folded").reset_index(drop=True),
+                      _load_cues(directory / "name_cues.toml"), corrections)

@@ -1,0 +1,630 @@
+"""Actors in articles: who is named, in the article's own language and script, resolved to one actor.
+
+Three steps, each a function over frames:
+1. ``find_mentions``: dictionary aliases are looked up word by word under the keys of
+   ``core.spelling`` (folded, stemmed, clitics removed, short case endings), longest alias first;
+   an alias two actors share, or one the dictionary marks ambiguous, only counts in an article
+   that names one of its actors unambiguously. People outside the dictionary are found by cues
+   (a title before the name, a known given name starting it) and every later use of their surname
+   in the same article.
+2. ``resolve_discovered``: the discovered names of the whole corpus are grouped into actors by
+   consonant skeleton (``spelling.skeleton``) and fuzzy similarity (rapidfuzz), across scripts.
+3. ``apply_corrections``: the analysts' merges, splits, renames and ignores.
+
+``extract`` runs the three. Method and measured quality: ``docs/actors.md``.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+from babel import Locale, UnknownLocaleError
+
+from core import spelling
+from core.actor_dictionary import Dictionary, slug
+from core.schema import MENTION_COLUMNS, require_columns
+
+# Confidence of a match, by how it was made.
+CONFIDENCE = {"alias": 1.0, "stem": 0.95, "inflection": 0.85, "metonym": 0.8, "context": 0.75}
+DISCOVERED_CONFIDENCE = {"title": 0.8, "given_name": 0.7, "surname": 0.7}
+# Two discovered surnames in different scripts are one actor at this skeleton similarity (0-100).
+SURNAME_SIMILARITY = 85
+GIVEN_NAME_SIMILARITY = 60
+MIN_SKELETON = 3
+# A surname met alone in another article must be this long (letters) to be taken for a known name.
+MIN_CORPUS_SURNAME = 5
+MAX_NAME_WORDS = 4
+# Words between a title and the name it introduces: "Russian Foreign Minister, Sergei Lavrov",
+# "وزير الدفاع الإيراني محمد أشتياني", "le secrétaire d'État allemand aux affaires étrangères, X".
+MAX_WORDS_AFTER_TITLE = 4
+SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
+MAX_SENTENCE_CHARS = 400
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor_id: str
+    kind: str
+    ambiguous: bool
+    tokens: tuple[frozenset, ...]    # keys of each alias word
+    folded: tuple[str, ...]
+    acronym: tuple[bool, ...]
+    capitalised: tuple[bool, ...]
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar_words(language: str | None) -> frozenset[str]:
+    """Month and weekday names (CLDR), which are capitalised in many languages but never actors."""
+    try:
+        locale = Locale.parse(language or "en")
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    found = set()
+    for table in (locale.months, locale.days):
+        for context in table.values():
+            for width in context.values():
+                found.update(spelling.fold(name) for name in width.values())
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _stopwords(language: str | None, folded: bool = True) -> frozenset[str]:
+    import stopwordsiso  # word lists shipped in the package, 50+ languages
+
+    try:
+        words = stopwordsiso.stopwords(language or "en")
+    except (KeyError, ValueError):
+        return frozenset()
+    return frozenset(spelling.fold(w) if folded else w.casefold() for w in words)
+
+
+def _script(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            code = ord(ch)
+            if code < 0x250:
+                return "latin"
+            if 0x370 <= code < 0x400:
+                return "greek"
+            if 0x400 <= code < 0x530:
+                return "cyrillic"
+            if 0x590 <= code < 0x600:
+                return "hebrew"
+            if 0x600 <= code < 0x780:
+                return "arabic"
+            return "other"
+    return "other"
+
+
+_LANGUAGE_SCRIPT = {**dict.fromkeys(("ar", "fa", "ur", "ps", "ku"), "arabic"), **dict.fromkeys(("he", "yi"), "hebrew"),
+                    **dict.fromkeys(("ru", "uk", "be", "bg", "sr"), "cyrillic"), "el": "greek",
+                    **dict.fromkeys(("zh", "ja", "ko", "hi", "bn", "th", "am", "ka", "hy"), "other")}
+# An alias written for another language of the same script ("Patrushev" in a French article) is
+# used when it is long enough not to be an ordinary word there (Turkish "Şi" is French "Si").
+MIN_FOREIGN_ALIAS = 5
+
+
+class _Index:
+    """Dictionary aliases keyed for one article language."""
+
+    def __init__(self, dictionary: Dictionary, language: str | None):
+        self.language = language
+        script = _LANGUAGE_SCRIPT.get(language or "", "latin")
+        self.by_key: dict[str, list[_Entry]] = defaultdict(list)
+        self.given_names = set(dictionary.cues.given_names.get(language, ()))
+        aliases = dictionary.aliases
+        for actor_id, alias, kind, ambiguous, alias_language in zip(
+                aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
+            words = [w for w, _, _ in spelling.words(alias)]
+            if not words:
+                continue
+            if alias_language != language and (_script(alias) != script or (
+                    len(words) == 1 and len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS)):
+                continue
+            entry = _Entry(actor_id, kind, bool(ambiguous),
+                           tuple(frozenset(spelling.alias_keys(w, language)) for w in words),
+                           tuple(spelling.fold(w) for w in words),
+                           tuple(spelling.is_acronym(w) for w in words),
+                           tuple(spelling.is_capitalised(w) for w in words))
+            for key in entry.tokens[0]:
+                self.by_key[key].append(entry)
+        people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
+        person_aliases = aliases[aliases["actor_id"].isin(set(people)) & (aliases["language"] == language)]
+        for alias in person_aliases["alias"]:
+            words = [w for w, _, _ in spelling.words(alias)]
+            if len(words) >= 2:
+                self.given_names.add(spelling.fold(words[0]))
+        self.plain_stopwords = _stopwords(language, folded=False)
+        self.given_names -= _calendar_words(language) | _stopwords(language)
+        titles = dictionary.cues.titles.get(language, [])
+        self.titles: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for title in titles:
+            forms = tuple(_title_form(w, language) for w in title)
+            self.titles[forms[0]].append(forms)
+        self.title_words = {w for title in titles for w in title}
+        self.particles = dictionary.cues.particles.get(language, set())
+        self.not_names = (dictionary.cues.not_names.get(language, set()) | _calendar_words(language)
+                          | _stopwords(language) | self.title_words)
+
+
+@functools.lru_cache(maxsize=64)
+def _index(dictionary: Dictionary, language: str | None) -> _Index:
+    return _Index(dictionary, language)
+
+
+def _word_matches(entry: _Entry, position: int, word: str, language: str | None) -> str | None:
+    """How ``word`` matches alias word ``position`` of ``entry``: "alias", "stem", "inflection"
+    or None."""
+    if entry.acronym[position]:
+        return "alias" if spelling.is_acronym(word) and spelling.fold(word) == entry.folded[position] else None
+    if entry.capitalised[position] and spelling.has_case(word) and not spelling.is_capitalised(word):
+        return None
+    keys = spelling.keys(word, language)
+    if entry.folded[position] in keys:
+        return "alias"
+    # A stem or a cut ending must not hide more than a case ending: "Esperanza" is not "Esper".
+    if language not in spelling.ABJAD_LANGUAGES and len(keys[0]) - len(entry.folded[position]) > spelling.MAX_LOOSE_SUFFIX:
+        return None
+    if entry.tokens[position].intersection(keys):
+        return "stem"
+    if entry.tokens[position].intersection(spelling.loose_keys(word, language)):
+        return "inflection"
+    return None
+
+
+def _match_at(index: _Index, words: list[tuple[str, int, int]], i: int, text: str):
+    """Longest dictionary alias starting at word ``i``: (entries, length, method) or None."""
+    word = words[i][0]
+    language = index.language
+    candidates = {id(e): e for key in spelling.keys(word, language) for e in index.by_key.get(key, ())}
+    if not candidates:
+        candidates = {id(e): e for key in spelling.loose_keys(word, language) for e in index.by_key.get(key, ())}
+    best, best_length, best_rank = [], 0, 9
+    ranks = {"alias": 0, "stem": 1, "inflection": 2}
+    for entry in candidates.values():
+        length = len(entry.tokens)
+        if i + length > len(words) or length < best_length:
+            continue
+        worst = 0
+        for j in range(length):
+            if j and not _adjacent(text, words[i + j - 1], words[i + j]):
+                worst = None
+                break
+            how = _word_matches(entry, j, words[i + j][0], language)
+            if how is None:
+                worst = None
+                break
+            worst = max(worst, ranks[how])
+        if worst is None:
+            continue
+        if length > best_length or worst < best_rank:
+            best, best_length, best_rank = [entry], length, worst
+        elif worst == best_rank:
+            best.append(entry)
+    if not best:
+        return None
+    return best, best_length, ("alias", "stem", "inflection")[best_rank]
+
+
+def _adjacent(text: str, left, right) -> bool:
+    """Words of one name are separated by spaces, hyphens or apostrophes, never by punctuation."""
+    gap = text[left[2]:right[1]]
+    return len(gap) <= 3 and not re.search(r"[^\s\-'’‐־]", gap)
+
+
+def _sentences(text: str) -> list[int]:
+    return [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+
+
+def _sentence_at(text: str, starts: list[int], position: int) -> str:
+    k = bisect.bisect_right(starts, position) - 1
+    end = starts[k + 1] if k + 1 < len(starts) else len(text)
+    return text[starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
+
+
+def _title_form(folded_word: str, language: str | None) -> str:
+    """Titles are compared on stems: "stellvertretender Sekretär", "ειδικού απεσταλμένου"."""
+    keys = spelling.keys(folded_word, language) or (folded_word,)
+    return keys[-1] if len(keys) > 1 and language not in spelling.ABJAD_LANGUAGES else keys[0]
+
+
+def _title_end(index: _Index, forms: list[str], i: int) -> int | None:
+    for title in index.titles.get(forms[i], ()):
+        if tuple(forms[i:i + len(title)]) == title:
+            return i + len(title)
+    return None
+
+
+def _is_name_word(index: _Index, word: str, folded: str, cased: bool) -> bool:
+    if folded in index.not_names or len(folded) < 2:
+        return False
+    if cased:
+        return spelling.is_capitalised(word) and not spelling.is_acronym(word)
+    return len(folded) >= 3
+
+
+_SENTENCE_PUNCTUATION = re.compile(r"[.!?;:؟؛]")
+
+
+def _discover(index: _Index, words, covered: list[bool], text: str, cased: bool):
+    """Names of people outside the dictionary: (start word, end word, cue) spans.
+
+    A name starts with a known given name, or (in scripts with capitals) follows a title within
+    the same clause ("Russia's deputy foreign minister, Ostap Kovalyshyn"). Without capitals a
+    title alone is not enough: the word after it is as often a verb as a name.
+    """
+    folded = [spelling.fold(w) for w, _, _ in words]
+    forms = [_title_form(f, index.language) for f in folded]
+    spans = []
+    i = 0
+    title_end = None
+    while i < len(words):
+        if covered[i]:
+            i += 1
+            continue
+        end = _title_end(index, forms, i)
+        if end is not None:
+            title_end = end
+            i = end
+            continue
+        word = words[i][0]
+        near_title = False
+        if cased and title_end is not None and title_end <= i:
+            between = [k for k in range(title_end, i) if not covered[k]]
+            gap = text[words[title_end - 1][2]:words[i][1]]
+            near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
+                          and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
+                                  for k in between))
+        given = (folded[i] in index.given_names and word.casefold() not in index.plain_stopwords
+                 and (not cased or spelling.is_capitalised(word)))
+        if not (given or (near_title and _is_name_word(index, word, folded[i], cased))):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and j - i < MAX_NAME_WORDS and not covered[j] and _adjacent(text, words[j - 1], words[j]):
+            if folded[j] in index.particles and j + 1 < len(words) and not covered[j + 1]:
+                j += 1
+                continue
+            if not _is_name_word(index, words[j][0], folded[j], cased):
+                break
+            j += 1
+            if not cased and folded[j - 1] not in index.given_names:
+                break  # without capitals a name is its given names and one surname
+        while j > i + 1 and folded[j - 1] in index.particles:
+            j -= 1
+        if j - i >= 2:
+            spans.append((i, j, "title" if near_title else "given_name"))
+            title_end = None
+        i = max(j, i + 1)
+    return spans + _appositions(index, words, covered, folded, forms, text, cased, spans)
+
+
+_COMMA = re.compile(r"^\s*[,،]\s*$")
+
+
+def _appositions(index: _Index, words, covered, folded, forms, text: str, cased: bool, spans):
+    """Names followed by a comma and a title: "Arkady Zabelin, the deputy secretary of ...",
+    "مهند الساعدي، المتحدث باسم ...". The title may follow a few small words ("the", "Iran's")."""
+    taken = {k for first, last, _ in spans for k in range(first, last)}
+    found = []
+    for k in range(1, len(words)):
+        if not _COMMA.match(text[words[k - 1][2]:words[k][1]]):
+            continue
+        p, skipped = k, 0
+        while p < len(words) and skipped <= 3 and _title_end(index, forms, p) is None:
+            if not (covered[p] or folded[p] in index.not_names or len(folded[p]) <= 2):
+                break
+            p, skipped = p + 1, skipped + 1
+        if p >= len(words) or _title_end(index, forms, p) is None:
+            continue
+        j = k
+        first = j
+        while first > 0 and j - first < (MAX_NAME_WORDS if cased else 2):
+            candidate = first - 1
+            if (folded[candidate] in index.particles and candidate > 0 and first < j
+                    and _is_name_word(index, words[candidate - 1][0], folded[candidate - 1], cased)):
+                first = candidate
+                continue
+            if covered[candidate] or candidate in taken or not _is_name_word(index, words[candidate][0], folded[candidate], cased):
+                break
+            if first < j and not _adjacent(text, words[candidate], words[first]):
+                break
+            if not cased and words[candidate][0].casefold() in index.plain_stopwords:
+                break
+            first = candidate
+        if j - first >= 2:
+            found.append((first, j, "title"))
+            taken.update(range(first, j))
+    return found
+
+
+def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased: bool):
+    words = spelling.words(text, index.language)
+    covered = [False] * len(words)
+    found = []
+    i = 0
+    while i < len(words):
+        match = _match_at(index, words, i, text)
+        if match is None:
+            i += 1
+            continue
+        entries, length, method = match
+        start, end = words[i][1], words[i + length - 1][2]
+        actors = tuple(dict.fromkeys(e.actor_id for e in entries))
+        ambiguous = len(actors) > 1 or any(e.ambiguous for e in entries)
+        if any(e.kind == "metonym" for e in entries) and method == "alias":
+            method = "metonym"
+        found.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                      "surface": text[start:end], "candidates": actors, "ambiguous": ambiguous, "method": method})
+        for k in range(i, i + length):
+            covered[k] = True
+        i += length
+    discovered = []
+    for first, last, cue in _discover(index, words, covered, text, cased):
+        start, end = words[first][1], words[last - 1][2]
+        discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                           "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
+                           "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
+        for k in range(first, last):
+            covered[k] = True
+    return words, covered, found, discovered
+
+
+def _surname_mentions(index: _Index, article_id, field, text, words, covered, surnames: dict,
+                      known_skeletons: dict, cased: bool):
+    """Uses of a discovered surname alone: later in the same article ("M. Avrahami", "Забелина"),
+    or anywhere when the corpus has met the full name ("وقال خسرواني")."""
+    found = []
+    for k, (word, start, end) in enumerate(words):
+        if covered[k] or (cased and not spelling.is_capitalised(word)):
+            continue
+        folded = spelling.fold(word)
+        if folded in index.not_names or len(folded) < 3:
+            continue
+        keys = set(spelling.keys(word, index.language)) | set(spelling.loose_keys(word, index.language))
+        hit = next((name for surname_keys, name in surnames.items() if keys & surname_keys), None)
+        if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME:
+            hit = known_skeletons.get(spelling.skeleton(word))
+        if hit is None:
+            continue
+        surname, given = hit
+        found.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                      "surface": word, "candidates": (), "ambiguous": False, "method": "surname",
+                      "surname": surname, "given": given})
+        covered[k] = True
+    return found
+
+
+def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames: dict[str, str] | None = None) -> pd.DataFrame:
+    """Actor mentions in each article, in its original language and script.
+
+    Needs: articles[article_id, title, text, language]. ``known_surnames`` maps the skeletons
+    of surnames discovered earlier (in the store) to the surname, so that a surname used alone is
+    recognised in a batch that never spells the full name.
+    Returns MENTION_COLUMNS: article_id, actor_id (<NA> for a discovered name until
+    ``resolve_discovered``), field ("title" | "text"), start/end (character offsets in that
+    field), surface (as written), sentence, method (alias | stem | inflection | metonym | context
+    for dictionary actors; title | given_name | surname for discovered names), confidence (0-1),
+    name_key (discovered names: "given|surname" as written; <NA> otherwise).
+    """
+    require_columns(articles, ("article_id", "title", "text", "language"), stage="actors")
+    parsed_articles = []
+    skeletons = {key: (surname, "") for key, surname in (known_surnames or {}).items()}
+    for article_id, title, text, language in zip(articles["article_id"], articles["title"], articles["text"],
+                                                 articles["language"]):
+        language = None if pd.isna(language) else language
+        index = _index(dictionary, language)
+        cased = language not in spelling.UNCASED_SCRIPT_LANGUAGES
+        fields = [("title", "" if pd.isna(title) else str(title)), ("text", "" if pd.isna(text) else str(text))]
+        matched, discovered, parsed = [], [], []
+        for field, body in fields:
+            words, covered, found, new = _field_mentions(index, article_id, field, body, cased)
+            matched += found
+            discovered += new
+            parsed.append((field, body, words, covered))
+        for mention in discovered:
+            skeleton = spelling.skeleton(mention["surname"])
+            if len(skeleton) >= MIN_SKELETON + 1:
+                skeletons.setdefault(skeleton, (mention["surname"], mention["given"]))
+        parsed_articles.append((article_id, index, cased, fields, matched, discovered, parsed))
+    rows = []
+    for article_id, index, cased, fields, matched, discovered, parsed in parsed_articles:
+        surnames = {}
+        for mention in discovered:
+            if len(spelling.fold(mention["surname"])) >= 3:
+                key = frozenset(spelling.keys(mention["surname"], index.language))
+                surnames.setdefault(key, (mention["surname"], mention["given"]))
+        for field, body, words, covered in parsed:
+            discovered += _surname_mentions(index, article_id, field, body, words, covered, surnames, skeletons, cased)
+        supported = {m["candidates"][0] for m in matched if not m["ambiguous"]}
+        sentence_starts = {field: _sentences(body) for field, body in fields}
+        bodies = dict(fields)
+        for mention in matched:
+            if mention["ambiguous"]:
+                chosen = [a for a in mention["candidates"] if a in supported]
+                if len(chosen) != 1:
+                    continue
+                actor_id, method = chosen[0], "context"
+            else:
+                actor_id, method = mention["candidates"][0], mention["method"]
+            rows.append(_row(mention, actor_id, method, CONFIDENCE[method], pd.NA, bodies, sentence_starts))
+        for mention in discovered:
+            name_key = f"{mention['given']}|{mention['surname']}"
+            rows.append(_row(mention, pd.NA, mention["method"], DISCOVERED_CONFIDENCE[mention["method"]], name_key,
+                             bodies, sentence_starts))
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"}) if len(frame) else _empty()
+
+
+def _row(mention, actor_id, method, confidence, name_key, bodies, sentence_starts) -> dict:
+    body = bodies[mention["field"]]
+    return {"article_id": mention["article_id"], "actor_id": actor_id, "field": mention["field"],
+            "start": mention["start"], "end": mention["end"], "surface": mention["surface"],
+            "sentence": _sentence_at(body, sentence_starts[mention["field"]], mention["start"]),
+            "method": method, "confidence": confidence, "name_key": name_key}
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in MENTION_COLUMNS}).astype(
+        {"start": "int64", "end": "int64", "confidence": "float64"})
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, item):
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a, b):
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _display_name(forms: Counter) -> str:
+    """The most used full form in Latin letters, else the most used form romanised."""
+    full = [(count, form) for form, count in forms.items() if " " in form]
+    pool = full or [(count, form) for form, count in forms.items()]
+    latin = [(count, form) for count, form in pool if re.fullmatch(r"[\sA-Za-zÀ-ɏ'\-]+", form)]
+    if latin:
+        return max(latin)[1]
+    best = max(pool)[1]
+    return " ".join(part.capitalize() for part in spelling.romanize(best).split())
+
+
+def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give discovered names an actor, the same one across articles and scripts.
+
+    Needs: mentions[MENTION_COLUMNS] with name_key set on discovered rows.
+    Returns (mentions with actor_id and confidence set on those rows, discovered actors
+    [actor_id, name, type, country, origin="discovered"]). Surnames whose skeletons are at least
+    ``SURNAME_SIMILARITY`` similar are one actor unless both have given names that differ; a
+    mention's confidence is its cue's confidence times the skeleton similarity to the actor.
+    """
+    from rapidfuzz import fuzz, process
+
+    require_columns(mentions, MENTION_COLUMNS, stage="actors")
+    discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
+    if not discovered.any():
+        return mentions, pd.DataFrame(columns=["actor_id", "name", "type", "country", "origin"])
+    keys = mentions.loc[discovered, "name_key"]
+    parts = {key: key.split("|", 1) for key in keys.unique()}
+    surname_skeleton = {key: spelling.skeleton(surname) for key, (_, surname) in parts.items()}
+    given_skeleton = {key: spelling.skeleton(given) if given else "" for key, (given, _) in parts.items()}
+    skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= MIN_SKELETON})
+    groups = _UnionFind()
+    if skeletons:
+        scores = process.cdist(skeletons, skeletons, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY)
+        for a, row in enumerate(scores):
+            for b in row.nonzero()[0]:
+                groups.union(skeletons[a], skeletons[int(b)])
+    # Within one surname group, different given names are different people (two brothers).
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for key, skel in surname_skeleton.items():
+        if len(skel) >= MIN_SKELETON:
+            by_group[groups.find(skel)].append(key)
+    known_given = {name for names in dictionary.cues.given_names.values() for name in names}
+    cluster_of, similarity = {}, {}
+    for group, members in by_group.items():
+        heads: list[str] = []
+        for key in sorted(members, key=lambda k: (-len(given_skeleton[k]), k)):
+            given = given_skeleton[key]
+            home = None
+            for head in heads:
+                # Only two different known given names keep two people with one surname apart;
+                # a word wrongly taken for a given name ("according to Tleiss") does not.
+                distinct = (given and given_skeleton[head] and spelling.fold(parts[key][0]) in known_given
+                            and spelling.fold(parts[head][0]) in known_given
+                            and fuzz.ratio(given, given_skeleton[head]) < GIVEN_NAME_SIMILARITY)
+                if not distinct:
+                    home = head
+                    break
+            if home is None:
+                heads.append(key)
+                home = key
+            cluster_of[key] = home
+            similarity[key] = fuzz.ratio(surname_skeleton[key], surname_skeleton[home]) / 100
+    forms: dict[str, Counter] = defaultdict(Counter)
+    frame = mentions.copy()
+    rows = frame.index[discovered]
+    for row, key in zip(rows, keys):
+        if key in cluster_of:
+            forms[cluster_of[key]][frame.at[row, "surface"]] += 1
+    names = {head: _display_name(counter) for head, counter in forms.items()}
+    known_ids = set(dictionary.actors["actor_id"])
+    actor_ids = {head: _discovered_id(name, known_ids) for head, name in names.items()}
+    for row, key in zip(rows, keys):
+        head = cluster_of.get(key)
+        if head is None:
+            continue
+        frame.at[row, "actor_id"] = actor_ids[head]
+        frame.at[row, "confidence"] = round(frame.at[row, "confidence"] * similarity[key], 3)
+    frame = frame[frame["actor_id"].notna()].reset_index(drop=True)
+    actors = pd.DataFrame({"actor_id": [actor_ids[h] for h in names], "name": list(names.values()),
+                           "type": "person", "country": None, "origin": "discovered"}).drop_duplicates("actor_id")
+    return frame, actors
+
+
+def _discovered_id(name: str, known_ids: set[str]) -> str:
+    actor_id = f"gw:{slug(name)}"
+    return actor_id if actor_id not in known_ids else f"{actor_id}-discovered"
+
+
+def apply_corrections(mentions: pd.DataFrame, actors: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply ``data/corrections.toml``: ignore, split, merge and rename, in that order.
+
+    Needs: mentions[MENTION_COLUMNS], actors[actor_id, name, type, country, origin].
+    Returns both frames corrected; corrected actors get origin "corrected".
+    """
+    corrections = dictionary.corrections
+    actors = actors.copy()
+    mentions = mentions.copy()
+
+    def resolve(reference: str) -> str:
+        if reference in set(actors["actor_id"]):
+            return reference
+        by_name = actors.loc[actors["name"].str.casefold() == reference.casefold(), "actor_id"]
+        return by_name.iloc[0] if len(by_name) else reference
+
+    ignored = {resolve(r) for r in corrections.ignored_actors}
+    keep = ~mentions["actor_id"].isin(ignored)
+    if corrections.ignored_surfaces:
+        keep &= ~mentions["surface"].map(spelling.fold).isin(corrections.ignored_surfaces)
+    mentions = mentions[keep]
+    for reference, surface, new_name in corrections.splits:
+        source = resolve(reference)
+        target = f"gw:{slug(new_name)}"
+        hit = (mentions["actor_id"] == source) & (mentions["surface"].map(spelling.fold) == spelling.fold(surface))
+        mentions.loc[hit, "actor_id"] = target
+        kind = actors.loc[actors["actor_id"] == source, "type"]
+        actors = pd.concat([actors, pd.DataFrame([{"actor_id": target, "name": new_name,
+                                                   "type": kind.iloc[0] if len(kind) else "person",
+                                                   "country": None, "origin": "corrected"}])])
+    for into, sources in corrections.merges:
+        target = resolve(into)
+        merged = {resolve(s) for s in sources} - {target}
+        mentions.loc[mentions["actor_id"].isin(merged), "actor_id"] = target
+        actors = actors[~actors["actor_id"].isin(merged)]
+        actors.loc[actors["actor_id"] == target, "origin"] = "corrected"
+    for reference, new_name in corrections.renames.items():
+        target = resolve(reference)
+        actors.loc[actors["actor_id"] == target, ["name", "origin"]] = [new_name, "corrected"]
+    actors = actors[~actors["actor_id"].isin(ignored)].drop_duplicates("actor_id", keep="last")
+    return mentions.reset_index(drop=True), actors.reset_index(drop=True)
+
+
+def extract(articles: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Actors and their mentions for ``articles``: ``find_mentions``, ``resolve_discovered`` and
+    ``apply_corrections`` in turn. Returns (actors mentioned at least once, mentions)."""
+    mentions = find_mentions(articles, dictionary)
+    mentions, discovered = resolve_discovered(mentions, dictionary)
+    known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
+    mentions, actors = apply_corrections(mentions, pd.concat([known, discovered], ignore_index=True), dictionary)
+    return actors[actors["actor_id"].isin(set(mentions["actor_id"]))].reset_index(drop=True), mentions

@@ -1,0 +1,97 @@
+"""Actors and mentioned dates for the stored articles: run after every ingest and by
+``python -m core extract``, and read back as frames for the pages and the export.
+
+Mentions are stored as found in each article; discovered names are grouped into actors, and the
+corrections applied, when they are loaded (``actor_frames``), so that a new article or a new
+correction regroups the whole corpus without re-reading every article. A changed dictionary or
+corrections file changes ``dictionary_version`` and makes every article due again.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import sqlalchemy as sa
+
+from core import actor_dictionary, actors, mentioned_dates, spelling, store
+
+CHUNK = 1000
+
+
+@dataclass
+class ExtractionSummary:
+    articles: int
+    mentions: int
+    dates: int
+
+    def describe(self) -> str:
+        return f"extracted {self.articles} article(s): {self.mentions} actor mention(s), {self.dates} mentioned date(s)"
+
+
+def dictionary_version(directory: Path, corrections_file: Path | None) -> str:
+    digest = hashlib.sha256()
+    paths = sorted(directory.glob("*.toml")) + ([corrections_file] if corrections_file and corrections_file.exists() else [])
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
+        progress: Callable[[int, int], None] | None = None) -> ExtractionSummary:
+    """Extract actors and dates for the articles not yet extracted with this dictionary version
+    (all of them with ``everything``), ``CHUNK`` articles per transaction."""
+    articles = store.load_articles(engine)
+    done = {} if everything else store.extracted_versions(engine)
+    due = articles[[done.get(a) != version for a in articles["article_id"]]]
+    known = _known_surnames(engine)
+    mention_count = date_count = 0
+    for start in range(0, len(due), CHUNK):
+        chunk = due.iloc[start:start + CHUNK]
+        found = actors.find_mentions(chunk, dictionary, known_surnames=known)
+        dates = mentioned_dates.extract(chunk)
+        store.save_extraction(engine, list(chunk["article_id"]), found, dates, version)
+        mention_count += len(found)
+        date_count += len(dates)
+        if progress:
+            progress(min(start + CHUNK, len(due)), len(due))
+    return ExtractionSummary(len(due), mention_count, date_count)
+
+
+def _known_surnames(engine: sa.Engine) -> dict[str, str]:
+    keys = store.load_mentions(engine)["name_key"].dropna().unique()
+    surnames = {}
+    for key in keys:
+        surname = key.split("|", 1)[1]
+        skeleton = spelling.skeleton(surname)
+        if len(skeleton) > actors.MIN_SKELETON:
+            surnames.setdefault(skeleton, surname)
+    return surnames
+
+
+def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(actors, mentions, mentioned dates) of the whole store, discovered names grouped and the
+    corrections applied. actors has the ACTOR columns plus ``mentions`` and ``articles`` counts."""
+    raw = store.load_mentions(engine)
+    mentions, discovered = actors.resolve_discovered(raw, dictionary)
+    known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
+    mentions, found = actors.apply_corrections(mentions, pd.concat([known, discovered], ignore_index=True), dictionary)
+    counts = mentions.groupby("actor_id").agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+    found = found.merge(counts, left_on="actor_id", right_index=True, how="inner")
+    found = found.sort_values(["articles", "mentions"], ascending=False).reset_index(drop=True)
+    return found, mentions, store.load_mentioned_dates(engine)
+
+
+def per_article(actor_table: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    """One row per article that has actors or dates: ``actors`` ("id|name|type; ...") and
+    ``mentioned_dates`` ("YYYY-MM-DD; ..."), for the export."""
+    names = actor_table.set_index("actor_id")[["name", "type"]]
+    joined = mentions.drop_duplicates(["article_id", "actor_id"]).join(names, on="actor_id")
+    joined = joined.assign(label=joined["actor_id"] + "|" + joined["name"] + "|" + joined["type"])
+    by_article = joined.groupby("article_id")["label"].apply(lambda s: "; ".join(sorted(s))).rename("actors")
+    days = dates.assign(day=dates["date"].dt.strftime("%Y-%m-%d")).drop_duplicates(["article_id", "day"])
+    by_date = days.groupby("article_id")["day"].apply(lambda s: "; ".join(sorted(s))).rename("mentioned_dates")
+    return pd.concat([by_article, by_date], axis=1).rename_axis("article_id").reset_index()

@@ -1,0 +1,212 @@
+"""Spelling keys shared by the actor dictionary and the extractor: one function turns a word as
+written into the forms it is looked up under, whatever its script, case, diacritics or inflection.
+
+Inflection goes through the Snowball stemmers (PyStemmer) where the language has one. Snowball's
+stems of proper nouns are not always consistent ("Türkiye" -> "türki" but "Türkiye'nin" ->
+"türkiye"), so a word is looked up under its plain form and its stem, and both sides of a match
+(dictionary alias and article word) get the same treatment.
+
+Two things no installed library does, written here by hand:
+- Arabic and Hebrew attach one-letter words to the next word (و ب ل ف ك, ו ב ל מ ש כ ה). The only
+  Arabic segmenters that know them need model downloads (CAMeL Tools, Farasa). The few prefixes
+  are orthography, not morphology, so candidates with them removed are looked up, and a
+  candidate only counts when the dictionary knows the rest of the word.
+- A cross-script consonant skeleton (``skeleton``): Arabic, Persian and Hebrew write few vowels,
+  so a transliterated name and its Latin spelling agree on consonants only. Phonetic libraries
+  (jellyfish, abydos) assume an English spelling; the skeleton folds the consonant classes that
+  the scripts confuse.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+
+# ISO 639-1 -> Snowball algorithm (PyStemmer 3.1 has no Hebrew or Ukrainian stemmer).
+_STEMMERS = {
+    "ar": "arabic", "fa": "persian", "tr": "turkish", "ru": "russian", "en": "english",
+    "fr": "french", "de": "german", "es": "spanish", "it": "italian", "pt": "portuguese",
+    "nl": "dutch", "el": "greek", "sv": "swedish", "da": "danish", "no": "norwegian",
+    "fi": "finnish", "hu": "hungarian", "ro": "romanian", "pl": "polish", "cs": "czech",
+    "sr": "serbian", "hy": "armenian", "id": "indonesian", "hi": "hindi",
+}
+UNCASED_SCRIPT_LANGUAGES = {"ar", "fa", "ur", "ps", "ku", "he", "yi", "zh", "ja", "ko", "th", "hi", "bn", "am", "ka", "hy"}
+
+_ARABIC_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ی": "ي",
+    "ک": "ك", "ۀ": "ه", "ـ": None, "ء": None,
+    "׳": "'", "״": '"', "’": "'", "ʼ": "'", "`": "'", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
+    "ς": "σ",
+})
+# Arabic proclitics, longest first: conjunctions, prepositions and the article.
+_ARABIC_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ول", "وب", "فب", "ال", "و", "ف", "ب", "ل", "ك")
+_HEBREW_PROCLITICS = ("ו", "ה", "ב", "ל", "מ", "ש", "כ")
+# Suffix length allowed after a known word when neither the word nor its stem is known ("Ρωσίας"
+# from "Ρωσία", "Ирана" from "Иран"): long enough for case endings, short enough that "Nigeria"
+# is never read as "Niger" (a longer known word always wins).
+MAX_LOOSE_SUFFIX = 3
+MIN_LOOSE_STEM = 4
+
+WORD = re.compile(r"[^\W\d_](?:[^\W_]|[\u200c\u0640])*(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
+_HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
+_VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
+
+
+def fold(word: str) -> str:
+    """Case, diacritics, Arabic/Persian letter variants, tatweel and ZWNJ folded away."""
+    # й is a letter of its own, and the Russian stemmer needs it ("Украиной").
+    word = unicodedata.normalize("NFKD", word.casefold().replace("й", "\0"))
+    word = "".join(ch for ch in word if not unicodedata.combining(ch)).replace("\0", "й")
+    word = word.translate(_ARABIC_FOLD).replace("\u200c", "")
+    return unicodedata.normalize("NFC", word)
+
+
+@functools.lru_cache(maxsize=64)
+def _stemmer(language: str | None):
+    name = _STEMMERS.get(language or "")
+    return Stemmer.Stemmer(name) if name else None
+
+
+def words(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
+    """Words of ``text`` as ``(word, start, end)``. Apostrophes split words ("l'Iran", "Rusya'da",
+    "Iran's") except in Hebrew, where geresh and gershayim belong to the word (נאט"ו, צ'ה)."""
+    found = []
+    for match in WORD.finditer(text):
+        word, start = match.group(), match.start()
+        quote = next((i for i, ch in enumerate(word) if ch in "\"״׳'"), -1)
+        if quote > 0 and not _HEBREW_LETTER.match(word):
+            found.append((word[:quote], start, start + quote))
+            rest = word[quote + 1:]
+            if rest:
+                found.append((rest, start + quote + 1, match.end()))
+            continue
+        found.append((word, start, match.end()))
+    return found
+
+
+ABJAD_LANGUAGES = {"ar", "fa", "ur", "ps", "ku", "he", "yi"}
+# A stem shorter than this matches too many ordinary words (Arabic "بان" from "ألبانيا" is "that").
+MIN_STEM = 4
+
+
+def _stem(form: str, language: str | None) -> str | None:
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return None
+    stem = stemmer.stemWord(form)
+    return stem if len(stem) >= MIN_STEM else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def keys(word: str, language: str | None) -> tuple[str, ...]:
+    """The forms an article word is looked up under: folded first, then with attached one-letter
+    words removed (Arabic, Hebrew), then stems. Dictionary words are indexed under
+    ``alias_keys``."""
+    folded = fold(word)
+    found = [folded]
+    if language in ("ar", "fa", "ur", "ps", "ku"):
+        found += [folded[len(p):] for p in _ARABIC_PROCLITICS if folded.startswith(p) and len(folded) - len(p) >= 3]
+    elif language in ("he", "yi"):
+        for first in _HEBREW_PROCLITICS:
+            if folded.startswith(first) and len(folded) > 3:
+                found.append(folded[1:])
+                found += [folded[2:] for second in _HEBREW_PROCLITICS if folded[1:].startswith(second) and len(folded) > 4]
+    found += [stem for form in list(found) if (stem := _stem(form, language))]
+    return tuple(dict.fromkeys(form for form in found if form))
+
+
+@functools.lru_cache(maxsize=200_000)
+def alias_keys(word: str, language: str | None) -> tuple[str, ...]:
+    """The forms a dictionary word is indexed under: folded, and in cased scripts its stem and
+    itself without a final vowel (Россия/России, Україна/України, Ρωσία/Ρωσίας). Arabic-script and
+    Hebrew aliases are indexed as written: their stems collide with common words, so there the
+    stemmer only runs on the article's words, whose stems must equal a whole alias."""
+    folded = fold(word)
+    found = [folded]
+    if language not in ABJAD_LANGUAGES:
+        if stem := _stem(folded, language):
+            found.append(stem)
+        if len(folded) > MIN_LOOSE_STEM and folded[-1] in _VOWELS:
+            found.append(folded[:-1])
+    return tuple(dict.fromkeys(found))
+
+
+def loose_keys(word: str, language: str | None) -> tuple[str, ...]:
+    """Prefixes of ``word`` with up to ``MAX_LOOSE_SUFFIX`` letters removed, tried only when
+    ``keys`` found nothing: inflections of names the stemmer does not know. Not used for
+    Arabic-script and Hebrew words, where the end of a word is not an ending."""
+    if language in ABJAD_LANGUAGES or (_stemmer(language) is not None and language != "el"):
+        return ()  # where Snowball has a stemmer it knows the endings; Greek's misses names' endings
+    folded = fold(word)
+    return tuple(folded[:-cut] for cut in range(1, MAX_LOOSE_SUFFIX + 1) if len(folded) - cut >= MIN_LOOSE_STEM)
+
+
+def is_acronym(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def has_case(word: str) -> bool:
+    return word[:1].upper() != word[:1].lower()
+
+
+# --- cross-script skeletons -------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _to_latin():
+    import icu  # PyICU (pyicu-wheels): only needed for names outside the dictionary
+
+    # Latin-ASCII leaves marks such as ʿ behind; the last step removes them.
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; [:^ASCII:] Remove")
+
+
+@functools.lru_cache(maxsize=100_000)
+def romanize(text: str) -> str:
+    return _to_latin().transliterate(text)
+
+
+_DIGRAPHS = (("sch", "s"), ("tch", "s"), ("dzh", "j"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"),
+             ("zh", "j"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("tz", "s"), ("dj", "j"),
+             ("ck", "k"), ("ou", "u"))
+_CONSONANT_CLASS = str.maketrans("pfvwqcgxhdzj", "bbbbkkkkktsj")
+_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff]")
+# The Arabic article in a surname is written or not depending on the language: al-Saadi, Saadi,
+# الساعدي, Аль-Саади.
+_ARTICLE = re.compile(r"^(?:al|el| al|аль|эль|ель|αλ|ελ|אל)[-‐\s]+|^ال(?=..)", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+
+
+@functools.lru_cache(maxsize=100_000)
+def skeleton(name: str) -> str:
+    """Consonant skeleton of a name in any script: Patrushev, Patrouchev, باتروشيف, פטרושב and
+    Πατρούσεφ all give "btrsb". Vowels are dropped because Arabic-script and Hebrew spellings
+    leave most of them out; consonants that one script spells with two letters or confuses
+    (p/b/f/v/w, k/q/c/g/h/kh, t/d, s/z) fall in one class."""
+    abjad = bool(_ABJAD.search(name))
+    name = _ARTICLE.sub("", name.strip())
+    latin = re.sub(r"[^a-z]", "", romanize(name).lower())
+    if _CYRILLIC.search(name):
+        latin = latin.replace("j", "y")  # ICU writes й as j
+    elif _GREEK.search(name):
+        # Greek spells b, d, g as μπ, ντ, γκ; χ is kh; γ before e/i is y.
+        latin = latin.replace("mp", "b").replace("nt", "d").replace("gk", "g").replace("ch", "kh")
+        latin = re.sub(r"g(?=[ei])", "y", latin)
+    for digraph, single in _DIGRAPHS:
+        latin = latin.replace(digraph, single)
+    if abjad:
+        latin = latin.replace("ww", "v").replace("yy", "y")
+        # و and ي are vowels between consonants (باتروشيف) and consonants before a vowel (خسروانی).
+        latin = latin[:1] + re.sub(r"[wy](?![aeiou])", "", latin[1:])
+    latin = re.sub(r"(?<=[aeiouy])h(?![aeiouy])", "", latin)  # Lohmeyer, Ahmadian: h before a consonant is silent or dropped by other scripts
+    latin = latin[:1] + re.sub(r"[aeiouy]", "", latin[1:])
+    if latin[:1] in "aeiouy":
+        latin = latin[1:]
+    latin = latin.translate(_CONSONANT_CLASS)
+    return re.sub(r"(.)\1+", r"\1", latin)
