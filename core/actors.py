@@ -213,7 +213,7 @@ def _match_at(index: _Index, words: list[tuple[str, int, int]], i: int, text: st
 def _adjacent(text: str, left, right) -> bool:
     """Words of one name are separated by spaces, hyphens or apostrophes, never by punctuation."""
     gap = text[left[2]:right[1]]
-    return len(gap) <= 3 and not re.search(r"[^\s\-'’‐־]", gap)
+    return len(gap) <= 3 and not re.search(r"[^\s\-'’‐־\u200c]", gap)
 
 
 def _sentences(text: str) -> list[int]:
@@ -239,8 +239,12 @@ def _title_end(index: _Index, forms: list[str], i: int) -> int | None:
     return None
 
 
+# Place names built like person names: Saint-Pétersbourg, Sankt Petersburg, San Francisco.
+_PLACE_WORDS = {"saint", "sankt", "san", "santa", "sao", "st", "fort", "port", "new", "nueva", "nouvelle", "bad"}
+
+
 def _is_name_word(index: _Index, word: str, folded: str, cased: bool) -> bool:
-    if folded in index.not_names or len(folded) < 2:
+    if folded in index.not_names or len(folded) < 2 or folded in _PLACE_WORDS:
         return False
     if cased:
         return spelling.is_capitalised(word) and not spelling.is_acronym(word)
@@ -279,6 +283,9 @@ def _discover(index: _Index, words, covered: list[bool], text: str, cased: bool)
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
                           and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
                                   for k in between))
+        if folded[i] in _PLACE_WORDS:
+            i += 1
+            continue
         given = (folded[i] in index.given_names and word.casefold() not in index.plain_stopwords
                  and (not cased or spelling.is_capitalised(word)))
         if not (given or (near_title and _is_name_word(index, word, folded[i], cased))):
@@ -588,10 +595,17 @@ def apply_corrections(mentions: pd.DataFrame, actors: pd.DataFrame, dictionary: 
     mentions = mentions.copy()
 
     def resolve(reference: str) -> str:
+        nonlocal actors
         if reference in set(actors["actor_id"]):
             return reference
         by_name = actors.loc[actors["name"].str.casefold() == reference.casefold(), "actor_id"]
-        return by_name.iloc[0] if len(by_name) else reference
+        if len(by_name):
+            return by_name.iloc[0]
+        known = dictionary.actor_id(reference)
+        if known is None:
+            return reference
+        actors = pd.concat([actors, dictionary.actors[dictionary.actors["actor_id"] == known]], ignore_index=True)
+        return known
 
     ignored = {resolve(r) for r in corrections.ignored_actors}
     keep = ~mentions["actor_id"].isin(ignored)

@@ -49,8 +49,10 @@ _HEBREW_PROCLITICS = ("ו", "ה", "ב", "ל", "מ", "ש", "כ")
 MAX_LOOSE_SUFFIX = 3
 MIN_LOOSE_STEM = 4
 
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|[\u200c\u0640])*(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
+# ZWNJ ends a word: Persian writes ezafe and plural endings after it (روسیه‌ی, کشور‌ها).
+WORD = re.compile(r"[^\W\d_](?:[^\W_]|\u0640)*(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
 _HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 _VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
 
 
@@ -95,7 +97,9 @@ def _stem(form: str, language: str | None) -> str | None:
     stemmer = _stemmer(language)
     if stemmer is None:
         return None
-    stem = stemmer.stemWord(form)
+    if language == "fa":
+        form = form.translate(_PERSIAN_LETTERS)  # the Persian stemmer knows Persian ye and kaf only
+    stem = fold(stemmer.stemWord(form))
     return stem if len(stem) >= MIN_STEM else None
 
 

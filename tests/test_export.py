@@ -54,7 +54,7 @@ def test_cli_export_has_schema_columns(tmp_path, fmt):
         frame = pd.DataFrame(json.loads(out.read_text())["articles"])
     else:
         frame = pd.read_excel(out, sheet_name="articles")
-    assert list(frame.columns) == list(schema.ARTICLE_COLUMNS)
+    assert list(frame.columns) == list(schema.ARTICLE_COLUMNS) + ["actors", "mentioned_dates"]
     assert len(frame) == 3
     assert any("الاجتماع رقم 1" in t for t in frame["text"])
     assert set(frame["published"].astype(str).str[:10]) == {"2024-03-12"}

@@ -1,0 +1,192 @@
+"""Actors in the original language and script, resolved to one actor across spellings."""
+import tomllib
+
+import pandas as pd
+import pytest
+
+from benchmarks import actor_eval
+from core import actor_dictionary, actors, ingest, spelling, store
+from core.config import ACTORS_DIR, CORRECTIONS_FILE
+
+
+@pytest.fixture(scope="session")
+def dictionary():
+    return actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
+
+
+def found(dictionary, language, text, title=""):
+    frame = pd.DataFrame([{"article_id": "a", "title": title, "text": text, "language": language}])
+    table, mentions = actors.extract(frame, dictionary)
+    names = dict(zip(table["actor_id"], table["name"]))
+    return {names[a] for a in mentions["actor_id"]}, mentions
+
+
+@pytest.fixture
+def seed_actors(engine, seeds, lexicon, dictionary):
+    ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    articles = store.load_articles(engine)
+    table, mentions = actors.extract(articles, dictionary)
+    by_file = {}
+    for name, path in seeds.items():
+        article_id = articles.loc[articles["origin_file"] == str(path.resolve()), "article_id"].iloc[0]
+        rows = mentions[mentions["article_id"] == article_id]
+        by_file[name] = rows.merge(table, on="actor_id")
+    return by_file
+
+
+def test_seed_people_are_one_actor_across_arabic_and_french(seed_actors):
+    arabic, french = seed_actors["000_91a0d7577f9035ad.txt"], seed_actors["001_e3005b3932ea3b15.txt"]
+    for person in ("Nikolai Patrushev", "Ali Akbar Ahmadian"):
+        assert set(arabic.loc[arabic["name"] == person, "actor_id"]) == set(french.loc[french["name"] == person, "actor_id"])
+        assert len(set(arabic.loc[arabic["name"] == person, "actor_id"])) == 1
+    assert any("باتروشيف" in s for s in arabic["surface"]) and any("أحمديان" in s for s in arabic["surface"])
+    assert {"Patrushev", "Patrouchev", "Ahmadian"} <= set(french["surface"])
+
+
+def test_seed_actors_found(seed_actors):
+    arabic = set(seed_actors["000_91a0d7577f9035ad.txt"]["name"])
+    french = set(seed_actors["001_e3005b3932ea3b15.txt"]["name"])
+    assert {"Sergei Shoigu", "Mohammad-Reza Gharaei Ashtiani", "Iran", "Russia", "Israel"} <= arabic
+    assert {"Vladimir Putin", "Ali Shamkhani", "Ahmad-Reza Radan", "Qasem Soleimani", "Ukraine", "Hamas"} <= french
+
+
+def test_seed_no_clutter_month_or_sentence_start_as_actor(seed_actors):
+    bad = {"increase", "decrease", "التعليقات", "Advertisement", "LEAVE", "Please", "Articles", "Derniers",
+           "mercredi", "Mercredi", "janvier", "octobre", "novembre", "juin", "Semaine", "Selon", "Les", "Il",
+           "الجمعة", "الأربعاء", "وقال", "بدوره", "Getty", "Saint-Pétersbourg", "Kerman"}
+    for frame in seed_actors.values():
+        assert not bad & set(frame["surface"]), frame[frame["surface"].isin(bad)]
+        assert not bad & set(frame["name"])
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("ru", "Встреча с Ахмадианом и Патрушевым. Министр Лаврову позвонил.", {"Ali Akbar Ahmadian", "Nikolai Patrushev", "Sergei Lavrov"}),
+    ("ru", "Делегация иранского правительства прибыла.", {"Iran"}),
+    ("ar", "وإيران بإيران والإيراني", {"Iran"}),
+    ("ar", "قال باتروشيف لروسيا", {"Nikolai Patrushev", "Russia"}),
+    ("he", "הם נפגשו ברוסיה ולאיראן ואמרו שישראל תגיב", {"Russia", "Iran", "Israel"}),
+    ("tr", "Rusya'da ve Türkiye'nin başkenti, İranlı heyet ile görüştü.", {"Russia", "Turkey", "Iran"}),
+    ("de", "Die Politik Russlands und Irans wurde kritisiert.", {"Russia", "Iran"}),
+    ("fa", "ایرانیان و روسیه‌ی امروز", {"Iran", "Russia"}),
+    ("fr", "Le Kremlin et Téhéran ont signé. Les diplomates iraniens étaient là.", {"Russia", "Iran"}),
+    ("el", "Η στάση της Ρωσίας και του Πούτιν.", {"Russia", "Vladimir Putin"}),
+])
+def test_inflections_and_clitics(dictionary, language, text, expected):
+    names, _ = found(dictionary, language, text)
+    assert expected <= names
+
+
+def test_ordinary_words_are_not_actors(dictionary):
+    names, mentions = found(dictionary, "fr", "Dans la matinée, il a indiqué que la Esperanza était là. Si Paris le veut.")
+    assert names == {"France"}, mentions
+    names, _ = found(dictionary, "ar", "قال إنه بأن الأول على الاتفاق بين الطرفين")
+    assert names == set()
+
+
+def test_undictionaried_name_merged_across_scripts(dictionary):
+    articles = pd.DataFrame([
+        {"article_id": "fr", "title": "", "language": "fr",
+         "text": "Le vice-ministre iranien des Affaires étrangères, Bahram Ghasemzadeh, a parlé. M. Ghasemzadeh a ajouté."},
+        {"article_id": "ar", "title": "", "language": "ar",
+         "text": "قال نائب وزير الخارجية الإيراني بهرام قاسم زاده إن بلاده مستعدة. وأضاف قاسم زاده."},
+        {"article_id": "ru", "title": "", "language": "ru",
+         "text": "Замминистра иностранных дел Ирана Бахрам Гасемзаде заявил. Гасемзаде добавил."},
+    ])
+    table, mentions = actors.extract(articles, dictionary)
+    discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
+    assert set(discovered["article_id"]) == {"fr", "ru"} or set(discovered["article_id"]) == {"fr", "ar", "ru"}
+    ids = discovered.groupby("article_id")["actor_id"].first()
+    assert ids["fr"] == ids["ru"]
+    assert table.loc[table["actor_id"] == ids["fr"], "origin"].item() == "discovered"
+    assert (discovered["confidence"] < 1).all()
+
+
+def test_hand_written_dictionary_has_no_unmarked_clash():
+    claims = {}
+    for path in sorted(ACTORS_DIR.glob("*.toml")):
+        if path.name == "name_cues.toml":
+            continue
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("actor", []) + data.get("country", []):
+            who = entry.get("name") or entry["iso"]
+            ambiguous = set(entry.get("ambiguous", ()))
+            tables = [entry] + [entry.get(k, {}) for k in ("names", "adjectives", "metonyms")]
+            for table in tables:
+                for language in actor_dictionary.ALIAS_LANGUAGES:
+                    for alias in table.get(language, ()) or ():
+                        claims.setdefault((language, spelling.fold(alias)), []).append((who, alias in ambiguous))
+    clashes = {key: owners for key, owners in claims.items()
+               if len({w for w, _ in owners}) > 1 and not all(marked for _, marked in owners)}
+    assert clashes == {}
+
+
+def test_dictionary_size_types_and_languages(dictionary):
+    counts = dictionary.actors["type"].value_counts()
+    assert len(dictionary.actors) >= 500
+    assert counts["country"] >= 193 and counts["person"] >= 200 and counts["organisation"] >= 100
+    patrushev = dictionary.actor_id("Nikolai Patrushev")
+    languages = set(dictionary.aliases.loc[dictionary.aliases["actor_id"] == patrushev, "language"])
+    assert {"en", "fr", "de", "es", "ru", "ar", "fa", "he", "tr"} <= languages
+    iran = dictionary.aliases[dictionary.aliases["actor_id"] == "Q794"]
+    assert {"Iran", "إيران", "ایران", "איראן", "Иран", "İran"} <= set(iran["alias"])
+
+
+def test_corrections_merge_split_rename_alias_ignore(tmp_path):
+    corrections = tmp_path / "corrections.toml"
+    corrections.write_text('''
+[[alias]]
+actor = "Nikolai Patrushev"
+language = "fr"
+alias = "le secrétaire Patroutchev"
+[[rename]]
+actor = "Iran"
+name = "Islamic Republic of Iran"
+[[ignore]]
+actor = "Hamas"
+[[merge]]
+into = "Russia"
+actors = ["Security Council of Russia"]
+[[split]]
+actor = "Vladimir Putin"
+surface = "Poutine"
+name = "Poutine (restaurant chain)"
+''', encoding="utf-8")
+    corrected = actor_dictionary.load(ACTORS_DIR, corrections)
+    text = ("Le secrétaire Patroutchev, le Hamas, le Conseil de sécurité de Russie et l'Iran. "
+            "Vladimir Putin a parlé, et Poutine aussi.")
+    names, mentions = found(corrected, "fr", text)
+    assert "Nikolai Patrushev" in names
+    assert "Islamic Republic of Iran" in names and "Iran" not in names
+    assert "Hamas" not in names
+    assert "Security Council of Russia" not in names and "Russia" in names
+    assert {"Vladimir Putin", "Poutine (restaurant chain)"} <= names
+
+
+def test_gold_set_quality_does_not_regress(dictionary):
+    rows, pairs, dates, unresolved = actor_eval.evaluate(dictionary)
+    assert unresolved == []
+    total = actor_eval.scores(rows.assign(all="all"), "all").loc["all"]
+    assert total["precision"] >= 0.95 and total["recall"] >= 0.92
+    per_language = actor_eval.scores(rows, "language")
+    assert (per_language["precision"] >= 0.9).all(), per_language
+    assert (per_language["recall"] >= 0.85).all(), per_language
+    assert pairs["merged"].mean() >= 0.8
+    date_total = actor_eval.scores(dates.assign(all="all"), "all").loc["all"]
+    assert date_total["precision"] >= 0.9 and date_total["recall"] >= 0.9
+
+
+def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
+    from tests.conftest import REPO, run_cli
+
+    db = tmp_path / "g.db"
+    assert run_cli("ingest", REPO / "data" / "samples", "--quiet", db=db).returncode == 0
+    again = run_cli("extract", db=db)
+    assert again.returncode == 0 and "extracted 0 article(s)" in again.stdout
+    out = tmp_path / "out.csv"
+    assert run_cli("export", "--format", "csv", "--out", out, db=db).returncode == 0
+    frame = pd.read_csv(out, encoding="utf-8-sig", comment="#")
+    assert frame["actors"].notna().mean() > 0.9
+    assert frame["actors"].str.contains("Q794|Iran|country", regex=False).sum() >= 10
+    assert frame["mentioned_dates"].notna().sum() >= 20
+    full = run_cli("extract", "--all", db=db)
+    assert "extracted 57 article(s)" in full.stdout
