@@ -56,6 +56,7 @@ _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 _VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
 
 
+@functools.lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
     """Case, diacritics, Arabic/Persian letter variants, tatweel and ZWNJ folded away."""
     # й is a letter of its own, and the Russian stemmer needs it ("Украиной").

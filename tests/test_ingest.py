@@ -27,7 +27,9 @@ def _articles(db):
 def test_batch_exit_status_and_summary(bad_batch):
     _, _, result = bad_batch
     assert result.returncode == 1, result.stderr
-    summary = result.stdout.strip().splitlines()[-1]
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1].startswith("extracted ") and "actor mention(s)" in lines[-1]
+    summary = lines[-2]
     assert summary.startswith("14 file(s):")
     assert " article(s) stored" in summary and "merged as duplicates" in summary and "rejected" in summary
 

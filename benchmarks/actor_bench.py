@@ -1,0 +1,72 @@
+"""Actor extraction speed on 3 KB articles with the full dictionary, on one core.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/actor_bench.py [--articles 2000]
+
+Articles are the labelled set's texts (11 languages, 5 scripts) repeated to about 3 KB, each copy
+with a different number in it so no cache sees the same text twice. Prints articles/s for
+``actors.extract`` (dictionary matching, discovery and cross-article grouping) and for mentioned
+dates, and the memory the loaded dictionary and per-language indexes take.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import pandas as pd
+
+from benchmarks.actor_eval import load_gold
+from core import actor_dictionary, actors, mentioned_dates
+from core.config import ACTORS_DIR, CORRECTIONS_FILE
+
+TARGET_BYTES = 3000
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def corpus(count: int) -> pd.DataFrame:
+    gold, _ = load_gold()
+    rows = []
+    for n in range(count):
+        source = gold.iloc[n % len(gold)]
+        text = source["text"]
+        while len(text.encode()) < TARGET_BYTES:
+            text += "\n\n" + source["text"]
+        rows.append({"article_id": f"a{n}", "title": f"{source['title']} {n}", "text": f"{n}\n\n{text}",
+                     "language": source["language"], "published": source["published"]})
+    return pd.DataFrame(rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    options = parser.parse_args(argv)
+    articles = corpus(options.articles)
+    size = articles["text"].str.len().mean()
+    before = _rss_mb()
+    started = time.perf_counter()
+    dictionary = actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
+    for language in sorted(set(articles["language"])):
+        actors._index(dictionary, language)
+    loaded = time.perf_counter() - started
+    matcher_mb = _rss_mb() - before
+    started = time.perf_counter()
+    found, mentions = actors.extract(articles, dictionary)
+    actor_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    dates = mentioned_dates.extract(articles)
+    date_seconds = time.perf_counter() - started
+    print(f"articles: {len(articles)}, mean {size:.0f} characters, {articles['language'].nunique()} languages")
+    print(f"dictionary: {len(dictionary.actors)} actors, {len(dictionary.aliases)} aliases; "
+          f"loading it and building {articles['language'].nunique()} language indexes: {loaded:.1f} s, {matcher_mb:.0f} MB")
+    print(f"actors: {len(articles) / actor_seconds:.0f} articles/s ({len(mentions)} mentions, {len(found)} actors)")
+    print(f"mentioned dates: {len(articles) / date_seconds:.0f} articles/s ({len(dates)} dates)")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
