@@ -24,13 +24,13 @@ from babel import Locale, UnknownLocaleError
 
 from core import spelling
 from core.errors import InputError
+from core.schema import ACTOR_COLUMNS
 
 ALIAS_LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "fa", "he", "tr", "el", "it", "pt", "nl", "pl", "ur", "zh")
 # Country names come from CLDR for these languages too: the press languages lingua detects.
 CLDR_LANGUAGES = ALIAS_LANGUAGES + ("be", "bg", "sr", "cs", "az", "ka", "hy", "sv", "no", "da", "fi", "ro", "hu",
                                     "ps", "ku", "ja", "ko", "hi", "id", "ms")
 ACTOR_TYPES = ("person", "country", "organisation")
-ACTOR_COLUMNS = ("actor_id", "name", "type", "country", "origin")
 ALIAS_COLUMNS = ("actor_id", "alias", "language", "kind", "ambiguous")
 
 
@@ -57,7 +57,7 @@ class Corrections:
     ignored_surfaces: set[str] = field(default_factory=set)                # folded surfaces
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: matcher indexes are cached per dictionary
 class Dictionary:
     actors: pd.DataFrame          # ACTOR_COLUMNS
     aliases: pd.DataFrame         # ALIAS_COLUMNS
@@ -65,18 +65,16 @@ class Dictionary:
     corrections: Corrections
 
     def actor_id(self, reference: str) -> str | None:
-        """Id of the actor named by id or by English name (case-insensitive)."""
-        return _reference_index(id(self), self)[0].get(reference) or _reference_index(id(self), self)[1].get(reference.casefold())
+        """Id of the dictionary actor named by id or by English name (case-insensitive)."""
+        return find_actor(self.actors, reference)
 
 
-@functools.lru_cache(maxsize=4)
-def _reference_index(_key, dictionary: Dictionary) -> tuple[dict, dict]:
-    ids = {a: a for a in dictionary.actors["actor_id"]}
-    names = dict(zip(dictionary.actors["name"].str.casefold(), dictionary.actors["actor_id"]))
-    return ids, names
-
-
-Dictionary.__hash__ = object.__hash__  # cached lookups key on the instance
+def find_actor(actors: pd.DataFrame, reference: str) -> str | None:
+    """Id of the actor in ``actors[actor_id, name]`` named by id or English name; None if none."""
+    if (actors["actor_id"] == reference).any():
+        return reference
+    named = actors.loc[actors["name"].str.casefold() == reference.casefold(), "actor_id"]
+    return named.iloc[0] if len(named) else None
 
 
 def slug(name: str) -> str:
@@ -212,9 +210,8 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
         aliases += found_aliases
     corrections = _load_corrections(corrections_file)
     actor_frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).drop_duplicates("actor_id")
-    by_name = dict(zip(actor_frame["name"].str.casefold(), actor_frame["actor_id"]))
     for reference, language, alias in corrections.aliases:
-        actor_id = reference if reference in set(actor_frame["actor_id"]) else by_name.get(reference.casefold())
+        actor_id = find_actor(actor_frame, reference)
         if actor_id is None:
             raise InputError(corrections_file, f"alias {alias!r}: no actor {reference!r} in the dictionary")
         aliases.append({"actor_id": actor_id, "alias": alias, "language": language, "kind": "name", "ambiguous": False})
@@ -223,8 +220,5 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
     alias_frame = alias_frame.drop_duplicates(["actor_id", "folded", "language"])
     claimants = alias_frame.groupby("folded")["actor_id"].transform("nunique")
     alias_frame["ambiguous"] = alias_frame["ambiguous"].astype(bool) | (claimants > 1)
-    for actor_id, new_name in corrections.renames.items():
-        target = actor_id if actor_id in set(actor_frame["actor_id"]) else by_name.get(actor_id.casefold())
-        actor_frame.loc[actor_frame["actor_id"] == target, "name"] = new_name
     return Dictionary(actor_frame.reset_index(drop=True), alias_frame.drop(columns="folded").reset_index(drop=True),
                       _load_cues(directory / "name_cues.toml"), corrections)

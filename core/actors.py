@@ -15,7 +15,6 @@ Three steps, each a function over frames:
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -25,8 +24,8 @@ import pandas as pd
 from babel import Locale, UnknownLocaleError
 
 from core import spelling
-from core.actor_dictionary import Dictionary, slug
-from core.schema import MENTION_COLUMNS, require_columns
+from core.actor_dictionary import Dictionary, find_actor, slug
+from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
 
 # Confidence of a match, by how it was made.
 CONFIDENCE = {"alias": 1.0, "stem": 0.95, "inflection": 0.85, "metonym": 0.8, "context": 0.75}
@@ -41,8 +40,6 @@ MAX_NAME_WORDS = 4
 # Words between a title and the name it introduces: "Russian Foreign Minister, Sergei Lavrov",
 # "وزير الدفاع الإيراني محمد أشتياني", "le secrétaire d'État allemand aux affaires étrangères, X".
 MAX_WORDS_AFTER_TITLE = 4
-SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
-MAX_SENTENCE_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -214,16 +211,6 @@ def _adjacent(text: str, left, right) -> bool:
     """Words of one name are separated by spaces, hyphens or apostrophes, never by punctuation."""
     gap = text[left[2]:right[1]]
     return len(gap) <= 3 and not re.search(r"[^\s\-'’‐־\u200c]", gap)
-
-
-def _sentences(text: str) -> list[int]:
-    return [0] + [m.end() for m in SENTENCE_END.finditer(text)]
-
-
-def _sentence_at(text: str, starts: list[int], position: int) -> str:
-    k = bisect.bisect_right(starts, position) - 1
-    end = starts[k + 1] if k + 1 < len(starts) else len(text)
-    return text[starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
 
 
 def _title_form(folded_word: str, language: str | None) -> str:
@@ -448,8 +435,7 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
         for field, body, words, covered in parsed:
             discovered += _surname_mentions(index, article_id, field, body, words, covered, surnames, skeletons, cased)
         supported = {m["candidates"][0] for m in matched if not m["ambiguous"]}
-        sentence_starts = {field: _sentences(body) for field, body in fields}
-        bodies = dict(fields)
+        sentences = {field: spelling.Sentences(body) for field, body in fields}
         for mention in matched:
             if mention["ambiguous"]:
                 chosen = [a for a in mention["candidates"] if a in supported]
@@ -458,20 +444,19 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
                 actor_id, method = chosen[0], "context"
             else:
                 actor_id, method = mention["candidates"][0], mention["method"]
-            rows.append(_row(mention, actor_id, method, CONFIDENCE[method], pd.NA, bodies, sentence_starts))
+            rows.append(_row(mention, actor_id, method, CONFIDENCE[method], pd.NA, sentences))
         for mention in discovered:
             name_key = f"{mention['given']}|{mention['surname']}"
             rows.append(_row(mention, pd.NA, mention["method"], DISCOVERED_CONFIDENCE[mention["method"]], name_key,
-                             bodies, sentence_starts))
+                             sentences))
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"}) if len(frame) else _empty()
 
 
-def _row(mention, actor_id, method, confidence, name_key, bodies, sentence_starts) -> dict:
-    body = bodies[mention["field"]]
+def _row(mention, actor_id, method, confidence, name_key, sentences) -> dict:
     return {"article_id": mention["article_id"], "actor_id": actor_id, "field": mention["field"],
             "start": mention["start"], "end": mention["end"], "surface": mention["surface"],
-            "sentence": _sentence_at(body, sentence_starts[mention["field"]], mention["start"]),
+            "sentence": sentences[mention["field"]].at(mention["start"]),
             "method": method, "confidence": confidence, "name_key": name_key}
 
 
@@ -520,7 +505,7 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
     require_columns(mentions, MENTION_COLUMNS, stage="actors")
     discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
     if not discovered.any():
-        return mentions, pd.DataFrame(columns=["actor_id", "name", "type", "country", "origin"])
+        return mentions, pd.DataFrame(columns=list(ACTOR_COLUMNS))
     keys = mentions.loc[discovered, "name_key"]
     parts = {key: key.split("|", 1) for key in keys.unique()}
     surname_skeleton = {key: spelling.skeleton(surname) for key, (_, surname) in parts.items()}
@@ -596,11 +581,9 @@ def apply_corrections(mentions: pd.DataFrame, actors: pd.DataFrame, dictionary: 
 
     def resolve(reference: str) -> str:
         nonlocal actors
-        if reference in set(actors["actor_id"]):
-            return reference
-        by_name = actors.loc[actors["name"].str.casefold() == reference.casefold(), "actor_id"]
-        if len(by_name):
-            return by_name.iloc[0]
+        found = find_actor(actors, reference)
+        if found is not None:
+            return found
         known = dictionary.actor_id(reference)
         if known is None:
             return reference
@@ -635,9 +618,13 @@ def apply_corrections(mentions: pd.DataFrame, actors: pd.DataFrame, dictionary: 
 
 
 def extract(articles: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Actors and their mentions for ``articles``: ``find_mentions``, ``resolve_discovered`` and
-    ``apply_corrections`` in turn. Returns (actors mentioned at least once, mentions)."""
-    mentions = find_mentions(articles, dictionary)
+    """Actors and their mentions for ``articles``: ``find_mentions`` then ``resolve``."""
+    return resolve(find_mentions(articles, dictionary), dictionary)
+
+
+def resolve(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions as found (stored or fresh) to final actors: ``resolve_discovered`` then
+    ``apply_corrections``. Returns (actors mentioned at least once, mentions)."""
     mentions, discovered = resolve_discovered(mentions, dictionary)
     known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
     mentions, actors = apply_corrections(mentions, pd.concat([known, discovered], ignore_index=True), dictionary)

@@ -44,9 +44,7 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
         progress: Callable[[int, int], None] | None = None) -> ExtractionSummary:
     """Extract actors and dates for the articles not yet extracted with this dictionary version
     (all of them with ``everything``), ``CHUNK`` articles per transaction."""
-    articles = store.load_articles(engine)
-    done = {} if everything else store.extracted_versions(engine)
-    due = articles[[done.get(a) != version for a in articles["article_id"]]]
+    due = store.load_articles(engine) if everything else store.load_articles(engine, not_extracted_with=version)
     known = _known_surnames(engine)
     mention_count = date_count = 0
     for start in range(0, len(due), CHUNK):
@@ -62,9 +60,8 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
 
 
 def _known_surnames(engine: sa.Engine) -> dict[str, str]:
-    keys = store.load_mentions(engine)["name_key"].dropna().unique()
     surnames = {}
-    for key in keys:
+    for key in store.discovered_name_keys(engine):
         surname = key.split("|", 1)[1]
         skeleton = spelling.skeleton(surname)
         if len(skeleton) > actors.MIN_SKELETON:
@@ -75,10 +72,7 @@ def _known_surnames(engine: sa.Engine) -> dict[str, str]:
 def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(actors, mentions, mentioned dates) of the whole store, discovered names grouped and the
     corrections applied. actors has the ACTOR columns plus ``mentions`` and ``articles`` counts."""
-    raw = store.load_mentions(engine)
-    mentions, discovered = actors.resolve_discovered(raw, dictionary)
-    known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
-    mentions, found = actors.apply_corrections(mentions, pd.concat([known, discovered], ignore_index=True), dictionary)
+    found, mentions = actors.resolve(store.load_mentions(engine), dictionary)
     counts = mentions.groupby("actor_id").agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
     found = found.merge(counts, left_on="actor_id", right_index=True, how="inner")
     found = found.sort_values(["articles", "mentions"], ascending=False).reset_index(drop=True)

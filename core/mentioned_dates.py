@@ -20,6 +20,7 @@ import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
 
+from core import spelling
 from core.dates import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
@@ -35,8 +36,6 @@ _CAPITALISED_MONTHS = {"en", "de"}
 _EXTRA_LOCALES = {"ar": ("ar_LB", "ar_SY", "ar_IQ", "ar_JO")}  # Levantine/Iraqi month names
 _PREFIXES = {"he": "(?:[ובלמה]-?)?", "ar": "(?:[وفبل])?", "fa": ""}
 _LETTER = r"[^\W\d_]"
-SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
-MAX_SENTENCE_CHARS = 400
 
 
 def _locale_info(language: str) -> dict:
@@ -206,14 +205,11 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
         reference = None if pd.isna(published) else pd.Timestamp(published).date()
         for field, body in (("title", title), ("text", text)):
             body = "" if pd.isna(body) else str(body)
-            starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
+            sentences = spelling.Sentences(body)
             for start, end, when, kind in _find(body, language, reference):
-                sentence_start = max(s for s in starts if s <= start)
-                following = [s for s in starts if s > start]
-                sentence = body[sentence_start:following[0] if following else len(body)].strip()
                 rows.append({"article_id": article_id, "date": pd.Timestamp(when), "kind": kind, "field": field,
                              "start": start, "end": end, "surface": body[start:end],
-                             "sentence": sentence[:MAX_SENTENCE_CHARS]})
+                             "sentence": sentences.at(start)})
     frame = pd.DataFrame(rows, columns=MENTIONED_DATE_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
     return frame.astype({"start": "int64", "end": "int64"})

@@ -27,7 +27,11 @@ ARTICLE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("encoding", "string", "character encoding the file was read with"),
     ("ingested_at", TIMESTAMP_DTYPE, "when the article was stored (UTC)"),
 )
-ARTICLE_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in ARTICLE_FIELDS)
+def _names(fields) -> tuple[str, ...]:
+    return tuple(name for name, _, _ in fields)
+
+
+ARTICLE_COLUMNS: tuple[str, ...] = _names(ARTICLE_FIELDS)
 ARTICLE_DTYPES: dict[str, str] = {name: dtype for name, dtype, _ in ARTICLE_FIELDS}
 
 metadata = sa.MetaData()
@@ -107,7 +111,7 @@ ACTOR_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("country", "string", "ISO 3166-1 alpha-2 of the state a person serves or an organisation belongs to; <NA> when none"),
     ("origin", "string", "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by data/corrections.toml)"),
 )
-ACTOR_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in ACTOR_FIELDS)
+ACTOR_COLUMNS: tuple[str, ...] = _names(ACTOR_FIELDS)
 
 # One row is one mention of one actor in one article.
 MENTION_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -122,7 +126,7 @@ MENTION_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("confidence", "float64", "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names"),
     ("name_key", "string", "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
 )
-MENTION_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in MENTION_FIELDS)
+MENTION_COLUMNS: tuple[str, ...] = _names(MENTION_FIELDS)
 
 # One row is one date an article mentions ("le 3 janvier", "أمس"), resolved to a calendar day.
 MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -135,7 +139,7 @@ MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("surface", "string", "the expression as written"),
     ("sentence", "string", "the sentence it is in (at most 400 characters)"),
 )
-MENTIONED_DATE_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in MENTIONED_DATE_FIELDS)
+MENTIONED_DATE_COLUMNS: tuple[str, ...] = _names(MENTIONED_DATE_FIELDS)
 
 actors = sa.Table(
     "actors",

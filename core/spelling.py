@@ -18,6 +18,7 @@ Two things no installed library does, written here by hand:
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -146,6 +147,23 @@ def loose_keys(word: str, language: str | None) -> tuple[str, ...]:
         return ()  # where Snowball has a stemmer it knows the endings; Greek's misses names' endings
     folded = fold(word)
     return tuple(folded[:-cut] for cut in range(1, MAX_LOOSE_SUFFIX + 1) if len(folded) - cut >= MIN_LOOSE_STEM)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
+MAX_SENTENCE_CHARS = 400
+
+
+class Sentences:
+    """The sentence around any offset of one text (for the ``sentence`` column of mentions)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def at(self, position: int) -> str:
+        k = bisect.bisect_right(self.starts, position) - 1
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
 
 
 def is_acronym(word: str) -> bool:

@@ -225,12 +225,17 @@ def _sql_value(value):
     return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
 
-def load_articles(engine: sa.Engine) -> pd.DataFrame:
-    """Every stored article, with the schema's columns and dtypes, oldest publication first."""
+def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> pd.DataFrame:
+    """Every stored article, with the schema's columns and dtypes, oldest publication first.
+    With ``not_extracted_with``: only the articles not yet extracted with that dictionary version."""
     table = schema.articles
+    query = sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS])
+    if not_extracted_with is not None:
+        done = schema.extractions
+        query = query.outerjoin(done, done.c.article_id == table.c.article_id).where(
+            sa.or_(done.c.dictionary_version.is_(None), done.c.dictionary_version != not_extracted_with))
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS])
-                            .order_by(table.c.published, table.c.article_id)).mappings().all()
+        rows = conn.execute(query.order_by(table.c.published, table.c.article_id)).mappings().all()
     if not rows:
         return schema.empty_articles()
     return schema.as_articles(pd.DataFrame(rows, columns=list(schema.ARTICLE_COLUMNS)))
@@ -243,11 +248,11 @@ def load_ingest_log(engine: sa.Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(schema.INGEST_LOG_COLUMNS))
 
 
-def extracted_versions(engine: sa.Engine) -> dict[str, str]:
-    """article_id -> version of the dictionary its actors and dates were extracted with."""
-    table = schema.extractions
+def discovered_name_keys(engine: sa.Engine) -> list[str]:
+    """The distinct ``name_key`` of stored mentions: every name found outside the dictionary."""
+    table = schema.mentions
     with engine.connect() as conn:
-        return dict(conn.execute(sa.select(table.c.article_id, table.c.dictionary_version)).all())
+        return list(conn.execute(sa.select(table.c.name_key).where(table.c.name_key.is_not(None)).distinct()).scalars())
 
 
 def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.DataFrame, dates: pd.DataFrame,
