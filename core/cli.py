@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import actor_dictionary, config, export, extraction, ingest, store
+from core import actor_dictionary, config, export, extraction, ingest, store, translate
 from core.errors import ConfigError, InputError
 
 
@@ -26,8 +26,20 @@ def _parser() -> argparse.ArgumentParser:
     find = commands.add_parser("extract", help="find actors and mentioned dates in the stored articles")
     find.add_argument("--all", action="store_true", help="extract every article again, not only new ones")
 
+    turn = commands.add_parser(
+        "translate", help="translate the articles not yet in the target language, through the translation memory",
+        description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
+                    "(a flag would leave them in the shell history and the process list).")
+    turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
+    turn.add_argument("--provider", choices=translate.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
+    turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
+    turn.add_argument("--timeout", type=float, help="seconds to wait for each request (default 20)")
+    turn.add_argument("--quiet", action="store_true", help="print only the summary")
+
     out = commands.add_parser("export", help="write the stored articles")
     out.add_argument("--format", choices=export.FORMATS, default="csv")
+    out.add_argument("--to", dest="target", help="language of the translation columns (default: $GEOWIRE_TARGET_LANG or en)")
     out.add_argument("--out", type=Path, help="file to write (default: standard output; required for xlsx)")
     return parser
 
@@ -43,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(engine, args)
     if args.command == "extract":
         return _extract(engine, everything=args.all)
+    if args.command == "translate":
+        return _translate(engine, args)
     return _export(engine, args)
 
 
@@ -85,6 +99,26 @@ def _ingest(engine, args) -> int:
     return summary.exit_code
 
 
+def _translate(engine, args) -> int:
+    try:
+        settings = config.translation_settings(provider=args.provider, target=args.target, url=args.url,
+                                               timeout=args.timeout)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    def report(done: int, total: int, summary: translate.RunSummary) -> None:
+        # Printed after the article's transaction: a line seen here is a translation safely stored.
+        if not args.quiet:
+            print(f"[{done}/{total}] translated {summary.translated}, from memory {summary.from_memory}, "
+                  f"failed {summary.failed}", flush=True)
+
+    print(f"translating with {settings.describe()}", file=sys.stderr)
+    summary = translate.run(engine, settings, limit=args.limit, progress=report)
+    print(summary.describe())
+    return 1 if summary.failed or summary.stopped else 0
+
+
 def _export(engine, args) -> int:
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
@@ -97,6 +131,12 @@ def _export(engine, args) -> int:
         return 2
     found, mentions, dates = extraction.actor_frames(engine, dictionary)
     articles = export.with_actors(articles, extraction.per_article(found, mentions, dates))
+    try:
+        target = config.translation_settings(target=args.target).target
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    articles = translate.with_translations(articles, store.load_translations(engine, target), target)
     data = export.write(articles, args.format, args.out)
     if args.out is None:
         sys.stdout.buffer.write(data)

@@ -4,7 +4,9 @@ Core functions receive settings as arguments; only the command line and the page
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from pathlib import Path
 
 from core.errors import ConfigError
@@ -47,3 +49,53 @@ def max_document_bytes() -> int:
 
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
+
+# Translation: defaults in core.translate.Settings; a settings file (``GEOWIRE_CONFIG``, else
+# data/settings.toml, which git ignores so keys stay out of the repo), then the environment, then
+# flags override them.
+SETTINGS_FILE = DATA_DIR / "settings.toml"
+_TRANSLATION_ENV = {"provider": "GEOWIRE_TRANSLATOR", "url": "GEOWIRE_TRANSLATE_URL",
+                    "key": "GEOWIRE_TRANSLATE_KEY", "target": "GEOWIRE_TARGET_LANG"}
+_TRANSLATION_NUMBERS = {"timeout": float, "retries": int, "backoff": float, "max_chars": int, "give_up_after": int}
+
+
+def translation_settings(environ=None, settings_file: Path | None = None, **flags):
+    """``core.translate.Settings`` from the settings file's ``[translation]`` table, the
+    ``GEOWIRE_*`` variables and ``flags`` (None values are ignored), validated."""
+    import tomllib
+
+    from core import translate
+
+    environ = os.environ if environ is None else environ
+    path = settings_file or Path(environ.get("GEOWIRE_CONFIG") or SETTINGS_FILE)
+    values: dict = {}
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")).get("translation", {}))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: not a valid TOML file ({err})") from None
+    values.update({name: environ[var] for name, var in _TRANSLATION_ENV.items() if environ.get(var)})
+    values.update({name: value for name, value in flags.items() if value is not None})
+    allowed = {field.name for field in dataclasses.fields(translate.Settings)}
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ConfigError(f"{path} [translation]: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
+    for name, kind in _TRANSLATION_NUMBERS.items():
+        if name in values:
+            try:
+                values[name] = kind(values[name])
+            except (TypeError, ValueError):
+                raise ConfigError(f"translation setting {name}={values[name]!r}: expected a {kind.__name__}") from None
+            if values[name] < 0 or (name == "max_chars" and values[name] < 20):
+                raise ConfigError(f"translation setting {name}={values[name]!r}: too small")
+    provider = str(values.get("provider", translate.Settings.provider)).lower()
+    if provider not in translate.PROVIDERS:
+        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(translate.PROVIDERS)})")
+    target = str(values.get("target", translate.Settings.target)).strip()
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", target):
+        raise ConfigError(f"target language {target!r}: expected an ISO 639-1 code such as en, fr or de")
+    url = values.get("url")
+    if url and not re.match(r"https?://", str(url)):
+        raise ConfigError(f"translation URL {url!r}: expected an http:// or https:// address")
+    values.update(provider=provider, target=target)
+    return translate.Settings(**values)

@@ -185,6 +185,45 @@ extractions = sa.Table(
     sa.Column("dictionary_version", sa.String(32), nullable=False),
 )
 
+# One row is one translated segment (a title, a paragraph or a piece of a long one). It is the
+# data a user paid for: derived tables can be rebuilt, this cannot.
+translation_memory = sa.Table(
+    "translation_memory",
+    metadata,
+    sa.Column("provider", sa.String(16), primary_key=True),
+    sa.Column("source_lang", sa.String(16), primary_key=True),  # "auto" when the article's language is unknown
+    sa.Column("target_lang", sa.String(16), primary_key=True),
+    sa.Column("segment_hash", sa.String(32), primary_key=True),
+    sa.Column("source_text", sa.Text, nullable=False),
+    sa.Column("translated_text", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+# One row is one article in one target language: translated, or pending with the last error.
+# Articles in the target language, and articles no run has tried yet, have no row.
+TRANSLATION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("article_id", "string", "the article"),
+    ("target_lang", "string", "ISO 639-1 code of the language translated into"),
+    ("provider", "string", "google | libre | deepl | microsoft | mymemory: who translated it (or failed to)"),
+    ("title", "string", "translated title; <NA> while pending or when the article has no title"),
+    ("text", "string", "translated text, paragraphs separated by a blank line; <NA> while pending"),
+    ("status", "string", "translated | pending (a run tried and failed: see error)"),
+    ("error", "string", "why the last run failed on it; <NA> once translated"),
+    ("at", TIMESTAMP_DTYPE, "when the row was last written (UTC)"),
+)
+TRANSLATION_COLUMNS: tuple[str, ...] = _names(TRANSLATION_FIELDS)
+translations = sa.Table(
+    "translations",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("target_lang", sa.String(16), primary_key=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("text", sa.Text),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 store_meta = sa.Table(
     "store_meta",

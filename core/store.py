@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -40,18 +40,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def revision(engine: sa.Engine) -> int:
-    """A number that changes whenever the store does: the cache key of every page."""
+def revision(engine: sa.Engine, key: str = "revision") -> int:
+    """A number that changes whenever the store does: the cache key of every page. ``key``
+    "translations" counts translation writes alone, so a running translation job does not make
+    pages re-read every article."""
     with engine.connect() as conn:
-        value = conn.execute(sa.select(schema.store_meta.c.value).where(schema.store_meta.c.key == "revision")).scalar()
+        value = conn.execute(sa.select(schema.store_meta.c.value).where(schema.store_meta.c.key == key)).scalar()
     return int(value or 0)
 
 
-def _bump_revision(conn: sa.Connection) -> None:
+def _bump_revision(conn: sa.Connection, key: str = "revision") -> None:
     table = schema.store_meta
-    updated = conn.execute(table.update().where(table.c.key == "revision").values(value=table.c.value + 1))
+    updated = conn.execute(table.update().where(table.c.key == key).values(value=table.c.value + 1))
     if updated.rowcount == 0:
-        conn.execute(table.insert().values(key="revision", value=1))
+        conn.execute(table.insert().values(key=key, value=1))
 
 
 def known_file(engine: sa.Engine, path: str) -> dict | None:
@@ -291,3 +293,100 @@ def load_mentioned_dates(engine: sa.Engine) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(schema.MENTIONED_DATE_COLUMNS))
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
     return frame.astype({"start": "int64", "end": "int64"})
+
+
+# --- translations -------------------------------------------------------------------------------
+
+def _same_language(column, language: str):
+    """``column`` is ``language`` or one of its regional forms ("en", "en-GB")."""
+    base = language.split("-")[0]
+    return sa.or_(column == base, column.like(f"{base}-%"))
+
+
+def count_in_language(engine: sa.Engine, language: str) -> int:
+    """Articles already written in ``language``: they are never sent for translation."""
+    table = schema.articles
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).where(_same_language(table.c.language, language))).scalar()
+
+
+def load_untranslated(engine: sa.Engine, target: str, limit: int | None = None) -> pd.DataFrame:
+    """Articles with no translation into ``target`` yet (never tried, or pending after a failure),
+    less those already in ``target``; never-tried first, then oldest failure, so a provider that
+    keeps failing on one article does not hold the others back."""
+    table, done = schema.articles, schema.translations
+    query = (sa.select(table.c.article_id, table.c.title, table.c.text, table.c.language)
+             .outerjoin(done, sa.and_(done.c.article_id == table.c.article_id, done.c.target_lang == target))
+             .where(sa.or_(done.c.status.is_(None), done.c.status != "translated"))
+             .where(sa.or_(table.c.language.is_(None), sa.not_(_same_language(table.c.language, target))))
+             .order_by(done.c.at.is_not(None), done.c.at, table.c.published, table.c.article_id))
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return pd.DataFrame(rows, columns=["article_id", "title", "text", "language"])
+
+
+def lookup_memory(engine: sa.Engine, provider: str, source_lang: str, target_lang: str,
+                  hashes: list[str]) -> dict[str, str]:
+    """Known translations of the segments ``hashes``, by hash."""
+    table = schema.translation_memory
+    found: dict[str, str] = {}
+    unique = list(dict.fromkeys(hashes))
+    with engine.connect() as conn:
+        for start in range(0, len(unique), 500):
+            found.update(conn.execute(
+                sa.select(table.c.segment_hash, table.c.translated_text).where(
+                    table.c.provider == provider, table.c.source_lang == source_lang,
+                    table.c.target_lang == target_lang, table.c.segment_hash.in_(unique[start:start + 500]))).all())
+    return found
+
+
+def save_memory(engine: sa.Engine, provider: str, source_lang: str, target_lang: str,
+                segments: list[tuple[str, str, str]], now: datetime | None = None) -> None:
+    """Remember translated segments, given as (segment_hash, source text, translation); a segment
+    already remembered keeps its first translation."""
+    if not segments:
+        return
+    now = now or datetime.now(tz=timezone.utc)
+    rows = {key: {"provider": provider, "source_lang": source_lang, "target_lang": target_lang, "segment_hash": key,
+                  "source_text": source, "translated_text": translated, "at": now}
+            for key, source, translated in segments}
+    with engine.begin() as conn:
+        conn.execute(_insert_ignoring_duplicates(conn, schema.translation_memory), list(rows.values()))
+
+
+def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+        return postgresql.insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def save_translation(engine: sa.Engine, article_id: str, target_lang: str, provider: str, title: str | None,
+                     text: str | None, status: str, error: str | None, now: datetime | None = None) -> None:
+    """Write one article's translation (or its failure) in one transaction."""
+    table = schema.translations
+    with engine.begin() as conn:
+        conn.execute(table.delete().where(table.c.article_id == article_id, table.c.target_lang == target_lang))
+        conn.execute(table.insert().values(article_id=article_id, target_lang=target_lang, provider=provider,
+                                           title=title, text=text, status=status, error=error,
+                                           at=now or datetime.now(tz=timezone.utc)))
+        _bump_revision(conn, "translations")
+
+
+def load_translations(engine: sa.Engine, target_lang: str) -> pd.DataFrame:
+    """Every stored translation row into ``target_lang`` (TRANSLATION_COLUMNS)."""
+    table = schema.translations
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*[table.c[name] for name in schema.TRANSLATION_COLUMNS])
+                            .where(table.c.target_lang == target_lang)).mappings().all()
+    frame = pd.DataFrame(rows, columns=list(schema.TRANSLATION_COLUMNS))
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return frame.astype({name: "string" for name in schema.TRANSLATION_COLUMNS if name != "at"})
+
+
+def memory_size(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.translation_memory)).scalar()

@@ -29,7 +29,7 @@ def seeds():
     return {path.name: path for path in sorted(SEEDS.glob("*.txt"))}
 
 
-def run_cli(*args, db: Path, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+def run_cli(*args, db: Path, cwd: Path = REPO, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(env or os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-m", "core", "--db", str(db), *map(str, args)],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
