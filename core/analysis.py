@@ -1,17 +1,60 @@
-"""Frames the pages draw: selections of articles under the user's filters."""
+"""Frames the pages draw: selections of articles under the user's filters, and the counts,
+timelines, story groups and networks built from them.
+
+Every function takes frames and returns new ones; none changes its input. The article frame may
+carry the optional translation columns ``title_translated``, ``text_translated`` and
+``translation_status``; functions that can use them say so and work without them.
+``docs/dashboard.md`` explains the story grouping and the network.
+"""
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import date
+from urllib.parse import quote, unquote
 
+import networkx as nx
+import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from core import schema
+
+STAGE = "analysis"
+ACTOR_TYPES = ("person", "country", "organisation")
+FREQUENCIES = {"day": "D", "week": "W-SUN", "month": "M"}  # weeks run Monday to Sunday
+TRANSLATION_COLUMNS = ("title_translated", "text_translated")
+
+# Story grouping, calibrated on data/sample_manifest.csv (57 articles, 8 events in 10 languages):
+# at these values no group mixes two events and 7 of the 8 events are one group each; the Cairo
+# round of the Gaza talks, 9 days after Doha, stays apart. Same-event pairs there have an
+# IDF-weighted actor Jaccard of 0.03-0.93 (median 0.26), different-event pairs within a week at
+# most 0.23, mostly below 0.05. See docs/dashboard.md.
+STORY_WINDOW_DAYS = 7.0
+STORY_MIN_SIMILARITY = 0.12
+STORY_MIN_SHARED_ACTORS = 2  # two articles naming only "Russia" and "Ukraine" are not one story
+# An undated article has no window, so it must be more alike and joins only its best match (it
+# would otherwise bridge stories months apart that share its actors).
+STORY_UNDATED_MIN_SIMILARITY = 0.18
+# A connected group larger than this is split into Louvain communities: single linkage chains
+# a week of daily war coverage into one blob, and modularity cuts it at its weak links.
+STORY_SPLIT_ABOVE = 25
+# Rows of the time-sorted article matrix multiplied at once: bounds the memory of the pairwise
+# similarities to a block times the articles within the window.
+_STORY_BLOCK = 2000
+
+NETWORK_MAX_ACTORS = 150  # a network drawn with more nodes is unreadable in a report
+SEED = 7  # fixed, so the communities and layout of one selection are the same on every run
 
 
 @dataclasses.dataclass(frozen=True)
 class Filters:
-    """What the user selected. Empty tuples and None mean "no restriction"."""
+    """What the user selected. Empty tuples and None mean "no restriction".
+
+    ``actors`` keeps articles that mention any of them (``actor_match="all"``: every one of them);
+    ``actor_types`` keeps articles that mention at least one actor of those types.
+    """
 
     date_from: date | None = None
     date_to: date | None = None
@@ -19,17 +62,100 @@ class Filters:
     sources: tuple[str, ...] = ()
     query: str = ""
     include_undated: bool = True
+    actors: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    actor_match: str = "any"
+
+    def to_dict(self) -> dict:
+        """Every field as plain JSON-ready values (ISO dates, lists), to record in an export."""
+        out = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[field.name] = value
+        return out
+
+    def to_query_params(self) -> dict[str, str]:
+        """The non-default fields as URL query parameters: dates ISO, lists comma-separated (a
+        comma or percent sign inside an item is percent-encoded, so any source name survives)."""
+        params: dict[str, str] = {}
+        if self.date_from:
+            params["from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["to"] = self.date_to.isoformat()
+        for key, values in _LIST_PARAMS.items():
+            items = getattr(self, values)
+            if items:
+                params[key] = ",".join(item.replace("%", "%25").replace(",", "%2C") for item in items)
+        if self.query.strip():
+            params["q"] = self.query
+        if not self.include_undated:
+            params["undated"] = "0"
+        if self.actor_match != "any":
+            params["match"] = self.actor_match
+        return params
+
+    @classmethod
+    def from_query_params(cls, params) -> "Filters":
+        """Filters from URL query parameters, as ``to_query_params`` writes them or as a person
+        types them: a value may be a string or a list of strings (repeated keys), list items may
+        also be comma-separated. Unknown keys and malformed values are ignored."""
+        def last(key):
+            value = params.get(key) if hasattr(params, "get") else None
+            if isinstance(value, (list, tuple)):
+                value = value[-1] if value else None
+            return value if isinstance(value, str) else None
+
+        def items(key):
+            value = params.get(key) if hasattr(params, "get") else None
+            values = [value] if isinstance(value, str) else [v for v in (value or ()) if isinstance(v, str)] \
+                if isinstance(value, (list, tuple)) else []
+            found = []
+            for raw in values:
+                for item in raw.split(","):
+                    item = unquote(item).strip()
+                    if item and item not in found:
+                        found.append(item)
+            return tuple(found)
+
+        fields = {"date_from": _iso_date(last("from")), "date_to": _iso_date(last("to")),
+                  "query": last("q") or ""}
+        for key, name in _LIST_PARAMS.items():
+            fields[name] = items(key)
+        fields["actor_types"] = tuple(t for t in fields["actor_types"] if t in ACTOR_TYPES)
+        undated = (last("undated") or "").strip().lower()
+        fields["include_undated"] = undated not in ("0", "false", "no", "off")
+        fields["actor_match"] = "all" if (last("match") or "").strip().lower() == "all" else "any"
+        return cls(**fields)
 
 
-def filter_articles(articles: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+_LIST_PARAMS = {"lang": "languages", "source": "sources", "actor": "actors", "type": "actor_types"}
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
+                    actors: pd.DataFrame | None = None) -> pd.DataFrame:
     """The articles that pass every filter, newest first.
 
-    Needs: articles[published, language, source, title, text]. A date range keeps undated articles
-    only when ``include_undated`` is set, so an undated article never silently disappears from a
-    view that does not restrict dates. The text query matches title or text, case-insensitively,
-    as a plain substring (no regular expression: users type names with dots and brackets).
+    Needs: articles[article_id, published, language, source, title, text], and optionally
+    title_translated / text_translated, which the text query then also searches.
+    Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
+    for ``actor_types`` also actors[actor_id, type].
+    A date range keeps undated articles only when ``include_undated`` is set, so an undated article
+    never silently disappears from a view that does not restrict dates. The text query matches
+    case-insensitively as a plain substring (no regular expression: users type names with dots
+    and brackets).
     """
-    schema.require_columns(articles, ("published", "language", "source", "title", "text"), stage="analysis")
+    schema.require_columns(articles, ("published", "language", "source", "title", "text"), stage=STAGE)
     keep = pd.Series(True, index=articles.index)
     published = articles["published"]
     if filters.date_from is not None:
@@ -44,10 +170,37 @@ def filter_articles(articles: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= articles["source"].isin(filters.sources)
     query = filters.query.strip().casefold()
     if query:
-        haystack = articles["title"].fillna("").str.casefold() + "\n" + articles["text"].fillna("").str.casefold()
-        keep &= haystack.str.contains(query, regex=False)
+        columns = ["title", "text"] + [c for c in TRANSLATION_COLUMNS if c in articles.columns]
+        hit = pd.Series(False, index=articles.index)
+        for column in columns:
+            hit |= articles[column].fillna("").astype(str).str.casefold().str.contains(query, regex=False)
+        keep &= hit
+    if filters.actors or filters.actor_types:
+        keep &= articles["article_id"].isin(_articles_with_actors(filters, mentions, actors))
     selected = articles[keep.fillna(False).astype(bool)]
     return selected.sort_values("published", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _articles_with_actors(filters: Filters, mentions: pd.DataFrame | None, actors: pd.DataFrame | None) -> set:
+    if mentions is None:
+        raise ValueError(f"{STAGE}: filtering by actor needs the mentions frame (filters: actors={list(filters.actors)}, "
+                         f"actor_types={list(filters.actor_types)})")
+    schema.require_columns(mentions, ("article_id", "actor_id"), stage=STAGE)
+    pairs = mentions[["article_id", "actor_id"]].dropna().drop_duplicates()
+    if filters.actor_types:
+        if actors is None:
+            raise ValueError(f"{STAGE}: filtering by actor type needs the actors frame "
+                             f"(actor_types={list(filters.actor_types)})")
+        schema.require_columns(actors, ("actor_id", "type"), stage=STAGE)
+        typed = set(actors.loc[actors["type"].isin(filters.actor_types), "actor_id"])
+        pairs = pairs[pairs["actor_id"].isin(typed)]
+    if filters.actors:
+        chosen = pairs[pairs["actor_id"].isin(filters.actors)]
+        if filters.actor_match == "all":
+            counts = chosen.groupby("article_id")["actor_id"].nunique()
+            return set(counts.index[counts == len(set(filters.actors))])
+        return set(chosen["article_id"])
+    return set(pairs["article_id"])
 
 
 def overview(articles: pd.DataFrame) -> dict:
@@ -61,3 +214,439 @@ def overview(articles: pd.DataFrame) -> dict:
         "last": dated.max() if len(dated) else None,
         "undated": int(articles["published"].isna().sum()),
     }
+
+
+def _period(published: pd.Series, freq: str) -> pd.Series:
+    if freq not in FREQUENCIES:
+        raise ValueError(f"{STAGE}: frequency must be one of {', '.join(FREQUENCIES)} (got {freq!r})")
+    naive = published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
+    return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")
+
+
+def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> pd.DataFrame:
+    """Articles per period and per language or source.
+
+    Needs: articles[published, <by>] with ``by`` "language" or "source".
+    Returns: period (datetime64, first day of the day/week/month; weeks start on Monday), <by>
+    (str; "unknown" where missing), articles (int). Undated articles are left out: they have no
+    period (``overview`` counts them).
+    """
+    if by not in ("language", "source"):
+        raise ValueError(f"{STAGE}: volume by 'language' or 'source' (got {by!r})")
+    schema.require_columns(articles, ("published", by), stage=STAGE)
+    dated = articles[articles["published"].notna()]
+    frame = pd.DataFrame({"period": _period(dated["published"], freq),
+                          by: dated[by].astype("string").fillna("unknown").astype(str)})
+    counts = frame.groupby(["period", by]).size().rename("articles").reset_index()
+    return counts.sort_values(["period", "articles"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _mentions_in(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    schema.require_columns(articles, ("article_id",), stage=STAGE)
+    schema.require_columns(mentions, ("article_id", "actor_id"), stage=STAGE)
+    return mentions[mentions["article_id"].isin(articles["article_id"]) & mentions["actor_id"].notna()]
+
+
+def _spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
+    """The most frequent surfaces of each actor, as written ("Путин · پوتین · Putin")."""
+    if mentions.empty:
+        return pd.Series(dtype=str, name="spellings")
+    counts = mentions.groupby(["actor_id", "surface"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["actor_id", "n", "surface"], ascending=[True, False, True])
+    return counts.groupby("actor_id")["surface"].apply(lambda s: " · ".join(s.head(limit))).rename("spellings")
+
+
+def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, limit: int = 20,
+               types: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The actors mentioned in the most of these articles.
+
+    Needs: articles[article_id]; mentions[article_id, actor_id, surface]; actors[actor_id, name, type].
+    Returns, most articles first: actor_id, name (English), type, articles (int: articles that
+    mention it), mentions (int), spellings (str: up to six spellings as written, most frequent
+    first, joined by " · "). ``types`` keeps only actors of those types.
+    """
+    schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
+    schema.require_columns(mentions, ("surface",), stage=STAGE)
+    found = _mentions_in(articles, mentions)
+    if types:
+        found = found[found["actor_id"].isin(actors.loc[actors["type"].isin(types), "actor_id"])]
+    counts = found.groupby("actor_id").agg(articles=("article_id", "nunique"), mentions=("article_id", "size"))
+    table = (actors[["actor_id", "name", "type"]].drop_duplicates("actor_id")
+             .merge(counts, left_on="actor_id", right_index=True, how="inner"))
+    table = table.sort_values(["articles", "mentions", "name"], ascending=[False, False, True]).head(limit)
+    table = table.join(_spellings(found[found["actor_id"].isin(table["actor_id"])]), on="actor_id")
+    table["spellings"] = table["spellings"].fillna("")
+    return table.astype({"articles": "int64", "mentions": "int64"}).reset_index(drop=True)
+
+
+def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, actor_ids,
+              freq: str = "week") -> pd.DataFrame:
+    """How many articles mention each chosen actor, period by period.
+
+    Needs: articles[article_id, published]; mentions[article_id, actor_id]; actors[actor_id, name].
+    Returns: period, actor_id, name, articles (int: articles of that period mentioning the actor),
+    share (float 0-1: of all dated articles of that period). Periods in which an actor is not
+    mentioned are present with 0, so lines drop to zero instead of skipping. Undated articles are
+    left out.
+    """
+    schema.require_columns(articles, ("article_id", "published"), stage=STAGE)
+    schema.require_columns(actors, ("actor_id", "name"), stage=STAGE)
+    actor_ids = list(dict.fromkeys(actor_ids))
+    dated = articles[articles["published"].notna()]
+    columns = ["period", "actor_id", "name", "articles", "share"]
+    if dated.empty or not actor_ids:
+        return _empty(columns, period="datetime64[us]", articles="int64", share="float64")
+    periods = pd.Series(_period(dated["published"], freq).to_numpy(), index=dated["article_id"].to_numpy())
+    totals = periods.value_counts()
+    found = _mentions_in(dated, mentions)
+    found = found[found["actor_id"].isin(actor_ids)][["article_id", "actor_id"]].drop_duplicates()
+    found = found.assign(period=found["article_id"].map(periods))
+    counts = found.groupby(["period", "actor_id"]).size()
+    every = pd.period_range(totals.index.min(), totals.index.max(), freq=FREQUENCIES[freq]).start_time
+    grid = pd.MultiIndex.from_product([every.astype("datetime64[us]"), actor_ids], names=["period", "actor_id"])
+    table = counts.reindex(grid, fill_value=0).rename("articles").reset_index()
+    table["share"] = table["articles"] / table["period"].map(totals).fillna(0).replace(0, np.nan)
+    table["share"] = table["share"].fillna(0.0)
+    names = actors.drop_duplicates("actor_id").set_index("actor_id")["name"]
+    table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
+    return table[columns].astype({"articles": "int64"}).reset_index(drop=True)
+
+
+def _empty(columns, **dtypes) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
+
+
+def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, samples: int = 3) -> pd.DataFrame:
+    """The days these articles write about ("on 14 April", "yesterday"), with how often.
+
+    Needs: articles[article_id, source, language]; dates[article_id, date, surface, sentence].
+    Returns, by day: date (datetime64), articles (int: distinct articles naming it), mentions
+    (int), sources (int), languages (str: codes joined by ", "), sentences (list of up to
+    ``samples`` sentences as written, each from another article), article_ids (list).
+    """
+    schema.require_columns(articles, ("article_id", "source", "language"), stage=STAGE)
+    schema.require_columns(dates, ("article_id", "date", "surface", "sentence"), stage=STAGE)
+    columns = ["date", "articles", "mentions", "sources", "languages", "sentences", "article_ids"]
+    found = dates[dates["article_id"].isin(articles["article_id"]) & dates["date"].notna()]
+    if found.empty:
+        return _empty(columns, date="datetime64[us]", articles="int64", mentions="int64", sources="int64")
+    meta = articles.drop_duplicates("article_id").set_index("article_id")[["source", "language"]]
+    found = found.join(meta, on="article_id")
+    found = found.assign(date=pd.to_datetime(found["date"]).astype("datetime64[us]"))
+    rows = []
+    for day, group in found.groupby("date", sort=True):
+        firsts = group.drop_duplicates("article_id")
+        sentences = firsts["sentence"].fillna(firsts["surface"]).drop_duplicates().head(samples).tolist()
+        rows.append({"date": day, "articles": len(firsts), "mentions": len(group),
+                     "sources": group["source"].nunique(),
+                     "languages": ", ".join(sorted(group["language"].dropna().astype(str).unique())),
+                     "sentences": sentences, "article_ids": firsts["article_id"].tolist()})
+    return pd.DataFrame(rows, columns=columns).astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
+
+
+def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame | None = None,
+                 window_days: float = STORY_WINDOW_DAYS, min_similarity: float = STORY_MIN_SIMILARITY,
+                 min_articles: int = 2) -> pd.DataFrame:
+    """Articles about the same story, across languages and outlets, grouped as one event.
+
+    Two dated articles are linked when they were published within ``window_days`` of each other,
+    share at least two actors, and their actor sets have an IDF-weighted Jaccard similarity of at
+    least ``min_similarity`` (actors most articles mention weigh little); an article is always
+    linked to the one it duplicates (``duplicate_of``). An undated article joins only its most
+    similar article. Groups are the connected articles; large ones are split by Louvain
+    communities. Method and calibration: docs/dashboard.md.
+
+    Needs: articles[article_id, published, language, source, title, duplicate_of];
+    mentions[article_id, actor_id]; actors[actor_id, name] for the names (ids without it).
+    Returns, largest group first, groups of at least ``min_articles``: group (int, 1-based),
+    articles (int), article_ids (list, oldest first), languages (list), sources (list),
+    first / last (publication time; NaT when all are undated), top_actors (list of up to five
+    names, by articles in the group), title (str: the title of the earliest article with one).
+    """
+    schema.require_columns(articles, ("article_id", "published", "language", "source", "title", "duplicate_of"),
+                           stage=STAGE)
+    found = _mentions_in(articles, mentions)[["article_id", "actor_id"]].drop_duplicates()
+    ids = articles["article_id"].drop_duplicates().to_numpy()
+    index = {article_id: i for i, article_id in enumerate(ids)}
+    edges = _story_edges(articles.drop_duplicates("article_id"), found, index, window_days, min_similarity)
+    duplicates = articles[articles["duplicate_of"].notna() & articles["duplicate_of"].isin(index)]
+    rows = np.concatenate([edges[0], duplicates["article_id"].map(index).to_numpy(dtype=np.int64)])
+    cols = np.concatenate([edges[1], duplicates["duplicate_of"].map(index).to_numpy(dtype=np.int64)])
+    weights = np.concatenate([edges[2], np.ones(len(duplicates))])
+    labels = _story_labels(len(ids), rows, cols, weights)
+    return _describe_groups(articles, found, actors, pd.Series(labels, index=ids), min_articles)
+
+
+def _story_edges(articles, found, index, window_days, min_similarity):
+    """(rows, cols, similarity) of linked article pairs, by sparse products on time blocks."""
+    n = len(index)
+    empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]))
+    if found.empty or n < 2:
+        return empty
+    actor_codes, actor_ids = pd.factorize(found["actor_id"])
+    article_codes = found["article_id"].map(index).to_numpy()
+    frequency = np.bincount(actor_codes, minlength=len(actor_ids))
+    idf = np.log((n + 1) / frequency)  # +1: an actor every article names still weighs a little
+    # sqrt(idf) in both factors makes the product the summed idf of the shared actors.
+    weighted = sparse.csr_matrix((np.sqrt(idf[actor_codes]), (article_codes, actor_codes)), shape=(n, len(actor_ids)))
+    binary = sparse.csr_matrix((np.ones(len(actor_codes)), (article_codes, actor_codes)), shape=(n, len(actor_ids)))
+    totals = np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel()
+    published = articles.set_index("article_id")["published"].reindex(list(index))
+    seconds = (published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published)
+    seconds = seconds.to_numpy(dtype="datetime64[s]").astype("float64")
+    dated = published.notna().to_numpy()
+    seconds[~dated] = np.nan
+    window = window_days * 86400.0
+    order = np.flatnonzero(dated)[np.argsort(seconds[dated], kind="stable")]
+    times = seconds[order]
+    out_r, out_c, out_w = [], [], []
+
+    def keep(block_rows, partners, min_sim):
+        shared = (weighted[block_rows] @ weighted[partners].T).tocoo()
+        common = (binary[block_rows] @ binary[partners].T).tocsr()
+        r, c, s = block_rows[shared.row], partners[shared.col], shared.data
+        similarity = s / (totals[r] + totals[c] - s)
+        count = np.asarray(common[shared.row, shared.col]).ravel()
+        ok = (r != c) & (similarity >= min_sim) & (count >= STORY_MIN_SHARED_ACTORS)
+        return r[ok], c[ok], similarity[ok]
+
+    for start in range(0, len(order), _STORY_BLOCK):
+        block = order[start:start + _STORY_BLOCK]
+        # partners: this block and what follows within the window (earlier pairs were found by
+        # the earlier blocks; pairs inside the block come twice, which linking ignores)
+        stop = np.searchsorted(times, times[min(start + _STORY_BLOCK, len(order)) - 1] + window, side="right")
+        partners = order[start:stop]
+        r, c, s = keep(block, partners, min_similarity)
+        near = np.abs(seconds[r] - seconds[c]) <= window
+        out_r.append(r[near]), out_c.append(c[near]), out_w.append(s[near])
+    undated = np.flatnonzero(~dated)
+    if len(undated):
+        r, c, s = keep(undated, np.arange(n), STORY_UNDATED_MIN_SIMILARITY)
+        if len(r):
+            best = pd.DataFrame({"r": r, "c": c, "s": s}).sort_values(["s", "c"], ascending=[False, True])
+            best = best.drop_duplicates("r")
+            out_r.append(best["r"].to_numpy()), out_c.append(best["c"].to_numpy()), out_w.append(best["s"].to_numpy())
+    if not out_r:
+        return empty
+    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_c).astype(np.int64), np.concatenate(out_w)
+
+
+def _story_labels(n: int, rows, cols, weights) -> np.ndarray:
+    graph = sparse.coo_matrix((weights, (rows, cols)), shape=(n, n)).tocsr()
+    _, labels = csgraph.connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    big = np.flatnonzero(sizes > STORY_SPLIT_ABOVE)
+    if len(big):
+        next_label = labels.max() + 1
+        for label in big:
+            members = np.flatnonzero(labels == label)
+            inside = np.isin(rows, members) & np.isin(cols, members)
+            g = nx.Graph()
+            g.add_nodes_from(members.tolist())
+            g.add_weighted_edges_from(zip(rows[inside].tolist(), cols[inside].tolist(), weights[inside].tolist()))
+            for community in nx.community.louvain_communities(g, weight="weight", seed=SEED)[1:]:
+                labels[list(community)] = next_label
+                next_label += 1
+    return labels
+
+
+def _describe_groups(articles, found, actors, labels: pd.Series, min_articles: int) -> pd.DataFrame:
+    columns = ["group", "articles", "article_ids", "languages", "sources", "first", "last", "top_actors", "title"]
+    sizes = labels.value_counts()
+    kept = labels[labels.map(sizes) >= min_articles]
+    if kept.empty:
+        return _empty(columns, group="int64", articles="int64", first=schema.TIMESTAMP_DTYPE, last=schema.TIMESTAMP_DTYPE)
+    members = articles.drop_duplicates("article_id").set_index("article_id").loc[kept.index]
+    members = members.assign(label=kept).sort_values("published", na_position="last")
+    names = (actors.drop_duplicates("actor_id").set_index("actor_id")["name"] if actors is not None
+             else pd.Series(dtype=str))
+    found = found[found["article_id"].isin(kept.index)].assign(label=lambda f: f["article_id"].map(kept))
+    actor_counts = found.groupby(["label", "actor_id"]).size().rename("n").reset_index()
+    actor_counts = actor_counts.sort_values(["label", "n", "actor_id"], ascending=[True, False, True])
+    top = actor_counts.groupby("label")["actor_id"].apply(lambda s: [names.get(a, a) for a in s.head(5)])
+    rows = []
+    for label, group in members.groupby("label", sort=False):
+        titles = group["title"].dropna()
+        rows.append({"articles": len(group), "article_ids": group.index.tolist(),
+                     "languages": sorted(group["language"].dropna().astype(str).unique()),
+                     "sources": sorted(group["source"].dropna().astype(str).unique()),
+                     "first": group["published"].min(), "last": group["published"].max(),
+                     "top_actors": top.get(label, []), "title": titles.iloc[0] if len(titles) else ""})
+    table = pd.DataFrame(rows)
+    table = table.sort_values(["articles", "first"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    table.insert(0, "group", np.arange(1, len(table) + 1))
+    return table[columns].astype({"group": "int64", "articles": "int64"})
+
+
+@dataclasses.dataclass
+class Network:
+    """The co-occurrence network: ``graph`` (networkx, node attributes = the node columns, edge
+    attribute ``weight``), ``nodes`` and ``edges`` as frames for tables and charts."""
+
+    graph: nx.Graph
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+
+def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, min_weight: int = 1,
+                         ego: str | None = None, types: tuple[str, ...] = (),
+                         max_actors: int = NETWORK_MAX_ACTORS) -> Network:
+    """Which actors are named in the same articles, and how often.
+
+    Needs: articles[article_id]; mentions[article_id, actor_id, surface]; actors[actor_id, name, type].
+    Edge weight = number of these articles that mention both actors; edges lighter than
+    ``min_weight`` are dropped, then actors left without an edge. ``ego`` keeps that actor and its
+    neighbours (and the edges among them). Only the ``max_actors`` actors named in the most
+    articles are kept (the ego always is). ``types`` keeps actors of those types.
+    Returns Network with nodes[actor_id, name, type, articles (int), mentions (int), degree (int),
+    weighted_degree (int), community (int, 0 = largest; Louvain, fixed seed), spellings (str)]
+    and edges[source, target, weight (int), source_name, target_name], heaviest first.
+    """
+    schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
+    schema.require_columns(mentions, ("surface",), stage=STAGE)
+    found = _mentions_in(articles, mentions)
+    if types:
+        found = found[found["actor_id"].isin(actors.loc[actors["type"].isin(types), "actor_id"])]
+    pairs = found[["article_id", "actor_id"]].drop_duplicates()
+    per_actor = pairs.groupby("actor_id").size()
+    if ego is not None:
+        with_ego = set(pairs.loc[pairs["actor_id"] == ego, "article_id"])
+        neighbourhood = set(pairs.loc[pairs["article_id"].isin(with_ego), "actor_id"])
+        per_actor = per_actor[per_actor.index.isin(neighbourhood)]
+    ranked = per_actor.sort_values(ascending=False, kind="stable")
+    chosen = set(ranked.index[:max_actors]) | ({ego} if ego in per_actor.index else set())
+    pairs = pairs[pairs["actor_id"].isin(chosen)]
+    joined = pairs.merge(pairs, on="article_id")
+    joined = joined[joined["actor_id_x"] < joined["actor_id_y"]]
+    edges = joined.groupby(["actor_id_x", "actor_id_y"]).size().rename("weight").reset_index()
+    edges = edges.rename(columns={"actor_id_x": "source", "actor_id_y": "target"})
+    edges = edges[edges["weight"] >= min_weight]
+    if ego is not None:
+        touches = edges[(edges["source"] == ego) | (edges["target"] == ego)]
+        neighbours = set(touches["source"]) | set(touches["target"])
+        edges = edges[edges["source"].isin(neighbours) & edges["target"].isin(neighbours)]
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(edges[["source", "target", "weight"]].itertuples(index=False, name=None))
+    node_ids = sorted(graph.nodes)
+    communities = (nx.community.louvain_communities(graph, weight="weight", seed=SEED) if node_ids else [])
+    community = {node: rank for rank, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c))))
+                 for node in members}
+    info = actors.drop_duplicates("actor_id").set_index("actor_id")
+    counts = found[found["actor_id"].isin(node_ids)].groupby("actor_id").agg(
+        articles=("article_id", "nunique"), mentions=("article_id", "size"))
+    nodes = pd.DataFrame({"actor_id": pd.Series(node_ids, dtype="string")})
+    nodes["name"] = nodes["actor_id"].map(info["name"]).fillna(nodes["actor_id"])
+    nodes["type"] = nodes["actor_id"].map(info["type"])
+    nodes = nodes.join(counts, on="actor_id")
+    nodes["degree"] = [graph.degree(n) for n in node_ids]
+    nodes["weighted_degree"] = [graph.degree(n, weight="weight") for n in node_ids]
+    nodes["community"] = [community.get(n, 0) for n in node_ids]
+    nodes = nodes.join(_spellings(found[found["actor_id"].isin(node_ids)]), on="actor_id")
+    nodes["spellings"] = nodes["spellings"].fillna("")
+    nodes = nodes.astype({"articles": "int64", "mentions": "int64", "degree": "int64", "weighted_degree": "int64",
+                          "community": "int64"})
+    nodes = nodes.sort_values(["mentions", "actor_id"], ascending=[False, True]).reset_index(drop=True)
+    for row in nodes.itertuples(index=False):
+        graph.nodes[row.actor_id].update(row._asdict())
+    names = nodes.set_index("actor_id")["name"]
+    edges = edges.assign(source_name=edges["source"].map(names), target_name=edges["target"].map(names))
+    edges = edges.sort_values(["weight", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
+    return Network(graph=graph, nodes=nodes, edges=edges.astype({"weight": "int64"}))
+
+
+def source_volume(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles per source and language.
+
+    Needs: articles[source, language, published].
+    Returns: source, language ("unknown" where missing), articles (int), undated (int), first,
+    last (publication times; NaT when all undated), most articles first.
+    """
+    schema.require_columns(articles, ("source", "language", "published"), stage=STAGE)
+    frame = articles.assign(language=articles["language"].astype("string").fillna("unknown"),
+                            undated=articles["published"].isna())
+    table = frame.groupby(["source", "language"]).agg(articles=("published", "size"), undated=("undated", "sum"),
+                                                      first=("published", "min"), last=("published", "max"))
+    table = table.reset_index().astype({"articles": "int64", "undated": "int64", "source": str, "language": str})
+    return table.sort_values(["articles", "source"], ascending=[False, True]).reset_index(drop=True)
+
+
+def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, actor_ids=None,
+                    limit: int = 10) -> pd.DataFrame:
+    """How much of each outlet's coverage names each actor.
+
+    Needs: articles[article_id, source, language]; mentions[article_id, actor_id]; actors[actor_id, name].
+    ``actor_ids`` chooses the actors; by default the ``limit`` named in the most articles.
+    Returns one row per source and actor (zero rows included): source, language (the source's
+    most frequent), source_articles (int), actor_id, name, articles (int: that source's articles
+    naming the actor), share (float 0-1 of the source's articles).
+    """
+    schema.require_columns(articles, ("article_id", "source", "language"), stage=STAGE)
+    schema.require_columns(actors, ("actor_id", "name"), stage=STAGE)
+    columns = ["source", "language", "source_articles", "actor_id", "name", "articles", "share"]
+    found = _mentions_in(articles, mentions)[["article_id", "actor_id"]].drop_duplicates()
+    if actor_ids is None:
+        actor_ids = found.groupby("actor_id").size().sort_values(ascending=False, kind="stable").index[:limit]
+    actor_ids = list(dict.fromkeys(actor_ids))
+    if articles.empty or not actor_ids:
+        return _empty(columns, source_articles="int64", articles="int64", share="float64")
+    unique = articles.drop_duplicates("article_id")
+    sources = unique.groupby("source").agg(
+        source_articles=("article_id", "size"),
+        language=("language", lambda s: s.mode().iloc[0] if s.notna().any() else "unknown"))
+    found = found[found["actor_id"].isin(actor_ids)].join(unique.set_index("article_id")["source"], on="article_id")
+    counts = found.groupby(["source", "actor_id"]).size()
+    grid = pd.MultiIndex.from_product([sources.index, actor_ids], names=["source", "actor_id"])
+    table = counts.reindex(grid, fill_value=0).rename("articles").reset_index().join(sources, on="source")
+    table["share"] = (table["articles"] / table["source_articles"]).astype("float64")
+    names = actors.drop_duplicates("actor_id").set_index("actor_id")["name"]
+    table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
+    table = table.astype({"source": str, "language": str, "articles": "int64", "source_articles": "int64"})
+    return table[columns].sort_values(["source_articles", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str,
+                    memory: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What each outlet wrote about one actor: every sentence naming it, as written.
+
+    Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
+    actor_id, surface, sentence]. Optional: ``memory``[source_text, translated_text] (the
+    translation memory: sentences translated one by one) fills ``sentence_translated`` where a
+    sentence was translated as a segment; an ``sentence_translated`` column in ``mentions`` is
+    used as it is.
+    Returns, by source then newest first, one row per article and sentence: source, language,
+    published, article_id, url, title, surface, sentence, sentence_translated (str; <NA> when not
+    translated; present only when a memory or that column was given).
+    """
+    schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=STAGE)
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface", "sentence"), stage=STAGE)
+    found = _mentions_in(articles, mentions)
+    found = found[found["actor_id"] == actor_id]
+    keep = ["article_id", "surface", "sentence"] + (["sentence_translated"] if "sentence_translated" in found else [])
+    found = found[keep].assign(sentence=found["sentence"].fillna(found["surface"]))
+    found = found.drop_duplicates(["article_id", "sentence"])
+    meta = articles.drop_duplicates("article_id").set_index("article_id")[["source", "language", "published", "url", "title"]]
+    table = found.join(meta, on="article_id")
+    if memory is not None and "sentence_translated" not in table:
+        schema.require_columns(memory, ("source_text", "translated_text"), stage=STAGE)
+        lookup = memory.drop_duplicates("source_text").set_index("source_text")["translated_text"]
+        table["sentence_translated"] = table["sentence"].map(lookup).astype("string")
+    columns = ["source", "language", "published", "article_id", "url", "title", "surface", "sentence"]
+    columns += ["sentence_translated"] if "sentence_translated" in table else []
+    table = table.sort_values(["source", "published"], ascending=[True, False], na_position="last")
+    return table[columns].reset_index(drop=True)
+
+
+def pending_translation(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles waiting for translation, by language.
+
+    Needs: articles[language]; uses translation_status when present ('pending' = waiting).
+    Returns: language ("unknown" where missing), articles (int), most first; no rows when the
+    frame has no translation_status column (nothing is known to be waiting).
+    """
+    schema.require_columns(articles, ("language",), stage=STAGE)
+    if "translation_status" not in articles.columns:
+        return _empty(["language", "articles"], articles="int64")
+    waiting = articles[articles["translation_status"] == "pending"]
+    counts = waiting["language"].astype("string").fillna("unknown").astype(str).value_counts()
+    table = counts.rename("articles").rename_axis("language").reset_index()
+    return table.sort_values(["articles", "language"], ascending=[False, True]).reset_index(drop=True)

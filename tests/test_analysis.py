@@ -1,0 +1,352 @@
+"""Frames for the dashboard: filters, timelines, story groups, the co-occurrence network, source comparison."""
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core import actor_dictionary, analysis, config, extraction, ingest, store
+
+
+@functools.cache
+def sample_frames():
+    """(articles, actors, mentions, dates) of the sample corpus, ingested and extracted once per
+    test process (test_charts.py shares it): the extraction alone takes about ten seconds."""
+    engine = store.connect("sqlite://")
+    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
+    actors, mentions, dates = extraction.actor_frames(engine, dictionary)
+    return store.load_articles(engine), actors, mentions, dates
+
+
+@pytest.fixture(scope="module")
+def sample():
+    articles, actors, mentions, dates = sample_frames()
+    return {"articles": articles.copy(), "actors": actors.copy(), "mentions": mentions.copy(), "dates": dates.copy()}
+
+
+@pytest.fixture(scope="module")
+def manifest_events(sample):
+    """article_id -> event of data/sample_manifest.csv (<NA> for articles about no shared event)."""
+    manifest = pd.read_csv(config.REPO_ROOT / "data" / "sample_manifest.csv", dtype=str)
+    manifest["origin_file"] = [str((config.SAMPLES_DIR / f).resolve()) for f in manifest["file"]]
+    manifest["origin_item"] = manifest["item"].astype(int)
+    keyed = sample["articles"][["article_id", "origin_file", "origin_item"]].astype({"origin_item": int})
+    joined = keyed.merge(manifest[["origin_file", "origin_item", "event"]], on=["origin_file", "origin_item"], how="left")
+    assert len(joined) == len(sample["articles"]) == len(manifest)
+    return joined.set_index("article_id")["event"]
+
+
+def _articles(rows):
+    base = {"source": "s", "language": "en", "title": "", "text": "", "published": None, "url": None, "duplicate_of": None}
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    return frame
+
+
+def _mentions(pairs):
+    return pd.DataFrame([{"article_id": a, "actor_id": actor, "surface": surface, "sentence": f"{surface} said so.",
+                          "field": "text", "start": 0, "end": len(surface)} for a, actor, surface in pairs])
+
+
+ACTORS = pd.DataFrame([
+    {"actor_id": "Q7747", "name": "Vladimir Putin", "type": "person"},
+    {"actor_id": "Q159", "name": "Russia", "type": "country"},
+    {"actor_id": "Q794", "name": "Iran", "type": "country"},
+    {"actor_id": "Q7184", "name": "NATO", "type": "organisation"},
+])
+
+
+@pytest.fixture
+def small():
+    articles = _articles([
+        {"article_id": "a1", "published": "2024-01-01 10:00", "language": "ru", "source": "Kurier", "title": "Путин",
+         "text": "Путин в Тегеране."},
+        {"article_id": "a2", "published": "2024-01-02 10:00", "language": "fa", "source": "Payam", "title": "پوتین",
+         "text": "پوتین و ایران"},
+        {"article_id": "a3", "published": "2024-01-09 10:00", "language": "en", "source": "Herald", "title": "NATO",
+         "text": "NATO met."},
+        {"article_id": "a4", "published": None, "language": "en", "source": "Herald", "title": "Undated",
+         "text": "Russia and Iran, undated."},
+    ])
+    mentions = _mentions([("a1", "Q7747", "Путин"), ("a1", "Q7747", "Путин"), ("a1", "Q794", "Тегеране"),
+                          ("a2", "Q7747", "پوتین"), ("a2", "Q794", "ایران"), ("a3", "Q7184", "NATO"),
+                          ("a4", "Q159", "Russia"), ("a4", "Q794", "Iran")])
+    return articles, mentions
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+def test_old_style_filters_still_work_without_mentions(small):
+    articles, _ = small
+    chosen = analysis.filter_articles(articles, analysis.Filters(languages=("en",), query="nato"))
+    assert list(chosen["article_id"]) == ["a3"]
+
+
+def test_actor_filter_keeps_exactly_the_articles_mentioning_it(sample):
+    articles, mentions = sample["articles"], sample["mentions"]
+    for actor_id in ("Q7747", "gw:sergei-shoigu", "Q7184"):
+        chosen = analysis.filter_articles(articles, analysis.Filters(actors=(actor_id,)), mentions=mentions)
+        expected = set(mentions.loc[mentions["actor_id"] == actor_id, "article_id"])
+        assert set(chosen["article_id"]) == expected and len(chosen) == len(expected) > 0
+
+
+def test_actor_filter_any_and_all(small):
+    articles, mentions = small
+    either = analysis.filter_articles(articles, analysis.Filters(actors=("Q7747", "Q159")), mentions)
+    both = analysis.filter_articles(articles, analysis.Filters(actors=("Q7747", "Q794"), actor_match="all"), mentions)
+    assert set(either["article_id"]) == {"a1", "a2", "a4"}
+    assert set(both["article_id"]) == {"a1", "a2"}
+
+
+def test_actor_type_filter_needs_actors_and_keeps_articles_with_that_type(small):
+    articles, mentions = small
+    chosen = analysis.filter_articles(articles, analysis.Filters(actor_types=("organisation",)), mentions, ACTORS)
+    assert list(chosen["article_id"]) == ["a3"]
+    with pytest.raises(ValueError, match="mentions"):
+        analysis.filter_articles(articles, analysis.Filters(actors=("Q7747",)))
+    with pytest.raises(ValueError, match="actors frame"):
+        analysis.filter_articles(articles, analysis.Filters(actor_types=("person",)), mentions)
+
+
+def test_query_matches_translation_columns_when_present(small):
+    articles, _ = small
+    assert analysis.filter_articles(articles, analysis.Filters(query="Putin in Tehran")).empty
+    translated = articles.assign(title_translated=["Putin", "Putin", "NATO", pd.NA],
+                                 text_translated=["Putin in Tehran.", "Putin and Iran", pd.NA, pd.NA])
+    chosen = analysis.filter_articles(translated, analysis.Filters(query="putin in tehran"))
+    assert list(chosen["article_id"]) == ["a1"]
+    assert "text_translated" not in articles.columns  # input untouched
+
+
+def test_filter_does_not_mutate_its_input(small):
+    articles, mentions = small
+    before, before_m = articles.copy(), mentions.copy()
+    analysis.filter_articles(articles, analysis.Filters(actors=("Q794",), date_from=date(2024, 1, 2)), mentions)
+    pd.testing.assert_frame_equal(articles, before)
+    pd.testing.assert_frame_equal(mentions, before_m)
+
+
+FULL = analysis.Filters(date_from=date(2024, 4, 1), date_to=date(2024, 8, 31), languages=("ar", "fa"),
+                        sources=("Northbridge Herald", "Reuters, London", "100% News"), query="Shoigu (Tehran)",
+                        include_undated=False, actors=("Q7747", "gw:sergei-shoigu"), actor_types=("person", "country"),
+                        actor_match="all")
+
+
+@pytest.mark.parametrize("filters", [FULL, analysis.Filters(), analysis.Filters(languages=("he",))])
+def test_query_params_round_trip(filters):
+    params = filters.to_query_params()
+    assert all(isinstance(v, str) for v in params.values())
+    assert analysis.Filters.from_query_params(params) == filters
+    # Streamlit's get_all gives lists: a one-element list per key reads the same
+    assert analysis.Filters.from_query_params({k: [v] for k, v in params.items()}) == filters
+
+
+def test_query_params_by_hand_and_malformed():
+    filters = analysis.Filters.from_query_params({
+        "from": "2024-13-45", "to": ["2024-01-01", "2024-02-01"], "lang": ["fa,ar", "he"], "type": "person,robot",
+        "undated": "false", "match": "sometimes", "unknown": "x", "actor": 5, "source": ""})
+    assert filters == analysis.Filters(date_to=date(2024, 2, 1), languages=("fa", "ar", "he"), actor_types=("person",),
+                                       include_undated=False)
+    assert analysis.Filters.from_query_params({}) == analysis.Filters()
+    assert analysis.Filters.from_query_params(None) == analysis.Filters()
+
+
+def test_filters_to_dict_is_plain():
+    recorded = FULL.to_dict()
+    assert recorded["date_from"] == "2024-04-01" and recorded["actors"] == ["Q7747", "gw:sergei-shoigu"]
+    assert recorded["include_undated"] is False and set(recorded) == {f.name for f in analysis.dataclasses.fields(FULL)}
+
+
+# --- volume, actors, attention --------------------------------------------------------------------
+
+def test_volume_by_language_and_week(small):
+    articles, _ = small
+    table = analysis.volume(articles, by="language", freq="week")
+    assert table.to_dict("records") == [
+        {"period": pd.Timestamp("2024-01-01"), "language": "fa", "articles": 1},
+        {"period": pd.Timestamp("2024-01-01"), "language": "ru", "articles": 1},
+        {"period": pd.Timestamp("2024-01-08"), "language": "en", "articles": 1},
+    ]
+    by_month = analysis.volume(articles, by="source", freq="month")
+    assert by_month["articles"].sum() == 3 and set(by_month["period"]) == {pd.Timestamp("2024-01-01")}
+    with pytest.raises(ValueError, match="frequency"):
+        analysis.volume(articles, freq="year")
+
+
+def test_volume_of_the_sample_counts_every_dated_article(sample):
+    articles = sample["articles"]
+    for by in ("language", "source"):
+        for freq in ("day", "week", "month"):
+            assert analysis.volume(articles, by, freq)["articles"].sum() == articles["published"].notna().sum()
+
+
+def test_top_actors_counts_articles_and_keeps_spellings(sample):
+    table = analysis.top_actors(sample["articles"], sample["mentions"], sample["actors"], limit=10)
+    putin = table[table["actor_id"] == "Q7747"].iloc[0]
+    mentions = sample["mentions"]
+    assert putin["articles"] == mentions.loc[mentions["actor_id"] == "Q7747", "article_id"].nunique()
+    assert {"Путин", "Putin"} <= set(putin["spellings"].split(" · "))
+    assert list(table["articles"]) == sorted(table["articles"], reverse=True) and len(table) == 10
+    people = analysis.top_actors(sample["articles"], mentions, sample["actors"], types=("person",))
+    assert set(people["type"]) == {"person"}
+
+
+def test_attention_counts_articles_per_period_with_zeros(small):
+    articles, mentions = small
+    table = analysis.attention(articles, mentions, ACTORS, ["Q7747", "Q7184"], freq="week")
+    putin = table[table["actor_id"] == "Q7747"].set_index("period")
+    assert putin.loc[pd.Timestamp("2024-01-01"), "articles"] == 2
+    assert putin.loc[pd.Timestamp("2024-01-08"), "articles"] == 0
+    assert putin.loc[pd.Timestamp("2024-01-01"), "share"] == 1.0
+    assert set(table["name"]) == {"Vladimir Putin", "NATO"}
+    daily = analysis.attention(articles, mentions, ACTORS, ["Q7747"], freq="day")
+    assert len(daily) == 9 and daily["articles"].sum() == 2  # 1 to 9 January, undated a4 left out
+    assert analysis.attention(articles, mentions, ACTORS, [], freq="day").empty
+
+
+def test_mentioned_dates_timeline_on_the_sample(sample):
+    table = analysis.mentioned_dates_timeline(sample["articles"], sample["dates"])
+    dates = sample["dates"]
+    row = table.sort_values(["articles", "date"]).iloc[-1]
+    assert row["articles"] == dates.loc[dates["date"] == row["date"], "article_id"].nunique()
+    assert 1 <= len(row["sentences"]) <= 3 and len(row["article_ids"]) == row["articles"]
+    assert table["date"].is_monotonic_increasing
+    assert analysis.mentioned_dates_timeline(sample["articles"].head(0), dates).empty
+
+
+# --- story groups --------------------------------------------------------------------------------
+
+def test_story_groups_on_the_sample_follow_the_manifest(sample, manifest_events):
+    groups = analysis.story_groups(sample["articles"], sample["mentions"], sample["actors"])
+    events = manifest_events
+    for row in groups.itertuples():
+        assert events[row.article_ids].nunique() == 1, (row.title, list(events[row.article_ids]))
+        assert events[row.article_ids].notna().all()
+        assert len(row.languages) >= 3  # the same story across languages
+    grouped = {event: [g for g in groups.itertuples() if event in set(events[g.article_ids])] for event in events.dropna().unique()}
+    assert all(len(found) == 1 for found in grouped.values()), {e: len(f) for e, f in grouped.items()}
+    # each event's articles are all in its group, except the Gaza round in Cairo nine days after Doha
+    missing = {aid for event, (group,) in grouped.items() for aid in events[events == event].index
+               if aid not in group.article_ids}
+    assert len(missing) == 1
+    assert sample["articles"].set_index("article_id").loc[list(missing), "source"].item() == "الأفق العربي"
+    brics = grouped["brics-summit-kazan-2024-10"][0]
+    assert brics.articles == 8 and {"ru", "fa", "tr", "uk", "ar", "es"} <= set(brics.languages)
+    assert "BRICS" in brics.top_actors
+
+
+def test_story_groups_link_duplicates_and_undated_best_match(small):
+    articles, mentions = small
+    articles = pd.concat([articles, _articles([
+        {"article_id": "a5", "published": "2024-06-01", "source": "Copy", "duplicate_of": "a3"},
+        {"article_id": "a6", "published": "2024-01-03", "source": "Third", "language": "de"}])], ignore_index=True)
+    mentions = pd.concat([mentions, _mentions([("a6", "Q7747", "Putin"), ("a6", "Q794", "Iran")])], ignore_index=True)
+    groups = analysis.story_groups(articles, mentions, ACTORS)
+    as_sets = [set(ids) for ids in groups["article_ids"]]
+    assert {"a3", "a5"} in as_sets  # duplicate months apart, no shared actors needed
+    assert {"a1", "a2", "a6"} in as_sets
+    # the undated a4 shares only Iran with them, below two shared actors: stays alone
+    assert not any("a4" in s for s in as_sets)
+    putin_group = groups[[set(ids) == {"a1", "a2", "a6"} for ids in groups["article_ids"]]].iloc[0]
+    assert putin_group["languages"] == ["de", "fa", "ru"] and set(putin_group["top_actors"]) == {"Iran", "Vladimir Putin"}
+    assert putin_group["article_ids"] == ["a1", "a2", "a6"]  # oldest first
+
+
+def test_story_groups_respect_the_time_window(small):
+    articles, mentions = small
+    far = _articles([{"article_id": "a7", "published": "2024-03-01", "source": "Later"}])
+    mentions = pd.concat([mentions, _mentions([("a7", "Q7747", "Putin"), ("a7", "Q794", "Iran")])], ignore_index=True)
+    groups = analysis.story_groups(pd.concat([articles, far], ignore_index=True), mentions, ACTORS)
+    assert [set(ids) for ids in groups["article_ids"]] == [{"a1", "a2"}]
+    wide = analysis.story_groups(pd.concat([articles, far], ignore_index=True), mentions, ACTORS, window_days=90)
+    assert [set(ids) for ids in wide["article_ids"]] == [{"a1", "a2", "a7"}]
+
+
+def test_story_groups_of_nothing(small):
+    articles, mentions = small
+    assert analysis.story_groups(articles.head(0), mentions, ACTORS).empty
+    assert analysis.story_groups(articles, mentions.head(0), ACTORS).empty
+
+
+# --- network -------------------------------------------------------------------------------------
+
+def test_network_edge_weight_is_the_number_of_shared_articles(sample):
+    articles, mentions, actors = sample["articles"], sample["mentions"], sample["actors"]
+    network = analysis.cooccurrence_network(articles, mentions, actors, min_weight=2)
+    by_actor = mentions.groupby("actor_id")["article_id"].apply(set)
+    for edge in network.edges.head(30).itertuples():
+        assert edge.weight == len(by_actor[edge.source] & by_actor[edge.target]) >= 2
+        assert network.graph[edge.source][edge.target]["weight"] == edge.weight
+    assert (network.edges["weight"] >= 2).all()
+    assert set(network.nodes["actor_id"]) == set(network.graph.nodes)
+    putin = network.nodes.set_index("actor_id").loc["Q7747"]
+    assert putin["mentions"] == (mentions["actor_id"] == "Q7747").sum() and putin["name"] == "Vladimir Putin"
+    assert network.nodes["community"].min() == 0
+
+
+def test_network_ego_and_communities_are_reproducible(sample):
+    articles, mentions, actors = sample["articles"], sample["mentions"], sample["actors"]
+    ego = analysis.cooccurrence_network(articles, mentions, actors, min_weight=2, ego="gw:sergei-shoigu")
+    with_shoigu = set(mentions.loc[mentions["actor_id"] == "gw:sergei-shoigu", "article_id"])
+    neighbours = set(mentions.loc[mentions["article_id"].isin(with_shoigu), "actor_id"])
+    assert "gw:sergei-shoigu" in set(ego.nodes["actor_id"]) and set(ego.nodes["actor_id"]) <= neighbours
+    assert all(ego.graph.has_edge("gw:sergei-shoigu", n) for n in ego.graph.nodes if n != "gw:sergei-shoigu")
+    again = analysis.cooccurrence_network(articles, mentions, actors, min_weight=2, ego="gw:sergei-shoigu")
+    pd.testing.assert_frame_equal(ego.nodes, again.nodes)
+
+
+def test_network_on_small_frames(small):
+    articles, mentions = small
+    network = analysis.cooccurrence_network(articles, mentions, ACTORS)
+    assert network.edges[["source", "target", "weight"]].to_dict("records") == [
+        {"source": "Q7747", "target": "Q794", "weight": 2}, {"source": "Q159", "target": "Q794", "weight": 1}]
+    assert "NATO" not in set(network.nodes["name"])  # no edge, no node
+    countries = analysis.cooccurrence_network(articles, mentions, ACTORS, types=("country",))
+    assert list(countries.edges["weight"]) == [1]
+    nothing = analysis.cooccurrence_network(articles, mentions, ACTORS, min_weight=5)
+    assert nothing.nodes.empty and nothing.edges.empty and nothing.graph.number_of_nodes() == 0
+
+
+# --- sources, sentences, translation --------------------------------------------------------------
+
+def test_source_volume_and_attention_share(small):
+    articles, mentions = small
+    volume = analysis.source_volume(articles)
+    herald = volume[volume["source"] == "Herald"].iloc[0]
+    assert herald["articles"] == 2 and herald["undated"] == 1
+    share = analysis.attention_share(articles, mentions, ACTORS, actor_ids=["Q794"])
+    assert share.set_index("source").loc["Herald", "share"] == 0.5
+    assert share.set_index("source").loc["Kurier", "share"] == 1.0
+    assert len(share) == 3
+
+
+def test_attention_share_sample_sums(sample):
+    share = analysis.attention_share(sample["articles"], sample["mentions"], sample["actors"], limit=5)
+    assert share["actor_id"].nunique() == 5 and share["source"].nunique() == sample["articles"]["source"].nunique()
+    assert share["share"].between(0, 1).all()
+
+
+def test_actor_sentences_quote_each_outlet_with_optional_translation(small):
+    articles, mentions = small
+    quotes = analysis.actor_sentences(articles, mentions, "Q7747")
+    assert list(quotes["article_id"]) == ["a1", "a2"]  # by source: Kurier, Payam; a1 once despite two mentions
+    assert "sentence_translated" not in quotes
+    assert quotes.iloc[0]["sentence"] == "Путин said so." and quotes.iloc[0]["source"] == "Kurier"
+    memory = pd.DataFrame({"source_text": ["Путин said so."], "translated_text": ["Putin said so."]})
+    translated = analysis.actor_sentences(articles, mentions, "Q7747", memory=memory).set_index("article_id")
+    assert translated.loc["a1", "sentence_translated"] == "Putin said so."
+    assert pd.isna(translated.loc["a2", "sentence_translated"])
+
+
+def test_pending_translation_only_with_status(small):
+    articles, _ = small
+    assert analysis.pending_translation(articles).empty
+    waiting = analysis.pending_translation(articles.assign(translation_status=["pending", "pending", "done", "pending"]))
+    assert waiting.to_dict("records") == [{"language": "en", "articles": 1}, {"language": "fa", "articles": 1},
+                                          {"language": "ru", "articles": 1}]
+
