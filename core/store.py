@@ -49,11 +49,13 @@ def revision(engine: sa.Engine, key: str = "revision") -> int:
     return int(value or 0)
 
 
+_META = schema.store_meta
+_BUMP = _META.update().where(_META.c.key == sa.bindparam("meta_key")).values(value=_META.c.value + 1)
+
+
 def _bump_revision(conn: sa.Connection, key: str = "revision") -> None:
-    table = schema.store_meta
-    updated = conn.execute(table.update().where(table.c.key == key).values(value=table.c.value + 1))
-    if updated.rowcount == 0:
-        conn.execute(table.insert().values(key=key, value=1))
+    if conn.execute(_BUMP, {"meta_key": key}).rowcount == 0:
+        conn.execute(_META.insert().values(key=key, value=1))
 
 
 def known_file(engine: sa.Engine, path: str) -> dict | None:
@@ -327,18 +329,29 @@ def load_untranslated(engine: sa.Engine, target: str, limit: int | None = None) 
     return pd.DataFrame(rows, columns=["article_id", "title", "text", "language"])
 
 
+# Built once: a translation run looks up and writes for every article, and building these
+# expressions anew each time cost more than executing them.
+_MEMORY = schema.translation_memory
+_LOOKUP_MEMORY = sa.select(_MEMORY.c.segment_hash, _MEMORY.c.translated_text).where(
+    _MEMORY.c.provider == sa.bindparam("provider"), _MEMORY.c.source_lang == sa.bindparam("source_lang"),
+    _MEMORY.c.target_lang == sa.bindparam("target_lang"),
+    _MEMORY.c.segment_hash.in_(sa.bindparam("hashes", expanding=True)))
+_TRANSLATIONS = schema.translations
+_DELETE_TRANSLATION = _TRANSLATIONS.delete().where(_TRANSLATIONS.c.article_id == sa.bindparam("a_id"),
+                                                   _TRANSLATIONS.c.target_lang == sa.bindparam("a_target"))
+_INSERT_TRANSLATION = _TRANSLATIONS.insert()
+
+
 def lookup_memory(engine: sa.Engine, provider: str, source_lang: str, target_lang: str,
                   hashes: list[str]) -> dict[str, str]:
     """Known translations of the segments ``hashes``, by hash."""
-    table = schema.translation_memory
     found: dict[str, str] = {}
     unique = list(dict.fromkeys(hashes))
     with engine.connect() as conn:
         for start in range(0, len(unique), 500):
-            found.update(conn.execute(
-                sa.select(table.c.segment_hash, table.c.translated_text).where(
-                    table.c.provider == provider, table.c.source_lang == source_lang,
-                    table.c.target_lang == target_lang, table.c.segment_hash.in_(unique[start:start + 500]))).all())
+            found.update(conn.execute(_LOOKUP_MEMORY, {
+                "provider": provider, "source_lang": source_lang, "target_lang": target_lang,
+                "hashes": unique[start:start + 500]}).all())
     return found
 
 
@@ -367,12 +380,11 @@ def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table):
 def save_translation(engine: sa.Engine, article_id: str, target_lang: str, provider: str, title: str | None,
                      text: str | None, status: str, error: str | None, now: datetime | None = None) -> None:
     """Write one article's translation (or its failure) in one transaction."""
-    table = schema.translations
     with engine.begin() as conn:
-        conn.execute(table.delete().where(table.c.article_id == article_id, table.c.target_lang == target_lang))
-        conn.execute(table.insert().values(article_id=article_id, target_lang=target_lang, provider=provider,
-                                           title=title, text=text, status=status, error=error,
-                                           at=now or datetime.now(tz=timezone.utc)))
+        conn.execute(_DELETE_TRANSLATION, {"a_id": article_id, "a_target": target_lang})
+        conn.execute(_INSERT_TRANSLATION, {"article_id": article_id, "target_lang": target_lang, "provider": provider,
+                                           "title": title, "text": text, "status": status, "error": error,
+                                           "at": now or datetime.now(tz=timezone.utc)})
         _bump_revision(conn, "translations")
 
 
