@@ -8,5 +8,6 @@ common.ensure_sample_corpus()
 
 navigation = st.navigation([
     st.Page("pages/articles.py", title="Articles", icon="📰", default=True),
+    st.Page("pages/translation.py", title="Translation", icon="🌐"),
 ])
 navigation.run()

@@ -395,6 +395,24 @@ def with_translations(articles: pd.DataFrame, translations: pd.DataFrame, target
     return merged.drop(columns="_status")
 
 
+def status_by_language(articles: pd.DataFrame) -> pd.DataFrame:
+    """How far translation has come, one row per language (most articles first).
+
+    Needs: articles[language, translation_status, translation_error] (``with_translations``).
+    Returns: language ("unknown" where lingua could not tell), translated, pending, failed (pending
+    with an error from the last run: also counted in pending), not needed, articles.
+    """
+    schema.require_columns(articles, ("language", "translation_status", "translation_error"), stage="translate")
+    language = articles["language"].astype("string").fillna("unknown")
+    counts = pd.crosstab(language, articles["translation_status"]).reindex(
+        columns=[STATUS_TRANSLATED, STATUS_PENDING, STATUS_NOT_NEEDED], fill_value=0)
+    failed = (articles["translation_status"].eq(STATUS_PENDING) & articles["translation_error"].notna()).groupby(language).sum()
+    counts.insert(2, "failed", failed.reindex(counts.index, fill_value=0).astype("int64"))
+    counts["articles"] = counts[[STATUS_TRANSLATED, STATUS_PENDING, STATUS_NOT_NEEDED]].sum(axis=1)
+    counts = counts.rename_axis("language").reset_index().rename_axis(None, axis=1)
+    return counts.sort_values(["articles", "language"], ascending=[False, True]).reset_index(drop=True)
+
+
 # --- the run over the store ---------------------------------------------------------------------
 
 @dataclasses.dataclass

@@ -5,7 +5,8 @@ import streamlit as st
 from core import analysis, present
 from pages import common
 
-articles = common.articles()
+target = common.translation_settings().target
+articles = common.articles_with_translations(target)
 st.title("Articles")
 
 with st.sidebar:
@@ -37,8 +38,9 @@ if selected.empty:
             "The store is empty. Ingest files with `python -m core ingest PATH`.")
     st.stop()
 
-table = selected[["published", "source", "language", "title"]].copy()
+table = selected[["published", "source", "language", "title", "translation_status"]].copy()
 table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("undated")
+table = table.rename(columns={"translation_status": f"translation ({target})"})
 choice = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="article_table", column_config={"title": st.column_config.TextColumn("title", width="large")})
 rows = choice.selection.rows if choice and choice.selection else []
@@ -51,7 +53,22 @@ meta = [article["source"], article["language"] if pd.notna(article["language"]) 
 st.caption(" · ".join(str(m) for m in meta))
 title = None if pd.isna(article["title"]) else article["title"]
 language = None if pd.isna(article["language"]) else article["language"]
-st.markdown(present.article_html(title, article["text"], language), unsafe_allow_html=True)
+original, translation = st.columns(2)
+original.caption(f"Original · {common.language_name(language)}")
+original.markdown(present.article_html(title, article["text"], language), unsafe_allow_html=True)
+status = article["translation_status"]
+if status == "translated":
+    translation.caption(f"Translation · {common.language_name(target)}")
+    translated_title = None if pd.isna(article["title_translated"]) else article["title_translated"]
+    translation.markdown(present.article_html(translated_title, article["text_translated"], target), unsafe_allow_html=True)
+elif status == "not needed":
+    translation.caption(f"Already in {common.language_name(target)}: no translation needed")
+else:
+    translation.warning(f"Waiting for translation into {common.language_name(target)}. Run it from the "
+                        "Translation page or with `python -m core translate`.", icon="⏳")
+    if pd.notna(article["translation_error"]):
+        # A provider's error can quote its answer: plain text, never Markdown.
+        translation.text(f"Last attempt failed: {article['translation_error']}")
 with st.expander("Provenance"):
     st.write({k: (None if pd.isna(article[k]) else str(article[k])) for k in
               ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",

@@ -1,0 +1,80 @@
+"""Translation: choose the target language and provider, run translation in the background, and
+see what is translated, what waits and why."""
+import pandas as pd
+import streamlit as st
+
+from core import translate
+from pages import common
+
+st.title("Translation")
+settings = common.translation_settings()
+
+with st.form("translation_settings"):
+    left, middle = st.columns(2)
+    languages = list(dict.fromkeys((settings.target, *common.TARGET_LANGUAGES)))
+    target = left.selectbox("Translate into", languages, index=languages.index(settings.target),
+                            format_func=lambda code: f"{common.language_name(code)} ({code})")
+    provider = middle.selectbox("Provider", translate.PROVIDERS, index=translate.PROVIDERS.index(settings.provider))
+    url = st.text_input("Server address (LibreTranslate or another self-hosted provider)", value=settings.url or "",
+                        placeholder="http://127.0.0.1:5000/")
+    if st.form_submit_button("Use these settings"):
+        st.session_state.update(translation_target=target, translation_provider=provider, translation_url=url)
+        settings = common.translation_settings()
+st.caption(f"Translating with {settings.describe()} · key {'set' if settings.key else 'not set'} "
+           "(keys come from GEOWIRE_TRANSLATE_KEY or the settings file, never from this page)")
+
+articles = common.articles_with_translations(settings.target)
+progress = translate.status_by_language(articles)
+totals = progress[["translated", "pending", "failed", "not needed"]].sum()
+st.caption(f"{len(articles)} articles · {totals['translated']} translated · {totals['pending']} waiting for translation "
+           f"({totals['failed']} after a failed attempt) · {totals['not needed']} already in "
+           f"{common.language_name(settings.target)}")
+
+
+def _translate(report, cancelled):
+    engine = common.engine()
+    return translate.run(engine, settings, progress=lambda done, total, summary: report(
+        done, total, f"{summary.translated} translated, {summary.from_memory} from memory, {summary.failed} failed"),
+        should_stop=cancelled)
+
+
+@st.fragment(run_every=1.0)
+def job_panel():
+    job = common.job("translate")
+    if job is not None and job.running:
+        state = job.progress()
+        st.progress(state.fraction, text=f"Translating in the background: {state.done}/{state.total} articles · {state.message}")
+        if st.button("Stop translating", key="stop_translation"):
+            job.cancel()
+        return
+    if st.button(f"Translate {totals['pending']} waiting article(s)", type="primary", disabled=not totals["pending"],
+                 key="start_translation"):
+        common.start_job("translate", _translate)
+        st.rerun(scope="fragment")
+    if job is not None:
+        state = job.progress()
+        # Summaries quote providers' errors: plain text, never Markdown.
+        if state.error:
+            st.error("The last translation run failed.")
+            st.text(state.error)
+        elif isinstance(state.result, translate.RunSummary):
+            summary = state.result
+            if summary.failed or summary.stopped:
+                st.warning(f"The last run left {summary.failed + summary.not_attempted} article(s) waiting.")
+            else:
+                st.success(f"The last run finished in {state.seconds:.0f} s.")
+            st.text(summary.describe())
+
+
+job_panel()
+st.caption("Other pages stay usable while a translation runs; untranslated articles stay readable in "
+           "their original language and are marked as waiting.")
+
+table = progress.assign(language=progress["language"].map(common.language_name))
+st.dataframe(table, hide_index=True, width="stretch")
+
+failed = articles[articles["translation_status"].eq("pending") & articles["translation_error"].notna()]
+if len(failed):
+    st.subheader("Waiting after a failed attempt")
+    shown = failed[["source", "language", "title", "translation_error"]].rename(columns={"translation_error": "last error"})
+    st.dataframe(shown, hide_index=True, width="stretch")
