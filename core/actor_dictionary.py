@@ -102,7 +102,9 @@ def _alias_rows(actor_id: str, table: dict, kind: str, ambiguous: set[str], lang
     return rows
 
 
-@functools.lru_cache(maxsize=32)
+# Unbounded: the 197 countries look up every CLDR language in turn, and an LRU smaller than the
+# number of languages would miss on every call of that cycle (it cost 80% of a 5 s load).
+@functools.lru_cache(maxsize=None)
 def _cldr_territories(language: str) -> dict:
     try:
         return dict(Locale.parse(language).territories)
