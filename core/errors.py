@@ -17,3 +17,12 @@ class InputError(ValueError):
 
 class ConfigError(ValueError):
     """A setting with a value that is not allowed; the message names the key and the allowed values."""
+
+
+class ExportError(RuntimeError):
+    """A chart that could not be written in the format asked for, and what to do about it.
+
+    Raised for PNG, SVG and PDF when no Chromium-family browser is found or the browser fails; the
+    message names what is missing and how to install it, so a page can show it as it is and still
+    offer the HTML export, which needs no browser.
+    """

@@ -1,15 +1,33 @@
+import concurrent.futures
 import csv
+import datetime as dt
 import io
 import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
+import plotly.graph_objects as go
+import pypdf
 import pytest
 
-from core import export, ingest, schema, store
+from core import export, schema
+from core.errors import ExportError
 from tests import inputs
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
@@ -54,7 +72,8 @@ def test_cli_export_has_schema_columns(tmp_path, fmt):
         frame = pd.DataFrame(json.loads(out.read_text())["articles"])
     else:
         frame = pd.read_excel(out, sheet_name="articles")
-    assert list(frame.columns) == list(schema.ARTICLE_COLUMNS) + ["actors", "mentioned_dates"]
+    assert list(frame.columns) == list(schema.ARTICLE_COLUMNS) + [
+        "actors", "mentioned_dates", "title_translated", "text_translated", "translation_error", "translation_status"]
     assert len(frame) == 3
     assert any("الاجتماع رقم 1" in t for t in frame["text"])
     assert set(frame["published"].astype(str).str[:10]) == {"2024-03-12"}
@@ -64,3 +83,303 @@ def test_xlsx_needs_an_output_file(tmp_path):
     result = run_cli("export", "--format", "xlsx", db=tmp_path / "x.db")
     assert result.returncode == 2
     assert "--out" in result.stderr
+
+
+# --- Data exports carry the active filters -------------------------------------------------------
+
+EXPORTED_AT = dt.datetime(2026, 12, 2, 21, 5, 7, tzinfo=dt.timezone.utc)
+# A filter a shared link can set to anything: commas, semicolons, a formula and a line break.
+HOSTILE_TEXT = "pipeline, =HYPERLINK(\"http://x\");\n# not a comment"
+FILTERS = {"date_from": dt.date(2024, 5, 1), "date_to": dt.date(2024, 5, 31),
+           "actors": ["Q7747", "Q57336"], "languages": {"ru", "fa"}, "text": HOSTILE_TEXT}
+EXPECTED_METADATA = {"view": "Actor network", "exported_at": "2026-12-02T21:05:07+00:00",
+                     "date_from": "2024-05-01", "date_to": "2024-05-31", "actors": ["Q7747", "Q57336"],
+                     "languages": ["fa", "ru"], "text": HOSTILE_TEXT}
+
+
+def _metadata():
+    return export.export_metadata("Actor network", FILTERS, EXPORTED_AT)
+
+
+def _csv_metadata(text: str) -> dict:
+    """What a reader without Geowire does: the "# name: JSON" lines above the header."""
+    lines = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    return {name: json.loads(value) for name, value in (line.split(": ", 1) for line in lines)}
+
+
+def test_export_metadata_is_json_safe():
+    assert _metadata() == EXPECTED_METADATA
+    with pytest.raises(ValueError, match="reserved"):
+        export.export_metadata("x", {"view": "y"}, EXPORTED_AT)
+
+
+def test_csv_records_filters_and_still_reads_as_a_table():
+    text = export.to_bytes(_frame(), "csv", _metadata()).decode("utf-8-sig")
+    assert _csv_metadata(text) == EXPECTED_METADATA
+    # Only the comment lines start with "#": the hostile text's line break stayed escaped.
+    assert sum(line.startswith("#") for line in text.splitlines()) == len(EXPECTED_METADATA)
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    assert list(frame.columns) == list(schema.ARTICLE_COLUMNS)
+    assert list(frame["title"]) == ["'" + v for v in DANGEROUS]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_comment_lines_give_no_formula_cells(delimiter):
+    """A spreadsheet opening the CSV splits the comment lines into cells too (at ";" in some
+    locales): none of those cells may start like a formula."""
+    text = export.to_bytes(_frame(), "csv", _metadata()).decode("utf-8-sig")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    cells = [cell for row in csv.reader(comments, delimiter=delimiter) for cell in row]
+    assert cells and not [c for c in cells if c.startswith(export._FORMULA_START)]
+
+
+def test_json_records_filters():
+    document = json.loads(export.to_bytes(_frame(), "json", _metadata()))
+    assert document["metadata"] == EXPECTED_METADATA
+    assert [a["title"] for a in document["articles"]] == DANGEROUS  # JSON is not a spreadsheet
+
+
+def test_xlsx_records_filters_as_text_cells():
+    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(_frame(), "xlsx", _metadata())))
+    assert book.sheetnames == ["filters", "articles"]
+    rows = list(book["filters"].iter_rows(min_row=2))
+    assert all(value.data_type == "s" for _, value in rows)
+    settings = {name.value: value.value.replace("_x000D_", "\r") for name, value in rows}
+    assert settings["view"] == "Actor network"
+    assert settings["exported_at"] == "2026-12-02T21:05:07+00:00"
+    assert json.loads(settings["actors"]) == ["Q7747", "Q57336"]
+    assert json.loads(settings["languages"]) == ["fa", "ru"]
+    assert settings["text"] == HOSTILE_TEXT
+
+
+def test_xlsx_formula_in_data_stays_a_string():
+    frame = _frame()
+    frame.loc[0, "text"] = "=1+1"
+    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx", {"text": "=1+1"})))
+    cell = book["articles"].cell(row=2, column=list(schema.ARTICLE_COLUMNS).index("text") + 1)
+    assert (cell.value, cell.data_type) == ("'=1+1", "s")
+    assert book["filters"]["B2"].data_type != "f"
+
+
+def test_json_lines_refuses_metadata_rather_than_dropping_it():
+    with pytest.raises(ValueError, match="JSON Lines"):
+        export.to_bytes(_frame(), "jsonl", _metadata())
+
+
+# --- File names ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view, fmt, expected", [
+    ("network", "png", "geowire-network-2026-12-02.png"),
+    ("Source comparison", "xlsx", "geowire-source-comparison-2026-12-02.xlsx"),
+    ("Zeitleiste: Ärger / Путин", "pdf", "geowire-zeitleiste-arger-2026-12-02.pdf"),
+    ("نتانياهو", "svg", "geowire-export-2026-12-02.svg"),
+    ("../../etc/passwd", "csv", "geowire-etc-passwd-2026-12-02.csv"),
+])
+def test_export_filename(view, fmt, expected):
+    assert export.export_filename(view, fmt, dt.date(2026, 12, 2)) == expected
+
+
+def test_export_filename_takes_the_date_of_a_datetime_and_checks_the_format():
+    assert export.export_filename("x", "html", dt.datetime(2026, 12, 2, 23, 59)) == "geowire-x-2026-12-02.html"
+    with pytest.raises(ValueError, match="unknown export format"):
+        export.export_filename("x", "exe", dt.date(2026, 12, 2))
+
+
+# --- Charts ------------------------------------------------------------------------------------------
+
+BARS = ["Vladimir Putin", "Ali Khamenei", "Benjamin Netanyahu"]
+
+
+def _figure():
+    """Shaped like core.charts' figures: English labels, original spellings on hover."""
+    figure = go.Figure(go.Bar(x=BARS, y=[12, 7, 9], customdata=["Путин", "خامنه‌ای", "נתניהו"],
+                              hovertemplate="%{x} (%{customdata}): %{y} articles<extra></extra>"))
+    figure.update_layout(title="Articles per actor, May 2024", xaxis_title="actor", yaxis_title="articles")
+    return figure
+
+
+@pytest.fixture(scope="module")
+def charts():
+    if not shutil.which("chromium") and not os.environ.get("BROWSER_PATH"):
+        pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
+    figure = _figure()
+    return {fmt: export.figure_bytes(figure, fmt) for fmt in export.FIGURE_FORMATS}
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_png_is_a_png_of_the_report_size(charts):
+    assert _png_size(charts["png"]) == (export.WIDTH * export.PNG_SCALE, export.HEIGHT * export.PNG_SCALE)
+    assert _png_size(export.figure_bytes(_figure(), "png", width=640, height=480, scale=1)) == (640, 480)
+
+
+def test_svg_parses_with_the_chart_in_it(charts):
+    root = ElementTree.fromstring(charts["svg"])
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert (root.get("width"), root.get("height")) == (str(export.WIDTH), str(export.HEIGHT))
+    texts = {element.text for element in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert set(BARS) <= texts and "Articles per actor, May 2024" in texts
+
+
+def test_pdf_is_one_page_of_the_chart_size(charts):
+    data = charts["pdf"]
+    assert data.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    # Chromium prints CSS pixels at 0.75 pt each.
+    assert (round(float(box.width)), round(float(box.height))) == (900, 525)
+    assert "Vladimir Putin" in reader.pages[0].extract_text()
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.references, self.tags, self.title = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.references += [value for name, value in attrs if name in ("src", "href") and value]
+
+    def handle_data(self, data):
+        if self.tags and self.tags[-1] == "title" and self.title is None:
+            self.title = data
+
+
+def test_html_is_standalone(charts):
+    page = charts["html"].decode("utf-8")
+    tags = _Tags()
+    tags.feed(page)
+    assert {"html", "head", "body", "script", "div"} <= set(tags.tags)
+    assert tags.references == []  # no script, stylesheet or image comes from anywhere else
+    assert tags.title == "Articles per actor, May 2024"
+    assert len(page) > 3_000_000  # plotly.js itself is inside
+
+
+def test_kaleido_page_loads_nothing_from_the_network():
+    page = export._page_generator().generate_index()
+    sources = re.findall(r'src="([^"]+)"', page)
+    assert len(sources) == 2 and all(s.startswith("file://") for s in sources)
+    assert "mathjax" not in page.lower()
+
+
+@pytest.mark.browser
+def test_html_draws_the_chart_offline_in_chromium(charts, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / export.export_filename("actors", "html", dt.date(2026, 12, 2))
+    path.write_bytes(charts["html"])
+    outside, failed, errors = [], [], []
+
+    def only_files(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1200, "height": 800})
+            tab.route("**/*", only_files)
+            tab.on("requestfailed", lambda request: failed.append(request.url))
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(path.as_uri())
+            tab.locator(".main-svg").first.wait_for(timeout=60_000)
+            bars = tab.locator("g.trace.bars g.point")
+            assert bars.count() == len(BARS)
+            assert tab.locator("g.xtick text").all_text_contents() == BARS
+        finally:
+            browser.close()
+    assert (outside, failed, errors) == ([], [], [])
+
+
+# --- The browser behind PNG, SVG and PDF ---------------------------------------------------------
+
+@pytest.fixture
+def fresh_renderer(monkeypatch):
+    """A renderer of its own, so the shared one (and its running browser) is left alone."""
+    renderer = export._Renderer()
+    monkeypatch.setattr(export, "_RENDERER", renderer)
+    yield renderer
+    renderer.stop()
+
+
+@pytest.mark.parametrize("setting", ["no chromium on PATH", "BROWSER_PATH names no file"])
+def test_missing_chromium_says_how_to_install_it(fresh_renderer, monkeypatch, tmp_path, setting):
+    if setting == "no chromium on PATH":
+        monkeypatch.delenv("BROWSER_PATH", raising=False)
+        monkeypatch.setenv("PATH", str(tmp_path))
+    else:
+        monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
+    for fmt in ("png", "svg", "pdf"):
+        with pytest.raises(ExportError, match=r"apt-get install chromium.*HTML export works without it"):
+            export.figure_bytes(_figure(), fmt)
+    assert export.figure_bytes(_figure(), "html").startswith(b"<!doctype html>")
+
+
+def test_a_browser_that_does_not_start_is_an_export_error(fresh_renderer, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", shutil.which("false"))
+    with pytest.raises(ExportError, match="could not start the browser .*apt-get install chromium"):
+        export.figure_bytes(_figure(), "png")
+    assert fresh_renderer.browser_pid() is None
+
+
+def _alive_in_session(session: int) -> list[str]:
+    """Processes (not zombies) of the process session that kaleido started Chromium in."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    return alive
+
+
+def test_one_browser_serves_every_export_and_stops(fresh_renderer):
+    export.figure_bytes(_figure(), "svg")
+    pid = fresh_renderer.browser_pid()
+    assert pid and _alive_in_session(pid)
+    export.figure_bytes(_figure(), "pdf")
+    assert fresh_renderer.browser_pid() == pid
+    fresh_renderer.stop()
+    assert fresh_renderer.browser_pid() is None
+    deadline = time.time() + 10
+    while _alive_in_session(pid) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _alive_in_session(pid) == []
+    export.figure_bytes(_figure(), "svg")  # starts again
+    assert fresh_renderer.browser_pid() not in (None, pid)
+
+
+def test_exports_from_several_threads_get_their_own_format(charts):
+    jobs = ["png", "svg", "pdf"] * 3
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda fmt: export.figure_bytes(_figure(), fmt), jobs))
+    magic = {"png": b"\x89PNG", "svg": b"<svg", "pdf": b"%PDF"}
+    assert [data[:4] for data in results] == [magic[fmt] for fmt in jobs]
+
+
+EXPORT_ONE = ("import sys, plotly.graph_objects as go; from core import export; "
+              "export.figure_bytes(go.Figure(go.Bar(y=[1])), 'png'); "
+              "print(export._RENDERER.browser_pid(), flush=True); {end}")
+
+
+@pytest.mark.parametrize("end", ["sys.exit(0)", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
+                         ids=["normal exit", "killed"])
+def test_no_chromium_outlives_the_process(end):
+    """At a normal exit atexit closes the browser; a killed process closes Chromium's DevTools
+    pipe, and Chromium ends itself."""
+    result = subprocess.run([sys.executable, "-c", EXPORT_ONE.format(end=end)], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    pid = int(result.stdout.split()[0])
+    deadline = time.time() + 15
+    while _alive_in_session(pid) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _alive_in_session(pid) == []
