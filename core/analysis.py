@@ -271,11 +271,13 @@ def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFr
     if types:
         found = found[found["actor_id"].isin(actors.loc[actors["type"].isin(types), "actor_id"])]
     counts = found.groupby("actor_id").agg(articles=("article_id", "nunique"), mentions=("article_id", "size"))
-    table = (actors[["actor_id", "name", "type"]].drop_duplicates("actor_id")
-             .merge(counts, left_on="actor_id", right_index=True, how="inner"))
+    # map, not merge: an empty groupby has an integer index that pandas refuses to merge with str
+    table = actors[["actor_id", "name", "type"]].drop_duplicates("actor_id")
+    table = table[table["actor_id"].isin(counts.index)]
+    table = table.assign(articles=table["actor_id"].map(counts["articles"]),
+                         mentions=table["actor_id"].map(counts["mentions"]))
     table = table.sort_values(["articles", "mentions", "name"], ascending=[False, False, True]).head(limit)
-    table = table.join(_spellings(found[found["actor_id"].isin(table["actor_id"])]), on="actor_id")
-    table["spellings"] = table["spellings"].fillna("")
+    table["spellings"] = table["actor_id"].map(_spellings(found[found["actor_id"].isin(table["actor_id"])])).fillna("")
     return table.astype({"articles": "int64", "mentions": "int64"}).reset_index(drop=True)
 
 
@@ -537,12 +539,12 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     nodes = pd.DataFrame({"actor_id": pd.Series(node_ids, dtype="string")})
     nodes["name"] = nodes["actor_id"].map(info["name"]).fillna(nodes["actor_id"])
     nodes["type"] = nodes["actor_id"].map(info["type"])
-    nodes = nodes.join(counts, on="actor_id")
+    nodes["articles"] = nodes["actor_id"].map(counts["articles"])
+    nodes["mentions"] = nodes["actor_id"].map(counts["mentions"])
     nodes["degree"] = [graph.degree(n) for n in node_ids]
     nodes["weighted_degree"] = [graph.degree(n, weight="weight") for n in node_ids]
     nodes["community"] = [community.get(n, 0) for n in node_ids]
-    nodes = nodes.join(_spellings(found[found["actor_id"].isin(node_ids)]), on="actor_id")
-    nodes["spellings"] = nodes["spellings"].fillna("")
+    nodes["spellings"] = nodes["actor_id"].map(_spellings(found[found["actor_id"].isin(node_ids)])).fillna("")
     nodes = nodes.astype({"articles": "int64", "mentions": "int64", "degree": "int64", "weighted_degree": "int64",
                           "community": "int64"})
     nodes = nodes.sort_values(["mentions", "actor_id"], ascending=[False, True]).reset_index(drop=True)

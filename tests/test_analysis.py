@@ -1,7 +1,6 @@
 """Frames for the dashboard: filters, timelines, story groups, the co-occurrence network, source comparison."""
 from __future__ import annotations
 
-import functools
 from datetime import date
 from pathlib import Path
 
@@ -11,10 +10,7 @@ import pytest
 from core import actor_dictionary, analysis, config, extraction, ingest, store
 
 
-@functools.cache
-def sample_frames():
-    """(articles, actors, mentions, dates) of the sample corpus, ingested and extracted once per
-    test process (test_charts.py shares it): the extraction alone takes about ten seconds."""
+def _sample_frames():
     engine = store.connect("sqlite://")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
@@ -24,8 +20,15 @@ def sample_frames():
 
 
 @pytest.fixture(scope="module")
-def sample():
-    articles, actors, mentions, dates = sample_frames()
+def sample(request):
+    """Frames of the sample corpus, ingested and extracted once per test session (about ten seconds
+    of extraction). Kept on the pytest config rather than in a module cache because test_charts.py
+    imports this module under another name, which would make a second cache."""
+    frames = getattr(request.config, "_geowire_sample_frames", None)
+    if frames is None:
+        frames = _sample_frames()
+        request.config._geowire_sample_frames = frames
+    articles, actors, mentions, dates = frames
     return {"articles": articles.copy(), "actors": actors.copy(), "mentions": mentions.copy(), "dates": dates.copy()}
 
 

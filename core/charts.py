@@ -1,0 +1,277 @@
+"""Plotly figures built from the frames of ``core.analysis``: the same figure on a page, in a test
+and in an export.
+
+Every figure has a title that says what is counted, labelled axes and the Okabe-Ito palette (told
+apart with the common colour-vision deficiencies). Text that comes from articles (titles,
+sentences, spellings, source names, discovered actor names) is HTML-escaped before it reaches a
+label or a hover box, because Plotly renders a subset of HTML tags there. An empty frame gives a
+figure that says there is no data.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from core import analysis
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and
+# tritanopia. Yellow (#F0E442) is last because it is faint on white.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+OTHER_COLOUR = "#999999"  # "other" and small communities: grey reads as "the rest"
+TEMPLATE = "plotly_white"
+FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=13)
+HOVER_CHARS = 220  # longer sentences make hover boxes wider than the chart
+MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
+NETWORK_LABELS = 20  # names written beside the most-mentioned nodes; the others on hover
+
+
+def _esc(value, limit: int | None = None) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if limit and len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return html.escape(text, quote=True)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, subtitle: str | None = None,
+            legend_title: str | None = None) -> go.Figure:
+    heading = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    fig.update_layout(template=TEMPLATE, font=FONT, title=dict(text=heading, x=0.01, xanchor="left"),
+                      colorway=list(PALETTE), legend_title_text=legend_title, margin=dict(l=60, r=30, t=80, b=60),
+                      hoverlabel=dict(align="left"))
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def _whole_numbers(fig: go.Figure, largest) -> None:
+    """Counts are whole: no "2.5 articles" tick on a small axis."""
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if largest <= 8 else None)
+
+
+def empty_figure(title: str, message: str = "No data for the current filters") -> go.Figure:
+    """A figure with the chart's title and a message instead of data."""
+    fig = go.Figure()
+    fig.add_annotation(text=_esc(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=16, color="#555555"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, None, None)
+
+
+def _colours(categories) -> dict:
+    return {c: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, c in enumerate(categories)}
+
+
+_FREQ_WORD = {"day": "day", "week": "week", "month": "month"}
+
+
+def _freq_of(periods: pd.Series) -> str:
+    days = pd.Series(sorted(set(periods))).diff().dt.days.dropna()
+    if days.empty:
+        return "period"
+    step = days.min()
+    return "day" if step < 7 else "week" if step < 28 else "month"
+
+
+def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
+    """Stacked bars of articles per period, one colour per language or source (``analysis.volume``);
+    beyond seven the smaller ones are summed as "other"."""
+    title = f"Articles published per period, by {by}"
+    if volume.empty:
+        return empty_figure(title)
+    totals = volume.groupby(by)["articles"].sum().sort_values(ascending=False, kind="stable")
+    keep = list(totals.index[:MAX_SERIES])
+    frame = volume.assign(**{by: volume[by].where(volume[by].isin(keep), "other")})
+    frame = frame.groupby(["period", by], as_index=False)["articles"].sum()
+    order = keep + (["other"] if "other" in set(frame[by]) and "other" not in keep else [])
+    colours = _colours(keep)
+    colours.setdefault("other", OTHER_COLOUR)
+    fig = go.Figure()
+    unit = _freq_of(frame["period"])
+    for category in order:
+        part = frame[frame[by] == category]
+        name = _esc(category)
+        fig.add_bar(x=part["period"], y=part["articles"], name=name, marker_color=colours[category],
+                    hovertext=[f"<b>{name}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)}"
+                               for p, n in zip(part["period"], part["articles"])],
+                    hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    _whole_numbers(fig, frame.groupby("period")["articles"].sum().max())
+    return _layout(fig, title, f"Publication date ({unit} starting)", "Articles", legend_title=by.capitalize(),
+                   subtitle="Undated articles are not shown")
+
+
+def top_actors_chart(top: pd.DataFrame) -> go.Figure:
+    """Horizontal bars: articles naming each actor (``analysis.top_actors``), English names, with
+    type, mention count and the original spellings on hover."""
+    title = "Actors named in the most articles"
+    if top.empty:
+        return empty_figure(title)
+    frame = top.iloc[::-1]  # largest at the top
+    types = ["person", "country", "organisation"]
+    colours = dict(zip(types, PALETTE))
+    fig = go.Figure()
+    for kind in types + sorted(set(frame["type"].dropna()) - set(types)):
+        part = frame[frame["type"] == kind]
+        if part.empty:
+            continue
+        fig.add_bar(x=part["articles"], y=[_esc(n) for n in part["name"]], orientation="h", name=_esc(kind),
+                    marker_color=colours.get(kind, OTHER_COLOUR),
+                    hovertext=[f"<b>{_esc(r.name)}</b> ({_esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions"
+                               f"<br>As written: {_esc(r.spellings, HOVER_CHARS)}" for r in part.itertuples()],
+                    hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=[_esc(n) for n in frame["name"]])
+    height = max(360, 26 * len(frame) + 140)
+    fig.update_layout(height=height)
+    return _layout(fig, title, "Articles that name the actor", "Actor", legend_title="Type")
+
+
+def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Figure:
+    """Lines of the articles naming each chosen actor per period (``analysis.attention``);
+    ``measure="share"`` plots the share of that period's articles instead."""
+    title = "Attention to the chosen actors over time"
+    if attention.empty:
+        return empty_figure(title, "No actor chosen, or no dated article for the current filters")
+    unit = _freq_of(attention["period"])
+    fig = go.Figure()
+    names = list(dict.fromkeys(attention["name"]))
+    colours = _colours(names)
+    for name in names:
+        part = attention[attention["name"] == name].sort_values("period")
+        values = part["share"] * 100 if measure == "share" else part["articles"]
+        fig.add_scatter(x=part["period"], y=values, mode="lines+markers", name=_esc(name),
+                        line=dict(color=colours[name], width=2),
+                        hovertext=[f"<b>{_esc(name)}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)} "
+                                   f"({s:.0%} of that {unit}'s articles)"
+                                   for p, n, s in zip(part["period"], part["articles"], part["share"])],
+                        hovertemplate="%{hovertext}<extra></extra>")
+    y_title = "Share of the period's articles (%)" if measure == "share" else "Articles naming the actor"
+    if measure != "share":
+        _whole_numbers(fig, attention["articles"].max())
+    return _layout(fig, title, f"Publication date ({unit} starting)", y_title, legend_title="Actor")
+
+
+def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
+    """The days articles write about (``analysis.mentioned_dates_timeline``): one marker per day,
+    height = articles naming it, size = mentions, sample sentences on hover."""
+    title = "Dates the articles refer to"
+    if timeline.empty:
+        return empty_figure(title, "No article of the current filters names a date")
+    size = [8 + 4 * math.sqrt(m) for m in timeline["mentions"]]
+    hover = []
+    for row in timeline.itertuples():
+        lines = [f"<b>{row.date:%Y-%m-%d}</b>: {row.articles} article{'s' * (row.articles != 1)}, "
+                 f"{row.sources} source{'s' * (row.sources != 1)} ({_esc(row.languages)})"]
+        lines += [f"“{_esc(s, HOVER_CHARS)}”" for s in row.sentences]
+        hover.append("<br>".join(lines))
+    fig = go.Figure(go.Scatter(x=timeline["date"], y=timeline["articles"], mode="markers",
+                               marker=dict(size=size, color=PALETTE[0], opacity=0.8, line=dict(width=1, color="white")),
+                               hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="Mentioned day"))
+    _whole_numbers(fig, timeline["articles"].max())
+    return _layout(fig, title, "Day mentioned in the text", "Articles mentioning the day",
+                   subtitle="Marker size: number of mentions")
+
+
+def network_chart(network: analysis.Network, title: str = "Actors named in the same articles",
+                  highlight: str | None = None) -> go.Figure:
+    """The co-occurrence network (``analysis.cooccurrence_network``): spring layout with a fixed
+    seed, edges as lines (thicker = more shared articles), nodes coloured by community and sized
+    by mentions, the English name and original spellings on hover. ``highlight`` outlines one actor."""
+    if network.nodes.empty:
+        return empty_figure(title, "No pair of actors is named together often enough")
+    graph = network.graph
+    positions = nx.spring_layout(graph, seed=analysis.SEED, weight="weight",
+                                 k=1.5 / math.sqrt(max(graph.number_of_nodes(), 1)))
+    fig = go.Figure()
+    heaviest = max(network.edges["weight"]) if len(network.edges) else 1
+    bins = sorted({1, max(1, heaviest // 3), max(1, 2 * heaviest // 3)})
+    for i, low in enumerate(bins):
+        high = bins[i + 1] if i + 1 < len(bins) else heaviest + 1
+        part = network.edges[(network.edges["weight"] >= low) & (network.edges["weight"] < high)]
+        xs, ys = [], []
+        for edge in part.itertuples():
+            (x0, y0), (x1, y1) = positions[edge.source], positions[edge.target]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+        fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(width=0.6 + 2.4 * i, color="rgba(90,90,90,0.35)"),
+                        hoverinfo="skip", showlegend=False)
+    nodes = network.nodes
+    biggest = max(nodes["mentions"].max(), 1)
+    labelled = set(nodes.nlargest(NETWORK_LABELS, "mentions")["actor_id"])
+    for community in sorted(int(c) for c in nodes["community"].unique()):
+        part = nodes[nodes["community"] == community]
+        colour = PALETTE[community] if community < len(PALETTE) else OTHER_COLOUR
+        sizes = [10 + 30 * math.sqrt(m / biggest) for m in part["mentions"]]
+        lines = ["black" if a == highlight else "white" for a in part["actor_id"]]
+        hover = [f"<b>{_esc(r.name)}</b> ({_esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions, "
+                 f"named with {r.degree} actors<br>As written: {_esc(r.spellings, HOVER_CHARS)}"
+                 for r in part.itertuples()]
+        name = f"Community {community + 1}" if community < len(PALETTE) else "Smaller communities"
+        fig.add_scatter(x=[positions[a][0] for a in part["actor_id"]], y=[positions[a][1] for a in part["actor_id"]],
+                        mode="markers+text", name=name, legendgroup=name, showlegend=bool(community <= len(PALETTE)),
+                        text=[_esc(n) if a in labelled else "" for a, n in zip(part["actor_id"], part["name"])],
+                        textposition="top center", textfont=dict(size=11),
+                        customdata=list(part["actor_id"]),
+                        marker=dict(size=sizes, color=colour, line=dict(width=[3 if c == "black" else 1 for c in lines],
+                                                                       color=lines)),
+                        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=640)
+    minimum = int(network.edges["weight"].min()) if len(network.edges) else 1
+    return _layout(fig, title, None, None, legend_title="Community (Louvain)",
+                   subtitle=f"{len(nodes)} actors, {len(network.edges)} links; a link = at least {minimum} "
+                            f"article{'s' * (minimum != 1)} naming both, thicker = more; node size = mentions")
+
+
+def attention_share_chart(share: pd.DataFrame) -> go.Figure:
+    """Heatmap of the share of each outlet's articles that name each actor
+    (``analysis.attention_share``); outlets by volume, with their language."""
+    title = "Share of each source's articles that name each actor"
+    if share.empty:
+        return empty_figure(title)
+    sources = list(dict.fromkeys(share["source"]))
+    actors = list(dict.fromkeys(share["name"]))
+    grid = share.pivot_table(index="source", columns="name", values="share", aggfunc="first").reindex(index=sources, columns=actors)
+    counts = share.pivot_table(index="source", columns="name", values="articles", aggfunc="first").reindex(index=sources, columns=actors)
+    meta = share.drop_duplicates("source").set_index("source")
+    labels = [f"{_esc(s)} ({_esc(meta.loc[s, 'language'])}, {meta.loc[s, 'source_articles']})" for s in sources]
+    hover = [[f"<b>{_esc(s)}</b> on <b>{_esc(a)}</b><br>{int(counts.loc[s, a])} of {meta.loc[s, 'source_articles']} "
+              f"articles ({grid.loc[s, a]:.0%})" for a in actors] for s in sources]
+    fig = go.Figure(go.Heatmap(
+        z=(grid * 100).round(1).to_numpy(), x=[_esc(a) for a in actors], y=labels, zmin=0, zmax=100,
+        # sequential blue from the palette: light = little attention, dark = much
+        colorscale=[[0.0, "#F7FBFF"], [1.0, PALETTE[0]]], colorbar=dict(title=dict(text="% of articles")),
+        text=[[f"{v:.0%}" for v in row] for row in grid.fillna(0).to_numpy()], texttemplate="%{text}",
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(360, 28 * len(sources) + 160))
+    return _layout(fig, title, "Actor", "Source (language, articles)")
+
+
+def story_groups_chart(groups: pd.DataFrame, limit: int = 20) -> go.Figure:
+    """One horizontal span per story group (``analysis.story_groups``): from its first to its
+    last article, labelled with its size and languages, the title and top actors on hover."""
+    title = "Stories covered by several articles"
+    dated = groups[groups["first"].notna()].head(limit) if len(groups) else groups
+    if dated.empty:
+        return empty_figure(title, "No story is covered by more than one article under the current filters")
+    fig = go.Figure()
+    labels = [f"#{g.group} · {g.articles} articles · {', '.join(g.languages)}" for g in dated.itertuples()]
+    for label, g in zip(labels, dated.itertuples()):
+        end = g.last if g.last > g.first else g.first + pd.Timedelta(hours=12)
+        hover = (f"<b>{_esc(g.title, HOVER_CHARS)}</b><br>{g.articles} articles from {len(g.sources)} sources "
+                 f"in {_esc(', '.join(g.languages))}<br>{g.first:%Y-%m-%d} – {g.last:%Y-%m-%d}"
+                 f"<br>Actors: {_esc(', '.join(g.top_actors))}")
+        fig.add_scatter(x=[g.first, end], y=[label, label], mode="lines+markers", showlegend=False,
+                        line=dict(width=10, color=PALETTE[(g.group - 1) % len(PALETTE)]),
+                        hovertext=[hover, hover], hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
+    fig.update_layout(height=max(320, 30 * len(labels) + 160))
+    return _layout(fig, title, "Publication date", "Story group", subtitle="Grouped by shared actors within a week")

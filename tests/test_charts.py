@@ -1,0 +1,124 @@
+"""Plotly figures: titled, labelled, colour-blind-safe, escaped hover text, and a message when empty."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from core import analysis, charts
+from tests.test_analysis import ACTORS, _articles, _mentions, sample  # noqa: F401 (sample is a fixture)
+
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_IMG = "<img src=x onerror=alert(2)>"
+
+
+@pytest.fixture
+def hostile():
+    """Two articles whose spellings, sentences, source and title carry markup."""
+    articles = _articles([
+        {"article_id": "h1", "published": "2024-05-01 08:00", "source": f"Daily {HOSTILE}", "language": "ar",
+         "title": f"Title {HOSTILE}"},
+        {"article_id": "h2", "published": "2024-05-02 08:00", "source": "Calm", "language": "fa", "title": "Calm"},
+    ])
+    mentions = _mentions([("h1", "Q7747", HOSTILE), ("h1", "Q794", HOSTILE_IMG), ("h2", "Q7747", "پوتین"),
+                          ("h2", "Q794", "ایران")])
+    dates = pd.DataFrame([{"article_id": "h1", "date": pd.Timestamp("2024-04-30"), "surface": HOSTILE,
+                           "sentence": f"On {HOSTILE} they met."}])
+    return articles, mentions, dates
+
+
+def _text_of(fig: go.Figure) -> str:
+    """Everything Plotly would render as text: the figure's JSON."""
+    return json.dumps(fig.to_plotly_json(), ensure_ascii=False, default=str)
+
+
+def _assert_labelled(fig: go.Figure, x: bool = True, y: bool = True) -> None:
+    assert fig.layout.title.text and len(fig.layout.title.text) > 10
+    if x:
+        assert fig.layout.xaxis.title.text
+    if y:
+        assert fig.layout.yaxis.title.text
+
+
+def _all_figures(articles, mentions, actors, dates):
+    groups = analysis.story_groups(articles, mentions, actors)
+    return {
+        "volume": charts.volume_chart(analysis.volume(articles, "source", "day"), by="source"),
+        "top": charts.top_actors_chart(analysis.top_actors(articles, mentions, actors)),
+        "attention": charts.attention_chart(analysis.attention(articles, mentions, actors, ["Q7747", "Q794"], "day")),
+        "dates": charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(articles, dates)),
+        "network": charts.network_chart(analysis.cooccurrence_network(articles, mentions, actors)),
+        "share": charts.attention_share_chart(analysis.attention_share(articles, mentions, actors)),
+        "stories": charts.story_groups_chart(groups),
+    }
+
+
+def test_sample_figures_have_titles_axes_and_data(sample):
+    figures = _all_figures(sample["articles"], sample["mentions"], sample["actors"], sample["dates"])
+    for name, fig in figures.items():
+        _assert_labelled(fig, x=name != "network", y=name != "network")
+        assert len(fig.data) > 0, name
+        assert not fig.layout.annotations, name  # no "no data" message
+    assert figures["volume"].layout.xaxis.title.text == "Publication date (day starting)"
+    assert figures["top"].layout.xaxis.title.text == "Articles that name the actor"
+
+
+def test_palette_is_okabe_ito_and_used(sample):
+    assert set(charts.PALETTE) == {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    fig = charts.volume_chart(analysis.volume(sample["articles"], "language", "month"), by="language")
+    colours = {trace.marker.color for trace in fig.data}
+    assert colours <= set(charts.PALETTE) | {charts.OTHER_COLOUR}
+    assert len(fig.data) == 8 and fig.data[-1].name == "other"  # seven languages and the rest
+
+
+def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
+    fig = charts.top_actors_chart(analysis.top_actors(sample["articles"], sample["mentions"], sample["actors"]))
+    names = [name for trace in fig.data for name in trace.y]
+    hover = " ".join(text for trace in fig.data for text in trace.hovertext)
+    assert "Vladimir Putin" in names and "Путин" in hover and "Путин" not in names
+
+
+def test_network_figure_nodes_sized_and_coloured_by_community(sample):
+    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
+    fig = charts.network_chart(network, highlight="Q7747")
+    node_traces = [t for t in fig.data if t.mode == "markers+text"]
+    assert sum(len(t.x) for t in node_traces) == len(network.nodes)
+    assert len({t.marker.color for t in node_traces}) == network.nodes["community"].nunique()
+    putin_trace = next(t for t in node_traces if "Q7747" in t.customdata)
+    i = list(putin_trace.customdata).index("Q7747")
+    assert putin_trace.marker.line.color[i] == "black"
+    assert "Vladimir Putin" in putin_trace.hovertext[i] and "Путин" in putin_trace.hovertext[i]
+    sizes = {a: s for t in node_traces for a, s in zip(t.customdata, t.marker.size)}
+    top = network.nodes.iloc[0]["actor_id"]
+    assert sizes[top] == max(sizes.values())  # the most-mentioned actor is the largest node
+    again = charts.network_chart(network, highlight="Q7747")
+    assert [t.x for t in again.data] == [t.x for t in fig.data]  # fixed-seed layout
+
+
+def test_article_text_is_escaped_in_every_figure(hostile):
+    articles, mentions, dates = hostile
+    figures = _all_figures(articles, mentions, ACTORS, dates)
+    for name, fig in figures.items():
+        text = _text_of(fig)
+        assert "<script>" not in text and "<img" not in text, name
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _text_of(figures["top"])  # spelling shown, as text
+    assert "&lt;script&gt;" in _text_of(figures["dates"])  # the sentence
+    assert "Daily &lt;script&gt;" in _text_of(figures["volume"])  # the source name
+    assert "&lt;img src=x onerror=alert(2)&gt;" in _text_of(figures["network"])
+
+
+@pytest.mark.parametrize("chart", ["volume", "top", "attention", "dates", "network", "share", "stories"])
+def test_empty_input_gives_a_titled_figure_saying_so(chart, hostile):
+    articles, mentions, dates = hostile
+    fig = _all_figures(articles.head(0), mentions.head(0), ACTORS, dates.head(0))[chart]
+    assert fig.layout.title.text and not fig.data
+    assert fig.layout.annotations and "No" in fig.layout.annotations[0].text
+
+
+def test_attention_share_measure(hostile):
+    articles, mentions, _ = hostile
+    attention = analysis.attention(articles, mentions, ACTORS, ["Q7747"], "day")
+    fig = charts.attention_chart(attention, measure="share")
+    assert list(fig.data[0].y) == [100.0, 100.0] and "%" in fig.layout.yaxis.title.text
