@@ -111,7 +111,8 @@ class _Index:
     def __init__(self, dictionary: Dictionary, language: str | None):
         self.language = language
         script = _LANGUAGE_SCRIPT.get(language or "", "latin")
-        self.by_key: dict[str, list[_Entry]] = defaultdict(list)
+        by_key: dict[str, list[_Entry]] = defaultdict(list)
+        self.words: dict[str, _Word] = {}
         self.given_names = set(dictionary.cues.given_names.get(language, ()))
         aliases = dictionary.aliases
         for actor_id, alias, kind, ambiguous, alias_language in zip(
@@ -128,7 +129,8 @@ class _Index:
                            tuple(spelling.is_acronym(w) for w in words),
                            tuple(spelling.is_capitalised(w) for w in words))
             for key in entry.tokens[0]:
-                self.by_key[key].append(entry)
+                by_key[key].append(entry)
+        self.by_key = dict(by_key)
         people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
         person_aliases = aliases[aliases["actor_id"].isin(set(people)) & (aliases["language"] == language)]
         for alias in person_aliases["alias"]:
@@ -153,49 +155,103 @@ def _index(dictionary: Dictionary, language: str | None) -> _Index:
     return _Index(dictionary, language)
 
 
-def _word_matches(entry: _Entry, position: int, word: str, language: str | None) -> str | None:
-    """How ``word`` matches alias word ``position`` of ``entry``: "alias", "stem", "inflection"
-    or None."""
+class _Word:
+    """What the matcher needs to know about one article word, computed once per index and word:
+    a news corpus repeats a few thousand words, and their keys, stems and candidate aliases are
+    the bulk of the work."""
+
+    __slots__ = ("folded", "keys", "key_set", "loose", "any_key", "acronym", "capitalised", "has_case", "form",
+                 "candidates", "cue", "surname_like")
+
+    def __init__(self, index: "_Index", word: str):
+        language = index.language
+        self.folded = spelling.fold(word)
+        self.keys = spelling.keys(word, language)
+        self.key_set = frozenset(self.keys)
+        self.loose = frozenset(spelling.loose_keys(word, language))
+        self.any_key = self.key_set | self.loose
+        self.acronym = spelling.is_acronym(word)
+        self.capitalised = spelling.is_capitalised(word)
+        self.has_case = spelling.has_case(word)
+        self.form = _title_form(self.folded, language)
+        # Only a title or a given name can start a discovered name when no title is pending.
+        self.cue = self.form in index.titles or self.folded in index.given_names
+        self.surname_like = ((language in spelling.UNCASED_SCRIPT_LANGUAGES or self.capitalised)
+                             and self.folded not in index.not_names and len(self.folded) >= 3)
+        by_key = index.by_key
+        found = {id(e): e for key in self.keys for e in by_key.get(key, ())}
+        if not found:
+            found = {id(e): e for key in self.loose for e in by_key.get(key, ())}
+        # Longest aliases first, so that the search can stop at the first shorter one once a
+        # match is found; the sort is stable, so ties keep the dictionary's order.
+        self.candidates = tuple(sorted(found.values(), key=lambda e: -len(e.tokens)))
+
+
+# Words kept per language index; a long-running extraction over a large store starts afresh
+# when it is full rather than growing without bound.
+MAX_CACHED_WORDS = 300_000
+
+
+def _word_info(index: "_Index", word: str) -> _Word:
+    info = index.words.get(word)
+    if info is None:
+        if len(index.words) >= MAX_CACHED_WORDS:
+            index.words.clear()
+        info = index.words[word] = _Word(index, word)
+    return info
+
+
+def _word_matches(entry: _Entry, position: int, word: _Word, language: str | None) -> int | None:
+    """How ``word`` matches alias word ``position`` of ``entry``: 0 (alias), 1 (stem),
+    2 (inflection) or None."""
+    alias = entry.folded[position]
     if entry.acronym[position]:
-        return "alias" if spelling.is_acronym(word) and spelling.fold(word) == entry.folded[position] else None
-    if entry.capitalised[position] and spelling.has_case(word) and not spelling.is_capitalised(word):
+        return 0 if word.acronym and word.folded == alias else None
+    if entry.capitalised[position] and word.has_case and not word.capitalised:
         return None
-    keys = spelling.keys(word, language)
-    if entry.folded[position] in keys:
-        return "alias"
+    if alias in word.key_set:
+        return 0
     # A stem or a cut ending must not hide more than a case ending: "Esperanza" is not "Esper".
-    if language not in spelling.ABJAD_LANGUAGES and len(keys[0]) - len(entry.folded[position]) > spelling.MAX_LOOSE_SUFFIX:
+    if language not in spelling.ABJAD_LANGUAGES and len(word.folded) - len(alias) > spelling.MAX_LOOSE_SUFFIX:
         return None
-    if entry.tokens[position].intersection(keys):
-        return "stem"
-    if entry.tokens[position].intersection(spelling.loose_keys(word, language)):
-        return "inflection"
+    if not entry.tokens[position].isdisjoint(word.key_set):
+        return 1
+    if not entry.tokens[position].isdisjoint(word.loose):
+        return 2
     return None
 
 
-def _match_at(index: _Index, words: list[tuple[str, int, int]], i: int, text: str):
+_METHODS = ("alias", "stem", "inflection")
+
+
+def _match_at(index: _Index, words: list[tuple[str, int, int]], infos: list[_Word], i: int, text: str):
     """Longest dictionary alias starting at word ``i``: (entries, length, method) or None."""
-    word = words[i][0]
-    language = index.language
-    candidates = {id(e): e for key in spelling.keys(word, language) for e in index.by_key.get(key, ())}
+    candidates = infos[i].candidates
     if not candidates:
-        candidates = {id(e): e for key in spelling.loose_keys(word, language) for e in index.by_key.get(key, ())}
+        return None
+    language = index.language
+    count = len(words)
+    # Every alias word is indexed under its folded form, so an alias whose second word shares no
+    # key with the next article word cannot match: most multi-word candidates stop here.
+    following = infos[i + 1].any_key if i + 1 < count else frozenset()
     best, best_length, best_rank = [], 0, 9
-    ranks = {"alias": 0, "stem": 1, "inflection": 2}
-    for entry in candidates.values():
+    for entry in candidates:
         length = len(entry.tokens)
-        if i + length > len(words) or length < best_length:
+        if length < best_length:
+            break
+        if i + length > count or length > 1 and entry.tokens[1].isdisjoint(following):
             continue
         worst = 0
         for j in range(length):
             if j and not _adjacent(text, words[i + j - 1], words[i + j]):
                 worst = None
                 break
-            how = _word_matches(entry, j, words[i + j][0], language)
+            how = _word_matches(entry, j, infos[i + j], language)
             if how is None:
                 worst = None
                 break
-            worst = max(worst, ranks[how])
+            if how > worst:
+                worst = how
         if worst is None:
             continue
         if length > best_length or worst < best_rank:
@@ -204,13 +260,18 @@ def _match_at(index: _Index, words: list[tuple[str, int, int]], i: int, text: st
             best.append(entry)
     if not best:
         return None
-    return best, best_length, ("alias", "stem", "inflection")[best_rank]
+    return best, best_length, _METHODS[best_rank]
+
+
+_GAP = re.compile(r"[\s\-'’‐־\u200c]{0,3}")
 
 
 def _adjacent(text: str, left, right) -> bool:
     """Words of one name are separated by spaces, hyphens or apostrophes, never by punctuation."""
-    gap = text[left[2]:right[1]]
-    return len(gap) <= 3 and not re.search(r"[^\s\-'’‐־\u200c]", gap)
+    start, end = left[2], right[1]
+    if end - start == 1 and text[start] == " ":
+        return True
+    return end - start <= 3 and _GAP.fullmatch(text, start, end) is not None
 
 
 def _title_form(folded_word: str, language: str | None) -> str:
@@ -241,23 +302,33 @@ def _is_name_word(index: _Index, word: str, folded: str, cased: bool) -> bool:
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?;:؟؛]")
 
 
-def _discover(index: _Index, words, covered: list[bool], text: str, cased: bool):
+def _discover(index: _Index, words, infos: list[_Word], covered: list[bool], text: str, cased: bool):
     """Names of people outside the dictionary: (start word, end word, cue) spans.
 
     A name starts with a known given name, or (in scripts with capitals) follows a title within
     the same clause ("Russia's deputy foreign minister, Ostap Kovalyshyn"). Without capitals a
     title alone is not enough: the word after it is as often a verb as a name.
     """
-    folded = [spelling.fold(w) for w, _, _ in words]
-    forms = [_title_form(f, index.language) for f in folded]
+    folded = [info.folded for info in infos]
+    forms = [info.form for info in infos]
     spans = []
     i = 0
     title_end = None
+    titles = index.titles
+    cues = [k for k, info in enumerate(infos) if info.cue]
+    next_cue = 0
     while i < len(words):
+        if title_end is None:
+            # Nothing pending: no word before the next title or given name can start a name.
+            while next_cue < len(cues) and cues[next_cue] < i:
+                next_cue += 1
+            if next_cue == len(cues):
+                break
+            i = cues[next_cue]
         if covered[i]:
             i += 1
             continue
-        end = _title_end(index, forms, i)
+        end = _title_end(index, forms, i) if forms[i] in titles else None
         if end is not None:
             title_end = end
             i = end
@@ -270,6 +341,10 @@ def _discover(index: _Index, words, covered: list[bool], text: str, cased: bool)
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
                           and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
                                   for k in between))
+            if not near_title:
+                # The words and the gap since the title only grow, so it stays too far from any
+                # later word: forget it rather than re-check the growing stretch at every word.
+                title_end = None
         if folded[i] in _PLACE_WORDS:
             i += 1
             continue
@@ -297,7 +372,7 @@ def _discover(index: _Index, words, covered: list[bool], text: str, cased: bool)
     return spans + _appositions(index, words, covered, folded, forms, text, cased, spans)
 
 
-_COMMA = re.compile(r"^\s*[,،]\s*$")
+_COMMA = re.compile(r"\s*[,،]\s*")
 
 
 def _appositions(index: _Index, words, covered, folded, forms, text: str, cased: bool, spans):
@@ -305,9 +380,9 @@ def _appositions(index: _Index, words, covered, folded, forms, text: str, cased:
     "مهند الساعدي، المتحدث باسم ...". The title may follow a few small words ("the", "Iran's")."""
     taken = {k for first, last, _ in spans for k in range(first, last)}
     found = []
-    for k in range(1, len(words)):
-        if not _COMMA.match(text[words[k - 1][2]:words[k][1]]):
-            continue
+    after_comma = [k for k in range(1, len(words)) if (words[k][1] - words[k - 1][2] > 1 or text[words[k - 1][2]] != " ")
+                   and _COMMA.fullmatch(text, words[k - 1][2], words[k][1])]
+    for k in after_comma:
         p, skipped = k, 0
         while p < len(words) and skipped <= 3 and _title_end(index, forms, p) is None:
             if not (covered[p] or folded[p] in index.not_names or len(folded[p]) <= 2):
@@ -338,17 +413,20 @@ def _appositions(index: _Index, words, covered, folded, forms, text: str, cased:
 
 def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased: bool):
     words = spelling.words(text, index.language)
+    known = index.words.get
+    infos = [known(word) or _word_info(index, word) for word, _, _ in words]
     covered = [False] * len(words)
     found = []
-    i = 0
-    while i < len(words):
-        match = _match_at(index, words, i, text)
+    free = 0  # first word not inside an alias already matched
+    for i in [k for k, info in enumerate(infos) if info.candidates]:
+        if i < free:
+            continue
+        match = _match_at(index, words, infos, i, text)
         if match is None:
-            i += 1
             continue
         entries, length, method = match
         start, end = words[i][1], words[i + length - 1][2]
-        actors = tuple(dict.fromkeys(e.actor_id for e in entries))
+        actors = (entries[0].actor_id,) if len(entries) == 1 else tuple(dict.fromkeys(e.actor_id for e in entries))
         ambiguous = len(actors) > 1 or any(e.ambiguous for e in entries)
         if any(e.kind == "metonym" for e in entries) and method == "alias":
             method = "metonym"
@@ -356,31 +434,29 @@ def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased
                       "surface": text[start:end], "candidates": actors, "ambiguous": ambiguous, "method": method})
         for k in range(i, i + length):
             covered[k] = True
-        i += length
+        free = i + length
     discovered = []
-    for first, last, cue in _discover(index, words, covered, text, cased):
+    for first, last, cue in _discover(index, words, infos, covered, text, cased):
         start, end = words[first][1], words[last - 1][2]
         discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
                            "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
                            "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
         for k in range(first, last):
             covered[k] = True
-    return words, covered, found, discovered
+    return words, infos, covered, found, discovered
 
 
-def _surname_mentions(index: _Index, article_id, field, text, words, covered, surnames: dict,
+def _surname_mentions(index: _Index, article_id, field, text, words, infos, covered, surnames: dict,
                       known_skeletons: dict, cased: bool):
     """Uses of a discovered surname alone: later in the same article ("M. Avrahami", "Забелина"),
     or anywhere when the corpus has met the full name ("وقال خسرواني")."""
     found = []
-    for k, (word, start, end) in enumerate(words):
-        if covered[k] or (cased and not spelling.is_capitalised(word)):
-            continue
-        folded = spelling.fold(word)
-        if folded in index.not_names or len(folded) < 3:
-            continue
-        keys = set(spelling.keys(word, index.language)) | set(spelling.loose_keys(word, index.language))
-        hit = next((name for surname_keys, name in surnames.items() if keys & surname_keys), None)
+    for k in [k for k, info in enumerate(infos) if info.surname_like and not covered[k]]:
+        word, start, end = words[k]
+        info = infos[k]
+        folded = info.folded
+        hit = next((name for surname_keys, name in surnames.items()
+                    if not (surname_keys.isdisjoint(info.key_set) and surname_keys.isdisjoint(info.loose))), None)
         if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME:
             hit = known_skeletons.get(spelling.skeleton(word))
         if hit is None:
@@ -416,10 +492,10 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
         fields = [("title", "" if pd.isna(title) else str(title)), ("text", "" if pd.isna(text) else str(text))]
         matched, discovered, parsed = [], [], []
         for field, body in fields:
-            words, covered, found, new = _field_mentions(index, article_id, field, body, cased)
+            words, infos, covered, found, new = _field_mentions(index, article_id, field, body, cased)
             matched += found
             discovered += new
-            parsed.append((field, body, words, covered))
+            parsed.append((field, body, words, infos, covered))
         for mention in discovered:
             skeleton = spelling.skeleton(mention["surname"])
             if len(skeleton) >= MIN_SKELETON + 1:
@@ -432,8 +508,9 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
             if len(spelling.fold(mention["surname"])) >= 3:
                 key = frozenset(spelling.keys(mention["surname"], index.language))
                 surnames.setdefault(key, (mention["surname"], mention["given"]))
-        for field, body, words, covered in parsed:
-            discovered += _surname_mentions(index, article_id, field, body, words, covered, surnames, skeletons, cased)
+        for field, body, words, infos, covered in parsed:
+            discovered += _surname_mentions(index, article_id, field, body, words, infos, covered, surnames, skeletons,
+                                            cased)
         supported = {m["candidates"][0] for m in matched if not m["ambiguous"]}
         sentences = {field: spelling.Sentences(body) for field, body in fields}
         for mention in matched:
@@ -545,19 +622,18 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
             similarity[key] = fuzz.ratio(surname_skeleton[key], surname_skeleton[home]) / 100
     forms: dict[str, Counter] = defaultdict(Counter)
     frame = mentions.copy()
-    rows = frame.index[discovered]
-    for row, key in zip(rows, keys):
+    for surface, key in zip(frame.loc[discovered, "surface"], keys):
         if key in cluster_of:
-            forms[cluster_of[key]][frame.at[row, "surface"]] += 1
+            forms[cluster_of[key]][surface] += 1
     names = {head: _display_name(counter) for head, counter in forms.items()}
     known_ids = set(dictionary.actors["actor_id"])
     actor_ids = {head: _discovered_id(name, known_ids) for head, name in names.items()}
-    for row, key in zip(rows, keys):
-        head = cluster_of.get(key)
-        if head is None:
-            continue
-        frame.at[row, "actor_id"] = actor_ids[head]
-        frame.at[row, "confidence"] = round(frame.at[row, "confidence"] * similarity[key], 3)
+    heads = keys.map(cluster_of)
+    grouped = heads.notna()
+    rows = heads.index[grouped]
+    frame.loc[rows, "actor_id"] = heads[grouped].map(actor_ids)
+    factor = keys[grouped].map(similarity).astype("float64")
+    frame.loc[rows, "confidence"] = (frame.loc[rows, "confidence"] * factor).round(3)
     frame = frame[frame["actor_id"].notna()].reset_index(drop=True)
     actors = pd.DataFrame({"actor_id": [actor_ids[h] for h in names], "name": list(names.values()),
                            "type": "person", "country": None, "origin": "discovered"}).drop_duplicates("actor_id")

@@ -51,7 +51,10 @@ MAX_LOOSE_SUFFIX = 3
 MIN_LOOSE_STEM = 4
 
 # ZWNJ ends a word: Persian writes ezafe and plural endings after it (روسیه‌ی, کشور‌ها).
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|\u0640)*(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
+# Tatweel and combining marks (Arabic harakat, Hebrew niqqud, decomposed Latin accents) are not
+# word characters to ``re`` but sit inside words: "مُحَمَّد" is one word, folded later.
+_IN_WORD = "\u0640\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+WORD = re.compile(rf"([^\W\d_][^\W_]*(?:[{_IN_WORD}]+[^\W_]*)*)(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
 _HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 _VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
@@ -77,16 +80,17 @@ def words(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
     """Words of ``text`` as ``(word, start, end)``. Apostrophes split words ("l'Iran", "Rusya'da",
     "Iran's") except in Hebrew, where geresh and gershayim belong to the word (נאט"ו, צ'ה)."""
     found = []
+    append = found.append
     for match in WORD.finditer(text):
-        word, start = match.group(), match.start()
-        quote = next((i for i, ch in enumerate(word) if ch in "\"״׳'"), -1)
-        if quote > 0 and not _HEBREW_LETTER.match(word):
-            found.append((word[:quote], start, start + quote))
-            rest = word[quote + 1:]
-            if rest:
-                found.append((rest, start + quote + 1, match.end()))
+        start, end = match.span()
+        quote = match.end(1)
+        # The word part before the optional quote holds no quote character, so a quote can only
+        # sit where group 1 ends.
+        if quote == end or _HEBREW_LETTER.match(text, start):
+            append((match.group(), start, end))
             continue
-        found.append((word, start, match.end()))
+        append((text[start:quote], start, quote))
+        append((text[quote + 1:end], quote + 1, end))
     return found
 
 
@@ -159,11 +163,15 @@ class Sentences:
     def __init__(self, text: str):
         self.text = text
         self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._found: dict[int, str] = {}
 
     def at(self, position: int) -> str:
         k = bisect.bisect_right(self.starts, position) - 1
-        end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
+        sentence = self._found.get(k)
+        if sentence is None:
+            end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+            sentence = self._found[k] = self.text[self.starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
+        return sentence
 
 
 def is_acronym(word: str) -> bool:
