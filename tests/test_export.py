@@ -342,10 +342,18 @@ def _alive_in_session(session: int) -> list[str]:
     return alive
 
 
+def _command_lines(session: int) -> list[str]:
+    return [Path(f"/proc/{pid}/cmdline").read_bytes().decode().replace("\0", " ") for pid in _alive_in_session(session)]
+
+
 def test_one_browser_serves_every_export_and_stops(fresh_renderer):
     export.figure_bytes(_figure(), "svg")
     pid = fresh_renderer.browser_pid()
     assert pid and _alive_in_session(pid)
+    # Chromium itself runs with its background requests off and every http(s) request sent to a closed port.
+    browser = [line for line in _command_lines(pid) if "--remote-debugging-pipe" in line and "chromium" in line]
+    assert browser and all(flag in browser[0] for flag in ("--disable-background-networking",
+                                                           "--proxy-server=http://127.0.0.1:9", "--headless"))
     export.figure_bytes(_figure(), "pdf")
     assert fresh_renderer.browser_pid() == pid
     fresh_renderer.stop()
