@@ -231,10 +231,12 @@ def _html(fig, width: int, height: int, scale: float) -> bytes:
     config = {"displaylogo": False, "responsive": True,
               "toImageButtonOptions": {"format": "png", "width": width, "height": height, "scale": scale}}
     page = fig.to_html(include_plotlyjs=True, include_mathjax=False, full_html=True, config=config)
-    title = fig.layout.title.text or "Geowire chart"
     # Plotly writes no <title>; a browser tab and a saved bookmark then say which chart this is.
-    title_tag = f"<title>{html.escape(re.sub(r'<[^>]*>', ' ', title))}</title>"
-    page = page.replace("<head>", f"<head>{title_tag}", 1)
+    # Titles may carry actor names found in untrusted articles: tags dropped, the rest escaped.
+    title = " ".join(re.sub(r"<[^>]*>", " ", fig.layout.title.text or "").split()) or "Geowire chart"
+    charset = '<meta charset="utf-8" />'
+    anchor = charset if charset in page else "<head>"
+    page = page.replace(anchor, f"{anchor}\n    <title>{html.escape(title)}</title>", 1)
     return page.encode("utf-8")
 
 

@@ -266,19 +266,21 @@ def test_kaleido_page_loads_nothing_from_the_network():
     assert "mathjax" not in page.lower()
 
 
-@pytest.mark.browser
-def test_html_draws_the_chart_offline_in_chromium(charts, tmp_path):
+def _open_offline(page_bytes: bytes, folder: Path, inspect):
+    """Open an exported page from a file:// URL in Debian's chromium with every other request
+    aborted; returns what ``inspect(tab)`` returns and every request, failure, script error and
+    dialog seen."""
     from playwright.sync_api import sync_playwright
 
-    path = tmp_path / export.export_filename("actors", "html", dt.date(2026, 12, 2))
-    path.write_bytes(charts["html"])
-    outside, failed, errors = [], [], []
+    path = folder / export.export_filename("actors", "html", dt.date(2026, 12, 2))
+    path.write_bytes(page_bytes)
+    seen = {"outside": [], "failed": [], "errors": [], "dialogs": []}
 
     def only_files(route):
         if route.request.url.startswith("file://"):
             route.continue_()
         else:
-            outside.append(route.request.url)
+            seen["outside"].append(route.request.url)
             route.abort()
 
     with sync_playwright() as playwright:
@@ -286,16 +288,39 @@ def test_html_draws_the_chart_offline_in_chromium(charts, tmp_path):
         try:
             tab = browser.new_page(viewport={"width": 1200, "height": 800})
             tab.route("**/*", only_files)
-            tab.on("requestfailed", lambda request: failed.append(request.url))
-            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.on("requestfailed", lambda request: seen["failed"].append(request.url))
+            tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
+            tab.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
             tab.goto(path.as_uri())
             tab.locator(".main-svg").first.wait_for(timeout=60_000)
-            bars = tab.locator("g.trace.bars g.point")
-            assert bars.count() == len(BARS)
-            assert tab.locator("g.xtick text").all_text_contents() == BARS
+            found = inspect(tab)
         finally:
             browser.close()
-    assert (outside, failed, errors) == ([], [], [])
+    return found, seen
+
+
+NOTHING_SEEN = {"outside": [], "failed": [], "errors": [], "dialogs": []}
+
+
+@pytest.mark.browser
+def test_html_draws_the_chart_offline_in_chromium(charts, tmp_path):
+    found, seen = _open_offline(charts["html"], tmp_path, lambda tab: (
+        tab.locator("g.trace.bars g.point").count(), tab.locator("g.xtick text").all_text_contents(), tab.title()))
+    assert found == (len(BARS), BARS, "Articles per actor, May 2024")
+    assert seen == NOTHING_SEEN
+
+
+@pytest.mark.browser
+def test_html_runs_nothing_from_chart_labels(tmp_path):
+    """Actor names come from untrusted articles and end up in titles, ticks and hover text."""
+    evil = '</script><script>alert(1)</script><img src=x onerror="alert(2)">'
+    figure = go.Figure(go.Bar(x=[evil, "Ali Khamenei"], y=[3, 4], hovertext=[evil, evil]))
+    figure.update_layout(title=evil)
+    page = export.figure_bytes(figure, "html")
+    found, seen = _open_offline(page, tmp_path, lambda tab: (
+        tab.locator("img").count(), tab.locator("g.trace.bars g.point").count(), tab.title()))
+    assert found == (0, 2, "alert(1)")
+    assert seen == NOTHING_SEEN
 
 
 # --- The browser behind PNG, SVG and PDF ---------------------------------------------------------
