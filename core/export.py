@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -44,6 +45,7 @@ MIME_TYPES = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_log = logging.getLogger(__name__)
 
 # A report page is about 1200 px wide at 100 % zoom; 700 px high leaves room for a caption.
 # PNG is drawn at twice that so it stays sharp when printed or zoomed; vector formats need no scale.
@@ -327,6 +329,12 @@ class _Renderer:
             self.stop()
             raise ExportError(f"{what}: Chromium stopped ({err}); the next export starts it again") from err
 
+    def warm(self) -> None:
+        try:
+            self._running()
+        except ExportError as err:
+            _log.info("chart export browser not started in advance: %s", err)
+
     def _running(self):
         with self._lock:
             if self._pid != os.getpid():
@@ -419,6 +427,13 @@ class _Renderer:
 
 
 _RENDERER = _Renderer()
+
+
+def start_renderer() -> None:
+    """Start the browser for PNG, SVG and PDF in the background and return at once, so that the
+    first export a user asks for does not wait the ~3 s Chromium takes to start. A failure to start
+    is not raised here: the next ``figure_bytes`` tries again and raises it as ``ExportError``."""
+    threading.Thread(target=_RENDERER.warm, name="geowire-kaleido-start", daemon=True).start()
 
 
 def stop_renderer() -> None:

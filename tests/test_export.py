@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import pypdf
 import pytest
 
-from core import export, schema
+from core import analysis, export, schema
 from core.errors import ExportError
 from tests import inputs
 from tests.conftest import REPO, run_cli
@@ -105,6 +105,14 @@ def _csv_metadata(text: str) -> dict:
     """What a reader without Geowire does: the "# name: JSON" lines above the header."""
     lines = [line[2:] for line in text.splitlines() if line.startswith("# ")]
     return {name: json.loads(value) for name, value in (line.split(": ", 1) for line in lines)}
+
+
+def test_export_metadata_takes_the_dashboard_filters():
+    filters = analysis.Filters(date_from=dt.date(2024, 5, 1), actors=("Q7747",), query="a, =b")
+    metadata = export.export_metadata("Overview", filters.to_dict(), EXPORTED_AT)
+    assert _csv_metadata(export.to_bytes(_frame(), "csv", metadata).decode("utf-8-sig")) == metadata
+    assert json.loads(export.to_bytes(_frame(), "json", metadata))["metadata"] == metadata
+    assert metadata["actors"] == ["Q7747"] and metadata["date_from"] == "2024-05-01"
 
 
 def test_export_metadata_is_json_safe():
@@ -389,6 +397,24 @@ def test_one_browser_serves_every_export_and_stops(fresh_renderer):
     assert _alive_in_session(pid) == []
     export.figure_bytes(_figure(), "svg")  # starts again
     assert fresh_renderer.browser_pid() not in (None, pid)
+
+
+def test_browser_started_in_advance_serves_the_first_export(fresh_renderer):
+    export.start_renderer()
+    deadline = time.time() + 60
+    while fresh_renderer.browser_pid() is None and time.time() < deadline:
+        time.sleep(0.1)
+    pid = fresh_renderer.browser_pid()
+    assert pid is not None
+    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert fresh_renderer.browser_pid() == pid
+
+
+def test_starting_in_advance_without_chromium_defers_the_error(fresh_renderer, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
+    export.start_renderer()
+    with pytest.raises(ExportError, match="apt-get install chromium"):
+        export.figure_bytes(_figure(), "pdf")
 
 
 def test_exports_from_several_threads_get_their_own_format(charts):
