@@ -585,8 +585,10 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
         return mentions, pd.DataFrame(columns=list(ACTOR_COLUMNS))
     keys = mentions.loc[discovered, "name_key"]
     parts = {key: key.split("|", 1) for key in keys.unique()}
-    surname_skeleton = {key: spelling.skeleton(surname) for key, (_, surname) in parts.items()}
     given_skeleton = {key: spelling.skeleton(given) if given else "" for key, (given, _) in parts.items()}
+    with_article = set(keys[mentions.loc[discovered, "surface"].str.contains(_ARABIC_ARTICLE)])
+    surname_skeleton = {key: _surname_key(spelling.skeleton(surname), given_skeleton[key], key in with_article)
+                        for key, (_, surname) in parts.items()}
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= MIN_SKELETON})
     groups = _UnionFind()
     if skeletons:
@@ -638,6 +640,22 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
     actors = pd.DataFrame({"actor_id": [actor_ids[h] for h in names], "name": list(names.values()),
                            "type": "person", "country": None, "origin": "discovered"}).drop_duplicates("actor_id")
     return frame, actors
+
+
+# The Arabic article before a surname, as each script writes it: al-Saadi, al Saadi, as-Sadr,
+# аль-Асад, ас-Саади, αλ-Σάαντι, אל-סעדי, الساعدي.
+_ARABIC_ARTICLE = re.compile(r"(?:^|\s)(?:(?:al|el)[-‐\s]|[ae](?:sh|[sdrtnz])[-‐]|(?:аль|эль|ель)[-‐\s]|а[сдртнз][-‐]"
+                             r"|(?:αλ|ελ)[-‐\s]|אל[-‐])\w|(?:^|\s)ال\w", re.IGNORECASE)
+
+
+def _surname_key(surname: str, given: str, arabic_article: bool) -> str:
+    """The skeleton a discovered name is grouped by: its surname's, or, for an Arabic surname with
+    the article whose skeleton is too short to tell people apart (al-Saadi, الساعدي, αλ-Σάαντι ->
+    "st"), the given name's and the surname's together. Other two-consonant "surnames" stay out:
+    they are mostly ordinary words after a given name or a title (Amt, نیت, אדם)."""
+    if len(surname) >= MIN_SKELETON or not given or not arabic_article:
+        return surname
+    return f"{given}-{surname}"
 
 
 def _discovered_id(name: str, known_ids: set[str]) -> str:

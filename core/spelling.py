@@ -140,7 +140,33 @@ def alias_keys(word: str, language: str | None) -> tuple[str, ...]:
             found.append(stem)
         if len(folded) > MIN_LOOSE_STEM and folded[-1] in _VOWELS:
             found.append(folded[:-1])
+        found += _inflections(word, language)
     return tuple(dict.fromkeys(found))
+
+
+# Languages whose dictionary words are expanded into all their inflected forms by pymorphy3: its
+# wheels ship the OpenCorpora (ru) and VESUM (uk) dictionaries, and it declines unknown names by
+# analogy (Умєров -> Умєрова, Умєровим). Ukrainian has no Snowball stemmer in PyStemmer, and the
+# Russian one cuts short names to stems too short to trust (Ливия, Ливию -> "лив").
+_MORPHOLOGY_LANGUAGES = {"ru", "uk"}
+
+
+@functools.lru_cache(maxsize=4)
+def _morphology(language: str):
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+def _inflections(word: str, language: str | None) -> list[str]:
+    """Every case and number form of a dictionary word (written, as aliases are, in the
+    nominative): Рада -> Ради, Раді, Радою; американський -> американськими. Only readings whose
+    lemma is the word itself are declined, so "Рада" does not bring in the forms of "радий"."""
+    if language not in _MORPHOLOGY_LANGUAGES or not word[:1].isalpha():
+        return []
+    readings = [p for p in _morphology(language).parse(word) if "nomn" in p.tag]
+    own = [p for p in readings if fold(p.normal_form) == fold(word)]
+    return [fold(form.word) for p in own or readings for form in p.lexeme]
 
 
 def loose_keys(word: str, language: str | None) -> tuple[str, ...]:

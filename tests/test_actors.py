@@ -70,6 +70,10 @@ def test_seed_no_clutter_month_or_sentence_start_as_actor(seed_actors):
     ("fa", "ایرانیان و روسیه‌ی امروز", {"Iran", "Russia"}),
     ("fr", "Le Kremlin et Téhéran ont signé. Les diplomates iraniens étaient là.", {"Russia", "Iran"}),
     ("el", "Η στάση της Ρωσίας και του Πούτιν.", {"Russia", "Vladimir Putin"}),
+    # Ukrainian and Russian dictionary words are declined by pymorphy3.
+    ("uk", "Засідання Ради безпеки РФ перед американськими виборами.", {"Security Council of Russia", "United States"}),
+    ("uk", "Переговори з Умєровим і Сибігою в Україні.", {"Rustem Umerov", "Andrii Sybiha", "Ukraine"}),
+    ("ru", "Удары по Ливии и визит в Ливию. Гибель Исмаила Хании.", {"Libya", "Ismail Haniyeh"}),
 ])
 def test_inflections_and_clitics(dictionary, language, text, expected):
     names, _ = found(dictionary, language, text)
@@ -99,6 +103,36 @@ def test_undictionaried_name_merged_across_scripts(dictionary):
     assert ids["fr"] == ids["ru"]
     assert table.loc[table["actor_id"] == ids["fr"], "origin"].item() == "discovered"
     assert (discovered["confidence"] < 1).all()
+
+
+def test_short_words_are_not_declined_into_other_names(dictionary):
+    # "Мало" and "Рад" are not Mali or the Rada: declension only adds a word's own forms.
+    names, mentions = found(dictionary, "ru", "Мало кто знал об этом. Рад был встрече.")
+    assert names == set(), mentions
+    names, mentions = found(dictionary, "uk", "Раді вітати вас. Мало хто прийшов.")
+    assert names == set(), mentions
+
+
+def test_arabic_surname_with_article_merged_across_scripts(dictionary):
+    # "Saadi" has a two-consonant skeleton: the given name keeps the person apart from others.
+    articles = pd.DataFrame([
+        {"article_id": "en", "title": "", "language": "en",
+         "text": "Muhannad al-Saadi, a spokesman for the Iraqi factions, spoke. Al-Saadi added that talks would go on."},
+        {"article_id": "ar", "title": "", "language": "ar",
+         "text": "قال مهند الساعدي، المتحدث باسم الفصائل العراقية، إن المحادثات ستستمر."},
+        {"article_id": "el", "title": "", "language": "el",
+         "text": "Ο Μουχάναντ αλ-Σάαντι, εκπρόσωπος των ιρακινών φατριών, μίλησε."},
+    ])
+    table, mentions = actors.extract(articles, dictionary)
+    discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
+    assert set(discovered["article_id"]) == {"en", "ar", "el"}
+    assert discovered["actor_id"].nunique() == 1
+    assert table.loc[table["actor_id"] == discovered["actor_id"].iloc[0], "name"].item() == "Muhannad al-Saadi"
+
+
+def test_two_consonant_word_after_a_given_name_is_not_a_person(dictionary):
+    names, mentions = found(dictionary, "fa", "او با حسن نیت وارد گفتگو شد.")
+    assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
 
 
 def test_hand_written_dictionary_has_no_unmarked_clash():
@@ -169,8 +203,8 @@ def test_gold_set_quality_does_not_regress(dictionary):
     assert total["precision"] >= 0.95 and total["recall"] >= 0.92
     per_language = actor_eval.scores(rows, "language")
     assert (per_language["precision"] >= 0.9).all(), per_language
-    assert (per_language["recall"] >= 0.85).all(), per_language
-    assert pairs["merged"].mean() >= 0.8
+    assert (per_language["recall"] >= 0.9).all(), per_language
+    assert pairs["merged"].mean() >= 0.85
     date_total = actor_eval.scores(dates.assign(all="all"), "all").loc["all"]
     assert date_total["precision"] >= 0.9 and date_total["recall"] >= 0.9
 
