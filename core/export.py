@@ -301,7 +301,7 @@ class _Renderer:
     """
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # _running stops a dead browser while holding it
         self._pid: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -341,6 +341,10 @@ class _Renderer:
                 # A forked child inherits the parent's bookkeeping but not its thread: start afresh
                 # and leave the parent's browser to the parent.
                 self._pid, self._loop, self._thread, self._kaleido = os.getpid(), None, None, None
+            process = getattr(self._kaleido, "subprocess", None)
+            if process is not None and process.poll() is not None:
+                # Chromium was killed (out of memory, by hand): start a new one rather than fail.
+                self.stop()
             if self._kaleido is None:
                 self._start()
             return self._kaleido, self._loop

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -415,6 +416,17 @@ def test_starting_in_advance_without_chromium_defers_the_error(fresh_renderer, m
     export.start_renderer()
     with pytest.raises(ExportError, match="apt-get install chromium"):
         export.figure_bytes(_figure(), "pdf")
+
+
+def test_a_killed_browser_is_replaced(fresh_renderer):
+    export.figure_bytes(_figure(), "svg")
+    pid = fresh_renderer.browser_pid()
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.time() + 10
+    while _alive_in_session(pid) and time.time() < deadline:
+        time.sleep(0.1)
+    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert fresh_renderer.browser_pid() not in (None, pid)
 
 
 def test_exports_from_several_threads_get_their_own_format(charts):
