@@ -1,6 +1,6 @@
 """Precision and recall of actor extraction and date extraction on the labelled set in tests/gold/.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/actor_eval.py [--errors]
+    PYTHONPATH=. .venv/bin/python benchmarks/actor_eval.py [--errors] [--gold tests/gold/heldout]
 
 Scoring is per article: an actor is a true positive when the article's labels name it. Discovered
 people (labelled ``new:<slug>``) are matched by surface form, and the cross-script merge rate is
@@ -133,8 +133,10 @@ def scores(rows: pd.DataFrame, by: str) -> pd.DataFrame:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR,
+                        help="folder of labelled articles (tests/gold/heldout: written after the tuning)")
     options = parser.parse_args(argv)
-    rows, pairs, dates, unresolved = evaluate()
+    rows, pairs, dates, unresolved = evaluate(directory=options.gold)
     if unresolved:
         print("gold refs missing from the dictionary:", sorted(set(unresolved)), file=sys.stderr)
     print("actors by language\n", scores(rows, "language").to_string(), sep="")

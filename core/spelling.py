@@ -248,8 +248,13 @@ def skeleton(name: str) -> str:
     (p/b/f/v/w, k/q/c/g/h/kh, t/d, s/z) fall in one class."""
     abjad = bool(_ABJAD.search(name))
     name = _ARTICLE.sub("", name.strip())
+    cyrillic = bool(_CYRILLIC.search(name))
+    if cyrillic:
+        # ICU writes ж as ž, which Latin-ASCII makes z; Latin and Persian spellings write zh (ژ),
+        # so Кряжев would never meet Kryazhev or کریاژف.
+        name = name.replace("ж", "zh").replace("Ж", "Zh")
     latin = re.sub(r"[^a-z]", "", romanize(name).lower())
-    if _CYRILLIC.search(name):
+    if cyrillic:
         latin = latin.replace("j", "y")  # ICU writes й as j
     elif _GREEK.search(name):
         # Greek spells b, d, g as μπ, ντ, γκ; χ is kh; γ before e/i is y.

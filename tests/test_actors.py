@@ -130,6 +130,22 @@ def test_arabic_surname_with_article_merged_across_scripts(dictionary):
     assert table.loc[table["actor_id"] == discovered["actor_id"].iloc[0], "name"].item() == "Muhannad al-Saadi"
 
 
+def test_cyrillic_zh_has_the_skeleton_of_latin_and_persian_zh():
+    assert spelling.skeleton("Кряжев") == spelling.skeleton("Kryazhev") == spelling.skeleton("کریاژف")
+
+
+@pytest.mark.parametrize("folder", ["tests/gold", "tests/gold/heldout"])
+def test_gold_files_are_consistent(folder, capsys):
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("gold_validate", REPO / "tests" / "gold" / "validate.py")
+    validate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(validate)
+    assert validate.main([str(REPO / folder)]) == 0, capsys.readouterr().out
+
+
 def test_two_consonant_word_after_a_given_name_is_not_a_person(dictionary):
     names, mentions = found(dictionary, "fa", "او با حسن نیت وارد گفتگو شد.")
     assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions

@@ -1,4 +1,7 @@
-"""Consistency check for the labelled gold set (run: python3 tests/gold/validate.py).
+"""Consistency check for the labelled gold set (run: python3 tests/gold/validate.py [FOLDER]).
+
+FOLDER defaults to this one; ``tests/gold/heldout`` holds the articles written after the
+extractor was tuned, checked the same way except for the fictional-people coverage rule.
 
 Checks every <lang>_<nn>.toml: it parses, surfaces and date surfaces occur verbatim in
 title+text, refs are country:XX / new:<slug> / an exact must-include name from
@@ -46,10 +49,12 @@ def count_mentions(body, surfaces):
     return n
 
 
-def main():
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]).resolve() if argv else HERE
     names = must_include()
     errors, warnings = [], []
-    files = sorted(HERE.glob("*_[0-9][0-9].toml"))
+    files = sorted(folder.glob("*_[0-9][0-9].toml"))
     docs = {}
     for f in files:
         try:
@@ -146,7 +151,8 @@ def main():
                 fict_articles[a["ref"]].add(name)
                 fict_scripts[a["ref"]].add(SCRIPT[lang])
     for ref in sorted(fict_articles):
-        if len(fict_articles[ref]) < 4 or len(fict_scripts[ref]) < 3:
+        # The held-out articles are few; the coverage rule is for the main set's merge measure.
+        if folder == HERE and (len(fict_articles[ref]) < 4 or len(fict_scripts[ref]) < 3):
             errors.append(f"{ref}: {len(fict_articles[ref])} articles, scripts {sorted(fict_scripts[ref])}")
 
     print(f"{'lang':5}{'articles':>9}{'actors':>8}{'fict.m':>8}{'dates':>7}")
