@@ -296,12 +296,13 @@ class _Renderer:
     dies and every later call waits forever (plotly/Kaleido#422), and two threads calling it at
     once (two Streamlit sessions) can receive each other's images. Here an event loop runs in a
     daemon thread; every render is a future with a deadline, so errors and timeouts reach the
-    caller. The browser is closed at exit; its process group is killed if closing hangs. If this
-    process dies without running atexit, Chromium still exits when its DevTools pipe closes.
+    caller, and renders take turns (kaleido draws in one tab anyway). The browser is closed at
+    exit; its process group is killed if closing hangs. If this process dies without running
+    atexit, Chromium still exits when its DevTools pipe closes.
     """
 
     def __init__(self):
-        self._lock = threading.RLock()  # _running stops a dead browser while holding it
+        self._lock = threading.RLock()  # render and _running call stop() while holding it
         self._pid: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -313,21 +314,28 @@ class _Renderer:
         from choreographer.protocol import DevtoolsProtocolError
         from kaleido.errors import JavascriptError, KaleidoError
 
-        kaleido, loop = self._running()
-        future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), loop)
         what = f"could not draw the chart as {opts['format'].upper()}"
+        # One render at a time: kaleido has one tab, so nothing is lost, and a browser being stopped
+        # or replaced by another thread can never be in the middle of drawing this chart.
+        if not self._lock.acquire(timeout=timeout):
+            raise ExportError(f"{what}: other exports kept the browser busy for {timeout:g} s; try again")
         try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            self.stop()
-            raise ExportError(f"{what}: Chromium gave no answer within {timeout:g} s (it was restarted; "
-                              f"try again, or use the HTML export)") from None
-        except (KaleidoError, JavascriptError, DevtoolsProtocolError, asyncio.TimeoutError) as err:
-            raise ExportError(f"{what}: {err}") from err
-        except (BrowserClosedError, BrowserFailedError, ChannelClosedError, OSError) as err:
-            self.stop()
-            raise ExportError(f"{what}: Chromium stopped ({err}); the next export starts it again") from err
+            kaleido, loop = self._running()
+            future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), loop)
+            try:
+                return future.result(timeout)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                self.stop()  # the tab may be stuck in the middle of this chart
+                raise ExportError(f"{what}: Chromium gave no answer within {timeout:g} s (it was "
+                                  f"restarted; try again, or use the HTML export)") from None
+            except (KaleidoError, JavascriptError, DevtoolsProtocolError) as err:
+                raise ExportError(f"{what}: {err}") from err
+            except (BrowserClosedError, BrowserFailedError, ChannelClosedError, OSError) as err:
+                self.stop()
+                raise ExportError(f"{what}: Chromium stopped ({err}); the next export starts it again") from err
+        finally:
+            self._lock.release()
 
     def warm(self) -> None:
         try:
@@ -362,7 +370,8 @@ class _Renderer:
 
         async def open_browser():
             # Built inside the loop: kaleido's queues and locks belong to the loop that made them.
-            browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, page_generator=page, path=path,
+            # No kaleido timeout: render() puts its own deadline on every export.
+            browser = kaleido.Kaleido(n=1, timeout=None, page_generator=page, path=path,
                                       browser_cls=browser_cls, proxy_server="http://127.0.0.1:9")
             try:
                 await browser.open()

@@ -429,6 +429,16 @@ def test_a_killed_browser_is_replaced(fresh_renderer):
     assert fresh_renderer.browser_pid() not in (None, pid)
 
 
+def test_a_render_past_its_deadline_is_an_error_and_the_browser_is_replaced(fresh_renderer):
+    export.figure_bytes(_figure(), "svg")
+    pid = fresh_renderer.browser_pid()
+    with pytest.raises(ExportError, match="no answer within 0.001 s"):
+        export.figure_bytes(_figure(), "png", timeout=0.001)
+    assert fresh_renderer.browser_pid() is None
+    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert fresh_renderer.browser_pid() not in (None, pid)
+
+
 def test_exports_from_several_threads_get_their_own_format(charts):
     jobs = ["png", "svg", "pdf"] * 3
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
