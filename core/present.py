@@ -3,6 +3,9 @@ direction set from the language so Arabic, Persian and Hebrew read right to left
 from __future__ import annotations
 
 import html
+import re
+
+import pandas as pd
 
 from core.language import is_right_to_left
 
@@ -11,18 +14,77 @@ def direction(language: str | None) -> str:
     return "rtl" if is_right_to_left(language) else "ltr"
 
 
-def article_html(title: str | None, text: str, language: str | None) -> str:
+def article_html(title: str | None, text: str, language: str | None,
+                 highlights: list[tuple[str, int, int, str]] = ()) -> str:
     """HTML for one article in which nothing from the article can act as markup.
 
     ``html.escape`` turns ``<``, ``>``, ``&`` and quotes into entities, so a ``<script>`` or an
-    ``<img onerror>`` in an article is shown as the characters it is.
+    ``<img onerror>`` in an article is shown as the characters it is. ``highlights`` are
+    (field "title" | "text", start, end, label) spans, marked with ``<mark>`` and the label
+    (an actor's English name) as a tooltip; overlapping spans keep the first.
     """
     lang = html.escape(language or "", quote=True)
     way = direction(language)
-    heading = f"<h3 dir='{way}' lang='{lang}'>{html.escape(title)}</h3>" if title else ""
-    paragraphs = "".join(
-        f"<p dir='{way}' lang='{lang}' style='margin:0 0 0.8em 0'>{html.escape(p)}</p>"
-        for p in (text or "").split("\n\n") if p.strip()
-    )
+    marks = {"title": [], "text": []}
+    for field, start, end, label in sorted(highlights, key=lambda h: (h[0], h[1], -h[2])):
+        spans = marks.setdefault(field, [])
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end, label))
+    heading = f"<h3 dir='{way}' lang='{lang}'>{_marked(title, 0, marks['title'])}</h3>" if title else ""
+    paragraphs, offset = [], 0
+    for paragraph in (text or "").split("\n\n"):
+        if paragraph.strip():
+            paragraphs.append(f"<p dir='{way}' lang='{lang}' style='margin:0 0 0.8em 0'>"
+                              f"{_marked(paragraph, offset, marks['text'])}</p>")
+        offset += len(paragraph) + 2
     align = "right" if way == "rtl" else "left"
-    return f"<div class='geowire-article' dir='{way}' lang='{lang}' style='text-align:{align}'>{heading}{paragraphs}</div>"
+    return (f"<div class='geowire-article' dir='{way}' lang='{lang}' style='text-align:{align}'>"
+            f"{heading}{''.join(paragraphs)}</div>")
+
+
+def _marked(part: str, offset: int, spans: list[tuple[int, int, str]]) -> str:
+    """``part`` (which starts at ``offset`` of its field) escaped, with the spans inside it marked."""
+    out, cursor = [], 0
+    for start, end, label in spans:
+        start, end = start - offset, end - offset
+        if end <= 0 or start >= len(part) or start < cursor:
+            continue
+        out.append(html.escape(part[cursor:start]))
+        out.append(f"<mark class='geowire-mention' title='{html.escape(label, quote=True)}'>"
+                   f"{html.escape(part[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(part[cursor:]))
+    return "".join(out)
+
+
+def passage_html(text: str, language: str | None, muted: bool = False) -> str:
+    """One quoted passage, escaped, in its own direction (a translation below its original is ``muted``)."""
+    lang = html.escape(language or "", quote=True)
+    way = direction(language)
+    colour = "color:#555;" if muted else ""
+    return (f"<blockquote class='geowire-quote' dir='{way}' lang='{lang}' style='{colour}margin:0 0 0.6em 0;"
+            f"text-align:{'right' if way == 'rtl' else 'left'}'>{html.escape(text or '')}</blockquote>")
+
+
+def heading_html(text: str) -> str:
+    """A name from the data (an outlet, an actor) as a bold heading, escaped: Markdown would read
+    its brackets and asterisks."""
+    return f"<div style='font-weight:600;margin-bottom:0.3em'>{html.escape(text or '')}</div>"
+
+
+def is_web_link(url) -> bool:
+    """Only http(s) addresses from articles become links: a ``javascript:`` or ``data:`` URL in a
+    feed would run in the page."""
+    return isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&])")
+
+
+def plain(text) -> str:
+    """Text from the data made inert for Streamlit's Markdown (captions, link, button and expander
+    labels render Markdown, and an image in it would be fetched): every Markdown character escaped,
+    line breaks flattened."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))

@@ -12,6 +12,7 @@ store. Failures never lose an article: it stays stored, marked pending with the 
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import random
@@ -393,6 +394,44 @@ def with_translations(articles: pd.DataFrame, translations: pd.DataFrame, target
     merged["translation_error"] = merged["translation_error"].astype("string")
     merged["translation_status"] = status
     return merged.drop(columns="_status")
+
+
+def translated_passages(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
+    """For each mention, the translated passage it sits in: the translated title for a title
+    mention, else the translated paragraph at the same position (translation keeps the paragraphs:
+    see ``article_segments``). <NA> while the article is not translated.
+
+    Needs: mentions[article_id, field, start]; articles[article_id, text, title_translated,
+    text_translated] (``with_translations``). Returns a string Series aligned on ``mentions``.
+    """
+    schema.require_columns(mentions, ("article_id", "field", "start"), stage="translate")
+    schema.require_columns(articles, ("article_id", "text", "title_translated", "text_translated"), stage="translate")
+    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    paragraph_starts: dict[str, list[int]] = {}
+    out = []
+    for article_id, field, start in zip(mentions["article_id"], mentions["field"], mentions["start"]):
+        if article_id not in by_id.index:
+            out.append(pd.NA)
+            continue
+        article = by_id.loc[article_id]
+        if field == "title":
+            out.append(article["title_translated"])
+            continue
+        translated = article["text_translated"]
+        if pd.isna(translated):
+            out.append(pd.NA)
+            continue
+        if article_id not in paragraph_starts:
+            starts, offset = [], 0
+            for paragraph in str(article["text"]).split(PARAGRAPH_BREAK):
+                if paragraph.strip():
+                    starts.append(offset)
+                offset += len(paragraph) + len(PARAGRAPH_BREAK)
+            paragraph_starts[article_id] = starts
+        index = max(0, bisect.bisect_right(paragraph_starts[article_id], int(start)) - 1)
+        paragraphs = str(translated).split(PARAGRAPH_BREAK)
+        out.append(paragraphs[index] if index < len(paragraphs) else pd.NA)
+    return pd.Series(out, index=mentions.index, dtype="string")
 
 
 def status_by_language(articles: pd.DataFrame) -> pd.DataFrame:

@@ -1,61 +1,54 @@
-"""Articles: every stored article under the filters, and a reader for the one selected."""
+"""Reader: the selected articles, and one of them in its original beside its translation, actor
+mentions marked, with its metadata, provenance and copies in other outlets."""
 import pandas as pd
 import streamlit as st
 
-from core import analysis, present
+from core import present
 from pages import common
 
-target = common.translation_settings().target
-articles = common.articles_with_translations(target)
-st.title("Articles")
+st.title("Reader")
+data = common.corpus()
+selected = common.selection(data)
+target = data.target
+if common.empty_store_notice(data):
+    st.stop()
 
-with st.sidebar:
-    st.header("Filters")
-    dated = articles["published"].dropna()
-    first = dated.min().date() if len(dated) else None
-    last = dated.max().date() if len(dated) else None
-    span = st.date_input("Published between", value=(first, last) if first else (), min_value=first, max_value=last,
-                         disabled=first is None, key="published_span")
-    include_undated = st.checkbox("Include undated articles", value=True, key="include_undated")
-    languages = st.multiselect("Languages", sorted(articles["language"].dropna().unique()), key="languages")
-    sources = st.multiselect("Sources", sorted(articles["source"].dropna().unique()), key="sources")
-    query = st.text_input("Text contains", key="query", placeholder="a name, a place, a phrase")
-
-date_from, date_to = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
-filters = analysis.Filters(date_from=date_from, date_to=date_to, languages=tuple(languages),
-                           sources=tuple(sources), query=query, include_undated=include_undated)
-selected = analysis.filter_articles(articles, filters)
-summary = analysis.overview(selected)
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-st.caption(f"{summary['articles']} of {len(articles)} articles · {_count(summary['sources'], 'source')} · "
-           f"{_count(summary['languages'], 'language')} · {summary['undated']} undated")
-
+# A link from another page (?article=ID) opens that article even when the filters leave it out.
+linked = st.query_params.get("article")
+if linked and linked in set(data.articles["article_id"]) and linked not in set(selected["article_id"]):
+    selected = pd.concat([data.articles[data.articles["article_id"] == linked], selected], ignore_index=True)
 if selected.empty:
-    st.info("No article matches these filters." if len(articles) else
-            "The store is empty. Ingest files with `python -m core ingest PATH`.")
+    st.info("No article matches these filters.")
     st.stop()
 
 table = selected[["published", "source", "language", "title", "translation_status"]].copy()
 table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("undated")
 table = table.rename(columns={"translation_status": f"translation ({target})"})
 choice = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="article_table", column_config={"title": st.column_config.TextColumn("title", width="large")})
+                      key="article_table", height=260,
+                      column_config={"title": st.column_config.TextColumn("title", width="large")})
 rows = choice.selection.rows if choice and choice.selection else []
-article = selected.iloc[rows[0] if rows else 0]
+if rows:
+    article = selected.iloc[rows[0]]
+elif linked in set(selected["article_id"]):
+    article = selected[selected["article_id"] == linked].iloc[0]
+else:
+    article = selected.iloc[0]
 
 st.divider()
-meta = [article["source"], article["language"] if pd.notna(article["language"]) else "language unknown",
-        article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
-        if pd.notna(article["published"]) else "undated"]
-st.caption(" · ".join(str(m) for m in meta))
-title = None if pd.isna(article["title"]) else article["title"]
 language = None if pd.isna(article["language"]) else article["language"]
+when = (article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
+        if pd.notna(article["published"]) else "undated")
+st.caption(" · ".join([present.plain(article["source"]), common.language_name(language), when]))
+
+names = data.actors.set_index("actor_id")["name"].to_dict()
+found = data.mentions[data.mentions["article_id"] == article["article_id"]]
+marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in found.itertuples()
+         if pd.notna(m.actor_id)]
+title = None if pd.isna(article["title"]) else article["title"]
 original, translation = st.columns(2)
-original.caption(f"Original · {common.language_name(language)}")
-original.markdown(present.article_html(title, article["text"], language), unsafe_allow_html=True)
+original.caption(f"Original · {common.language_name(language)} · actors marked (their English name on hover)")
+original.markdown(present.article_html(title, article["text"], language, marks), unsafe_allow_html=True)
 status = article["translation_status"]
 if status == "translated":
     translation.caption(f"Translation · {common.language_name(target)}")
@@ -69,7 +62,34 @@ else:
     if pd.notna(article["translation_error"]):
         # A provider's error can quote its answer: plain text, never Markdown.
         translation.text(f"Last attempt failed: {article['translation_error']}")
-with st.expander("Provenance"):
-    st.write({k: (None if pd.isna(article[k]) else str(article[k])) for k in
-              ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",
-               "duplicate_of", "language_declared", "ingested_at")})
+
+actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
+with actors_tab:
+    named = found.dropna(subset=["actor_id"]).groupby("actor_id").agg(
+        mentions=("surface", "size"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))
+    named = named.join(data.actors.set_index("actor_id")[["name", "type"]]).sort_values("mentions", ascending=False)
+    pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
+                        on_select="rerun", selection_mode="single-row", key="reader_actors")
+    if pick and pick.selection and pick.selection.rows:
+        chosen = named.index[pick.selection.rows[0]]
+        st.button(f"Filter every page to {present.plain(names.get(chosen, chosen))}", on_click=common.select_actor, args=(chosen,),
+                  key="reader_filter_actor")
+with dates_tab:
+    days = data.dates[data.dates["article_id"] == article["article_id"]]
+    st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+with copies_tab:
+    root = article["duplicate_of"] if pd.notna(article["duplicate_of"]) else article["article_id"]
+    copies = data.articles[((data.articles["duplicate_of"] == root) | (data.articles["article_id"] == root))
+                           & (data.articles["article_id"] != article["article_id"])]
+    if copies.empty:
+        st.write("No copy of this article in another outlet.")
+    for copy in copies.itertuples():
+        st.page_link("pages/articles.py", label=present.plain(f"{copy.source} ({copy.language}) · {copy.title}"),
+                     query_params={"article": copy.article_id})
+with provenance_tab:
+    if present.is_web_link(article["url"]):
+        st.link_button("Original page", article["url"])
+    st.json({k: (None if pd.isna(article[k]) else str(article[k])) for k in
+             ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",
+              "duplicate_of", "language_declared", "ingested_at")})

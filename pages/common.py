@@ -1,15 +1,24 @@
-"""What every page shares: the store, the cached articles, the sample corpus on first start."""
+"""What every page shares: the store, the cached frames, the filter bar (held across pages and in
+the URL), chart and data downloads, background jobs, and the sample corpus on first start."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import os
+
+import pandas as pd
 import streamlit as st
 from babel import Locale
 
-from core import config, ingest, jobs, store, translate
-from core.errors import ConfigError
+from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
+from core.errors import ConfigError, ExportError, InputError
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
 TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "he", "tr", "zh", "ja")
+# Widget keys of the filter bar; each is also its URL query parameter, named as
+# ``analysis.Filters.to_query_params`` writes them.
+FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
 
 
 @st.cache_resource
@@ -33,8 +42,39 @@ def articles():
     return _articles(eng, str(eng.url), store.revision(eng))
 
 
+@st.cache_resource(show_spinner="Loading the actor dictionary…")
+def dictionary() -> actor_dictionary.Dictionary:
+    return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+
+
+@st.cache_data(show_spinner=False)
+def _actor_frames(_engine, url: str, revision: int):
+    return extraction.actor_frames(_engine, dictionary())
+
+
+@dataclasses.dataclass(frozen=True)
+class Corpus:
+    """Everything the analysis pages draw from, for the chosen translation target."""
+
+    articles: pd.DataFrame  # with the translation columns
+    actors: pd.DataFrame
+    mentions: pd.DataFrame
+    dates: pd.DataFrame
+    target: str
+
+
+def corpus() -> Corpus:
+    eng = engine()
+    target = translation_settings().target
+    found, mentions, dates = _actor_frames(eng, str(eng.url), store.revision(eng))
+    return Corpus(articles_with_translations(target), found, mentions, dates, target)
+
+
 def ensure_sample_corpus() -> None:
-    """On an empty store, ingest the shipped sample corpus so the dashboard has something to show."""
+    """On a store that never had anything, ingest the shipped sample corpus (and find its actors)
+    so the dashboard has something to show. GEOWIRE_SAMPLE_CORPUS=0 starts empty instead."""
+    if os.environ.get("GEOWIRE_SAMPLE_CORPUS", "1").strip().lower() in ("0", "false", "no", "off"):
+        return
     eng = engine()
     if store.revision(eng) > 0:
         return
@@ -44,13 +84,202 @@ def ensure_sample_corpus() -> None:
         bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)")
 
     summary = ingest.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
+    bar.progress(1.0, text="First start: finding actors and dates…")
+    extract(eng)
     bar.empty()
     st.toast(f"Sample corpus loaded: {summary.describe()}")
 
 
+def extract(eng) -> extraction.ExtractionSummary:
+    """Actors and dates for every article not yet extracted with the current dictionary."""
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    return extraction.run(eng, dictionary(), version)
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+def _actor_label(actors: pd.DataFrame, spellings: dict):
+    names = actors.set_index("actor_id")["name"].to_dict()
+    types = actors.set_index("actor_id")["type"].to_dict()
+
+    def label(actor_id: str) -> str:
+        # Spellings in the label make the original scripts searchable in the box (Патрушев finds Patrushev).
+        written = spellings.get(actor_id, "")
+        return f"{names.get(actor_id, actor_id)} ({types.get(actor_id, '?')})" + (f" · {written}" if written else "")
+    return label
+
+
+@st.cache_data(show_spinner=False)
+def _spellings(_mentions, url: str, revision: int) -> dict:
+    written = _mentions.dropna(subset=["actor_id"]).groupby(["actor_id", "surface"]).size().rename("n").reset_index()
+    written = written.sort_values(["actor_id", "n"], ascending=[True, False])
+    return written.groupby("actor_id")["surface"].apply(lambda s: " · ".join(dict.fromkeys(s.head(4)))).to_dict()
+
+
+_SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
+
+
+def filter_bar(data: Corpus) -> analysis.Filters:
+    """The shared filters in the sidebar, drawn by every page (through ``selection``).
+
+    Streamlit forgets a widget's value when a page without it runs, so the values are also kept
+    under a plain session key and given back to the widgets on each page: they hold across pages.
+    They are written to the URL on every run, so a copied link reopens the same view
+    (``analysis.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
+    """
+    eng = engine()
+    dated = data.articles["published"].dropna()
+    first = dated.min().date() if len(dated) else None
+    last = dated.max().date() if len(dated) else None
+    options = {"actor": list(data.actors["actor_id"]), "type": list(analysis.ACTOR_TYPES),
+               "lang": sorted(data.articles["language"].dropna().unique()),
+               "source": sorted(data.articles["source"].dropna().unique())}
+    state = st.session_state
+    if _SAVED not in state:
+        state[_SAVED] = _filters_from_url(options, first, last)
+    # A widget on another page is another widget to Streamlit (it would start from its default):
+    # every run hands the saved values to this page's widgets, and each change is saved by its
+    # callback before the run that follows it.
+    for key in FILTER_KEYS:
+        state[key] = state[_SAVED].get(key, _DEFAULTS[key])
+    keep = {"on_change": _remember}
+    with st.sidebar:
+        st.header("Filters")
+        start, end = st.columns(2)
+        start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD", args=("from",), **keep)
+        end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD", args=("to",), **keep)
+        st.checkbox("Include undated articles", key="undated", args=("undated",), **keep)
+        label = _actor_label(data.actors, _spellings(data.mentions, str(eng.url), store.revision(eng)))
+        st.multiselect("Actors", options["actor"], format_func=label, key="actor", placeholder="a name in any script",
+                       args=("actor",), **keep)
+        st.multiselect("Actor types", options["type"], key="type", args=("type",), **keep)
+        st.multiselect("Languages", options["lang"], key="lang", format_func=lambda code: f"{language_name(code)} ({code})",
+                       args=("lang",), **keep)
+        st.multiselect("Sources", options["source"], key="source", args=("source",), **keep)
+        st.text_input("Text contains", key="q", placeholder="original or translation", args=("q",), **keep)
+        st.button("Reset filters", on_click=_reset_filters, key="reset_filters")
+    filters = current_filters()
+    wanted = filters.to_query_params()
+    for key in FILTER_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+    return filters
+
+
+def _filters_from_url(options: dict, first, last) -> dict:
+    """The filters a copied link carries, as widget values. Values the store does not have (an
+    actor since removed, a mistyped language, a date outside the corpus) are dropped."""
+    given = analysis.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
+    values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query}
+    for key, chosen in (("actor", given.actors), ("type", given.actor_types), ("lang", given.languages),
+                        ("source", given.sources)):
+        values[key] = [v for v in chosen if v in set(options[key])]
+    for key, day in (("from", given.date_from), ("to", given.date_to)):
+        if day is not None and first is not None and first <= day <= last:
+            values[key] = day
+    return values
+
+
+_DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [], "lang": [], "source": [], "q": ""}
+
+
+def _remember(key: str) -> None:
+    st.session_state.setdefault(_SAVED, {})[key] = st.session_state.get(key)
+
+
+def _reset_filters() -> None:
+    st.session_state[_SAVED] = dict(_DEFAULTS)
+
+
+def current_filters() -> analysis.Filters:
+    state = st.session_state.get(_SAVED, {})
+    return analysis.Filters(
+        date_from=state.get("from"), date_to=state.get("to"), include_undated=bool(state.get("undated", True)),
+        actors=tuple(state.get("actor") or ()), actor_types=tuple(state.get("type") or ()),
+        languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "")
+
+
+def select_actor(actor_id: str) -> None:
+    """Filter every page to one actor (a click in the network, a row in a table). Called from
+    widget callbacks, which run before the filter bar is drawn."""
+    st.session_state.setdefault(_SAVED, {})["actor"] = [actor_id]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _select(_data: Corpus, url: str, revision: int, translations_revision: int, target: str,
+            filters: analysis.Filters) -> pd.DataFrame:
+    return analysis.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
+
+
+def selection(data: Corpus) -> pd.DataFrame:
+    """The articles the current filters select (cached per filter setting), with a caption that says
+    how many they are: every page shows it."""
+    eng = engine()
+    filters = filter_bar(data)
+    chosen = _select(data, str(eng.url), store.revision(eng), store.revision(eng, "translations"), data.target, filters)
+    summary = analysis.overview(chosen)
+    span = (f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}" if summary["first"] is not None else "")
+    st.caption(f"{summary['articles']} of {len(data.articles)} articles · {_count(summary['sources'], 'source')} · "
+               f"{_count(summary['languages'], 'language')} · {summary['undated']} undated{span}")
+    return chosen
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def empty_store_notice(data: Corpus) -> bool:
+    """Say how to fill an empty store; True when it is empty (the page then has nothing to draw)."""
+    if len(data.articles):
+        return False
+    st.info("The store is empty. Add articles on the Ingest page, or with `python -m core ingest PATH`.")
+    return True
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+def chart(fig, view: str, key: str | None = None, on_select=None, **kwargs):
+    """Draw a figure, with its downloads (PNG, SVG, PDF, standalone HTML) made only when asked."""
+    event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
+                            config={"displaylogo": False}, **kwargs)
+    today = dt.date.today()
+    with st.popover("Download chart", icon=":material/download:"):
+        for fmt in export.FIGURE_FORMATS:
+            st.download_button(fmt.upper(), data=_figure_file(fig, fmt), file_name=export.export_filename(view, fmt, today),
+                               mime=export.MIME_TYPES[fmt], key=f"{key or view}-{fmt}", on_click="ignore")
+    return event
+
+
+def _figure_file(fig, fmt: str):
+    def render() -> bytes:
+        try:
+            return export.figure_bytes(fig, fmt)
+        except ExportError as err:
+            # The download then carries the reason instead of a broken image.
+            st.error(str(err))
+            return str(err).encode()
+    return render
+
+
+def data_downloads(frame: pd.DataFrame, view: str, filters: analysis.Filters) -> None:
+    """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file."""
+    today = dt.date.today()
+    metadata = export.export_metadata(view, filters.to_dict(), dt.datetime.now(dt.timezone.utc))
+    columns = st.columns(len(export.DATA_FORMATS))
+    for column, fmt in zip(columns, export.DATA_FORMATS):
+        column.download_button(f"Data as {fmt.upper()}", data=lambda fmt=fmt: export.to_bytes(frame, fmt, metadata),
+                               file_name=export.export_filename(view, fmt, today), mime=export.MIME_TYPES[fmt],
+                               key=f"data-{view}-{fmt}", on_click="ignore", icon=":material/table:")
+
+
+# --- translation --------------------------------------------------------------------------------
+
 def language_name(code: str | None) -> str:
     """English name of a language code ("fa" -> "Persian"), the code itself when CLDR has none."""
-    if not code:
+    if not code or pd.isna(code):
         return "unknown"
     return Locale("en").languages.get(code.split("-")[0], code)
 
@@ -75,12 +304,20 @@ def _translations(_engine, url: str, target: str, revision: int):
     return store.load_translations(_engine, target)
 
 
+@st.cache_data(show_spinner=False)
+def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
+    return translate.with_translations(_articles, _translations, target)
+
+
 def articles_with_translations(target: str):
     """All stored articles with their translation into ``target`` and its status."""
     eng = engine()
-    found = _translations(eng, str(eng.url), target, store.revision(eng, "translations"))
-    return translate.with_translations(articles(), found, target)
+    revision, translated = store.revision(eng), store.revision(eng, "translations")
+    found = _translations(eng, str(eng.url), target, translated)
+    return _with_translations(articles(), found, str(eng.url), target, revision, translated)
 
+
+# --- background jobs ----------------------------------------------------------------------------
 
 @st.cache_resource
 def _jobs() -> dict:
@@ -99,3 +336,16 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
     started = jobs.BackgroundJob(name, work).start()
     _jobs()[(str(engine().url), name)] = started
     return started
+
+
+def ingest_and_extract(paths: list, report, cancelled) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
+    """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates."""
+    eng = engine()
+    summary = ingest.ingest(eng, paths, progress=False,
+                            on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
+    try:
+        found = extract(eng)
+    except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
+        summary.problems.append(f"actors not extracted: {err}")
+        found = None
+    return summary, found

@@ -7,6 +7,7 @@ from core import translate
 from pages import common
 
 st.title("Translation")
+common.selection(common.corpus())
 settings = common.translation_settings()
 
 with st.form("translation_settings"):

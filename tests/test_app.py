@@ -1,4 +1,5 @@
-"""The dashboard's pages, headless, with streamlit.testing."""
+"""The dashboard's pages, headless, with streamlit.testing: every page on the sample corpus and on
+an empty store, filters that change what is shown and that come back from the URL."""
 import time
 from pathlib import Path
 
@@ -9,39 +10,123 @@ from core import ingest, store
 from tests import inputs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = {"pages/overview.py": "Overview", "pages/timeline.py": "Timeline", "pages/network.py": "Actor network",
+         "pages/sources.py": "Sources", "pages/articles.py": "Reader", "pages/ingest.py": "Ingest",
+         "pages/translation.py": "Translation"}
 
 
 @pytest.fixture
 def app_with_db(tmp_path, monkeypatch):
     db = tmp_path / "app.db"
     monkeypatch.setenv("GEOWIRE_DB", str(db))
+    monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "no-settings.toml"))
     return db
 
 
-def _run(**query):
-    at = AppTest.from_file(APP, default_timeout=120)
+@pytest.fixture
+def empty_app(app_with_db, monkeypatch):
+    monkeypatch.setenv("GEOWIRE_SAMPLE_CORPUS", "0")
+    return app_with_db
+
+
+def _run(page: str | None = None, **query):
+    """The app opened at ``page`` with ``query`` in its URL. AppTest keeps the filter bar (drawn by
+    app.py, before st.navigation) only in the tree of its first run, so every interaction with the
+    filters starts from a new AppTest; tests/test_browser.py covers filters across navigation."""
+    at = AppTest.from_file(APP, default_timeout=180)
     for key, value in query.items():
         at.query_params[key] = value
-    return at.run()
+    at.run()
+    if page and page != "pages/overview.py":
+        at.switch_page(page).run()
+    return at
 
 
-def test_empty_store_loads_the_sample_corpus(app_with_db):
-    at = _run()
-    assert not at.exception
-    assert at.title[0].value == "Articles"
+def _selected(at) -> tuple[int, int]:
+    """(selected, total) from the caption every page shows."""
+    caption = next(c.value for c in at.caption if " of " in c.value and "articles ·" in c.value)
+    shown, rest = caption.split(" of ", 1)
+    return int(shown), int(rest.split()[0])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_sample_corpus(app_with_db, page):
+    at = _run(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == PAGES[page]
+    shown, total = _selected(at)
+    assert shown == total >= 50
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_empty_store(empty_app, page):
+    at = _run(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == PAGES[page]
+    assert _selected(at) == (0, 0)
+    if page not in ("pages/ingest.py", "pages/translation.py"):
+        assert any("The store is empty" in i.value for i in at.info)
+
+
+def test_first_start_loads_the_sample_corpus_with_its_actors(app_with_db):
+    _run()
     engine = store.connect(f"sqlite:///{app_with_db}")
-    assert len(store.load_articles(engine)) >= 40
-    assert "of" in at.caption[0].value and "articles" in at.caption[0].value
+    assert len(store.load_articles(engine)) >= 50
+    assert len(store.load_mentions(engine)) > 1000
 
 
-def test_filters_change_what_is_shown(app_with_db):
+def test_filters_change_what_every_page_shows(app_with_db):
     at = _run()
-    total = int(at.caption[0].value.split(" of ")[1].split()[0])
-    at.sidebar.multiselect(key="languages").select("fa").run()
-    shown = int(at.caption[0].value.split()[0])
+    _, total = _selected(at)
+    at.sidebar.multiselect(key="lang").select("fa").run()
+    shown, _ = _selected(at)
     assert 0 < shown < total
-    at.sidebar.text_input(key="query").input("no such phrase anywhere xyzzy").run()
-    assert at.info[0].value == "No article matches these filters."
+    assert at.query_params["lang"] == "fa"  # the URL follows the filters
+    for page in PAGES:  # the filter holds on every page
+        at.switch_page(page).run()
+        assert not at.exception
+        assert _selected(at)[0] == shown
+    assert _selected(_run(q="no such phrase anywhere xyzzy"))[0] == 0
+
+
+def test_actor_filter_narrows_the_network_and_the_timeline(app_with_db):
+    everyone = _run("pages/network.py")
+    hamas = _actor_id(app_with_db, "Hamas")
+    narrowed = _run("pages/network.py", actor=hamas)
+    assert not narrowed.exception
+    assert narrowed.sidebar.multiselect(key="actor").value == [hamas]
+    assert 0 < len(narrowed.dataframe[0].value) < len(everyone.dataframe[0].value)
+    shown, total = _selected(narrowed)
+    assert 0 < shown < total
+    timeline = _run("pages/timeline.py", actor=hamas)
+    assert timeline.multiselect(key="timeline_actors").value == [hamas]
+    groups = [e.label for e in timeline.expander]
+    assert len(groups) < len([e.label for e in _run("pages/timeline.py").expander])
+
+
+def _actor_id(db, name: str) -> str:
+    from core import actor_dictionary, config, extraction
+
+    engine = store.connect(f"sqlite:///{db}")
+    actors, _, _ = extraction.actor_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE))
+    return actors.loc[actors["name"] == name, "actor_id"].iloc[0]
+
+
+def test_url_query_parameters_restore_the_filters(app_with_db):
+    at = _run()
+    at.sidebar.multiselect(key="lang").select("ar").run()
+    expected = _selected(at)[0]
+    again = _run(None, **dict(at.query_params))
+    assert again.sidebar.multiselect(key="lang").value == ["ar"]
+    assert _selected(again)[0] == expected
+    dated = _run(None, **{"from": "2024-08-01", "to": "2024-08-31", "undated": "0"})
+    shown, total = _selected(dated)
+    assert 0 < shown < total
+    assert dated.sidebar.date_input(key="from").value.isoformat() == "2024-08-01"
+    dated.sidebar.button(key="reset_filters").click().run()
+    assert _selected(dated)[0] == total
+    ignored = _run(None, lang="xx", actor="no-such-actor", **{"from": "not a date"})
+    assert not ignored.exception and _selected(ignored)[0] == total
 
 
 def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db):
@@ -51,21 +136,27 @@ def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db)
     (folder / "x.txt").write_text(inputs.scraped_page(1, "ar", title="عنوان <script>alert(1)</script> <img src=x onerror=alert(2)>"),
                                   encoding="utf-8")
     ingest.ingest(engine, [folder], progress=False)
-    at = _run()
-    at.sidebar.text_input(key="query").input("alert(1)").run()
+    at = _run("pages/articles.py", q="alert(1)")
     html = [m.value for m in at.markdown if "geowire-article" in m.value][0]
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "dir='rtl'" in html
 
 
+def test_reader_opens_the_linked_article_and_marks_its_actors(app_with_db):
+    engine = store.connect(f"sqlite:///{app_with_db}")
+    _run()
+    articles = store.load_articles(engine)
+    arabic = articles[articles["language"] == "ar"].iloc[0]
+    at = _run("pages/articles.py", article=arabic["article_id"])
+    html = [m.value for m in at.markdown if "geowire-article" in m.value][0]
+    assert "dir='rtl'" in html and "geowire-mention" in html
+
+
 def test_translation_page_runs_a_background_job_and_the_reader_shows_both_texts(app_with_db):
     from tests.fake_libretranslate import FakeLibreTranslate
 
-    at = _run()
-    at.switch_page("pages/translation.py").run()
-    assert not at.exception
-    assert at.title[0].value == "Translation"
+    at = _run("pages/translation.py")
     counts = next(c.value for c in at.caption if "waiting for translation" in c.value)
     assert " 0 translated" in counts
     engine = store.connect(f"sqlite:///{app_with_db}")
@@ -86,16 +177,35 @@ def test_translation_page_runs_a_background_job_and_the_reader_shows_both_texts(
     assert not at.exception
     counts = next(c.value for c in at.caption if "waiting for translation" in c.value)
     assert " 0 waiting for translation" in counts
-    at.switch_page("pages/articles.py").run()
-    at.sidebar.multiselect(key="languages").select("ar").run()
+    at = _run("pages/articles.py", lang="ar")
     texts = [m.value for m in at.markdown if "geowire-article" in m.value]
     assert len(texts) == 2  # the original and its translation, side by side
     assert "dir='rtl'" in texts[0] and "[en] " in texts[1] and "dir='ltr'" in texts[1]
 
 
 def test_reader_marks_untranslated_articles_as_waiting(app_with_db):
-    at = _run()
-    at.sidebar.multiselect(key="languages").select("fa").run()
+    at = _run("pages/articles.py", lang="fa")
     assert not at.exception
     assert any("Waiting for translation into English" in w.value for w in at.warning)
     assert len([m for m in at.markdown if "geowire-article" in m.value]) == 1  # the original stays readable
+
+
+def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty_app, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "good.txt").write_text(inputs.scraped_page(3, "fr"), encoding="utf-8")
+    (folder / "broken.json").write_text('{"title": "x", "text": ', encoding="utf-8")
+    at = _run("pages/ingest.py")
+    at.text_input(key="ingest_folder").input(str(folder)).run()
+    at.button(key="ingest_read_folder").click().run()
+    engine = store.connect(f"sqlite:///{empty_app}")
+    for _ in range(120):
+        if len(store.load_articles(engine)) and len(store.load_mentions(engine)):
+            break
+        time.sleep(0.5)
+    time.sleep(1)
+    at.run()
+    assert not at.exception
+    assert _selected(at)[0] == 1
+    rejected = at.dataframe[-1].value
+    assert any("broken.json" in path for path in rejected["path"])

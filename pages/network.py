@@ -1,0 +1,48 @@
+"""Actor network: who is named with whom (edge weight = articles naming both), communities in
+colour, node size by mentions; choosing a node filters every page to that actor."""
+import streamlit as st
+
+from core import analysis, charts
+from pages import common
+
+st.title("Actor network")
+data = common.corpus()
+selected = common.selection(data)
+if common.empty_store_notice(data):
+    st.stop()
+
+names = data.actors.set_index("actor_id")["name"].to_dict()
+left, middle, right = st.columns(3)
+min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
+types = middle.multiselect("Actor types", list(analysis.ACTOR_TYPES), key="network_types")
+ranked = analysis.top_actors(selected, data.mentions, data.actors, limit=200)
+ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
+                      format_func=lambda a: "all actors" if a is None else names.get(a, a))
+network = analysis.cooccurrence_network(selected, data.mentions, data.actors, min_weight=min_weight, ego=ego,
+                                        types=tuple(types))
+
+
+def _filter_to_clicked_node() -> None:
+    # A callback: it runs before the rerun, while the filter bar's widgets may still be changed.
+    points = st.session_state["network_chart"]["selection"]["points"]
+    clicked = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
+    if clicked:
+        common.select_actor(clicked[0])
+
+
+common.chart(charts.network_chart(network, highlight=ego), "network", key="network_chart",
+             on_select=_filter_to_clicked_node, selection_mode="points")
+st.caption("Click a node to filter every page to that actor.")
+
+pick, apply = st.columns([3, 1], vertical_alignment="bottom")
+choice = pick.selectbox("Filter every page to", [None] + list(network.nodes["actor_id"]), key="network_pick",
+                        format_func=lambda a: "choose an actor in the network" if a is None else names.get(a, a))
+apply.button("Filter to this actor", disabled=choice is None, on_click=common.select_actor, args=(choice,),
+          key="network_filter")
+
+nodes, edges = st.tabs(["Actors", "Links"])
+nodes.dataframe(network.nodes[["name", "type", "articles", "mentions", "degree", "community", "spellings"]],
+                hide_index=True, width="stretch")
+edges.dataframe(network.edges[["source_name", "target_name", "weight"]].rename(
+    columns={"source_name": "actor", "target_name": "named with", "weight": "articles"}), hide_index=True, width="stretch")
+common.data_downloads(network.edges, "network-links", common.current_filters())

@@ -1,0 +1,41 @@
+"""Overview: how much was published when, in which languages and outlets, who is named most, the
+newest articles, and what is waiting for translation."""
+import streamlit as st
+
+from core import analysis, charts
+from pages import common
+
+st.title("Overview")
+data = common.corpus()
+selected = common.selection(data)
+if common.empty_store_notice(data):
+    st.stop()
+
+freq = st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key="overview_freq") or "week"
+by_language, by_source = st.tabs(["By language", "By source"])
+with by_language:
+    common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "volume-by-language")
+with by_source:
+    common.chart(charts.volume_chart(analysis.volume(selected, "source", freq), "source"), "volume-by-source")
+
+top = analysis.top_actors(selected, data.mentions, data.actors, limit=20)
+common.chart(charts.top_actors_chart(top), "top-actors")
+
+newest, waiting = st.columns([3, 1])
+with newest:
+    st.subheader("Newest articles")
+    table = selected.head(15)[["published", "source", "language", "title", "title_translated"]]
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"published": st.column_config.DatetimeColumn("published", format="YYYY-MM-DD HH:mm"),
+                                "title_translated": st.column_config.TextColumn(f"title ({data.target})")})
+with waiting:
+    st.subheader("Waiting for translation")
+    pending = analysis.pending_translation(selected)
+    if pending.empty:
+        st.write("Nothing: every selected article is translated or already in "
+                 f"{common.language_name(data.target)}.")
+    else:
+        st.dataframe(pending.assign(language=pending["language"].map(common.language_name)), hide_index=True)
+        st.page_link("pages/translation.py", label="Translate them", icon=":material/translate:")
+
+common.data_downloads(selected, "overview", common.current_filters())

@@ -1,0 +1,58 @@
+"""Sources: how much each outlet published, how much of its coverage names each actor, and side by
+side what each outlet wrote about one actor, in the original and in translation."""
+import pandas as pd
+import streamlit as st
+
+from core import analysis, charts, present, translate
+from pages import common
+
+st.title("Sources")
+data = common.corpus()
+selected = common.selection(data)
+if common.empty_store_notice(data):
+    st.stop()
+
+st.subheader("Volume per source and language")
+volumes = analysis.source_volume(selected)
+st.dataframe(volumes, hide_index=True, width="stretch",
+             column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+                            "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
+
+top = analysis.top_actors(selected, data.mentions, data.actors, limit=40)
+names = data.actors.set_index("actor_id")["name"].to_dict()
+filtered = list(common.current_filters().actors)
+compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
+                          default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
+                          key="sources_actors")
+share = analysis.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None)
+common.chart(charts.attention_share_chart(share), "attention-by-source")
+
+st.subheader("What each outlet wrote")
+options = list(dict.fromkeys(filtered + list(top["actor_id"])))
+if not options:
+    st.info("No actor is named in the selected articles.")
+    st.stop()
+actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), key="sources_about")
+mentions = data.mentions[data.mentions["actor_id"] == actor]
+mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, data.articles))
+quotes = analysis.actor_sentences(selected, mentions, actor)
+outlets = list(dict.fromkeys(quotes["source"]))
+st.caption(f"{len(quotes)} passages from {len(outlets)} outlets; the translation shown is the paragraph the sentence is in.")
+for row_start in range(0, len(outlets), 3):
+    for column, outlet in zip(st.columns(3), outlets[row_start:row_start + 3]):
+        with column.container(border=True):
+            st.markdown(present.heading_html(outlet), unsafe_allow_html=True)
+            for quote in quotes[quotes["source"] == outlet].head(6).itertuples():
+                day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
+                st.caption(f"{day} · {common.language_name(quote.language)}")
+                st.markdown(present.passage_html(quote.sentence, quote.language), unsafe_allow_html=True)
+                if pd.notna(quote.sentence_translated) and quote.language != data.target:
+                    st.markdown(present.passage_html(quote.sentence_translated, data.target, muted=True),
+                                unsafe_allow_html=True)
+                elif quote.language != data.target:
+                    st.caption("waiting for translation")
+                links = st.columns(2)
+                links[0].page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
+                if present.is_web_link(quote.url):
+                    links[1].link_button("Original page", quote.url)
+common.data_downloads(quotes, "sources-quotes", common.current_filters())

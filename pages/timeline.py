@@ -1,0 +1,47 @@
+"""Timeline: articles by publication date, the days articles write about, attention to chosen
+actors over time, and the stories several outlets covered, each opening its articles."""
+import pandas as pd
+import streamlit as st
+
+from core import analysis, charts, present
+from pages import common
+
+st.title("Timeline")
+data = common.corpus()
+selected = common.selection(data)
+if common.empty_store_notice(data):
+    st.stop()
+
+freq = st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key="timeline_freq") or "week"
+published, mentioned = st.tabs(["Published", "Dates the articles mention"])
+with published:
+    common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "published-timeline")
+with mentioned:
+    common.chart(charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates)), "mentioned-dates")
+
+st.subheader("Attention to actors")
+top = analysis.top_actors(selected, data.mentions, data.actors, limit=30)
+names = data.actors.set_index("actor_id")["name"].to_dict()
+default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
+chosen = st.multiselect("Actors to follow", list(top["actor_id"]) + [a for a in default if a not in set(top["actor_id"])],
+                        default=default, format_func=lambda a: names.get(a, a), key="timeline_actors")
+measure = st.radio("Measure", ["articles", "share"], horizontal=True, key="timeline_measure",
+                   format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
+common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, data.actors, chosen, freq), measure),
+             "attention")
+
+st.subheader("Stories in several outlets")
+groups = analysis.story_groups(selected, data.mentions, data.actors)
+common.chart(charts.story_groups_chart(groups), "stories")
+by_id = selected.set_index("article_id")
+for group in groups.head(20).itertuples():
+    span = f"{group.first:%Y-%m-%d}" if pd.notna(group.first) else "undated"
+    with st.expander(present.plain(f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
+                                   f"{span} · {group.title}")):
+        st.caption("Actors: " + present.plain(", ".join(group.top_actors)))
+        for article_id in group.article_ids:
+            article = by_id.loc[article_id]
+            day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
+            heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
+            st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                         query_params={"article": article_id})
