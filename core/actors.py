@@ -132,6 +132,7 @@ class _Index:
                 by_key[key].append(entry)
         self.by_key = dict(by_key)
         people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
+        self.people = frozenset(people)
         person_aliases = aliases[aliases["actor_id"].isin(set(people)) & (aliases["language"] == language)]
         for alias in person_aliases["alias"]:
             words = [w for w, _, _ in spelling.words(alias)]
@@ -302,12 +303,14 @@ def _is_name_word(index: _Index, word: str, folded: str, cased: bool) -> bool:
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?;:؟؛]")
 
 
-def _discover(index: _Index, words, infos: list[_Word], covered: list[bool], text: str, cased: bool):
+def _discover(index: _Index, words, infos: list[_Word], covered: list[bool], text: str, cased: bool,
+              person_words: set[int] = frozenset()):
     """Names of people outside the dictionary: (start word, end word, cue) spans.
 
     A name starts with a known given name, or (in scripts with capitals) follows a title within
-    the same clause ("Russia's deputy foreign minister, Ostap Kovalyshyn"). Without capitals a
-    title alone is not enough: the word after it is as often a verb as a name.
+    the same clause ("Russia's deputy foreign minister, Ostap Kovalyshyn") and no dictionary
+    person stands between them (``person_words``). Without capitals a title alone is not enough:
+    the word after it is as often a verb as a name.
     """
     folded = [info.folded for info in infos]
     forms = [info.form for info in infos]
@@ -340,7 +343,10 @@ def _discover(index: _Index, words, infos: list[_Word], covered: list[bool], tex
             gap = text[words[title_end - 1][2]:words[i][1]]
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
                           and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
-                                  for k in between))
+                                  for k in between)
+                          # A title whose person the dictionary found introduces nobody else:
+                          # "Präsident Selenskyj auf der Münchner Sicherheitskonferenz".
+                          and not any(k in person_words for k in range(title_end, i)))
             if not near_title:
                 # The words and the gap since the title only grow, so it stays too far from any
                 # later word: forget it rather than re-check the growing stretch at every word.
@@ -416,6 +422,7 @@ def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased
     known = index.words.get
     infos = [known(word) or _word_info(index, word) for word, _, _ in words]
     covered = [False] * len(words)
+    person_words = set()
     found = []
     free = 0  # first word not inside an alias already matched
     for i in [k for k, info in enumerate(infos) if info.candidates]:
@@ -434,9 +441,11 @@ def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased
                       "surface": text[start:end], "candidates": actors, "ambiguous": ambiguous, "method": method})
         for k in range(i, i + length):
             covered[k] = True
+        if all(a in index.people for a in actors):
+            person_words.update(range(i, i + length))
         free = i + length
     discovered = []
-    for first, last, cue in _discover(index, words, infos, covered, text, cased):
+    for first, last, cue in _discover(index, words, infos, covered, text, cased, person_words):
         start, end = words[first][1], words[last - 1][2]
         discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
                            "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,

@@ -146,6 +146,16 @@ def test_gold_files_are_consistent(folder, capsys):
     assert validate.main([str(REPO / folder)]) == 0, capsys.readouterr().out
 
 
+@pytest.mark.parametrize("language,text", [
+    ("de", "Der ukrainische Präsident Wolodymyr Selenskyj hat auf der Münchner Sicherheitskonferenz geworben."),
+    ("en", "Defence Secretary Grant Shapps said four Royal Air Force Typhoons took part."),
+])
+def test_title_of_a_known_person_introduces_nobody_else(dictionary, language, text):
+    names, mentions = found(dictionary, language, text)
+    assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
+    assert names  # the dictionary person is still found
+
+
 def test_two_consonant_word_after_a_given_name_is_not_a_person(dictionary):
     names, mentions = found(dictionary, "fa", "او با حسن نیت وارد گفتگو شد.")
     assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
