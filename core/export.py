@@ -144,8 +144,8 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
       ``pandas.read_csv(..., comment="#")``; every text field is quoted, so a ``#`` in the data is
       safe);
     - JSON: ``{"metadata": {...}, "articles": [...]}``;
-    - XLSX: a first sheet ``filters`` (setting, value: text as is, anything else as JSON), then
-      ``articles``.
+    - XLSX: a sheet ``articles``, then a sheet ``filters`` (setting, value: text as is, anything
+      else as JSON).
 
     JSON Lines has no place for metadata: asking for it there is an error rather than a silent loss.
     """
@@ -169,12 +169,14 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+        # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
+        # without being told the sheet.
+        neutralize_formulas(_plain(frame)).to_excel(writer, sheet_name="articles", index=False)
         if metadata:
             values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                       for v in map(_jsonable, metadata.values())]
             settings = pd.DataFrame({"setting": [str(k) for k in metadata], "value": values}, dtype=object)
             neutralize_formulas(settings).to_excel(writer, sheet_name="filters", index=False)
-        neutralize_formulas(_plain(frame)).to_excel(writer, sheet_name="articles", index=False)
     return buffer.getvalue()
 
 

@@ -150,7 +150,8 @@ def test_json_records_filters():
 
 def test_xlsx_records_filters_as_text_cells():
     book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(_frame(), "xlsx", _metadata())))
-    assert book.sheetnames == ["filters", "articles"]
+    assert book.sheetnames == ["articles", "filters"]
+    assert len(pd.read_excel(io.BytesIO(export.to_bytes(_frame(), "xlsx", _metadata())))) == len(DANGEROUS)
     rows = list(book["filters"].iter_rows(min_row=2))
     assert all(value.data_type == "s" for _, value in rows)
     settings = {name.value: value.value.replace("_x000D_", "\r") for name, value in rows}
