@@ -270,6 +270,23 @@ def test_story_groups_respect_the_time_window(small):
     assert [set(ids) for ids in wide["article_ids"]] == [{"a1", "a2", "a7"}]
 
 
+def test_large_story_group_is_cut_at_its_weakest_links():
+    # two stories of 20 articles each on one day, and one article naming actors of both
+    rows, pairs = [], []
+    for story in "AB":
+        for i in range(20):
+            rows.append({"article_id": f"{story}{i}", "published": "2024-03-01 12:00"})
+            pairs += [(f"{story}{i}", f"{story}{k}", f"{story}{k}") for k in (1, 2, 3)]
+    rows.append({"article_id": "bridge", "published": "2024-03-01 13:00"})
+    pairs += [("bridge", actor, actor) for actor in ("A1", "A2", "B1", "B2")]
+    actors = pd.DataFrame({"actor_id": ["A1", "A2", "A3", "B1", "B2", "B3"], "name": list("abcdef"), "type": "person"})
+    groups = analysis.story_groups(_articles(rows), _mentions(pairs), actors)
+    assert sorted(map(sorted, groups["article_ids"])) == [sorted(f"A{i}" for i in range(20)),
+                                                          sorted(f"B{i}" for i in range(20))]
+    joined = analysis.story_groups(_articles(rows), _mentions(pairs), actors, min_articles=41)
+    assert joined.empty  # the bridge never holds the two together
+
+
 def test_story_groups_of_nothing(small):
     articles, mentions = small
     assert analysis.story_groups(articles.head(0), mentions, ACTORS).empty
