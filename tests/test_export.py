@@ -54,14 +54,21 @@ def test_csv_cells_cannot_be_formulas():
     assert [row["title"] for row in back] == ["'" + v for v in DANGEROUS]
 
 
-@pytest.mark.parametrize("fmt", export.FORMATS)
-def test_cli_export_has_schema_columns(tmp_path, fmt):
-    folder = tmp_path / "outlet"
+@pytest.fixture(scope="module")
+def ingested_db(tmp_path_factory):
+    """One store of three articles for every format: the ingest is the slow part."""
+    folder = tmp_path_factory.mktemp("cli") / "outlet"
     folder.mkdir()
     for n in range(3):
         (folder / f"{n}.txt").write_text(inputs.scraped_page(n, "ar" if n == 1 else "en"), encoding="utf-8")
-    db = tmp_path / "e.db"
+    db = folder.parent / "e.db"
     assert run_cli("ingest", folder, db=db).returncode == 0
+    return db
+
+
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_cli_export_has_schema_columns(ingested_db, tmp_path, fmt):
+    db = ingested_db
     out = tmp_path / f"out.{fmt}"
     result = run_cli("export", "--format", fmt, "--out", out, db=db)
     assert result.returncode == 0, result.stderr
