@@ -582,9 +582,10 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
 
     Needs: mentions[MENTION_COLUMNS] with name_key set on discovered rows.
     Returns (mentions with actor_id and confidence set on those rows, discovered actors
-    [actor_id, name, type, country, origin="discovered"]). Surnames whose skeletons are at least
-    ``SURNAME_SIMILARITY`` similar are one actor unless both have given names that differ; a
-    mention's confidence is its cue's confidence times the skeleton similarity to the actor.
+    [actor_id, name, type, country, origin="discovered"]). A name joins the first actor whose
+    surname skeleton is at least ``SURNAME_SIMILARITY`` similar to its own, unless the given names
+    differ (both known given names, or any two when the surnames are only similar); a mention's
+    confidence is its cue's confidence times the skeleton similarity to the actor.
     """
     from rapidfuzz import fuzz, process
 
@@ -618,11 +619,20 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
             given = given_skeleton[key]
             home = None
             for head in heads:
-                # Only two different known given names keep two people with one surname apart;
-                # a word wrongly taken for a given name ("according to Tleiss") does not.
-                distinct = (given and given_skeleton[head] and spelling.fold(parts[key][0]) in known_given
-                            and spelling.fold(parts[head][0]) in known_given
-                            and fuzz.ratio(given, given_skeleton[head]) < GIVEN_NAME_SIMILARITY)
+                # The group is a chain of similar surnames; a member joins a head only if it is
+                # similar to that head itself (Sacharowa ~ Захарова, but not Песков at the far
+                # end of a chain).
+                same_surname = fuzz.ratio(surname_skeleton[key], surname_skeleton[head])
+                if same_surname < SURNAME_SIMILARITY:
+                    continue
+                # Two different known given names keep two people with one surname apart; a word
+                # wrongly taken for a given name ("according to Tleiss") does not. With surnames
+                # that are only similar (Krasikov, Gershkovich), any two different given names do.
+                different_given = (given and given_skeleton[head]
+                                   and fuzz.ratio(given, given_skeleton[head]) < GIVEN_NAME_SIMILARITY
+                                   and not _contains(given, given_skeleton[head]))
+                distinct = different_given and (same_surname < 100 or (
+                    spelling.fold(parts[key][0]) in known_given and spelling.fold(parts[head][0]) in known_given))
                 if not distinct:
                     home = head
                     break
@@ -665,6 +675,13 @@ def _surname_key(surname: str, given: str, arabic_article: bool) -> str:
     if len(surname) >= MIN_SKELETON or not given or not arabic_article:
         return surname
     return f"{given}-{surname}"
+
+
+def _contains(left: str, right: str) -> bool:
+    """One given name's skeleton inside the other's: a compound given name and one of its parts
+    (پیرحسین / Hossein / Pir). A two-letter skeleton counts only at the start."""
+    short, long = sorted((left, right), key=len)
+    return len(short) >= 3 and short in long or len(short) == 2 and long.startswith(short)
 
 
 def _discovered_id(name: str, known_ids: set[str]) -> str:

@@ -156,6 +156,23 @@ def test_title_of_a_known_person_introduces_nobody_else(dictionary, language, te
     assert names  # the dictionary person is still found
 
 
+def test_similar_surnames_with_different_given_names_are_two_people(dictionary):
+    # "krskb" and "krskbs" are 91% alike, but Vadim is not Evan; Вадим Красиков is Vadim.
+    articles = pd.DataFrame([
+        {"article_id": "a", "title": "", "language": "en",
+         "text": "Moscow freed the journalist Evan Gershkovich on Thursday. Gershkovich flew home."},
+        {"article_id": "b", "title": "", "language": "en",
+         "text": "Berlin released Vadim Krasikov, who had been jailed for murder. Krasikov landed in Moscow."},
+        {"article_id": "c", "title": "", "language": "ru",
+         "text": "Вадим Красиков вернулся в Москву. Красикова встретили в аэропорту."},
+    ])
+    _, mentions = actors.extract(articles, dictionary)
+    discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
+    ids = discovered.groupby("article_id")["actor_id"].agg(set)
+    assert ids["a"] and ids["b"] and ids["a"].isdisjoint(ids["b"]), discovered
+    assert ids["b"] == ids["c"]
+
+
 def test_two_consonant_word_after_a_given_name_is_not_a_person(dictionary):
     names, mentions = found(dictionary, "fa", "او با حسن نیت وارد گفتگو شد.")
     assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
