@@ -243,9 +243,11 @@ def empty_store_notice(data: Corpus) -> bool:
 
 def chart(fig, view: str, key: str | None = None, on_select=None, **kwargs):
     """Draw a figure, with its downloads (PNG, SVG, PDF, standalone HTML) made only when asked."""
-    event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
-                            config={"displaylogo": False}, **kwargs)
     today = dt.date.today()
+    # The chart's own camera button saves under the same name as the download below.
+    camera = {"format": "png", "scale": 2, "filename": export.export_filename(view, "png", today).removesuffix(".png")}
+    event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
+                            config={"displaylogo": False, "toImageButtonOptions": camera}, **kwargs)
     with st.popover("Download chart", icon=":material/download:"):
         for fmt in export.FIGURE_FORMATS:
             st.download_button(fmt.upper(), data=_figure_file(fig, fmt), file_name=export.export_filename(view, fmt, today),

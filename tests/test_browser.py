@@ -1,14 +1,22 @@
-"""The whole app in a real browser: Debian's chromium driven by Playwright."""
+"""The whole app in a real browser: Debian's chromium driven by Playwright, against the app started
+on 127.0.0.1 by the test, on the sample corpus plus one hostile article. Screenshots of every page
+go to tests/screenshots/."""
+import io
 import os
+import re
 import socket
+import struct
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from core import config, ingest, store
+from pages import common
 from tests.fake_libretranslate import FakeLibreTranslate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,6 +24,9 @@ SHOTS = REPO / "tests" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOSTILE_TITLE = "خبر عاجل <script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned = 2\">"
+PAGES = {"": "Overview", "timeline": "Timeline", "network": "Actor network", "sources": "Sources",
+         "articles": "Reader", "ingest": "Ingest", "translation": "Translation"}
 
 pytestmark = pytest.mark.browser
 
@@ -26,15 +37,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _prepare_store(db: Path, folder: Path) -> None:
+    """The sample corpus with its actors, plus a scraped Arabic page whose title carries markup."""
+    engine = store.connect(f"sqlite:///{db}")
+    hostile = folder / "hostile-outlet"
+    hostile.mkdir()
+    (hostile / "page.txt").write_text(
+        f"الثلاثاء 2024/03/12\n\n{HOSTILE_TITLE}\n\nشارك\n\nقال وزير الخارجية الإيراني في طهران إن المحادثات مع روسيا "
+        "ستستمر الأسبوع المقبل، وأضاف أن الوفد سيزور موسكو قريبا لبحث التعاون.\n\n"
+        "وأكد المتحدث أن إيران لا تسعى إلى التصعيد في المنطقة.\n", encoding="utf-8")
+    ingest.ingest(engine, [config.SAMPLES_DIR, hostile], progress=False)
+    from core import actor_dictionary, extraction
+    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
+    db = tmp_path_factory.mktemp("browser") / "app.db"
+    _prepare_store(db, tmp_path_factory.mktemp("inputs"))
     port = _free_port()
     # A local LibreTranslate-speaking server, slow enough that a translation run lasts a few seconds.
     translator = FakeLibreTranslate(delay=0.05).__enter__()
-    env = dict(os.environ, GEOWIRE_DB=str(tmp_path_factory.mktemp("browser") / "app.db"),
-               GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=translator.url,
+    env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=translator.url,
                GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"))
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
@@ -58,60 +86,176 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        tab = context.new_page()
-        tab.goto(app_url)
-        yield tab
-        browser.close()
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
 
 
-def test_first_start_shows_the_sample_corpus(page):
-    page.get_by_role("heading", name="Articles").wait_for(timeout=120_000)
-    page.get_by_text("articles ·").first.wait_for(timeout=120_000)
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    tab = context.new_page()
+    tab.dialogs = []
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+CHART_PAGES = ("", "timeline", "network", "sources")
+
+
+def _settled(page, timeout: float = 90_000) -> None:
+    """The script has finished its run and every chart on the page is drawn (on a chart page, at
+    least one: an empty list of charts is not a drawn page)."""
+    page.wait_for_timeout(300)
+    page.locator("[data-test-script-state='notRunning']").wait_for(timeout=timeout)
+    charts = any(page.url.split("?")[0].rstrip("/").endswith(f"/{p}" if p else str(page.url.split("/")[2]))
+                 for p in CHART_PAGES)
+    page.wait_for_function("""(charts) => {
+        const plots = [...document.querySelectorAll('.js-plotly-plot')];
+        return (!charts || plots.length > 0) && plots.every(plot => plot.querySelector('.main-svg'));
+    }""", arg=charts, timeout=timeout)
+
+
+def _open(page, app_url, path: str, query: str = "") -> None:
+    page.goto(f"{app_url}/{path}{query}")
+    page.get_by_role("heading", name=PAGES[path]).wait_for(timeout=120_000)
+    _settled(page)
+
+
+def _selected(page) -> tuple[int, int]:
     caption = page.get_by_text("articles ·").first.inner_text()
-    assert int(caption.split(" of ")[1].split()[0]) >= 40
-    page.locator("div.geowire-article").first.wait_for()
+    shown, rest = caption.split(" of ", 1)
+    return int(shown), int(rest.split()[0])
+
+
+def _shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / "articles.png", full_page=True)
+    # Streamlit scrolls inside its own container: a tall viewport shows the whole page.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    _settled(page)
+    page.screenshot(path=SHOTS / f"{name}.png")
+    page.set_viewport_size(size)
 
 
-def test_persian_article_reads_right_to_left(page):
-    page.get_by_role("heading", name="Articles").wait_for(timeout=120_000)
-    search = page.get_by_label("Text contains")
-    search.fill("پدافند")
-    search.press("Enter")
-    article = page.locator("div.geowire-article", has_text="اصفهان")
-    article.wait_for(timeout=30_000)
+def _network_actors(page) -> int:
+    """The actor count the network chart's subtitle states ("135 actors, 1518 links; ...")."""
+    title = page.locator(".js-plotly-plot .gtitle").first.text_content()
+    return int(re.search(r"(\d+) actors", title).group(1))
+
+
+def _choose(page, label: str, text: str) -> None:
+    """Pick the one option of a multiselect whose label starts with ``text`` (Enter would take
+    Streamlit's "Select all matches")."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(text)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(text)} ")).first.click()
+    page.keyboard.press("Escape")
+    _settled(page)
+
+
+def test_every_page_draws_on_the_sample_corpus(page, app_url):
+    for path, title in PAGES.items():
+        _open(page, app_url, path)
+        shown, total = _selected(page)
+        assert shown == total >= 50, title
+        if path in CHART_PAGES:
+            assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{title}: no chart drawn"
+        _shot(page, path or "overview")
+
+
+def test_filtering_by_an_actor_changes_the_network_and_the_timeline(page, app_url):
+    _open(page, app_url, "network")
+    before = _network_actors(page)
+    _, total = _selected(page)
+    _choose(page, "Actors", "Hamas")
+    shown, _ = _selected(page)
+    assert 0 < shown < total
+    assert 1 < _network_actors(page) < before
+    assert page.url.endswith("actor=Q38799")  # Hamas alone, by its Wikidata id
+    _shot(page, "network-hamas")
+    page.get_by_role("link", name="Timeline").click()
+    page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
+    _settled(page)
+    assert _selected(page)[0] == shown, "the actor filter holds on the next page"
+    followed = page.locator("[data-testid='stMultiSelect']", has_text="Actors to follow").inner_text()
+    assert "Hamas" in followed and "Russia" not in followed, "the timeline follows the chosen actor"
+    _shot(page, "timeline-hamas")
+
+
+def test_a_copied_link_reopens_the_same_view(page, browser, app_url):
+    _open(page, app_url, "timeline", "?lang=ar&lang=fa&undated=0")
+    view = _selected(page)
+    copied = page.url
+    assert "lang=" in copied and "undated=0" in copied
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+    fresh.goto(copied)
+    fresh.get_by_role("heading", name="Timeline").wait_for(timeout=120_000)
+    _settled(fresh)
+    assert _selected(fresh) == view
+    assert fresh.url == copied
+    fresh.context.close()
+
+
+def test_arabic_article_reads_right_to_left(page, app_url):
+    _open(page, app_url, "articles", "?lang=ar")
+    article = page.locator("div.geowire-article").first
     assert article.get_attribute("dir") == "rtl"
     assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
-    assert page.get_by_text("articles ·").first.inner_text().startswith("1 of ")
-    page.screenshot(path=SHOTS / "reader-rtl.png", full_page=True)
+    assert page.locator("mark.geowire-mention").count() > 0, "actor mentions are marked"
+    _shot(page, "reader-arabic")
+
+
+def test_article_markup_is_shown_and_runs_nothing(page, app_url):
+    _open(page, app_url, "articles", "?q=__pwned")
+    article = page.locator("div.geowire-article").first
+    assert "<script>window.__pwned = 1</script>" in article.inner_text()
+    assert article.locator("script, img").count() == 0
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.dialogs == []
+    _shot(page, "reader-hostile")
+
+
+def test_chart_png_and_data_csv_download(page, app_url):
+    _open(page, app_url, "", "?lang=de")
+    shown, _ = _selected(page)
+    page.get_by_role("button", name="Download chart").first.click()
+    with page.expect_download(timeout=120_000) as png:
+        page.get_by_role("button", name="PNG", exact=True).first.click()
+    data = Path(png.value.path()).read_bytes()
+    assert png.value.suggested_filename.startswith("geowire-volume-by-language-") and png.value.suggested_filename.endswith(".png")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 1200 and height >= 600
+    page.keyboard.press("Escape")
+    with page.expect_download(timeout=60_000) as csv:
+        page.get_by_role("button", name="Data as CSV").click()
+    text = Path(csv.value.path()).read_bytes().decode("utf-8-sig")
+    rows = pd.read_csv(io.StringIO(text), comment="#")
+    assert len(rows) == shown and set(rows["language"]) == {"de"}
+    assert "lang" in text.split("\n", 1)[0] or "languages" in text[:400]
 
 
 def test_translation_runs_in_the_background_and_the_reader_shows_both_texts(page, app_url):
-    page.goto(f"{app_url}/translation")
-    page.get_by_role("heading", name="Translation").wait_for(timeout=120_000)
+    _open(page, app_url, "translation")
     page.get_by_role("button", name="waiting article").click()
     page.get_by_text("Translating in the background").wait_for(timeout=30_000)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / "translation-running.png", full_page=True)
+    _shot(page, "translation-running")
     # Another page while the job runs: it renders, and marks what is not yet translated.
-    page.get_by_role("link", name="Articles").click()
-    page.get_by_role("heading", name="Articles").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Reader").click()
+    page.get_by_role("heading", name="Reader").wait_for(timeout=60_000)
     page.locator("div.geowire-article").first.wait_for(timeout=60_000)
     page.get_by_role("link", name="Translation").click()
-    page.get_by_text("The last run finished").wait_for(timeout=120_000)
-    page.screenshot(path=SHOTS / "translation-done.png", full_page=True)
-    page.get_by_role("link", name="Articles").click()
-    search = page.get_by_label("Text contains")
-    search.fill("مسيّرة")
-    search.press("Enter")
+    page.get_by_text("The last run finished").wait_for(timeout=180_000)
+    _shot(page, "translation-done")
+    _open(page, app_url, "articles", "?lang=ar&q=" + urllib.request.quote("مسيّرة"))
     original = page.locator("div.geowire-article[dir='rtl']").first
-    original.wait_for(timeout=30_000)
     translated = page.locator("div.geowire-article[lang='en']").first
     translated.wait_for(timeout=30_000)
     assert translated.inner_text().startswith("[en] ")
@@ -119,4 +263,4 @@ def test_translation_runs_in_the_background_and_the_reader_shows_both_texts(page
     assert original.evaluate("e => getComputedStyle(e).direction") == "rtl"
     box_original, box_translated = original.bounding_box(), translated.bounding_box()
     assert box_original["x"] < box_translated["x"], "the original and its translation stand side by side"
-    page.screenshot(path=SHOTS / "reader-translated.png", full_page=True)
+    _shot(page, "reader-translated")
