@@ -21,6 +21,12 @@ TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", 
 FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
 
 
+# Frames are cached with st.cache_resource, not st.cache_data: cache_data pickles and copies the
+# value on every hit, which for a large store costs more than the page. No stage changes its input
+# (core's frames-in, new-frame-out rule), so sharing one frame between reruns and sessions is safe.
+# Each key carries the store's revision, so a write makes the next run read afresh.
+
+
 @st.cache_resource
 def _engine(url: str):
     return store.connect(url)
@@ -31,7 +37,7 @@ def engine():
     return _engine(config.database_url())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _articles(_engine, url: str, revision: int):
     return store.load_articles(_engine)
 
@@ -47,7 +53,7 @@ def dictionary() -> actor_dictionary.Dictionary:
     return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
     return extraction.actor_frames(_engine, dictionary())
 
@@ -109,7 +115,7 @@ def _actor_label(actors: pd.DataFrame, spellings: dict):
     return label
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _spellings(_mentions, url: str, revision: int) -> dict:
     written = _mentions.dropna(subset=["actor_id"]).groupby(["actor_id", "surface"]).size().rename("n").reset_index()
     written = written.sort_values(["actor_id", "n"], ascending=[True, False])
@@ -208,7 +214,7 @@ def select_actor(actor_id: str) -> None:
     st.session_state.setdefault(_SAVED, {})["actor"] = [actor_id]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _select(_data: Corpus, url: str, revision: int, translations_revision: int, target: str,
             filters: analysis.Filters) -> pd.DataFrame:
     return analysis.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
@@ -301,12 +307,12 @@ def translation_settings() -> translate.Settings:
     return translate.Settings(**{**settings.__dict__, **chosen})
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _translations(_engine, url: str, target: str, revision: int):
     return store.load_translations(_engine, target)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
     return translate.with_translations(_articles, _translations, target)
 
