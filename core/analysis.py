@@ -119,8 +119,12 @@ class Filters:
 
         def items(key):
             value = params.get(key) if hasattr(params, "get") else None
-            values = [value] if isinstance(value, str) else [v for v in (value or ()) if isinstance(v, str)] \
-                if isinstance(value, (list, tuple)) else []
+            if isinstance(value, str):
+                values = [value]
+            elif isinstance(value, (list, tuple)):
+                values = [v for v in value if isinstance(v, str)]
+            else:
+                values = []
             found = []
             for raw in values:
                 for item in raw.split(","):
@@ -275,6 +279,20 @@ def _mentions_in(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
     return mentions[_isin(mentions["article_id"], articles["article_id"]) & mentions["actor_id"].notna().to_numpy()]
 
 
+def _actor_counts(found: pd.DataFrame) -> pd.DataFrame:
+    """Per actor_id: articles (distinct) and mentions. On integer codes: a groupby nunique over
+    Arrow strings takes seconds for a million mentions."""
+    actor_codes, actor_ids = pd.factorize(found["actor_id"])
+    article_codes, _ = pd.factorize(found["article_id"])
+    if not len(actor_ids):
+        return pd.DataFrame({"articles": pd.Series(dtype="int64"), "mentions": pd.Series(dtype="int64")})
+    keys = np.sort(article_codes.astype(np.int64) * len(actor_ids) + actor_codes)  # sorting beats np.unique's hash here
+    distinct = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] % len(actor_ids)
+    return pd.DataFrame({"articles": np.bincount(distinct, minlength=len(actor_ids)),
+                         "mentions": np.bincount(actor_codes, minlength=len(actor_ids))},
+                        index=pd.Index(actor_ids, name="actor_id"))
+
+
 def _spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
     """The most frequent surfaces of each actor, as written ("Путин · پوتین · Putin")."""
     if mentions.empty:
@@ -298,14 +316,14 @@ def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFr
     found = _mentions_in(articles, mentions)
     if types:
         found = found[_isin(found["actor_id"], actors.loc[actors["type"].isin(types), "actor_id"])]
-    counts = found.groupby("actor_id").agg(articles=("article_id", "nunique"), mentions=("article_id", "size"))
+    counts = _actor_counts(found)
     # map, not merge: an empty groupby has an integer index that pandas refuses to merge with str
     table = actors[["actor_id", "name", "type"]].drop_duplicates("actor_id")
-    table = table[table["actor_id"].isin(counts.index)]
+    table = table[_isin(table["actor_id"], counts.index)]
     table = table.assign(articles=table["actor_id"].map(counts["articles"]),
                          mentions=table["actor_id"].map(counts["mentions"]))
     table = table.sort_values(["articles", "mentions", "name"], ascending=[False, False, True]).head(limit)
-    table["spellings"] = table["actor_id"].map(_spellings(found[found["actor_id"].isin(table["actor_id"])])).fillna("")
+    table["spellings"] = table["actor_id"].map(_spellings(found[_isin(found["actor_id"], table["actor_id"])])).fillna("")
     return table.astype({"articles": "int64", "mentions": "int64"}).reset_index(drop=True)
 
 
@@ -599,8 +617,7 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     community = {node: rank for rank, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c))))
                  for node in members}
     info = actors.drop_duplicates("actor_id").set_index("actor_id")
-    counts = found[found["actor_id"].isin(node_ids)].groupby("actor_id").agg(
-        articles=("article_id", "nunique"), mentions=("article_id", "size"))
+    counts = _actor_counts(found[found["actor_id"].isin(node_ids)])
     nodes = pd.DataFrame({"actor_id": pd.Series(node_ids, dtype="string")})
     nodes["name"] = nodes["actor_id"].map(info["name"]).fillna(nodes["actor_id"])
     nodes["type"] = nodes["actor_id"].map(info["type"])
