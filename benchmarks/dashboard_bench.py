@@ -1,0 +1,701 @@
+"""Dashboard benchmark: cold start of each page and time from a filter change to the charts redrawn,
+in Debian's chromium driven by Playwright, on a store of N synthetic articles (100,000 by default).
+
+What it measures, for the Overview, Timeline, Actor network and Sources pages, ``--repeat`` times:
+
+* cold start: a fresh ``streamlit run app.py`` process (started and answering ``/_stcore/health``
+  before the clock starts), a fresh browser context; the clock runs from ``page.goto`` to the
+  page's charts drawn. Every cache (store frames, actor frames, selections) is empty, so this is
+  the first visit of the page in a new server process;
+* filter changes, in that same server and tab right after the cold start: choose a language in the
+  sidebar's "Languages" multiselect; then also an actor in "Actors"; then "Reset filters". The
+  clock runs from the click on the option (or button) to the charts redrawn. Each filter setting
+  is new to that server process, so the page's selection cache misses every time.
+
+"Charts drawn" means: the app root says ``data-test-script-state=notRunning`` after a run this
+change started (watched by a MutationObserver installed before the click), no element is marked
+stale, the page has at least its expected number of ``.js-plotly-plot`` charts, and each has its
+``.main-svg``; then two animation frames. Screenshots of every state of the first repetition are
+written to benchmarks/out/shots/ (look at them: a timing of a page that did not draw is
+worthless).
+
+The store is written directly with SQLAlchemy (no ingest, no extraction: both are far too slow
+for 100k articles), with the shapes of a real one: 10 languages, 40 sources, two years of dates,
+stories of several articles sharing actors and dates, ~10 actor mentions per article drawn from the
+real dictionary's actors with a Zipf-like popularity, surfaces in the article's language from the
+dictionary's aliases, ~1 mentioned date per article, 2 % undated and 3 % cross-source duplicates,
+every article marked extracted with the current dictionary version. Texts are SHORT (about
+0.5 KB, not the 3 KB of a real article), there are no discovered (non-dictionary) names and no
+translations. The store is cached as benchmarks/out/dashboard-<N>.db and reused while its
+generator version, size and dictionary version match.
+
+With ``--profile``, the core calls the pages make are also timed in this process on the same
+store (cProfile of each, top functions printed).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/dashboard_bench.py                 # 100k articles, 3 repetitions
+    PYTHONPATH=. .venv/bin/python benchmarks/dashboard_bench.py --articles 20000 --repeat 1 --pages overview
+    PYTHONPATH=. .venv/bin/python benchmarks/dashboard_bench.py --profile-only
+
+It always exits 0: a benchmark, not a test. The machine's load shows in the spread.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import hashlib
+import io
+import json
+import math
+import os
+import pstats
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+OUT = REPO / "benchmarks" / "out"
+SHOTS = OUT / "shots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+GENERATOR_VERSION = 1  # bump when the synthetic store changes shape
+COLD_TARGET_S = 3.0
+FILTER_TARGET_S = 1.0
+
+# (key, url path, heading, charts the page draws at least)
+PAGES = {
+    "overview": ("", "Overview", 3),     # volume by language, by source (tabs), top actors
+    "timeline": ("timeline", "Timeline", 4),  # published, mentioned dates (tabs), attention, stories
+    "network": ("network", "Actor network", 1),
+    "sources": ("sources", "Sources", 1),  # attention share by source
+}
+LANGUAGE_CHOICE = ("Russian", "Russian (ru)")
+ACTOR_CHOICE = ("Vladimir Putin", "Vladimir Putin (person)")
+
+# --- the synthetic store ------------------------------------------------------------------------
+
+LANGUAGES = {"en": 0.22, "ru": 0.14, "ar": 0.11, "de": 0.09, "fr": 0.09, "uk": 0.08, "fa": 0.08, "he": 0.07,
+             "tr": 0.06, "es": 0.06}
+FILLER = {
+    "en": "the minister said talks on security would continue after the meeting in the capital",
+    "ru": "министр заявил что переговоры о безопасности продолжатся после встречи в столице",
+    "ar": "قال الوزير إن المحادثات حول الأمن ستستمر بعد الاجتماع في العاصمة",
+    "de": "der Minister sagte die Gespräche über Sicherheit würden nach dem Treffen in der Hauptstadt weitergehen",
+    "fr": "le ministre a déclaré que les pourparlers sur la sécurité se poursuivraient après la réunion",
+    "uk": "міністр заявив що переговори про безпеку продовжаться після зустрічі в столиці",
+    "fa": "وزیر گفت که مذاکرات درباره امنیت پس از دیدار در پایتخت ادامه خواهد یافت",
+    "he": "השר אמר כי השיחות על הביטחון יימשכו לאחר הפגישה בבירה",
+    "tr": "bakan güvenlik görüşmelerinin başkentteki toplantıdan sonra devam edeceğini söyledi",
+    "es": "el ministro dijo que las conversaciones sobre seguridad continuarían tras la reunión en la capital",
+}
+# Put the actors a real corpus names most at the head of the Zipf ranking (the rest: shuffled).
+HEADLINERS = ("Q159", "Q212", "Q30", "Q7747", "Q3918234", "Q794", "Q801", "Q148", "Q183", "Q142", "Q43", "Q858",
+              "Q219060", "Q8646", "Q7184", "Q458", "Q1065", "Q145", "Q22686", "Q57336")
+START_DAY = dt.datetime(2024, 12, 1, tzinfo=dt.timezone.utc)
+DAYS = 730
+SOURCES_PER_LANGUAGE = 4
+
+
+def store_path(articles: int) -> Path:
+    return OUT / f"dashboard-{articles}.db"
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def _wanted_meta(articles: int, version: str) -> dict:
+    return {"generator": GENERATOR_VERSION, "articles": articles, "dictionary_version": version}
+
+
+def ensure_store(articles: int, rebuild: bool) -> Path:
+    from core import config, extraction
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    path, meta = store_path(articles), _meta_path(store_path(articles))
+    wanted = _wanted_meta(articles, version)
+    if not rebuild and path.exists() and meta.exists():
+        try:
+            if json.loads(meta.read_text()) == wanted:
+                print(f"store: reusing {path.relative_to(REPO)} ({articles} articles, dictionary {version})")
+                return path
+        except ValueError:
+            pass
+    for stale in (path, meta, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    started = time.perf_counter()
+    counts = build_store(path, articles, version)
+    meta.write_text(json.dumps(wanted))
+    print(f"store: built {path.relative_to(REPO)} in {time.perf_counter() - started:.0f} s: "
+          + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return path
+
+
+def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
+    """Write N synthetic articles, their mentions, mentioned dates and extraction marks."""
+    import numpy as np
+    import sqlalchemy as sa
+
+    from core import actor_dictionary, config, schema, store
+
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    ids = list(dictionary.actors["actor_id"])
+    head = [a for a in HEADLINERS if a in set(ids)]
+    rest = [a for a in ids if a not in set(head)]
+    rng.shuffle(rest)
+    ranked = head + rest
+    weights = 1.0 / np.arange(1, len(ranked) + 1) ** 1.07
+    weights /= weights.sum()
+    names = dictionary.actors.set_index("actor_id")["name"].to_dict()
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for row in dictionary.aliases.itertuples(index=False):
+        aliases.setdefault((row.actor_id, row.language), []).append(row.alias)
+
+    def surface(actor: str, lang: str) -> str:
+        found = aliases.get((actor, lang)) or aliases.get((actor, "en")) or [names[actor]]
+        return rng.choice(found)
+
+    languages = list(LANGUAGES)
+    lang_weights = [LANGUAGES[code] for code in languages]
+    sources = [(f"{code.upper()} Outlet {k + 1}", code) for code in languages for k in range(SOURCES_PER_LANGUAGE)]
+    stories = []
+    for _ in range(max(1, n // 4)):
+        core_size = rng.randint(2, 4)
+        core = list(dict.fromkeys(ranked[i] for i in nrng.choice(len(ranked), size=core_size + 2, p=weights)))[:core_size]
+        stories.append({"actors": core, "day": rng.random() * DAYS, "first": None})
+
+    url = f"sqlite:///{path}"
+    engine = store.connect(url)
+    now = dt.datetime.now(dt.timezone.utc)
+    counts = {"articles": 0, "mentions": 0, "mentioned dates": 0}
+    batch_articles, batch_mentions, batch_dates, batch_done = [], [], [], []
+
+    def flush(conn) -> None:
+        if batch_articles:
+            conn.execute(schema.articles.insert(), batch_articles)
+            conn.execute(schema.extractions.insert(), batch_done)
+        if batch_mentions:
+            conn.execute(schema.mentions.insert(), batch_mentions)
+        if batch_dates:
+            conn.execute(schema.mentioned_dates.insert(), batch_dates)
+        for batch in (batch_articles, batch_mentions, batch_dates, batch_done):
+            batch.clear()
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA synchronous=OFF")
+        for i in range(n):
+            lang = rng.choices(languages, lang_weights)[0]
+            source = rng.choice([s for s, code in sources if code == lang])
+            article_id = hashlib.sha256(f"bench-{seed}-{i}".encode()).hexdigest()[:32]
+            story = rng.choice(stories) if rng.random() < 0.7 else None
+            extra = rng.randint(3, 5) if story else rng.randint(5, 8)
+            drawn = [ranked[k] for k in nrng.choice(len(ranked), size=extra, p=weights)]
+            actors = list(dict.fromkeys((story["actors"] if story else []) + drawn))
+            day = (story["day"] + nrng.normal(0, 1.5)) if story else rng.random() * DAYS
+            day = min(max(day, 0.0), DAYS - 0.01)
+            undated = rng.random() < 0.02
+            published = None if undated else START_DAY + dt.timedelta(days=day)
+            duplicate_of = None
+            if story is not None:
+                if story["first"] is None:
+                    story["first"] = (article_id, source)
+                elif story["first"][1] != source and rng.random() < 0.04:
+                    duplicate_of = story["first"][0]
+            # ~10 mentions: every actor once, the first ones again
+            total = max(len(actors), int(nrng.poisson(10)))
+            mentioned = actors + [actors[min(int(nrng.exponential(1.5)), len(actors) - 1)] for _ in range(total - len(actors))]
+            rng.shuffle(mentioned)
+            filler = FILLER[lang].split()
+            title_actors = actors[:2]
+            title = f"{surface(title_actors[0], lang)} — " + " ".join(rng.sample(filler, 5))
+            text_parts, mention_rows, offset, sentence_spans = [], [], 0, []
+            for start in range(0, len(mentioned), 3):
+                words = rng.sample(filler, min(len(filler), 7))
+                sentence, spans = "", []
+                for k, actor in enumerate(mentioned[start:start + 3]):
+                    written = surface(actor, lang)
+                    prefix = " ".join(words[2 * k:2 * k + 2]) + " "
+                    sentence += prefix
+                    spans.append((actor, len(sentence), len(sentence) + len(written), written))
+                    sentence += written + " "
+                sentence = sentence.strip() + "."
+                for actor, a, b, written in spans:
+                    mention_rows.append({"article_id": article_id, "actor_id": actor, "field": "text",
+                                         "start": offset + a, "end": offset + b, "surface": written,
+                                         "sentence": sentence, "method": "alias", "confidence": 1.0, "name_key": None})
+                sentence_spans.append((offset, sentence))
+                text_parts.append(sentence)
+                offset += len(sentence) + 2
+            text = "\n\n".join(text_parts)
+            batch_mentions.extend(mention_rows)
+            for _ in range(int(nrng.poisson(1.0))):
+                base = (published or (START_DAY + dt.timedelta(days=day))).date()
+                when = base - dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 7)))
+                at, sentence = rng.choice(sentence_spans)
+                written = when.strftime("%d.%m.%Y")
+                batch_dates.append({"article_id": article_id, "date": when, "kind": "absolute", "field": "text",
+                                    "start": at, "end": at + len(written), "surface": written, "sentence": sentence})
+            batch_articles.append({
+                "article_id": article_id, "source": source, "url": f"https://example.invalid/{source.replace(' ', '-')}/{i}",
+                "title": title, "published": published, "published_precision": None if undated else "minute",
+                "language": lang, "language_declared": lang, "text": text,
+                "content_hash": hashlib.sha256(text.encode()).hexdigest()[:32], "duplicate_of": duplicate_of,
+                "origin_file": f"/bench/{source.replace(' ', '_')}.jsonl", "origin_item": i + 1, "format": "jsonl",
+                "encoding": "utf-8", "ingested_at": now})
+            batch_done.append({"article_id": article_id, "dictionary_version": version})
+            counts["articles"] += 1
+            counts["mentions"] += len(mention_rows)
+            counts["mentioned dates"] += 0
+            if len(batch_articles) >= 5000:
+                counts["mentioned dates"] += len(batch_dates)
+                flush(conn)
+        counts["mentioned dates"] += len(batch_dates)
+        flush(conn)
+        conn.execute(schema.store_meta.insert(), [{"key": "revision", "value": 1}])
+    engine.dispose()
+    return counts
+
+
+# --- the app and the browser --------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``streamlit run app.py`` on 127.0.0.1 against the benchmark store, as tests/test_browser.py."""
+
+    def __init__(self, db: Path, log: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
+        env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_SAMPLE_CORPUS="0",
+                   GEOWIRE_CONFIG=str(OUT / "no-settings.toml"), PYTHONPATH=str(REPO))
+        self.log = open(log, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"the app did not answer on /_stcore/health within 90 s (log: {log})")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+# True when the last run finished (after the change, if one is watched), nothing is stale and the
+# page's charts are all drawn.
+_DRAWN = """(expected) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (window.__bench && !window.__bench.done) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stException"]')) return 'exception';
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  if (plots.length < expected) return false;
+  if (!plots.every(p => p.querySelector('.main-svg') && p._fullLayout)) return false;
+  window.__drawnAt = performance.now();
+  if (window.__bench) window.__bench.drawn = window.__drawnAt;
+  return plots.length;
+}"""
+
+_WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__benchObserver) window.__benchObserver.disconnect();
+  window.__bench = {running: false, done: false, click: null, run: null, end: null, drawn: null};
+  document.addEventListener('click', () => { if (window.__bench.click === null) window.__bench.click = performance.now(); },
+                            {capture: true, once: true});
+  window.__benchObserver = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running' && !window.__bench.running) { window.__bench.running = true; window.__bench.run = performance.now(); }
+    else if (window.__bench.running && state === 'notRunning') { window.__bench.done = true; window.__bench.end = performance.now(); }
+  });
+  window.__benchObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+# Installed in every page before its scripts: when the app root first appeared, when the first run
+# started and ended (milliseconds since navigation), to split a cold start into its phases.
+_MARKS = """(() => {
+  const marks = {}; window.__marks = marks;
+  const timer = setInterval(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return;
+    if (!('app' in marks)) marks.app = performance.now();
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running' && !('run' in marks)) marks.run = performance.now();
+    if (state === 'notRunning' && 'run' in marks && !('end' in marks)) { marks.end = performance.now(); clearInterval(timer); }
+  }, 20);
+})();"""
+
+_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+def wait_drawn(tab, expected: int, timeout_s: float) -> int:
+    drawn = tab.wait_for_function(_DRAWN, arg=expected, timeout=timeout_s * 1000, polling="raf").json_value()
+    if drawn == "exception":
+        raise RuntimeError("the page shows an exception")
+    tab.evaluate(_FRAMES)
+    return int(drawn)
+
+
+def caption(tab) -> str:
+    found = tab.get_by_text(" articles ·").first
+    return found.inner_text() if found.count() else "(no caption)"
+
+
+def _sidebar_multiselect(tab, label: str):
+    return tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=tab.get_by_text(label, exact=True))
+
+
+def choose(tab, label: str, typed: str, option: str):
+    """Open a sidebar multiselect, type, and return the option to click (the clock starts at the click)."""
+    box = _sidebar_multiselect(tab, label)
+    field = box.locator("input")
+    field.click()
+    field.fill(typed)
+    found = tab.get_by_role("option", name=option).first
+    found.wait_for(timeout=30_000)
+    return found
+
+
+def timed_change(tab, expected: int, act, timeout_s: float) -> tuple[float, dict]:
+    """Seconds from ``act`` (a click) to the charts redrawn, and its phases measured in the page:
+    click to run started, the run, run ended to charts drawn."""
+    tab.evaluate(_WATCH)
+    started = time.perf_counter()
+    act()
+    try:
+        tab.wait_for_function("() => window.__bench.running", timeout=30_000, polling="raf")
+    except Exception:
+        raise RuntimeError("the click started no run within 30 s") from None
+    wait_drawn(tab, expected, timeout_s)
+    seconds = time.perf_counter() - started
+    marks = tab.evaluate("() => window.__bench")
+    phases = {}
+    if all(marks.get(k) is not None for k in ("click", "run", "end", "drawn")):
+        phases = {"click→run": (marks["run"] - marks["click"]) / 1000, "run": (marks["end"] - marks["run"]) / 1000,
+                  "end→drawn": (marks["drawn"] - marks["end"]) / 1000}
+    return seconds, phases
+
+
+def cold_phases(tab) -> dict:
+    marks = tab.evaluate("() => Object.assign({drawn: window.__drawnAt}, window.__marks || {})")
+    if not all(marks.get(k) is not None for k in ("app", "run", "end", "drawn")):
+        return {}
+    return {"nav→app": marks["app"] / 1000, "app→run": (marks["run"] - marks["app"]) / 1000,
+            "run": (marks["end"] - marks["run"]) / 1000, "end→drawn": (marks["drawn"] - marks["end"]) / 1000}
+
+
+def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeout_s: float) -> dict:
+    path, heading, expected = PAGES[key]
+    shots = repetition == 0 or keep
+    server = Server(db, OUT / f"server-{key}-{repetition}.log")
+    result = {"page": key, "cold": None, "changes": {}, "phases": {}, "notes": []}
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_MARKS)
+    tab = context.new_page()
+    try:
+        cpu = server.cpu_seconds()
+        started = time.perf_counter()
+        tab.goto(f"{server.url}/{path}", wait_until="commit")
+        charts = wait_drawn(tab, expected, timeout_s)
+        result["cold"] = time.perf_counter() - started
+        result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+        result["notes"].append(f"cold: {charts} charts, caption {caption(tab)!r}")
+        if shots:
+            tab.screenshot(path=SHOTS / f"{key}-{repetition}-0-cold.png", full_page=True)
+        for number, step in enumerate(("language", "+ actor", "reset"), start=1):
+            cpu = server.cpu_seconds()
+            seconds, phases = _timed_step(tab, expected, step, timeout_s)
+            result["changes"][step] = seconds
+            result["phases"][step] = {**phases, "server CPU": server.cpu_seconds() - cpu}
+            result["notes"].append(f"{step}: caption {caption(tab)!r}")
+            if shots:
+                tab.screenshot(path=SHOTS / f"{key}-{repetition}-{number}-{step.strip('+ ')}.png", full_page=True)
+    except Exception as err:  # a benchmark reports what failed and goes on
+        result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
+        try:
+            tab.screenshot(path=SHOTS / f"{key}-{repetition}-failed.png", full_page=True)
+        except Exception:
+            pass
+    finally:
+        context.close()
+        server.stop()
+        if not keep:
+            server.log_path.unlink(missing_ok=True)
+    return result
+
+
+def _timed_step(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dict]:
+    # Opening a box and typing into it is not part of the change: the clock starts at the click on
+    # the option. Before the button, a click on the page title closes any open box (a click that
+    # only closes a dropdown would not press the button).
+    if step == "language":
+        option = choose(tab, "Languages", *LANGUAGE_CHOICE)
+        measured = timed_change(tab, expected, option.click, timeout_s)
+    elif step == "+ actor":
+        option = choose(tab, "Actors", *ACTOR_CHOICE)
+        measured = timed_change(tab, expected, option.click, timeout_s)
+    else:
+        tab.locator("h1").first.click()
+        tab.wait_for_timeout(300)
+        button = tab.get_by_role("button", name="Reset filters")
+        measured = timed_change(tab, expected, button.click, timeout_s)
+    tab.keyboard.press("Escape")  # close a dropdown left open (after the clock stopped)
+    return measured
+
+
+# --- the profile of the core calls --------------------------------------------------------------
+
+def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
+    """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
+    what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
+    from core import actor_dictionary, analysis, config, extraction, store, translate
+
+    engine = store.connect(f"sqlite:///{db}")
+    timings: list[tuple[str, float]] = []
+    profiles: dict[str, str] = {}
+
+    def timed(label: str, call, profile: bool = True):
+        profiler = cProfile.Profile() if profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        value = call()
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+        timings.append((label, seconds))
+        print(f"  {seconds:7.2f} s  {label}", flush=True)
+        if profiler and seconds >= 0.3:
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
+            profiles[label] = text.getvalue()
+        return value
+
+    print("\nCore calls on the benchmark store (one process, wall seconds, cProfile on; cProfile adds overhead "
+          "to Python-heavy calls):")
+    dictionary = timed("actor_dictionary.load (cached per process by the app)",
+                       lambda: actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), profile=False)
+    articles = timed("store.load_articles", lambda: store.load_articles(engine))
+    translations = timed("store.load_translations(en)", lambda: store.load_translations(engine, "en"))
+    articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
+    mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
+    timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
+    found, mentions, dates = timed("extraction.actor_frames", lambda: extraction.actor_frames(engine, dictionary))
+    print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
+    from pages import common  # noqa: F401  (the spellings the filter bar shows are computed in pages/common.py)
+    timed("filter bar: spellings per actor (pages/common._spellings body)", lambda: _spellings_like_filter_bar(mentions))
+    settings = {
+        "no filter": analysis.Filters(),
+        "language ru": analysis.Filters(languages=("ru",)),
+        "language ru + Putin": analysis.Filters(languages=("ru",), actors=("Q7747",)),
+    }
+    for name, filters in settings.items():
+        print(f" filters: {name}")
+        selected = timed(f"[{name}] filter_articles", lambda: analysis.filter_articles(articles, filters, mentions, found))
+        print(f"  ({len(selected)} articles selected)")
+        timed(f"[{name}] overview", lambda: analysis.overview(selected), profile=False)
+        timed(f"[{name}] volume(language, week)", lambda: analysis.volume(selected, "language", "week"))
+        timed(f"[{name}] volume(source, week)", lambda: analysis.volume(selected, "source", "week"))
+        top20 = timed(f"[{name}] top_actors(20)", lambda: analysis.top_actors(selected, mentions, found, limit=20))
+        timed(f"[{name}] top_actors(200) (network page)", lambda: analysis.top_actors(selected, mentions, found, limit=200))
+        timed(f"[{name}] pending_translation", lambda: analysis.pending_translation(selected), profile=False)
+        timed(f"[{name}] mentioned_dates_timeline", lambda: analysis.mentioned_dates_timeline(selected, dates))
+        chosen = list(top20["actor_id"].head(4))
+        timed(f"[{name}] attention(4 actors, week)", lambda: analysis.attention(selected, mentions, found, chosen, "week"))
+        timed(f"[{name}] story_groups", lambda: analysis.story_groups(selected, mentions, found))
+        timed(f"[{name}] cooccurrence_network(min_weight=2)",
+              lambda: analysis.cooccurrence_network(selected, mentions, found, min_weight=2))
+        timed(f"[{name}] source_volume", lambda: analysis.source_volume(selected))
+        timed(f"[{name}] attention_share(8 actors)",
+              lambda: analysis.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
+        actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
+        about = mentions[mentions["actor_id"] == actor]
+        about = timed(f"[{name}] translated_passages(top actor)",
+                      lambda: about.assign(sentence_translated=translate.translated_passages(about, articles)))
+        timed(f"[{name}] actor_sentences(top actor)", lambda: analysis.actor_sentences(selected, about, actor))
+    print("\ncProfile of the calls over 0.3 s (cumulative, top functions):")
+    for label, text in profiles.items():
+        lines = [line for line in text.splitlines() if line.strip()]
+        start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+        print(f"\n== {label}")
+        print("\n".join(lines[start:start + top + 1]))
+    engine.dispose()
+    return timings
+
+
+def _spellings_like_filter_bar(mentions):
+    written = mentions.dropna(subset=["actor_id"]).groupby(["actor_id", "surface"]).size().rename("n").reset_index()
+    written = written.sort_values(["actor_id", "n"], ascending=[True, False])
+    return written.groupby("actor_id")["surface"].apply(lambda s: " · ".join(dict.fromkeys(s.head(4)))).to_dict()
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return f"{'-':>6} {'-':>6} {'-':>6}"
+    return f"{min(values):6.2f} {statistics.median(values):6.2f} {max(values):6.2f}"
+
+
+def _verdict(values: list[float], target: float, runs: int) -> str:
+    if not values:
+        return "no measurement"
+    worst = max(values)
+    missing = f" ({runs - len(values)} of {runs} failed)" if len(values) < runs else ""
+    if worst <= target:
+        return f"met (max <= {target:g} s){missing}"
+    if statistics.median(values) <= target:
+        return f"median met, max not (target {target:g} s){missing}"
+    return f"NOT met (target {target:g} s){missing}"
+
+
+def report(results: list[dict], pages: list[str], runs: int) -> None:
+    print(f"\nSeconds, min / median / max over {runs} repetition(s); targets: cold start <= {COLD_TARGET_S:g} s, "
+          f"filter change <= {FILTER_TARGET_S:g} s")
+    print(f"{'page':<10} {'measure':<24} {'min':>6} {'median':>6} {'max':>6}  target")
+    for key in pages:
+        mine = [r for r in results if r["page"] == key]
+        cold = [r["cold"] for r in mine if r["cold"] is not None]
+        print(f"{key:<10} {'cold start':<24} {_spread(cold)}  {_verdict(cold, COLD_TARGET_S, runs)}")
+        every = []
+        for step in ("language", "+ actor", "reset"):
+            values = [r["changes"][step] for r in mine if step in r["changes"]]
+            every += values
+            print(f"{'':<10} {'filter: ' + step:<24} {_spread(values)}  {_verdict(values, FILTER_TARGET_S, runs)}")
+        print(f"{'':<10} {'filter: all changes':<24} {_spread(every)}  {_verdict(every, FILTER_TARGET_S, runs * 3)}")
+    print("\nWhere the time goes, medians in seconds, measured in the page: nav→app = navigation to the app shell; "
+          "app→run / click→run = until the server starts the script run; run = the run, with the elements drawn as "
+          "they arrive; end→drawn = run ended to every chart drawn; server CPU = CPU seconds the streamlit process used (less "
+          "sensitive than wall time to the other workers on this machine)")
+    for key in pages:
+        mine = [r for r in results if r["page"] == key]
+        for step in ("cold", "language", "+ actor", "reset"):
+            found = [r["phases"][step] for r in mine if r["phases"].get(step)]
+            if found:
+                names = list(dict.fromkeys(name for p in found for name in p))
+                parts = ", ".join(f"{name} {statistics.median(p[name] for p in found if name in p):.2f}" for name in names)
+                print(f"{key:<10} {step:<10} {parts}")
+
+
+def _git_state() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "core", "pages", "app.py"], cwd=REPO,
+                               capture_output=True, text=True).stdout.split("\n")
+        changed = [line[3:] for line in dirty if line.strip()]
+        return head + (f" with uncommitted changes in {', '.join(changed)}" if changed else "")
+    except OSError:
+        return "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="synthetic articles in the store (default 100000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of every measurement (default 3)")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of {', '.join(PAGES)}")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the server logs and the screenshots of every repetition (default: screenshots "
+                             "of the first repetition, logs deleted); the store itself is always kept as a cache")
+    parser.add_argument("--rebuild", action="store_true", help="write the synthetic store again even if cached")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for a page to draw (default 300)")
+    parser.add_argument("--profile", action="store_true", help="after the browser runs, time and profile the core calls")
+    parser.add_argument("--profile-only", action="store_true", help="only time and profile the core calls")
+    args = parser.parse_args()
+    pages = [p for p in args.pages.split(",") if p]
+    unknown = [p for p in pages if p not in PAGES]
+    if unknown:
+        print(f"unknown page(s) {', '.join(unknown)}: choose among {', '.join(PAGES)}")
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"Dashboard benchmark · {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} CPUs · "
+          f"load average {os.getloadavg()[0]:.1f} · code {_git_state()}")
+    try:
+        db = ensure_store(args.articles, args.rebuild)
+    except Exception:
+        print("could not build the benchmark store:")
+        traceback.print_exc(file=sys.stdout)
+        return
+    if not args.profile_only:
+        if not os.path.exists(CHROMIUM):
+            print(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium. Nothing measured in the browser.")
+        else:
+            run_browser(db, pages, args)
+    if args.profile or args.profile_only:
+        try:
+            profile_core(db)
+        except Exception:
+            print("the profile failed:")
+            traceback.print_exc(file=sys.stdout)
+
+
+def run_browser(db: Path, pages: list[str], args) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"Measuring {', '.join(pages)} x {args.repeat}: each cold start in a fresh server process; then, in that "
+          f"server, Languages += {LANGUAGE_CHOICE[1]!r}, Actors += {ACTOR_CHOICE[1]!r}, Reset filters.")
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            for repetition in range(args.repeat):
+                for key in pages:
+                    result = measure_page(browser, db, key, repetition, args.keep, args.timeout)
+                    results.append(result)
+                    cold = f"{result['cold']:.2f} s" if result["cold"] is not None else "-"
+                    changes = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["changes"].items())
+                    print(f"  run {repetition + 1} {key:<9} cold {cold}; {changes or 'no filter change measured'}", flush=True)
+                    for note in result["notes"]:
+                        print(f"      {note}")
+        finally:
+            browser.close()
+    report(results, pages, args.repeat)
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other workers share them).")
+    print(f"Screenshots: {SHOTS.relative_to(REPO)}/<page>-<repetition>-<step>.png")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted")
+    except Exception:
+        traceback.print_exc(file=sys.stdout)
+    sys.exit(0)
