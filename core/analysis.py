@@ -293,8 +293,12 @@ def _actor_counts(found: pd.DataFrame) -> pd.DataFrame:
                         index=pd.Index(actor_ids, name="actor_id"))
 
 
-def _spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
-    """The most frequent surfaces of each actor, as written ("Путин · پوتین · Putin")."""
+def spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
+    """The most frequent surfaces of each actor, as written ("Путин · پوتین · Putin"), by actor_id.
+
+    Needs: mentions[actor_id, surface]; rows without actor_id are left out.
+    """
+    mentions = mentions[mentions["actor_id"].notna()]
     if mentions.empty:
         return pd.Series(dtype=str, name="spellings")
     counts = mentions.groupby(["actor_id", "surface"]).size().rename("n").reset_index()
@@ -323,7 +327,7 @@ def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFr
     table = table.assign(articles=table["actor_id"].map(counts["articles"]),
                          mentions=table["actor_id"].map(counts["mentions"]))
     table = table.sort_values(["articles", "mentions", "name"], ascending=[False, False, True]).head(limit)
-    table["spellings"] = table["actor_id"].map(_spellings(found[_isin(found["actor_id"], table["actor_id"])])).fillna("")
+    table["spellings"] = table["actor_id"].map(spellings(found[_isin(found["actor_id"], table["actor_id"])])).fillna("")
     return table.astype({"articles": "int64", "mentions": "int64"}).reset_index(drop=True)
 
 
@@ -626,7 +630,7 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     nodes["degree"] = [graph.degree(n) for n in node_ids]
     nodes["weighted_degree"] = [graph.degree(n, weight="weight") for n in node_ids]
     nodes["community"] = [community.get(n, 0) for n in node_ids]
-    nodes["spellings"] = nodes["actor_id"].map(_spellings(found[found["actor_id"].isin(node_ids)])).fillna("")
+    nodes["spellings"] = nodes["actor_id"].map(spellings(found[found["actor_id"].isin(node_ids)])).fillna("")
     nodes = nodes.astype({"articles": "int64", "mentions": "int64", "degree": "int64", "weighted_degree": "int64",
                           "community": "int64"})
     nodes = nodes.sort_values(["mentions", "actor_id"], ascending=[False, True]).reset_index(drop=True)
@@ -734,3 +738,36 @@ def pending_translation(articles: pd.DataFrame) -> pd.DataFrame:
     counts = waiting["language"].astype("string").fillna("unknown").astype(str).value_counts()
     table = counts.rename("articles").rename_axis("language").reset_index()
     return table.sort_values(["articles", "language"], ascending=[False, True]).reset_index(drop=True)
+
+
+def article_actors(mentions: pd.DataFrame, actors: pd.DataFrame, article_id: str) -> pd.DataFrame:
+    """The actors one article names, most mentioned first, for the reader.
+
+    Needs: mentions[article_id, actor_id, surface]; actors[actor_id, name, type].
+    Returns: actor_id, name, type, mentions (int), written (str: its spellings in this article,
+    in order of first appearance, joined by " · ").
+    """
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=STAGE)
+    schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
+    found = mentions[(mentions["article_id"] == article_id) & mentions["actor_id"].notna()]
+    table = found.groupby("actor_id", sort=False).agg(
+        mentions=("surface", "size"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))
+    table = table.join(actors.drop_duplicates("actor_id").set_index("actor_id")[["name", "type"]])
+    table = table.reset_index().sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
+    return table[["actor_id", "name", "type", "mentions", "written"]].astype({"mentions": "int64"}).reset_index(drop=True)
+
+
+def copies_elsewhere(articles: pd.DataFrame, article_id: str) -> pd.DataFrame:
+    """The same article stored from other outlets: the copies that link to its first stored copy
+    (``duplicate_of``), and that copy itself; never the article itself.
+
+    Needs: articles[article_id, duplicate_of]. Returns those rows of ``articles``.
+    """
+    schema.require_columns(articles, ("article_id", "duplicate_of"), stage=STAGE)
+    row = articles[articles["article_id"] == article_id]
+    if row.empty:
+        return articles.iloc[0:0]
+    original = row["duplicate_of"].iloc[0]
+    root = original if isinstance(original, str) else article_id
+    same = (articles["duplicate_of"] == root).fillna(False) | (articles["article_id"] == root)
+    return articles[same.astype(bool) & (articles["article_id"] != article_id)]

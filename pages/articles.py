@@ -3,7 +3,7 @@ mentions marked, with its metadata, provenance and copies in other outlets."""
 import pandas as pd
 import streamlit as st
 
-from core import present
+from core import analysis, present
 from pages import common
 
 st.title("Reader")
@@ -65,13 +65,11 @@ else:
 
 actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
 with actors_tab:
-    named = found.dropna(subset=["actor_id"]).groupby("actor_id").agg(
-        mentions=("surface", "size"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))
-    named = named.join(data.actors.set_index("actor_id")[["name", "type"]]).sort_values("mentions", ascending=False)
+    named = analysis.article_actors(data.mentions, data.actors, article["article_id"])
     pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
-        chosen = named.index[pick.selection.rows[0]]
+        chosen = named["actor_id"].iloc[pick.selection.rows[0]]
         st.button(f"Filter every page to {present.plain(names.get(chosen, chosen))}", on_click=common.select_actor, args=(chosen,),
                   key="reader_filter_actor")
 with dates_tab:
@@ -79,9 +77,7 @@ with dates_tab:
     st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
-    root = article["duplicate_of"] if pd.notna(article["duplicate_of"]) else article["article_id"]
-    copies = data.articles[((data.articles["duplicate_of"] == root) | (data.articles["article_id"] == root))
-                           & (data.articles["article_id"] != article["article_id"])]
+    copies = analysis.copies_elsewhere(data.articles, article["article_id"])
     if copies.empty:
         st.write("No copy of this article in another outlet.")
     for copy in copies.itertuples():

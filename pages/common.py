@@ -117,9 +117,7 @@ def _actor_label(actors: pd.DataFrame, spellings: dict):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _spellings(_mentions, url: str, revision: int) -> dict:
-    written = _mentions.dropna(subset=["actor_id"]).groupby(["actor_id", "surface"]).size().rename("n").reset_index()
-    written = written.sort_values(["actor_id", "n"], ascending=[True, False])
-    return written.groupby("actor_id")["surface"].apply(lambda s: " · ".join(dict.fromkeys(s.head(4)))).to_dict()
+    return analysis.spellings(_mentions, limit=4).to_dict()
 
 
 _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)

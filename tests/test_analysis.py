@@ -370,3 +370,22 @@ def test_pending_translation_only_with_status(small):
     assert waiting.to_dict("records") == [{"language": "en", "articles": 1}, {"language": "fa", "articles": 1},
                                           {"language": "ru", "articles": 1}]
 
+
+
+def test_article_actors_counts_each_actor_with_its_spellings():
+    mentions = pd.DataFrame({"article_id": ["a", "a", "a", "b", "a"], "actor_id": ["Q1", "Q2", "Q1", "Q1", None],
+                             "surface": ["Путин", "Iran", "Putin", "Putin", "Someone"]})
+    actors = pd.DataFrame({"actor_id": ["Q1", "Q2"], "name": ["Vladimir Putin", "Iran"], "type": ["person", "country"]})
+    table = analysis.article_actors(mentions, actors, "a")
+    assert table["actor_id"].tolist() == ["Q1", "Q2"]
+    assert table["mentions"].tolist() == [2, 1]
+    assert table.loc[0, "written"] == "Путин · Putin"
+
+
+def test_copies_elsewhere_links_every_copy_to_every_other():
+    articles = pd.DataFrame({"article_id": ["first", "copy1", "copy2", "other"],
+                             "duplicate_of": [None, "first", "first", None]})
+    assert set(analysis.copies_elsewhere(articles, "first")["article_id"]) == {"copy1", "copy2"}
+    assert set(analysis.copies_elsewhere(articles, "copy1")["article_id"]) == {"first", "copy2"}
+    assert analysis.copies_elsewhere(articles, "other").empty
+    assert analysis.copies_elsewhere(articles, "missing").empty
