@@ -6,6 +6,11 @@ Articles are the labelled set's texts (11 languages, 5 scripts) repeated to abou
 with a different number in it so no cache sees the same text twice. Prints articles/s for
 ``actors.extract`` (dictionary matching, discovery and cross-article grouping) and for mentioned
 dates, and the memory the loaded dictionary and per-language indexes take.
+
+The extractor remembers what it worked out for each word it has met, and 2,000 articles made
+from 33 texts have a small vocabulary, so most words are met again. A real corpus meets new
+words more often; the "first pass" line gives the rate over the 33 distinct texts with every
+word new, which is the floor.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import time
 import pandas as pd
 
 from benchmarks.actor_eval import load_gold
-from core import actor_dictionary, actors, mentioned_dates
+from core import actor_dictionary, actors, mentioned_dates, spelling
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 TARGET_BYTES = 3000
@@ -25,6 +30,14 @@ TARGET_BYTES = 3000
 def _rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _forget_words(dictionary, articles: pd.DataFrame) -> None:
+    """Empty the per-word caches, so that the main measurement starts as cold as the first pass."""
+    for language in set(articles["language"]):
+        actors._index(dictionary, language).words.clear()
+    for cached in (spelling.fold, spelling.keys, spelling.skeleton, spelling.romanize):
+        cached.cache_clear()
 
 
 def corpus(count: int) -> pd.DataFrame:
@@ -53,6 +66,11 @@ def main(argv=None) -> int:
         actors._index(dictionary, language)
     loaded = time.perf_counter() - started
     matcher_mb = _rss_mb() - before
+    first = articles.iloc[:len(load_gold()[0])]
+    cold_started = time.process_time()
+    actors.find_mentions(first, dictionary)
+    cold_rate = len(first) / (time.process_time() - cold_started)
+    _forget_words(dictionary, articles)
     started, cpu_started = time.perf_counter(), time.process_time()
     found, mentions = actors.extract(articles, dictionary)
     actor_seconds = time.perf_counter() - started
@@ -66,6 +84,7 @@ def main(argv=None) -> int:
           f"loading it and building {articles['language'].nunique()} language indexes: {loaded:.1f} s, {matcher_mb:.0f} MB")
     print(f"actors: {len(articles) / actor_seconds:.0f} articles/s ({len(articles) / actor_cpu:.0f} per CPU second; "
           f"{len(mentions)} mentions, {len(found)} actors)")
+    print(f"actors, first pass over {len(first)} distinct texts, every word new: {cold_rate:.0f} per CPU second")
     print(f"mentioned dates: {len(articles) / date_seconds:.0f} articles/s ({len(dates)} dates)")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

@@ -162,7 +162,7 @@ class _Word:
     the bulk of the work."""
 
     __slots__ = ("folded", "keys", "key_set", "loose", "any_key", "acronym", "capitalised", "has_case", "form",
-                 "candidates", "cue", "surname_like")
+                 "candidates", "single", "second", "cue", "surname_like")
 
     def __init__(self, index: "_Index", word: str):
         language = index.language
@@ -186,6 +186,15 @@ class _Word:
         # Longest aliases first, so that the search can stop at the first shorter one once a
         # match is found; the sort is stable, so ties keep the dictionary's order.
         self.candidates = tuple(sorted(found.values(), key=lambda e: -len(e.tokens)))
+        self.single = tuple(e for e in self.candidates if len(e.tokens) == 1)
+        # Multi-word candidates by the keys of their second word: only those whose second word
+        # shares a key with the next article word can match ("al" starts 188 Spanish aliases).
+        second: dict[str, list[int]] = defaultdict(list)
+        for position, entry in enumerate(self.candidates):
+            if len(entry.tokens) > 1:
+                for key in entry.tokens[1]:
+                    second[key].append(position)
+        self.second = dict(second)
 
 
 # Words kept per language index; a long-running extraction over a large store starts afresh
@@ -227,20 +236,25 @@ _METHODS = ("alias", "stem", "inflection")
 
 def _match_at(index: _Index, words: list[tuple[str, int, int]], infos: list[_Word], i: int, text: str):
     """Longest dictionary alias starting at word ``i``: (entries, length, method) or None."""
-    candidates = infos[i].candidates
-    if not candidates:
+    word = infos[i]
+    if not word.candidates:
         return None
     language = index.language
     count = len(words)
-    # Every alias word is indexed under its folded form, so an alias whose second word shares no
-    # key with the next article word cannot match: most multi-word candidates stop here.
-    following = infos[i + 1].any_key if i + 1 < count else frozenset()
+    candidates = word.single
+    if word.second and i + 1 < count:
+        positions = set()
+        for key in infos[i + 1].any_key:
+            positions.update(word.second.get(key, ()))
+        if positions:
+            # Candidates are sorted longest first, so the multi-word ones precede the single words.
+            candidates = [word.candidates[p] for p in sorted(positions)] + list(candidates)
     best, best_length, best_rank = [], 0, 9
     for entry in candidates:
         length = len(entry.tokens)
         if length < best_length:
             break
-        if i + length > count or length > 1 and entry.tokens[1].isdisjoint(following):
+        if i + length > count:
             continue
         worst = 0
         for j in range(length):

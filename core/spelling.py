@@ -179,7 +179,7 @@ def loose_keys(word: str, language: str | None) -> tuple[str, ...]:
     return tuple(folded[:-cut] for cut in range(1, MAX_LOOSE_SUFFIX + 1) if len(folded) - cut >= MIN_LOOSE_STEM)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
+_SENTENCE_END = re.compile(r"[.!?؟。\n]\s*")
 MAX_SENTENCE_CHARS = 400
 
 
@@ -188,7 +188,11 @@ class Sentences:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        # A sentence ends at a newline, or at end punctuation followed by white space ("U.S." does
+        # not end one). Scanning for the punctuation and checking what follows is ten times faster
+        # than a look-behind pattern, which was a third of extraction time.
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
+                             if m.end() - m.start() > 1 or text[m.start()] == "\n"]
         self._found: dict[int, str] = {}
 
     def at(self, position: int) -> str:
