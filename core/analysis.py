@@ -9,9 +9,8 @@ carry the optional translation columns ``title_translated``, ``text_translated``
 from __future__ import annotations
 
 import dataclasses
-import math
 from datetime import date
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import networkx as nx
 import numpy as np

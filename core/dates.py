@@ -8,7 +8,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pandas as pd
 import babel

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import unicodedata
 
 import numpy as np

@@ -6,12 +6,8 @@ import streamlit as st
 from core import analysis, present
 from pages import common
 
-st.title("Reader")
-data = common.corpus()
-selected = common.selection(data)
+data, selected = common.open_page("Reader")
 target = data.target
-if common.empty_store_notice(data):
-    st.stop()
 
 # A link from another page (?article=ID) opens that article even when the filters leave it out.
 linked = st.query_params.get("article")

@@ -235,6 +235,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def open_page(title: str) -> tuple[Corpus, pd.DataFrame]:
+    """The start of every analysis page: its title, the corpus, the filter bar and the selection
+    (with its count); on an empty store, a notice and nothing more."""
+    st.title(title)
+    data = corpus()
+    selected = selection(data)
+    if empty_store_notice(data):
+        st.stop()
+    return data, selected
+
+
+def period(key: str) -> str:
+    """The day / week / month choice of a time chart."""
+    return st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key=key) or "week"
+
+
 def empty_store_notice(data: Corpus) -> bool:
     """Say how to fill an empty store; True when it is empty (the page then has nothing to draw)."""
     if len(data.articles):

@@ -5,11 +5,7 @@ import streamlit as st
 from core import analysis, charts
 from pages import common
 
-st.title("Actor network")
-data = common.corpus()
-selected = common.selection(data)
-if common.empty_store_notice(data):
-    st.stop()
+data, selected = common.open_page("Actor network")
 
 names = data.actors.set_index("actor_id")["name"].to_dict()
 left, middle, right = st.columns(3)

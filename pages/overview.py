@@ -5,13 +5,9 @@ import streamlit as st
 from core import analysis, charts
 from pages import common
 
-st.title("Overview")
-data = common.corpus()
-selected = common.selection(data)
-if common.empty_store_notice(data):
-    st.stop()
+data, selected = common.open_page("Overview")
 
-freq = st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key="overview_freq") or "week"
+freq = common.period("overview_freq")
 by_language, by_source = st.tabs(["By language", "By source"])
 with by_language:
     common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "volume-by-language")

@@ -6,11 +6,7 @@ import streamlit as st
 from core import analysis, charts, present, translate
 from pages import common
 
-st.title("Sources")
-data = common.corpus()
-selected = common.selection(data)
-if common.empty_store_notice(data):
-    st.stop()
+data, selected = common.open_page("Sources")
 
 st.subheader("Volume per source and language")
 volumes = analysis.source_volume(selected)

@@ -6,13 +6,9 @@ import streamlit as st
 from core import analysis, charts, present
 from pages import common
 
-st.title("Timeline")
-data = common.corpus()
-selected = common.selection(data)
-if common.empty_store_notice(data):
-    st.stop()
+data, selected = common.open_page("Timeline")
 
-freq = st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key="timeline_freq") or "week"
+freq = common.period("timeline_freq")
 published, mentioned = st.tabs(["Published", "Dates the articles mention"])
 with published:
     common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "published-timeline")

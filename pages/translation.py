@@ -1,6 +1,5 @@
 """Translation: choose the target language and provider, run translation in the background, and
 see what is translated, what waits and why."""
-import pandas as pd
 import streamlit as st
 
 from core import translate

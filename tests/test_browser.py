@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from core import config, ingest, store
-from pages import common
 from tests.fake_libretranslate import FakeLibreTranslate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,5 +1,4 @@
 """Ingesting every format, and every kind of bad input next to good files."""
-import resource
 import subprocess
 import sys
 

@@ -10,7 +10,6 @@ import time
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from core import config, ingest, schema, store, translate
 from core.errors import ConfigError
