@@ -238,11 +238,19 @@ def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> p
         done = schema.extractions
         query = query.outerjoin(done, done.c.article_id == table.c.article_id).where(
             sa.or_(done.c.dictionary_version.is_(None), done.c.dictionary_version != not_extracted_with))
-    with engine.connect() as conn:
-        rows = conn.execute(query.order_by(table.c.published, table.c.article_id)).mappings().all()
-    if not rows:
+    frame = _read_frame(engine, query.order_by(table.c.published, table.c.article_id), schema.ARTICLE_COLUMNS)
+    if frame.empty:
         return schema.empty_articles()
-    return schema.as_articles(pd.DataFrame(rows, columns=list(schema.ARTICLE_COLUMNS)))
+    return schema.as_articles(frame)
+
+
+def _read_frame(engine: sa.Engine, query, columns) -> pd.DataFrame:
+    """A query's rows as a frame. pandas reads the driver's tuples directly: building the frame
+    from SQLAlchemy row mappings took 3x longer (30 s for a million mentions)."""
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame.columns = list(columns)
+    return frame
 
 
 def load_ingest_log(engine: sa.Engine) -> pd.DataFrame:
@@ -281,18 +289,14 @@ def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.Data
 def load_mentions(engine: sa.Engine) -> pd.DataFrame:
     """Stored mentions as extracted (discovered names still without actor_id)."""
     table = schema.mentions
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(*[table.c[name] for name in schema.MENTION_COLUMNS])).mappings().all()
-    frame = pd.DataFrame(rows, columns=list(schema.MENTION_COLUMNS))
+    frame = _read_frame(engine, sa.select(*[table.c[name] for name in schema.MENTION_COLUMNS]), schema.MENTION_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"})
 
 
 def load_mentioned_dates(engine: sa.Engine) -> pd.DataFrame:
     table = schema.mentioned_dates
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(*[table.c[name] for name in schema.MENTIONED_DATE_COLUMNS])
-                            .order_by(table.c.date)).mappings().all()
-    frame = pd.DataFrame(rows, columns=list(schema.MENTIONED_DATE_COLUMNS))
+    frame = _read_frame(engine, sa.select(*[table.c[name] for name in schema.MENTIONED_DATE_COLUMNS]).order_by(table.c.date),
+                        schema.MENTIONED_DATE_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
     return frame.astype({"start": "int64", "end": "int64"})
 
