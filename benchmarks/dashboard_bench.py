@@ -684,6 +684,11 @@ def run_browser(db: Path, pages: list[str], args) -> None:
                     print(f"  run {repetition + 1} {key:<9} cold {cold}; {changes or 'no filter change measured'}", flush=True)
                     for note in result["notes"]:
                         print(f"      {note}")
+                    for step, phases in result["phases"].items():
+                        if phases:
+                            print(f"      {step} phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
+        except KeyboardInterrupt:
+            print("interrupted: the summary covers the measurements made so far")
         finally:
             browser.close()
     report(results, pages, args.repeat)
