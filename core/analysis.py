@@ -384,15 +384,19 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     meta = articles.drop_duplicates("article_id").set_index("article_id")[["source", "language"]]
     found = found.join(meta, on="article_id")
     found = found.assign(date=pd.to_datetime(found["date"]).astype("datetime64[us]"))
-    rows = []
-    for day, group in found.groupby("date", sort=True):
-        firsts = group.drop_duplicates("article_id")
-        sentences = firsts["sentence"].fillna(firsts["surface"]).drop_duplicates().head(samples).tolist()
-        rows.append({"date": day, "articles": len(firsts), "mentions": len(group),
-                     "sources": group["source"].nunique(),
-                     "languages": ", ".join(sorted(group["language"].dropna().astype(str).unique())),
-                     "sentences": sentences, "article_ids": firsts["article_id"].tolist()})
-    return pd.DataFrame(rows, columns=columns).astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
+    # Whole-column group operations: a loop over the days cost 10 s on 100k articles.
+    firsts = found.drop_duplicates(["date", "article_id"])
+    by_day = found.groupby("date", sort=True)
+    table = pd.DataFrame({"mentions": by_day.size(), "sources": by_day["source"].nunique()})
+    first_by_day = firsts.groupby("date", sort=True)
+    table["articles"] = first_by_day.size()
+    table["article_ids"] = first_by_day["article_id"].agg(list)
+    languages = found[["date", "language"]].dropna().astype({"language": str}).drop_duplicates().sort_values("language")
+    table["languages"] = languages.groupby("date")["language"].agg(", ".join).reindex(table.index).fillna("")
+    quoted = firsts.assign(sentence=firsts["sentence"].fillna(firsts["surface"])).drop_duplicates(["date", "sentence"])
+    table["sentences"] = quoted.groupby("date", sort=True).head(samples).groupby("date")["sentence"].agg(list)
+    table = table.rename_axis("date").reset_index()
+    return table[columns].astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
 
 
 def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame | None = None,
