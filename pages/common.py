@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -233,6 +234,32 @@ def selection(data: Corpus) -> pd.DataFrame:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@st.cache_resource
+def _results() -> OrderedDict:
+    return OrderedDict()
+
+
+MAX_RESULTS = 64  # analysis results kept per process, least recently used dropped first
+
+
+def memo(name: str, compute, *options):
+    """``compute()``, remembered for this store revision, these filters and ``options``: a widget
+    that changes something else, a return to a page or another session with the same view reuses
+    it (story groups and the network take seconds on a large store)."""
+    eng = engine()
+    key = (name, str(eng.url), store.revision(eng), store.revision(eng, "translations"),
+           translation_settings().target, current_filters(), options)
+    results = _results()
+    if key in results:
+        results.move_to_end(key)
+        return results[key]
+    value = compute()
+    results[key] = value
+    while len(results) > MAX_RESULTS:
+        results.popitem(last=False)
+    return value
 
 
 def open_page(title: str) -> tuple[Corpus, pd.DataFrame]:

@@ -11,11 +11,12 @@ names = data.actors.set_index("actor_id")["name"].to_dict()
 left, middle, right = st.columns(3)
 min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
 types = middle.multiselect("Actor types", list(analysis.ACTOR_TYPES), key="network_types")
-ranked = analysis.top_actors(selected, data.mentions, data.actors, limit=200)
+ranked = common.memo("top-actors-200", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=200))
 ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
-network = analysis.cooccurrence_network(selected, data.mentions, data.actors, min_weight=min_weight, ego=ego,
-                                        types=tuple(types))
+network = common.memo("network", lambda: analysis.cooccurrence_network(
+    selected, data.mentions, data.actors, min_weight=min_weight, ego=ego, types=tuple(types)), min_weight, ego, tuple(types))
+figure = common.memo("network-chart", lambda: charts.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
 
 
 def _filter_to_clicked_node() -> None:
@@ -26,7 +27,7 @@ def _filter_to_clicked_node() -> None:
         common.select_actor(clicked[0])
 
 
-common.chart(charts.network_chart(network, highlight=ego), "network", key="network_chart",
+common.chart(figure, "network", key="network_chart",
              on_select=_filter_to_clicked_node, selection_mode="points")
 st.caption("Click a node to filter every page to that actor.")
 

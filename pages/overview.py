@@ -10,11 +10,11 @@ data, selected = common.open_page("Overview")
 freq = common.period("overview_freq")
 by_language, by_source = st.tabs(["By language", "By source"])
 with by_language:
-    common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "volume-by-language")
+    common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "volume-by-language")
 with by_source:
-    common.chart(charts.volume_chart(analysis.volume(selected, "source", freq), "source"), "volume-by-source")
+    common.chart(common.memo("volume-source", lambda: charts.volume_chart(analysis.volume(selected, "source", freq), "source"), freq), "volume-by-source")
 
-top = analysis.top_actors(selected, data.mentions, data.actors, limit=20)
+top = common.memo("top-actors-20", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=20))
 common.chart(charts.top_actors_chart(top), "top-actors")
 
 newest, waiting = st.columns([3, 1])

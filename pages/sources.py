@@ -9,18 +9,18 @@ from pages import common
 data, selected = common.open_page("Sources")
 
 st.subheader("Volume per source and language")
-volumes = analysis.source_volume(selected)
+volumes = common.memo("source-volume", lambda: analysis.source_volume(selected))
 st.dataframe(volumes, hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 
-top = analysis.top_actors(selected, data.mentions, data.actors, limit=40)
+top = common.memo("top-actors-40", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=40))
 names = data.actors.set_index("actor_id")["name"].to_dict()
 filtered = list(common.current_filters().actors)
 compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
                           key="sources_actors")
-share = analysis.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None)
+share = common.memo("attention-share", lambda: analysis.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
 common.chart(charts.attention_share_chart(share), "attention-by-source")
 
 st.subheader("What each outlet wrote")

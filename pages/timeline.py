@@ -11,12 +11,12 @@ data, selected = common.open_page("Timeline")
 freq = common.period("timeline_freq")
 published, mentioned = st.tabs(["Published", "Dates the articles mention"])
 with published:
-    common.chart(charts.volume_chart(analysis.volume(selected, "language", freq), "language"), "published-timeline")
+    common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "published-timeline")
 with mentioned:
-    common.chart(charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates)), "mentioned-dates")
+    common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates))), "mentioned-dates")
 
 st.subheader("Attention to actors")
-top = analysis.top_actors(selected, data.mentions, data.actors, limit=30)
+top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
 names = data.actors.set_index("actor_id")["name"].to_dict()
 default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
 chosen = st.multiselect("Actors to follow", list(top["actor_id"]) + [a for a in default if a not in set(top["actor_id"])],
@@ -27,7 +27,7 @@ common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, 
              "attention")
 
 st.subheader("Stories in several outlets")
-groups = analysis.story_groups(selected, data.mentions, data.actors)
+groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors))
 common.chart(charts.story_groups_chart(groups), "stories")
 by_id = selected.set_index("article_id")
 for group in groups.head(20).itertuples():
