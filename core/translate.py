@@ -406,31 +406,31 @@ def translated_passages(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Se
     """
     schema.require_columns(mentions, ("article_id", "field", "start"), stage="translate")
     schema.require_columns(articles, ("article_id", "text", "title_translated", "text_translated"), stage="translate")
-    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    # Only the articles these mentions are in, and only those translated: a lookup per mention in
+    # the whole corpus cost minutes on a large store.
+    wanted = articles[articles["article_id"].isin(mentions["article_id"].unique())
+                      & articles["text_translated"].notna()].drop_duplicates("article_id")
+    texts = dict(zip(wanted["article_id"], wanted["text"]))
+    titles = dict(zip(wanted["article_id"], wanted["title_translated"]))
+    translated = dict(zip(wanted["article_id"], wanted["text_translated"]))
     paragraph_starts: dict[str, list[int]] = {}
     out = []
     for article_id, field, start in zip(mentions["article_id"], mentions["field"], mentions["start"]):
-        if article_id not in by_id.index:
+        if article_id not in translated:
             out.append(pd.NA)
-            continue
-        article = by_id.loc[article_id]
-        if field == "title":
-            out.append(article["title_translated"])
-            continue
-        translated = article["text_translated"]
-        if pd.isna(translated):
-            out.append(pd.NA)
-            continue
-        if article_id not in paragraph_starts:
-            starts, offset = [], 0
-            for paragraph in str(article["text"]).split(PARAGRAPH_BREAK):
-                if paragraph.strip():
-                    starts.append(offset)
-                offset += len(paragraph) + len(PARAGRAPH_BREAK)
-            paragraph_starts[article_id] = starts
-        index = max(0, bisect.bisect_right(paragraph_starts[article_id], int(start)) - 1)
-        paragraphs = str(translated).split(PARAGRAPH_BREAK)
-        out.append(paragraphs[index] if index < len(paragraphs) else pd.NA)
+        elif field == "title":
+            out.append(titles[article_id])
+        else:
+            if article_id not in paragraph_starts:
+                starts, offset = [], 0
+                for paragraph in str(texts[article_id]).split(PARAGRAPH_BREAK):
+                    if paragraph.strip():
+                        starts.append(offset)
+                    offset += len(paragraph) + len(PARAGRAPH_BREAK)
+                paragraph_starts[article_id] = starts
+            index = max(0, bisect.bisect_right(paragraph_starts[article_id], int(start)) - 1)
+            paragraphs = str(translated[article_id]).split(PARAGRAPH_BREAK)
+            out.append(paragraphs[index] if index < len(paragraphs) else pd.NA)
     return pd.Series(out, index=mentions.index, dtype="string")
 
 

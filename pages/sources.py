@@ -29,9 +29,15 @@ if not options:
     st.info("No actor is named in the selected articles.")
     st.stop()
 actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), key="sources_about")
-mentions = data.mentions[data.mentions["actor_id"] == actor]
-mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, data.articles))
-quotes = analysis.actor_sentences(selected, mentions, actor)
+
+
+def _quotes():
+    mentions = data.mentions[(data.mentions["actor_id"] == actor) & data.mentions["article_id"].isin(selected["article_id"])]
+    mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, selected))
+    return analysis.actor_sentences(selected, mentions, actor)
+
+
+quotes = common.memo("actor-quotes", _quotes, actor)
 outlets = list(dict.fromkeys(quotes["source"]))
 st.caption(f"{len(quotes)} passages from {len(outlets)} outlets; the translation shown is the paragraph the sentence is in.")
 for row_start in range(0, len(outlets), 3):

@@ -262,3 +262,14 @@ def test_memory_is_keyed_by_provider_and_languages(engine):
     assert store.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
     store.save_memory(engine, "libre", "fr", "en", [(key, "Bonjour", "Good day")])  # first one is kept
     assert store.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
+
+
+def test_translated_passages_give_the_paragraph_each_mention_is_in():
+    articles = pd.DataFrame({
+        "article_id": ["a", "b"], "text": ["Erster Absatz.\n\nZweiter Absatz mit Putin.", "Ohne Übersetzung."],
+        "title_translated": ["Title", pd.NA], "text_translated": ["First paragraph.\n\nSecond one, with Putin.", pd.NA]})
+    mentions = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "field": ["text", "text", "title", "text"],
+                             "start": [0, 35, 0, 0]})
+    passages = translate.translated_passages(mentions, articles)
+    assert passages.tolist()[:3] == ["First paragraph.", "Second one, with Putin.", "Title"]
+    assert pd.isna(passages.iloc[3])
