@@ -35,6 +35,15 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def frames_cache_dir(url: str) -> Path | None:
+    """Where derived frames of an SQLite store file are cached (beside it, ``<name>.frames/``);
+    None for an in-memory or server database."""
+    if not url.startswith("sqlite:///") or url == "sqlite://":
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return path.parent / f"{path.stem}.frames"
+
+
 def max_document_bytes() -> int:
     raw = os.environ.get("GEOWIRE_MAX_DOCUMENT_MB")
     if raw is None:

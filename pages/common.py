@@ -56,7 +56,8 @@ def dictionary() -> actor_dictionary.Dictionary:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
-    return extraction.actor_frames(_engine, dictionary())
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    return extraction.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from benchmarks import actor_eval
-from core import actor_dictionary, actors, ingest, spelling, store
+from core import actor_dictionary, actors, config, ingest, spelling, store
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 
@@ -267,3 +267,37 @@ def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
     assert frame["mentioned_dates"].notna().sum() >= 20
     full = run_cli("extract", "--all", db=db)
     assert "extracted 57 article(s)" in full.stdout
+
+
+def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_path):
+    from core import extraction
+
+    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    folder = tmp_path / "capital-ledger"
+    folder.mkdir()
+    first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
+    (folder / first_page.name).write_bytes(first_page.read_bytes())
+    ingest.ingest(engine, [folder], progress=False)
+    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    extraction.run(engine, dictionary, "v1")
+    loads = []
+
+    def load():
+        loads.append(1)
+        return dictionary
+
+    cache = tmp_path / "store.frames"
+    first = extraction.cached_actor_frames(engine, load, "v1", cache)
+    second = extraction.cached_actor_frames(engine, load, "v1", cache)
+    assert loads == [1], "a second process start reads the cache without the dictionary"
+    assert first[1]["article_id"].nunique() == 1 and len(first[0]) > 3
+    for a, b in zip(first, second):
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    (folder / second_page.name).write_bytes(second_page.read_bytes())
+    ingest.ingest(engine, [folder], progress=False)
+    extraction.run(engine, dictionary, "v1")
+    third = extraction.cached_actor_frames(engine, load, "v1", cache)
+    assert loads == [1, 1] and third[1]["article_id"].nunique() > first[1]["article_id"].nunique()
+    extraction.cached_actor_frames(engine, load, "v2", cache)
+    assert loads == [1, 1, 1]
+    assert len([p for p in cache.iterdir()]) == 1, "older entries are removed"
