@@ -9,13 +9,8 @@ from pages import common
 st.set_page_config(page_title="Geowire", page_icon=":material/public:", layout="wide")
 common.ensure_sample_corpus()
 
-navigation = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
-    st.Page("pages/network.py", title="Actor network", icon=":material/hub:"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/compare:"),
-    st.Page("pages/articles.py", title="Reader", icon=":material/article:"),
-    st.Page("pages/ingest.py", title="Ingest", icon=":material/upload_file:"),
-    st.Page("pages/translation.py", title="Translation", icon=":material/translate:"),
-])
-navigation.run()
+# The menu is drawn by each page (common.filter_bar), not by st.navigation: with the sidebar's
+# automatic navigation off (.streamlit/config.toml), a page opened by its URL no longer lists the
+# raw files of pages/ while it loads.
+pages = [st.Page(path, title=title, icon=icon, default=(path == common.PAGES[0][0])) for path, title, icon in common.PAGES]
+st.navigation(pages, position="hidden").run()

@@ -17,6 +17,11 @@ from core.errors import ConfigError, ExportError, InputError
 # Languages offered as translation targets: those of the press Geowire's users read most, named
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
 TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "he", "tr", "zh", "ja")
+# Every page of the app: (script, title, icon). app.py declares them; every page's sidebar lists them.
+PAGES = (("pages/overview.py", "Overview", ":material/dashboard:"), ("pages/timeline.py", "Timeline", ":material/timeline:"),
+         ("pages/network.py", "Actor network", ":material/hub:"), ("pages/sources.py", "Sources", ":material/compare:"),
+         ("pages/articles.py", "Reader", ":material/article:"), ("pages/ingest.py", "Ingest", ":material/upload_file:"),
+         ("pages/translation.py", "Translation", ":material/translate:"))
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``analysis.Filters.to_query_params`` writes them.
 FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
@@ -150,6 +155,9 @@ def filter_bar(data: Corpus) -> analysis.Filters:
         state[key] = state[_SAVED].get(key, _DEFAULTS[key])
     keep = {"on_change": _remember}
     with st.sidebar:
+        for path, title, icon in PAGES:
+            st.page_link(path, label=title, icon=icon)
+        st.divider()
         st.header("Filters")
         start, end = st.columns(2)
         start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD", args=("from",), **keep)
