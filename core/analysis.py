@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from core import schema
+from core import mention_index, schema
 
 STAGE = "analysis"
 ACTOR_TYPES = ("person", "country", "organisation")
@@ -146,18 +146,7 @@ class Filters:
 _LIST_PARAMS = {"lang": "languages", "source": "sources", "actor": "actors", "type": "actor_types"}
 
 
-def _positions(values: pd.Series, keys) -> np.ndarray:
-    """Position of each value in the unique ``keys`` (-1 when absent). Series.map and isin on
-    Arrow-backed strings go through Python objects (2 s for 1.4M mentions against 100k
-    articles); factorizing keys and values together stays in Arrow (0.1 s), and because the
-    keys come first and are unique, key i gets code i."""
-    keys = pd.Series(list(keys) if isinstance(keys, (set, frozenset, dict)) else keys)
-    if values.empty or keys.empty:
-        return np.full(len(values), -1, dtype=np.int64)
-    codes, _ = pd.factorize(pd.concat([keys.astype(values.dtype), values], ignore_index=True))
-    tail = codes[len(keys):].astype(np.int64)
-    tail[tail >= len(keys)] = -1
-    return tail
+_positions = mention_index.positions
 
 
 def _isin(values: pd.Series, allowed) -> np.ndarray:
@@ -207,31 +196,34 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
             hit |= articles[column].fillna("").astype(str).str.casefold().str.contains(query, regex=False)
         keep &= hit
     if filters.actors or filters.actor_types:
-        keep &= _isin(articles["article_id"], _articles_with_actors(filters, mentions, actors))
+        keep &= _articles_with_actors(articles, filters, mentions, actors)
     selected = articles[keep.fillna(False).astype(bool)]
     return selected.sort_values("published", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def _articles_with_actors(filters: Filters, mentions: pd.DataFrame | None, actors: pd.DataFrame | None) -> set:
+def _articles_with_actors(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None,
+                          actors: pd.DataFrame | None) -> np.ndarray:
+    """Per row of ``articles``: does it name the filtered actors (any or all) of the filtered types?"""
     if mentions is None:
         raise ValueError(f"{STAGE}: filtering by actor needs the mentions frame (filters: actors={list(filters.actors)}, "
                          f"actor_types={list(filters.actor_types)})")
     schema.require_columns(mentions, ("article_id", "actor_id"), stage=STAGE)
-    pairs = mentions[["article_id", "actor_id"]].dropna().drop_duplicates()
+    index = mention_index.of(mentions)
+    keep = np.ones(len(index.pair_actor), dtype=bool)
     if filters.actor_types:
         if actors is None:
             raise ValueError(f"{STAGE}: filtering by actor type needs the actors frame "
                              f"(actor_types={list(filters.actor_types)})")
         schema.require_columns(actors, ("actor_id", "type"), stage=STAGE)
-        typed = set(actors.loc[actors["type"].isin(filters.actor_types), "actor_id"])
-        pairs = pairs[_isin(pairs["actor_id"], typed)]
+        keep &= index.actor_mask(actors.loc[actors["type"].isin(filters.actor_types), "actor_id"])[index.pair_actor]
+    needed = 1
     if filters.actors:
-        chosen = pairs[pairs["actor_id"].isin(filters.actors)]
+        keep &= index.actor_mask(filters.actors)[index.pair_actor]
         if filters.actor_match == "all":
-            counts = chosen.groupby("article_id")["actor_id"].nunique()
-            return set(counts.index[counts == len(set(filters.actors))])
-        return set(chosen["article_id"])
-    return set(pairs["article_id"])
+            needed = len(set(filters.actors))
+    named = np.bincount(index.pair_article[keep], minlength=len(index.articles)) >= needed
+    codes = index.article_codes(articles["article_id"])
+    return (codes >= 0) & named[np.maximum(codes, 0)]
 
 
 def overview(articles: pd.DataFrame) -> dict:
@@ -278,18 +270,46 @@ def _mentions_in(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
     return mentions[_isin(mentions["article_id"], articles["article_id"]) & mentions["actor_id"].notna().to_numpy()]
 
 
-def _actor_counts(found: pd.DataFrame) -> pd.DataFrame:
-    """Per actor_id: articles (distinct) and mentions. On integer codes: a groupby nunique over
-    Arrow strings takes seconds for a million mentions."""
-    actor_codes, actor_ids = pd.factorize(found["actor_id"])
-    article_codes, _ = pd.factorize(found["article_id"])
-    if not len(actor_ids):
-        return pd.DataFrame({"articles": pd.Series(dtype="int64"), "mentions": pd.Series(dtype="int64")})
-    keys = np.sort(article_codes.astype(np.int64) * len(actor_ids) + actor_codes)  # sorting beats np.unique's hash here
-    distinct = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] % len(actor_ids)
-    return pd.DataFrame({"articles": np.bincount(distinct, minlength=len(actor_ids)),
-                         "mentions": np.bincount(actor_codes, minlength=len(actor_ids))},
-                        index=pd.Index(actor_ids, name="actor_id"))
+def _selected_pairs(index: mention_index.MentionIndex, articles: pd.DataFrame, actors: pd.DataFrame | None = None,
+                    types: tuple[str, ...] = ()) -> np.ndarray:
+    """Per distinct (article, actor) pair of ``index``: is the article among ``articles`` and the
+    actor of one of ``types`` (any type when empty)?"""
+    schema.require_columns(articles, ("article_id",), stage=STAGE)
+    keep = index.article_mask(articles["article_id"])[index.pair_article]
+    if types:
+        keep &= index.actor_mask(actors.loc[actors["type"].isin(types), "actor_id"])[index.pair_actor]
+    return keep
+
+
+def _counts_by_actor(index: mention_index.MentionIndex, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(articles, mentions) per actor code, over the kept pairs."""
+    actor = index.pair_actor[pairs]
+    return (np.bincount(actor, minlength=len(index.actors)),
+            np.bincount(actor, weights=index.pair_mentions[pairs], minlength=len(index.actors)).astype(np.int64))
+
+
+def _mention_mask(index: mention_index.MentionIndex, pairs: np.ndarray, actor_codes: np.ndarray) -> np.ndarray:
+    """Per mention: is its (article, actor) pair kept and its actor among ``actor_codes``?"""
+    articles = np.zeros(len(index.articles), dtype=bool)
+    articles[index.pair_article[pairs]] = True
+    wanted = np.zeros(len(index.actors), dtype=bool)
+    wanted[actor_codes] = True
+    return articles[index.mention_article] & wanted[index.mention_actor]
+
+
+def _counts_by_group(index: mention_index.MentionIndex, pairs: np.ndarray, article_ids: pd.Series,
+                     group_codes: np.ndarray, groups: int, actor_ids: list) -> np.ndarray:
+    """Articles naming each of ``actor_ids`` (columns) in each group of articles (rows), over the
+    kept pairs; ``group_codes`` gives the group (0..groups-1, -1 none) of each of ``article_ids``."""
+    article_group = np.full(len(index.articles), -1, dtype=np.int64)
+    codes = index.article_codes(article_ids)
+    article_group[codes[codes >= 0]] = np.asarray(group_codes)[codes >= 0]
+    column = np.full(len(index.actors), -1, dtype=np.int64)
+    chosen = _positions(pd.Series(actor_ids, dtype="string"), index.actors)
+    column[chosen[chosen >= 0]] = np.flatnonzero(chosen >= 0)
+    group, actor = article_group[index.pair_article[pairs]], column[index.pair_actor[pairs]]
+    ok = (group >= 0) & (actor >= 0)
+    return np.bincount(group[ok] * len(actor_ids) + actor[ok], minlength=groups * len(actor_ids)).reshape(groups, len(actor_ids))
 
 
 def spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
@@ -297,12 +317,9 @@ def spellings(mentions: pd.DataFrame, limit: int = 6) -> pd.Series:
 
     Needs: mentions[actor_id, surface]; rows without actor_id are left out.
     """
-    mentions = mentions[mentions["actor_id"].notna()]
-    if mentions.empty:
-        return pd.Series(dtype=str, name="spellings")
-    counts = mentions.groupby(["actor_id", "surface"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["actor_id", "n", "surface"], ascending=[True, False, True])
-    return counts.groupby("actor_id")["surface"].apply(lambda s: " · ".join(s.head(limit))).rename("spellings")
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=STAGE)
+    index = mention_index.of(mentions)
+    return index.spellings(np.ones(len(index.mention_actor), dtype=bool), limit)
 
 
 def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, limit: int = 20,
@@ -315,18 +332,22 @@ def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFr
     first, joined by " · "). ``types`` keeps only actors of those types.
     """
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
-    schema.require_columns(mentions, ("surface",), stage=STAGE)
-    found = _mentions_in(articles, mentions)
-    if types:
-        found = found[_isin(found["actor_id"], actors.loc[actors["type"].isin(types), "actor_id"])]
-    counts = _actor_counts(found)
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=STAGE)
+    index = mention_index.of(mentions)
+    pairs = _selected_pairs(index, articles, actors, types)
+    articles_per_actor, mentions_per_actor = _counts_by_actor(index, pairs)
+    named = np.flatnonzero(articles_per_actor)
+    counts = pd.DataFrame({"articles": articles_per_actor[named], "mentions": mentions_per_actor[named]},
+                          index=index.actors[named])
     # map, not merge: an empty groupby has an integer index that pandas refuses to merge with str
     table = actors[["actor_id", "name", "type"]].drop_duplicates("actor_id")
     table = table[_isin(table["actor_id"], counts.index)]
     table = table.assign(articles=table["actor_id"].map(counts["articles"]),
                          mentions=table["actor_id"].map(counts["mentions"]))
     table = table.sort_values(["articles", "mentions", "name"], ascending=[False, False, True]).head(limit)
-    table["spellings"] = table["actor_id"].map(spellings(found[_isin(found["actor_id"], table["actor_id"])])).fillna("")
+    shown = _positions(table["actor_id"], index.actors)
+    written = index.spellings(_mention_mask(index, pairs, shown[shown >= 0]), 6)
+    table["spellings"] = table["actor_id"].map(written).fillna("")
     return table.astype({"articles": "int64", "mentions": "int64"}).reset_index(drop=True)
 
 
@@ -347,12 +368,11 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     columns = ["period", "actor_id", "name", "articles", "share"]
     if dated.empty or not actor_ids:
         return _empty(columns, period="datetime64[us]", articles="int64", share="float64")
-    periods = pd.Series(_period(dated["published"], freq).to_numpy(), index=dated["article_id"].to_numpy())
-    totals = periods.value_counts()
-    found = _mentions_in(dated, mentions)
-    found = found[found["actor_id"].isin(actor_ids)][["article_id", "actor_id"]].drop_duplicates()
-    found = found.assign(period=found["article_id"].map(periods))
-    counts = found.groupby(["period", "actor_id"]).size()
+    period_codes, periods = pd.factorize(_period(dated["published"], freq), sort=True)
+    totals = pd.Series(np.bincount(period_codes, minlength=len(periods)), index=periods)
+    index = mention_index.of(mentions)
+    counts = _counts_by_group(index, _selected_pairs(index, dated), dated["article_id"], period_codes, len(periods), actor_ids)
+    counts = pd.Series(counts.ravel(), index=pd.MultiIndex.from_product([periods, actor_ids], names=["period", "actor_id"]))
     every = pd.period_range(totals.index.min(), totals.index.max(), freq=FREQUENCIES[freq]).start_time
     grid = pd.MultiIndex.from_product([every.astype("datetime64[us]"), actor_ids], names=["period", "actor_id"])
     table = counts.reindex(grid, fill_value=0).rename("articles").reset_index()
@@ -420,7 +440,8 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
     """
     schema.require_columns(articles, ("article_id", "published", "language", "source", "title", "duplicate_of"),
                            stage=STAGE)
-    found = _mentions_in(articles, mentions)[["article_id", "actor_id"]].drop_duplicates()
+    index = mention_index.of(mentions)
+    found = index.pairs_frame(_selected_pairs(index, articles))
     ids = articles["article_id"].drop_duplicates().to_numpy()
     index = {article_id: i for i, article_id in enumerate(ids)}
     edges = _story_edges(articles.drop_duplicates("article_id"), found, index, window_days, min_similarity)
@@ -595,24 +616,35 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     and edges[source, target, weight (int), source_name, target_name], heaviest first.
     """
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
-    schema.require_columns(mentions, ("surface",), stage=STAGE)
-    found = _mentions_in(articles, mentions)
-    if types:
-        found = found[_isin(found["actor_id"], actors.loc[actors["type"].isin(types), "actor_id"])]
-    pairs = found[["article_id", "actor_id"]].drop_duplicates()
-    per_actor = pairs.groupby("actor_id").size()
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=STAGE)
+    index = mention_index.of(mentions)
+    pairs = _selected_pairs(index, articles, actors, types)
+    per_actor, mentions_per_actor = _counts_by_actor(index, pairs)
+    candidates = per_actor > 0
+    ego_code = -1
     if ego is not None:
-        with_ego = set(pairs.loc[pairs["actor_id"] == ego, "article_id"])
-        neighbourhood = set(pairs.loc[_isin(pairs["article_id"], with_ego), "actor_id"])
-        per_actor = per_actor[per_actor.index.isin(neighbourhood)]
-    ranked = per_actor.sort_values(ascending=False, kind="stable")
-    chosen = set(ranked.index[:max_actors]) | ({ego} if ego in per_actor.index else set())
-    pairs = pairs[pairs["actor_id"].isin(chosen)]
-    joined = pairs.merge(pairs, on="article_id")
-    joined = joined[joined["actor_id_x"] < joined["actor_id_y"]]
-    edges = joined.groupby(["actor_id_x", "actor_id_y"]).size().rename("weight").reset_index()
-    edges = edges.rename(columns={"actor_id_x": "source", "actor_id_y": "target"})
-    edges = edges[edges["weight"] >= min_weight]
+        ego_code = int(_positions(pd.Series([ego], dtype="string"), index.actors)[0])
+        with_ego = np.zeros(len(index.articles), dtype=bool)
+        with_ego[index.pair_article[pairs & (index.pair_actor == ego_code)]] = True
+        neighbourhood = np.zeros(len(index.actors), dtype=bool)
+        neighbourhood[index.pair_actor[pairs & with_ego[index.pair_article]]] = True
+        candidates &= neighbourhood
+    ranked = np.flatnonzero(candidates)
+    ranked = ranked[np.argsort(-per_actor[ranked], kind="stable")]  # ties in id order: the codes are sorted
+    chosen = np.zeros(len(index.actors), dtype=bool)
+    chosen[ranked[:max_actors]] = True
+    if ego_code >= 0 and candidates[ego_code]:
+        chosen[ego_code] = True
+    kept = pairs & chosen[index.pair_actor]
+    # Edge weights as one sparse product of the article x actor incidence matrix: the self-merge
+    # of (article, actor) pairs it replaces grew with the square of the actors per article.
+    incidence = sparse.csr_matrix((np.ones(int(kept.sum()), dtype=np.int32),
+                                   (index.pair_article[kept], index.pair_actor[kept])),
+                                  shape=(len(index.articles), len(index.actors)))
+    together = sparse.triu(incidence.T @ incidence, k=1).tocoo()  # codes sorted: source id < target id
+    heavy = together.data >= min_weight
+    edges = pd.DataFrame({"source": index.actors[together.row[heavy]], "target": index.actors[together.col[heavy]],
+                          "weight": together.data[heavy].astype(np.int64)})
     if ego is not None:
         touches = edges[(edges["source"] == ego) | (edges["target"] == ego)]
         neighbours = set(touches["source"]) | set(touches["target"])
@@ -624,16 +656,16 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     community = {node: rank for rank, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c))))
                  for node in members}
     info = actors.drop_duplicates("actor_id").set_index("actor_id")
-    counts = _actor_counts(found[found["actor_id"].isin(node_ids)])
+    node_codes = _positions(pd.Series(node_ids, dtype="string"), index.actors)
     nodes = pd.DataFrame({"actor_id": pd.Series(node_ids, dtype="string")})
     nodes["name"] = nodes["actor_id"].map(info["name"]).fillna(nodes["actor_id"])
     nodes["type"] = nodes["actor_id"].map(info["type"])
-    nodes["articles"] = nodes["actor_id"].map(counts["articles"])
-    nodes["mentions"] = nodes["actor_id"].map(counts["mentions"])
+    nodes["articles"] = per_actor[node_codes] if len(node_ids) else []
+    nodes["mentions"] = mentions_per_actor[node_codes] if len(node_ids) else []
     nodes["degree"] = [graph.degree(n) for n in node_ids]
     nodes["weighted_degree"] = [graph.degree(n, weight="weight") for n in node_ids]
     nodes["community"] = [community.get(n, 0) for n in node_ids]
-    nodes["spellings"] = nodes["actor_id"].map(spellings(found[found["actor_id"].isin(node_ids)])).fillna("")
+    nodes["spellings"] = nodes["actor_id"].map(index.spellings(_mention_mask(index, pairs, node_codes), 6)).fillna("")
     nodes = nodes.astype({"articles": "int64", "mentions": "int64", "degree": "int64", "weighted_degree": "int64",
                           "community": "int64"})
     nodes = nodes.sort_values(["mentions", "actor_id"], ascending=[False, True]).reset_index(drop=True)
@@ -674,9 +706,12 @@ def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.D
     schema.require_columns(articles, ("article_id", "source", "language"), stage=STAGE)
     schema.require_columns(actors, ("actor_id", "name"), stage=STAGE)
     columns = ["source", "language", "source_articles", "actor_id", "name", "articles", "share"]
-    found = _mentions_in(articles, mentions)[["article_id", "actor_id"]].drop_duplicates()
+    index = mention_index.of(mentions)
+    pairs = _selected_pairs(index, articles)
     if actor_ids is None:
-        actor_ids = found.groupby("actor_id").size().sort_values(ascending=False, kind="stable").index[:limit]
+        per_actor = _counts_by_actor(index, pairs)[0]
+        ranked = np.argsort(-per_actor, kind="stable")  # ties in id order: the codes are sorted
+        actor_ids = index.actors[ranked[per_actor[ranked] > 0][:limit]]
     actor_ids = list(dict.fromkeys(actor_ids))
     if articles.empty or not actor_ids:
         return _empty(columns, source_articles="int64", articles="int64", share="float64")
@@ -684,10 +719,10 @@ def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.D
     sources = unique.groupby("source").agg(
         source_articles=("article_id", "size"),
         language=("language", lambda s: s.mode().iloc[0] if s.notna().any() else "unknown"))
-    found = found[found["actor_id"].isin(actor_ids)].join(unique.set_index("article_id")["source"], on="article_id")
-    counts = found.groupby(["source", "actor_id"]).size()
+    source_codes = pd.Index(sources.index).get_indexer(unique["source"])
+    counts = _counts_by_group(index, pairs, unique["article_id"], source_codes, len(sources), actor_ids)
     grid = pd.MultiIndex.from_product([sources.index, actor_ids], names=["source", "actor_id"])
-    table = counts.reindex(grid, fill_value=0).rename("articles").reset_index().join(sources, on="source")
+    table = pd.Series(counts.ravel(), index=grid, name="articles").reset_index().join(sources, on="source")
     table["share"] = (table["articles"] / table["source_articles"]).astype("float64")
     names = actors.drop_duplicates("actor_id").set_index("actor_id")["name"]
     table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
@@ -710,8 +745,8 @@ def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     """
     schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=STAGE)
     schema.require_columns(mentions, ("article_id", "actor_id", "surface", "sentence"), stage=STAGE)
-    found = _mentions_in(articles, mentions)
-    found = found[found["actor_id"] == actor_id]
+    found = mentions[(mentions["actor_id"] == actor_id).fillna(False).to_numpy(dtype=bool)]
+    found = _mentions_in(articles, found)
     keep = ["article_id", "surface", "sentence"] + (["sentence_translated"] if "sentence_translated" in found else [])
     found = found[keep].assign(sentence=found["sentence"].fillna(found["surface"]))
     found = found.drop_duplicates(["article_id", "sentence"])

@@ -9,8 +9,6 @@ corrections file changes ``dictionary_version`` and makes every article due agai
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -18,7 +16,7 @@ from typing import Callable
 import pandas as pd
 import sqlalchemy as sa
 
-from core import actor_dictionary, actors, mentioned_dates, spelling, store
+from core import actor_dictionary, actors, frame_cache, mentioned_dates, spelling, store
 
 CHUNK = 1000
 
@@ -87,36 +85,11 @@ FRAME_NAMES = ("actors", "mentions", "dates")
 def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_dictionary.Dictionary], version: str,
                         cache_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``actor_frames``, kept as Parquet files in ``cache_dir`` under the store's revision and the
-    dictionary version, so that a new process (the dashboard's cold start) reads them instead of
-    loading every mention and grouping the discovered names again: for a million mentions that
-    was most of a 25-45 s start. Any write to the store or change of dictionary or corrections
-    changes the key; older entries are removed. The dictionary is loaded only on a miss.
-    ``cache_dir`` None (a store that is not a local file) computes every time.
-    """
-    if cache_dir is None:
-        return actor_frames(engine, load_dictionary())
-    entry = cache_dir / f"{store.revision(engine)}-{version}"
-    if all((entry / f"{name}.parquet").exists() for name in FRAME_NAMES):
-        return _read_entry(entry)
-    frames = actor_frames(engine, load_dictionary())
-    partial = cache_dir / f".{entry.name}.{os.getpid()}"
-    partial.mkdir(parents=True, exist_ok=True)
-    for name, frame in zip(FRAME_NAMES, frames):
-        frame.to_parquet(partial / f"{name}.parquet", index=False)
-    # Renamed whole, so a reader never sees half an entry; a concurrent writer's entry wins.
-    try:
-        partial.rename(entry)
-    except OSError:
-        shutil.rmtree(partial, ignore_errors=True)
-    for old in cache_dir.iterdir():
-        if old.name != entry.name and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
-    # Read back: a first start and every later one then see the same dtypes.
-    return _read_entry(entry)
-
-
-def _read_entry(entry: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return tuple(pd.read_parquet(entry / f"{name}.parquet") for name in FRAME_NAMES)
+    dictionary version (``frame_cache``), so that a new process reads them instead of loading every
+    mention and grouping the discovered names again: for a million mentions that was most of a
+    25-45 s dashboard start. The dictionary is loaded only on a miss."""
+    return frame_cache.cached(cache_dir, "actors", f"{store.revision(engine)}-{version}", FRAME_NAMES,
+                              lambda: actor_frames(engine, load_dictionary()))
 
 
 def per_article(actor_table: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from core import dedup, schema
+from core import dedup, frame_cache, schema
 
 
 def connect(url: str) -> sa.Engine:
@@ -242,6 +242,12 @@ def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> p
     if frame.empty:
         return schema.empty_articles()
     return schema.as_articles(frame)
+
+
+def cached_articles(engine: sa.Engine, cache_dir: Path | None) -> pd.DataFrame:
+    """``load_articles``, kept as Parquet in ``cache_dir`` under the store's revision
+    (``frame_cache``): reading 100k articles from Parquet takes a tenth of the SQL read."""
+    return frame_cache.cached(cache_dir, "articles", str(revision(engine)), ("articles",), lambda: (load_articles(engine),))[0]
 
 
 def _read_frame(engine: sa.Engine, query, columns) -> pd.DataFrame:

@@ -45,7 +45,7 @@ def engine():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _articles(_engine, url: str, revision: int):
-    return store.load_articles(_engine)
+    return store.cached_articles(_engine, config.frames_cache_dir(url))
 
 
 def articles():
