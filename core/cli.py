@@ -73,6 +73,7 @@ def _extract(engine, everything: bool = False) -> int:
         return 2
     summary = extraction.run(engine, dictionary, version, everything=everything)
     print(summary.describe())
+    extraction.prepare_frames(engine, dictionary, version, config.frames_cache_dir(str(engine.url)))
     return 0
 
 

@@ -65,6 +65,18 @@ def _actor_frames(_engine, url: str, revision: int):
     return extraction.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
 
 
+@st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
+def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    return extraction.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
+
+
+def story_labels(data: "Corpus") -> pd.Series:
+    """The story of every stored article (``analysis.story_labels``), grouped once per revision."""
+    eng = engine()
+    return _story_labels(eng, data.articles, data.mentions, str(eng.url), store.revision(eng))
+
+
 @dataclasses.dataclass(frozen=True)
 class Corpus:
     """Everything the analysis pages draw from, for the chosen translation target."""
@@ -403,6 +415,8 @@ def ingest_and_extract(paths: list, report, cancelled) -> tuple[ingest.IngestSum
                             on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
     try:
         found = extract(eng)
+        extraction.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
+                                  config.frames_cache_dir(str(eng.url)))
     except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
         summary.problems.append(f"actors not extracted: {err}")
         found = None

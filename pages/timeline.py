@@ -6,6 +6,8 @@ import streamlit as st
 from core import analysis, charts, present
 from pages import common
 
+STORIES_SHOWN = 20
+
 data, selected = common.open_page("Timeline")
 
 freq = common.period("timeline_freq")
@@ -27,10 +29,13 @@ common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, 
              "attention")
 
 st.subheader("Stories in several outlets")
-groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors))
+st.caption(f"The {STORIES_SHOWN} largest stories in the selection. Stories are grouped once over the whole store; "
+           "filters keep each story's selected articles.")
+groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
+                                                                   labels=common.story_labels(data), limit=STORIES_SHOWN))
 common.chart(charts.story_groups_chart(groups), "stories")
 by_id = selected.set_index("article_id")
-for group in groups.head(20).itertuples():
+for group in groups.itertuples():
     span = f"{group.first:%Y-%m-%d}" if pd.notna(group.first) else "undated"
     with st.expander(present.plain(f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
                                    f"{span} · {group.title}")):

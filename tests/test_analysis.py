@@ -286,6 +286,39 @@ def test_large_story_group_is_cut_at_its_weakest_links():
     assert joined.empty  # the bridge never holds the two together
 
 
+def test_story_groups_from_corpus_labels_show_the_selection_share(sample):
+    articles, mentions, actors = sample["articles"], sample["mentions"], sample["actors"]
+    labels = analysis.story_labels(articles, mentions)
+    assert labels.index.is_unique and set(labels.index) == set(articles["article_id"])
+    direct = analysis.story_groups(articles, mentions, actors)
+    looked_up = analysis.story_groups(articles, mentions, actors, labels=labels)
+    assert sorted(map(sorted, direct["article_ids"])) == sorted(map(sorted, looked_up["article_ids"]))
+    # a filter keeps each story's selected articles and never regroups them
+    chosen = articles[articles["language"].isin(["ru", "fa", "ar", "tr"])]
+    part = analysis.story_groups(chosen, mentions, actors, labels=labels)
+    assert len(part) and all(set(ids) <= set(chosen["article_id"]) and labels[ids].nunique() == 1
+                             for ids in part["article_ids"])
+    whole = {frozenset(ids) for ids in looked_up["article_ids"]}
+    assert all(any(set(ids) <= group for group in whole) for ids in part["article_ids"])
+    first_two = analysis.story_groups(articles, mentions, actors, labels=labels, limit=2)
+    assert list(first_two["article_ids"]) == list(looked_up["article_ids"].head(2))
+
+
+def test_counts_on_codes_match_a_plain_groupby(sample):
+    articles, mentions, actors = sample["articles"], sample["mentions"], sample["actors"]
+    chosen = articles[articles["language"] == "ru"]
+    named = mentions[mentions["actor_id"].notna() & mentions["article_id"].isin(chosen["article_id"])]
+    expected = named.drop_duplicates(["article_id", "actor_id"]).groupby("actor_id").size()
+    table = analysis.top_actors(chosen, mentions, actors, limit=1000).set_index("actor_id")
+    assert table["articles"].to_dict() == expected.to_dict()
+    assert table["mentions"].to_dict() == named.groupby("actor_id").size().to_dict()
+    share = analysis.attention_share(chosen, mentions, actors, actor_ids=list(expected.index[:3]))
+    assert share.groupby("actor_id")["articles"].sum().to_dict() == expected[expected.index[:3]].to_dict()
+    top = named.groupby(["actor_id", "surface"]).size().rename("n").reset_index()
+    top = top.sort_values(["actor_id", "n", "surface"], ascending=[True, False, True]).groupby("actor_id").head(6)
+    assert table["spellings"].to_dict() == top.groupby("actor_id")["surface"].agg(" · ".join).to_dict()
+
+
 def test_story_groups_of_nothing(small):
     articles, mentions = small
     assert analysis.story_groups(articles.head(0), mentions, ACTORS).empty

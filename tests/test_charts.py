@@ -97,6 +97,18 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     assert [t.x for t in again.data] == [t.x for t in fig.data]  # fixed-seed layout
 
 
+def test_network_figure_draws_only_the_heaviest_links(sample, monkeypatch):
+    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
+    assert len(network.edges) > 12
+    monkeypatch.setattr(charts, "NETWORK_MAX_DRAWN_LINKS", 12)
+    fig = charts.network_chart(network)
+    line_traces = [t for t in fig.data if t.mode == "lines"]
+    assert sum(len(t.x) for t in line_traces) == 12 * 3  # two ends and a break per link
+    assert f"the 12 heaviest of {len(network.edges)} links drawn" in fig.layout.title.text
+    node_traces = [t for t in fig.data if t.mode == "markers+text"]
+    assert sum(len(t.x) for t in node_traces) == len(network.nodes)  # every actor is still drawn
+
+
 def test_article_text_is_escaped_in_every_figure(hostile):
     articles, mentions, dates = hostile
     figures = _all_figures(articles, mentions, ACTORS, dates)
