@@ -398,22 +398,33 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     schema.require_columns(articles, ("article_id", "source", "language"), stage=STAGE)
     schema.require_columns(dates, ("article_id", "date", "surface", "sentence"), stage=STAGE)
     columns = ["date", "articles", "mentions", "sources", "languages", "sentences", "article_ids"]
-    found = dates[_isin(dates["article_id"], articles["article_id"]) & dates["date"].notna().to_numpy()]
-    if found.empty:
+    unique = articles.drop_duplicates("article_id")
+    where = _positions(dates["article_id"], unique["article_id"])
+    keep = (where >= 0) & dates["date"].notna().to_numpy(dtype=bool)
+    if not keep.any():
         return _empty(columns, date="datetime64[us]", articles="int64", mentions="int64", sources="int64")
-    meta = articles.drop_duplicates("article_id").set_index("article_id")[["source", "language"]]
-    found = found.join(meta, on="article_id")
-    found = found.assign(date=pd.to_datetime(found["date"]).astype("datetime64[us]"))
-    # Whole-column group operations: a loop over the days cost 10 s on 100k articles.
-    firsts = found.drop_duplicates(["date", "article_id"])
+    # On integer codes of the article, source and language: joining and grouping the string
+    # columns cost most of a second at 100k articles.
+    where = where[keep]
+    found = pd.DataFrame({"date": dates["date"].to_numpy()[keep].astype("datetime64[us]"),
+                          "article": where, "source": pd.factorize(unique["source"])[0][where],
+                          "language": unique["language"].to_numpy(dtype=object)[where],
+                          "article_id": dates["article_id"].to_numpy(dtype=object)[keep],
+                          "sentence": dates["sentence"].fillna(dates["surface"]).to_numpy(dtype=object)[keep]})
+    firsts = found.drop_duplicates(["date", "article"])
     by_day = found.groupby("date", sort=True)
     table = pd.DataFrame({"mentions": by_day.size(), "sources": by_day["source"].nunique()})
     first_by_day = firsts.groupby("date", sort=True)
     table["articles"] = first_by_day.size()
-    table["article_ids"] = first_by_day["article_id"].agg(list)
+    # np.split on the day boundaries: agg(list) walks a million-row Arrow column value by value
+    ordered = firsts.sort_values("date", kind="stable")
+    days = ordered["date"].to_numpy()
+    cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
+    table["article_ids"] = pd.Series([part.tolist() for part in np.split(ordered["article_id"].to_numpy(dtype=object), cuts)],
+                                     index=days[np.concatenate([[0], cuts])]).reindex(table.index)
     languages = found[["date", "language"]].dropna().astype({"language": str}).drop_duplicates().sort_values("language")
     table["languages"] = languages.groupby("date")["language"].agg(", ".join).reindex(table.index).fillna("")
-    quoted = firsts.assign(sentence=firsts["sentence"].fillna(firsts["surface"])).drop_duplicates(["date", "sentence"])
+    quoted = firsts.drop_duplicates(["date", "sentence"])
     table["sentences"] = quoted.groupby("date", sort=True).head(samples).groupby("date")["sentence"].agg(list)
     table = table.rename_axis("date").reset_index()
     return table[columns].astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
@@ -763,6 +774,16 @@ def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.D
     return table[columns].sort_values(["source_articles", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def actor_mentions(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str) -> pd.DataFrame:
+    """The rows of ``mentions`` that name ``actor_id`` in these articles (found through the
+    mention index: comparing a million ids as strings took most of a second)."""
+    schema.require_columns(mentions, ("article_id", "actor_id"), stage=STAGE)
+    index = mention_index.of(mentions)
+    code = int(_positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
+    chosen = (index.mention_actor == code) & index.article_mask(articles["article_id"])[index.mention_article]
+    return mentions.iloc[index.mention_row[chosen]]
+
+
 def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str,
                     memory: pd.DataFrame | None = None) -> pd.DataFrame:
     """What each outlet wrote about one actor: every sentence naming it, as written.
@@ -778,8 +799,7 @@ def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     """
     schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=STAGE)
     schema.require_columns(mentions, ("article_id", "actor_id", "surface", "sentence"), stage=STAGE)
-    found = mentions[(mentions["actor_id"] == actor_id).fillna(False).to_numpy(dtype=bool)]
-    found = _mentions_in(articles, found)
+    found = actor_mentions(articles, mentions, actor_id)
     keep = ["article_id", "surface", "sentence"] + (["sentence_translated"] if "sentence_translated" in found else [])
     found = found[keep].assign(sentence=found["sentence"].fillna(found["surface"]))
     found = found.drop_duplicates(["article_id", "sentence"])

@@ -27,6 +27,7 @@ class MentionIndex:
     articles: pd.Index  # article ids named by some mention
     actors: pd.Index  # actor ids
     surfaces: pd.Index  # spellings as written
+    mention_row: np.ndarray  # per mention: its position in the mentions frame
     mention_article: np.ndarray  # per mention: article code
     mention_actor: np.ndarray  # per mention: actor code
     mention_surface: np.ndarray  # per mention: surface code
@@ -36,7 +37,8 @@ class MentionIndex:
 
     @classmethod
     def build(cls, mentions: pd.DataFrame) -> "MentionIndex":
-        named = mentions[mentions["actor_id"].notna()]
+        rows = np.flatnonzero(mentions["actor_id"].notna().to_numpy(dtype=bool))
+        named = mentions.iloc[rows]
         article, articles = pd.factorize(named["article_id"], sort=True)
         actor, actors = pd.factorize(named["actor_id"], sort=True)
         written = named["surface"] if "surface" in named else pd.Series("", index=named.index, dtype="string")
@@ -44,7 +46,7 @@ class MentionIndex:
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = np.unique(keys, return_counts=True)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
-                   mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
+                   mention_row=rows, mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
                    mention_surface=surface.astype(np.int32),
                    pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
                    pair_actor=(distinct % max(len(actors), 1)).astype(np.int32),

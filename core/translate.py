@@ -22,9 +22,10 @@ import time
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from core import schema
+from core import mention_index, schema
 
 PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
 # Characters per request. LibreTranslate (through deep-translator) sends the text in the query
@@ -408,29 +409,30 @@ def translated_passages(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Se
     schema.require_columns(articles, ("article_id", "text", "title_translated", "text_translated"), stage="translate")
     # Only the articles these mentions are in, and only those translated: a lookup per mention in
     # the whole corpus cost minutes on a large store.
-    wanted = articles[articles["article_id"].isin(mentions["article_id"].unique())
-                      & articles["text_translated"].notna()].drop_duplicates("article_id")
+    named = mention_index.positions(articles["article_id"], mentions["article_id"].drop_duplicates()) >= 0
+    wanted = articles[named & articles["text_translated"].notna().to_numpy(dtype=bool)].drop_duplicates("article_id")
     texts = dict(zip(wanted["article_id"], wanted["text"]))
     titles = dict(zip(wanted["article_id"], wanted["title_translated"]))
     translated = dict(zip(wanted["article_id"], wanted["text_translated"]))
     paragraph_starts: dict[str, list[int]] = {}
-    out = []
-    for article_id, field, start in zip(mentions["article_id"], mentions["field"], mentions["start"]):
-        if article_id not in translated:
-            out.append(pd.NA)
-        elif field == "title":
-            out.append(titles[article_id])
-        else:
-            if article_id not in paragraph_starts:
-                starts, offset = [], 0
-                for paragraph in str(texts[article_id]).split(PARAGRAPH_BREAK):
-                    if paragraph.strip():
-                        starts.append(offset)
-                    offset += len(paragraph) + len(PARAGRAPH_BREAK)
-                paragraph_starts[article_id] = starts
-            index = max(0, bisect.bisect_right(paragraph_starts[article_id], int(start)) - 1)
-            paragraphs = str(translated[article_id]).split(PARAGRAPH_BREAK)
-            out.append(paragraphs[index] if index < len(paragraphs) else pd.NA)
+    out = np.full(len(mentions), pd.NA, dtype=object)
+    rows = np.flatnonzero(mention_index.positions(mentions["article_id"], wanted["article_id"]) >= 0)
+    found = mentions.iloc[rows]
+    for row, article_id, field, start in zip(rows, found["article_id"], found["field"], found["start"]):
+        if field == "title":
+            out[row] = titles[article_id]
+            continue
+        if article_id not in paragraph_starts:
+            starts, offset = [], 0
+            for paragraph in str(texts[article_id]).split(PARAGRAPH_BREAK):
+                if paragraph.strip():
+                    starts.append(offset)
+                offset += len(paragraph) + len(PARAGRAPH_BREAK)
+            paragraph_starts[article_id] = starts
+            translated[article_id] = str(translated[article_id]).split(PARAGRAPH_BREAK)
+        index = max(0, bisect.bisect_right(paragraph_starts[article_id], int(start)) - 1)
+        paragraphs = translated[article_id]
+        out[row] = paragraphs[index] if index < len(paragraphs) else pd.NA
     return pd.Series(out, index=mentions.index, dtype="string")
 
 

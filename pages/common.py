@@ -95,6 +95,22 @@ def corpus() -> Corpus:
     return Corpus(articles_with_translations(target), found, mentions, dates, target)
 
 
+def preload() -> None:
+    """Read what every page starts from into this process's caches before the server takes its
+    first request (``serve.py``): the store's frames, their translations, the mention index and
+    the spellings of the filter bar. Streamlit's resource caches belong to the process, so the
+    first page opened finds them there instead of spending seconds on them. An empty store is left
+    to ``ensure_sample_corpus``, which the first page run calls."""
+    eng = engine()
+    if store.revision(eng) == 0:
+        return
+    url, revision = str(eng.url), store.revision(eng)
+    found, mentions, dates = _actor_frames(eng, url, revision)
+    articles_with_translations(config.translation_settings().target)
+    _spellings(mentions, url, revision)  # also builds the mention index every analysis uses
+    _story_labels(eng, articles(), mentions, url, revision)
+
+
 def ensure_sample_corpus() -> None:
     """On a store that never had anything, ingest the shipped sample corpus (and find its actors)
     so the dashboard has something to show. GEOWIRE_SAMPLE_CORPUS=0 starts empty instead."""

@@ -6,6 +6,9 @@ import streamlit as st
 from core import analysis, charts, present, translate
 from pages import common
 
+OUTLETS_SHOWN = 9  # three rows of three: more is a wall of text, and slow to draw
+QUOTES_PER_OUTLET = 4
+
 data, selected = common.open_page("Sources")
 
 st.subheader("Volume per source and language")
@@ -32,19 +35,23 @@ actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), ke
 
 
 def _quotes():
-    mentions = data.mentions[(data.mentions["actor_id"] == actor) & data.mentions["article_id"].isin(selected["article_id"])]
+    mentions = analysis.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, selected))
     return analysis.actor_sentences(selected, mentions, actor)
 
 
 quotes = common.memo("actor-quotes", _quotes, actor)
-outlets = list(dict.fromkeys(quotes["source"]))
-st.caption(f"{len(quotes)} passages from {len(outlets)} outlets; the translation shown is the paragraph the sentence is in.")
+every_outlet = quotes["source"].value_counts(sort=True)
+outlets = sorted(every_outlet.index[:OUTLETS_SHOWN])
+shown = (f"the {len(outlets)} with the most passages side by side (choose others in the Sources filter)"
+         if len(every_outlet) > len(outlets) else "side by side")
+st.caption(f"{len(quotes)} passages from {len(every_outlet)} outlets, {shown}; up to {QUOTES_PER_OUTLET} per outlet, newest "
+           "first. The translation shown is the paragraph the sentence is in. The data download has every passage.")
 for row_start in range(0, len(outlets), 3):
     for column, outlet in zip(st.columns(3), outlets[row_start:row_start + 3]):
         with column.container(border=True):
             st.markdown(present.heading_html(outlet), unsafe_allow_html=True)
-            for quote in quotes[quotes["source"] == outlet].head(6).itertuples():
+            for quote in quotes[quotes["source"] == outlet].head(QUOTES_PER_OUTLET).itertuples():
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
                 st.caption(f"{day} · {common.language_name(quote.language)}")
                 st.markdown(present.passage_html(quote.sentence, quote.language), unsafe_allow_html=True)

@@ -34,15 +34,21 @@ st.caption(f"The {STORIES_SHOWN} largest stories in the selection. Stories are g
 groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
                                                                    labels=common.story_labels(data), limit=STORIES_SHOWN))
 common.chart(charts.story_groups_chart(groups), "stories")
-by_id = selected.set_index("article_id")
-for group in groups.itertuples():
-    span = f"{group.first:%Y-%m-%d}" if pd.notna(group.first) else "undated"
-    with st.expander(present.plain(f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
-                                   f"{span} · {group.title}")):
-        st.caption("Actors: " + present.plain(", ".join(group.top_actors)))
-        for article_id in group.article_ids:
-            article = by_id.loc[article_id]
-            day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
-            heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
-            st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
-                         query_params={"article": article_id})
+labels = {group.group: present.plain(f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
+                                      f"{group.first:%Y-%m-%d} · {group.title}" if pd.notna(group.first) else
+                                      f"#{group.group} · {group.articles} articles · undated · {group.title}")
+          for group in groups.itertuples()}
+# One story's articles at a time: twenty expanders of up to 25 links each made every filter
+# change redraw hundreds of elements.
+opened = st.selectbox("Open a story", list(labels), format_func=labels.get, key="timeline_story",
+                      placeholder="no story has two articles under these filters")
+if opened is not None:
+    group = groups[groups["group"] == opened].iloc[0]
+    st.caption("Actors: " + present.plain(", ".join(group["top_actors"])))
+    by_id = selected.set_index("article_id")
+    for article_id in group["article_ids"]:
+        article = by_id.loc[article_id]
+        day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
+        heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
+        st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                     query_params={"article": article_id})

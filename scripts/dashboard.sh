@@ -12,4 +12,4 @@ if ! command -v chromium >/dev/null; then
     echo "note: PNG, SVG and PDF chart downloads need chromium: sudo apt-get install chromium fonts-noto-core" >&2
   fi
 fi
-exec .venv/bin/streamlit run app.py "$@"
+exec .venv/bin/python serve.py "$@"

@@ -1,5 +1,6 @@
 """The dashboard's pages, headless, with streamlit.testing: every page on the sample corpus and on
 an empty store, filters that change what is shown and that come back from the URL."""
+import re
 import time
 from pathlib import Path
 
@@ -100,8 +101,11 @@ def test_actor_filter_narrows_the_network_and_the_timeline(app_with_db):
     assert 0 < shown < total
     timeline = _run("pages/timeline.py", actor=hamas)
     assert timeline.multiselect(key="timeline_actors").value == [hamas]
-    groups = [e.label for e in timeline.expander]
-    assert len(groups) < len([e.label for e in _run("pages/timeline.py").expander])
+    stories = timeline.selectbox(key="timeline_story")
+    assert 0 < len(stories.options) < len(_run("pages/timeline.py").selectbox(key="timeline_story").options)
+    opened = stories.options[stories.index]
+    links = [link for link in timeline.main.get("page_link")]
+    assert len(links) == int(re.search(r"· (\d+) articles", opened).group(1))  # the opened story lists its articles
 
 
 def _actor_id(db, name: str) -> str:

@@ -1,0 +1,21 @@
+"""Start the dashboard with the store already read: ``python serve.py [streamlit run options]``.
+
+It is ``streamlit run app.py`` with one step before the server starts: the frames every page
+starts from are read into the server process (``pages.common.preload``), so that the first page
+opened does not spend seconds reading them on a large store. The server answers once they are
+read. ``streamlit run app.py`` works as well; its first page then does the reading.
+"""
+import logging
+import sys
+from pathlib import Path
+
+from streamlit.web import cli
+
+from pages import common
+
+if __name__ == "__main__":
+    # Outside a script run Streamlit warns about every cached call ("missing ScriptRunContext").
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    common.preload()
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve().parent / "app.py"), *sys.argv[1:]]
+    sys.exit(cli.main())
