@@ -29,14 +29,14 @@ common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, 
              "attention")
 
 st.subheader("Stories in several outlets")
-st.caption(f"The {STORIES_SHOWN} largest stories in the selection. Stories are grouped once over the whole store; "
+st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole store; "
            "filters keep each story's selected articles.")
 groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
                                                                    labels=common.story_labels(data), limit=STORIES_SHOWN))
 common.chart(charts.story_groups_chart(groups), "stories")
-labels = {group.group: present.plain(f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
-                                      f"{group.first:%Y-%m-%d} · {group.title}" if pd.notna(group.first) else
-                                      f"#{group.group} · {group.articles} articles · undated · {group.title}")
+# Option labels are shown as plain text (no Markdown), so titles need no escaping here.
+labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
+                       f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"
           for group in groups.itertuples()}
 # One story's articles at a time: twenty expanders of up to 25 links each made every filter
 # change redraw hundreds of elements.

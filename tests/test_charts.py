@@ -97,16 +97,26 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     assert [t.x for t in again.data] == [t.x for t in fig.data]  # fixed-seed layout
 
 
-def test_network_figure_draws_only_the_heaviest_links(sample, monkeypatch):
+def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
     network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
     assert len(network.edges) > 12
     monkeypatch.setattr(charts, "NETWORK_MAX_DRAWN_LINKS", 12)
+    monkeypatch.setattr(charts, "NETWORK_LINKS_PER_ACTOR", 1)
     fig = charts.network_chart(network)
-    line_traces = [t for t in fig.data if t.mode == "lines"]
-    assert sum(len(t.x) for t in line_traces) == 12 * 3  # two ends and a break per link
-    assert f"the 12 heaviest of {len(network.edges)} links drawn" in fig.layout.title.text
+    segments = [(x0, y0, x1, y1) for t in fig.data if t.mode == "lines"
+                for x0, y0, x1, y1 in zip(t.x[0::3], t.y[0::3], t.x[1::3], t.y[1::3])]
+    articles = network.nodes.set_index("actor_id")["articles"]
+    edges = network.edges
+    cosine = edges["weight"] / (edges["source"].map(articles) * edges["target"].map(articles)) ** 0.5
+    strongest = edges.assign(cosine=cosine).sort_values("cosine", ascending=False, kind="stable")
+    expected = {strongest[(strongest["source"] == a) | (strongest["target"] == a)].index[0] for a in network.nodes["actor_id"]}
+    assert len(segments) == len(expected) < len(network.edges)
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
-    assert sum(len(t.x) for t in node_traces) == len(network.nodes)  # every actor is still drawn
+    where = {a: (x, y) for t in node_traces for a, x, y in zip(t.customdata, t.x, t.y)}
+    assert len(where) == len(network.nodes)  # every actor is still drawn
+    ends = {where[a] for s in segments for a in where if where[a] in ((s[0], s[1]), (s[2], s[3]))}
+    assert ends == set(where.values()), "every actor has at least one drawn link"
+    assert f"{len(expected)} of {len(network.edges)} links drawn" in fig.layout.title.text
 
 
 def test_article_text_is_escaped_in_every_figure(hostile):
