@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+import streamlit.delta_generator
 from streamlit.web import cli
 
 from pages import common
@@ -17,5 +18,9 @@ if __name__ == "__main__":
     # Outside a script run Streamlit warns about every cached call ("missing ScriptRunContext").
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     common.preload()
+    # Streamlit's first element of a process checks whether it runs in a REPL, through
+    # inspect.stack() with source context: half a second of the first page. This process is
+    # `streamlit run`, never a REPL, so the check (and its warning) is marked done.
+    streamlit.delta_generator._use_warning_has_been_displayed = True
     sys.argv = ["streamlit", "run", str(Path(__file__).resolve().parent / "app.py"), *sys.argv[1:]]
     sys.exit(cli.main())

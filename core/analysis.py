@@ -173,7 +173,8 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article
     never silently disappears from a view that does not restrict dates. The text query matches
     case-insensitively as a plain substring (no regular expression: users type names with dots
-    and brackets).
+    and brackets). When every article passes and ``articles`` is already newest first with a
+    default index, ``articles`` itself is returned (like every frame here, not to be changed).
     """
     schema.require_columns(articles, ("published", "language", "source", "title", "text"), stage=STAGE)
     keep = pd.Series(True, index=articles.index)
@@ -197,8 +198,18 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
         keep &= hit
     if filters.actors or filters.actor_types:
         keep &= _articles_with_actors(articles, filters, mentions, actors)
-    selected = articles[keep.fillna(False).astype(bool)]
-    return selected.sort_values("published", ascending=False, na_position="last").reset_index(drop=True)
+    keep = keep.fillna(False).to_numpy(dtype=bool)
+    # Newest first, undated last. Rows are taken once, and not at all when every article passes
+    # in the order it already has (the dashboard's corpus is kept newest first): copying 100k
+    # texts cost a third of a second on every unfiltered view.
+    published = articles["published"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    published[articles["published"].isna().to_numpy()] = np.iinfo(np.int64).min + 1  # negated: last
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(-published[rows], kind="stable")] if len(rows) else rows
+    if len(rows) == len(articles) and (rows == np.arange(len(rows))).all() and isinstance(articles.index, pd.RangeIndex) \
+            and articles.index.start == 0 and articles.index.step == 1:
+        return articles
+    return articles.take(rows).reset_index(drop=True)
 
 
 def _articles_with_actors(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None,
@@ -257,7 +268,8 @@ def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> 
     if by not in ("language", "source"):
         raise ValueError(f"{STAGE}: volume by 'language' or 'source' (got {by!r})")
     schema.require_columns(articles, ("published", by), stage=STAGE)
-    dated = articles[articles["published"].notna()]
+    # the two columns first: masking the whole frame copies every text (0.3 s at 100k articles)
+    dated = articles[["published", by]][articles["published"].notna()]
     frame = pd.DataFrame({"period": _period(dated["published"], freq),
                           by: dated[by].astype("string").fillna("unknown").astype(str)})
     counts = frame.groupby(["period", by]).size().rename("articles").reset_index()
@@ -364,7 +376,7 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     schema.require_columns(articles, ("article_id", "published"), stage=STAGE)
     schema.require_columns(actors, ("actor_id", "name"), stage=STAGE)
     actor_ids = list(dict.fromkeys(actor_ids))
-    dated = articles[articles["published"].notna()]
+    dated = articles[["article_id", "published"]][articles["published"].notna()]
     columns = ["period", "actor_id", "name", "articles", "share"]
     if dated.empty or not actor_ids:
         return _empty(columns, period="datetime64[us]", articles="int64", share="float64")
@@ -825,7 +837,7 @@ def pending_translation(articles: pd.DataFrame) -> pd.DataFrame:
     schema.require_columns(articles, ("language",), stage=STAGE)
     if "translation_status" not in articles.columns:
         return _empty(["language", "articles"], articles="int64")
-    waiting = articles[articles["translation_status"] == "pending"]
+    waiting = articles[["language"]][(articles["translation_status"] == "pending").fillna(False).to_numpy(dtype=bool)]
     counts = waiting["language"].astype("string").fillna("unknown").astype(str).value_counts()
     table = counts.rename("articles").rename_axis("language").reset_index()
     return table.sort_values(["articles", "language"], ascending=[False, True]).reset_index(drop=True)

@@ -109,6 +109,9 @@ def preload() -> None:
     articles_with_translations(config.translation_settings().target)
     _spellings(mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
+    # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
+    from core import charts
+    charts.empty_figure("Geowire").to_json()
 
 
 def ensure_sample_corpus() -> None:
@@ -392,7 +395,8 @@ def _translations(_engine, url: str, target: str, revision: int):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
-    return translate.with_translations(_articles, _translations, target)
+    # Newest first, the order of every selection: an unfiltered view then needs no copy.
+    return analysis.filter_articles(translate.with_translations(_articles, _translations, target), analysis.Filters())
 
 
 def articles_with_translations(target: str):

@@ -221,6 +221,19 @@ def test_mentioned_dates_timeline_on_the_sample(sample):
     assert analysis.mentioned_dates_timeline(sample["articles"].head(0), dates).empty
 
 
+def test_selection_is_newest_first_with_undated_last(sample):
+    articles = sample["articles"].sample(frac=1, random_state=3).reset_index(drop=True)
+    chosen = analysis.filter_articles(articles, analysis.Filters())
+    dated = chosen["published"].notna()
+    assert dated.sum() < len(chosen) and not dated.iloc[dated.sum():].any(), "undated articles come last"
+    assert chosen.loc[dated, "published"].is_monotonic_decreasing
+    assert chosen is not articles
+    assert analysis.filter_articles(chosen, analysis.Filters()) is chosen  # already in order: no copy
+    russian = analysis.filter_articles(chosen, analysis.Filters(languages=("ru",)))
+    assert russian is not chosen and set(russian["language"]) == {"ru"}
+    assert russian["published"].dropna().is_monotonic_decreasing
+
+
 # --- story groups --------------------------------------------------------------------------------
 
 def test_story_groups_on_the_sample_follow_the_manifest(sample, manifest_events):
