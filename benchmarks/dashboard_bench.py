@@ -77,8 +77,8 @@ FILTER_TARGET_S = 1.0
 
 # (key, url path, heading, charts the page draws at least)
 PAGES = {
-    "overview": ("", "Overview", 3),     # volume by language, by source (tabs), top actors
-    "timeline": ("timeline", "Timeline", 4),  # published, mentioned dates (tabs), attention, stories
+    "overview": ("", "Overview", 2),     # volume by language (the open tab), top actors
+    "timeline": ("timeline", "Timeline", 3),  # published (the open tab), attention, stories
     "network": ("network", "Actor network", 1),
     "sources": ("sources", "Sources", 1),  # attention share by source
 }
@@ -287,7 +287,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_SAMPLE_CORPUS="0",
-                   GEOWIRE_CONFIG=str(OUT / "no-settings.toml"), PYTHONPATH=str(REPO))
+                   GEOWIRE_CONFIG=str(OUT / "no-settings.toml"),
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         self.log = open(log, "wb")
         self.process = subprocess.Popen(
             [sys.executable, str(REPO / "serve.py"), "--server.port", str(self.port),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections import OrderedDict
 
@@ -370,7 +371,14 @@ def language_name(code: str | None) -> str:
     """English name of a language code ("fa" -> "Persian"), the code itself when CLDR has none."""
     if not code or pd.isna(code):
         return "unknown"
-    return Locale("en").languages.get(code.split("-")[0], code)
+    return _english_language_names().get(code.split("-")[0], code)
+
+
+@functools.cache
+def _english_language_names() -> dict:
+    # A new babel Locale merges its CLDR data again (2 ms a call), and the filter bar and the
+    # Sources page name languages dozens of times a run.
+    return dict(Locale("en").languages)
 
 
 def translation_settings() -> translate.Settings:

@@ -8,11 +8,13 @@ from pages import common
 data, selected = common.open_page("Overview")
 
 freq = common.period("overview_freq")
-by_language, by_source = st.tabs(["By language", "By source"])
-with by_language:
-    common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "volume-by-language")
-with by_source:
-    common.chart(common.memo("volume-source", lambda: charts.volume_chart(analysis.volume(selected, "source", freq), "source"), freq), "volume-by-source")
+# Only the open tab is drawn: a hidden chart would be built and redrawn on every filter change.
+by_language, by_source = st.tabs(["By language", "By source"], key="overview_volume_tab", on_change="rerun")
+for tab, by in ((by_language, "language"), (by_source, "source")):
+    if tab.open:
+        with tab:
+            common.chart(common.memo(f"volume-{by}", lambda: charts.volume_chart(analysis.volume(selected, by, freq), by), freq),
+                         f"volume-by-{by}")
 
 top = common.memo("top-actors-20", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=20))
 common.chart(charts.top_actors_chart(top), "top-actors")

@@ -11,11 +11,14 @@ STORIES_SHOWN = 20
 data, selected = common.open_page("Timeline")
 
 freq = common.period("timeline_freq")
-published, mentioned = st.tabs(["Published", "Dates the articles mention"])
-with published:
-    common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "published-timeline")
-with mentioned:
-    common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates))), "mentioned-dates")
+# Only the open tab is drawn (as on the Overview).
+published, mentioned = st.tabs(["Published", "Dates the articles mention"], key="timeline_dates_tab", on_change="rerun")
+if published.open:
+    with published:
+        common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "published-timeline")
+if mentioned.open:
+    with mentioned:
+        common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates))), "mentioned-dates")
 
 st.subheader("Attention to actors")
 top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
