@@ -1,24 +1,67 @@
-"""Start the dashboard with the store already read: ``python serve.py [streamlit run options]``.
+"""Start the dashboard ready for its first visitor: ``python serve.py [streamlit run options]``.
 
-It is ``streamlit run app.py`` with one step before the server starts: the frames every page
-starts from are read into the server process (``pages.common.preload``), so that the first page
-opened does not spend seconds reading them on a large store. The server answers once they are
-read. ``streamlit run app.py`` works as well; its first page then does the reading.
+It is ``streamlit run app.py`` with two steps before the server answers:
+
+1. the frames every page starts from are read into the server process (``pages.common.preload``);
+2. every analysis page is run once, headless, with the filters a new visitor has (none), so that
+   what it computes (charts, story groups, the network) is already in the process's caches, and
+   the modules and libraries a page run needs are loaded.
+
+On 100k articles that takes seconds a page, spent once per process instead of by the first person
+to open each page. ``streamlit run app.py`` works as well; its first page runs then do this work.
 """
 import gc
 import logging
 import sys
+import time
 from pathlib import Path
 
 import streamlit.delta_generator
+from streamlit.testing.v1 import AppTest
 from streamlit.web import cli
 
 from pages import common
 
+APP = Path(__file__).resolve().parent / "app.py"
+# Pages whose default view takes the server more than a moment on a large store.
+WARMED_PAGES = ("pages/overview.py", "pages/timeline.py", "pages/network.py", "pages/sources.py")
+
+
+def warm_pages() -> None:
+    """Run each page of WARMED_PAGES once in this process. Streamlit's resource caches (and the
+    pages' ``common.memo`` results) belong to the process, so the server's sessions find them.
+    AppTest is Streamlit's own headless runner: it runs a page exactly as a session would, without
+    a browser. A page that fails here is reported and left to fail (or not) in front of its user."""
+    for page in WARMED_PAGES:
+        started = time.perf_counter()
+        run = AppTest.from_file(str(APP), default_timeout=600)
+        run.switch_page(page).run()
+        problem = "; ".join(str(e.value).splitlines()[0] for e in run.exception)
+        print(f"  {page}: {'FAILED: ' + problem if problem else 'ready'} in {time.perf_counter() - started:.1f} s",
+              flush=True)
+
+
+class _Without(logging.Filter):
+    """Drops the log records that contain ``fragment`` (a filter outlives Streamlit resetting its
+    loggers' levels whenever it reads its configuration)."""
+
+    def __init__(self, fragment: str):
+        super().__init__()
+        self.fragment = fragment
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.fragment not in record.getMessage()
+
+
 if __name__ == "__main__":
     # Outside a script run Streamlit warns about every cached call ("missing ScriptRunContext").
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    common.preload()
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_Without("missing ScriptRunContext"))
+    # The warm-up reads Streamlit's configuration before the command line's server options are
+    # known; reading them then is not a change to a running server, so its "please restart" is wrong.
+    logging.getLogger("streamlit.config").addFilter(_Without("[server] config option section"))
+    print("Reading the store and preparing each page's first view…", flush=True)
+    if common.preload():
+        warm_pages()
     # Streamlit runs a full garbage collection after every script run, and Python runs its own
     # when allocations pile up: each walked the millions of objects of the frames and the actor
     # dictionary read above (0.15 s a run at 100k articles). They live as long as the process.
@@ -27,5 +70,5 @@ if __name__ == "__main__":
     # inspect.stack() with source context: half a second of the first page. This process is
     # `streamlit run`, never a REPL, so the check (and its warning) is marked done.
     streamlit.delta_generator._use_warning_has_been_displayed = True
-    sys.argv = ["streamlit", "run", str(Path(__file__).resolve().parent / "app.py"), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())

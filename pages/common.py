@@ -96,15 +96,15 @@ def corpus() -> Corpus:
     return Corpus(articles_with_translations(target), found, mentions, dates, target)
 
 
-def preload() -> None:
+def preload() -> bool:
     """Read what every page starts from into this process's caches before the server takes its
     first request (``serve.py``): the store's frames, their translations, the mention index and
     the spellings of the filter bar. Streamlit's resource caches belong to the process, so the
     first page opened finds them there instead of spending seconds on them. An empty store is left
-    to ``ensure_sample_corpus``, which the first page run calls."""
+    to ``ensure_sample_corpus``, which the first page run calls; False then."""
     eng = engine()
     if store.revision(eng) == 0:
-        return
+        return False
     url, revision = str(eng.url), store.revision(eng)
     found, mentions, dates = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
@@ -113,6 +113,7 @@ def preload() -> None:
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     from core import charts
     charts.empty_figure("Geowire").to_json()
+    return True
 
 
 def ensure_sample_corpus() -> None:

@@ -6,8 +6,10 @@ import streamlit as st
 from core import analysis, charts, present, translate
 from pages import common
 
-OUTLETS_SHOWN = 9  # three rows of three: more is a wall of text, and slow to draw
-QUOTES_PER_OUTLET = 4
+# Two rows of three outlets, three passages each: more is a wall of text, and each passage is
+# elements the browser redraws on every filter change.
+OUTLETS_SHOWN = 6
+QUOTES_PER_OUTLET = 3
 
 data, selected = common.open_page("Sources")
 
@@ -53,15 +55,10 @@ for row_start in range(0, len(outlets), 3):
             st.markdown(present.heading_html(outlet), unsafe_allow_html=True)
             for quote in quotes[quotes["source"] == outlet].head(QUOTES_PER_OUTLET).itertuples():
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
-                st.caption(f"{day} · {common.language_name(quote.language)}")
-                st.markdown(present.passage_html(quote.sentence, quote.language), unsafe_allow_html=True)
-                if pd.notna(quote.sentence_translated) and quote.language != data.target:
-                    st.markdown(present.passage_html(quote.sentence_translated, data.target, muted=True),
-                                unsafe_allow_html=True)
-                elif quote.language != data.target:
-                    st.caption("waiting for translation")
-                links = st.columns(2)
-                links[0].page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
-                if present.is_web_link(quote.url):
-                    links[1].link_button("Original page", quote.url)
+                foreign = quote.language != data.target
+                translated = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
+                st.markdown(present.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
+                                               quote.language, translated, data.target, waiting=foreign, url=quote.url),
+                            unsafe_allow_html=True)
+                st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
 common.data_downloads(quotes, "sources-quotes", common.current_filters())
