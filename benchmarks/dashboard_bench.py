@@ -16,6 +16,11 @@ What it measures, for the Overview, Timeline, Actor network and Sources pages, `
   clock runs from the click on the option (or button) to the charts redrawn. Each filter setting
   is new to that server process, so the page's selection cache misses every time.
 
+After the pages, each repetition measures ``benchmarks/reference_app.py`` the same way (cold start,
+then one press of its button): a title, a button and one small chart, started with plain
+``streamlit run``. Its figures are what Streamlit and Plotly alone cost on this machine, the floor
+under every page's.
+
 "Charts drawn" means: the app root says ``data-test-script-state=notRunning`` after a run this
 change started (watched by a MutationObserver installed before the click), no element is marked
 stale, the page has at least its expected number of ``.js-plotly-plot`` charts, and each has its
@@ -82,6 +87,9 @@ PAGES = {
     "network": ("network", "Actor network", 1),
     "sources": ("sources", "Sources", 1),  # attention share by source
 }
+# The smallest page of the same kind (one button, one small chart): its figures are the floor
+# that Streamlit and Plotly set on this machine, printed beside the pages' for comparison.
+REFERENCE_APP = Path(__file__).resolve().with_name("reference_app.py")
 LANGUAGE_CHOICE = ("Russian", "Russian (ru)")
 ACTOR_CHOICE = ("Vladimir Putin", "Vladimir Putin (person)")
 
@@ -282,7 +290,7 @@ class Server:
     """``python serve.py`` (what scripts/dashboard.sh starts: ``streamlit run app.py`` after reading
     the store's frames into the server) on 127.0.0.1 against the benchmark store."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, reference: bool = False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
@@ -290,9 +298,10 @@ class Server:
                    GEOWIRE_CONFIG=str(OUT / "no-settings.toml"),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         self.log = open(log, "wb")
+        start = ([sys.executable, "-m", "streamlit", "run", str(REFERENCE_APP)] if reference
+                 else [sys.executable, str(REPO / "serve.py")])
         self.process = subprocess.Popen(
-            [sys.executable, str(REPO / "serve.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            [*start, "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         started = time.perf_counter()
         deadline = time.time() + 90
@@ -470,6 +479,35 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
     return result
 
 
+def measure_reference(browser, db: Path, repetition: int, timeout_s: float) -> dict:
+    """The reference page (REFERENCE_APP) measured like a page: cold start in a fresh server and
+    browser context, then one press of its button."""
+    server = Server(db, OUT / f"server-reference-{repetition}.log", reference=True)
+    result = {"page": "reference", "cold": None, "changes": {}, "phases": {}, "notes": []}
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_MARKS)
+    tab = context.new_page()
+    try:
+        cpu = server.cpu_seconds()
+        started = time.perf_counter()
+        tab.goto(server.url, wait_until="commit")
+        wait_drawn(tab, 1, timeout_s)
+        result["cold"] = time.perf_counter() - started
+        result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+        button = tab.get_by_role("button", name="Shift the bars")
+        cpu = server.cpu_seconds()
+        seconds, phases = timed_change(tab, 1, button.click, timeout_s)
+        result["changes"]["change"] = seconds
+        result["phases"]["change"] = {**phases, "server CPU": server.cpu_seconds() - cpu}
+    except Exception as err:  # a benchmark reports what failed and goes on
+        result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
+    finally:
+        context.close()
+        server.stop()
+        server.log_path.unlink(missing_ok=True)
+    return result
+
+
 def _timed_step(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dict]:
     # Opening a box and typing into it is not part of the change: the clock starts at the click on
     # the option. Before the button, a click on the page title closes any open box (a click that
@@ -603,6 +641,10 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
         mine = [r for r in results if r["page"] == key]
         cold = [r["cold"] for r in mine if r["cold"] is not None]
         print(f"{key:<10} {'cold start':<24} {_spread(cold)}  {_verdict(cold, COLD_TARGET_S, runs)}")
+        if key == "reference":
+            values = [r["changes"]["change"] for r in mine if "change" in r["changes"]]
+            print(f"{'':<10} {'button press':<24} {_spread(values)}  (the floor: {REFERENCE_APP.name})")
+            continue
         every = []
         for step in ("language", "+ actor", "reset"):
             values = [r["changes"][step] for r in mine if step in r["changes"]]
@@ -615,7 +657,7 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
           "sensitive than wall time to the other workers on this machine)")
     for key in pages:
         mine = [r for r in results if r["page"] == key]
-        for step in ("cold", "language", "+ actor", "reset"):
+        for step in ("cold", "language", "+ actor", "reset", "change"):
             found = [r["phases"][step] for r in mine if r["phases"].get(step)]
             if found:
                 names = list(dict.fromkeys(name for p in found for name in p))
@@ -709,8 +751,9 @@ def run_browser(db: Path, pages: list[str], args) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             for repetition in range(args.repeat):
-                for key in pages:
-                    result = measure_page(browser, db, key, repetition, args.keep, args.timeout)
+                for key in [*pages, "reference"]:
+                    result = (measure_reference(browser, db, repetition, args.timeout) if key == "reference"
+                              else measure_page(browser, db, key, repetition, args.keep, args.timeout))
                     results.append(result)
                     cold = f"{result['cold']:.2f} s" if result["cold"] is not None else "-"
                     changes = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["changes"].items())
@@ -724,7 +767,7 @@ def run_browser(db: Path, pages: list[str], args) -> None:
             print("interrupted: the summary covers the measurements made so far")
         finally:
             browser.close()
-    report(results, pages, args.repeat)
+    report(results, [*pages, "reference"], args.repeat)
     print(f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other workers share them).")
     print(f"Screenshots: {SHOTS.relative_to(REPO)}/<page>-<repetition>-<step>.png")
 

@@ -233,7 +233,7 @@ def _articles_with_actors(articles: pd.DataFrame, filters: Filters, mentions: pd
         if filters.actor_match == "all":
             needed = len(set(filters.actors))
     named = np.bincount(index.pair_article[keep], minlength=len(index.articles)) >= needed
-    codes = index.article_codes(articles["article_id"])
+    codes = index.article_codes(articles)
     return (codes >= 0) & named[np.maximum(codes, 0)]
 
 
@@ -287,7 +287,7 @@ def _selected_pairs(index: mention_index.MentionIndex, articles: pd.DataFrame, a
     """Per distinct (article, actor) pair of ``index``: is the article among ``articles`` and the
     actor of one of ``types`` (any type when empty)?"""
     schema.require_columns(articles, ("article_id",), stage=STAGE)
-    keep = index.article_mask(articles["article_id"])[index.pair_article]
+    keep = index.article_mask(articles)[index.pair_article]
     if types:
         keep &= index.actor_mask(actors.loc[actors["type"].isin(types), "actor_id"])[index.pair_actor]
     return keep
@@ -309,12 +309,12 @@ def _mention_mask(index: mention_index.MentionIndex, pairs: np.ndarray, actor_co
     return articles[index.mention_article] & wanted[index.mention_actor]
 
 
-def _counts_by_group(index: mention_index.MentionIndex, pairs: np.ndarray, article_ids: pd.Series,
+def _counts_by_group(index: mention_index.MentionIndex, pairs: np.ndarray, articles: pd.DataFrame,
                      group_codes: np.ndarray, groups: int, actor_ids: list) -> np.ndarray:
     """Articles naming each of ``actor_ids`` (columns) in each group of articles (rows), over the
-    kept pairs; ``group_codes`` gives the group (0..groups-1, -1 none) of each of ``article_ids``."""
+    kept pairs; ``group_codes`` gives the group (0..groups-1, -1 none) of each row of ``articles``."""
     article_group = np.full(len(index.articles), -1, dtype=np.int64)
-    codes = index.article_codes(article_ids)
+    codes = index.article_codes(articles)
     article_group[codes[codes >= 0]] = np.asarray(group_codes)[codes >= 0]
     column = np.full(len(index.actors), -1, dtype=np.int64)
     chosen = _positions(pd.Series(actor_ids, dtype="string"), index.actors)
@@ -383,7 +383,7 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     period_codes, periods = pd.factorize(_period(dated["published"], freq), sort=True)
     totals = pd.Series(np.bincount(period_codes, minlength=len(periods)), index=periods)
     index = mention_index.of(mentions)
-    counts = _counts_by_group(index, _selected_pairs(index, dated), dated["article_id"], period_codes, len(periods), actor_ids)
+    counts = _counts_by_group(index, _selected_pairs(index, dated), dated, period_codes, len(periods), actor_ids)
     counts = pd.Series(counts.ravel(), index=pd.MultiIndex.from_product([periods, actor_ids], names=["period", "actor_id"]))
     every = pd.period_range(totals.index.min(), totals.index.max(), freq=FREQUENCIES[freq]).start_time
     grid = pd.MultiIndex.from_product([every.astype("datetime64[us]"), actor_ids], names=["period", "actor_id"])
@@ -776,7 +776,7 @@ def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.D
         source_articles=("article_id", "size"),
         language=("language", lambda s: s.mode().iloc[0] if s.notna().any() else "unknown"))
     source_codes = pd.Index(sources.index).get_indexer(unique["source"])
-    counts = _counts_by_group(index, pairs, unique["article_id"], source_codes, len(sources), actor_ids)
+    counts = _counts_by_group(index, pairs, unique, source_codes, len(sources), actor_ids)
     grid = pd.MultiIndex.from_product([sources.index, actor_ids], names=["source", "actor_id"])
     table = pd.Series(counts.ravel(), index=grid, name="articles").reset_index().join(sources, on="source")
     table["share"] = (table["articles"] / table["source_articles"]).astype("float64")
@@ -792,7 +792,7 @@ def actor_mentions(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str
     schema.require_columns(mentions, ("article_id", "actor_id"), stage=STAGE)
     index = mention_index.of(mentions)
     code = int(_positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
-    chosen = (index.mention_actor == code) & index.article_mask(articles["article_id"])[index.mention_article]
+    chosen = (index.mention_actor == code) & index.article_mask(articles)[index.mention_article]
     return mentions.iloc[index.mention_row[chosen]]
 
 
