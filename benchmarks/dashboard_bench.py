@@ -356,12 +356,16 @@ _WATCH = """() => {
   window.__bench = {running: false, done: false, click: null, run: null, end: null, drawn: null};
   document.addEventListener('click', () => { if (window.__bench.click === null) window.__bench.click = performance.now(); },
                             {capture: true, once: true});
-  window.__benchObserver = new MutationObserver(() => {
+  // A quick run can start and end between two calls of the observer: the records' old values
+  // still show that it ran.
+  window.__benchObserver = new MutationObserver((records) => {
+    const now = performance.now();
     const state = app.getAttribute('data-test-script-state');
-    if (state === 'running' && !window.__bench.running) { window.__bench.running = true; window.__bench.run = performance.now(); }
-    else if (window.__bench.running && state === 'notRunning') { window.__bench.done = true; window.__bench.end = performance.now(); }
+    const ran = state === 'running' || records.some(r => r.oldValue === 'running');
+    if (ran && !window.__bench.running) { window.__bench.running = true; window.__bench.run = now; }
+    if (window.__bench.running && state === 'notRunning') { window.__bench.done = true; window.__bench.end = now; }
   });
-  window.__benchObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__benchObserver.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 # Installed in every page before its scripts: when the app root first appeared, when the first run
@@ -566,8 +570,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
     found, mentions, dates = timed("extraction.actor_frames", lambda: extraction.actor_frames(engine, dictionary))
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
-    from pages import common  # noqa: F401  (the spellings the filter bar shows are computed in pages/common.py)
-    timed("filter bar: spellings per actor (pages/common._spellings body)", lambda: _spellings_like_filter_bar(mentions))
+    timed("filter bar: spellings per actor (analysis.spellings)", lambda: analysis.spellings(mentions, limit=4))
     settings = {
         "no filter": analysis.Filters(),
         "language ru": analysis.Filters(languages=("ru",)),
@@ -605,12 +608,6 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
         print("\n".join(lines[start:start + top + 1]))
     engine.dispose()
     return timings
-
-
-def _spellings_like_filter_bar(mentions):
-    written = mentions.dropna(subset=["actor_id"]).groupby(["actor_id", "surface"]).size().rename("n").reset_index()
-    written = written.sort_values(["actor_id", "n"], ascending=[True, False])
-    return written.groupby("actor_id")["surface"].apply(lambda s: " · ".join(dict.fromkeys(s.head(4)))).to_dict()
 
 
 # --- report -------------------------------------------------------------------------------------

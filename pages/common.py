@@ -108,7 +108,7 @@ def preload() -> bool:
     url, revision = str(eng.url), store.revision(eng)
     found, mentions, dates = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
-    _spellings(mentions, url, revision)  # also builds the mention index every analysis uses
+    _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     from core import charts
@@ -144,20 +144,13 @@ def extract(eng) -> extraction.ExtractionSummary:
 
 # --- filters ------------------------------------------------------------------------------------
 
-def _actor_label(actors: pd.DataFrame, spellings: dict):
-    names = actors.set_index("actor_id")["name"].to_dict()
-    types = actors.set_index("actor_id")["type"].to_dict()
-
-    def label(actor_id: str) -> str:
-        # Spellings in the label make the original scripts searchable in the box (Патрушев finds Patrushev).
-        written = spellings.get(actor_id, "")
-        return f"{names.get(actor_id, actor_id)} ({types.get(actor_id, '?')})" + (f" · {written}" if written else "")
-    return label
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _spellings(_mentions, url: str, revision: int) -> dict:
-    return analysis.spellings(_mentions, limit=4).to_dict()
+def _actor_labels(_actors, _mentions, url: str, revision: int) -> dict:
+    """The Actors box's label of every actor, by id. Spellings in the label make the original
+    scripts searchable in the box (Патрушев finds Patrushev)."""
+    spellings = analysis.spellings(_mentions, limit=4).to_dict()
+    return {actor_id: f"{name} ({kind if isinstance(kind, str) else '?'})" + (f" · {spellings[actor_id]}" if spellings.get(actor_id) else "")
+            for actor_id, name, kind in _actors[["actor_id", "name", "type"]].itertuples(index=False)}
 
 
 _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
@@ -196,8 +189,8 @@ def filter_bar(data: Corpus) -> analysis.Filters:
         start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD", args=("from",), **keep)
         end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD", args=("to",), **keep)
         st.checkbox("Include undated articles", key="undated", args=("undated",), **keep)
-        label = _actor_label(data.actors, _spellings(data.mentions, str(eng.url), store.revision(eng)))
-        st.multiselect("Actors", options["actor"], format_func=label, key="actor", placeholder="a name in any script",
+        labels = _actor_labels(data.actors, data.mentions, str(eng.url), store.revision(eng))
+        st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor", placeholder="a name in any script",
                        args=("actor",), **keep)
         st.multiselect("Actor types", options["type"], key="type", args=("type",), **keep)
         st.multiselect("Languages", options["lang"], key="lang", format_func=lambda code: f"{language_name(code)} ({code})",
@@ -267,7 +260,7 @@ def selection(data: Corpus) -> pd.DataFrame:
     eng = engine()
     filters = filter_bar(data)
     chosen = _select(data, str(eng.url), store.revision(eng), store.revision(eng, "translations"), data.target, filters)
-    summary = analysis.overview(chosen)
+    summary = memo("selection-summary", lambda: analysis.overview(chosen))
     span = (f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}" if summary["first"] is not None else "")
     st.caption(f"{summary['articles']} of {len(data.articles)} articles · {_count(summary['sources'], 'source')} · "
                f"{_count(summary['languages'], 'language')} · {summary['undated']} undated{span}")
