@@ -206,6 +206,8 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     layout.add_weighted_edges_from((a, b, math.log1p(w)) for a, b, w in drawn[["source", "target", "weight"]].itertuples(index=False))
     positions = nx.spring_layout(layout, seed=analysis.SEED, weight="weight",
                                  k=1.5 / math.sqrt(max(layout.number_of_nodes(), 1)))
+    # four decimals are finer than a pixel; full floats made the figure a third larger to send
+    positions = {actor: (round(float(x), 4), round(float(y), 4)) for actor, (x, y) in positions.items()}
     fig = go.Figure()
     heaviest = max(drawn["weight"]) if len(drawn) else 1
     lightest = min(drawn["weight"]) if len(drawn) else 1

@@ -308,6 +308,27 @@ def open_page(title: str) -> tuple[Corpus, pd.DataFrame]:
     return data, selected
 
 
+_KEPT = "_widgets_kept"  # values of widgets that may go undrawn for a run (see kept)
+
+
+def kept(key: str) -> dict:
+    """Arguments for a widget whose value should survive runs in which it is not drawn, such as a
+    closed tab's (Streamlit drops the state of a widget that a run did not draw). Pass them
+    instead of ``key``; a widget that has a kept value must not also be given a default."""
+    saved = st.session_state.setdefault(_KEPT, {})
+    if key in saved and key not in st.session_state:
+        st.session_state[key] = saved[key]
+    return {"key": key, "on_change": _keep, "args": (key,)}
+
+
+def has_kept(key: str) -> bool:
+    return key in st.session_state.get(_KEPT, {})
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state.get(key)
+
+
 def period(key: str) -> str:
     """The day / week / month choice of a time chart."""
     return st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key=key) or "week"

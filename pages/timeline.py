@@ -11,47 +11,53 @@ STORIES_SHOWN = 20
 data, selected = common.open_page("Timeline")
 
 freq = common.period("timeline_freq")
-# Only the open tab is drawn (as on the Overview).
-published, mentioned = st.tabs(["Published", "Dates the articles mention"], key="timeline_dates_tab", on_change="rerun")
+# One view at a time, and only the open one is computed and drawn: a filter change then redraws
+# one chart, not four (each Plotly chart costs the browser about 0.2 s to redraw).
+published, mentioned, attention, stories = st.tabs(
+    ["Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets"],
+    key="timeline_view", on_change="rerun")
 if published.open:
     with published:
         common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "published-timeline")
 if mentioned.open:
     with mentioned:
         common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates))), "mentioned-dates")
-
-st.subheader("Attention to actors")
-top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
-names = data.actors.set_index("actor_id")["name"].to_dict()
-default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
-chosen = st.multiselect("Actors to follow", list(top["actor_id"]) + [a for a in default if a not in set(top["actor_id"])],
-                        default=default, format_func=lambda a: names.get(a, a), key="timeline_actors")
-measure = st.radio("Measure", ["articles", "share"], horizontal=True, key="timeline_measure",
-                   format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, data.actors, chosen, freq), measure),
-             "attention")
-
-st.subheader("Stories in several outlets")
-st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole store; "
-           "filters keep each story's selected articles.")
-groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
-                                                                   labels=common.story_labels(data), limit=STORIES_SHOWN))
-common.chart(charts.story_groups_chart(groups), "stories")
-# Option labels are shown as plain text (no Markdown), so titles need no escaping here.
-labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
-                       f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"
-          for group in groups.itertuples()}
-# One story's articles at a time: twenty expanders of up to 25 links each made every filter
-# change redraw hundreds of elements.
-opened = st.selectbox("Open a story", list(labels), format_func=labels.get, key="timeline_story",
-                      placeholder="no story has two articles under these filters")
-if opened is not None:
-    group = groups[groups["group"] == opened].iloc[0]
-    st.caption("Actors: " + present.plain(", ".join(group["top_actors"])))
-    by_id = selected.set_index("article_id")
-    for article_id in group["article_ids"]:
-        article = by_id.loc[article_id]
-        day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
-        heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
-        st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
-                     query_params={"article": article_id})
+if attention.open:
+    with attention:
+        top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
+        names = data.actors.set_index("actor_id")["name"].to_dict()
+        default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
+        # The chosen actors and measure outlive a visit to another tab (common.kept).
+        following = common.kept("timeline_actors")
+        offered = list(dict.fromkeys(list(top["actor_id"]) + default + list(st.session_state.get("timeline_actors") or [])))
+        chosen = st.multiselect("Actors to follow", offered, default=None if common.has_kept("timeline_actors") else default,
+                                format_func=lambda a: names.get(a, a), **following)
+        measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
+                           format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
+        common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, data.actors, chosen, freq), measure),
+                     "attention")
+if stories.open:
+    with stories:
+        st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole "
+                   "store; filters keep each story's selected articles.")
+        groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
+                                                                           labels=common.story_labels(data), limit=STORIES_SHOWN))
+        common.chart(charts.story_groups_chart(groups), "stories")
+        # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
+        labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
+                               f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"
+                  for group in groups.itertuples()}
+        # One story's articles at a time: twenty expanders of up to 25 links each made every filter
+        # change redraw hundreds of elements.
+        opened = st.selectbox("Open a story", list(labels), format_func=labels.get, key="timeline_story",
+                              placeholder="no story has two articles under these filters")
+        if opened is not None:
+            group = groups[groups["group"] == opened].iloc[0]
+            st.caption("Actors: " + present.plain(", ".join(group["top_actors"])))
+            by_id = selected.set_index("article_id")
+            for article_id in group["article_ids"]:
+                article = by_id.loc[article_id]
+                day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
+                heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
+                st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                             query_params={"article": article_id})

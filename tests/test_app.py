@@ -100,12 +100,38 @@ def test_actor_filter_narrows_the_network_and_the_timeline(app_with_db):
     shown, total = _selected(narrowed)
     assert 0 < shown < total
     timeline = _run("pages/timeline.py", actor=hamas)
+    assert "timeline_actors" not in [w.key for w in timeline.multiselect]  # its tab is closed
+    _open_tab(timeline, "timeline_view", "Attention to actors")
     assert timeline.multiselect(key="timeline_actors").value == [hamas]
+    _open_tab(timeline, "timeline_view", "Stories in several outlets")
     stories = timeline.selectbox(key="timeline_story")
-    assert 0 < len(stories.options) < len(_run("pages/timeline.py").selectbox(key="timeline_story").options)
+    everyone = _open_tab(_run("pages/timeline.py"), "timeline_view", "Stories in several outlets")
+    assert 0 < len(stories.options) < len(everyone.selectbox(key="timeline_story").options)
     opened = stories.options[stories.index]
     links = [link for link in timeline.main.get("page_link")]
     assert len(links) == int(re.search(r"· (\d+) articles", opened).group(1))  # the opened story lists its articles
+
+
+def test_timeline_draws_only_its_open_view_and_keeps_the_followed_actors(app_with_db):
+    at = _run("pages/timeline.py")
+    assert len(at.get("plotly_chart")) == 1  # Published, the first tab
+    _open_tab(at, "timeline_view", "Attention to actors")
+    assert len(at.get("plotly_chart")) == 1
+    followed = at.multiselect(key="timeline_actors")
+    assert len(followed.value) == 4  # the four most named by default
+    followed.set_value(followed.value[:1]).run()
+    _open_tab(at, "timeline_view", "Stories in several outlets")
+    assert "timeline_actors" not in [w.key for w in at.multiselect]
+    _open_tab(at, "timeline_view", "Attention to actors")
+    assert at.multiselect(key="timeline_actors").value == followed.value[:1]
+
+
+def _open_tab(at, key: str, label: str):
+    """Open a tab of ``st.tabs(..., key=key, on_change="rerun")``, as a click on it does."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def _actor_id(db, name: str) -> str:

@@ -182,6 +182,9 @@ def test_filtering_by_an_actor_changes_the_network_and_the_timeline(page, app_ur
     page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
     _settled(page)
     assert _selected(page)[0] == shown, "the actor filter holds on the next page"
+    page.get_by_role("tab", name="Attention to actors").click()
+    page.get_by_text("Actors to follow").wait_for(timeout=60_000)
+    _settled(page)
     followed = page.locator("[data-testid='stMultiSelect']", has_text="Actors to follow").inner_text()
     assert "Hamas" in followed and "Russia" not in followed, "the timeline follows the chosen actor"
     _shot(page, "timeline-hamas")
