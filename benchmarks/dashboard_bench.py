@@ -83,7 +83,7 @@ FILTER_TARGET_S = 1.0
 # (key, url path, heading, charts the page draws at least)
 PAGES = {
     "overview": ("", "Overview", 2),     # volume by language (the open tab), top actors
-    "timeline": ("timeline", "Timeline", 3),  # published (the open tab), attention, stories
+    "timeline": ("timeline", "Timeline", 1),  # published (the open tab of four views)
     "network": ("network", "Actor network", 1),
     "sources": ("sources", "Sources", 1),  # attention share by source
 }
