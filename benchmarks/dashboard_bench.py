@@ -571,6 +571,8 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     found, mentions, dates = timed("extraction.actor_frames", lambda: extraction.actor_frames(engine, dictionary))
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
     timed("filter bar: spellings per actor (analysis.spellings)", lambda: analysis.spellings(mentions, limit=4))
+    labels = timed("story_labels (whole corpus, once per store revision, kept as Parquet)",
+                   lambda: analysis.story_labels(articles, mentions))
     settings = {
         "no filter": analysis.Filters(),
         "language ru": analysis.Filters(languages=("ru",)),
@@ -589,16 +591,17 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
         timed(f"[{name}] mentioned_dates_timeline", lambda: analysis.mentioned_dates_timeline(selected, dates))
         chosen = list(top20["actor_id"].head(4))
         timed(f"[{name}] attention(4 actors, week)", lambda: analysis.attention(selected, mentions, found, chosen, "week"))
-        timed(f"[{name}] story_groups", lambda: analysis.story_groups(selected, mentions, found))
+        timed(f"[{name}] story_groups(20 largest, corpus labels)",
+              lambda: analysis.story_groups(selected, mentions, found, labels=labels, limit=20))
         timed(f"[{name}] cooccurrence_network(min_weight=2)",
               lambda: analysis.cooccurrence_network(selected, mentions, found, min_weight=2))
         timed(f"[{name}] source_volume", lambda: analysis.source_volume(selected))
         timed(f"[{name}] attention_share(8 actors)",
               lambda: analysis.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
-        about = mentions[mentions["actor_id"] == actor]
+        about = timed(f"[{name}] actor_mentions(top actor)", lambda: analysis.actor_mentions(selected, mentions, actor))
         about = timed(f"[{name}] translated_passages(top actor)",
-                      lambda: about.assign(sentence_translated=translate.translated_passages(about, articles)))
+                      lambda: about.assign(sentence_translated=translate.translated_passages(about, selected)))
         timed(f"[{name}] actor_sentences(top actor)", lambda: analysis.actor_sentences(selected, about, actor))
     print("\ncProfile of the calls over 0.3 s (cumulative, top functions):")
     for label, text in profiles.items():

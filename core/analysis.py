@@ -706,7 +706,8 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
         neighbours = set(touches["source"]) | set(touches["target"])
         edges = edges[edges["source"].isin(neighbours) & edges["target"].isin(neighbours)]
     graph = nx.Graph()
-    graph.add_weighted_edges_from(edges[["source", "target", "weight"]].itertuples(index=False, name=None))
+    # lists first: iterating Arrow-backed columns row by row converts each value on its own
+    graph.add_weighted_edges_from(zip(edges["source"].tolist(), edges["target"].tolist(), edges["weight"].tolist()))
     node_ids = sorted(graph.nodes)
     communities = (nx.community.louvain_communities(graph, weight="weight", seed=SEED) if node_ids else [])
     community = {node: rank for rank, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c))))

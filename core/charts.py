@@ -13,6 +13,7 @@ import html
 import math
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -203,7 +204,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     layout = nx.Graph()
     layout.add_nodes_from(network.nodes["actor_id"])
     # log weights: raw counts (1 to hundreds) pull the most-named actors into one knot
-    layout.add_weighted_edges_from((a, b, math.log1p(w)) for a, b, w in drawn[["source", "target", "weight"]].itertuples(index=False))
+    layout.add_weighted_edges_from(zip(drawn["source"].tolist(), drawn["target"].tolist(), np.log1p(drawn["weight"]).tolist()))
     positions = nx.spring_layout(layout, seed=analysis.SEED, weight="weight",
                                  k=1.5 / math.sqrt(max(layout.number_of_nodes(), 1)))
     # four decimals are finer than a pixel; full floats made the figure a third larger to send
