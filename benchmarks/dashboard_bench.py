@@ -442,6 +442,18 @@ def cold_phases(tab) -> dict:
             "run": (marks["end"] - marks["run"]) / 1000, "end→drawn": (marks["drawn"] - marks["end"]) / 1000}
 
 
+def _cold_start(tab, server: Server, url: str, expected: int, timeout_s: float, result: dict) -> int:
+    """Open ``url`` in a fresh tab until its charts are drawn: the cold start and its phases go
+    into ``result``; returns how many charts were drawn."""
+    cpu = server.cpu_seconds()
+    started = time.perf_counter()
+    tab.goto(url, wait_until="commit")
+    charts = wait_drawn(tab, expected, timeout_s)
+    result["cold"] = time.perf_counter() - started
+    result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+    return charts
+
+
 def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeout_s: float) -> dict:
     path, heading, expected = PAGES[key]
     shots = repetition == 0 or keep
@@ -451,12 +463,7 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
     context.add_init_script(_MARKS)
     tab = context.new_page()
     try:
-        cpu = server.cpu_seconds()
-        started = time.perf_counter()
-        tab.goto(f"{server.url}/{path}", wait_until="commit")
-        charts = wait_drawn(tab, expected, timeout_s)
-        result["cold"] = time.perf_counter() - started
-        result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+        charts = _cold_start(tab, server, f"{server.url}/{path}", expected, timeout_s, result)
         result["notes"].append(f"server ready (started to answering its health check) in {server.ready_s:.1f} s")
         result["notes"].append(f"cold: {charts} charts, caption {caption(tab)!r}")
         if shots:
@@ -492,12 +499,7 @@ def measure_reference(browser, db: Path, repetition: int, timeout_s: float) -> d
     context.add_init_script(_MARKS)
     tab = context.new_page()
     try:
-        cpu = server.cpu_seconds()
-        started = time.perf_counter()
-        tab.goto(server.url, wait_until="commit")
-        wait_drawn(tab, 1, timeout_s)
-        result["cold"] = time.perf_counter() - started
-        result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+        _cold_start(tab, server, server.url, 1, timeout_s, result)
         button = tab.get_by_role("button", name="Shift the bars")
         cpu = server.cpu_seconds()
         seconds, phases = timed_change(tab, 1, button.click, timeout_s)

@@ -94,7 +94,7 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     top = network.nodes.iloc[0]["actor_id"]
     assert sizes[top] == max(sizes.values())  # the most-mentioned actor is the largest node
     again = charts.network_chart(network, highlight="Q7747")
-    assert [t.x for t in again.data] == [t.x for t in fig.data]  # fixed-seed layout
+    assert again.to_json() == fig.to_json()  # fixed-seed layout
 
 
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
@@ -144,3 +144,15 @@ def test_attention_share_measure(hostile):
     attention = analysis.attention(articles, mentions, ACTORS, ["Q7747"], "day")
     fig = charts.attention_chart(attention, measure="share")
     assert list(fig.data[0].y) == [100.0, 100.0] and "%" in fig.layout.yaxis.title.text
+
+
+def test_figures_keep_the_house_style_whatever_set_plotlys_default():
+    import plotly.io as pio
+
+    pio.templates.default = "streamlit" if "streamlit" in pio.templates else "plotly_dark"  # importing Streamlit does this
+    try:
+        style = charts.empty_figure("Any chart").layout.template.layout
+    finally:
+        pio.templates.default = "geowire"
+    assert style.font.family.startswith("Noto Sans") and list(style.colorway) == list(charts.PALETTE)
+    assert style.title.xanchor == "left"
