@@ -149,7 +149,8 @@ def _actor_labels(_actors, _mentions, url: str, revision: int) -> dict:
     """The Actors box's label of every actor, by id. Spellings in the label make the original
     scripts searchable in the box (Патрушев finds Patrushev)."""
     spellings = analysis.spellings(_mentions, limit=4).to_dict()
-    return {actor_id: f"{name} ({kind if isinstance(kind, str) else '?'})" + (f" · {spellings[actor_id]}" if spellings.get(actor_id) else "")
+    return {actor_id: f"{name} ({kind if isinstance(kind, str) else '?'})"
+                      + (f" · {spellings[actor_id]}" if spellings.get(actor_id) else "")
             for actor_id, name, kind in _actors[["actor_id", "name", "type"]].itertuples(index=False)}
 
 
@@ -190,8 +191,8 @@ def filter_bar(data: Corpus) -> analysis.Filters:
         end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD", args=("to",), **keep)
         st.checkbox("Include undated articles", key="undated", args=("undated",), **keep)
         labels = _actor_labels(data.actors, data.mentions, str(eng.url), store.revision(eng))
-        st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor", placeholder="a name in any script",
-                       args=("actor",), **keep)
+        st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
+                       placeholder="a name in any script", args=("actor",), **keep)
         st.multiselect("Actor types", options["type"], key="type", args=("type",), **keep)
         st.multiselect("Languages", options["lang"], key="lang", format_func=lambda code: f"{language_name(code)} ({code})",
                        args=("lang",), **keep)

@@ -18,10 +18,14 @@ published, mentioned, attention, stories = st.tabs(
     key="timeline_view", on_change="rerun")
 if published.open:
     with published:
-        common.chart(common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"), freq), "published-timeline")
+        figure = common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"),
+                             freq)
+        common.chart(figure, "published-timeline")
 if mentioned.open:
     with mentioned:
-        common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates))), "mentioned-dates")
+        figure = common.memo("mentioned-dates",
+                             lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates)))
+        common.chart(figure, "mentioned-dates")
 if attention.open:
     with attention:
         top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
