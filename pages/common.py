@@ -180,7 +180,7 @@ def filter_bar(data: Corpus) -> analysis.Filters:
     # callback before the run that follows it.
     for key in FILTER_KEYS:
         state[key] = state[_SAVED].get(key, _DEFAULTS[key])
-    keep = {"on_change": _remember}
+    keep = {"on_change": _save_widget, "kwargs": {"into": _SAVED}}
     with st.sidebar:
         for path, title, icon in PAGES:
             st.page_link(path, label=title, icon=icon)
@@ -225,10 +225,6 @@ def _filters_from_url(options: dict, first, last) -> dict:
 
 
 _DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [], "lang": [], "source": [], "q": ""}
-
-
-def _remember(key: str) -> None:
-    st.session_state.setdefault(_SAVED, {})[key] = st.session_state.get(key)
 
 
 def _reset_filters() -> None:
@@ -312,22 +308,20 @@ def open_page(title: str) -> tuple[Corpus, pd.DataFrame]:
 _KEPT = "_widgets_kept"  # values of widgets that may go undrawn for a run (see kept)
 
 
-def kept(key: str) -> dict:
+def kept(key: str, **default) -> dict:
     """Arguments for a widget whose value should survive runs in which it is not drawn, such as a
-    closed tab's (Streamlit drops the state of a widget that a run did not draw). Pass them
-    instead of ``key``; a widget that has a kept value must not also be given a default."""
+    closed tab's (Streamlit drops the state of a widget that a run did not draw): pass them
+    instead of ``key``, and the widget's default as a keyword (``default=...``). The default is
+    left out once the user has chosen a value: Streamlit refuses both at once."""
     saved = st.session_state.setdefault(_KEPT, {})
     if key in saved and key not in st.session_state:
         st.session_state[key] = saved[key]
-    return {"key": key, "on_change": _keep, "args": (key,)}
+    return {"key": key, "on_change": _save_widget, "args": (key,), **({} if key in saved else default)}
 
 
-def has_kept(key: str) -> bool:
-    return key in st.session_state.get(_KEPT, {})
-
-
-def _keep(key: str) -> None:
-    st.session_state.setdefault(_KEPT, {})[key] = st.session_state.get(key)
+def _save_widget(key: str, into: str = _KEPT) -> None:
+    """A widget's callback: its value, saved under ``into`` (see kept and filter_bar)."""
+    st.session_state.setdefault(into, {})[key] = st.session_state.get(key)
 
 
 def period(key: str) -> str:

@@ -32,10 +32,9 @@ if attention.open:
         names = data.actors.set_index("actor_id")["name"].to_dict()
         default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
         # The chosen actors and measure outlive a visit to another tab (common.kept).
-        following = common.kept("timeline_actors")
+        following = common.kept("timeline_actors", default=default)
         offered = list(dict.fromkeys(list(top["actor_id"]) + default + list(st.session_state.get("timeline_actors") or [])))
-        chosen = st.multiselect("Actors to follow", offered, default=None if common.has_kept("timeline_actors") else default,
-                                format_func=lambda a: names.get(a, a), **following)
+        chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
         common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, data.actors, chosen, freq), measure),
