@@ -28,12 +28,6 @@ FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=13)
 HOVER_CHARS = 220  # longer sentences make hover boxes wider than the chart
 MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
 NETWORK_LABELS = 20  # names written beside the most-mentioned nodes; the others on hover
-# On a large corpus nearly every pair of the top actors is linked (10,927 links among 150 actors
-# at 100k articles), which draws as a grey disc and took the browser 4 s. Over this many links,
-# only each actor's heaviest few are drawn (a backbone: every actor keeps its strongest ties, so
-# none is flung out of the layout). The tables and the data download keep every link.
-NETWORK_MAX_DRAWN_LINKS = 400
-NETWORK_LINKS_PER_ACTOR = 3
 
 
 def _esc(value, limit: int | None = None) -> str:
@@ -58,7 +52,10 @@ pio.templates["geowire"] = STYLE
 
 def _figure(*traces) -> go.Figure:
     """A new figure in the house style."""
-    pio.templates.default = "geowire"
+    # Setting the default validates and copies the whole template (60 ms), so it is set only when
+    # something else (importing Streamlit does) replaced it.
+    if pio.templates.default != "geowire":
+        pio.templates.default = "geowire"
     return go.Figure(list(traces))
 
 
@@ -207,7 +204,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     by mentions, the English name and original spellings on hover. ``highlight`` outlines one actor."""
     if network.nodes.empty:
         return empty_figure(title, "No pair of actors is named together often enough")
-    drawn = _backbone(network.edges, network.nodes)
+    drawn = network.backbone
     layout = nx.Graph()
     layout.add_nodes_from(network.nodes["actor_id"])
     # log weights: raw counts (1 to hundreds) pull the most-named actors into one knot
@@ -256,24 +253,10 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     fig.update_layout(height=640)
     minimum = int(network.edges["weight"].min()) if len(network.edges) else 1
     links = (f"{len(network.edges)} links" if len(drawn) == len(network.edges)
-             else f"{len(drawn)} of {len(network.edges)} links drawn (each actor's {NETWORK_LINKS_PER_ACTOR} strongest)")
+             else f"{len(drawn)} of {len(network.edges)} links drawn (each actor's {analysis.NETWORK_LINKS_PER_ACTOR} strongest)")
     return _layout(fig, title, None, None, legend_title="Community (Louvain)",
                    subtitle=f"{len(nodes)} actors, {links}; a link = at least {minimum} "
                             f"article{'s' * (minimum != 1)} naming both, thicker = more; node size = mentions")
-
-
-def _backbone(edges: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
-    """All links when they are few, else each actor's NETWORK_LINKS_PER_ACTOR strongest, by the
-    cosine of the two actors' articles (shared / sqrt(product)): by raw counts every actor's
-    strongest links would go to the two or three actors named everywhere, drawing a star."""
-    if len(edges) <= NETWORK_MAX_DRAWN_LINKS:
-        return edges
-    articles = nodes.set_index("actor_id")["articles"]
-    strength = edges["weight"] / (edges["source"].map(articles) * edges["target"].map(articles)) ** 0.5
-    ends = pd.concat([pd.DataFrame({"actor": edges["source"], "link": edges.index, "strength": strength}),
-                      pd.DataFrame({"actor": edges["target"], "link": edges.index, "strength": strength})])
-    ends = ends.sort_values(["strength", "link"], ascending=[False, True], kind="stable")
-    return edges.loc[sorted(set(ends.groupby("actor").head(NETWORK_LINKS_PER_ACTOR)["link"]))]
 
 
 def attention_share_chart(share: pd.DataFrame) -> go.Figure:

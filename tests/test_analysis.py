@@ -365,6 +365,28 @@ def test_network_ego_and_communities_are_reproducible(sample):
     pd.testing.assert_frame_equal(ego.nodes, again.nodes)
 
 
+def test_network_backbone_keeps_each_actors_strongest_links_and_holds_the_communities(sample, monkeypatch):
+    articles, mentions, actors = sample["articles"], sample["mentions"], sample["actors"]
+    many = analysis.cooccurrence_network(articles, mentions, actors, min_weight=1)
+    assert len(many.edges) > analysis.NETWORK_MAX_DRAWN_LINKS >= len(many.backbone)
+    few = analysis.cooccurrence_network(articles, mentions, actors, min_weight=8)
+    assert 0 < len(few.edges) <= analysis.NETWORK_MAX_DRAWN_LINKS
+    pd.testing.assert_frame_equal(few.backbone, few.edges)  # few links: all of them
+    monkeypatch.setattr(analysis, "NETWORK_MAX_DRAWN_LINKS", 12)
+    monkeypatch.setattr(analysis, "NETWORK_LINKS_PER_ACTOR", 1)
+    network = analysis.cooccurrence_network(articles, mentions, actors, min_weight=1)
+    links = set(zip(network.edges["source"], network.edges["target"]))
+    kept = set(zip(network.backbone["source"], network.backbone["target"]))
+    assert kept < links
+    assert set(network.backbone["source"]) | set(network.backbone["target"]) == set(network.nodes["actor_id"])
+    # Louvain over the kept links: two actors joined by one of them are apart only if that is
+    # better for modularity, which a link that is an actor's only one never is.
+    community = network.nodes.set_index("actor_id")["community"]
+    ends = pd.concat([network.backbone["source"], network.backbone["target"]]).value_counts()
+    lonely = [(s, t) for s, t in kept if ends[s] == 1 or ends[t] == 1]
+    assert lonely and all(community[s] == community[t] for s, t in lonely)
+
+
 def test_network_on_small_frames(small):
     articles, mentions = small
     network = analysis.cooccurrence_network(articles, mentions, ACTORS)

@@ -98,10 +98,10 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
 
 
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
+    monkeypatch.setattr(analysis, "NETWORK_MAX_DRAWN_LINKS", 12)
+    monkeypatch.setattr(analysis, "NETWORK_LINKS_PER_ACTOR", 1)
     network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
     assert len(network.edges) > 12
-    monkeypatch.setattr(charts, "NETWORK_MAX_DRAWN_LINKS", 12)
-    monkeypatch.setattr(charts, "NETWORK_LINKS_PER_ACTOR", 1)
     fig = charts.network_chart(network)
     segments = [(x0, y0, x1, y1) for t in fig.data if t.mode == "lines"
                 for x0, y0, x1, y1 in zip(t.x[0::3], t.y[0::3], t.x[1::3], t.y[1::3])]
