@@ -346,10 +346,14 @@ def chart(fig, view: str, key: str | None = None, on_select=None, **kwargs):
     camera = {"format": "png", "scale": 2, "filename": export.export_filename(view, "png", today).removesuffix(".png")}
     event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
                             config={"displaylogo": False, "toImageButtonOptions": camera}, **kwargs)
-    with st.popover("Download chart", icon=":material/download:"):
-        for fmt in export.FIGURE_FORMATS:
-            st.download_button(fmt.upper(), data=_figure_file(fig, fmt), file_name=export.export_filename(view, fmt, today),
-                               mime=export.MIME_TYPES[fmt], key=f"{key or view}-{fmt}", on_click="ignore")
+    # The buttons are drawn only while the menu is open (the click reruns the page): each element
+    # costs the browser time on every filter change, and most changes never export.
+    menu = st.popover("Download chart", icon=":material/download:", key=f"{key or view}-export", on_change="rerun")
+    if menu.open:
+        with menu, st.container(horizontal=True):
+            for fmt in export.FIGURE_FORMATS:
+                st.download_button(fmt.upper(), data=_figure_file(fig, fmt), file_name=export.export_filename(view, fmt, today),
+                                   mime=export.MIME_TYPES[fmt], key=f"{key or view}-{fmt}", on_click="ignore")
     return event
 
 
@@ -368,11 +372,14 @@ def data_downloads(frame: pd.DataFrame, view: str, filters: analysis.Filters) ->
     """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file."""
     today = dt.date.today()
     metadata = export.export_metadata(view, filters.to_dict(), dt.datetime.now(dt.timezone.utc))
-    columns = st.columns(len(export.DATA_FORMATS))
-    for column, fmt in zip(columns, export.DATA_FORMATS):
-        column.download_button(f"Data as {fmt.upper()}", data=lambda fmt=fmt: export.to_bytes(frame, fmt, metadata),
-                               file_name=export.export_filename(view, fmt, today), mime=export.MIME_TYPES[fmt],
-                               key=f"data-{view}-{fmt}", on_click="ignore", icon=":material/table:")
+    # Drawn only while open, like the chart's menu (see chart).
+    menu = st.popover("Download data", icon=":material/table:", key=f"data-{view}", on_change="rerun")
+    if menu.open:
+        with menu, st.container(horizontal=True):
+            for fmt in export.DATA_FORMATS:
+                st.download_button(f"Data as {fmt.upper()}", data=lambda fmt=fmt: export.to_bytes(frame, fmt, metadata),
+                                   file_name=export.export_filename(view, fmt, today), mime=export.MIME_TYPES[fmt],
+                                   key=f"data-{view}-{fmt}", on_click="ignore")
 
 
 # --- translation --------------------------------------------------------------------------------

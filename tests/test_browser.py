@@ -236,6 +236,7 @@ def test_chart_png_and_data_csv_download(page, app_url):
     width, height = struct.unpack(">II", data[16:24])
     assert width >= 1200 and height >= 600
     page.keyboard.press("Escape")
+    page.get_by_role("button", name="Download data").click()
     with page.expect_download(timeout=60_000) as csv:
         page.get_by_role("button", name="Data as CSV").click()
     text = Path(csv.value.path()).read_bytes().decode("utf-8-sig")
