@@ -142,6 +142,17 @@ def _actor_id(db, name: str) -> str:
     return actors.loc[actors["name"] == name, "actor_id"].iloc[0]
 
 
+def test_download_menus_draw_their_buttons_only_when_open(app_with_db):
+    at = _run()
+    assert not at.get("download_button")  # closed: nothing for the browser to redraw
+    at.session_state["volume-by-language-export"] = True  # as a click on "Download chart" does
+    at.session_state["data-overview"] = True  # "Download data"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "HTML", "Data as CSV", "Data as XLSX", "Data as JSON"]
+
+
 def test_url_query_parameters_restore_the_filters(app_with_db):
     at = _run()
     at.sidebar.multiselect(key="lang").select("ar").run()
