@@ -269,10 +269,13 @@ def attention_share_chart(share: pd.DataFrame) -> go.Figure:
     actors = list(dict.fromkeys(share["name"]))
     grid = share.pivot_table(index="source", columns="name", values="share", aggfunc="first").reindex(index=sources, columns=actors)
     counts = share.pivot_table(index="source", columns="name", values="articles", aggfunc="first").reindex(index=sources, columns=actors)
-    meta = share.drop_duplicates("source").set_index("source")
-    labels = [f"{_esc(s)} ({_esc(meta.loc[s, 'language'])}, {meta.loc[s, 'source_articles']})" for s in sources]
-    hover = [[f"<b>{_esc(s)}</b> on <b>{_esc(a)}</b><br>{int(counts.loc[s, a])} of {meta.loc[s, 'source_articles']} "
-              f"articles ({grid.loc[s, a]:.0%})" for a in actors] for s in sources]
+    meta = share.drop_duplicates("source").set_index("source").reindex(sources)
+    # plain lists: a .loc lookup per cell cost 0.1 s for 40 outlets x 8 actors
+    languages, totals = meta["language"].tolist(), meta["source_articles"].tolist()
+    labels = [f"{_esc(s)} ({_esc(language)}, {total})" for s, language, total in zip(sources, languages, totals)]
+    hover = [[f"<b>{_esc(s)}</b> on <b>{_esc(a)}</b><br>{int(count)} of {total} articles ({value:.0%})"
+              for a, count, value in zip(actors, count_row, value_row)]
+             for s, total, count_row, value_row in zip(sources, totals, counts.to_numpy().tolist(), grid.to_numpy().tolist())]
     fig = _figure(go.Heatmap(
         z=(grid * 100).round(1).to_numpy(), x=[_esc(a) for a in actors], y=labels, zmin=0, zmax=100,
         # sequential blue from the palette: light = little attention, dark = much

@@ -26,7 +26,8 @@ compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + lis
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
                           key="sources_actors")
 share = common.memo("attention-share", lambda: analysis.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
-common.chart(charts.attention_share_chart(share), "attention-by-source")
+common.chart(common.memo("attention-share-chart", lambda: charts.attention_share_chart(share), tuple(compared)),
+             "attention-by-source")
 
 st.subheader("What each outlet wrote")
 options = list(dict.fromkeys(filtered + list(top["actor_id"])))
