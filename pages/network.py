@@ -41,8 +41,9 @@ apply.button("Filter to this actor", disabled=choice is None, on_click=common.se
 # at 100k articles) that every filter change would otherwise send to the browser.
 nodes, edges = st.tabs(["Actors", "Links"], key="network_table_tab", on_change="rerun")
 if nodes.open:
-    nodes.dataframe(network.nodes[["name", "type", "articles", "mentions", "degree", "community", "spellings"]],
-                    hide_index=True, width="stretch")
+    # numbered from 1, as the chart's legend names them ("Community 1" is the largest)
+    nodes.dataframe(network.nodes[["name", "type", "articles", "mentions", "degree", "community", "spellings"]]
+                    .assign(community=network.nodes["community"] + 1), hide_index=True, width="stretch")
 if edges.open:
     edges.dataframe(network.edges[["source_name", "target_name", "weight"]].rename(
         columns={"source_name": "actor", "target_name": "named with", "weight": "articles"}), hide_index=True, width="stretch")

@@ -1,5 +1,7 @@
 """The dashboard's pages, headless, with streamlit.testing: every page on the sample corpus and on
 an empty store, filters that change what is shown and that come back from the URL."""
+import html
+import json
 import re
 import time
 from pathlib import Path
@@ -151,6 +153,21 @@ def test_download_menus_draw_their_buttons_only_when_open(app_with_db):
     assert not at.exception, [e.value for e in at.exception]
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "HTML", "Data as CSV", "Data as XLSX", "Data as JSON"]
+
+
+def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_with_db):
+    at = _run("pages/network.py")
+    assert not at.exception, [e.value for e in at.exception]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    table = at.dataframe[0].value.set_index("name")["community"]
+    compared = 0
+    for trace in figure["data"]:
+        number = re.fullmatch(r"Community (\d+)", trace.get("name") or "")
+        if number:
+            names = [html.unescape(re.match(r"<b>(.*?)</b>", text).group(1)) for text in trace["hovertext"]]
+            assert set(table[names]) == {int(number.group(1))}, trace["name"]
+            compared += 1
+    assert compared >= 2
 
 
 def test_url_query_parameters_restore_the_filters(app_with_db):
