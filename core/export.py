@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.errors import ExportError
@@ -79,9 +80,28 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+LIST_SEPARATOR = " | "  # between the items of a list cell in CSV and XLSX (JSON keeps arrays)
+
+
+def _listlike(value) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells (a story's article ids, a day's sample sentences) as one text each: a
+    spreadsheet cell holds no list, and CSV would write Python's repr of it."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object and out[column].map(_listlike).any():
+            out[column] = out[column].map(
+                lambda v: LIST_SEPARATOR.join("" if item is None else str(item) for item in v) if _listlike(v) else v)
+    return out
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     plain = _plain(frame).astype(object)
-    return [{k: (None if v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v) for k, v in row.items()}
+    return [{k: (None if v is pd.NA or (isinstance(v, float) and pd.isna(v)) else
+                 [_jsonable(item) for item in v] if _listlike(v) else v) for k, v in row.items()}
             for row in plain.to_dict("records")]
 
 
@@ -159,7 +179,7 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
             buffer.write(f"# {_comment_json(str(key))[1:-1]}: {_comment_json(value)}\n")
         # Every text field quoted: pandas leaves a lone carriage return unquoted otherwise, which
         # splits the row in spreadsheet programs, and a quoted "#" is not taken for a comment.
-        neutralize_formulas(_plain(frame)).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
+        neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(frame)).encode()
@@ -171,7 +191,7 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
         # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
         # without being told the sheet.
-        neutralize_formulas(_plain(frame)).to_excel(writer, sheet_name="articles", index=False)
+        neutralize_formulas(_flat(_plain(frame))).to_excel(writer, sheet_name="articles", index=False)
         if metadata:
             values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                       for v in map(_jsonable, metadata.values())]

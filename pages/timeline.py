@@ -18,14 +18,14 @@ published, mentioned, attention, stories = st.tabs(
     key="timeline_view", on_change="rerun")
 if published.open:
     with published:
-        figure = common.memo("volume-language", lambda: charts.volume_chart(analysis.volume(selected, "language", freq), "language"),
-                             freq)
-        common.chart(figure, "published-timeline")
+        volume = common.memo("volume-language-table", lambda: analysis.volume(selected, "language", freq), freq)
+        common.chart(common.memo("volume-language", lambda: charts.volume_chart(volume, "language"), freq), "published-timeline")
+        common.data_downloads(volume, "published-timeline", common.current_filters())
 if mentioned.open:
     with mentioned:
-        figure = common.memo("mentioned-dates",
-                             lambda: charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(selected, data.dates)))
-        common.chart(figure, "mentioned-dates")
+        days = common.memo("mentioned-dates-table", lambda: analysis.mentioned_dates_timeline(selected, data.dates))
+        common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(days)), "mentioned-dates")
+        common.data_downloads(days, "mentioned-dates", common.current_filters())
 if attention.open:
     with attention:
         top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
@@ -37,8 +37,9 @@ if attention.open:
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        common.chart(charts.attention_chart(analysis.attention(selected, data.mentions, data.actors, chosen, freq), measure),
-                     "attention")
+        followed = analysis.attention(selected, data.mentions, data.actors, chosen, freq)
+        common.chart(charts.attention_chart(followed, measure), "attention")
+        common.data_downloads(followed, "attention", common.current_filters())
 if stories.open:
     with stories:
         st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole "
@@ -46,6 +47,7 @@ if stories.open:
         groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
                                                                            labels=common.story_labels(data), limit=STORIES_SHOWN))
         common.chart(charts.story_groups_chart(groups), "stories")
+        common.data_downloads(groups, "stories", common.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
         labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
                                f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"

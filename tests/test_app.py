@@ -155,6 +155,16 @@ def test_download_menus_draw_their_buttons_only_when_open(app_with_db):
     assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "HTML", "Data as CSV", "Data as XLSX", "Data as JSON"]
 
 
+def test_every_timeline_view_offers_its_data(app_with_db):
+    at = _run("pages/timeline.py")
+    views = {"Published": "published-timeline", "Dates the articles mention": "mentioned-dates",
+             "Attention to actors": "attention", "Stories in several outlets": "stories"}
+    for label, view in views.items():
+        at.session_state[f"data-{view}"] = True  # as a click on "Download data" does
+        _open_tab(at, "timeline_view", label)
+        assert [b.proto.label for b in at.get("download_button")] == ["Data as CSV", "Data as XLSX", "Data as JSON"], label
+
+
 def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_with_db):
     at = _run("pages/network.py")
     assert not at.exception, [e.value for e in at.exception]

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
@@ -176,6 +177,22 @@ def test_xlsx_formula_in_data_stays_a_string():
     cell = book["articles"].cell(row=2, column=list(schema.ARTICLE_COLUMNS).index("text") + 1)
     assert (cell.value, cell.data_type) == ("'=1+1", "s")
     assert book["filters"]["B2"].data_type != "f"
+
+
+def test_list_cells_are_text_in_spreadsheets_and_arrays_in_json():
+    # as analysis.story_groups and mentioned_dates_timeline return them: lists and numpy arrays
+    frame = pd.DataFrame({"group": [1, 2], "article_ids": [["a1", "a2"], np.array(["b1"], dtype=object)],
+                          "sentences": [["=HYPERLINK(\"http://x\")", "second"], []]})
+    joined = ["a1 | a2", "b1"]
+    back = pd.read_csv(io.BytesIO(export.to_bytes(frame, "csv")), keep_default_na=False)
+    assert list(back["article_ids"]) == joined
+    assert list(back["sentences"]) == ["'=HYPERLINK(\"http://x\") | second", ""]  # still no formula
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx")))["articles"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == joined
+    assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2, max_row=2))
+    document = json.loads(export.to_bytes(frame, "json"))
+    assert [a["article_ids"] for a in document["articles"]] == [["a1", "a2"], ["b1"]]
+    assert json.loads(export.to_bytes(frame, "jsonl").splitlines()[0])["sentences"][1] == "second"
 
 
 def test_json_lines_refuses_metadata_rather_than_dropping_it():
