@@ -3,9 +3,9 @@
 It is ``streamlit run app.py`` with two steps before the server answers:
 
 1. the frames every page starts from are read into the server process (``pages.common.preload``);
-2. every analysis page is run once, headless, with the filters a new visitor has (none), so that
-   what it computes (charts, story groups, the network) is already in the process's caches, and
-   the modules and libraries a page run needs are loaded.
+2. every analysis page (and each view of the Timeline) is run once, headless, with the filters a
+   new visitor has (none), so that what it computes (charts, story groups, the network) is already
+   in the process's caches, and the modules and libraries a page run needs are loaded.
 
 On 100k articles that takes seconds a page, spent once per process instead of by the first person
 to open each page. ``streamlit run app.py`` works as well; its first page runs then do this work.
@@ -23,8 +23,10 @@ from streamlit.web import cli
 from pages import common
 
 APP = Path(__file__).resolve().parent / "app.py"
-# Pages whose default view takes the server more than a moment on a large store.
-WARMED_PAGES = ("pages/overview.py", "pages/timeline.py", "pages/network.py", "pages/sources.py")
+# Pages whose default view takes the server more than a moment on a large store, with the tabs
+# (widget key, labels) whose other views are opened too.
+WARMED_PAGES = {"pages/overview.py": None, "pages/timeline.py": ("timeline_view", common.TIMELINE_VIEWS),
+                "pages/network.py": None, "pages/sources.py": None}
 
 
 def warm_pages() -> None:
@@ -32,10 +34,15 @@ def warm_pages() -> None:
     pages' ``common.memo`` results) belong to the process, so the server's sessions find them.
     AppTest is Streamlit's own headless runner: it runs a page exactly as a session would, without
     a browser. A page that fails here is reported and left to fail (or not) in front of its user."""
-    for page in WARMED_PAGES:
+    for page, tabs in WARMED_PAGES.items():
         started = time.perf_counter()
         run = AppTest.from_file(str(APP), default_timeout=600)
         run.switch_page(page).run()
+        key, labels = tabs or (None, ())
+        for label in labels[1:]:
+            if not run.exception:
+                run.session_state[key] = label  # as a click on the tab does
+                run.run()
         problem = "; ".join(str(e.value).splitlines()[0] for e in run.exception)
         print(f"  {page}: {'FAILED: ' + problem if problem else 'ready'} in {time.perf_counter() - started:.1f} s",
               flush=True)

@@ -87,6 +87,11 @@ PAGES = {
     "network": ("network", "Actor network", 1),
     "sources": ("sources", "Sources", 1),  # attention share by source
 }
+# Views of a page behind its tabs (one chart each), measured after the page's filter changes: the
+# switch to each, then a language change and a reset while it is open.
+VIEWS = {"timeline": {"Dates the articles mention": "dates", "Attention to actors": "attention",
+                      "Stories in several outlets": "stories"}}
+VIEW_STEPS = ("language", "reset")
 # The smallest page of the same kind (one button, one small chart): its figures are the floor
 # that Streamlit and Plotly set on this machine, printed beside the pages' for comparison.
 REFERENCE_APP = Path(__file__).resolve().with_name("reference_app.py")
@@ -476,6 +481,18 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
             result["notes"].append(f"{step}: caption {caption(tab)!r}")
             if shots:
                 tab.screenshot(path=SHOTS / f"{key}-{repetition}-{number}-{step.strip('+ ')}.png", full_page=True)
+        for label, view in VIEWS.get(key, {}).items():
+            cpu = server.cpu_seconds()
+            seconds, phases = timed_change(tab, expected, tab.get_by_role("tab", name=label).click, timeout_s)
+            result["changes"][f"→ {view}"] = seconds
+            result["phases"][f"→ {view}"] = {**phases, "server CPU": server.cpu_seconds() - cpu}
+            for step in VIEW_STEPS:
+                cpu = server.cpu_seconds()
+                seconds, phases = _timed_step(tab, expected, step, timeout_s)
+                result["changes"][f"{view}: {step}"] = seconds
+                result["phases"][f"{view}: {step}"] = {**phases, "server CPU": server.cpu_seconds() - cpu}
+            if shots:
+                tab.screenshot(path=SHOTS / f"{key}-{repetition}-view-{view}.png", full_page=True)
     except Exception as err:  # a benchmark reports what failed and goes on
         result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
         try:
@@ -653,18 +670,24 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
             every += values
             print(f"{'':<10} {'filter: ' + step:<24} {_spread(values)}  {_verdict(values, FILTER_TARGET_S, runs)}")
         print(f"{'':<10} {'filter: all changes':<24} {_spread(every)}  {_verdict(every, FILTER_TARGET_S, runs * 3)}")
+        for view in VIEWS.get(key, {}).values():
+            for step in (f"→ {view}", *(f"{view}: {s}" for s in VIEW_STEPS)):
+                values = [r["changes"][step] for r in mine if step in r["changes"]]
+                print(f"{'':<10} {step:<24} {_spread(values)}  {_verdict(values, FILTER_TARGET_S, runs)}")
     print("\nWhere the time goes, medians in seconds, measured in the page: nav→app = navigation to the app shell; "
           "app→run / click→run = until the server starts the script run; run = the run, with the elements drawn as "
           "they arrive; end→drawn = run ended to every chart drawn; server CPU = CPU seconds the streamlit process used (less "
           "sensitive than wall time to the other workers on this machine)")
     for key in pages:
         mine = [r for r in results if r["page"] == key]
-        for step in ("cold", "language", "+ actor", "reset", "change"):
+        steps = ["cold", "language", "+ actor", "reset", "change"]
+        steps += [step for view in VIEWS.get(key, {}).values() for step in (f"→ {view}", *(f"{view}: {s}" for s in VIEW_STEPS))]
+        for step in steps:
             found = [r["phases"][step] for r in mine if r["phases"].get(step)]
             if found:
                 names = list(dict.fromkeys(name for p in found for name in p))
                 parts = ", ".join(f"{name} {statistics.median(p[name] for p in found if name in p):.2f}" for name in names)
-                print(f"{key:<10} {step:<10} {parts}")
+                print(f"{key:<10} {step:<18} {parts}")
 
 
 def _git_state() -> str:

@@ -423,29 +423,33 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     keep = (where >= 0) & dates["date"].notna().to_numpy(dtype=bool)
     if not keep.any():
         return _empty(columns, date="datetime64[us]", articles="int64", mentions="int64", sources="int64")
-    # On integer codes of the article, source and language: joining and grouping the string
-    # columns cost most of a second at 100k articles.
+    # On integer codes of the article, source, language and sentence: grouping, joining or even
+    # building a frame of string columns (pandas turns them into Arrow strings) cost most of a
+    # second at 100k articles. Texts are looked up only for what the table shows.
+    rows = np.flatnonzero(keep)
     where = where[keep]
-    found = pd.DataFrame({"date": dates["date"].to_numpy()[keep].astype("datetime64[us]"),
-                          "article": where, "source": pd.factorize(unique["source"])[0][where],
-                          "language": unique["language"].to_numpy(dtype=object)[where],
-                          "article_id": dates["article_id"].to_numpy(dtype=object)[keep],
-                          "sentence": dates["sentence"].fillna(dates["surface"]).to_numpy(dtype=object)[keep]})
-    firsts = found.drop_duplicates(["date", "article"])
-    by_day = found.groupby("date", sort=True)
+    sentence_code, sentence_text = pd.factorize(dates["sentence"].take(rows).fillna(dates["surface"].take(rows)),
+                                                use_na_sentinel=False)
+    language_code, language_name = pd.factorize(unique["language"])
+    found = pd.DataFrame({"label": dates["date"].to_numpy()[rows].astype("datetime64[us]"), "article": where,
+                          "source": pd.factorize(unique["source"])[0][where], "language": language_code[where],
+                          "sentence": sentence_code})
+    firsts = found.drop_duplicates(["label", "article"])
+    by_day = found.groupby("label", sort=True)
     table = pd.DataFrame({"mentions": by_day.size(), "sources": by_day["source"].nunique()})
-    first_by_day = firsts.groupby("date", sort=True)
-    table["articles"] = first_by_day.size()
-    # np.split on the day boundaries: agg(list) walks a million-row Arrow column value by value
-    ordered = firsts.sort_values("date", kind="stable")
-    days = ordered["date"].to_numpy()
+    table["articles"] = firsts.groupby("label", sort=True).size()
+    ordered = firsts.sort_values("label", kind="stable")
+    days = ordered["label"].to_numpy()
     cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
-    table["article_ids"] = pd.Series([part.tolist() for part in np.split(ordered["article_id"].to_numpy(dtype=object), cuts)],
+    ids = unique["article_id"].to_numpy(dtype=object)
+    table["article_ids"] = pd.Series([ids[part].tolist() for part in np.split(ordered["article"].to_numpy(), cuts)],
                                      index=days[np.concatenate([[0], cuts])]).reindex(table.index)
-    languages = found[["date", "language"]].dropna().astype({"language": str}).drop_duplicates().sort_values("language")
-    table["languages"] = languages.groupby("date")["language"].agg(", ".join).reindex(table.index).fillna("")
-    quoted = firsts.drop_duplicates(["date", "sentence"])
-    table["sentences"] = quoted.groupby("date", sort=True).head(samples).groupby("date")["sentence"].agg(list)
+    spoken = found.loc[found["language"] >= 0, ["label", "language"]].drop_duplicates()
+    spoken = spoken.assign(language=language_name.to_numpy(dtype=object)[spoken["language"].to_numpy()])
+    table["languages"] = _sorted_lists(spoken, "language").map(", ".join).reindex(table.index).fillna("")
+    quoted = firsts.drop_duplicates(["label", "sentence"]).groupby("label", sort=True).head(samples)
+    quoted = quoted.assign(sentence=sentence_text.to_numpy(dtype=object)[quoted["sentence"].to_numpy()])
+    table["sentences"] = _sorted_lists(quoted, "sentence", distinct=False)
     table = table.rename_axis("date").reset_index()
     return table[columns].astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
 

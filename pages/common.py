@@ -23,6 +23,8 @@ PAGES = (("pages/overview.py", "Overview", ":material/dashboard:"), ("pages/time
          ("pages/network.py", "Actor network", ":material/hub:"), ("pages/sources.py", "Sources", ":material/compare:"),
          ("pages/articles.py", "Reader", ":material/article:"), ("pages/ingest.py", "Ingest", ":material/upload_file:"),
          ("pages/translation.py", "Translation", ":material/translate:"))
+# The Timeline's views, one tab each (serve.py opens every one before the first visitor does).
+TIMELINE_VIEWS = ("Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets")
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``analysis.Filters.to_query_params`` writes them.
 FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")

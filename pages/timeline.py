@@ -13,9 +13,7 @@ data, selected = common.open_page("Timeline")
 freq = common.period("timeline_freq")
 # One view at a time, and only the open one is computed and drawn: a filter change then redraws
 # one chart, not four (each Plotly chart costs the browser about 0.2 s to redraw).
-published, mentioned, attention, stories = st.tabs(
-    ["Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets"],
-    key="timeline_view", on_change="rerun")
+published, mentioned, attention, stories = st.tabs(list(common.TIMELINE_VIEWS), key="timeline_view", on_change="rerun")
 if published.open:
     with published:
         volume = common.memo("volume-language-table", lambda: analysis.volume(selected, "language", freq), freq)
