@@ -27,6 +27,7 @@ OTHER_COLOUR = "#999999"  # "other" and small communities: grey reads as "the re
 FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=13)
 HOVER_CHARS = 220  # longer sentences make hover boxes wider than the chart
 MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
+PLOT_WIDTH_PX = 1000  # the plot area of a chart as wide as a report page (core.export.WIDTH, 1200 px)
 NETWORK_LABELS = 20  # names written beside the most-mentioned nodes; the others on hover
 
 
@@ -182,7 +183,11 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
     title = "Dates the articles refer to"
     if timeline.empty:
         return empty_figure(title, "No article of the current filters names a date")
-    size = [8 + 4 * math.sqrt(m) for m in timeline["mentions"]]
+    size = np.array([8 + 4 * math.sqrt(m) for m in timeline["mentions"]])
+    # Over many days the markers would cover each other (two years of days are ~1 px each in a
+    # report-wide chart): the largest is kept to about three days' width, the rest in proportion.
+    largest = min(40.0, max(10.0, 3 * PLOT_WIDTH_PX / len(timeline)))
+    size = np.maximum(3.0, size * min(1.0, largest / size.max())).round(1)
     hover = []
     for row in timeline.itertuples():
         lines = [f"<b>{row.date:%Y-%m-%d}</b>: {row.articles} article{'s' * (row.articles != 1)}, "

@@ -35,7 +35,8 @@ if attention.open:
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        followed = analysis.attention(selected, data.mentions, data.actors, chosen, freq)
+        followed = common.memo("attention", lambda: analysis.attention(selected, data.mentions, data.actors, chosen, freq),
+                               tuple(chosen), freq)
         common.chart(charts.attention_chart(followed, measure), "attention")
         common.data_downloads(followed, "attention", common.current_filters())
 if stories.open:

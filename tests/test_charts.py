@@ -80,6 +80,17 @@ def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
     assert "Vladimir Putin" in names and "Путин" in hover and "Путин" not in names
 
 
+def test_mentioned_days_markers_shrink_when_days_are_many():
+    def timeline(days: int, mentions: int) -> pd.DataFrame:
+        return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days, freq="D"), "articles": 100,
+                             "mentions": mentions, "sources": 3, "languages": "ru", "sentences": [["s"]] * days,
+                             "article_ids": [["a"]] * days})
+    few = charts.mentioned_dates_chart(timeline(40, 9)).data[0].marker.size
+    assert set(few) == {8 + 4 * 3}  # as many as a report holds: sized by mentions as they are
+    many = charts.mentioned_dates_chart(timeline(730, 150)).data[0].marker.size
+    assert max(many) <= 10 and min(many) >= 3  # 730 days: ~1.4 px each, so the floor of 10 px
+
+
 def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
     fig = charts.network_chart(network, highlight="Q7747")
