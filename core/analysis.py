@@ -258,11 +258,27 @@ def overview(articles: pd.DataFrame) -> dict:
     }
 
 
+def _naive_utc(published: pd.Series) -> pd.Series:
+    return published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
+
+
 def _period(published: pd.Series, freq: str) -> pd.Series:
     if freq not in FREQUENCIES:
         raise ValueError(f"{STAGE}: frequency must be one of {', '.join(FREQUENCIES)} (got {freq!r})")
-    naive = published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
-    return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")
+    return _naive_utc(published).dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")
+
+
+def _partial(starts: pd.Series, published: pd.Series, freq: str) -> np.ndarray:
+    """Which periods (by their first day) the articles cover only in part: the first, when the
+    earliest article came after its first day, and the last, when the latest came before its last
+    day. Their counts are low because the data stops, not because less was written."""
+    naive = _naive_utc(published.dropna())
+    if naive.empty:
+        return np.zeros(len(starts), dtype=bool)
+    first, last = naive.min().normalize(), naive.max().normalize()
+    starts = pd.DatetimeIndex(starts)
+    ends = starts.to_period(FREQUENCIES[freq]).end_time.normalize()
+    return np.asarray((starts < first) | (ends > last), dtype=bool)
 
 
 def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> pd.DataFrame:
@@ -270,8 +286,9 @@ def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> 
 
     Needs: articles[published, <by>] with ``by`` "language" or "source".
     Returns: period (datetime64, first day of the day/week/month; weeks start on Monday), <by>
-    (str; "unknown" where missing), articles (int). Undated articles are left out: they have no
-    period (``overview`` counts them).
+    (str; "unknown" where missing), articles (int), partial (bool: the articles cover the period
+    only in part, see ``_partial``). Undated articles are left out: they have no period
+    (``overview`` counts them).
     """
     if by not in ("language", "source"):
         raise ValueError(f"{STAGE}: volume by 'language' or 'source' (got {by!r})")
@@ -281,6 +298,7 @@ def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> 
     frame = pd.DataFrame({"period": _period(dated["published"], freq),
                           by: dated[by].astype("string").fillna("unknown").astype(str)})
     counts = frame.groupby(["period", by]).size().rename("articles").reset_index()
+    counts["partial"] = _partial(counts["period"], dated["published"], freq)
     return counts.sort_values(["period", "articles"], ascending=[True, False]).reset_index(drop=True)
 
 
@@ -377,17 +395,17 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
 
     Needs: articles[article_id, published]; mentions[article_id, actor_id]; actors[actor_id, name].
     Returns: period, actor_id, name, articles (int: articles of that period mentioning the actor),
-    share (float 0-1: of all dated articles of that period). Periods in which an actor is not
-    mentioned are present with 0, so lines drop to zero instead of skipping. Undated articles are
-    left out.
+    share (float 0-1: of all dated articles of that period), partial (bool: the articles cover the
+    period only in part, see ``_partial``). Periods in which an actor is not mentioned are present
+    with 0, so lines drop to zero instead of skipping. Undated articles are left out.
     """
     schema.require_columns(articles, ("article_id", "published"), stage=STAGE)
     schema.require_columns(actors, ("actor_id", "name"), stage=STAGE)
     actor_ids = list(dict.fromkeys(actor_ids))
     dated = articles[["article_id", "published"]][articles["published"].notna()]
-    columns = ["period", "actor_id", "name", "articles", "share"]
+    columns = ["period", "actor_id", "name", "articles", "share", "partial"]
     if dated.empty or not actor_ids:
-        return _empty(columns, period="datetime64[us]", articles="int64", share="float64")
+        return _empty(columns, period="datetime64[us]", articles="int64", share="float64", partial="bool")
     period_codes, periods = pd.factorize(_period(dated["published"], freq), sort=True)
     totals = pd.Series(np.bincount(period_codes, minlength=len(periods)), index=periods)
     index = mention_index.of(mentions)
@@ -400,6 +418,7 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     table["share"] = table["share"].fillna(0.0)
     names = actors.drop_duplicates("actor_id").set_index("actor_id")["name"]
     table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
+    table["partial"] = _partial(table["period"], dated["published"], freq)
     return table[columns].astype({"articles": "int64"}).reset_index(drop=True)
 
 

@@ -27,6 +27,10 @@ OTHER_COLOUR = "#999999"  # "other" and small communities: grey reads as "the re
 FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=13)
 HOVER_CHARS = 220  # longer sentences make hover boxes wider than the chart
 MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
+# The first and last periods of a series are often cut by where the data starts or stops: drawn
+# like the others, their low counts read as a fall in coverage.
+PARTIAL_OPACITY = 0.45
+PARTIAL_HOVER = "<br><i>only part of this {unit} is in the data</i>"
 PLOT_WIDTH_PX = 1000  # the plot area of a chart as wide as a report page (core.export.WIDTH, 1200 px)
 NETWORK_LABELS = 20  # names written beside the most-mentioned nodes; the others on hover
 
@@ -108,6 +112,7 @@ def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     totals = volume.groupby(by)["articles"].sum().sort_values(ascending=False, kind="stable")
     keep = list(totals.index[:MAX_SERIES])
     frame = volume.assign(**{by: volume[by].where(volume[by].isin(keep), "other")})
+    partial = _partial_periods(volume)
     frame = frame.groupby(["period", by], as_index=False)["articles"].sum()
     order = keep + (["other"] if "other" in set(frame[by]) and "other" not in keep else [])
     colours = _colours(keep)
@@ -117,14 +122,26 @@ def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     for category in order:
         part = frame[frame[by] == category]
         name = _esc(category)
+        cut = [p in partial for p in part["period"]]
         fig.add_bar(x=part["period"], y=part["articles"], name=name, marker_color=colours[category],
+                    marker_opacity=[PARTIAL_OPACITY if c else 1.0 for c in cut],
                     hovertext=[f"<b>{name}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)}"
-                               for p, n in zip(part["period"], part["articles"])],
+                               + (PARTIAL_HOVER.format(unit=unit) if c else "")
+                               for p, n, c in zip(part["period"], part["articles"], cut)],
                     hovertemplate="%{hovertext}<extra></extra>")
     fig.update_layout(barmode="stack")
     _whole_numbers(fig, frame.groupby("period")["articles"].sum().max())
+    note = f"; pale bars: a {unit} the articles cover only in part" if partial else ""
     return _layout(fig, title, f"Publication date ({unit} starting)", "Articles", legend_title=by.capitalize(),
-                   subtitle="Undated articles are not shown")
+                   subtitle="Undated articles are not shown" + note)
+
+
+def _partial_periods(table: pd.DataFrame) -> set:
+    """The periods of an ``analysis.volume`` or ``analysis.attention`` table that its articles cover
+    only in part (the first and last, when the data starts or stops inside them)."""
+    if "partial" not in table:
+        return set()
+    return set(table.loc[table["partial"].astype(bool), "period"])
 
 
 def top_actors_chart(top: pd.DataFrame) -> go.Figure:
@@ -159,22 +176,26 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
     if attention.empty:
         return empty_figure(title, "No actor chosen, or no dated article for the current filters")
     unit = _freq_of(attention["period"])
+    partial = _partial_periods(attention)
     fig = _figure()
     names = list(dict.fromkeys(attention["name"]))
     colours = _colours(names)
     for name in names:
         part = attention[attention["name"] == name].sort_values("period")
         values = part["share"] * 100 if measure == "share" else part["articles"]
+        cut = [p in partial for p in part["period"]]
         fig.add_scatter(x=part["period"], y=values, mode="lines+markers", name=_esc(name),
                         line=dict(color=colours[name], width=2),
+                        marker=dict(symbol=["circle-open" if c else "circle" for c in cut], size=7),
                         hovertext=[f"<b>{_esc(name)}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)} "
-                                   f"({s:.0%} of that {unit}'s articles)"
-                                   for p, n, s in zip(part["period"], part["articles"], part["share"])],
+                                   f"({s:.0%} of that {unit}'s articles)" + (PARTIAL_HOVER.format(unit=unit) if c else "")
+                                   for p, n, s, c in zip(part["period"], part["articles"], part["share"], cut)],
                         hovertemplate="%{hovertext}<extra></extra>")
     y_title = "Share of the period's articles (%)" if measure == "share" else "Articles naming the actor"
     if measure != "share":
         _whole_numbers(fig, attention["articles"].max())
-    return _layout(fig, title, f"Publication date ({unit} starting)", y_title, legend_title="Actor")
+    note = f"Open markers: a {unit} the articles cover only in part" if partial else None
+    return _layout(fig, title, f"Publication date ({unit} starting)", y_title, legend_title="Actor", subtitle=note)
 
 
 def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:

@@ -169,10 +169,11 @@ def test_filters_to_dict_is_plain():
 def test_volume_by_language_and_week(small):
     articles, _ = small
     table = analysis.volume(articles, by="language", freq="week")
+    # The articles run from Monday 1 January to 9 January: the second week is only partly in the data.
     assert table.to_dict("records") == [
-        {"period": pd.Timestamp("2024-01-01"), "language": "fa", "articles": 1},
-        {"period": pd.Timestamp("2024-01-01"), "language": "ru", "articles": 1},
-        {"period": pd.Timestamp("2024-01-08"), "language": "en", "articles": 1},
+        {"period": pd.Timestamp("2024-01-01"), "language": "fa", "articles": 1, "partial": False},
+        {"period": pd.Timestamp("2024-01-01"), "language": "ru", "articles": 1, "partial": False},
+        {"period": pd.Timestamp("2024-01-08"), "language": "en", "articles": 1, "partial": True},
     ]
     by_month = analysis.volume(articles, by="source", freq="month")
     assert by_month["articles"].sum() == 3 and set(by_month["period"]) == {pd.Timestamp("2024-01-01")}
@@ -206,8 +207,10 @@ def test_attention_counts_articles_per_period_with_zeros(small):
     assert putin.loc[pd.Timestamp("2024-01-08"), "articles"] == 0
     assert putin.loc[pd.Timestamp("2024-01-01"), "share"] == 1.0
     assert set(table["name"]) == {"Vladimir Putin", "NATO"}
+    assert set(table.loc[table["partial"], "period"]) == {pd.Timestamp("2024-01-08")}  # the data stops on the 9th
     daily = analysis.attention(articles, mentions, ACTORS, ["Q7747"], freq="day")
     assert len(daily) == 9 and daily["articles"].sum() == 2  # 1 to 9 January, undated a4 left out
+    assert not daily["partial"].any()  # a day is in the data or not
     assert analysis.attention(articles, mentions, ACTORS, [], freq="day").empty
 
 

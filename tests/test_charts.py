@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core import analysis, charts
-from tests.test_analysis import ACTORS, _articles, _mentions, sample  # noqa: F401 (sample is a fixture)
+from tests.test_analysis import ACTORS, _articles, _mentions, sample, small  # noqa: F401 (fixtures)
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(2)>"
@@ -78,6 +78,19 @@ def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
     names = [name for trace in fig.data for name in trace.y]
     hover = " ".join(text for trace in fig.data for text in trace.hovertext)
     assert "Vladimir Putin" in names and "Путин" in hover and "Путин" not in names
+
+
+def test_periods_cut_by_the_data_are_drawn_apart(small):
+    articles, mentions = small  # 1 to 9 January 2024: the week of the 8th is cut
+    bars = charts.volume_chart(analysis.volume(articles, "language", "week"), by="language")
+    paler = {(str(x)[:10], o) for t in bars.data for x, o in zip(t.x, t.marker.opacity)}
+    assert paler == {("2024-01-01", 1.0), ("2024-01-08", charts.PARTIAL_OPACITY)}
+    assert "only in part" in bars.layout.title.text
+    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    assert list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
+    assert "only part of this week" in lines.data[0].hovertext[1]
+    whole = charts.volume_chart(analysis.volume(articles, "language", "day"), by="language")
+    assert "only in part" not in whole.layout.title.text
 
 
 def test_mentioned_days_markers_shrink_when_days_are_many():
