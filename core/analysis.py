@@ -457,12 +457,8 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     by_day = found.groupby("label", sort=True)
     table = pd.DataFrame({"mentions": by_day.size(), "sources": by_day["source"].nunique()})
     table["articles"] = firsts.groupby("label", sort=True).size()
-    ordered = firsts.sort_values("label", kind="stable")
-    days = ordered["label"].to_numpy()
-    cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
-    ids = unique["article_id"].to_numpy(dtype=object)
-    table["article_ids"] = pd.Series([ids[part].tolist() for part in np.split(ordered["article"].to_numpy(), cuts)],
-                                     index=days[np.concatenate([[0], cuts])]).reindex(table.index)
+    table["article_ids"] = _sorted_lists(firsts, "article", distinct=False,
+                                         names=unique["article_id"].to_numpy(dtype=object)).reindex(table.index)
     spoken = found.loc[found["language"] >= 0, ["label", "language"]].drop_duplicates()
     spoken = spoken.assign(language=language_name.to_numpy(dtype=object)[spoken["language"].to_numpy()])
     table["languages"] = _sorted_lists(spoken, "language").map(", ".join).reindex(table.index).fillna("")
@@ -663,9 +659,11 @@ def _describe_groups(articles, found, actors, labels: pd.Series, min_articles: i
     return table[columns].astype({"group": "int64", "articles": "int64"})
 
 
-def _sorted_lists(members: pd.DataFrame, column: str, distinct: bool = True) -> pd.Series:
+def _sorted_lists(members: pd.DataFrame, column: str, distinct: bool = True, names: np.ndarray | None = None) -> pd.Series:
     """The values of ``column`` in each group as a list (distinct and sorted, or in row order):
-    np.split on label boundaries, as a groupby with a Python function costs 0.15 ms a group."""
+    np.split on label boundaries, as a groupby with a Python function costs 0.15 ms a group.
+    With ``names``, ``column`` holds positions in it (row order only): the texts are looked up
+    after the split, so no frame of strings is built."""
     values = members[["label", column]].dropna()
     if distinct:
         values = values.astype({column: str}).drop_duplicates().sort_values(["label", column])
@@ -673,7 +671,9 @@ def _sorted_lists(members: pd.DataFrame, column: str, distinct: bool = True) -> 
         values = values.sort_values("label", kind="stable")
     labels = values["label"].to_numpy()
     cuts = np.flatnonzero(labels[1:] != labels[:-1]) + 1
-    lists = [part.tolist() for part in np.split(values[column].to_numpy(dtype=object), cuts)] if len(labels) else []
+    column_values = values[column].to_numpy() if names is not None else values[column].to_numpy(dtype=object)
+    lists = ([(names[part] if names is not None else part).tolist() for part in np.split(column_values, cuts)]
+             if len(labels) else [])
     starts = labels[np.concatenate([[0], cuts])] if len(labels) else []
     return pd.Series(lists, index=starts, dtype=object)
 

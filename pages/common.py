@@ -348,14 +348,8 @@ def chart(fig, view: str, key: str | None = None, on_select=None, **kwargs):
     camera = {"format": "png", "scale": 2, "filename": export.export_filename(view, "png", today).removesuffix(".png")}
     event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
                             config={"displaylogo": False, "toImageButtonOptions": camera}, **kwargs)
-    # The buttons are drawn only while the menu is open (the click reruns the page): each element
-    # costs the browser time on every filter change, and most changes never export.
-    menu = st.popover("Download chart", icon=":material/download:", key=f"{key or view}-export", on_change="rerun")
-    if menu.open:
-        with menu, st.container(horizontal=True):
-            for fmt in export.FIGURE_FORMATS:
-                st.download_button(fmt.upper(), data=_figure_file(fig, fmt), file_name=export.export_filename(view, fmt, today),
-                                   mime=export.MIME_TYPES[fmt], key=f"{key or view}-{fmt}", on_click="ignore")
+    _download_menu("Download chart", ":material/download:", f"{key or view}-export",
+                   [(fmt.upper(), _figure_file(fig, fmt), view, fmt, f"{key or view}-{fmt}") for fmt in export.FIGURE_FORMATS])
     return event
 
 
@@ -372,17 +366,24 @@ def _figure_file(fig, fmt: str):
 
 def data_downloads(frame: pd.DataFrame, view: str, filters: analysis.Filters) -> None:
     """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file."""
-    today = dt.date.today()
     metadata = export.export_metadata(view, filters.to_dict(), dt.datetime.now(dt.timezone.utc))
-    # Drawn only while open, like the chart's menu (see chart).
-    menu = st.popover("Download data", icon=":material/table:", key=f"data-{view}", on_change="rerun")
-    if menu.open:
-        with menu, st.container(horizontal=True):
-            for fmt in export.DATA_FORMATS:
-                st.download_button(f"Data as {fmt.upper()}", data=lambda fmt=fmt: export.to_bytes(frame, fmt, metadata),
-                                   file_name=export.export_filename(view, fmt, today), mime=export.MIME_TYPES[fmt],
-                                   key=f"data-{view}-{fmt}", on_click="ignore")
+    _download_menu("Download data", ":material/table:", f"data-{view}",
+                   [(f"Data as {fmt.upper()}", lambda fmt=fmt: export.to_bytes(frame, fmt, metadata), view, fmt, f"data-{view}-{fmt}")
+                    for fmt in export.DATA_FORMATS])
 
+
+def _download_menu(label: str, icon: str, key: str, files: list) -> None:
+    """A menu of download buttons, one per (button label, data or a callable making it, view,
+    format, widget key). The buttons are drawn only while the menu is open (opening it reruns the
+    page): each element costs the browser time on every filter change, and most changes never
+    export. The data is made only when its button is pressed."""
+    menu = st.popover(label, icon=icon, key=key, on_change="rerun")
+    if menu.open:
+        today = dt.date.today()
+        with menu, st.container(horizontal=True):
+            for button, data, view, fmt, button_key in files:
+                st.download_button(button, data=data, file_name=export.export_filename(view, fmt, today),
+                                   mime=export.MIME_TYPES[fmt], key=button_key, on_click="ignore")
 
 # --- translation --------------------------------------------------------------------------------
 

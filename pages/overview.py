@@ -13,8 +13,9 @@ by_language, by_source = st.tabs(["By language", "By source"], key="overview_vol
 for tab, by in ((by_language, "language"), (by_source, "source")):
     if tab.open:
         with tab:
-            common.chart(common.memo(f"volume-{by}", lambda: charts.volume_chart(analysis.volume(selected, by, freq), by), freq),
-                         f"volume-by-{by}")
+            # the same keys as the Timeline's Published view, which draws the language series too
+            volume = common.memo(f"volume-{by}-table", lambda: analysis.volume(selected, by, freq), freq)
+            common.chart(common.memo(f"volume-{by}", lambda: charts.volume_chart(volume, by), freq), f"volume-by-{by}")
 
 top = common.memo("top-actors-20", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=20))
 common.chart(charts.top_actors_chart(top), "top-actors")
