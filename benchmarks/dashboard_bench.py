@@ -345,7 +345,7 @@ _DRAWN = """(expected) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (window.__bench && !window.__bench.done) return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-stale="true"], [data-drawing="true"]')) return false;
   if (document.querySelector('[data-testid="stException"]')) return 'exception';
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   if (plots.length < expected) return false;

@@ -14,6 +14,7 @@ from babel import Locale
 
 from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
 from core.errors import ConfigError, ExportError, InputError
+from pages import plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
@@ -296,9 +297,12 @@ def memo(name: str, compute, *options):
     return value
 
 
-def open_page(title: str) -> tuple[Corpus, pd.DataFrame]:
+def open_page(title: str, charts: bool = False) -> tuple[Corpus, pd.DataFrame]:
     """The start of every analysis page: its title, the corpus, the filter bar and the selection
-    (with its count); on an empty store, a notice and nothing more."""
+    (with its count); on an empty store, a notice and nothing more. ``charts``: the page draws
+    charts, so the browser starts loading their library first (plotly_view.preload)."""
+    if charts:
+        plotly_view.preload()
     st.title(title)
     data = corpus()
     selected = selection(data)
@@ -341,16 +345,15 @@ def empty_store_notice(data: Corpus) -> bool:
 
 # --- downloads ----------------------------------------------------------------------------------
 
-def chart(fig, view: str, key: str | None = None, on_select=None, **kwargs):
-    """Draw a figure, with its downloads (PNG, SVG, PDF, standalone HTML) made only when asked."""
+def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
+    """Draw a figure, with its downloads (PNG, SVG, PDF, standalone HTML) made only when asked.
+    ``on_click``: see plotly_view.draw."""
     today = dt.date.today()
     # The chart's own camera button saves under the same name as the download below.
     camera = {"format": "png", "scale": 2, "filename": export.export_filename(view, "png", today).removesuffix(".png")}
-    event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select or "ignore",
-                            config={"displaylogo": False, "toImageButtonOptions": camera}, **kwargs)
+    plotly_view.draw(fig, key or f"{view}-chart", {"displaylogo": False, "toImageButtonOptions": camera}, on_click)
     _download_menu("Download chart", ":material/download:", f"{key or view}-export",
                    [(fmt.upper(), _figure_file(fig, fmt), view, fmt, f"{key or view}-{fmt}") for fmt in export.FIGURE_FORMATS])
-    return event
 
 
 def _figure_file(fig, fmt: str):

@@ -3,9 +3,9 @@ colour, node size by mentions; choosing a node filters every page to that actor.
 import streamlit as st
 
 from core import analysis, charts
-from pages import common
+from pages import common, plotly_view
 
-data, selected = common.open_page("Actor network")
+data, selected = common.open_page("Actor network", charts=True)
 
 names = data.actors.set_index("actor_id")["name"].to_dict()
 left, middle, right = st.columns(3)
@@ -21,14 +21,12 @@ figure = common.memo("network-chart", lambda: charts.network_chart(network, high
 
 def _filter_to_clicked_node() -> None:
     # A callback: it runs before the rerun, while the filter bar's widgets may still be changed.
-    points = st.session_state["network_chart"]["selection"]["points"]
-    clicked = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
+    clicked = plotly_view.clicked("network_chart")
     if clicked:
-        common.select_actor(clicked[0])
+        common.select_actor(clicked)
 
 
-common.chart(figure, "network", key="network_chart",
-             on_select=_filter_to_clicked_node, selection_mode="points")
+common.chart(figure, "network", key="network_chart", on_click=_filter_to_clicked_node)
 st.caption("Click a node to filter every page to that actor.")
 
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")

@@ -5,7 +5,7 @@ import streamlit as st
 from core import analysis, charts
 from pages import common
 
-data, selected = common.open_page("Overview")
+data, selected = common.open_page("Overview", charts=True)
 
 freq = common.period("overview_freq")
 # Only the open tab is drawn: a hidden chart would be built and redrawn on every filter change.

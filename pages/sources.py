@@ -11,7 +11,7 @@ from pages import common
 OUTLETS_SHOWN = 6
 QUOTES_PER_OUTLET = 3
 
-data, selected = common.open_page("Sources")
+data, selected = common.open_page("Sources", charts=True)
 
 st.subheader("Volume per source and language")
 volumes = common.memo("source-volume", lambda: analysis.source_volume(selected))

@@ -8,7 +8,7 @@ from pages import common
 
 STORIES_SHOWN = 20
 
-data, selected = common.open_page("Timeline")
+data, selected = common.open_page("Timeline", charts=True)
 
 freq = common.period("timeline_freq")
 # One view at a time, and only the open one is computed and drawn: a filter change then redraws

@@ -45,6 +45,13 @@ def _run(page: str | None = None, **query):
     return at
 
 
+def _figures(at) -> list[dict]:
+    """The Plotly figures the page sends to the browser (pages/plotly_view.py draws them)."""
+    sent = [json.loads(chart.proto.json) for chart in at.get("bidi_component")
+            if chart.proto.component_name.endswith("geowire_plotly")]
+    return [json.loads(data["figure"]) for data in sent if "figure" in data]  # not the bundle's preload
+
+
 def _selected(at) -> tuple[int, int]:
     """(selected, total) from the caption every page shows."""
     caption = next(c.value for c in at.caption if " of " in c.value and "articles ·" in c.value)
@@ -116,9 +123,9 @@ def test_actor_filter_narrows_the_network_and_the_timeline(app_with_db):
 
 def test_timeline_draws_only_its_open_view_and_keeps_the_followed_actors(app_with_db):
     at = _run("pages/timeline.py")
-    assert len(at.get("plotly_chart")) == 1  # Published, the first tab
+    assert len(_figures(at)) == 1  # Published, the first tab
     _open_tab(at, "timeline_view", "Attention to actors")
-    assert len(at.get("plotly_chart")) == 1
+    assert len(_figures(at)) == 1
     followed = at.multiselect(key="timeline_actors")
     assert len(followed.value) == 4  # the four most named by default
     followed.set_value(followed.value[:1]).run()
@@ -168,7 +175,7 @@ def test_every_timeline_view_offers_its_data(app_with_db):
 def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_with_db):
     at = _run("pages/network.py")
     assert not at.exception, [e.value for e in at.exception]
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    figure = _figures(at)[0]
     table = at.dataframe[0].value.set_index("name")["community"]
     compared = 0
     for trace in figure["data"]:
@@ -178,6 +185,40 @@ def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_wi
             assert set(table[names]) == {int(number.group(1))}, trace["name"]
             compared += 1
     assert compared >= 2
+
+
+def test_charts_need_only_the_vendored_plotly_bundle(app_with_db):
+    import plotly
+
+    from pages import plotly_view
+
+    # The same plotly.js as the plotly package's, which draws the exported PNG, SVG, PDF and HTML.
+    banner = (Path(APP).parent / "static" / plotly_view.BUNDLE).read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (cartesian - minified) v{plotly.offline.get_plotlyjs_version()}" in banner
+    sent = []
+    for page in ("pages/overview.py", "pages/network.py", "pages/sources.py"):
+        sent += [json.loads(c.proto.json) for c in _run(page).get("bidi_component")]
+    timeline = _run("pages/timeline.py")
+    for view in ("Dates the articles mention", "Attention to actors", "Stories in several outlets"):
+        sent += [json.loads(c.proto.json) for c in _open_tab(timeline, "timeline_view", view).get("bidi_component")]
+    assert {data["script"] for data in sent} == {f"/app/static/{plotly_view.BUNDLE}"}
+    types = {trace.get("type", "scatter") for data in sent if "figure" in data for trace in json.loads(data["figure"])["data"]}
+    assert {"bar", "scatter", "heatmap"} <= types <= plotly_view.TRACE_TYPES
+
+
+def test_charts_fall_back_to_streamlits_plotly_element_without_static_serving(app_with_db):
+    from streamlit import config as streamlit_config
+
+    drawn = _figures(_run("pages/network.py"))
+    served = streamlit_config.get_option("server.enableStaticServing")
+    streamlit_config.set_option("server.enableStaticServing", False)
+    try:
+        fallback = _run("pages/network.py")
+    finally:
+        streamlit_config.set_option("server.enableStaticServing", served)
+    assert not fallback.get("bidi_component")
+    charts = fallback.get("plotly_chart")
+    assert [json.loads(c.proto.spec)["layout"]["title"] for c in charts] == [f["layout"]["title"] for f in drawn]
 
 
 def test_url_query_parameters_restore_the_filters(app_with_db):

@@ -98,6 +98,9 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
     tab = context.new_page()
     tab.dialogs = []
+    tab.outside = []  # requests to any other host than the app's: the dashboard works offline
+    tab.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
+           else tab.outside.append(request.url))
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
     yield tab
     context.close()
@@ -115,7 +118,8 @@ def _settled(page, timeout: float = 90_000) -> None:
                  for p in CHART_PAGES)
     page.wait_for_function("""(charts) => {
         const plots = [...document.querySelectorAll('.js-plotly-plot')];
-        return (!charts || plots.length > 0) && plots.every(plot => plot.querySelector('.main-svg'));
+        return (!charts || plots.length > 0) && plots.every(plot => plot.querySelector('.main-svg'))
+            && !document.querySelector('[data-drawing="true"]');
     }""", arg=charts, timeout=timeout)
 
 
@@ -166,6 +170,7 @@ def test_every_page_draws_on_the_sample_corpus(page, app_url):
         if path in CHART_PAGES:
             assert page.locator(".js-plotly-plot .main-svg").count() >= 1, f"{title}: no chart drawn"
         _shot(page, path or "overview")
+    assert page.outside == [], "the dashboard asked for something outside this machine"
 
 
 def test_filtering_by_an_actor_changes_the_network_and_the_timeline(page, app_url):
@@ -188,6 +193,49 @@ def test_filtering_by_an_actor_changes_the_network_and_the_timeline(page, app_ur
     followed = page.locator("[data-testid='stMultiSelect']", has_text="Actors to follow").inner_text()
     assert "Hamas" in followed and "Russia" not in followed, "the timeline follows the chosen actor"
     _shot(page, "timeline-hamas")
+
+
+_LONE_NODE = """() => {
+    // The actor node farthest from any other, where a click cannot land on a neighbour.
+    const chart = document.querySelector('.js-plotly-plot');
+    const layout = chart._fullLayout, box = chart.getBoundingClientRect();
+    const nodes = [];
+    for (const trace of chart._fullData) {
+        if (!trace.customdata || !Array.isArray(trace.marker.size)) continue;
+        trace.customdata.forEach((id, i) => {
+            if (typeof id === 'string')
+                nodes.push({id, x: box.left + layout._size.l + layout.xaxis.d2p(trace.x[i]),
+                            y: box.top + layout._size.t + layout.yaxis.d2p(trace.y[i])});
+        });
+    }
+    let best = null;
+    for (const node of nodes) {
+        const room = Math.min(...nodes.filter(o => o !== node).map(o => Math.hypot(o.x - node.x, o.y - node.y)));
+        if (!best || room > best.room) best = {...node, room};
+    }
+    return best;
+}"""
+
+
+_FILTERED_TO = "(actor) => new URLSearchParams(location.search).getAll('actor').join() === actor"
+
+
+def test_clicking_a_network_node_filters_every_page_to_that_actor(browser, app_url):
+    page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+    _open(page, app_url, "network")
+    _, total = _selected(page)
+    node = page.evaluate(_LONE_NODE)
+    assert node, "the network draws no actor node"
+    page.mouse.move(node["x"], node["y"])
+    page.mouse.click(node["x"], node["y"])
+    page.wait_for_function(_FILTERED_TO, arg=node["id"], timeout=60_000)
+    _settled(page)
+    assert 0 < _selected(page)[0] < total
+    page.get_by_role("link", name="Timeline").click()
+    page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
+    _settled(page)
+    assert page.evaluate(_FILTERED_TO, node["id"]), "the clicked actor's filter holds on the next page"
+    page.context.close()
 
 
 def test_a_copied_link_reopens_the_same_view(page, browser, app_url):
