@@ -2,14 +2,11 @@
 
 Every page draws the shared filter bar through ``common.selection``.
 """
-from pathlib import Path
-
 import streamlit as st
 
 from pages import common
 
-# A file, not a ":material/...:" icon: Streamlit fetches those favicons from fonts.gstatic.com.
-st.set_page_config(page_title="Geowire", page_icon=str(Path(__file__).parent / "static" / "geowire-icon.png"), layout="wide")
+common.page_config()
 common.ensure_sample_corpus()
 
 # The menu is drawn by each page (common.filter_bar), not by st.navigation: with the sidebar's

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import os
 from collections import OrderedDict
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +30,18 @@ TIMELINE_VIEWS = ("Published", "Dates the articles mention", "Attention to actor
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``analysis.Filters.to_query_params`` writes them.
 FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
+
+
+def page_config() -> None:
+    """Title, icon and wide layout. app.py sets them, and every page again (through filter_bar):
+    a page of pages/ opened by its own URL (a copied link) was laid out in Streamlit's narrow
+    centred column, the setting of app.py's run being dropped when the page's script started.
+    The icon is a file: for a ":material/...:" icon Streamlit fetches the favicon from
+    fonts.gstatic.com."""
+    st.set_page_config(page_title="Geowire", page_icon=str(_ICON), layout="wide")
+
+
+_ICON = Path(__file__).resolve().parent.parent / "static" / "geowire-icon.png"
 
 
 # Frames are cached with st.cache_resource, not st.cache_data: cache_data pickles and copies the
@@ -168,6 +181,7 @@ def filter_bar(data: Corpus) -> analysis.Filters:
     They are written to the URL on every run, so a copied link reopens the same view
     (``analysis.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
     """
+    page_config()
     eng = engine()
     dated = data.articles["published"].dropna()
     first = dated.min().date() if len(dated) else None

@@ -24,6 +24,14 @@ export default function ({ parentElement, data, setTriggerValue }) {
     view.className = "geowire-chart";
     view.style.width = "100%";
     parentElement.appendChild(view);
+    // Plotly's "responsive" follows the window only; the sidebar opening or closing resizes the
+    // column without resizing the window.
+    let width = 0;
+    new ResizeObserver(([entry]) => {
+      const now = Math.round(entry.contentRect.width);
+      if (now !== width && width && view.__drawn && window.Plotly) window.Plotly.Plots.resize(view);
+      width = now;
+    }).observe(view);
   }
   // The click handler is bound once; it reports through the newest run's trigger.
   view.__report = setTriggerValue;

@@ -249,6 +249,9 @@ def test_a_copied_link_reopens_the_same_view(page, browser, app_url):
     _settled(fresh)
     assert _selected(fresh) == view
     assert fresh.url == copied
+    # the wide layout, as on a page reached through the menu (Streamlit's centred column: 704 px)
+    width = fresh.locator(".js-plotly-plot").first.bounding_box()["width"]
+    assert width == page.locator(".js-plotly-plot").first.bounding_box()["width"] > 900
     fresh.context.close()
 
 
