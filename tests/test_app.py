@@ -45,11 +45,15 @@ def _run(page: str | None = None, **query):
     return at
 
 
-def _figures(at) -> list[dict]:
-    """The Plotly figures the page sends to the browser (pages/plotly_view.py draws them)."""
-    sent = [json.loads(chart.proto.json) for chart in at.get("bidi_component")
+def _sent_to_charts(at) -> list[dict]:
+    """What the page sends to pages/plotly_view.py's component: the bundle's preload, then figures."""
+    return [json.loads(chart.proto.json) for chart in at.get("bidi_component")
             if chart.proto.component_name.endswith("geowire_plotly")]
-    return [json.loads(data["figure"]) for data in sent if "figure" in data]  # not the bundle's preload
+
+
+def _figures(at) -> list[dict]:
+    """The Plotly figures the page sends to the browser."""
+    return [json.loads(data["figure"]) for data in _sent_to_charts(at) if "figure" in data]
 
 
 def _selected(at) -> tuple[int, int]:
@@ -197,10 +201,10 @@ def test_charts_need_only_the_vendored_plotly_bundle(app_with_db):
     assert f"plotly.js (cartesian - minified) v{plotly.offline.get_plotlyjs_version()}" in banner
     sent = []
     for page in ("pages/overview.py", "pages/network.py", "pages/sources.py"):
-        sent += [json.loads(c.proto.json) for c in _run(page).get("bidi_component")]
+        sent += _sent_to_charts(_run(page))
     timeline = _run("pages/timeline.py")
     for view in ("Dates the articles mention", "Attention to actors", "Stories in several outlets"):
-        sent += [json.loads(c.proto.json) for c in _open_tab(timeline, "timeline_view", view).get("bidi_component")]
+        sent += _sent_to_charts(_open_tab(timeline, "timeline_view", view))
     assert {data["script"] for data in sent} == {f"/app/static/{plotly_view.BUNDLE}"}
     types = {trace.get("type", "scatter") for data in sent if "figure" in data for trace in json.loads(data["figure"])["data"]}
     assert {"bar", "scatter", "heatmap"} <= types <= plotly_view.TRACE_TYPES
