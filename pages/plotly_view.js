@@ -1,4 +1,4 @@
-// Draws one Plotly figure in the page itself (no iframe) with plotly.js's cartesian bundle, which
+// Draws one Plotly figure in the page itself (no iframe) with Geowire's plotly.js bundle, which
 // the first chart of a page loads once for all of them (see pages/plotly_view.py for why).
 function loadPlotly(src) {
   if (!window.__geowirePlotly) {

@@ -1,11 +1,13 @@
-"""Plotly figures drawn in the page with plotly.js's cartesian bundle, instead of st.plotly_chart.
+"""Plotly figures drawn in the page with a plotly.js bundle of our own, instead of st.plotly_chart.
 
 Why not st.plotly_chart: its front end carries the whole of plotly.js (maps, 3D, WebGL: 4.7 MB),
 and a fresh browser on this 2-core machine spends 1-3 s evaluating it before a page's first chart
-is drawn (plotly.min.js alone: 2.7-3.1 s). Geowire draws bars, lines, markers and heatmaps, which
-plotly.js's cartesian bundle draws alike (1.5 MB, 1.2-1.3 s; the same plotly.js version as the
-plotly package's, vendored under static/vendor). A page with one chart was drawn in 2.6-2.9 s
-instead of 4.0-4.4 s (docs/dashboard-performance.md). No Streamlit element loads a script of our
+is drawn (plotly.min.js alone: 2.7-3.1 s). Geowire draws bars, lines, markers and heatmaps: a
+bundle of plotly.js's core with bar and heatmap (1.2 MB; scripts/plotly-bundle, the plotly.js
+version of the plotly package, vendored under static/vendor) evaluates in 0.4-0.5 s, where
+plotly.js's ready-made cartesian bundle took 1.0-1.3 s and the whole of it 3 s. A page with one
+chart was drawn in 2.6-2.9 s with the cartesian bundle instead of 4.0-4.4 s with st.plotly_chart
+(docs/dashboard-performance.md). No Streamlit element loads a script of our
 choosing, so this is a small custom component (``st.components.v2``: in the page, no iframe) that
 loads the bundle once per page and redraws with ``Plotly.react``, which updates a chart in place.
 Charts keep Geowire's own template (core.charts), as in the exported files.
@@ -20,10 +22,9 @@ from pathlib import Path
 import plotly.io as pio
 import streamlit as st
 
-BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js"  # under static/, served at app/static/
-# The trace types that bundle draws (its README); core.charts uses no other.
-TRACE_TYPES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-                         "image", "pie", "scatter", "scatterternary", "violin"})
+BUNDLE = "vendor/plotly-geowire-4.1.1.min.js"  # under static/, served at app/static/
+# The trace types that bundle draws (scripts/plotly-bundle/entry.js); core.charts uses no other.
+TRACE_TYPES = frozenset({"bar", "heatmap", "scatter"})
 _COMPONENT = st.components.v2.component(
     "geowire_plotly", js=(Path(__file__).with_suffix(".js")).read_text(encoding="utf-8"),
     # The preload draws nothing; without this its empty block would still push the title down.
@@ -39,7 +40,7 @@ def _script_url() -> str:
 
 def preload() -> None:
     """Start loading the bundle now, as the page's first element. A chart page's charts come
-    last; started by the first of them, the bundle's fetch and evaluation (~1.2 s here) would begin
+    last; started by the first of them, the bundle's fetch and evaluation (~0.5 s here) would begin
     after everything else is drawn instead of while the server still runs the page."""
     if st.get_option("server.enableStaticServing"):
         _COMPONENT(key="plotly-preload", data={"script": _script_url()})
