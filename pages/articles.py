@@ -37,7 +37,7 @@ when = (article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published
         if pd.notna(article["published"]) else "undated")
 st.caption(" · ".join([present.plain(article["source"]), common.language_name(language), when]))
 
-names = data.actors.set_index("actor_id")["name"].to_dict()
+names = common.actor_names(data)
 found = data.mentions[data.mentions["article_id"] == article["article_id"]]
 marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in found.itertuples()
          if pd.notna(m.actor_id)]

@@ -7,7 +7,7 @@ from pages import common, plotly_view
 
 data, selected = common.open_page("Actor network", charts=True)
 
-names = data.actors.set_index("actor_id")["name"].to_dict()
+names = common.actor_names(data)
 left, middle, right = st.columns(3)
 min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
 types = middle.multiselect("Actor types", list(analysis.ACTOR_TYPES), key="network_types")

@@ -20,7 +20,7 @@ st.dataframe(volumes, hide_index=True, width="stretch",
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 
 top = common.memo("top-actors-40", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=40))
-names = data.actors.set_index("actor_id")["name"].to_dict()
+names = common.actor_names(data)
 filtered = list(common.current_filters().actors)
 compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),

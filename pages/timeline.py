@@ -27,7 +27,7 @@ if mentioned.open:
 if attention.open:
     with attention:
         top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
-        names = data.actors.set_index("actor_id")["name"].to_dict()
+        names = common.actor_names(data)
         default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
         # The chosen actors and measure outlive a visit to another tab (common.kept).
         following = common.kept("timeline_actors", default=default)
