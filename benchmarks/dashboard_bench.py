@@ -493,6 +493,15 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
                 result["phases"][f"{view}: {step}"] = {**phases, "server CPU": server.cpu_seconds() - cpu}
             if shots:
                 tab.screenshot(path=SHOTS / f"{key}-{repetition}-view-{view}.png", full_page=True)
+        # The same page in a new tab of the same browser: a new session, as for a reload or a
+        # copied link, but with the browser's cache (and its compiled scripts) warm.
+        reopened = context.new_page()
+        cpu = server.cpu_seconds()
+        started = time.perf_counter()
+        reopened.goto(f"{server.url}/{path}", wait_until="commit")
+        wait_drawn(reopened, expected, timeout_s)
+        result["reopen"] = time.perf_counter() - started
+        result["phases"]["reopen"] = {**cold_phases(reopened), "server CPU": server.cpu_seconds() - cpu}
     except Exception as err:  # a benchmark reports what failed and goes on
         result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
         try:
@@ -660,6 +669,9 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
         mine = [r for r in results if r["page"] == key]
         cold = [r["cold"] for r in mine if r["cold"] is not None]
         print(f"{key:<10} {'cold start':<24} {_spread(cold)}  {_verdict(cold, COLD_TARGET_S, runs)}")
+        reopened = [r["reopen"] for r in mine if r.get("reopen") is not None]
+        if reopened:
+            print(f"{'':<10} {'new tab, cache warm':<24} {_spread(reopened)}  (for comparison: not the target's fresh browser)")
         if key == "reference":
             values = [r["changes"]["change"] for r in mine if "change" in r["changes"]]
             print(f"{'':<10} {'button press':<24} {_spread(values)}  (the floor: {REFERENCE_APP.name})")
@@ -680,7 +692,7 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
           "sensitive than wall time to the other workers on this machine)")
     for key in pages:
         mine = [r for r in results if r["page"] == key]
-        steps = ["cold", "language", "+ actor", "reset", "change"]
+        steps = ["cold", "reopen", "language", "+ actor", "reset", "change"]
         steps += [step for view in VIEWS.get(key, {}).values() for step in (f"→ {view}", *(f"{view}: {s}" for s in VIEW_STEPS))]
         for step in steps:
             found = [r["phases"][step] for r in mine if r["phases"].get(step)]
@@ -782,7 +794,9 @@ def run_browser(db: Path, pages: list[str], args) -> None:
                     results.append(result)
                     cold = f"{result['cold']:.2f} s" if result["cold"] is not None else "-"
                     changes = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["changes"].items())
-                    print(f"  run {repetition + 1} {key:<9} cold {cold}; {changes or 'no filter change measured'}", flush=True)
+                    reopened = f", new tab {result['reopen']:.2f} s" if result.get("reopen") is not None else ""
+                    print(f"  run {repetition + 1} {key:<9} cold {cold}{reopened}; {changes or 'no filter change measured'}",
+                          flush=True)
                     for note in result["notes"]:
                         print(f"      {note}")
                     for step, phases in result["phases"].items():
