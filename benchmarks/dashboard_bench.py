@@ -702,6 +702,27 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
                 print(f"{key:<10} {step:<18} {parts}")
 
 
+def _cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (/proc/stat: user, nice, system, idle, iowait, irq, softirq,
+    steal), or None off Linux."""
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_share(before: list[int] | None, after: list[int] | None) -> str:
+    """How busy the machine's CPUs were between two readings (the benchmark's own browser and server
+    included), and how much time the hypervisor gave to other virtual machines ("steal"), which
+    the load average does not show."""
+    if not before or not after:
+        return "unknown"
+    spent = [b - a for a, b in zip(before, after)]
+    total = sum(spent) or 1
+    busy = total - spent[3] - spent[4] - spent[7]
+    return f"CPUs busy {busy / total:.0%}, stolen by other machines {spent[7] / total:.0%}"
+
+
 def _git_state() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
@@ -789,9 +810,11 @@ def run_browser(db: Path, pages: list[str], args) -> None:
         try:
             for repetition in range(args.repeat):
                 for key in [*pages, "reference"]:
+                    before = _cpu_times()
                     result = (measure_reference(browser, db, repetition, args.timeout) if key == "reference"
                               else measure_page(browser, db, key, repetition, args.keep, args.timeout))
                     results.append(result)
+                    result["notes"].append(f"machine during this measurement: {_cpu_share(before, _cpu_times())}")
                     cold = f"{result['cold']:.2f} s" if result["cold"] is not None else "-"
                     changes = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["changes"].items())
                     reopened = f", new tab {result['reopen']:.2f} s" if result.get("reopen") is not None else ""
