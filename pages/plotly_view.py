@@ -43,7 +43,7 @@ def preload() -> None:
     which comes later. The gain is small: the browser shows (and so runs) the component only once
     the scripts of every element kind the run has sent so far are in, which is about when the
     charts arrive (docs/dashboard-performance.md, "What still holds a cold start back"); measured,
-    0.1-0.7 s on the Timeline and the Actor network, nothing on the other pages."""
+    0.1-1.0 s on the Timeline and the Actor network, nothing beyond the noise on the others."""
     if st.get_option("server.enableStaticServing"):
         _COMPONENT(key="plotly-preload", data={"script": _script_url()})
 
