@@ -447,15 +447,16 @@ def cold_phases(tab) -> dict:
             "run": (marks["end"] - marks["run"]) / 1000, "end→drawn": (marks["drawn"] - marks["end"]) / 1000}
 
 
-def _cold_start(tab, server: Server, url: str, expected: int, timeout_s: float, result: dict) -> int:
-    """Open ``url`` in a fresh tab until its charts are drawn: the cold start and its phases go
-    into ``result``; returns how many charts were drawn."""
+def _cold_start(tab, server: Server, url: str, expected: int, timeout_s: float, result: dict,
+                measure: str = "cold") -> int:
+    """Open ``url`` in a fresh tab until its charts are drawn: the time and its phases go into
+    ``result`` under ``measure``; returns how many charts were drawn."""
     cpu = server.cpu_seconds()
     started = time.perf_counter()
     tab.goto(url, wait_until="commit")
     charts = wait_drawn(tab, expected, timeout_s)
-    result["cold"] = time.perf_counter() - started
-    result["phases"]["cold"] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
+    result[measure] = time.perf_counter() - started
+    result["phases"][measure] = {**cold_phases(tab), "server CPU": server.cpu_seconds() - cpu}
     return charts
 
 
@@ -495,13 +496,7 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
                 tab.screenshot(path=SHOTS / f"{key}-{repetition}-view-{view}.png", full_page=True)
         # The same page in a new tab of the same browser: a new session, as for a reload or a
         # copied link, but with the browser's cache (and its compiled scripts) warm.
-        reopened = context.new_page()
-        cpu = server.cpu_seconds()
-        started = time.perf_counter()
-        reopened.goto(f"{server.url}/{path}", wait_until="commit")
-        wait_drawn(reopened, expected, timeout_s)
-        result["reopen"] = time.perf_counter() - started
-        result["phases"]["reopen"] = {**cold_phases(reopened), "server CPU": server.cpu_seconds() - cpu}
+        _cold_start(context.new_page(), server, f"{server.url}/{path}", expected, timeout_s, result, "reopen")
     except Exception as err:  # a benchmark reports what failed and goes on
         result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
         try:
