@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 
 def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
@@ -45,4 +46,7 @@ def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
 
 
 def _read(entry: Path, names: Sequence[str]) -> tuple[pd.DataFrame, ...]:
-    return tuple(pd.read_parquet(entry / f"{name}.parquet") for name in names)
+    # One Arrow chunk per column: pd.read_parquet returns a million mentions in 8 chunks, and
+    # pyarrow's take on a chunked column joins the chunks first, so picking 500 sentences out of
+    # them took 10-300 ms instead of 1 ms, on every page that shows passages.
+    return tuple(pq.read_table(entry / f"{name}.parquet").combine_chunks().to_pandas() for name in names)
