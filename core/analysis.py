@@ -9,6 +9,7 @@ carry the optional translation columns ``title_translated``, ``text_translated``
 from __future__ import annotations
 
 import dataclasses
+import typing
 from datetime import date
 from urllib.parse import unquote
 
@@ -876,6 +877,66 @@ def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     columns += ["sentence_translated"] if "sentence_translated" in table else []
     table = table.sort_values(["source", "published"], ascending=[True, False], na_position="last")
     return table[columns].reset_index(drop=True)
+
+
+class OutletPassages(typing.NamedTuple):
+    per_outlet: pd.Series  # passages per source, most first (ties by source), as actor_sentences counts them
+    shown: pd.DataFrame  # the passages to show side by side: actor_sentences' rows, plus field and start
+
+
+def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str, outlets: int,
+                    per_outlet: int) -> OutletPassages:
+    """How many passages about ``actor_id`` each outlet has, and the newest ``per_outlet`` of the
+    ``outlets`` outlets with the most, without building every passage: actor_sentences copies the
+    text of each of them (112k passages, 0.3-0.4 s at 100k articles) and a page shows 18.
+
+    Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
+    actor_id, field, start, surface, sentence]. ``shown`` has actor_sentences' columns (without
+    sentence_translated) plus ``field`` and ``start``, which translate.translated_passages needs; it
+    lists the same passages as actor_sentences does for those outlets, in the same order.
+    """
+    schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=STAGE)
+    schema.require_columns(mentions, ("article_id", "actor_id", "field", "start", "surface", "sentence"), stage=STAGE)
+    columns = ["source", "language", "published", "article_id", "url", "title", "surface", "sentence", "field", "start"]
+    index = mention_index.of(mentions)
+    codes = index.article_codes(articles)
+    # The first row of ``articles`` for each article code (actor_sentences keeps the first too).
+    article_row = np.full(len(index.articles), -1, dtype=np.int64)
+    present = np.flatnonzero(codes >= 0)[::-1]
+    article_row[codes[present]] = present
+    code = int(_positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
+    chosen = np.flatnonzero((index.mention_actor == code) & (article_row[index.mention_article] >= 0) & (code >= 0))
+    if not len(chosen):
+        return OutletPassages(pd.Series(dtype="int64", name="passages", index=pd.Index([], dtype="string", name="source")),
+                              _empty(columns, **({c: "string" for c in columns} | {"published": schema.TIMESTAMP_DTYPE, "start": "int64"})))
+    rows, row_of_article = index.mention_row[chosen], article_row[index.mention_article[chosen]]
+    sentence = mentions["sentence"].iloc[rows].reset_index(drop=True)
+    sentence = sentence.fillna(mentions["surface"].iloc[rows].reset_index(drop=True))
+    # One passage per article and sentence, kept at its first mention, as drop_duplicates keeps.
+    sentence_code, _ = pd.factorize(sentence)
+    _, first = np.unique(row_of_article * len(rows) + sentence_code, return_index=True)
+    first.sort()
+    rows, row_of_article, sentence = rows[first], row_of_article[first], sentence.iloc[first].reset_index(drop=True)
+    source_code, source_names = pd.factorize(articles["source"], use_na_sentinel=False)
+    source_code = source_code[row_of_article]
+    passages = pd.Series(np.bincount(source_code, minlength=len(source_names)), name="passages",
+                         index=pd.Index(source_names, name="source"))
+    passages = passages[passages > 0].sort_index().sort_values(ascending=False, kind="stable")
+    # The shown outlets in name order, each newest first (undated last), ties in mention order.
+    rank = np.full(len(source_names), len(source_names), dtype=np.int64)
+    rank[source_names.get_indexer(passages.index[:outlets].sort_values())] = np.arange(min(outlets, len(passages)))
+    published = articles["published"].array
+    undated = np.asarray(published.isna())[row_of_article]
+    newest_first = np.where(undated, np.iinfo(np.int64).max, -np.where(undated, 0, published.asi8[row_of_article]))
+    order = np.lexsort((np.arange(len(rows)), newest_first, rank[source_code]))
+    order = order[rank[source_code[order]] < outlets]
+    in_outlet = np.arange(len(order)) - np.searchsorted(rank[source_code[order]], rank[source_code[order]])
+    pick = order[in_outlet < per_outlet]
+    # Columns before rows: taking rows of the whole frame would copy every article's text too.
+    shown = pd.concat([articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]].reset_index(drop=True),
+                       mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]].reset_index(drop=True)], axis=1)
+    shown["sentence"] = sentence.iloc[pick].to_numpy()
+    return OutletPassages(passages, shown[columns])
 
 
 def pending_translation(articles: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -400,11 +401,13 @@ def _figure_file(fig, fmt: str):
     return render
 
 
-def data_downloads(frame: pd.DataFrame, view: str, filters: analysis.Filters) -> None:
-    """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file."""
+def data_downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], view: str, filters: analysis.Filters) -> None:
+    """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file. ``frame``
+    may be a callable making it, for data the page does not build to draw itself."""
     metadata = export.export_metadata(view, filters.to_dict(), dt.datetime.now(dt.timezone.utc))
+    made = frame if callable(frame) else lambda: frame
     _download_menu("Download data", ":material/table:", f"data-{view}",
-                   [(f"Data as {fmt.upper()}", lambda fmt=fmt: export.to_bytes(frame, fmt, metadata), view, fmt, f"data-{view}-{fmt}")
+                   [(f"Data as {fmt.upper()}", lambda fmt=fmt: export.to_bytes(made(), fmt, metadata), view, fmt, f"data-{view}-{fmt}")
                     for fmt in export.DATA_FORMATS])
 
 

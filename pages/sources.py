@@ -37,18 +37,22 @@ if not options:
 actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), key="sources_about")
 
 
-def _quotes():
+def _side_by_side():
+    found = analysis.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
+    return found._replace(shown=found.shown.assign(sentence_translated=translate.translated_passages(found.shown, selected)))
+
+
+def _every_passage():
     mentions = analysis.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, selected))
     return analysis.actor_sentences(selected, mentions, actor)
 
 
-quotes = common.memo("actor-quotes", _quotes, actor)
-every_outlet = quotes["source"].value_counts(sort=True)
-outlets = sorted(every_outlet.index[:OUTLETS_SHOWN])
+per_outlet, quotes = common.memo("actor-quotes", _side_by_side, actor)
+outlets = sorted(quotes["source"].unique())
 shown = (f"the {len(outlets)} with the most passages side by side (choose others in the Sources filter)"
-         if len(every_outlet) > len(outlets) else "side by side")
-st.caption(f"{len(quotes)} passages from {len(every_outlet)} outlets, {shown}; up to {QUOTES_PER_OUTLET} per outlet, newest "
+         if len(per_outlet) > len(outlets) else "side by side")
+st.caption(f"{per_outlet.sum()} passages from {len(per_outlet)} outlets, {shown}; up to {QUOTES_PER_OUTLET} per outlet, newest "
            "first. The translation shown is the paragraph the sentence is in. The data download has every passage.")
 for row_start in range(0, len(outlets), 3):
     for column, outlet in zip(st.columns(3), outlets[row_start:row_start + 3]):
@@ -62,4 +66,4 @@ for row_start in range(0, len(outlets), 3):
                                                quote.language, translated, data.target, waiting=foreign, url=quote.url),
                             unsafe_allow_html=True)
                 st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
-common.data_downloads(quotes, "sources-quotes", common.current_filters())
+common.data_downloads(_every_passage, "sources-quotes", common.current_filters())

@@ -433,6 +433,32 @@ def test_actor_sentences_quote_each_outlet_with_optional_translation(small):
     assert pd.isna(translated.loc["a2", "sentence_translated"])
 
 
+def test_outlet_passages_count_and_show_what_actor_sentences_lists(sample):
+    articles, mentions = sample["articles"], sample["mentions"]
+    top = analysis.top_actors(articles, mentions, sample["actors"], limit=5)["actor_id"]
+    for actor in top:
+        every = analysis.actor_sentences(articles, mentions, actor)
+        found = analysis.outlet_passages(articles, mentions, actor, outlets=3, per_outlet=2)
+        counts = every["source"].value_counts()
+        assert found.per_outlet.sort_index().to_dict() == counts.sort_index().to_dict(), actor
+        assert list(found.per_outlet) == sorted(counts, reverse=True)
+        outlets = sorted(found.per_outlet.index[:3])
+        expected = every[every["source"].isin(outlets)].groupby("source").head(2).reset_index(drop=True)
+        pd.testing.assert_frame_equal(found.shown[expected.columns], expected, check_dtype=False)
+        assert {"field", "start"} <= set(found.shown.columns)
+
+
+def test_outlet_passages_count_a_sentence_once_and_rank_outlets(small):
+    articles, mentions = small
+    found = analysis.outlet_passages(articles, mentions, "Q794", outlets=2, per_outlet=1)
+    assert found.per_outlet.to_dict() == {"Herald": 1, "Kurier": 1, "Payam": 1}
+    assert list(found.shown["source"]) == ["Herald", "Kurier"]  # ties go by name
+    putin = analysis.outlet_passages(articles, mentions, "Q7747", outlets=5, per_outlet=5)
+    assert putin.per_outlet.to_dict() == {"Kurier": 1, "Payam": 1}  # a1 names him twice in one sentence
+    nobody = analysis.outlet_passages(articles, mentions, "no-such-actor", outlets=5, per_outlet=5)
+    assert nobody.per_outlet.empty and nobody.shown.empty and "sentence" in nobody.shown
+
+
 def test_pending_translation_only_with_status(small):
     articles, _ = small
     assert analysis.pending_translation(articles).empty

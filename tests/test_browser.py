@@ -296,6 +296,20 @@ def test_chart_png_and_data_csv_download(page, app_url):
     assert "lang" in text.split("\n", 1)[0] or "languages" in text[:400]
 
 
+def test_sources_data_download_has_every_passage_it_counts(page, app_url):
+    _open(page, app_url, "sources")
+    caption = page.get_by_text(re.compile(r"^\d+ passages from \d+ outlets")).inner_text()
+    passages, outlets = map(int, re.match(r"(\d+) passages from (\d+) outlets", caption).groups())
+    shown = page.get_by_role("link", name="Open in the reader").count()
+    assert 0 < shown < passages  # the page shows a few; the file must have them all
+    page.get_by_role("button", name="Download data").click()
+    with page.expect_download(timeout=60_000) as csv:
+        page.get_by_role("button", name="Data as CSV").click()
+    rows = pd.read_csv(io.StringIO(Path(csv.value.path()).read_bytes().decode("utf-8-sig")), comment="#")
+    assert len(rows) == passages and rows["source"].nunique() == outlets
+    assert rows["sentence"].notna().all()
+
+
 def test_translation_runs_in_the_background_and_the_reader_shows_both_texts(page, app_url):
     _open(page, app_url, "translation")
     page.get_by_role("button", name="waiting article").click()
