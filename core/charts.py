@@ -293,8 +293,11 @@ def attention_share_chart(share: pd.DataFrame) -> go.Figure:
         return empty_figure(title)
     sources = list(dict.fromkeys(share["source"]))
     actors = list(dict.fromkeys(share["name"]))
-    grid = share.pivot_table(index="source", columns="name", values="share", aggfunc="first").reindex(index=sources, columns=actors)
-    counts = share.pivot_table(index="source", columns="name", values="articles", aggfunc="first").reindex(index=sources, columns=actors)
+    # Cells placed by position: two pivot_tables took 20-40 ms for 40 outlets x 8 actors.
+    row, column = pd.Index(sources).get_indexer(share["source"]), pd.Index(actors).get_indexer(share["name"])
+    grid, counts = np.full((len(sources), len(actors)), np.nan), np.zeros((len(sources), len(actors)))
+    grid[row, column], counts[row, column] = share["share"].to_numpy(dtype=float), share["articles"].to_numpy(dtype=float)
+    grid, counts = pd.DataFrame(grid), pd.DataFrame(counts)
     meta = share.drop_duplicates("source").set_index("source").reindex(sources)
     # plain lists: a .loc lookup per cell took 40 ms instead of 20 ms for 40 outlets x 8 actors
     languages, totals = meta["language"].tolist(), meta["source_articles"].tolist()

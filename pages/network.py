@@ -11,7 +11,8 @@ names = common.actor_names(data)
 left, middle, right = st.columns(3)
 min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
 types = middle.multiselect("Actor types", list(analysis.ACTOR_TYPES), key="network_types")
-ranked = common.memo("top-actors-200", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=200))
+ranked = common.memo("top-actors-200", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=200,
+                                                                   with_spellings=False))
 ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
 network = common.memo("network", lambda: analysis.cooccurrence_network(

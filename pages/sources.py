@@ -19,7 +19,8 @@ st.dataframe(volumes, hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 
-top = common.memo("top-actors-40", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=40))
+top = common.memo("top-actors-40", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=40,
+                                                               with_spellings=False))
 names = common.actor_names(data)
 filtered = list(common.current_filters().actors)
 compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),

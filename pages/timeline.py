@@ -26,7 +26,8 @@ if mentioned.open:
         common.data_downloads(days, "mentioned-dates", common.current_filters())
 if attention.open:
     with attention:
-        top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30))
+        top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30,
+                                                                       with_spellings=False))
         names = common.actor_names(data)
         default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
         # The chosen actors and measure outlive a visit to another tab (common.kept).

@@ -197,6 +197,8 @@ def test_top_actors_counts_articles_and_keeps_spellings(sample):
     assert list(table["articles"]) == sorted(table["articles"], reverse=True) and len(table) == 10
     people = analysis.top_actors(sample["articles"], mentions, sample["actors"], types=("person",))
     assert set(people["type"]) == {"person"}
+    listed = analysis.top_actors(sample["articles"], mentions, sample["actors"], limit=10, with_spellings=False)
+    pd.testing.assert_frame_equal(listed, table.drop(columns="spellings"))
 
 
 def test_attention_counts_articles_per_period_with_zeros(small):
