@@ -260,8 +260,13 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     for community in sorted(int(c) for c in nodes["community"].unique()):
         part = nodes[nodes["community"] == community]
         colour = PALETTE[community] if community < len(PALETTE) else OTHER_COLOUR
-        sizes = [10 + 30 * math.sqrt(m / biggest) for m in part["mentions"]]
-        lines = ["black" if a == highlight else "white" for a in part["actor_id"]]
+        sizes = 10 + 30 * np.sqrt(part["mentions"].to_numpy(dtype=float) / biggest)
+        # One outline for the whole trace unless the highlighted actor is in it: Plotly checks a
+        # list of colours one by one (20 ms for 150 nodes on every filter change).
+        outline = dict(width=1, color="white")
+        if highlight in set(part["actor_id"]):
+            outline = dict(width=[3 if a == highlight else 1 for a in part["actor_id"]],
+                           color=["black" if a == highlight else "white" for a in part["actor_id"]])
         hover = [f"<b>{_esc(r.name)}</b> ({_esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions, "
                  f"named with {r.degree} actors<br>As written: {_esc(r.spellings, HOVER_CHARS)}"
                  for r in part.itertuples()]
@@ -271,8 +276,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
                         text=[_esc(n) if a in labelled else "" for a, n in zip(part["actor_id"], part["name"])],
                         textposition="top center", textfont=dict(size=11),
                         customdata=list(part["actor_id"]),
-                        marker=dict(size=sizes, color=colour, line=dict(width=[3 if c == "black" else 1 for c in lines],
-                                                                       color=lines)),
+                        marker=dict(size=sizes, color=colour, line=outline),
                         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
