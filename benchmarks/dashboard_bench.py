@@ -55,7 +55,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import math
 import os
 import pstats
 import random
@@ -64,6 +63,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import urllib.request
@@ -159,7 +159,6 @@ def ensure_store(articles: int, rebuild: bool) -> Path:
 def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
     """Write N synthetic articles, their mentions, mentioned dates and extraction marks."""
     import numpy as np
-    import sqlalchemy as sa
 
     from core import actor_dictionary, config, schema, store
 
@@ -559,7 +558,7 @@ def _timed_step(tab, expected: int, step: str, timeout_s: float) -> tuple[float,
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, analysis, config, extraction, store, translate
+    from core import actor_dictionary, analysis, charts, config, extraction, frame_cache, store, translate
 
     engine = store.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -591,7 +590,13 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
     mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
     timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
-    found, mentions, dates = timed("extraction.actor_frames", lambda: extraction.actor_frames(engine, dictionary))
+    # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
+    # taken from it (core/frame_cache.py).
+    cache = Path(tempfile.mkdtemp(prefix="geowire-profile-"))
+    found, mentions, dates = timed("extraction.actor_frames, written to and read from the frame cache",
+                                   lambda: frame_cache.cached(cache, "actors", "profile", ("actors", "mentions", "dates"),
+                                                              lambda: extraction.actor_frames(engine, dictionary)))
+    shutil.rmtree(cache, ignore_errors=True)
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
     timed("filter bar: spellings per actor (analysis.spellings)", lambda: analysis.spellings(mentions, limit=4))
     labels = timed("story_labels (whole corpus, once per store revision, kept as Parquet)",
@@ -616,13 +621,19 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
         timed(f"[{name}] attention(4 actors, week)", lambda: analysis.attention(selected, mentions, found, chosen, "week"))
         timed(f"[{name}] story_groups(20 largest, corpus labels)",
               lambda: analysis.story_groups(selected, mentions, found, labels=labels, limit=20))
-        timed(f"[{name}] cooccurrence_network(min_weight=2)",
-              lambda: analysis.cooccurrence_network(selected, mentions, found, min_weight=2))
+        network = timed(f"[{name}] cooccurrence_network(min_weight=2)",
+                        lambda: analysis.cooccurrence_network(selected, mentions, found, min_weight=2))
+        timed(f"[{name}] network_chart", lambda: charts.network_chart(network))
         timed(f"[{name}] source_volume", lambda: analysis.source_volume(selected))
-        timed(f"[{name}] attention_share(8 actors)",
-              lambda: analysis.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
+        share = timed(f"[{name}] attention_share(8 actors)",
+                      lambda: analysis.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
+        timed(f"[{name}] attention_share_chart", lambda: charts.attention_share_chart(share))
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
-        about = timed(f"[{name}] actor_mentions(top actor)", lambda: analysis.actor_mentions(selected, mentions, actor))
+        shown = timed(f"[{name}] outlet_passages(top actor, 6 outlets x 3) (Sources page)",
+                      lambda: analysis.outlet_passages(selected, mentions, actor, 6, 3).shown)
+        timed(f"[{name}]   translated_passages(those 18)", lambda: translate.translated_passages(shown, selected))
+        about = timed(f"[{name}] actor_mentions(top actor) (Sources' data download from here)",
+                      lambda: analysis.actor_mentions(selected, mentions, actor))
         about = timed(f"[{name}] translated_passages(top actor)",
                       lambda: about.assign(sentence_translated=translate.translated_passages(about, selected)))
         timed(f"[{name}] actor_sentences(top actor)", lambda: analysis.actor_sentences(selected, about, actor))
