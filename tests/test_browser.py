@@ -201,7 +201,7 @@ _LONE_NODE = """() => {
     const layout = chart._fullLayout, box = chart.getBoundingClientRect();
     const nodes = [];
     for (const trace of chart._fullData) {
-        if (!trace.customdata || !Array.isArray(trace.marker.size)) continue;
+        if (!trace.customdata || !String(trace.mode).includes('markers')) continue;
         trace.customdata.forEach((id, i) => {
             if (typeof id === 'string')
                 nodes.push({id, x: box.left + layout._size.l + layout.xaxis.d2p(trace.x[i]),
