@@ -943,8 +943,9 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     code = int(_positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
     chosen = np.flatnonzero((index.mention_actor == code) & (article_row[index.mention_article] >= 0) & (code >= 0))
     if not len(chosen):
+        dtypes = {c: "string" for c in columns} | {"published": schema.TIMESTAMP_DTYPE, "start": "int64"}
         return OutletPassages(pd.Series(dtype="int64", name="passages", index=pd.Index([], dtype="string", name="source")),
-                              _empty(columns, **({c: "string" for c in columns} | {"published": schema.TIMESTAMP_DTYPE, "start": "int64"})))
+                              _empty(columns, **dtypes))
     rows, row_of_article = index.mention_row[chosen], article_row[index.mention_article[chosen]]
     sentence = mentions["sentence"].iloc[rows].reset_index(drop=True)
     sentence = sentence.fillna(mentions["surface"].iloc[rows].reset_index(drop=True))
@@ -959,7 +960,7 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
                          index=pd.Index(source_names, name="source"))
     passages = passages[passages > 0].sort_index().sort_values(ascending=False, kind="stable")
     # The shown outlets in name order, each newest first (undated last), ties in mention order.
-    rank = np.full(len(source_names), len(source_names), dtype=np.int64)
+    rank = np.full(len(source_names), outlets, dtype=np.int64)  # ``outlets``: not shown
     rank[source_names.get_indexer(passages.index[:outlets].sort_values())] = np.arange(min(outlets, len(passages)))
     published = articles["published"].array
     undated = np.asarray(published.isna())[row_of_article]
@@ -969,8 +970,9 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     in_outlet = np.arange(len(order)) - np.searchsorted(rank[source_code[order]], rank[source_code[order]])
     pick = order[in_outlet < per_outlet]
     # Columns before rows: taking rows of the whole frame would copy every article's text too.
-    shown = pd.concat([articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]].reset_index(drop=True),
-                       mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]].reset_index(drop=True)], axis=1)
+    about = articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]]
+    said = mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]]
+    shown = pd.concat([about.reset_index(drop=True), said.reset_index(drop=True)], axis=1)
     shown["sentence"] = sentence.iloc[pick].to_numpy()
     return OutletPassages(passages, shown[columns])
 
