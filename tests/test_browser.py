@@ -300,7 +300,9 @@ def test_sources_data_download_has_every_passage_it_counts(page, app_url):
     _open(page, app_url, "sources")
     caption = page.get_by_text(re.compile(r"^\d+ passages from \d+ outlets")).inner_text()
     passages, outlets = map(int, re.match(r"(\d+) passages from (\d+) outlets", caption).groups())
-    shown = page.get_by_role("link", name="Open in the reader").count()
+    links = page.get_by_role("link", name="Open in the reader")
+    links.first.wait_for(timeout=60_000)  # page links arrive after the markdown around them
+    shown = links.count()
     assert 0 < shown < passages  # the page shows a few; the file must have them all
     page.get_by_role("button", name="Download data").click()
     with page.expect_download(timeout=60_000) as csv:
