@@ -803,8 +803,7 @@ def _backbone(source: np.ndarray, target: np.ndarray, weight: np.ndarray, articl
     actor, link = np.concatenate([source, target]), np.tile(np.arange(len(weight)), 2)
     order = np.lexsort((link, -np.tile(strength, 2), actor))  # per actor, strongest first, ties by link
     actor, link = actor[order], link[order]
-    rank = np.arange(len(actor)) - np.searchsorted(actor, actor)
-    return np.unique(link[rank < NETWORK_LINKS_PER_ACTOR])
+    return np.unique(link[mention_index.rank_in_runs(actor) < NETWORK_LINKS_PER_ACTOR])
 
 
 def source_volume(articles: pd.DataFrame) -> pd.DataFrame:
@@ -935,11 +934,11 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     schema.require_columns(mentions, ("article_id", "actor_id", "field", "start", "surface", "sentence"), stage=STAGE)
     columns = ["source", "language", "published", "article_id", "url", "title", "surface", "sentence", "field", "start"]
     index = mention_index.of(mentions)
-    codes = index.article_codes(articles)
     # The first row of ``articles`` for each article code (actor_sentences keeps the first too).
+    first_rows = mention_index.distinct_rows(articles)
+    first_codes = index.article_codes(articles)[first_rows]
     article_row = np.full(len(index.articles), -1, dtype=np.int64)
-    present = np.flatnonzero(codes >= 0)[::-1]
-    article_row[codes[present]] = present
+    article_row[first_codes[first_codes >= 0]] = first_rows[first_codes >= 0]
     code = int(_positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
     chosen = np.flatnonzero((index.mention_actor == code) & (article_row[index.mention_article] >= 0) & (code >= 0))
     if not len(chosen):
@@ -967,8 +966,7 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     newest_first = np.where(undated, np.iinfo(np.int64).max, -np.where(undated, 0, published.asi8[row_of_article]))
     order = np.lexsort((np.arange(len(rows)), newest_first, rank[source_code]))
     order = order[rank[source_code[order]] < outlets]
-    in_outlet = np.arange(len(order)) - np.searchsorted(rank[source_code[order]], rank[source_code[order]])
-    pick = order[in_outlet < per_outlet]
+    pick = order[mention_index.rank_in_runs(rank[source_code[order]]) < per_outlet]
     # Columns before rows: taking rows of the whole frame would copy every article's text too.
     about = articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]]
     said = mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]]

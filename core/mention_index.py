@@ -99,15 +99,19 @@ class MentionIndex:
         actor, surface = keys // width, keys % width
         order = np.lexsort((surface, -counts, actor))
         actor, surface = actor[order], surface[order]
-        starts = np.concatenate([[True], actor[1:] != actor[:-1]])
-        rank = np.arange(len(actor)) - np.maximum.accumulate(np.where(starts, np.arange(len(actor)), 0))
-        keep = rank < limit
+        keep = rank_in_runs(actor) < limit
         actor, surface = actor[keep], surface[keep]
         written = self.surfaces.to_numpy(dtype=object)[surface]
         cuts = np.flatnonzero(actor[1:] != actor[:-1]) + 1
         joined = [" · ".join(part) for part in np.split(written, cuts)]
         owners = self.actors[actor[np.concatenate([[0], cuts])]] if len(actor) else []
         return pd.Series(joined, index=pd.Index(owners, name="actor_id"), dtype=str, name="spellings")
+
+
+def rank_in_runs(keys: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal ``keys`` (sorted): 0 for the first of a
+    key, 1 for the next... Keeping ``rank < n`` keeps the first n of every key."""
+    return np.arange(len(keys)) - np.searchsorted(keys, keys)
 
 
 _answers: dict[tuple[int, str], np.ndarray] = {}
