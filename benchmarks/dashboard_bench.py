@@ -14,7 +14,10 @@ What it measures, for the Overview, Timeline, Actor network and Sources pages, `
 * filter changes, in that same server and tab right after the cold start: choose a language in the
   sidebar's "Languages" multiselect; then also an actor in "Actors"; then "Reset filters". The
   clock runs from the click on the option (or button) to the charts redrawn. Each filter setting
-  is new to that server process, so the page's selection cache misses every time.
+  is new to that server process, so the page's selection cache misses every time;
+* for comparison, in that server: the page opened again in a new tab (a new session, the browser's
+  cache warm), and the page chosen in the sidebar's menu of another page opened in a new tab (how
+  a user goes from page to page; the clock runs from the click on the menu entry).
 
 After the pages, each repetition measures ``benchmarks/reference_app.py`` the same way (cold start,
 then one press of its button): a title, a button and one small chart, started with plain
@@ -496,6 +499,10 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
         # The same page in a new tab of the same browser: a new session, as for a reload or a
         # copied link, but with the browser's cache (and its compiled scripts) warm.
         _cold_start(context.new_page(), server, f"{server.url}/{path}", expected, timeout_s, result, "reopen")
+        menu_tab = context.new_page()
+        _from_menu(menu_tab, server, key, timeout_s, result)
+        if shots:
+            menu_tab.screenshot(path=SHOTS / f"{key}-{repetition}-menu.png", full_page=True)
     except Exception as err:  # a benchmark reports what failed and goes on
         result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
         try:
@@ -508,6 +515,24 @@ def measure_page(browser, db: Path, key: str, repetition: int, keep: bool, timeo
         if not keep:
             server.log_path.unlink(missing_ok=True)
     return result
+
+
+def _from_menu(tab, server: Server, key: str, timeout_s: float, result: dict) -> None:
+    """Another page opened in a new session, then this one chosen in the sidebar's menu: how a user
+    goes from page to page. The clock runs from the click on the menu entry to this page's charts
+    drawn (the browser's cache is warm, this page is new to the session)."""
+    before = "timeline" if key == "overview" else "overview"
+    tab.goto(f"{server.url}/{PAGES[before][0]}", wait_until="commit")
+    wait_drawn(tab, PAGES[before][2], timeout_s)
+    _, heading, expected = PAGES[key]
+    entry = tab.locator('[data-testid="stSidebar"]').get_by_role("link", name=heading, exact=True)
+    cpu = server.cpu_seconds()
+    seconds, phases = timed_change(tab, expected, entry.click, timeout_s)
+    shown = tab.locator("h1").first.inner_text()
+    if shown != heading:
+        raise RuntimeError(f"the menu entry {heading!r} opened {shown!r}")
+    result["menu"] = seconds
+    result["phases"]["menu"] = {**phases, "server CPU": server.cpu_seconds() - cpu}
 
 
 def measure_reference(browser, db: Path, repetition: int, timeout_s: float) -> dict:
@@ -678,6 +703,9 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
         reopened = [r["reopen"] for r in mine if r.get("reopen") is not None]
         if reopened:
             print(f"{'':<10} {'new tab, cache warm':<24} {_spread(reopened)}  (for comparison: not the target's fresh browser)")
+        from_menu = [r["menu"] for r in mine if r.get("menu") is not None]
+        if from_menu:
+            print(f"{'':<10} {'from the menu':<24} {_spread(from_menu)}  (for comparison: in-app, from another page)")
         if key == "reference":
             values = [r["changes"]["change"] for r in mine if "change" in r["changes"]]
             print(f"{'':<10} {'button press':<24} {_spread(values)}  (the floor: {REFERENCE_APP.name})")
@@ -698,7 +726,7 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
           "sensitive than wall time to the other workers on this machine)")
     for key in pages:
         mine = [r for r in results if r["page"] == key]
-        steps = ["cold", "reopen", "language", "+ actor", "reset", "change"]
+        steps = ["cold", "reopen", "menu", "language", "+ actor", "reset", "change"]
         steps += [step for view in VIEWS.get(key, {}).values() for step in (f"→ {view}", *(f"{view}: {s}" for s in VIEW_STEPS))]
         for step in steps:
             found = [r["phases"][step] for r in mine if r["phases"].get(step)]
@@ -824,6 +852,7 @@ def run_browser(db: Path, pages: list[str], args) -> None:
                     cold = f"{result['cold']:.2f} s" if result["cold"] is not None else "-"
                     changes = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["changes"].items())
                     reopened = f", new tab {result['reopen']:.2f} s" if result.get("reopen") is not None else ""
+                    reopened += f", from the menu {result['menu']:.2f} s" if result.get("menu") is not None else ""
                     print(f"  run {repetition + 1} {key:<9} cold {cold}{reopened}; {changes or 'no filter change measured'}",
                           flush=True)
                     for note in result["notes"]:
