@@ -42,7 +42,7 @@ def preload() -> None:
     """Start loading the bundle as the page's first element rather than with its first chart,
     which comes later. The gain is small: the browser shows (and so runs) the component only once
     the scripts of every element kind the run has sent so far are in, which is about when the
-    charts arrive (docs/dashboard-performance.md, "What still holds a cold start back"); measured,
+    charts arrive (docs/dashboard-performance.md, "Where a cold start goes"); measured,
     0.1-1.0 s on the Timeline and the Actor network, nothing beyond the noise on the others."""
     if st.get_option("server.enableStaticServing"):
         _COMPONENT(key="plotly-preload", data={"script": _script_url()})
