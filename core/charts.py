@@ -237,6 +237,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     layout.add_weighted_edges_from(zip(drawn["source"].tolist(), drawn["target"].tolist(), np.log1p(drawn["weight"]).tolist()))
     positions = nx.spring_layout(layout, seed=analysis.SEED, weight="weight",
                                  k=1.5 / math.sqrt(max(layout.number_of_nodes(), 1)))
+    positions = dict(zip(positions, _widest_along_x(np.array(list(positions.values()), dtype=float))))
     # four decimals are finer than a pixel; full floats made the figure a third larger to send
     positions = {actor: (round(float(x), 4), round(float(y), 4)) for actor, (x, y) in positions.items()}
     fig = _figure()
@@ -287,6 +288,20 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     return _layout(fig, title, None, None, legend_title="Community (Louvain)",
                    subtitle=f"{len(nodes)} actors, {links}; a link = at least {minimum} "
                             f"article{'s' * (minimum != 1)} naming both, thicker = more; node size = mentions")
+
+
+def _widest_along_x(points: np.ndarray) -> np.ndarray:
+    """``points`` (n x 2) turned about their centre so that their widest extent lies along x.
+
+    A spring layout comes out in any orientation, and the network chart keeps one scale on both
+    axes: a layout elongated up and down filled a third of a report-wide chart, its labels piled
+    on each other. Turning it onto its principal axes (by SVD; networkx's layouts cannot be told
+    an orientation) changes no distance between nodes."""
+    if len(points) < 2:
+        return points
+    centred = points - points.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    return centred @ axes.T
 
 
 def attention_share_chart(share: pd.DataFrame) -> go.Figure:

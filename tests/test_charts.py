@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -119,6 +120,25 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     assert sizes[top] == max(sizes.values())  # the most-mentioned actor is the largest node
     again = charts.network_chart(network, highlight="Q7747")
     assert again.to_json() == fig.to_json()  # fixed-seed layout
+
+
+def test_network_layout_lies_along_the_charts_width(sample):
+    # The sample corpus's spring layout comes out taller than wide: drawn as it came, with one scale
+    # on both axes, it filled a third of a report-wide chart.
+    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    fig = charts.network_chart(network)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    nodes = [t for t in fig.data if t.mode == "markers+text"]
+    xs, ys = [x for t in nodes for x in t.x], [y for t in nodes for y in t.y]
+    assert max(xs) - min(xs) > 1.3 * (max(ys) - min(ys))
+
+
+def test_turning_a_layout_keeps_its_distances():
+    upright = np.array([[0.0, 0.0], [0.1, 1.0], [0.0, 2.0], [-0.2, 3.0]])
+    turned = charts._widest_along_x(upright)
+    assert np.ptp(turned[:, 0]) > np.ptp(turned[:, 1])
+    apart = lambda p: np.linalg.norm(p[:, None] - p[None, :], axis=-1)  # noqa: E731
+    assert np.allclose(apart(turned), apart(upright))
 
 
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
