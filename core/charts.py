@@ -237,9 +237,9 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     layout.add_weighted_edges_from(zip(drawn["source"].tolist(), drawn["target"].tolist(), np.log1p(drawn["weight"]).tolist()))
     positions = nx.spring_layout(layout, seed=analysis.SEED, weight="weight",
                                  k=1.5 / math.sqrt(max(layout.number_of_nodes(), 1)))
-    positions = dict(zip(positions, _widest_along_x(np.array(list(positions.values()), dtype=float))))
+    turned = _widest_along_x(np.array(list(positions.values()), dtype=float))
     # four decimals are finer than a pixel; full floats made the figure a third larger to send
-    positions = {actor: (round(float(x), 4), round(float(y), 4)) for actor, (x, y) in positions.items()}
+    positions = {actor: (round(float(x), 4), round(float(y), 4)) for actor, (x, y) in zip(positions, turned)}
     fig = _figure()
     heaviest = max(drawn["weight"]) if len(drawn) else 1
     lightest = min(drawn["weight"]) if len(drawn) else 1
