@@ -94,6 +94,14 @@ def test_periods_cut_by_the_data_are_drawn_apart(small):
     assert "only in part" not in whole.layout.title.text
 
 
+def test_a_chart_of_one_series_still_names_it(small):
+    articles, mentions = small
+    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    assert lines.layout.showlegend is True and [t.name for t in lines.data] == ["Vladimir Putin"]
+    bars = charts.volume_chart(analysis.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
+    assert bars.layout.showlegend is True and [t.name for t in bars.data] == ["ru"]
+
+
 def test_mentioned_days_markers_shrink_when_days_are_many():
     def timeline(days: int, mentions: int) -> pd.DataFrame:
         return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days, freq="D"), "articles": 100,
