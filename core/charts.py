@@ -67,11 +67,9 @@ def _figure(*traces) -> go.Figure:
 def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, subtitle: str | None = None,
             legend_title: str | None = None) -> go.Figure:
     heading = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
-    fig.update_layout(title_text=heading, legend_title_text=legend_title)
-    if legend_title:
-        # Plotly hides the legend of a chart with one series: a chart exported for one actor or
-        # one language would not say which.
-        fig.update_layout(showlegend=True)
+    # Plotly hides the legend of a chart with one series: a chart exported for one actor or one
+    # language would not say which.
+    fig.update_layout(title_text=heading, legend_title_text=legend_title, showlegend=True if legend_title else None)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
