@@ -196,13 +196,16 @@ def actor_names(data: Corpus) -> dict:
 
 
 _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
+_FILTERS_DRAWN_ON = "_filters_drawn_on"  # the page whose run last drew the filter bar
 
 
-def filter_bar(data: Corpus) -> analysis.Filters:
-    """The shared filters in the sidebar, drawn by every page (through ``selection``).
+def filter_bar(data: Corpus, page: str) -> analysis.Filters:
+    """The shared filters in the sidebar, drawn by every page (through ``selection``; ``page``:
+    its title).
 
-    Streamlit forgets a widget's value when a page without it runs, so the values are also kept
-    under a plain session key and given back to the widgets on each page: they hold across pages.
+    The choices take effect when "Apply filters" is pressed. Streamlit forgets a widget's value
+    when a page without it runs, so the applied values are also kept under a plain session key and
+    given back to the widgets on each page: they hold across pages.
     They are written to the URL on every run, so a copied link reopens the same view
     (``analysis.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
     """
@@ -213,29 +216,43 @@ def filter_bar(data: Corpus) -> analysis.Filters:
     if _SAVED not in state:
         state[_SAVED] = _filters_from_url(options, first, last)
     # A widget on another page is another widget to Streamlit (it would start from its default):
-    # every run hands the saved values to this page's widgets, and each change is saved by its
-    # callback before the run that follows it.
+    # the first run of a page hands the saved values to its widgets, and "Apply filters" saves
+    # them (its callback runs before the run that follows it). The page's later runs hand back
+    # only a value that differs (after a reset, a click in the network): handing the same one again
+    # would throw away the choices made in the bar but not applied yet.
+    arrived = state.get(_FILTERS_DRAWN_ON) != page
+    state[_FILTERS_DRAWN_ON] = page
     for key in FILTER_KEYS:
-        state[key] = state[_SAVED].get(key, _DEFAULTS[key])
-    keep = {"on_change": _save_widget, "kwargs": {"into": _SAVED}}
+        saved = state[_SAVED].get(key, _DEFAULTS[key])
+        if arrived or key not in state or state[key] != saved:
+            state[key] = saved
     with st.sidebar:
         for path, title, icon in PAGES:
             st.page_link(path, label=title, icon=icon)
         st.divider()
         st.header("Filters")
-        start, end = st.columns(2)
-        start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD", args=("from",), **keep)
-        end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD", args=("to",), **keep)
-        st.checkbox("Include undated articles", key="undated", args=("undated",), **keep)
-        labels = _actor_labels(data.actors, data.mentions, str(eng.url), store.revision(eng))
-        st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
-                       placeholder="a name in any script", args=("actor",), **keep)
-        st.multiselect("Actor types", options["type"], key="type", args=("type",), **keep)
-        st.multiselect("Languages", options["lang"], key="lang", format_func=lambda code: f"{language_name(code)} ({code})",
-                       args=("lang",), **keep)
-        st.multiselect("Sources", options["source"], key="source", args=("source",), **keep)
-        st.text_input("Text contains", key="q", placeholder="original or translation", args=("q",), **keep)
-        st.button("Reset filters", on_click=_reset_filters, key="reset_filters")
+        # A form: choices take effect together when "Apply filters" is pressed (or Enter in the
+        # text box). Setting actor, language and source is then one redraw of 100k articles, not
+        # three; and a multiselect sends its pick 0.1 s after the pointer goes down and redraws its
+        # open list before the run starts, 0.15-0.35 s of every change that a button press does not
+        # pay (docs/dashboard-performance.md).
+        with st.form("filters", border=False):
+            # The buttons come first: below the boxes, a press on "Apply filters" while a box had
+            # the focus missed, the box shrinking under the pointer as it lost the focus.
+            apply, reset = st.columns(2)
+            apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters")
+            reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")
+            start, end = st.columns(2)
+            start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
+            end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
+            st.checkbox("Include undated articles", key="undated")
+            labels = _actor_labels(data.actors, data.mentions, str(eng.url), store.revision(eng))
+            st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
+                           placeholder="a name in any script")
+            st.multiselect("Actor types", options["type"], key="type")
+            st.multiselect("Languages", options["lang"], key="lang", format_func=lambda code: f"{language_name(code)} ({code})")
+            st.multiselect("Sources", options["source"], key="source")
+            st.text_input("Text contains", key="q", placeholder="original or translation")
     filters = current_filters()
     wanted = filters.to_query_params()
     for key in FILTER_KEYS:
@@ -264,6 +281,11 @@ def _filters_from_url(options: dict, first, last) -> dict:
 _DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [], "lang": [], "source": [], "q": ""}
 
 
+def _apply_filters() -> None:
+    """The filter form's submit callback: its values become the filters of every page."""
+    st.session_state[_SAVED] = {key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS}
+
+
 def _reset_filters() -> None:
     st.session_state[_SAVED] = dict(_DEFAULTS)
 
@@ -288,11 +310,11 @@ def _select(_data: Corpus, url: str, revision: int, translations_revision: int, 
     return analysis.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
 
 
-def selection(data: Corpus) -> pd.DataFrame:
+def selection(data: Corpus, page: str) -> pd.DataFrame:
     """The articles the current filters select (cached per filter setting), with a caption that says
-    how many they are: every page shows it."""
+    how many they are: every page (``page``: its title) shows it, under the filter bar."""
     eng = engine()
-    filters = filter_bar(data)
+    filters = filter_bar(data, page)
     chosen = _select(data, str(eng.url), store.revision(eng), store.revision(eng, "translations"), data.target, filters)
     summary = memo("selection-summary", lambda: analysis.overview(chosen))
     span = (f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}" if summary["first"] is not None else "")
@@ -339,7 +361,7 @@ def open_page(title: str, charts: bool = False) -> tuple[Corpus, pd.DataFrame]:
         plotly_view.preload()
     st.title(title)
     data = corpus()
-    selected = selection(data)
+    selected = selection(data, title)
     if empty_store_notice(data):
         st.stop()
     return data, selected
@@ -359,9 +381,9 @@ def kept(key: str, **default) -> dict:
     return {"key": key, "on_change": _save_widget, "args": (key,), **({} if key in saved else default)}
 
 
-def _save_widget(key: str, into: str = _KEPT) -> None:
-    """A widget's callback: its value, saved under ``into`` (see kept and filter_bar)."""
-    st.session_state.setdefault(into, {})[key] = st.session_state.get(key)
+def _save_widget(key: str) -> None:
+    """A kept widget's callback: its value, saved for the runs that do not draw it (see kept)."""
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state.get(key)
 
 
 def period(key: str) -> str:

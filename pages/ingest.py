@@ -10,7 +10,7 @@ from pages import common
 
 st.title("Ingest")
 data = common.corpus()
-common.selection(data)
+common.selection(data, "Ingest")
 st.write("Scraped text pages, HTML pages, RSS/Atom feeds and CSV, TSV, JSON or JSON Lines exports, in any "
          "language and encoding. Unchanged files are skipped; a file is stored whole or not at all.")
 

@@ -6,7 +6,7 @@ from core import translate
 from pages import common
 
 st.title("Translation")
-common.selection(common.corpus())
+common.selection(common.corpus(), "Translation")
 settings = common.translation_settings()
 
 with st.form("translation_settings"):

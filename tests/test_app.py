@@ -93,6 +93,9 @@ def test_filters_change_what_every_page_shows(app_with_db):
     at = _run()
     _, total = _selected(at)
     at.sidebar.multiselect(key="lang").select("fa").run()
+    assert _selected(at)[0] == total, "a choice waits for Apply"
+    at.sidebar.multiselect(key="lang").select("fa")
+    at.sidebar.button(key="apply_filters").click().run()
     shown, _ = _selected(at)
     assert 0 < shown < total
     assert at.query_params["lang"] == "fa"  # the URL follows the filters
@@ -227,7 +230,8 @@ def test_charts_fall_back_to_streamlits_plotly_element_without_static_serving(ap
 
 def test_url_query_parameters_restore_the_filters(app_with_db):
     at = _run()
-    at.sidebar.multiselect(key="lang").select("ar").run()
+    at.sidebar.multiselect(key="lang").select("ar")
+    at.sidebar.button(key="apply_filters").click().run()
     expected = _selected(at)[0]
     again = _run(None, **dict(at.query_params))
     assert again.sidebar.multiselect(key="lang").value == ["ar"]

@@ -151,15 +151,42 @@ def _network_actors(page) -> int:
     return int(re.search(r"(\d+) actors", title).group(1))
 
 
-def _choose(page, label: str, text: str) -> None:
+def _choose(page, label: str, text: str, apply: bool = True) -> None:
     """Pick the one option of a multiselect whose label starts with ``text`` (Enter would take
-    Streamlit's "Select all matches")."""
+    Streamlit's "Select all matches"), and apply the filters."""
     box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(text)
     page.get_by_role("option", name=re.compile(f"^{re.escape(text)} ")).first.click()
     page.keyboard.press("Escape")
+    # A press while the list is still closing only closes it.
+    page.get_by_role("listbox").wait_for(state="hidden")
+    if apply:
+        page.get_by_role("button", name="Apply filters").click()
     _settled(page)
+
+
+def _sidebar_box(page, label: str) -> str:
+    """The text of a sidebar multiselect: its label and the chosen options."""
+    return page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text(label, exact=True)).inner_text()
+
+
+def test_filter_choices_wait_for_apply(page, app_url):
+    _open(page, app_url, "")
+    _, total = _selected(page)
+    _choose(page, "Languages", "Persian", apply=False)
+    assert _selected(page)[0] == total and "lang=" not in page.url, "a pick alone filters nothing"
+    page.get_by_role("tab", name="By source").click()  # another control of the page runs it again
+    _settled(page)
+    assert "Persian (fa)" in _sidebar_box(page, "Languages"), "the pick outlives the page's other controls"
+    page.get_by_role("button", name="Apply filters").click()
+    _settled(page)
+    shown, _ = _selected(page)
+    assert 0 < shown < total and page.url.endswith("lang=fa")
+    page.get_by_role("button", name="Reset filters").click()
+    _settled(page)
+    assert _selected(page)[0] == total and "Persian" not in _sidebar_box(page, "Languages")
 
 
 def test_every_page_draws_on_the_sample_corpus(page, app_url):
