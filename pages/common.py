@@ -233,9 +233,9 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
         st.header("Filters")
         # A form: choices take effect together when "Apply filters" is pressed (or Enter in the
         # text box). Setting actor, language and source is then one redraw of 100k articles, not
-        # three; and a multiselect sends its pick 0.1 s after the pointer goes down and redraws its
-        # open list before the run starts, 0.15-0.35 s of every change that a button press does not
-        # pay (docs/dashboard-performance.md).
+        # three; and a multiselect that applies a pick at once sends it 0.1 s after the pointer goes
+        # down and redraws its open list before the run starts: a change through the button took
+        # 0.1-0.3 s less at 100k articles (docs/dashboard-performance.md).
         with st.form("filters", border=False):
             # The buttons come first: below the boxes, a press on "Apply filters" while a box had
             # the focus missed, the box shrinking under the pointer as it lost the focus.

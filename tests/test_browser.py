@@ -153,7 +153,7 @@ def _network_actors(page) -> int:
 
 def _choose(page, label: str, text: str, apply: bool = True) -> None:
     """Pick the one option of a multiselect whose label starts with ``text`` (Enter would take
-    Streamlit's "Select all matches"), and apply the filters."""
+    Streamlit's "Select all matches"); with ``apply``, press "Apply filters" too."""
     box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(text)
