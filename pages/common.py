@@ -238,7 +238,8 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
         # 0.1-0.3 s less at 100k articles (docs/dashboard-performance.md).
         with st.form("filters", border=False):
             # The buttons come first: below the boxes, a press on "Apply filters" while a box had
-            # the focus missed, the box shrinking under the pointer as it lost the focus.
+            # the focus missed, the box shrinking under the pointer as it lost the focus. Apply
+            # leads, as Enter in a box presses the form's first button.
             apply, reset = st.columns(2)
             apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters")
             reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")

@@ -187,6 +187,10 @@ def test_filter_choices_wait_for_apply(page, app_url):
     page.get_by_role("button", name="Reset filters").click()
     _settled(page)
     assert _selected(page)[0] == total and "Persian" not in _sidebar_box(page, "Languages")
+    page.get_by_role("textbox", name="Text contains").fill("Hamas")
+    page.keyboard.press("Enter")  # presses the form's first button, "Apply filters"
+    _settled(page)
+    assert 0 < _selected(page)[0] < total and page.url.endswith("q=Hamas")
 
 
 def test_every_page_draws_on_the_sample_corpus(page, app_url):
