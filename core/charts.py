@@ -33,6 +33,11 @@ PARTIAL_OPACITY = 0.45
 PARTIAL_HOVER = "<br><i>only part of this {unit} is in the data</i>"
 PLOT_WIDTH_PX = 1000  # the plot area of a chart as wide as a report page (core.export.WIDTH, 1200 px)
 NETWORK_LABELS = 20  # names written beside the most-mentioned nodes; the others on hover
+# The network's plot area in the dashboard of a 1400-px-wide window (less the sidebar, the margins
+# and the legend): what its label placement takes a pixel to be. A report-wide export (1200 px,
+# no sidebar) has more room, so names placed apart here stay apart there.
+NETWORK_PLOT_PX = (640, 480)
+LABEL_FONT_PX = 11
 
 
 def _esc(value, limit: int | None = None) -> str:
@@ -259,11 +264,13 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
                         hoverinfo="skip", showlegend=False)
     nodes = network.nodes
     biggest = max(nodes["mentions"].max(), 1)
-    labelled = set(nodes.nlargest(NETWORK_LABELS, "mentions")["actor_id"])
+    sizes_px = dict(zip(nodes["actor_id"], 10 + 30 * np.sqrt(nodes["mentions"].to_numpy(dtype=float) / biggest)))
+    named = nodes.nlargest(NETWORK_LABELS, "mentions")
+    placed = label_positions(positions, sizes_px, list(zip(named["actor_id"], named["name"])))
     for community in sorted(int(c) for c in nodes["community"].unique()):
         part = nodes[nodes["community"] == community]
         colour = PALETTE[community] if community < len(PALETTE) else OTHER_COLOUR
-        sizes = 10 + 30 * np.sqrt(part["mentions"].to_numpy(dtype=float) / biggest)
+        sizes = [sizes_px[a] for a in part["actor_id"]]
         # One outline for the whole trace unless the highlighted actor is in it: Plotly checks a
         # list of colours one by one (20 ms for 150 nodes on every filter change).
         outline = dict(width=1, color="white")
@@ -276,8 +283,9 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
         name = f"Community {community + 1}" if community < len(PALETTE) else "Smaller communities"
         fig.add_scatter(x=[positions[a][0] for a in part["actor_id"]], y=[positions[a][1] for a in part["actor_id"]],
                         mode="markers+text", name=name, legendgroup=name, showlegend=bool(community <= len(PALETTE)),
-                        text=[_esc(n) if a in labelled else "" for a, n in zip(part["actor_id"], part["name"])],
-                        textposition="top center", textfont=dict(size=11),
+                        text=[_esc(n) if a in placed else "" for a, n in zip(part["actor_id"], part["name"])],
+                        textposition=[placed.get(a, "top center") for a in part["actor_id"]],
+                        textfont=dict(size=LABEL_FONT_PX),
                         customdata=list(part["actor_id"]),
                         marker=dict(size=sizes, color=colour, line=outline),
                         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
@@ -290,6 +298,68 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     return _layout(fig, title, None, None, legend_title="Community (Louvain)",
                    subtitle=f"{len(nodes)} actors, {links}; a link = at least {minimum} "
                             f"article{'s' * (minimum != 1)} naming both, thicker = more; node size = mentions")
+
+
+_LABEL_SIDES = ("top center", "bottom center", "middle right", "middle left",
+                "top left", "top right", "bottom left", "bottom right")
+
+
+def label_boxes(positions: dict, sizes_px: dict, labels: list) -> list:
+    """The box (left, bottom, right, top, in pixels of NETWORK_PLOT_PX) of each label of ``labels``
+    ((actor, name, side): one of _LABEL_SIDES, or "marker" for the node's own marker), for a text
+    of LABEL_FONT_PX in Noto Sans (its letters average ~0.56 of the font size wide, and its ink
+    from descender to accent ~1.2 of it high). The layout is drawn with one scale on both axes,
+    as network_chart draws it."""
+    xs, ys = zip(*positions.values())
+    span_x, span_y = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    scale = 0.9 * min(NETWORK_PLOT_PX[0] / span_x, NETWORK_PLOT_PX[1] / span_y)
+    boxes = []
+    for actor, name, side in labels:
+        x, y = positions[actor][0] * scale, positions[actor][1] * scale
+        width, height, gap = 0.56 * LABEL_FONT_PX * len(name), 1.2 * LABEL_FONT_PX, sizes_px[actor] / 2 + 2
+        boxes.append({"top center": (x - width / 2, y + gap, x + width / 2, y + gap + height),
+                      "bottom center": (x - width / 2, y - gap - height, x + width / 2, y - gap),
+                      "middle right": (x + gap, y - height / 2, x + gap + width, y + height / 2),
+                      "middle left": (x - gap - width, y - height / 2, x - gap, y + height / 2),
+                      "top left": (x - width, y + gap, x, y + gap + height),
+                      "top right": (x, y + gap, x + width, y + gap + height),
+                      "bottom left": (x - width, y - gap - height, x, y - gap),
+                      "bottom right": (x, y - gap - height, x + width, y - gap),
+                      "marker": (x - gap + 2, y - gap + 2, x + gap - 2, y + gap - 2)}[side])
+    return boxes
+
+
+def boxes_overlap(a: tuple, b: tuple) -> float:
+    """The area two boxes (left, bottom, right, top) share."""
+    return float(_overlaps(np.array([a]), np.array([b]))[0, 0])
+
+
+def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The area each of ``boxes`` (k x 4) shares with each of ``others`` (m x 4), as k x m."""
+    wide = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+    high = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
+    return np.clip(wide, 0, None) * np.clip(high, 0, None)
+
+
+def label_positions(positions: dict, sizes_px: dict, named: list) -> dict:
+    """Where to write each name of ``named`` ((actor, name), the most important first) beside its
+    node: above, below, right, left or at a corner, whichever covers none of the names already
+    placed, stays within the layout's width (beyond it the chart cuts a name off) and covers the
+    least of the nodes. A name with no such place is left out: its node names it on hover. Plotly
+    writes a label where it is told, over any other (adjustText, the usual remedy, works on
+    matplotlib only), so the names of a dense cluster piled up."""
+    markers = np.array(label_boxes(positions, sizes_px, [(actor, "", "marker") for actor in positions]))
+    left, right = markers[:, 0].min(), markers[:, 2].max()
+    placed, taken = {}, np.empty((0, 4))
+    for actor, name in named:
+        options = np.array(label_boxes(positions, sizes_px, [(actor, name, side) for side in _LABEL_SIDES]))
+        free = (options[:, 0] >= left) & (options[:, 2] <= right) & ~(_overlaps(options, taken) > 0).any(axis=1)
+        if free.any():
+            covered = np.where(free, _overlaps(options, markers).sum(axis=1), np.inf)
+            best = int(np.argmin(covered))
+            placed[actor] = _LABEL_SIDES[best]
+            taken = np.vstack([taken, options[best]])
+    return placed
 
 
 def _widest_along_x(points: np.ndarray) -> np.ndarray:

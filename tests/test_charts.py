@@ -149,6 +149,38 @@ def test_turning_a_layout_keeps_its_distances():
     assert np.allclose(apart(turned), apart(upright))
 
 
+def _label_boxes_drawn(fig: go.Figure) -> list:
+    """The boxes of the names the network figure writes, as charts.label_boxes estimates them."""
+    nodes = [t for t in fig.data if t.mode == "markers+text"]
+    positions = {(i, j): (x, y) for i, t in enumerate(nodes) for j, (x, y) in enumerate(zip(t.x, t.y))}
+    sizes = {(i, j): size for i, t in enumerate(nodes) for j, size in enumerate(t.marker.size)}
+    labels = [((i, j), name, side) for i, t in enumerate(nodes)
+              for j, (name, side) in enumerate(zip(t.text, t.textposition)) if name]
+    return charts.label_boxes(positions, sizes, labels)
+
+
+def test_network_names_do_not_cover_each_other(sample):
+    # Written above every node, the names of the sample's densest cluster (Hamas, Egypt, Qatar;
+    # Israel, Joe Biden) piled on each other.
+    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    boxes = _label_boxes_drawn(charts.network_chart(network))
+    assert charts.NETWORK_LABELS - 4 <= len(boxes) <= charts.NETWORK_LABELS  # a name with no free place is left to hover
+    assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if charts.boxes_overlap(a, b) > 0] == []
+
+
+def test_a_name_moves_aside_for_a_neighbours():
+    positions = {"a": (0.0, 0.0), "b": (0.05, 0.0), "edge": (1.0, 0.0), "far": (-1.0, 0.5)}
+    sizes = dict.fromkeys(positions, 10.0)
+    placed = charts.label_positions(positions, sizes, [("a", "Alexander Lukashenko"), ("b", "Benjamin Netanyahu"),
+                                                       ("edge", "National Intelligence Organization")])
+    assert placed["a"] == "top center"  # the first name takes the first choice
+    assert placed["b"] != "top center"  # which would cover it
+    assert placed["edge"] not in ("middle right", "top right", "bottom right")  # cut off by the chart's edge
+    crowd = {f"n{i}": (0.001 * i, 0.0) for i in range(12)} | {"edge": (1.0, 0.0), "far": (-1.0, 0.5)}
+    placed = charts.label_positions(crowd, dict.fromkeys(crowd, 10.0), [(f"n{i}", f"Actor number {i}") for i in range(12)])
+    assert 4 <= len(placed) < 12  # one place a side at most, and none over another name
+
+
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
     monkeypatch.setattr(analysis, "NETWORK_MAX_DRAWN_LINKS", 12)
     monkeypatch.setattr(analysis, "NETWORK_LINKS_PER_ACTOR", 1)
