@@ -241,7 +241,10 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
             # the focus missed, the box shrinking under the pointer as it lost the focus. Apply
             # leads, as Enter in a box presses the form's first button.
             apply, reset = st.columns(2)
-            apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters")
+            apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters",
+                                     help="The choices below take effect on every page when this is pressed (Enter in "
+                                          "\"Text contains\" presses it too); until then the pages keep the filters "
+                                          "applied before.")
             reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")
             start, end = st.columns(2)
             start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
