@@ -239,7 +239,7 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
         with st.form("filters", border=False):
             # The buttons come first: below the boxes, a press on "Apply filters" while a box had
             # the focus missed, the box shrinking under the pointer as it lost the focus. Apply
-            # leads, as Enter in a box presses the form's first button.
+            # leads, as Enter in "Text contains" presses the form's first button.
             apply, reset = st.columns(2)
             apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters",
                                      help="The choices below take effect on every page when this is pressed (Enter in "
