@@ -329,11 +329,6 @@ def label_boxes(positions: dict, sizes_px: dict, labels: list) -> list:
     return boxes
 
 
-def boxes_overlap(a: tuple, b: tuple) -> float:
-    """The area two boxes (left, bottom, right, top) share."""
-    return float(_overlaps(np.array([a]), np.array([b]))[0, 0])
-
-
 def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     """The area each of ``boxes`` (k x 4) shares with each of ``others`` (m x 4), as k x m."""
     wide = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
@@ -350,9 +345,10 @@ def label_positions(positions: dict, sizes_px: dict, named: list) -> dict:
     matplotlib only), so the names of a dense cluster piled up."""
     markers = np.array(label_boxes(positions, sizes_px, [(actor, "", "marker") for actor in positions]))
     left, right = markers[:, 0].min(), markers[:, 2].max()
+    every_option = np.array(label_boxes(positions, sizes_px, [(actor, name, side) for actor, name in named
+                                                              for side in _LABEL_SIDES])).reshape(len(named), len(_LABEL_SIDES), 4)
     placed, taken = {}, np.empty((0, 4))
-    for actor, name in named:
-        options = np.array(label_boxes(positions, sizes_px, [(actor, name, side) for side in _LABEL_SIDES]))
+    for (actor, _), options in zip(named, every_option):
         free = (options[:, 0] >= left) & (options[:, 2] <= right) & ~(_overlaps(options, taken) > 0).any(axis=1)
         if free.any():
             covered = np.where(free, _overlaps(options, markers).sum(axis=1), np.inf)

@@ -165,7 +165,7 @@ def test_network_names_do_not_cover_each_other(sample):
     network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
     boxes = _label_boxes_drawn(charts.network_chart(network))
     assert charts.NETWORK_LABELS - 4 <= len(boxes) <= charts.NETWORK_LABELS  # a name with no free place is left to hover
-    assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if charts.boxes_overlap(a, b) > 0] == []
+    assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if charts._overlaps(np.array([a]), np.array([b]))[0, 0] > 0] == []
 
 
 def test_a_name_moves_aside_for_a_neighbours():
