@@ -103,6 +103,7 @@ _LANGUAGE_SCRIPT = {**dict.fromkeys(("ar", "fa", "ur", "ps", "ku"), "arabic"), *
 # An alias written for another language of the same script ("Patrushev" in a French article) is
 # used when it is long enough not to be an ordinary word there (Turkish "Şi" is French "Si").
 MIN_FOREIGN_ALIAS = 5
+MIN_UNCASED_GIVEN_NAME = 3  # letters, for a given name taken from a dictionary name (see _Index)
 
 
 class _Index:
@@ -134,9 +135,12 @@ class _Index:
         people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
         self.people = frozenset(people)
         person_aliases = aliases[aliases["actor_id"].isin(set(people)) & (aliases["language"] == language)]
+        # Without capitals, a short first word is as often an everyday word: Ash Carter's "אש" is
+        # also "fire", and "הפסקת אש קבועה" (a lasting ceasefire) would name a person.
+        shortest = MIN_UNCASED_GIVEN_NAME if language in spelling.UNCASED_SCRIPT_LANGUAGES else 2
         for alias in person_aliases["alias"]:
             words = [w for w, _, _ in spelling.words(alias)]
-            if len(words) >= 2:
+            if len(words) >= 2 and len(spelling.fold(words[0])) >= shortest:
                 self.given_names.add(spelling.fold(words[0]))
         self.plain_stopwords = _stopwords(language, folded=False)
         self.given_names -= _calendar_words(language) | _stopwords(language)

@@ -178,6 +178,15 @@ def test_two_consonant_word_after_a_given_name_is_not_a_person(dictionary):
     assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
 
 
+def test_short_first_word_of_a_dictionary_name_is_no_cue_without_capitals(dictionary):
+    # Ash Carter is "אש קרטר" in Hebrew, and "אש" is also "fire": "הפסקת אש קבועה" (a lasting
+    # ceasefire) named a person "אש קבועה" while short first words of dictionary names were cues.
+    _, mentions = found(dictionary, "he", "הנשיא אמר שההסכם נועד להיות הפסקת אש קבועה.")
+    assert not mentions["method"].isin(["title", "given_name", "surname"]).any(), mentions
+    names, _ = found(dictionary, "he", "שר ההגנה לשעבר אש קרטר ביקר בירושלים.")
+    assert "Ash Carter" in names
+
+
 def test_hand_written_dictionary_has_no_unmarked_clash():
     claims = {}
     for path in sorted(ACTORS_DIR.glob("*.toml")):
