@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core import analysis
+from core.language import language_name
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and
 # tritanopia. Yellow (#F0E442) is last because it is faint on white.
@@ -128,7 +129,7 @@ def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     unit = _freq_of(frame["period"])
     for category in order:
         part = frame[frame[by] == category]
-        name = _esc(category)
+        name = _esc(language_name(category) if by == "language" else category)
         cut = [p in partial for p in part["period"]]
         fig.add_bar(x=part["period"], y=part["articles"], name=name, marker_color=colours[category],
                     marker_opacity=[PARTIAL_OPACITY if c else 1.0 for c in cut],
@@ -389,9 +390,11 @@ def attention_share_chart(share: pd.DataFrame) -> go.Figure:
     # plain lists: a .loc lookup per cell took 40 ms instead of 20 ms for 40 outlets x 8 actors
     languages, totals = meta["language"].tolist(), meta["source_articles"].tolist()
     labels = [f"{_esc(s)} ({_esc(language)}, {total})" for s, language, total in zip(sources, languages, totals)]
-    hover = [[f"<b>{_esc(s)}</b> on <b>{_esc(a)}</b><br>{int(count)} of {total} articles ({value:.0%})"
+    hover = [[f"<b>{_esc(s)}</b> ({_esc(language_name(language))}) on <b>{_esc(a)}</b><br>"
+              f"{int(count)} of {total} articles ({value:.0%})"
               for a, count, value in zip(actors, count_row, value_row)]
-             for s, total, count_row, value_row in zip(sources, totals, counts.to_numpy().tolist(), grid.to_numpy().tolist())]
+             for s, language, total, count_row, value_row in zip(sources, languages, totals, counts.to_numpy().tolist(),
+                                                                 grid.to_numpy().tolist())]
     fig = _figure(go.Heatmap(
         z=(grid * 100).round(1).to_numpy(), x=[_esc(a) for a in actors], y=labels, zmin=0, zmax=100,
         # sequential blue from the palette: light = little attention, dark = much
@@ -415,7 +418,7 @@ def story_groups_chart(groups: pd.DataFrame, limit: int = 20) -> go.Figure:
     for label, g in zip(labels, dated.itertuples()):
         end = g.last if g.last > g.first else g.first + pd.Timedelta(hours=12)
         hover = (f"<b>{_esc(g.title, HOVER_CHARS)}</b><br>{g.articles} articles from {len(g.sources)} sources "
-                 f"in {_esc(', '.join(g.languages))}<br>{g.first:%Y-%m-%d} – {g.last:%Y-%m-%d}"
+                 f"in {_esc(', '.join(map(language_name, g.languages)))}<br>{g.first:%Y-%m-%d} – {g.last:%Y-%m-%d}"
                  f"<br>Actors: {_esc(', '.join(g.top_actors))}")
         fig.add_scatter(x=[g.first, end], y=[label, label], mode="lines+markers", showlegend=False,
                         line=dict(width=10, color=PALETTE[(g.group - 1) % len(PALETTE)]),

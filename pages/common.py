@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from babel import Locale
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
+from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, language, store, translate
 from core.errors import ConfigError, ExportError, InputError
 from pages import plotly_view
 
@@ -452,18 +451,7 @@ def _download_menu(label: str, icon: str, key: str, files: list) -> None:
 
 # --- translation --------------------------------------------------------------------------------
 
-def language_name(code: str | None) -> str:
-    """English name of a language code ("fa" -> "Persian"), the code itself when CLDR has none."""
-    if not code or pd.isna(code):
-        return "unknown"
-    return _english_language_names().get(code.split("-")[0], code)
-
-
-@functools.cache
-def _english_language_names() -> dict:
-    # A new babel Locale merges its CLDR data again (2 ms a call), and the filter bar and the
-    # Sources page name languages dozens of times a run.
-    return dict(Locale("en").languages)
+language_name = language.language_name
 
 
 def translation_settings() -> translate.Settings:

@@ -72,6 +72,8 @@ def test_palette_is_okabe_ito_and_used(sample):
     colours = {trace.marker.color for trace in fig.data}
     assert colours <= set(charts.PALETTE) | {charts.OTHER_COLOUR}
     assert len(fig.data) == 8 and fig.data[-1].name == "other"  # seven languages and the rest
+    # the legend names languages in English, as the filter bar does
+    assert {"English", "Arabic", "Persian", "Hebrew"} <= {trace.name for trace in fig.data}
 
 
 def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
@@ -99,7 +101,7 @@ def test_a_chart_of_one_series_still_names_it(small):
     lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
     assert lines.layout.showlegend is True and [t.name for t in lines.data] == ["Vladimir Putin"]
     bars = charts.volume_chart(analysis.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
-    assert bars.layout.showlegend is True and [t.name for t in bars.data] == ["ru"]
+    assert bars.layout.showlegend is True and [t.name for t in bars.data] == ["Russian"]
 
 
 def test_mentioned_days_markers_shrink_when_days_are_many():
