@@ -769,6 +769,17 @@ def report(results: list[dict], pages: list[str], runs: int) -> None:
                 print(f"{key:<10} {step:<18} {parts}")
 
 
+def _cpu_model() -> str:
+    """The host's CPU as the virtual machine reports it: machines of this kind land on hosts whose
+    speed differs by up to twice, so figures compare only between runs on the same model."""
+    try:
+        first_cpu = Path("/proc/cpuinfo").read_text().split("\n\n", 1)[0]
+    except OSError:
+        return "CPU unknown"
+    fields = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in first_cpu.splitlines())}
+    return f"{fields.get('model name', 'CPU unknown')}, family {fields.get('cpu family', '?')} model {fields.get('model', '?')}"
+
+
 def _cpu_times() -> list[int] | None:
     """The machine's CPU time counters (/proc/stat: user, nice, system, idle, iowait, irq, softirq,
     steal), or None off Linux."""
@@ -821,7 +832,8 @@ def main() -> None:
         return
     OUT.mkdir(parents=True, exist_ok=True)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"Dashboard benchmark · {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} CPUs · "
+    print(f"Dashboard benchmark · {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} CPUs "
+          f"({_cpu_model()}) · "
           f"load average {os.getloadavg()[0]:.1f} · code {_git_state()}")
     try:
         db = ensure_store(args.articles, args.rebuild)
