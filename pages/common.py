@@ -196,6 +196,11 @@ def actor_names(data: Corpus) -> dict:
 
 _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
 _FILTERS_DRAWN_ON = "_filters_drawn_on"  # the page whose run last drew the filter bar
+_APPLIED = "_filters_applied"  # how many times filters were applied, reset or set by a click
+_PENDING_NOTE = st.components.v2.component(
+    "geowire_filters_pending", js=(Path(__file__).parent / "filters_pending.js").read_text(encoding="utf-8"),
+    css=".geowire-filters-pending { font-size: 0.8rem; line-height: 1.2rem; color: #a33b00; }",
+    isolate_styles=False)
 
 
 def filter_bar(data: Corpus, page: str) -> analysis.Filters:
@@ -245,6 +250,10 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
                                           "\"Text contains\" presses it too); until then the pages keep the filters "
                                           "applied before.")
             reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")
+            # The form sends nothing before it is submitted, so whether the boxes differ from the
+            # applied filters is known only in the page (pages/filters_pending.js). The note keeps
+            # its line when hidden: a line appearing would move the boxes under the pointer.
+            _PENDING_NOTE(key="filters-pending", data={"applied": f"{page}#{state.get(_APPLIED, 0)}"})
             start, end = st.columns(2)
             start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
             end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
@@ -286,11 +295,16 @@ _DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [],
 
 def _apply_filters() -> None:
     """The filter form's submit callback: its values become the filters of every page."""
-    st.session_state[_SAVED] = {key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS}
+    _save_filters({key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS})
 
 
 def _reset_filters() -> None:
-    st.session_state[_SAVED] = dict(_DEFAULTS)
+    _save_filters(dict(_DEFAULTS))
+
+
+def _save_filters(values: dict) -> None:
+    st.session_state[_SAVED] = values
+    st.session_state[_APPLIED] = st.session_state.get(_APPLIED, 0) + 1
 
 
 def current_filters() -> analysis.Filters:
@@ -304,7 +318,7 @@ def current_filters() -> analysis.Filters:
 def select_actor(actor_id: str) -> None:
     """Filter every page to one actor (a click in the network, a row in a table). Called from
     widget callbacks, which run before the filter bar is drawn."""
-    st.session_state.setdefault(_SAVED, {})["actor"] = [actor_id]
+    _save_filters({**st.session_state.get(_SAVED, {}), "actor": [actor_id]})
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -51,6 +51,14 @@ def _sent_to_charts(at) -> list[dict]:
             if chart.proto.component_name.endswith("geowire_plotly")]
 
 
+def _filters_applied(at) -> str:
+    """What the filter bar's "not applied yet" note (pages/filters_pending.js) is told about the
+    filters last applied: it compares the boxes against them."""
+    [note] = [json.loads(c.proto.json) for c in at.get("bidi_component")
+              if c.proto.component_name.endswith("geowire_filters_pending")]
+    return note["applied"]
+
+
 def _figures(at) -> list[dict]:
     """The Plotly figures the page sends to the browser."""
     return [json.loads(data["figure"]) for data in _sent_to_charts(at) if "figure" in data]
@@ -92,14 +100,17 @@ def test_first_start_loads_the_sample_corpus_with_its_actors(app_with_db):
 def test_filters_change_what_every_page_shows(app_with_db):
     at = _run()
     _, total = _selected(at)
+    before = _filters_applied(at)
     at.sidebar.multiselect(key="lang").select("fa").run()
     assert _selected(at)[0] == total, "a choice waits for Apply"
+    assert _filters_applied(at) == before, "the bar's note keeps comparing against the same filters"
     # AppTest forgets a pick its form did not submit at the next run: picked again, then applied.
     at.sidebar.multiselect(key="lang").select("fa")
     at.sidebar.button(key="apply_filters").click().run()
     shown, _ = _selected(at)
     assert 0 < shown < total
     assert at.query_params["lang"] == "fa"  # the URL follows the filters
+    assert _filters_applied(at) != before, "the bar's note learns that new filters were applied"
     for page in PAGES:  # the filter holds on every page
         at.switch_page(page).run()
         assert not at.exception
@@ -224,7 +235,7 @@ def test_charts_fall_back_to_streamlits_plotly_element_without_static_serving(ap
         fallback = _run("pages/network.py")
     finally:
         streamlit_config.set_option("server.enableStaticServing", served)
-    assert not fallback.get("bidi_component")
+    assert not _sent_to_charts(fallback)
     charts = fallback.get("plotly_chart")
     assert [json.loads(c.proto.spec)["layout"]["title"] for c in charts] == [f["layout"]["title"] for f in drawn]
 

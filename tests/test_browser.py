@@ -172,21 +172,37 @@ def _sidebar_box(page, label: str) -> str:
         has=page.get_by_text(label, exact=True)).inner_text()
 
 
+def _not_applied_note(page):
+    return page.get_by_role("status").filter(has_text="Not applied yet")
+
+
 def test_filter_choices_wait_for_apply(page, app_url):
     _open(page, app_url, "")
     _, total = _selected(page)
+    from playwright.sync_api import expect
+    expect(_not_applied_note(page)).to_be_hidden()
     _choose(page, "Languages", "Persian", apply=False)
     assert _selected(page)[0] == total and "lang=" not in page.url, "a pick alone filters nothing"
+    expect(_not_applied_note(page)).to_be_visible()
     page.get_by_role("tab", name="By source").click()  # another control of the page runs it again
     _settled(page)
     assert "Persian (fa)" in _sidebar_box(page, "Languages"), "the pick outlives the page's other controls"
+    expect(_not_applied_note(page)).to_be_visible()
     page.get_by_role("button", name="Apply filters").click()
     _settled(page)
     shown, _ = _selected(page)
     assert 0 < shown < total and page.url.endswith("lang=fa")
+    expect(_not_applied_note(page)).to_be_hidden()
+    page.get_by_role("button", name="Remove Persian (fa)").click()
+    expect(_not_applied_note(page)).to_be_visible()
     page.get_by_role("button", name="Reset filters").click()
     _settled(page)
     assert _selected(page)[0] == total and "Persian" not in _sidebar_box(page, "Languages")
+    expect(_not_applied_note(page)).to_be_hidden()
+    page.get_by_text("Include undated articles").click()
+    expect(_not_applied_note(page)).to_be_visible()
+    page.get_by_text("Include undated articles").click()  # back to what is applied
+    expect(_not_applied_note(page)).to_be_hidden()
     page.get_by_role("textbox", name="Text contains").fill("Hamas")
     page.keyboard.press("Enter")  # presses the form's first button, "Apply filters"
     _settled(page)
