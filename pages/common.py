@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import os
 from collections import OrderedDict
 from collections.abc import Callable
@@ -13,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, language, store, translate
+from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
 from core.errors import ConfigError, ExportError, InputError
+from core.language import language_name  # the pages name languages through common
 from pages import plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -464,9 +464,6 @@ def _download_menu(label: str, icon: str, key: str, files: list) -> None:
                                    mime=export.MIME_TYPES[fmt], key=button_key, on_click="ignore")
 
 # --- translation --------------------------------------------------------------------------------
-
-language_name = language.language_name
-
 
 def translation_settings() -> translate.Settings:
     """The configured translation settings, with the target language and provider the user chose
