@@ -83,6 +83,35 @@ def quote_html(label: str, sentence: str, language: str | None, translation: str
     return "".join(parts)
 
 
+def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_chars: int = 100) -> str:
+    """A small table from the data as one HTML block: every cell escaped, on one line, cut at
+    ``max_chars``, and set in its own direction (``dir="auto"``: an Arabic title reads right to left
+    in a table of English headers); times as "YYYY-MM-DD HH:MM"; ``headers`` renames columns.
+
+    For a dozen rows on a page's first view: st.dataframe's grid loads 1.2 MB of script and cost
+    the Overview's cold start 0.25-0.5 s (docs/dashboard-performance.md). The block has no line
+    break, so Markdown never resumes inside it."""
+    def cell(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return ""
+        if isinstance(value, pd.Timestamp):
+            return f"{value:%Y-%m-%d %H:%M}"
+        text = " ".join(str(value).split())
+        return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
+
+    names = headers or {}
+    # numbers to the right, times kept on one line
+    styles = ["text-align:end" if pd.api.types.is_numeric_dtype(frame[c]) else
+              "text-align:start;white-space:nowrap" if pd.api.types.is_datetime64_any_dtype(frame[c]) else
+              "text-align:start" for c in frame.columns]
+    head = "".join(f"<th dir='auto' style='text-align:start'>{html.escape(names.get(c, str(c)))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td dir='auto' style='{style}'>{html.escape(cell(v))}</td>" for style, v in zip(styles, row)) + "</tr>"
+        for row in frame.itertuples(index=False, name=None))
+    return (f"<table class='geowire-table' style='width:100%;font-size:0.85rem'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
 def heading_html(text: str) -> str:
     """A name from the data (an outlet, an actor) as a bold heading, escaped: Markdown would read
     its brackets and asterisks."""

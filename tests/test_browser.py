@@ -320,6 +320,15 @@ def test_article_markup_is_shown_and_runs_nothing(page, app_url):
     assert page.evaluate("() => window.__pwned") is None
     assert page.dialogs == []
     _shot(page, "reader-hostile")
+    # The Overview's newest articles are a plain table: the same title there is text too, and reads
+    # right to left in its cell.
+    _open(page, app_url, "", "?source=hostile-outlet")
+    cell = page.locator("table.geowire-table td").filter(has_text="window.__pwned").first
+    assert "<script>window.__pwned = 1</script>" in cell.inner_text()
+    assert page.locator("table.geowire-table").locator("script, img").count() == 0
+    assert cell.evaluate("(td) => getComputedStyle(td).direction") == "rtl"
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__pwned") is None and page.dialogs == []
 
 
 def test_chart_png_and_data_csv_download(page, app_url):

@@ -25,3 +25,19 @@ def test_quote_block_links_only_web_pages():
     assert "href='https://example.org/a?x=1&amp;y=&#x27;2&#x27;'" in linked and "rel='noopener noreferrer'" in linked
     for unsafe in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", None, float("nan")):
         assert "<a " not in present.quote_html("undated · French", "Texte", "fr", url=unsafe)
+
+
+def test_small_table_escapes_cells_keeps_one_line_and_lets_each_cell_take_its_direction():
+    import pandas as pd
+    frame = pd.DataFrame({
+        "published": [pd.Timestamp("2024-10-24 16:45"), pd.NaT],
+        "title": ["خبر <script>window.x = 1</script>\n\n![a](http://example.org/a.png)", "x" * 150],
+        "articles": [7, 12]})
+    block = present.table_html(frame, {"title": "title (original)"})
+    assert "<script>" not in block and "&lt;script&gt;window.x = 1&lt;/script&gt;" in block
+    assert "\n" not in block, "a blank line would let Markdown read the rest (the image) as Markdown"
+    assert "<img" not in block
+    assert block.count("<tr>") == 3 and ">title (original)</th>" in block
+    assert "white-space:nowrap'>2024-10-24 16:45</td>" in block and "<td dir='auto' style='text-align:start;white-space:nowrap'></td>" in block
+    assert ">" + "x" * 99 + "…</td>" in block
+    assert "<td dir='auto' style='text-align:end'>12</td>" in block
