@@ -88,9 +88,9 @@ def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_c
     ``max_chars``, and set in its own direction (``dir="auto"``: an Arabic title reads right to left
     in a table of English headers); times as "YYYY-MM-DD HH:MM"; ``headers`` renames columns.
 
-    For a dozen rows on a page's first view: st.dataframe's grid loads 1.2 MB of script and cost
-    the Overview's cold start 0.25-0.5 s (docs/dashboard-performance.md). The block has no line
-    break, so Markdown never resumes inside it."""
+    For a dozen rows on a page's first view: st.dataframe's grid loads 1.2 MB of script, and the
+    Overview opened 0.2 s sooner by median with these tables instead (docs/dashboard-performance.md).
+    The block has no line break, so Markdown never resumes inside it."""
     def cell(value) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return ""
