@@ -83,10 +83,12 @@ def quote_html(label: str, sentence: str, language: str | None, translation: str
     return "".join(parts)
 
 
-def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_chars: int = 100) -> str:
+def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_chars: int = 100,
+               links: tuple[str, list[str]] | None = None) -> str:
     """A small table from the data as one HTML block: every cell escaped, on one line, cut at
     ``max_chars``, and set in its own direction (``dir="auto"``: an Arabic title reads right to left
-    in a table of English headers); times as "YYYY-MM-DD HH:MM"; ``headers`` renames columns.
+    in a table of English headers); times as "YYYY-MM-DD HH:MM"; ``headers`` renames columns;
+    ``links`` = (column, one address per row) makes that column's cells links within the app.
 
     For a dozen rows on a page's first view: st.dataframe's grid loads 1.2 MB of script, and the
     Overview opened 0.2 s sooner by median with these tables instead (docs/dashboard-performance.md).
@@ -105,9 +107,16 @@ def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_c
               "text-align:start;white-space:nowrap" if pd.api.types.is_datetime64_any_dtype(frame[c]) else
               "text-align:start" for c in frame.columns]
     head = "".join(f"<th dir='auto' style='text-align:start'>{html.escape(names.get(c, str(c)))}</th>" for c in frame.columns)
+    linked, hrefs = links if links else (None, [None] * len(frame))
+
+    def content(column, value, href) -> str:
+        text = html.escape(cell(value))
+        return f"<a href='{html.escape(href, quote=True)}' target='_self'>{text}</a>" if column == linked and href else text
+
     rows = "".join(
-        "<tr>" + "".join(f"<td dir='auto' style='{style}'>{html.escape(cell(v))}</td>" for style, v in zip(styles, row)) + "</tr>"
-        for row in frame.itertuples(index=False, name=None))
+        "<tr>" + "".join(f"<td dir='auto' style='{style}'>{content(column, value, href)}</td>"
+                         for column, style, value in zip(frame.columns, styles, row)) + "</tr>"
+        for row, href in zip(frame.itertuples(index=False, name=None), hrefs))
     return (f"<table class='geowire-table' style='width:100%;font-size:0.85rem'><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table>")
 

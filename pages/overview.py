@@ -1,5 +1,7 @@
 """Overview: how much was published when, in which languages and outlets, who is named most, the
 newest articles, and what is waiting for translation."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from core import analysis, charts, present
@@ -25,12 +27,16 @@ newest, waiting = st.columns([3, 1])
 # opens 0.2 s sooner in a fresh browser (core.present.table_html).
 with newest:
     st.subheader("Newest articles")
-    table = selected.head(15)[["published", "source", "language", "title", "title_translated"]]
+    newest_rows = selected.head(15)
+    table = newest_rows[["published", "source", "language", "title", "title_translated"]]
     table = table.assign(language=table["language"].map(common.language_name))
     if not table["title_translated"].notna().any():
         table = table.drop(columns="title_translated")
+    # A title opens its article in the Reader, under the same filters (a link loads the page anew).
+    filters = common.current_filters().to_query_params()
+    reader = [f"articles?{urlencode({'article': article_id, **filters})}" for article_id in newest_rows["article_id"]]
     st.markdown(present.table_html(table, {"title_translated": f"title in {common.language_name(data.target)}"},
-                                   max_chars=80), unsafe_allow_html=True)
+                                   max_chars=80, links=("title", reader)), unsafe_allow_html=True)
 with waiting:
     st.subheader("Waiting for translation")
     pending = analysis.pending_translation(selected)

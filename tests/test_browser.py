@@ -331,6 +331,19 @@ def test_article_markup_is_shown_and_runs_nothing(page, app_url):
     assert page.evaluate("() => window.__pwned") is None and page.dialogs == []
 
 
+def test_a_newest_article_opens_in_the_reader_under_the_same_filters(page, app_url):
+    _open(page, app_url, "", "?lang=ru")
+    shown, _ = _selected(page)
+    link = page.locator("table.geowire-table a").nth(2)  # not the newest, which the Reader opens anyway
+    title = link.inner_text()
+    link.click()
+    page.get_by_role("heading", name="Reader").wait_for(timeout=120_000)
+    _settled(page)
+    assert "lang=ru" in page.url and "article=" in page.url
+    assert _selected(page)[0] == shown
+    assert page.locator("div.geowire-article h3").first.inner_text().startswith(title.rstrip("…"))
+
+
 def test_chart_png_and_data_csv_download(page, app_url):
     _open(page, app_url, "", "?lang=de")
     shown, _ = _selected(page)

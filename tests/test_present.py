@@ -41,3 +41,11 @@ def test_small_table_escapes_cells_keeps_one_line_and_lets_each_cell_take_its_di
     assert "white-space:nowrap'>2024-10-24 16:45</td>" in block and "<td dir='auto' style='text-align:start;white-space:nowrap'></td>" in block
     assert ">" + "x" * 99 + "…</td>" in block
     assert "<td dir='auto' style='text-align:end'>12</td>" in block
+
+
+def test_small_table_links_only_its_link_column():
+    import pandas as pd
+    frame = pd.DataFrame({"source": ["a'b"], "title": ["<b>T</b>"]})
+    block = present.table_html(frame, links=("title", ["articles?article=x'1&lang=ru"]))
+    assert "<a href='articles?article=x&#x27;1&amp;lang=ru' target='_self'>&lt;b&gt;T&lt;/b&gt;</a>" in block
+    assert block.count("<a ") == 1
