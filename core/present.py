@@ -94,11 +94,9 @@ def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_c
     Overview opened 0.2 s sooner by median with these tables instead (docs/dashboard-performance.md).
     The block has no line break, so Markdown never resumes inside it."""
     def cell(value) -> str:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return ""
         if isinstance(value, pd.Timestamp):
             return f"{value:%Y-%m-%d %H:%M}"
-        text = " ".join(str(value).split())
+        text = _one_line(value)
         return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
 
     names = headers or {}
@@ -140,6 +138,12 @@ def plain(text) -> str:
     """Text from the data made inert for Streamlit's Markdown (captions, link, button and expander
     labels render Markdown, and an image in it would be fetched): every Markdown character escaped,
     line breaks flattened."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _one_line(text))
+
+
+def _one_line(value) -> str:
+    """A value from the data as text with its line breaks and runs of spaces flattened; "" where
+    it is missing (None, NaN, NaT)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
+    return " ".join(str(value).split())

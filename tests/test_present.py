@@ -1,4 +1,6 @@
 """Untrusted text shown as HTML: escaped, and in its own direction."""
+import pandas as pd
+
 from core import present
 
 
@@ -28,7 +30,6 @@ def test_quote_block_links_only_web_pages():
 
 
 def test_small_table_escapes_cells_keeps_one_line_and_lets_each_cell_take_its_direction():
-    import pandas as pd
     frame = pd.DataFrame({
         "published": [pd.Timestamp("2024-10-24 16:45"), pd.NaT],
         "title": ["خبر <script>window.x = 1</script>\n\n![a](http://example.org/a.png)", "x" * 150],
@@ -44,7 +45,6 @@ def test_small_table_escapes_cells_keeps_one_line_and_lets_each_cell_take_its_di
 
 
 def test_small_table_links_only_its_link_column():
-    import pandas as pd
     frame = pd.DataFrame({"source": ["a'b"], "title": ["<b>T</b>"]})
     block = present.table_html(frame, links=("title", ["articles?article=x'1&lang=ru"]))
     assert "<a href='articles?article=x&#x27;1&amp;lang=ru' target='_self'>&lt;b&gt;T&lt;/b&gt;</a>" in block
