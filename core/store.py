@@ -25,7 +25,27 @@ def connect(url: str) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     schema.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Bring a store made by an earlier version up to the schema: every column the schema has and
+    the store's table lacks is added. ``create_all`` makes missing tables only, and a user's store
+    holds articles and translations that cannot be made again, so it is changed in place. Only
+    additive changes are made here; a new column must therefore be nullable or have a
+    ``server_default``."""
+    inspector = sa.inspect(engine)
+    missing = []
+    for table in schema.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [(table, column) for column in table.columns if column.name not in present]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for table, column in missing:
+            definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {definition}")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -3,7 +3,9 @@ import ast
 import re
 from pathlib import Path
 
-from core import schema
+import sqlalchemy as sa
+
+from core import schema, store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,3 +33,16 @@ def test_empty_frame_has_schema_dtypes():
     empty = schema.empty_articles()
     assert list(empty.columns) == list(schema.ARTICLE_COLUMNS)
     assert str(empty["published"].dtype) == schema.TIMESTAMP_DTYPE
+def test_a_store_of_an_earlier_version_gains_the_new_columns(tmp_path):
+    db = tmp_path / "old.db"
+    old = sa.create_engine(f"sqlite:///{db}")
+    with old.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE translations (article_id VARCHAR(32) NOT NULL, target_lang VARCHAR(16) NOT NULL, "
+                             "provider VARCHAR(16) NOT NULL, title TEXT, status VARCHAR(16) NOT NULL, at DATETIME NOT NULL, "
+                             "PRIMARY KEY (article_id, target_lang))")
+        conn.exec_driver_sql("INSERT INTO translations VALUES ('a1', 'en', 'libre', 'Title', 'pending', '2024-01-01 00:00:00')")
+    engine = store.connect(f"sqlite:///{db}")
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("translations")}
+    assert {"text", "error"} <= columns
+    frame = store.load_translations(engine, "en")
+    assert frame.loc[0, "title"] == "Title" and frame["text"].isna().all()
