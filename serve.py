@@ -11,12 +11,14 @@ On 100k articles that takes seconds a page, spent once per process instead of by
 to open each page. ``streamlit run app.py`` works as well; its first page runs then do this work.
 """
 import gc
+import ipaddress
 import logging
 import sys
 import time
 from pathlib import Path
 
 import streamlit.delta_generator
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 from streamlit.web import cli
 
@@ -48,6 +50,32 @@ def warm_pages() -> None:
               flush=True)
 
 
+def with_address(argv: list[str]) -> tuple[list[str], str]:
+    """The server's options with the address to listen on made explicit, and that address: the
+    one given by ``--server.address``, else by Streamlit's configuration (.streamlit/config.toml
+    of the folder it is started from, ~/.streamlit/config.toml, STREAMLIT_SERVER_ADDRESS), else
+    loopback. Streamlit's own default is every interface, which would put a dashboard without a
+    login on the network of whoever starts it from another folder."""
+    for position, option in enumerate(argv):
+        if option == "--server.address" and position + 1 < len(argv):
+            return argv, argv[position + 1]
+        if option.startswith("--server.address="):
+            return argv, option.split("=", 1)[1]
+    configured = streamlit_config.get_option("server.address")
+    if configured:
+        return argv, configured
+    return [*argv, "--server.address", "127.0.0.1"], "127.0.0.1"
+
+
+def is_loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
 class _Without(logging.Filter):
     """Drops the log records that contain ``fragment`` (a filter outlives Streamlit resetting its
     loggers' levels whenever it reads its configuration)."""
@@ -66,6 +94,11 @@ if __name__ == "__main__":
     # The warm-up reads Streamlit's configuration before the command line's server options are
     # known; reading them then is not a change to a running server, so its "please restart" is wrong.
     logging.getLogger("streamlit.config").addFilter(_Without("[server] config option section"))
+    options, address = with_address(sys.argv[1:])
+    if not is_loopback(address):
+        print(f"WARNING: the dashboard will listen on {address}, not only on this computer. It has no login: anyone "
+              "who can reach that address can read every article, ingest files and change the translation "
+              "settings. Serve it behind your team's login proxy (docs/security.md).", file=sys.stderr, flush=True)
     print("Reading the store and preparing each page's first view…", flush=True)
     if common.preload():
         warm_pages()
@@ -77,5 +110,5 @@ if __name__ == "__main__":
     # inspect.stack() with source context: half a second of the first page. This process is
     # `streamlit run`, never a REPL, so the check (and its warning) is marked done.
     streamlit.delta_generator._use_warning_has_been_displayed = True
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(APP), *options]
     sys.exit(cli.main())

@@ -56,6 +56,37 @@ def max_document_bytes() -> int:
         raise ConfigError(f"GEOWIRE_MAX_DOCUMENT_MB={raw!r}: must be greater than 0")
     return int(megabytes * 1024 * 1024)
 
+# Uploads from the Ingest page are kept here (one folder per outlet), so a file's origin path is
+# stable and uploading it again changes nothing. GEOWIRE_UPLOADS_DIR moves it.
+UPLOADS_DIR = DATA_DIR / "uploads"
+# The folders the Ingest page's "Read a folder" may read when GEOWIRE_INGEST_ROOTS names none:
+# a drop folder and the uploads. Anyone who can open the dashboard can use that box, so it may not
+# read the whole machine (keys, other users' files) unless the operator says so.
+INBOX_DIR = DATA_DIR / "inbox"
+
+
+def uploads_dir(environ=None) -> Path:
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("GEOWIRE_UPLOADS_DIR") or UPLOADS_DIR).expanduser().resolve()
+
+
+def ingest_roots(environ=None) -> list[Path]:
+    """The folders the dashboard may read files from: ``GEOWIRE_INGEST_ROOTS`` (paths separated
+    by ``os.pathsep``, ":" on Linux), else the inbox and the uploads folder. Each is resolved, so a
+    link cannot widen it later."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("GEOWIRE_INGEST_ROOTS")
+    if raw is None or not raw.strip():
+        return [INBOX_DIR.resolve(), uploads_dir(environ)]
+    roots = []
+    for part in filter(None, (p.strip() for p in raw.split(os.pathsep))):
+        path = Path(part).expanduser()
+        if not path.is_absolute():
+            raise ConfigError(f"GEOWIRE_INGEST_ROOTS: {part!r} is not an absolute path")
+        roots.append(path.resolve())
+    return roots
+
+
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 

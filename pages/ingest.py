@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import config, store
+from core import config, inbox, store
+from core.errors import ConfigError, InputError
 from pages import common
 
 st.title("Ingest")
@@ -14,37 +15,54 @@ common.selection(data, "Ingest")
 st.write("Scraped text pages, HTML pages, RSS/Atom feeds and CSV, TSV, JSON or JSON Lines exports, in any "
          "language and encoding. Unchanged files are skipped; a file is stored whole or not at all.")
 
+try:
+    roots = config.ingest_roots()
+except ConfigError as err:
+    st.error(f"Reading folders is off until this is mended: {err}")
+    roots = []
 uploads, folder = st.tabs(["Upload files", "Read a folder"])
 with uploads:
-    files = st.file_uploader("Files", accept_multiple_files=True, key="ingest_files")
+    files = st.file_uploader(
+        "Files", accept_multiple_files=True, key="ingest_files",
+        help=f"At most {inbox.MAX_UPLOAD_FILES} files and {inbox.MAX_UPLOAD_BYTES // 2**20:,} MB in one go, "
+             f"{st.get_option('server.maxUploadSize')} MB a file; larger collections: read them from a folder.")
     source = st.text_input("Outlet of these files (plain-text pages have no source of their own)", key="ingest_source",
                            placeholder="e.g. meridian-gazette")
     start_upload = st.button("Ingest the uploaded files", type="primary", disabled=not files, key="ingest_upload")
 with folder:
-    where = st.text_input("Folder or file on this computer", key="ingest_folder", placeholder="/home/me/scrapes")
+    where = st.text_input("Folder or file on this computer", key="ingest_folder", placeholder=str(roots[0]) if roots else "")
+    st.caption("Folders this dashboard may read: " + (", ".join(f"`{root}`" for root in roots) or "none")
+               + ". GEOWIRE_INGEST_ROOTS names others.")
     start_folder = st.button("Ingest the folder", type="primary", disabled=not where.strip(), key="ingest_read_folder")
 
 
-def _save_uploads(files, outlet: str) -> Path:
-    # Stored under data/uploads/<outlet or date>/ so a file's origin path stays stable and
-    # uploading the same file again changes nothing; a plain-text page takes its source from it.
-    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in outlet.strip()) or f"upload-{dt.date.today()}"
-    target = config.DATA_DIR / "uploads" / name
-    target.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        (target / Path(file.name).name).write_bytes(file.getvalue())
-    return target
+def _save_uploads(files, outlet: str) -> Path | None:
+    """Uploads into the uploads folder (core.inbox), or None with the reason shown."""
+    if len(files) > inbox.MAX_UPLOAD_FILES or sum(f.size for f in files) > inbox.MAX_UPLOAD_BYTES:
+        st.error(f"{len(files)} files of {sum(f.size for f in files) / 2**20:,.0f} MB: at most {inbox.MAX_UPLOAD_FILES} "
+                 f"files and {inbox.MAX_UPLOAD_BYTES // 2**20:,} MB can be uploaded at once. Put larger collections "
+                 f"in a folder the dashboard may read ({', '.join(map(str, roots))}) and use \"Read a folder\".")
+        return None
+    try:
+        saved = inbox.save_uploads(config.uploads_dir(), outlet, ((f.name, f.getvalue()) for f in files),
+                                   default_folder=f"upload-{dt.date.today()}")
+    except InputError as err:
+        st.error(str(err))
+        return None
+    for note in saved.notes:
+        st.warning(note)
+    return saved.folder if saved.saved else None
 
 
 paths = None
 if start_upload and files:
-    paths = [_save_uploads(files, source)]
+    saved_folder = _save_uploads(files, source)
+    paths = [saved_folder] if saved_folder else None
 elif start_folder:
-    candidate = Path(where.strip()).expanduser()
-    if candidate.exists():
-        paths = [candidate]
-    else:
-        st.error(f"{candidate}: no such file or folder on this computer.")
+    try:
+        paths = [inbox.readable_folder(where, roots)]
+    except InputError as err:
+        st.error(str(err))
 if paths:
     common.start_job("ingest", lambda report, cancelled: common.ingest_and_extract(paths, report, cancelled))
 
