@@ -319,7 +319,8 @@ def test_reader_marks_untranslated_articles_as_waiting(app_with_db):
     assert len([m for m in at.markdown if "geowire-article" in m.value]) == 1  # the original stays readable
 
 
-def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty_app, tmp_path):
+def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOWIRE_INGEST_ROOTS", str(tmp_path))
     folder = tmp_path / "drop"
     folder.mkdir()
     (folder / "good.txt").write_text(inputs.scraped_page(3, "fr"), encoding="utf-8")
