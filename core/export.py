@@ -3,9 +3,8 @@
 Data: CSV, JSON Lines, JSON and XLSX (``to_bytes``, ``write``). Charts: PNG, SVG, PDF and a
 standalone HTML page (``figure_bytes``). File names: ``export_filename``.
 
-Article text is untrusted: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return would run as a formula when the file is opened in a spreadsheet, so such cells get a
-leading apostrophe in CSV and XLSX (the OWASP advice for CSV injection).
+Article text is untrusted: a cell that a spreadsheet could read as a formula gets a leading
+apostrophe in CSV and XLSX (``core.spreadsheet``).
 
 PNG, SVG and PDF are drawn by kaleido in a headless Chromium that stays open for the life of the
 process (see ``_Renderer`` and docs/export.md). Nothing is fetched from the network: plotly.js is
@@ -34,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core import spreadsheet
 from core.errors import ExportError
 
 FORMATS = ("csv", "jsonl", "json", "xlsx")
@@ -45,7 +45,6 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _log = logging.getLogger(__name__)
 
 # A report page is about 1200 px wide at 100 % zoom; 700 px high leaves room for a caption.
@@ -56,19 +55,6 @@ WIDTH, HEIGHT, PNG_SCALE = 1200, 700, 2
 RENDER_TIMEOUT = 60.0
 INSTALL_HINT = ("install it with `apt-get install chromium` (Debian/Ubuntu) or set BROWSER_PATH to "
                 "a Chrome or Chromium binary; the HTML export works without it")
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which no text cell can be read as a formula. Needs nothing; text columns only change."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_neutral)
-    return out
-
-
-def _neutral(value):
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,29 +119,6 @@ def export_metadata(view: str, filters: Mapping, exported_at: dt.datetime) -> di
             **{str(k): _jsonable(v) for k, v in filters.items()}}
 
 
-# Inside a JSON string these characters are written as \u escapes: a spreadsheet that splits the
-# comment line at "," or ";" then never finds a cell that starts with a formula character, and no
-# reader sees a line break (Python's str.splitlines breaks at U+0085, U+2028 and U+2029).
-_CSV_COMMENT_ESCAPES = {c: f"\\u{ord(c):04x}" for c in ",;\u0085\u2028\u2029"}
-
-
-def _comment_json(value) -> str:
-    text = json.dumps(_jsonable(value), ensure_ascii=False)
-    out, in_string, escaped = [], False, False
-    for char in text:
-        if in_string and not escaped and char in _CSV_COMMENT_ESCAPES:
-            out.append(_CSV_COMMENT_ESCAPES[char])
-            continue
-        out.append(char)
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = in_string
-        elif char == '"':
-            in_string = not in_string
-    return "".join(out)
-
-
 def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> bytes:
     """The frame in one of ``FORMATS``, with ``metadata`` (for example ``export_metadata(...)``)
     recorded in the file:
@@ -176,10 +139,10 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
     if fmt == "csv":
         buffer = io.StringIO()
         for key, value in (metadata or {}).items():
-            buffer.write(f"# {_comment_json(str(key))[1:-1]}: {_comment_json(value)}\n")
+            buffer.write(f"# {spreadsheet.comment_json(str(key))[1:-1]}: {spreadsheet.comment_json(_jsonable(value))}\n")
         # Every text field quoted: pandas leaves a lone carriage return unquoted otherwise, which
         # splits the row in spreadsheet programs, and a quoted "#" is not taken for a comment.
-        neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
+        spreadsheet.neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(frame)).encode()
@@ -187,16 +150,16 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
         document = {"metadata": _jsonable(dict(metadata or {})), "articles": _records(frame)}
         return json.dumps(document, ensure_ascii=False, indent=1).encode()
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
         # without being told the sheet.
-        neutralize_formulas(_flat(_plain(frame))).to_excel(writer, sheet_name="articles", index=False)
+        spreadsheet.neutralize_formulas(_flat(_plain(frame))).to_excel(writer, sheet_name="articles", index=False)
         if metadata:
             values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                       for v in map(_jsonable, metadata.values())]
             settings = pd.DataFrame({"setting": [str(k) for k in metadata], "value": values}, dtype=object)
-            neutralize_formulas(settings).to_excel(writer, sheet_name="filters", index=False)
+            spreadsheet.neutralize_formulas(settings).to_excel(writer, sheet_name="filters", index=False)
     return buffer.getvalue()
 
 
