@@ -4,7 +4,8 @@ Data: CSV, JSON Lines, JSON and XLSX (``to_bytes``, ``write``). Charts: PNG, SVG
 standalone HTML page (``figure_bytes``). File names: ``export_filename``.
 
 Article text is untrusted: a cell that a spreadsheet could read as a formula gets a leading
-apostrophe in CSV and XLSX (``core.spreadsheet``).
+apostrophe in CSV and XLSX, and XLSX splits a text longer than a cell holds over continuation
+columns instead of letting it be cut (both in ``core.spreadsheet``).
 
 PNG, SVG and PDF are drawn by kaleido in a headless Chromium that stays open for the life of the
 process (see ``_Renderer`` and docs/export.md). Nothing is fetched from the network: plotly.js is
@@ -128,7 +129,8 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
       safe);
     - JSON: ``{"metadata": {...}, "articles": [...]}``;
     - XLSX: a sheet ``articles``, then a sheet ``filters`` (setting, value: text as is, anything
-      else as JSON).
+      else as JSON), then, if a text was longer than a cell holds, a sheet ``notes`` saying which
+      continuation columns to join (see ``_xlsx_sheet``).
 
     JSON Lines has no place for metadata: asking for it there is an error rather than a silent loss.
     """
@@ -142,6 +144,7 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
             buffer.write(f"# {spreadsheet.comment_json(str(key))[1:-1]}: {spreadsheet.comment_json(_jsonable(value))}\n")
         # Every text field quoted: pandas leaves a lone carriage return unquoted otherwise, which
         # splits the row in spreadsheet programs, and a quoted "#" is not taken for a comment.
+        # Long texts stay whole: CSV has no cell limit (a spreadsheet opening it cuts them; XLSX does not).
         spreadsheet.neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "jsonl":
@@ -154,13 +157,35 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
         # without being told the sheet.
-        spreadsheet.neutralize_formulas(_flat(_plain(frame))).to_excel(writer, sheet_name="articles", index=False)
+        notes = [_xlsx_sheet(writer, _flat(_plain(frame)), "articles")]
         if metadata:
             values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                       for v in map(_jsonable, metadata.values())]
             settings = pd.DataFrame({"setting": [str(k) for k in metadata], "value": values}, dtype=object)
-            spreadsheet.neutralize_formulas(settings).to_excel(writer, sheet_name="filters", index=False)
+            notes.append(_xlsx_sheet(writer, settings, "filters"))
+        notes = pd.concat(notes, ignore_index=True)
+        if len(notes):
+            spreadsheet.neutralize_formulas(notes).to_excel(writer, sheet_name="notes", index=False)
     return buffer.getvalue()
+
+
+def _xlsx_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
+    """Write ``frame`` as ``sheet`` with formulas guarded and long texts split over continuation
+    columns; the header of each continuation column carries a comment saying what it continues.
+    Returns the rows for the ``notes`` sheet: sheet, column, row (the spreadsheet's row number,
+    the header being row 1; empty for a whole column), parts (the columns to join), note."""
+    cells, notes = spreadsheet.split_long_cells(spreadsheet.neutralize_formulas(frame))
+    cells.to_excel(writer, sheet_name=sheet, index=False)
+    names = [str(name) for name in cells.columns]
+    for parts in notes.loc[notes["row"].isna(), "parts"]:
+        for name in parts[1:]:
+            writer.sheets[sheet].write_comment(
+                0, names.index(name), f"continues {parts[0]}: join {', '.join(parts)} in this order with nothing "
+                                      f"between (sheet notes)")
+    notes.insert(0, "sheet", sheet)
+    notes["row"] = notes["row"] + 2
+    notes["parts"] = notes["parts"].map(", ".join)
+    return notes
 
 
 def with_actors(articles: pd.DataFrame, by_article: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,9 @@
-"""Exports of hostile input: formulas hidden behind look-alike or invisible characters."""
+"""Exports of hostile input: texts longer than a spreadsheet cell, and formulas hidden behind
+look-alike or invisible characters."""
 import csv
 import io
 import json
+import random
 import sys
 import unicodedata
 
@@ -12,6 +14,8 @@ import regex
 from openpyxl.utils.escape import unescape
 
 from core import export, schema, spreadsheet
+
+LIMIT = 32_767  # what Excel holds in a cell, in UTF-16 units; written here again so a wrong constant fails
 
 # --- An independent judge of what a spreadsheet could run --------------------------------------------
 
@@ -30,6 +34,10 @@ def starts_like_formula(value) -> bool:
     shown = unicodedata.normalize("NFKC", value)
     shown = shown[_UNSEEN_RUN.match(shown).end():]
     return bool(shown) and shown[0] in "=+-@|\u2212"
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 # --- Formula guard -------------------------------------------------------------------------------------
@@ -179,3 +187,150 @@ def test_negative_numbers_stay_numbers_and_negative_looking_text_is_guarded():
     assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(-3, "n"), (5, "n")]
     assert [(c.value, c.data_type) for c in sheet["B"][1:]] == [(-0.25, "n"), (1.5, "n")]
     assert [(c.value, c.data_type) for c in sheet["C"][1:]] == [("'-3", "s"), ("'-x+1", "s")]
+
+
+# --- Texts longer than a cell --------------------------------------------------------------------------
+
+def _prose(characters: int, seed: int) -> str:
+    """Words in Latin, Cyrillic and Arabic script with punctuation, spaces and line breaks."""
+    rng = random.Random(seed)
+    words = ["meeting", "ceasefire", "Genève", "Зеленський", "переговоры", "وزير", "الخارجية", "2024", "—", "(AP)"]
+    out, size = [], 0
+    while size < characters:
+        word = rng.choice(words) + rng.choice([" ", " ", " ", ", ", ".\n\n"])
+        out.append(word)
+        size += len(word)
+    return "".join(out)[:characters]
+
+
+def _astral_at_cuts(characters: int) -> str:
+    """A text whose every full cell would end in the middle of a character above U+FFFF."""
+    chunk = _prose(LIMIT - 1, seed=7).replace("\n", " ")
+    out = ""
+    while len(out) < characters:
+        out += chunk + "\U0001d538"  # MATHEMATICAL DOUBLE-STRUCK CAPITAL A: two UTF-16 units
+    return out[:characters]
+
+
+def _xlsx_roundtrip(frame: pd.DataFrame, metadata=None):
+    data = export.to_bytes(frame, "xlsx", metadata)
+    return data, pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False)
+
+
+def _joined(sheet: pd.DataFrame, column: str) -> list[str]:
+    parts = [column] + [name for name in sheet.columns if name.startswith(f"{column} (")]
+    return sheet[parts].agg("".join, axis=1).tolist()
+
+
+LONG_TEXTS = {
+    "60k prose": (_prose(60_000, seed=1), 2),
+    "100k with astral characters at the cuts": (_astral_at_cuts(100_000), 4),
+    "20k emoji: 40k UTF-16 units, which xlsxwriter cut without a word": ("\U0001f600" * 20_000, 2),
+}
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("text, columns", LONG_TEXTS.values(), ids=LONG_TEXTS.keys())
+def test_long_text_is_split_into_continuation_columns_and_joins_back_exactly(text, columns):
+    frame = _articles(["short title", "another"])
+    frame.loc[0, "text"] = text
+    data, sheets = _xlsx_roundtrip(frame)
+    articles = sheets["articles"]
+    continuation = [f"text ({n})" for n in range(2, columns + 1)]
+    position = list(articles.columns).index("text")
+    assert list(articles.columns)[position:position + columns] == ["text", *continuation]
+    assert f"text ({columns + 1})" not in articles.columns  # only as many as the longest text needs
+    assert _joined(articles, "text") == [text, "body"]
+    assert articles.loc[1, continuation].tolist() == [""] * len(continuation)
+    # read cell by cell with openpyxl as well: every part fits a cell, and no part but the first
+    # begins with an unseen character or ends with one, or begins like a formula
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    row = [cell.value for cell in book["articles"][2]][position:position + columns]
+    assert "".join(row) == text
+    assert all(_utf16(part) <= LIMIT for part in row)
+    for before, after in zip(row, row[1:]):
+        assert not starts_like_formula(after)
+        assert not unicodedata.category(before[-1])[0] in "CZ" and not unicodedata.category(after[0])[0] in "CZM"
+    # the note in the file says how to join them, and the header says what it continues
+    notes = sheets["notes"]
+    assert notes[["sheet", "column", "parts"]].values.tolist() == [["articles", "text", ", ".join(["text", *continuation])]]
+    assert "join" in notes.loc[0, "note"] and "nothing between" in notes.loc[0, "note"]
+    header = book["articles"].cell(row=1, column=position + 2)
+    assert header.value == "text (2)" and "continues text" in header.comment.text
+
+
+@pytest.mark.filterwarnings("error")
+def test_every_text_column_and_the_filters_are_split():
+    title, translated = _prose(40_000, seed=2), _prose(70_000, seed=3)
+    frame = _articles(["short", title])
+    frame["title_translated"] = [translated, "x"]
+    query = _prose(50_000, seed=4)
+    _, sheets = _xlsx_roundtrip(frame, {"view": "Reader", "text": query})
+    articles, filters = sheets["articles"], sheets["filters"]
+    assert _joined(articles, "title") == ["short", title]
+    assert _joined(articles, "title_translated") == [translated, "x"]
+    assert "title (3)" not in articles and "title_translated (3)" in articles
+    assert list(filters.columns) == ["setting", "value", "value (2)"]
+    assert _joined(filters, "value")[1] == query
+    assert sorted(map(tuple, sheets["notes"][["sheet", "column"]].values.tolist())) == [
+        ("articles", "title"), ("articles", "title_translated"), ("filters", "value")]
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_cut_never_lands_next_to_an_unseen_character_or_before_a_formula():
+    # a full first cell would end at the "=", so the cut goes back before the space
+    text = "a" * (LIMIT - 2) + " \u200b=HYPERLINK(\"http://x\")\u00ad-1 " + _prose(20_000, seed=5)
+    frame = _articles(["t"])
+    frame.loc[0, "text"] = text
+    _, sheets = _xlsx_roundtrip(frame)
+    first, second = sheets["articles"].loc[0, ["text", "text (2)"]]
+    assert first + second == text
+    assert first == "a" * (LIMIT - 3) and second.startswith("a \u200b=HYPERLINK")
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_text_of_spaces_and_invisible_characters_reads_back_whole():
+    """No clean cut exists; the parts begin and end with spaces, tabs and zero-width characters,
+    which the file keeps."""
+    text = "\u200b \u00a0\t\n" * 20_000 + "end"
+    frame = _articles(["t"])
+    frame.loc[0, "text"] = text
+    data, sheets = _xlsx_roundtrip(frame)
+    assert _joined(sheets["articles"], "text") == [text]
+    assert "text (4)" in sheets["articles"] and "text (5)" not in sheets["articles"]  # 100,003 characters
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_run_of_formula_characters_longer_than_the_search_is_guarded_and_listed():
+    text = "=" * 70_000 + "x"
+    frame = _articles(["t"])
+    frame.loc[0, "text"] = text
+    data, sheets = _xlsx_roundtrip(frame)
+    cells = _every_cell(openpyxl.load_workbook(io.BytesIO(data)))
+    assert [c.coordinate for c in cells if c.data_type == "f" or starts_like_formula(c.value)] == []
+    notes = sheets["notes"]
+    added = notes[notes["row"] != ""]
+    assert added[["column", "row"]].values.tolist() == [["text (2)", 2], ["text (3)", 2]]
+    assert "drop that first character" in added["note"].iloc[0]
+    # following the notes gives the text back, behind the guard's own apostrophe
+    row = sheets["articles"].loc[0]
+    parts = [row["text"]] + [row[name][1:] if name in set(added["column"]) else row[name] for name in ("text (2)", "text (3)")]
+    assert "".join(parts) == "'" + text
+
+
+def test_splitting_is_lossless_on_random_hostile_text():
+    """Small cells, a thousand texts drawn from the characters that make cutting hard."""
+    pool = list("ab =+-@|\t\r\n") + ["\u200b", "\u00a0", "\u00ad", "\u0301", "\u0903", "\uff1d", "\U0001f600",
+                                       "\U0001d538", "\ufeff", "\u202e", "\u3164", "_x000D_"]
+    rng = random.Random(20)
+    for _ in range(1000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(1, 60)))
+        limit = rng.randrange(4, 12)
+        cells, notes = spreadsheet.split_long_cells(pd.DataFrame({"t": [text]}, dtype=object), limit=limit)
+        parts = [value for value in cells.iloc[0].tolist() if value is not None]
+        guarded = {names[0] for names in notes.loc[notes["row"].notna(), "parts"]}
+        names = list(cells.columns)
+        rebuilt = "".join(part[1:] if name in guarded else part for name, part in zip(names, parts))
+        assert rebuilt == text, (text, limit, parts)
+        assert all(_utf16(part) <= limit for part in parts)
+        assert not any(starts_like_formula(part) for part in parts[1:]), (text, limit, parts)
