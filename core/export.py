@@ -5,7 +5,8 @@ standalone HTML page (``figure_bytes``). File names: ``export_filename``.
 
 Article text is untrusted: a cell that a spreadsheet could read as a formula gets a leading
 apostrophe in CSV and XLSX, and XLSX splits a text longer than a cell holds over continuation
-columns instead of letting it be cut (both in ``core.spreadsheet``).
+columns instead of letting it be cut (both in ``core.spreadsheet``). ``write`` replaces its file
+all at once: an export that fails (a full disk) leaves the old file as it was.
 
 PNG, SVG and PDF are drawn by kaleido in a headless Chromium that stays open for the life of the
 process (see ``_Renderer`` and docs/export.md). Nothing is fetched from the network: plotly.js is
@@ -26,6 +27,8 @@ import os
 import re
 import shutil
 import signal
+import stat
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -153,7 +156,9 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
         document = {"metadata": _jsonable(dict(metadata or {})), "articles": _records(frame)}
         return json.dumps(document, ensure_ascii=False, indent=1).encode()
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    # in_memory: xlsxwriter otherwise assembles the file from temporary files in the system's temp
+    # folder, so a full /tmp broke the export with a traceback even though nothing else is written there.
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
         # without being told the sheet.
@@ -198,10 +203,82 @@ def with_actors(articles: pd.DataFrame, by_article: pd.DataFrame) -> pd.DataFram
 
 
 def write(frame: pd.DataFrame, fmt: str, out: Path | None, metadata: Mapping | None = None) -> bytes:
+    """``to_bytes(frame, fmt, metadata)``, also written to the file ``out`` if given.
+
+    The file is replaced all at once (see ``_replace_file``): when writing fails (a full disk, no
+    permission, a missing folder) the file that was there is left as it was and ``ExportError``
+    says which file and what went wrong, in one line."""
     data = to_bytes(frame, fmt, metadata)
     if out is not None:
-        Path(out).write_bytes(data)
+        _replace_file(Path(out), data)
     return data
+
+
+_TEMPORARY_PREFIX, _TEMPORARY_SUFFIX = ".geowire-export-", ".tmp"  # a fixed name: the user's may be near the length limit
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all or nothing: into a new temporary file in the same folder
+    (``mkstemp`` creates it exclusively, so it cannot be a symlink planted there), flushed and
+    synced to disk, then renamed over ``path`` (``os.replace`` is atomic within a file system).
+    On any failure the temporary file is removed and the old file is untouched. ``path`` itself
+    is replaced, not followed: a symlink there becomes the exported file. The new file keeps the
+    old one's permissions, or gets the usual ones for a new file (0666 less the umask)."""
+    existed = path.exists() or path.is_symlink()
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else 0o666 & ~_umask()
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX)
+    except OSError as err:
+        raise ExportError(_write_failure(path, err, existed)) from err
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fchmod(file.fileno(), mode)
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException as err:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass  # os.replace had already moved it into place
+        if isinstance(err, OSError):
+            raise ExportError(_write_failure(path, err, existed)) from err
+        raise
+    _sync_folder(path.parent)
+
+
+def _write_failure(path: Path, err: OSError, existed: bool) -> str:
+    left = "the file that was there is unchanged" if existed else "no file was written"
+    return f"{path}: could not write the export ({err.strerror or err}); {left}"
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc/self/status; elsewhere os.umask must set it to
+    read it, which another thread creating a file at that moment would feel, so that is the fallback."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable. The new file is already in place, so a failure here is
+    logged rather than raised: the export did succeed."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as err:
+        _log.warning("%s: the export was written but its folder could not be synced to disk (%s)", folder, err)
 
 
 def export_filename(view: str, fmt: str, today: dt.date) -> str:

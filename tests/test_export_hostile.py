@@ -1,9 +1,14 @@
-"""Exports of hostile input: texts longer than a spreadsheet cell, and formulas hidden behind
-look-alike or invisible characters."""
+"""Exports of hostile and unlucky input: texts longer than a spreadsheet cell, formulas hidden
+behind look-alike or invisible characters, and a disk that fills up during the write."""
 import csv
+import errno
 import io
 import json
+import os
 import random
+import resource
+import signal
+import subprocess
 import sys
 import unicodedata
 
@@ -14,6 +19,8 @@ import regex
 from openpyxl.utils.escape import unescape
 
 from core import export, schema, spreadsheet
+from core.errors import ExportError
+from tests.conftest import REPO
 
 LIMIT = 32_767  # what Excel holds in a cell, in UTF-16 units; written here again so a wrong constant fails
 
@@ -334,3 +341,133 @@ def test_splitting_is_lossless_on_random_hostile_text():
         assert rebuilt == text, (text, limit, parts)
         assert all(_utf16(part) <= limit for part in parts)
         assert not any(starts_like_formula(part) for part in parts[1:]), (text, limit, parts)
+
+
+# --- Writing the file --------------------------------------------------------------------------------
+
+def _frame():
+    return _articles(["one", "two"])
+
+
+def test_write_replaces_the_file_and_leaves_nothing_else(tmp_path):
+    out = tmp_path / "articles.csv"
+    out.write_bytes(b"old")
+    data = export.write(_frame(), "csv", out)
+    assert out.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.csv"]
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync", "replace"])
+def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(tmp_path, monkeypatch, failing):
+    out = tmp_path / "articles.xlsx"
+    out.write_bytes(b"the good old export")
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fail(*args, **kwargs):
+        raise full
+
+    if failing == "write":
+        real_fdopen = os.fdopen
+
+        class FullFile(io.BufferedWriter):
+            def write(self, data):
+                super().write(data[: len(data) // 2])
+                super().flush()
+                raise full
+
+        monkeypatch.setattr(os, "fdopen", lambda fd, mode: FullFile(real_fdopen(fd, "wb", buffering=0)))
+    else:
+        monkeypatch.setattr(os, failing, fail)
+    with pytest.raises(ExportError) as caught:
+        export.write(_frame(), "xlsx", out)
+    assert str(caught.value) == (f"{out}: could not write the export (No space left on device); "
+                                 f"the file that was there is unchanged")
+    assert out.read_bytes() == b"the good old export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.xlsx"]
+
+
+def test_a_missing_folder_or_a_folder_in_the_way_is_one_clear_error(tmp_path):
+    with pytest.raises(ExportError, match=r"missing/a\.csv: could not write the export \(No such file or directory\); "
+                                          r"no file was written"):
+        export.write(_frame(), "csv", tmp_path / "missing" / "a.csv")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(ExportError, match=r"folder\.csv: could not write the export \(Is a directory\)"):
+        export.write(_frame(), "csv", tmp_path / "folder.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv"]
+
+
+def test_a_symlink_at_the_target_is_replaced_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = elsewhere / "settings.toml"
+    victim.write_text("provider = 'mine'\n")
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    (out_dir / "a.csv").symlink_to(victim)
+    data = export.write(_frame(), "csv", out_dir / "a.csv")
+    assert victim.read_text() == "provider = 'mine'\n"
+    assert not (out_dir / "a.csv").is_symlink() and (out_dir / "a.csv").read_bytes() == data
+
+
+def test_permissions_are_kept_or_the_usual_ones(tmp_path):
+    kept = tmp_path / "kept.csv"
+    kept.write_bytes(b"x")
+    kept.chmod(0o640)
+    export.write(_frame(), "csv", kept)
+    assert kept.stat().st_mode & 0o777 == 0o640
+    mask = os.umask(0o027)
+    try:
+        export.write(_frame(), "csv", tmp_path / "new.csv")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o640
+
+
+FILE_SIZE_LIMIT = 256 * 1024  # room for SQLite's 32 KiB shared-memory file; the exports are larger (asserted below)
+
+
+def _small_disk():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
+
+
+@pytest.fixture(scope="module")
+def store_with_articles(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("full-disk") / "outlet"
+    folder.mkdir()
+    rng = random.Random(30)
+    letters = "abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшщыэюя"
+    for n in range(4):
+        # random words, so no article is a near-duplicate of another and the XLSX does not compress
+        # below the file size limit
+        paragraphs = ["Article {n}"] + [" ".join("".join(rng.choices(letters, k=rng.randrange(2, 10)))
+                                                  for _ in range(120)) + "." for _ in range(200)]
+        (folder / f"{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    db = folder.parent / "store.db"
+    result = subprocess.run([sys.executable, "-m", "core", "--db", str(db), "ingest", str(folder), "--no-extract"],
+                            cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "4 article(s) stored" in result.stdout, result.stdout
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cli_export_on_a_full_disk_keeps_the_old_file(store_with_articles, tmp_path, fmt):
+    out = tmp_path / f"articles.{fmt}"
+    out.write_bytes(b"the good old export\n")
+    result = subprocess.run([sys.executable, "-m", "core", "--db", str(store_with_articles), "export",
+                             "--format", fmt, "--out", str(out)], cwd=REPO, preexec_fn=_small_disk,
+                            env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (f"error: {out}: could not write the export (File too large); "
+                                     f"the file that was there is unchanged")
+    assert out.read_bytes() == b"the good old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    # with room on the disk the same command replaces it
+    result = subprocess.run([sys.executable, "-m", "core", "--db", str(store_with_articles), "export",
+                             "--format", fmt, "--out", str(out)], cwd=REPO,
+                            env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > FILE_SIZE_LIMIT
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
