@@ -121,6 +121,8 @@ def _translate(engine, args) -> int:
 
 
 def _export(engine, args) -> int:
+    from core.errors import ExportError
+
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2
@@ -138,7 +140,11 @@ def _export(engine, args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     articles = translate.with_translations(articles, store.load_translations(engine, target), target)
-    data = export.write(articles, args.format, args.out)
+    try:
+        data = export.write(articles, args.format, args.out)
+    except ExportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     if args.out is None:
         sys.stdout.buffer.write(data)
     else:

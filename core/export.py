@@ -3,9 +3,10 @@
 Data: CSV, JSON Lines, JSON and XLSX (``to_bytes``, ``write``). Charts: PNG, SVG, PDF and a
 standalone HTML page (``figure_bytes``). File names: ``export_filename``.
 
-Article text is untrusted: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return would run as a formula when the file is opened in a spreadsheet, so such cells get a
-leading apostrophe in CSV and XLSX (the OWASP advice for CSV injection).
+Article text is untrusted: a cell that a spreadsheet could read as a formula gets a leading
+apostrophe in CSV and XLSX, and XLSX splits a text longer than a cell holds over continuation
+columns instead of letting it be cut (both in ``core.spreadsheet``). ``write`` replaces its file
+all at once: an export that fails (a full disk) leaves the old file as it was.
 
 PNG, SVG and PDF are drawn by kaleido in a headless Chromium that stays open for the life of the
 process (see ``_Renderer`` and docs/export.md). Nothing is fetched from the network: plotly.js is
@@ -26,6 +27,8 @@ import os
 import re
 import shutil
 import signal
+import stat
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -34,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core import spreadsheet
 from core.errors import ExportError
 
 FORMATS = ("csv", "jsonl", "json", "xlsx")
@@ -45,7 +49,6 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _log = logging.getLogger(__name__)
 
 # A report page is about 1200 px wide at 100 % zoom; 700 px high leaves room for a caption.
@@ -56,19 +59,6 @@ WIDTH, HEIGHT, PNG_SCALE = 1200, 700, 2
 RENDER_TIMEOUT = 60.0
 INSTALL_HINT = ("install it with `apt-get install chromium` (Debian/Ubuntu) or set BROWSER_PATH to "
                 "a Chrome or Chromium binary; the HTML export works without it")
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which no text cell can be read as a formula. Needs nothing; text columns only change."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_neutral)
-    return out
-
-
-def _neutral(value):
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,29 +123,6 @@ def export_metadata(view: str, filters: Mapping, exported_at: dt.datetime) -> di
             **{str(k): _jsonable(v) for k, v in filters.items()}}
 
 
-# Inside a JSON string these characters are written as \u escapes: a spreadsheet that splits the
-# comment line at "," or ";" then never finds a cell that starts with a formula character, and no
-# reader sees a line break (Python's str.splitlines breaks at U+0085, U+2028 and U+2029).
-_CSV_COMMENT_ESCAPES = {c: f"\\u{ord(c):04x}" for c in ",;\u0085\u2028\u2029"}
-
-
-def _comment_json(value) -> str:
-    text = json.dumps(_jsonable(value), ensure_ascii=False)
-    out, in_string, escaped = [], False, False
-    for char in text:
-        if in_string and not escaped and char in _CSV_COMMENT_ESCAPES:
-            out.append(_CSV_COMMENT_ESCAPES[char])
-            continue
-        out.append(char)
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = in_string
-        elif char == '"':
-            in_string = not in_string
-    return "".join(out)
-
-
 def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> bytes:
     """The frame in one of ``FORMATS``, with ``metadata`` (for example ``export_metadata(...)``)
     recorded in the file:
@@ -165,7 +132,8 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
       safe);
     - JSON: ``{"metadata": {...}, "articles": [...]}``;
     - XLSX: a sheet ``articles``, then a sheet ``filters`` (setting, value: text as is, anything
-      else as JSON).
+      else as JSON), then, if a text was longer than a cell holds, a sheet ``notes`` saying which
+      continuation columns to join (see ``_xlsx_sheet``).
 
     JSON Lines has no place for metadata: asking for it there is an error rather than a silent loss.
     """
@@ -176,10 +144,11 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
     if fmt == "csv":
         buffer = io.StringIO()
         for key, value in (metadata or {}).items():
-            buffer.write(f"# {_comment_json(str(key))[1:-1]}: {_comment_json(value)}\n")
+            buffer.write(f"# {spreadsheet.comment_json(str(key))[1:-1]}: {spreadsheet.comment_json(_jsonable(value))}\n")
         # Every text field quoted: pandas leaves a lone carriage return unquoted otherwise, which
         # splits the row in spreadsheet programs, and a quoted "#" is not taken for a comment.
-        neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
+        # Long texts stay whole: CSV has no cell limit (a spreadsheet opening it cuts them; XLSX does not).
+        spreadsheet.neutralize_formulas(_flat(_plain(frame))).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(frame)).encode()
@@ -187,17 +156,41 @@ def to_bytes(frame: pd.DataFrame, fmt: str, metadata: Mapping | None = None) -> 
         document = {"metadata": _jsonable(dict(metadata or {})), "articles": _records(frame)}
         return json.dumps(document, ensure_ascii=False, indent=1).encode()
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+    # in_memory: xlsxwriter otherwise assembles the file from temporary files in the system's temp
+    # folder, so a full /tmp broke the export with a traceback even though nothing else is written there.
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         # The articles come first: a spreadsheet opens on them, and pandas.read_excel reads them
         # without being told the sheet.
-        neutralize_formulas(_flat(_plain(frame))).to_excel(writer, sheet_name="articles", index=False)
+        notes = [_xlsx_sheet(writer, _flat(_plain(frame)), "articles")]
         if metadata:
             values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                       for v in map(_jsonable, metadata.values())]
             settings = pd.DataFrame({"setting": [str(k) for k in metadata], "value": values}, dtype=object)
-            neutralize_formulas(settings).to_excel(writer, sheet_name="filters", index=False)
+            notes.append(_xlsx_sheet(writer, settings, "filters"))
+        notes = pd.concat(notes, ignore_index=True)
+        if len(notes):
+            spreadsheet.neutralize_formulas(notes).to_excel(writer, sheet_name="notes", index=False)
     return buffer.getvalue()
+
+
+def _xlsx_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
+    """Write ``frame`` as ``sheet`` with formulas guarded and long texts split over continuation
+    columns; the header of each continuation column carries a comment saying what it continues.
+    Returns the rows for the ``notes`` sheet: sheet, column, row (the spreadsheet's row number,
+    the header being row 1; empty for a whole column), parts (the columns to join), note."""
+    cells, notes = spreadsheet.split_long_cells(spreadsheet.neutralize_formulas(frame))
+    cells.to_excel(writer, sheet_name=sheet, index=False)
+    names = [str(name) for name in cells.columns]
+    for parts in notes.loc[notes["row"].isna(), "parts"]:
+        for name in parts[1:]:
+            writer.sheets[sheet].write_comment(
+                0, names.index(name), f"continues {parts[0]}: join {', '.join(parts)} in this order with nothing "
+                                      f"between (sheet notes)")
+    notes.insert(0, "sheet", sheet)
+    notes["row"] = notes["row"] + 2
+    notes["parts"] = notes["parts"].map(", ".join)
+    return notes
 
 
 def with_actors(articles: pd.DataFrame, by_article: pd.DataFrame) -> pd.DataFrame:
@@ -210,10 +203,82 @@ def with_actors(articles: pd.DataFrame, by_article: pd.DataFrame) -> pd.DataFram
 
 
 def write(frame: pd.DataFrame, fmt: str, out: Path | None, metadata: Mapping | None = None) -> bytes:
+    """``to_bytes(frame, fmt, metadata)``, also written to the file ``out`` if given.
+
+    The file is replaced all at once (see ``_replace_file``): when writing fails (a full disk, no
+    permission, a missing folder) the file that was there is left as it was and ``ExportError``
+    says which file and what went wrong, in one line."""
     data = to_bytes(frame, fmt, metadata)
     if out is not None:
-        Path(out).write_bytes(data)
+        _replace_file(Path(out), data)
     return data
+
+
+_TEMPORARY_PREFIX, _TEMPORARY_SUFFIX = ".geowire-export-", ".tmp"  # a fixed name: the user's may be near the length limit
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all or nothing: into a new temporary file in the same folder
+    (``mkstemp`` creates it exclusively, so it cannot be a symlink planted there), flushed and
+    synced to disk, then renamed over ``path`` (``os.replace`` is atomic within a file system).
+    On any failure the temporary file is removed and the old file is untouched. ``path`` itself
+    is replaced, not followed: a symlink there becomes the exported file. The new file keeps the
+    old one's permissions, or gets the usual ones for a new file (0666 less the umask)."""
+    existed = path.exists() or path.is_symlink()
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else 0o666 & ~_umask()
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX)
+    except OSError as err:
+        raise ExportError(_write_failure(path, err, existed)) from err
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fchmod(file.fileno(), mode)
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException as err:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass  # os.replace had already moved it into place
+        if isinstance(err, OSError):
+            raise ExportError(_write_failure(path, err, existed)) from err
+        raise
+    _sync_folder(path.parent)
+
+
+def _write_failure(path: Path, err: OSError, existed: bool) -> str:
+    left = "the file that was there is unchanged" if existed else "no file was written"
+    return f"{path}: could not write the export ({err.strerror or err}); {left}"
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc/self/status; elsewhere os.umask must set it to
+    read it, which another thread creating a file at that moment would feel, so that is the fallback."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable. The new file is already in place, so a failure here is
+    logged rather than raised: the export did succeed."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as err:
+        _log.warning("%s: the export was written but its folder could not be synced to disk (%s)", folder, err)
 
 
 def export_filename(view: str, fmt: str, today: dt.date) -> str:
