@@ -20,9 +20,10 @@ class ConfigError(ValueError):
 
 
 class ExportError(RuntimeError):
-    """A chart that could not be written in the format asked for, and what to do about it.
+    """An export that could not be made or written, and what to do about it.
 
-    Raised for PNG, SVG and PDF when no Chromium-family browser is found or the browser fails; the
-    message names what is missing and how to install it, so a page can show it as it is and still
-    offer the HTML export, which needs no browser.
+    Raised for PNG, SVG and PDF charts when no Chromium-family browser is found or the browser
+    fails (the message names what is missing and how to install it, so a page can show it as it is
+    and still offer the HTML export, which needs no browser), and when a data file cannot be
+    written (the message names the file and says the file that was there is unchanged).
     """
