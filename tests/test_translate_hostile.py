@@ -105,8 +105,9 @@ def test_a_hostile_answer_is_refused_recorded_and_the_run_goes_on(engine, mode, 
     assert _longest_stored_text(engine) <= LONGEST_SOURCE + len("[en] ")
     assert _store_bytes(engine) - size_before < 256 * 1024
     if mode.startswith("flood"):
-        # The client stopped reading soon after the cap: most of the 40 MB was never sent.
-        assert sent < 10 * 1024 * 1024
+        # The client stopped reading at the cap: most of the 40 MB was never sent (what was sent
+        # beyond 2 MB sat in the sockets' buffers).
+        assert sent < 20 * 1024 * 1024
 
 
 def test_the_installed_urllib3_unpacks_a_bomb_one_chunk_at_a_time():
@@ -209,6 +210,10 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
         with FakeLibreTranslate(mode, trickle_seconds=0.2) as server:
             translate.run(engine, libre(server.url, timeout=0.5))
     assert not [t for t in threading.enumerate() if t.name == "geowire-http-watchdog"]
+    # The fake server's handler threads close their end as they notice the client left.
+    deadline = time.monotonic() + 2
+    while sockets() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sockets() <= before, "a socket of a refused answer is still open"
 
 
@@ -252,7 +257,7 @@ def test_a_smaller_cap_refuses_a_smaller_answer(engine):
 # The CLI under a limit on its address space (RLIMIT_AS). Measured on the 2-core host where this
 # was written (2026-12): a plain `python -m core translate` of these three articles against a
 # well-behaved server has a VmPeak of 655-670 MB (the imports of lingua, pandas, numpy, ICU; 190 MB
-# resident) and fails with a MemoryError under 655 MB. Each test measures that baseline again (the
+# resident) and fails under 655 MB (a MemoryError, or lingua's library cannot be mapped). Each test measures that baseline again (the
 # wrapper below prints VmPeak at exit) and limits the hostile run to it plus MEMORY_MARGIN: a gzip
 # bomb read whole needs 1 GiB more (7.4 GB was seen), the flood below 300 MB more for its bytes
 # alone (then as much again as text and as JSON).
