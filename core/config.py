@@ -5,6 +5,7 @@ Core functions receive settings as arguments; only the command line and the page
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 from pathlib import Path
@@ -95,8 +96,14 @@ CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 # flags override them.
 SETTINGS_FILE = DATA_DIR / "settings.toml"
 _TRANSLATION_ENV = {"provider": "GEOWIRE_TRANSLATOR", "url": "GEOWIRE_TRANSLATE_URL",
-                    "key": "GEOWIRE_TRANSLATE_KEY", "target": "GEOWIRE_TARGET_LANG"}
-_TRANSLATION_NUMBERS = {"timeout": float, "retries": int, "backoff": float, "max_chars": int, "give_up_after": int}
+                    "key": "GEOWIRE_TRANSLATE_KEY", "target": "GEOWIRE_TARGET_LANG",
+                    "timeout": "GEOWIRE_TRANSLATE_TIMEOUT", "max_response_bytes": "GEOWIRE_TRANSLATE_MAX_RESPONSE_BYTES"}
+_TRANSLATION_NUMBERS = {"timeout": float, "retries": int, "backoff": float, "max_chars": int, "give_up_after": int,
+                        "max_response_bytes": int}
+# The smallest value each number may take: a deadline under 0.1 s or an answer cap under 1 KB
+# fails every request, even to a server on the same machine; 20 characters a request would cut
+# every sentence into words.
+_TRANSLATION_MINIMUMS = {"timeout": 0.1, "max_chars": 20, "max_response_bytes": 1024}
 
 
 def translation_settings(environ=None, settings_file: Path | None = None, **flags):
@@ -126,8 +133,9 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
                 values[name] = kind(values[name])
             except (TypeError, ValueError):
                 raise ConfigError(f"translation setting {name}={values[name]!r}: expected a {kind.__name__}") from None
-            if values[name] < 0 or (name == "max_chars" and values[name] < 20):
-                raise ConfigError(f"translation setting {name}={values[name]!r}: too small")
+            if not math.isfinite(values[name]) or values[name] < _TRANSLATION_MINIMUMS.get(name, 0):
+                raise ConfigError(f"translation setting {name}={values[name]!r}: too small "
+                                  f"(at least {_TRANSLATION_MINIMUMS.get(name, 0)})")
     provider = str(values.get("provider", translate.Settings.provider)).lower()
     if provider not in translate.PROVIDERS:
         raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(translate.PROVIDERS)})")

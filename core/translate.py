@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import random
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from core import mention_index, schema
+from core import bounded_http, mention_index, schema
 
 PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
 # Characters per request. LibreTranslate (through deep-translator) sends the text in the query
@@ -38,6 +37,24 @@ NEEDS_KEY = ("deepl", "microsoft")
 # Codes that differ between ISO 639-1 (our ``language`` column) and a provider's.
 _PROVIDER_CODES = {"google": {"he": "iw"}}
 PARAGRAPH_BREAK = "\n\n"
+# Largest answer read from a provider, before and after content decoding; a larger one is refused
+# (unread when its Content-Length says so, else as soon as the bytes read pass it).
+# A request carries at most 4,500 characters (the largest MAX_CHARS); the growth bound below lets
+# its translation reach 6 x 4,500 + 200 = 27,200 characters, which JSON escapes (\uXXXX) to at most
+# 6 bytes each (12 for the rare character outside the BMP): about 330 KB with Google's HTML page
+# around it. 2 MB leaves six times that, and caps what a flood or a gzip bomb costs per request.
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
+# A translation longer than MAX_GROWTH times its source plus GROWTH_ALLOWANCE characters is
+# refused: no real translation is that long, and a server that pads its answers would fill the
+# store. Chinese into an alphabetic language grows most among the languages we detect (Korean
+# next): measured on the 263 territory names of CLDR (Babel's copy; no parallel corpus of articles is
+# available offline), Chinese into any of them gives 2.5-2.7 times the characters overall, and
+# up to 15.5 for one short name ("南非", 2 characters, is "Південно-Африканська Республіка");
+# Arabic, Persian or Hebrew into English and English into German give 1.0-1.1 overall (at most
+# 3.5 a name). No name exceeds 6 times its source by more than 19 characters; the allowance
+# covers short segments (titles, abbreviations spelt out) with room to spare.
+MAX_GROWTH = 6
+GROWTH_ALLOWANCE = 200
 
 Sender = Callable[[str, str, str], str]  # (text, source language or "auto", target) -> translation
 
@@ -51,11 +68,12 @@ class Settings:
     url: str | None = None  # base URL of a self-hosted provider (LibreTranslate)
     key: str | None = None
     region: str | None = None  # Microsoft's resource region
-    timeout: float = 20.0  # seconds per request
+    timeout: float = 20.0  # seconds for a whole request (connect, headers, body), whatever the server does
     retries: int = 3  # further attempts after a failure that waiting may cure
     backoff: float = 1.0  # seconds before the first retry; doubled each time, with jitter
     max_chars: int | None = None  # None: the provider's MAX_CHARS
     give_up_after: int = 3  # articles in a row failing for the same network reason end the run
+    max_response_bytes: int = MAX_RESPONSE_BYTES  # larger answers (after decoding) are refused
 
     @property
     def request_chars(self) -> int:
@@ -73,6 +91,14 @@ class TranslationError(Exception):
     def __init__(self, message: str, retry: bool = False, stop: bool = False, network: bool = False):
         super().__init__(message)
         self.retry, self.stop, self.network = retry, stop, network
+
+
+class Cancelled(TranslationError):
+    """The run was asked to stop (the app's Stop button) before or during a request. Not a failure
+    of the article: it stays as it was, and nothing of the cut request is kept."""
+
+    def __init__(self):
+        super().__init__("cancelled", stop=True)
 
 
 # --- segments and memory keys -------------------------------------------------------------------
@@ -166,15 +192,17 @@ class ArticleResult:
 def translate_article(title: str | None, text: str, language: str | None, settings: Settings,
                       lookup: Callable[[list[str]], dict[str, str]], send: Sender,
                       remember: Callable[[list[tuple[str, str]]], None] = lambda rows: None,
-                      sleep: Callable[[float], None] = time.sleep, batching: list[bool] | None = None) -> ArticleResult:
+                      sleep: Callable[[float], None] = time.sleep, batching: list[bool] | None = None,
+                      should_stop: Callable[[], bool] = lambda: False) -> ArticleResult:
     """Translate one article. ``lookup`` gives the known translations of a list of segment hashes
     (the translation memory); ``remember`` receives each request's (segment, translation) pairs as soon
     as they arrive, so the caller can store them before the next request. ``batching`` is a
     one-element flag shared across a run: it is switched off when the provider does not keep the
-    blank lines between packed segments, and each segment is then sent alone.
+    blank lines between packed segments, and each segment is then sent alone. ``should_stop`` is
+    asked before every request (retries included).
 
-    Raises TranslationError when a request fails after its retries; what was learnt before the
-    failure has already gone to ``remember``.
+    Raises TranslationError when a request fails after its retries (``Cancelled`` when
+    ``should_stop`` said so); what was learnt before has already gone to ``remember``.
     """
     source = language or "auto"
     blocks = article_segments(title, text, language, settings.request_chars)
@@ -190,6 +218,7 @@ def translate_article(title: str | None, text: str, language: str | None, settin
         else:
             missing.setdefault(key, piece)
     batching = batching if batching is not None else [True]
+    send = _stoppable(send, should_stop)
     for request in _pack(list(missing.values()), settings.request_chars):
         learnt = _send_packed(request, source, settings, send, sleep, batching, result)
         for segment, translation in learnt:
@@ -200,6 +229,15 @@ def translate_article(title: str | None, text: str, language: str | None, settin
     result.title = translated[0] if has_title else None
     result.text = PARAGRAPH_BREAK.join(translated[1:] if has_title else translated)
     return result
+
+
+def _stoppable(send: Sender, should_stop: Callable[[], bool]) -> Sender:
+    def send_unless_stopped(text: str, source: str, target: str) -> str:
+        if should_stop():
+            raise Cancelled()
+        return send(text, source, target)
+
+    return send_unless_stopped
 
 
 def _pack(segments: list[str], max_chars: int) -> list[list[str]]:
@@ -238,6 +276,9 @@ def _send_with_retries(text: str, source: str, settings: Settings, send: Sender,
             answer = send(text, source, settings.target)
             if not isinstance(answer, str) or (text.strip() and not answer.strip()):
                 raise TranslationError(f"{settings.provider}: malformed answer (expected text, got {type(answer).__name__} {str(answer)[:60]!r})")
+            if len(answer) > MAX_GROWTH * len(text) + GROWTH_ALLOWANCE:
+                raise TranslationError(f"{settings.provider}: translation {len(answer) / max(len(text), 1):.0f} times "
+                                       f"longer than its source ({len(answer):,} characters for {len(text):,})")
             return answer
         except Exception as raw:  # every provider failure is classified; none is ignored
             error = classify(raw, settings)
@@ -259,10 +300,22 @@ def classify(error: Exception, settings: Settings) -> TranslationError:
     name = settings.provider
     if isinstance(error, TranslationError):
         return error
+    if isinstance(error, bounded_http.Cancelled):
+        return Cancelled()
+    if isinstance(error, bounded_http.DeadlineExceeded):
+        # A deadline is a network failure like a refused connection: retried (a busy server may
+        # answer next time), and counted towards give_up_after, so a server that trickles or
+        # never answers ends the run after give_up_after x (retries + 1) deadlines.
+        return TranslationError(f"{name}: {error}", retry=True, network=True)
+    if isinstance(error, bounded_http.AnswerTooLarge):
+        # The server did answer: like a malformed answer, it is not retried and does not end the run.
+        return TranslationError(f"{name}: {error}")
+    if isinstance(error, requests.exceptions.ContentDecodingError):
+        return TranslationError(f"{name}: malformed answer (content encoding: {str(error)[:120]})")
     if isinstance(error, requests.exceptions.JSONDecodeError):  # also a RequestException: test it first
         return TranslationError(f"{name}: malformed answer (not JSON: {str(error)[:120]})")
     if isinstance(error, requests.exceptions.Timeout):
-        return TranslationError(f"{name}: no answer within {settings.timeout:g} s", retry=True, network=True)
+        return TranslationError(f"{name}: no complete answer within {settings.timeout:g} s", retry=True, network=True)
     if isinstance(error, requests.exceptions.ConnectionError):
         where = settings.url or name
         return TranslationError(f"{name}: cannot reach {where} ({_reason(error)})", retry=True, network=True)
@@ -293,48 +346,23 @@ def _reason(error: Exception) -> str:
 
 # --- the provider -------------------------------------------------------------------------------
 
-_deadline = threading.local()
-
-
-def _install_request_timeout() -> None:
-    """deep-translator calls ``requests`` without a timeout, so a server that accepts the connection
-    and never answers would hold a run (and the app's background job) for ever, and
-    ``socket.setdefaulttimeout`` does not reach it. Every ``requests`` call goes through
-    ``Session.request``: this gives it the timeout of the translation running on the same thread,
-    and leaves every other caller as it was."""
-    import requests
-
-    original = requests.sessions.Session.request
-    if getattr(original, "_geowire_timeout", False):
-        return
-
-    def request(self, method, url, *args, **kwargs):
-        seconds = getattr(_deadline, "seconds", None)
-        if seconds is not None and kwargs.get("timeout") is None:
-            kwargs["timeout"] = seconds
-        return original(self, method, url, *args, **kwargs)
-
-    request._geowire_timeout = True
-    requests.sessions.Session.request = request
-
-
-def make_sender(settings: Settings) -> Sender:
-    """A deep-translator client for ``settings`` as a ``Sender``, with a timeout on every request."""
+def make_sender(settings: Settings, should_stop: Callable[[], bool] = lambda: False) -> Sender:
+    """A deep-translator client for ``settings`` as a ``Sender``. Each call is bounded as a whole
+    (``core.bounded_http``): ``settings.timeout`` seconds for everything the client does over the
+    network, answers of at most ``settings.max_response_bytes`` after decoding, and cut at once
+    when ``should_stop()`` says so."""
     if settings.provider not in PROVIDERS:
         raise ValueError(f"unknown translation provider {settings.provider!r} (choose from: {', '.join(PROVIDERS)})")
-    _install_request_timeout()
     clients: dict[tuple[str, str], object] = {}
 
     def send(text: str, source: str, target: str) -> str:
         codes = _PROVIDER_CODES.get(settings.provider, {})
         pair = (codes.get(source, source), codes.get(target, target))
-        _deadline.seconds = settings.timeout
-        try:
+        with bounded_http.bounded(settings.timeout, settings.max_response_bytes, should_stop):
             if pair not in clients:
+                # Inside the bounds: Microsoft's client fetches its language list when it is built.
                 clients[pair] = _client(settings, *pair)
             return clients[pair].translate(text)
-        finally:
-            _deadline.seconds = None
 
     return send
 
@@ -488,11 +516,12 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
     """Translate every stored article that has no translation into ``settings.target`` yet (at
     most ``limit``). Each article's translation is stored in its own transaction; memory rows are
     stored as each request returns. Ends early, leaving the rest pending, when ``should_stop``
-    says so, when the key is refused, or when ``give_up_after`` articles in a row fail to reach
-    the provider."""
+    says so (it is asked before every request, and a request in flight is cut within
+    ``bounded_http.STOP_POLL_SECONDS``), when the key is refused, or when ``give_up_after``
+    articles in a row fail to reach the provider."""
     from core import store
 
-    send = send or make_sender(settings)
+    send = send or make_sender(settings, should_stop)
     summary = RunSummary(target=settings.target)
     summary.skipped = store.count_in_language(engine, settings.target)
     due = store.load_untranslated(engine, settings.target, limit=limit)
@@ -515,7 +544,13 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
             store.save_memory(engine, *memory_key, [(segment_hash(s), s, t) for s, t in pairs])
 
         try:
-            result = translate_article(title, article.text, language, settings, lookup, send, remember, sleep, batching)
+            result = translate_article(title, article.text, language, settings, lookup, send, remember, sleep, batching,
+                                       should_stop)
+        except Cancelled:
+            # The article is left as it was (what earlier requests learnt is in the memory).
+            summary.stopped = "cancelled"
+            summary.not_attempted = len(due) - position + 1
+            break
         except TranslationError as error:
             store.save_translation(engine, article.article_id, settings.target, settings.provider,
                                    None, None, STATUS_PENDING, str(error))

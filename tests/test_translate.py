@@ -130,7 +130,7 @@ def _closed_port() -> int:
 
 @pytest.mark.parametrize("mode, message", [
     ("error500", "server error"),
-    ("stall", "no answer within"),
+    ("stall", "no complete answer within 0.5 s"),
     ("ratelimit", "rate limited"),
     ("malformed", "malformed answer"),
     ("no_field", "malformed answer"),
