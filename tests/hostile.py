@@ -123,7 +123,8 @@ def write_csv_with_unclosed_quote(path: Path, long_lines: int = 25, line_bytes: 
     for row in range(1, rows + 1):
         item = article_item(row)
         if row == broken_row:
-            buffer.write(f'"Broken row {row},"{item["text"]}",2024-04-01,u\n')
+            one_line = " ".join(item["text"].split())
+            buffer.write(f'"Broken row {row},{one_line},2024-04-01,u\n')
             filler = "y" * (line_bytes - 1) + "\n"
             for _ in range(long_lines):
                 buffer.write(filler)
