@@ -55,6 +55,7 @@ COLUMN_ALIASES = {
     "source": ("source", "site", "outlet", "publisher", "sitename", "domain", "media", "feed", "newspaper"),
     "language_declared": ("language", "lang", "locale"),
 }
+_ALIASES = frozenset(alias for aliases in COLUMN_ALIASES.values() for alias in aliases)
 # A quoted field may hold line breaks; one that runs on for this many lines is a missing quote.
 MAX_LINES_PER_RECORD = 5000
 # Python's csv refuses fields over 128 KB; article bodies and scraped HTML cells are larger. Records
@@ -100,7 +101,8 @@ def _column_map(columns: list) -> tuple[dict[str, int], int, list]:
     positions: dict[str, list[int]] = {}
     for index, column in enumerate(columns):
         name = "".join(str(column).lower().split()).replace("_", "").replace("-", "")
-        positions.setdefault(name, []).append(index)
+        if name in _ALIASES:
+            positions.setdefault(name, []).append(index)
     mapping: dict[str, int] = {}
     for field, aliases in COLUMN_ALIASES.items():
         for alias in aliases:

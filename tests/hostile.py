@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zlib
 from pathlib import Path
 
 from tests import inputs
@@ -20,9 +21,11 @@ from tests import inputs
 _CSV_HEADER = ["title", "text", "date", "url"]
 
 
-def article_item(n: int) -> dict:
-    """One good article as a JSON object, titled ``Hostile-test article {n}``."""
-    return {"title": f"Hostile-test article {n}", "text": inputs.article_text(5000 + n),
+def article_item(n: int, file_name: str = "") -> dict:
+    """One good article as a JSON object, titled ``Hostile-test article {n}``; its text differs
+    with ``file_name``, so the same item in two files of a batch is not merged as a duplicate."""
+    variant = zlib.crc32(file_name.encode()) % 100_000 * 100
+    return {"title": f"Hostile-test article {n}", "text": inputs.article_text(5000 + variant + n),
             "published": "2024-04-0{}T09:00:00Z".format(1 + n % 9), "url": f"https://example.org/hostile/{n}"}
 
 
@@ -48,7 +51,7 @@ def write_jsonl_with_deep_line(path: Path, depth: int = 5000, deep_line: int = 3
         if line == deep_line:
             rows.append('{"title": "deep", "text": ' + nested_json(depth) + "}")
         else:
-            rows.append(json.dumps(article_item(line), ensure_ascii=False))
+            rows.append(json.dumps(article_item(line, path.name), ensure_ascii=False))
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -57,7 +60,7 @@ def write_json_object_nested(path: Path, depth: int = 100_000) -> Path:
     """A single-article JSON file (one object with title and text) with one more key holding a
     value nested ``depth`` levels. The article cannot be read without reading that value: the
     whole file is rejected."""
-    item = article_item(1)
+    item = article_item(1, path.name)
     body = json.dumps(item, ensure_ascii=False)[:-1]
     path.write_text(body + ', "extra": ' + nested_json(depth) + "}", encoding="utf-8")
     return path
@@ -69,7 +72,7 @@ def write_json_list_with_deep_item(path: Path, total_bytes: int = 200_000, items
     ``deep_item`` is a list nested as deep as fits in ``total_bytes`` (2 bytes a level: about
     100,000 levels for 200 KB). With ``key``, the list is under that key of a top-level object
     ({"status": "ok", key: [...]}), as news APIs export it; otherwise it is the top level."""
-    good = [json.dumps(article_item(n), ensure_ascii=False) for n in range(1, items + 1) if n != deep_item]
+    good = [json.dumps(article_item(n, path.name), ensure_ascii=False) for n in range(1, items + 1) if n != deep_item]
     depth = max(1, (total_bytes - sum(len(g) + 2 for g in good)) // 2)
     entries = good[:deep_item - 1] + ["[" * depth + "]" * depth] + good[deep_item - 1:]
     listing = "[" + ", ".join(entries) + "]"
@@ -89,7 +92,7 @@ def write_jsonl_with_long_line(path: Path, line_bytes: int, long_line: int = 3, 
             head = '{"title": "long", "text": "'
             rows.append(head + "x" * max(0, line_bytes - len(head) - 2) + '"}')
         else:
-            rows.append(json.dumps(article_item(line), ensure_ascii=False))
+            rows.append(json.dumps(article_item(line, path.name), ensure_ascii=False))
     path.write_text("\n".join(rows) + ("\n" if final_newline else ""), encoding="utf-8")
     return path
 
@@ -105,7 +108,7 @@ def write_csv_with_long_line(path: Path, line_bytes: int, long_row: int = 3, row
             head = "long,"
             buffer.write(head + "x" * max(0, line_bytes - len(head) - len(",2024-04-01,u\n")) + ",2024-04-01,u\n")
         else:
-            item = article_item(row)
+            item = article_item(row, path.name)
             writer.writerow([item["title"], item["text"], item["published"], item["url"]])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
@@ -121,7 +124,7 @@ def write_csv_with_unclosed_quote(path: Path, long_lines: int = 25, line_bytes: 
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_HEADER)
     for row in range(1, rows + 1):
-        item = article_item(row)
+        item = article_item(row, path.name)
         if row == broken_row:
             one_line = " ".join(item["text"].split())
             buffer.write(f'"Broken row {row},{one_line},2024-04-01,u\n')
@@ -163,19 +166,21 @@ def write_huge_html(path: Path, megabytes: float) -> Path:
     return path
 
 
-def write_deeply_nested_feed(path: Path, depth: int, items: int = 3, deep_item: int = 2) -> Path:
-    """An RSS feed of ``items`` good items where item ``deep_item``'s description holds HTML nested
-    ``depth`` <div> levels around its article text, and one more unknown XML element nested
-    ``depth`` levels sits in the channel."""
+def write_deeply_nested_feed(path: Path, html_depth: int = 0, xml_depth: int = 0, items: int = 3,
+                             deep_item: int = 2) -> Path:
+    """An RSS feed "Deep Feed" of ``items`` good items ("Feed item k"). Item ``deep_item``'s
+    description holds its article inside ``html_depth`` nested <div> elements (HTML in CDATA, as
+    feeds carry it); with ``xml_depth``, an unknown XML element nested that many levels sits in
+    the channel before the items (the XML itself is deep)."""
     entries = []
     for n in range(1, items + 1):
         body = f"<p>{inputs.article_text(400 + n)}</p>"
         if n == deep_item:
-            body = "<div>" * depth + body + "</div>" * depth
+            body = "<div>" * html_depth + body + "</div>" * html_depth
         entries.append(f"<item><title>Feed item {n}</title><link>https://feed.example/{n}</link>"
                        f"<pubDate>Tue, 0{n} Jul 2024 10:00:00 +0000</pubDate>"
                        f"<description><![CDATA[{body}]]></description></item>")
-    junk = "<x>" * depth + "junk" + "</x>" * depth
+    junk = "<x>" * xml_depth + "junk" + "</x>" * xml_depth if xml_depth else ""
     path.write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Deep Feed</title>'
                     f"{junk}{''.join(entries)}</channel></rss>", encoding="utf-8")
     return path
@@ -188,7 +193,7 @@ def write_wide_csv(path: Path, columns: int = 1_000_000, rows: int = 2) -> Path:
         handle.write("title,text," + ",".join(f"extra_{i}" for i in range(3, columns + 1)) + "\n")
         empty = "," * (columns - 2)
         for row in range(1, rows + 1):
-            item = article_item(row)
+            item = article_item(row, path.name)
             handle.write(f'"{item["title"]}","{item["text"]}"{empty}\n')
     return path
 
@@ -200,7 +205,7 @@ def write_csv_with_nul_bytes(path: Path, nul_rows: tuple[int, ...] = (2, 3), row
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_HEADER)
     for row in range(1, rows + 1):
-        item = article_item(row)
+        item = article_item(row, path.name)
         title, text = item["title"], item["text"]
         if row in nul_rows:
             title = title.replace("article", "arti\x00cle")
@@ -215,7 +220,7 @@ def write_json_list_with_long_string(path: Path, string_bytes: int, items: int =
     ``string_bytes`` bytes (JSON parsers buffer a whole string before handing it over)."""
     entries = []
     for n in range(1, items + 1):
-        item = article_item(n)
+        item = article_item(n, path.name)
         if n == long_item:
             item["text"] = "z" * string_bytes
         entries.append(json.dumps(item, ensure_ascii=False))
