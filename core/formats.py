@@ -199,12 +199,8 @@ class _LongLine(NamedTuple):
     chars: int
 
 
-def _megabytes(chars: int) -> str:
-    return f"{chars / 2**20:.0f} MB"
-
-
 def _too_long(line: _LongLine, limit: int) -> str:
-    return (f"a line longer than {_megabytes(limit)} ({line.chars / 2**20:.1f} MB): "
+    return (f"a line longer than {json_events.size_text(limit)} ({json_events.size_text(line.chars)}): "
             "one article is never that long; skipped")
 
 
@@ -401,7 +397,7 @@ def _read_delimited(path: Path, fmt: str, limit: int, nuls: _NulCount) -> Iterat
                     if fields is not None:
                         trouble = f"expected {len(header)} fields, found {len(fields)}"
                     elif pending_chars > limit:
-                        trouble = (f"a record longer than {_megabytes(limit)} (a quote opened and never closed, "
+                        trouble = (f"a record longer than {json_events.size_text(limit)} (a quote opened and never closed, "
                                    "or a field larger than any article)")
                     else:
                         trouble = ("broken quoting (a quote opened and never closed, or a quote inside a field "

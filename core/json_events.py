@@ -65,7 +65,14 @@ class Budget:
         self.limit = self.left = chars
 
     def describe(self) -> str:
-        return f"{self.limit / 2**20:.0f} MB"
+        return size_text(self.limit)
+
+
+def size_text(size: int) -> str:
+    """A size for a message: "20 MB", "20.2 MB", "4 KB"."""
+    if size < 2**20:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
 
 
 def build(events, event: str, value, *, max_depth: int, budget: Budget):

@@ -3,6 +3,7 @@ in a process with a memory limit: each is rejected in one line naming the file a
 good items of the same file and every other file of the batch are stored, and no traceback shows."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -255,3 +256,29 @@ def test_guarded_source_cuts_long_strings_and_nothing_else():
         for got, want in zip(strings, values):
             assert got == want or (got.endswith(json_events.TRUNCATION_MARK) and want.startswith(got[:-1])
                                    and len(json.dumps(want, ensure_ascii=ascii_only).encode()) - 2 > cap)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "json"])
+def test_the_record_limit_is_a_parameter_of_every_streamed_reader(tmp_path, fmt):
+    """``core.ingest`` passes GEOWIRE_MAX_DOCUMENT_MB through ``max_record_bytes``: with a 4 KB
+    limit, the one 6 KB article of each format is refused by its position and the others kept."""
+    items = [hostile.article_item(n) for n in (1, 2, 3)]
+    items[1]["text"] = "w " * 3000
+    path = tmp_path / f"export.{fmt}"
+    if fmt in ("csv", "tsv"):
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+            writer.writerows([("title", "text")] + [(i["title"], " ".join(i["text"].split())) for i in items])
+        records = list(formats.read_delimited(path, fmt, max_record_bytes=4096))
+        expected_where = "row 2 (line 3)"
+    elif fmt == "jsonl":
+        path.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
+        records = list(formats.read_jsonl(path, max_record_bytes=4096))
+        expected_where = "line 2"
+    else:
+        path.write_text(json.dumps(items), encoding="utf-8")
+        records = list(formats.read_json(path, max_record_bytes=4096))
+        expected_where = "item 2"
+    assert [r["title"] for r in records if not r["problem"]] == ["Hostile-test article 1", "Hostile-test article 3"]
+    [refused] = [r for r in records if r["problem"]]
+    assert refused["where"] == expected_where and "longer than 0 MB" not in refused["problem"]
