@@ -56,6 +56,7 @@ def _cases(big_mb: int) -> dict:
         "deep-feed-html": lambda f: hostile.write_deeply_nested_feed(f / "deep-html.rss", html_depth=5000),
         "deep-feed-xml": lambda f: hostile.write_deeply_nested_feed(f / "deep-xml.rss", xml_depth=5000),
         "deep-feed-xml-max": lambda f: hostile.write_deeply_nested_feed(f / "deepmax.rss", xml_depth=2_500_000),
+        "huge-feed": lambda f: hostile.write_huge_feed(f / "huge.rss", 19),
         "wide-csv": lambda f: hostile.write_wide_csv(f / "wide.csv", 1_000_000),
         "nul-csv": lambda f: hostile.write_csv_with_nul_bytes(f / "nul.csv"),
     }

@@ -297,6 +297,15 @@ class _Flattener(html.parser.HTMLParser):
     def handle_decl(self, decl):
         self.out.append(f"<!{decl}>")
 
+    def parse_marked_section(self, i, report=1):
+        # The standard library raises AssertionError on a "<![word[" it does not know; browsers
+        # read such a section as a bogus comment, and so does this.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
 
 def _shallow_html(page: str, max_depth: int = MAX_HTML_DEPTH) -> str:
     flattener = _Flattener(max_depth)

@@ -186,6 +186,21 @@ def write_deeply_nested_feed(path: Path, html_depth: int = 0, xml_depth: int = 0
     return path
 
 
+def write_huge_feed(path: Path, megabytes: float) -> Path:
+    """An RSS feed "Huge Feed" of about ``megabytes`` MB: as many distinct items ("Feed item k",
+    each with one article of HTML in its description) as fit."""
+    items, size, n = [], 0, 0
+    while size < megabytes * 2**20:
+        n += 1
+        item = (f"<item><title>Feed item {n}</title><link>https://feed.example/huge/{n}</link>"
+                f"<description><![CDATA[<p>{inputs.article_text(20_000 + n)}</p>]]></description></item>")
+        items.append(item)
+        size += len(item)
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Huge Feed</title>'
+                    f"{''.join(items)}</channel></rss>", encoding="utf-8")
+    return path
+
+
 def write_wide_csv(path: Path, columns: int = 1_000_000, rows: int = 2) -> Path:
     """A CSV whose header has ``columns`` columns: title, text, then extra_3, extra_4, ... Each of
     the ``rows`` data rows fills title and text (``Hostile-test article k``) and leaves the rest empty."""

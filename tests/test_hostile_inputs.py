@@ -16,7 +16,7 @@ from pathlib import Path
 import ijson
 import pytest
 
-from core import decode, formats, json_events, store
+from core import clean, decode, formats, json_events, store
 from tests import hostile, inputs
 from tests.conftest import REPO
 
@@ -282,3 +282,11 @@ def test_the_record_limit_is_a_parameter_of_every_streamed_reader(tmp_path, fmt)
     assert [r["title"] for r in records if not r["problem"]] == ["Hostile-test article 1", "Hostile-test article 3"]
     [refused] = [r for r in records if r["problem"]]
     assert refused["where"] == expected_where and "longer than 0 MB" not in refused["problem"]
+
+
+@pytest.mark.parametrize("depth", [10, 300, 5000])
+def test_html_fragments_keep_their_text_at_any_depth(depth):
+    """Feed items and export cells carry HTML; past libxml2's wall their text used to vanish, and
+    a section the standard tokenizer does not know ("<![weird[") must not stop the flattening."""
+    fragment = "<div>" * depth + "<![weird[ x ]]><p>First words here.</p><p>Second paragraph.</p>" + "</div>" * depth
+    assert clean.html_fragment_to_text(fragment) == "First words here.\n\nSecond paragraph."
