@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import html.parser
 import re
+import sys
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -231,6 +233,91 @@ def is_article(text: str) -> bool:
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
 
 
+# libxml2 (under lxml and trafilatura) stops reading a document at 256 nested elements: the rest
+# of the page, article included, is lost. XML_PARSE_HUGE only moves that wall to 2,048, and the
+# tree code above it walks such trees recursively. A tree that reached this depth was cut there.
+_LIBXML2_CUT_DEPTH = 250
+# Real pages nest 20-60 elements deep. Deeper elements of a page that hit libxml2's wall are
+# unwrapped (tags dropped, text and paragraph breaks kept) before it is parsed again: far below
+# the wall, and well within Python's recursion limit for any tree walker.
+MAX_HTML_DEPTH = 128
+# A closing tag is matched against this many open elements at most: a flood of unmatched closing
+# tags costs a constant each, not the depth of the page.
+_END_TAG_SEARCH = 64
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_RAW_TEXT_TAGS = frozenset(("script", "style", "noscript", "template"))
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Rewrites a page with no element deeper than ``max_depth``. Written here because no parser
+    at hand reads such a page whole: libxml2 stops at its wall, and html5lib builds the full tree
+    (in pure Python) before anything can be dropped. The standard library's tokenizer streams."""
+
+    def __init__(self, max_depth: int):
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.in_dropped_raw_text = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID_TAGS:
+            self.out.append(self.get_starttag_text())
+            return
+        if len(self.open) < self.max_depth:
+            self.out.append(self.get_starttag_text())
+        elif tag in _RAW_TEXT_TAGS:
+            self.in_dropped_raw_text = True
+        elif tag in _BLOCK_TAGS and self.out and self.out[-1] != "<br>":
+            self.out.append("<br>")
+        self.open.append(sys.intern(tag))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        opened = self.open
+        for at in range(len(opened) - 1, max(-1, len(opened) - 1 - _END_TAG_SEARCH), -1):
+            if opened[at] == tag:
+                self.out.extend(f"</{opened[level]}>" for level in range(min(len(opened), self.max_depth) - 1, at - 1, -1))
+                del opened[at:]
+                self.in_dropped_raw_text = False
+                return
+
+    def handle_data(self, data):
+        if not self.in_dropped_raw_text:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def parse_marked_section(self, i, report=1):
+        # The standard library raises AssertionError on a "<![word[" it does not know; browsers
+        # read such a section as a bogus comment, and so does this.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+
+def _shallow_html(page: str, max_depth: int = MAX_HTML_DEPTH) -> str:
+    flattener = _Flattener(max_depth)
+    flattener.feed(page)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+def _cut_by_libxml2(tree) -> bool:
+    return bool(tree.xpath(f"boolean(//*[count(ancestor::*) >= {_LIBXML2_CUT_DEPTH}])"))
+
+
 def html_fragment_to_text(fragment: str) -> str:
     """Text of an HTML snippet (feed item, export cell), one paragraph per block element.
 
@@ -241,6 +328,8 @@ def html_fragment_to_text(fragment: str) -> str:
         return html.unescape(fragment or "").strip()
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        if _cut_by_libxml2(root):
+            root = lxml.html.fragment_fromstring(_shallow_html(fragment), create_parent="div")
     except (etree.ParserError, ValueError):
         return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
     for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//object"):
@@ -257,6 +346,15 @@ def html_fragment_to_text(fragment: str) -> str:
 
 def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(p|br|div|a|b|i|em|strong|span|img|ul|li|h\d)\b[^>]*>", text or "", re.I))
+
+
+class UnreadablePage(ValueError):
+    """A page the HTML extraction failed on; the message says how, in one line."""
+
+
+def _one_line(err: object, limit: int = 160) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclasses.dataclass
@@ -282,13 +380,21 @@ def extract_html_page(page: str) -> HtmlPage:
     """Main text and metadata of a whole HTML page, by trafilatura. Comments, navigation, cookie
     banners, asides and footers are left out by trafilatura's own rules."""
     page = page.replace("&zwnj;", "\u200c").replace("&#8204;", "\u200c").translate(_HIDE)
-    document = trafilatura.bare_extraction(
-        page,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False},
-    )
+    try:
+        tree = trafilatura.load_html(page)
+        if tree is not None and _cut_by_libxml2(tree):
+            tree = trafilatura.load_html(_shallow_html(page))
+        document = None if tree is None else trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False},
+        )
+    except Exception as err:
+        # trafilatura and the parsers under it are third-party code reading a hostile page: any
+        # failure of theirs rejects this page with its reason, never the batch around it.
+        raise UnreadablePage(f"the page could not be read ({type(err).__name__}: {_one_line(err)})") from None
     declared = None
     match = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", page[:5000], re.I)
     if match:
@@ -371,6 +477,17 @@ def _prepare_one(raw: dict, lexicon: Lexicon) -> dict:
     return out
 
 
+def _prepare_safely(raw: dict, lexicon: Lexicon) -> dict:
+    """``_prepare_one``, with a page that defeats a parser or exhausts memory or recursion
+    rejected alone: the other articles of the file and the batch still go in."""
+    try:
+        return _prepare_one(raw, lexicon)
+    except UnreadablePage as err:
+        return dict(raw, problem=str(err))
+    except (RecursionError, MemoryError) as err:
+        return dict(raw, problem=f"could not be read ({type(err).__name__}: too deep or too large to process)")
+
+
 def prepare_articles(raw: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """Raw records to articles: title, body without clutter, language and publication date.
 
@@ -380,6 +497,6 @@ def prepare_articles(raw: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     "minute" | None). Rows that are not articles keep their place with ``problem`` saying why.
     """
     schema.require_columns(raw, ("format", "text", "page", "title", "published_raw", "problem", "note"), stage="clean")
-    rows = [row if row["problem"] else _prepare_one(row, lexicon) for row in schema.records(raw)]
+    rows = [row if row["problem"] else _prepare_safely(row, lexicon) for row in schema.records(raw)]
     out = pd.DataFrame(rows, columns=list(dict.fromkeys(list(raw.columns) + ["language", "published", "published_precision"])))
     return out

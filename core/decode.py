@@ -35,6 +35,15 @@ _COMMON_LEGACY = ("cp1252", "cp1256", "cp1251", "cp1255", "cp1254", "cp1253", "k
                   "shift_jis", "euc_kr", "cp1250")
 # Text has almost no control characters; a file where they are common is binary whatever its name.
 MAX_CONTROL_SHARE = 0.10
+# UTF-16 without a byte-order mark (saved so by some Windows tools) puts a NUL in the high byte of
+# every ASCII character: Latin text has NULs in nearly every other byte, Arabic or Cyrillic text
+# still in the high byte of each space, digit and line break (about one character in six). A tenth
+# of one byte position being NUL, and four times fewer NULs in the other, marks the candidate.
+UTF16_MIN_NUL_SHARE = 0.10
+UTF16_NUL_RATIO = 4
+# ...and the candidate is only taken if nearly all of it then reads as text: 16-bit binary data
+# decodes to control characters and unassigned code points.
+UTF16_MIN_TEXT_SHARE = 0.95
 
 
 class NotText(ValueError):
@@ -55,11 +64,34 @@ def _looks_binary(sample: bytes) -> str | None:
     return None
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the sample is UTF-16 text without a byte-order mark."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even_nuls, odd_nuls = sample[0:2 * pairs:2].count(0), sample[1:2 * pairs:2].count(0)
+    for name, high, low in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if high < UTF16_MIN_NUL_SHARE * pairs or high < UTF16_NUL_RATIO * low:
+            continue
+        try:
+            # A sample may end inside a surrogate pair: not final.
+            text = codecs.getincrementaldecoder(name)().decode(sample[:2 * pairs], final=False)
+        except UnicodeDecodeError:
+            return None
+        textual = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
+        return name if text and textual >= UTF16_MIN_TEXT_SHARE * len(text) else None
+    return None
+
+
 def detect_encoding(sample: bytes) -> str:
     """Name the encoding of a file from its first bytes. Raises NotText for binary data."""
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
+    # Before the binary check: UTF-16's NULs would count as binary bytes.
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        return utf16
     problem = _looks_binary(sample)
     if problem:
         raise NotText(problem)
