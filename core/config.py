@@ -56,6 +56,22 @@ def max_document_bytes() -> int:
         raise ConfigError(f"GEOWIRE_MAX_DOCUMENT_MB={raw!r}: must be greater than 0")
     return int(megabytes * 1024 * 1024)
 
+def busy_seconds(environ=None) -> float:
+    """How long a write waits for another process's write transaction before stopping with
+    "store busy" (``GEOWIRE_BUSY_SECONDS``; default ``core.store.BUSY_SECONDS``; 0: stop at once)."""
+    from core import store
+
+    raw = (os.environ if environ is None else environ).get("GEOWIRE_BUSY_SECONDS")
+    if raw is None or not raw.strip():
+        return store.BUSY_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"GEOWIRE_BUSY_SECONDS={raw!r}: expected a number of seconds, e.g. 60") from None
+    if not 0 <= seconds <= 86400:
+        raise ConfigError(f"GEOWIRE_BUSY_SECONDS={raw!r}: must be between 0 and 86400 (a day)")
+    return seconds
+
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 
