@@ -205,21 +205,27 @@ def _streamed_batches(path: Path, source: str | None, lexicon: clean.Lexicon, ma
     problem with the whole file, or a reader that fails part-way, ends the file with a row whose
     ``problem`` says so (``where`` None): the items before it are kept."""
     records = _raw_records(path, max_document_bytes)
-    last_where = None
+    batch: list[dict] = []
+    last_where, failure = None, None
     try:
         for _ in itertools.islice(records, skip):
             pass
-        while batch := list(itertools.islice(records, BATCH_RECORDS)):
-            last_where = batch[-1].get("where") or last_where
-            yield _prepared_rows([dict(r, origin_file=str(path)) for r in batch], source, lexicon)
+        for record in records:
+            batch.append(dict(record, origin_file=str(path)))
+            last_where = record.get("where") or last_where
+            if len(batch) == BATCH_RECORDS:
+                yield _prepared_rows(batch, source, lexicon)
+                batch = []
     except InputError as err:
-        yield [{"where": None, "problem": err.problem}]
+        failure = err.problem
     except OSError as err:
-        yield [{"where": None, "problem": f"cannot be read ({err.strerror or err})"}]
+        failure = f"cannot be read ({err.strerror or err})"
     except Exception as err:  # noqa: BLE001 - the safety net: the rest of the file is rejected with the reason
-        reason = _unreadable(err)
-        yield [{"where": None, "problem": f"{reason} (after {last_where}; the items before it were read)"
-                if last_where else reason}]
+        failure = _unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else "")
+    if batch:
+        yield _prepared_rows(batch, source, lexicon)
+    if failure is not None:
+        yield [{"where": None, "problem": failure}]
 
 
 @dataclasses.dataclass
@@ -521,8 +527,8 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
         durable.stored, durable.duplicates, durable.rejected = result.stored, result.duplicates, result.rejected
         durable.rejections = result.rejections[:]
         durable.items = items_done
-        report_chunk(f"items 1-{items_done} committed (in this run: stored {result.stored}, merged "
-                     f"{result.duplicates} duplicate(s), rejected {result.rejected}); continuing")
+        report_chunk(f"items 1-{items_done} committed (this run so far: {result.stored} stored, "
+                     f"{result.duplicates} merged as duplicates, {result.rejected} rejected); continuing")
 
     skip = int(resume["items_done"] or 0) if resume else 0
     try:
