@@ -363,3 +363,19 @@ def test_the_wal_stays_bounded_through_a_large_export(tmp_path):
     assert db.stat().st_size > 12 * 2**20
     # The autocheckpoint size plus about one chunk of rows.
     assert 0 < largest < 8 * 2**20, largest
+
+
+def test_a_large_export_gives_its_wal_back_without_waiting_for_readers(tmp_path):
+    db = tmp_path / "checkpoint.db"
+    engine = store.connect(f"sqlite:///{db}")
+    wal = tmp_path / "checkpoint.db-wal"
+    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    store.save_file(engine, "/in/x.csv", [_rows(300), _rows(300, first=300)], state, _NOW)
+    assert wal.stat().st_size == 0  # checkpointed and truncated: nobody was reading
+    with engine.connect() as reader:  # a dashboard read holding its snapshot
+        reader.execute(sa.select(schema.articles.c.article_id)).all()
+        began = time.monotonic()
+        store.save_file(engine, "/in/y.csv", [_rows(300, first=600), _rows(300, first=900)], state, _NOW)
+        assert time.monotonic() - began < 10  # the checkpoint did not wait out the busy time (60 s)
+        assert wal.stat().st_size > 0  # the reader still needs it
+    assert len(store.load_articles(engine)) == 1200
