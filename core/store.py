@@ -70,12 +70,22 @@ def connect(url: str, busy_seconds: float = BUSY_SECONDS) -> sa.Engine:
         # The driver's busy timeout: how long a BEGIN IMMEDIATE queues for the write lock.
         engine_args["connect_args"] = {"timeout": busy_seconds}
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreWriteError(url.removeprefix("sqlite:///"), f"cannot make its folder {folder} ({err.strerror or err})") from err
     engine = sa.create_engine(url, **engine_args)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
-    _create_or_upgrade(engine)
+    try:
+        _create_or_upgrade(engine)
+    except sa.exc.OperationalError as err:  # the first connection: a store that cannot be opened or made
+        problem = _store_error(engine, err)
+        if problem is None:
+            raise
+        raise problem from err
     return engine
 
 

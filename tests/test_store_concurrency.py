@@ -74,6 +74,7 @@ def test_two_ingests_into_one_store_at_once(tmp_path, record_property):
     runs = [_popen(db, "ingest", first), _popen(db, "ingest", second)]
     outputs = [run.communicate(timeout=900) for run in runs]
     record_property("two_ingests_seconds", round(time.monotonic() - began, 1))
+    record_property("two_ingests_exit_statuses", [run.returncode for run in runs])
     per_file = _per_file(db)
     for run, (stdout, stderr) in zip(runs, outputs):
         if run.returncode == 3:
@@ -379,3 +380,11 @@ def test_a_large_export_gives_its_wal_back_without_waiting_for_readers(tmp_path)
         assert time.monotonic() - began < 10  # the checkpoint did not wait out the busy time (60 s)
         assert wal.stat().st_size > 0  # the reader still needs it
     assert len(store.load_articles(engine)) == 1200
+
+
+def test_a_store_that_cannot_be_opened_is_one_line(tmp_path):
+    (tmp_path / "folder.db").mkdir()  # a folder where the store file should be
+    result = run_cli("extract", db=tmp_path / "folder.db")
+    assert result.returncode == 4
+    assert _assert_one_line(result.stderr, "store not written: ").startswith(
+        f"store not written: {tmp_path / 'folder.db'}: unable to open database file (SQLITE_CANTOPEN);")
