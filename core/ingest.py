@@ -180,12 +180,12 @@ def _prepared_rows(raw_records: list[dict], source: str | None, lexicon: clean.L
     so that only the record that fails is rejected, with the reason."""
     try:
         return schema.records(_prepare(raw_records, source, lexicon))
-    except Exception:  # noqa: BLE001 - any failure is narrowed down below, record by record
+    except Exception:  # any failure is narrowed down below, record by record
         rows = []
         for record in raw_records:
             try:
                 rows += schema.records(_prepare([record], source, lexicon))
-            except Exception as err:  # noqa: BLE001 - the safety net: the record is rejected with the reason
+            except Exception as err:  # the safety net: the record is rejected with the reason
                 rows.append(dict(record, problem=_unreadable(err)))
         return rows
 
@@ -220,7 +220,7 @@ def _streamed_batches(path: Path, source: str | None, lexicon: clean.Lexicon, ma
         failure = err.problem
     except OSError as err:
         failure = f"cannot be read ({err.strerror or err})"
-    except Exception as err:  # noqa: BLE001 - the safety net: the rest of the file is rejected with the reason
+    except Exception as err:  # the safety net: the rest of the file is rejected with the reason
         failure = _unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else "")
     if batch:
         yield _prepared_rows(batch, source, lexicon)
@@ -256,7 +256,7 @@ def _prepare_group(paths: list[str], source: str | None, lexicon: clean.Lexicon,
             item.problem = err.problem
         except OSError as err:
             item.problem = f"cannot be read ({err.strerror or err})"
-        except Exception as err:  # noqa: BLE001 - the safety net: the file is rejected with the reason
+        except Exception as err:  # the safety net: the file is rejected with the reason
             item.problem = _unreadable(err)
         else:
             raw_records.extend(records)
@@ -444,7 +444,7 @@ class _Workers:
         except BrokenProcessPool:
             lost = [group] + [other for other, _ in pending]
             pending.clear()
-        except Exception as err:  # noqa: BLE001 - a result that cannot come back (it failed to pickle): the group is rejected
+        except Exception as err:  # a result that cannot come back (it failed to pickle): the group is rejected
             yield [_lost(path, _unreadable(err)) for path in group]
             return
         self._restart()

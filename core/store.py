@@ -384,11 +384,6 @@ def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_
     return result
 
 
-def save_rejected_file(engine: sa.Engine, path: str, problem: str, file_state: dict, now: datetime) -> None:
-    """Remember a file that could not be read at all, with the reason, so a re-run can say it again."""
-    save_files(engine, [FileInput(path, file_state, problem=problem)], now)
-
-
 def _save_rows(conn: sa.Connection, rows: list[dict], now: datetime, result: FileResult, log: list[_LogLine]) -> None:
     for row in rows:
         _save_row(conn, row, now, result, log)
