@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from core import jobs, schema, store
-from core.errors import StoreBusy
+from core.errors import StoreBusy, StoreWriteError
 from tests import inputs
 from tests.conftest import REPO, run_cli
 
@@ -95,7 +95,7 @@ _READER = r"""
 import json, os, sys, time
 import sqlalchemy as sa
 from core import schema, store
-from core.errors import StoreBusy
+from core.errors import StoreBusy, StoreWriteError
 # No busy wait at all: a read that needed a lock the writer holds would fail here at once.
 engine = store.connect(sys.argv[1], busy_seconds=0)
 longest, revisions, failures, rounds = {}, set(), [], 0
@@ -388,3 +388,18 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path):
     assert result.returncode == 4
     assert _assert_one_line(result.stderr, "store not written: ").startswith(
         f"store not written: {tmp_path / 'folder.db'}: unable to open database file (SQLITE_CANTOPEN);")
+
+
+def test_a_store_at_its_size_limit_says_the_disk_is_full(tmp_path):
+    """SQLITE_FULL, as ENOSPC gives it, simulated with SQLite's own page limit."""
+    db = tmp_path / "limit.db"
+    engine = store.connect(f"sqlite:///{db}")
+    pages = sqlite3.connect(db).execute("PRAGMA page_count").fetchone()[0]
+    sa.event.listen(engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count={pages + 40}"))
+    engine.dispose()
+    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    with pytest.raises(StoreWriteError) as caught:
+        store.save_file(engine, "/in/x.csv", [_rows(100), _rows(100, first=100)], state, _NOW)
+    assert str(caught.value).startswith(f"store not written: {db}: database or disk is full (SQLITE_FULL), while storing /in/x.csv;")
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
