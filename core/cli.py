@@ -8,7 +8,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core import actor_dictionary, config, export, extraction, ingest, store, translate
-from core.errors import ConfigError, InputError
+from core.errors import ConfigError, InputError, StoreError, StoreWriteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,19 +45,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status: 0 done, 1 done with problems (rejected inputs,
+    failed translations), 2 a bad setting or dictionary, 3 store busy (another process kept the
+    store's write lock past GEOWIRE_BUSY_SECONDS), 4 the store or a file beside it could not be
+    written (a full disk)."""
     args = _parser().parse_args(argv)
     try:
-        engine = store.connect(config.database_url(args.db))
+        engine = store.connect(config.database_url(args.db), busy_seconds=config.busy_seconds())
+        if args.command == "ingest":
+            return _ingest(engine, args)
+        if args.command == "extract":
+            return _extract(engine, everything=args.all)
+        if args.command == "translate":
+            return _translate(engine, args)
+        return _export(engine, args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    if args.command == "ingest":
-        return _ingest(engine, args)
-    if args.command == "extract":
-        return _extract(engine, everything=args.all)
-    if args.command == "translate":
-        return _translate(engine, args)
-    return _export(engine, args)
+    except StoreError as err:  # one line naming the store; what was committed before it is kept
+        print(err, file=sys.stderr)
+        return err.exit_code
 
 
 def _dictionary():
@@ -73,7 +80,13 @@ def _extract(engine, everything: bool = False) -> int:
         return 2
     summary = extraction.run(engine, dictionary, version, everything=everything)
     print(summary.describe())
-    extraction.prepare_frames(engine, dictionary, version, config.frames_cache_dir(str(engine.url)))
+    cache_dir = config.frames_cache_dir(str(engine.url))
+    try:
+        extraction.prepare_frames(engine, dictionary, version, cache_dir)
+    except OSError as err:  # a full disk beside the store: the store itself is not touched by this step
+        print(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, and the dashboard "
+              "derives the frames itself when it starts", file=sys.stderr)
+        return StoreWriteError.exit_code
     return 0
 
 
@@ -84,15 +97,14 @@ def _ingest(engine, args) -> int:
             tqdm.write(f"[{done}/{total}] {path}: {outcome}", file=sys.stdout)
             sys.stdout.flush()
 
-    try:
-        summary = ingest.ingest(engine, args.paths, source=args.source, force=args.force,
-                                progress=None if not args.quiet else False, on_file=report)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    summary = ingest.ingest(engine, args.paths, source=args.source, force=args.force,
+                            progress=None if not args.quiet else False, on_file=report)
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)
     print(summary.describe())
+    if summary.stopped is not None:
+        print(summary.stopped, file=sys.stderr)
+        return summary.exit_code
     if not args.no_extract:
         code = _extract(engine)
         if code:

@@ -88,6 +88,21 @@ def ingest_roots(environ=None) -> list[Path]:
     return roots
 
 
+def busy_seconds(environ=None) -> float | None:
+    """How long a write waits for another process's write transaction before stopping with
+    "store busy" (``GEOWIRE_BUSY_SECONDS``; 0: stop at once); None when not set, for the store's
+    own default (``core.store.BUSY_SECONDS``)."""
+    raw = (os.environ if environ is None else environ).get("GEOWIRE_BUSY_SECONDS")
+    if raw is None or not raw.strip():
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"GEOWIRE_BUSY_SECONDS={raw!r}: expected a number of seconds, e.g. 60") from None
+    if not 0 <= seconds <= 86400:
+        raise ConfigError(f"GEOWIRE_BUSY_SECONDS={raw!r}: must be between 0 and 86400 (a day)")
+    return seconds
+
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 

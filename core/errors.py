@@ -1,4 +1,5 @@
 """Errors that name the input and the problem, so pages and the command line can show them as they are."""
+from __future__ import annotations
 
 
 class InputError(ValueError):
@@ -27,3 +28,55 @@ class ExportError(RuntimeError):
     and still offer the HTML export, which needs no browser), and when a data file cannot be
     written (the message names the file and says the file that was there is unchanged).
     """
+
+
+class StoreError(RuntimeError):
+    """A write the store could not take. The transaction it interrupted was rolled back; every
+    transaction committed before it is kept. ``str(err)`` is one line naming the store (and the file
+    being stored, when there was one), for the command line and the pages to show as it is.
+    ``exit_code`` is the command line's status for it (documented in docs/ingest.md)."""
+
+    exit_code = 1
+
+    def __init__(self, store: str, reason: str, path: str | None = None):
+        self.store = store
+        self.reason = reason
+        self.path = path
+        super().__init__(self._line())
+
+    def during(self, path: str) -> StoreError:
+        """The same error, naming the file that was being stored."""
+        self.path = path
+        self.args = (self._line(),)
+        return self
+
+    def _line(self) -> str:
+        return f"{self.store}: {self.reason}" + (f", while storing {self.path}" if self.path else "")
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than this one was willing to wait."""
+
+    exit_code = 3
+
+    def __init__(self, store: str, seconds: float, path: str | None = None):
+        self.seconds = seconds
+        super().__init__(store, f"another process has been writing for over {seconds:g} s", path)
+
+    def _line(self) -> str:
+        return f"store busy: {super()._line()}; nothing more was stored; run again to continue"
+
+
+class StoreWriteError(StoreError):
+    """The store's files could not be written: a full disk, a file-size limit, an I/O error or a
+    read-only store."""
+
+    exit_code = 4
+
+    def _line(self) -> str:
+        return (f"store not written: {super()._line()}; what was reported stored is kept, nothing more was stored; "
+                "free disk space (or fix the store's folder) and run again to continue")
+
+
+# Errors whose message is written for the user and is shown as it is (one line, no type name).
+USER_ERRORS = (InputError, ConfigError, ExportError, StoreError)

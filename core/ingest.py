@@ -1,10 +1,20 @@
-"""Ingest: files, folders and globs in; articles in the store out, one transaction per file.
+"""Ingest: files, folders and globs in; articles in the store out.
 
     read → decode → parse by format (core.formats) → clean, language, date (core.clean)
          → fingerprint (core.dedup) → deduplicate and store (core.store)
 
-A file is stored whole or not at all; an unchanged file (same size and modification time, or the
-same bytes) is skipped, so a re-run costs a stat call per file and changes nothing.
+Small single-article files are stored whole, several to a transaction. A large export (CSV, TSV,
+JSON, JSONL) is committed in chunks as it is read, each chunk recording how far into the file it
+got: what was reported stored stays stored, and a re-run of the same bytes continues after the last
+chunk without reading its items again into the cleaning step. A file is done only after its last
+chunk. An unchanged, finished file (same size and modification time, or the same bytes) is
+skipped, so a re-run costs a stat call per file and changes nothing.
+
+A file that cannot be read or cleaned, whatever the reason (a library's internal error, a
+``RecursionError``, a worker process killed for memory), is rejected with a one-line reason and
+the batch goes on. A store that cannot take a write (busy with another writer past the wait, a
+full disk) stops the batch with one line naming the store and the file; the summary says what was
+stored, which file was interrupted and how many were not attempted.
 """
 from __future__ import annotations
 
@@ -16,6 +26,8 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,11 +36,16 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from core import clean, config, dedup, formats, language, schema, store
-from core.errors import InputError
+from core.errors import InputError, StoreError
 
 # Records cleaned together: large enough that per-batch overhead is small, small enough that a
 # streamed export never holds more than this many articles in memory.
 BATCH_RECORDS = 256
+
+
+# The reason given for a file whose reading or cleaning failed unexpectedly is cut to this length:
+# an exception's text can quote the input at length.
+MAX_REASON_CHARS = 300
 
 
 @dataclasses.dataclass
@@ -40,9 +57,17 @@ class IngestSummary:
     unchanged: int = 0
     skipped: list[str] = dataclasses.field(default_factory=list)
     problems: list[str] = dataclasses.field(default_factory=list)
+    # Set when the store could not take a write and the batch stopped: the error (one line), the
+    # files whose transaction it rolled back, and how many files were not tried at all.
+    stopped: StoreError | None = None
+    interrupted: list[str] = dataclasses.field(default_factory=list)
+    interrupted_items: int = 0  # of an interrupted export: its first items, stored by committed chunks
+    not_attempted: int = 0
 
     @property
     def exit_code(self) -> int:
+        if self.stopped is not None:
+            return self.stopped.exit_code
         return 1 if self.problems else 0
 
     def describe(self) -> str:
@@ -52,6 +77,13 @@ class IngestSummary:
             parts.append(f"{self.unchanged} file(s) unchanged since the last ingest, skipped")
         if self.skipped:
             parts.append(f"{len(self.skipped)} file(s) in other formats left alone")
+        if self.stopped is not None:
+            others = len(self.interrupted) - 1
+            parts.append(f"stopped while storing {self.interrupted[0] if self.interrupted else 'the store'}"
+                         + (f" (and {others} other file(s) of the same transaction, not stored)" if others > 0 else "")
+                         + (f" (its items 1-{self.interrupted_items} are stored; a re-run continues after them)"
+                            if self.interrupted_items else "")
+                         + f"; {self.not_attempted} file(s) not attempted")
         return "; ".join(parts)
 
 
@@ -129,7 +161,8 @@ def _raw_records(path: Path, max_document_bytes: int) -> Iterator[dict]:
 
 
 def _prepare(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon) -> pd.DataFrame:
-    """Raw records (with ``origin_file``) to fingerprinted articles; rejected rows keep ``problem``."""
+    """Raw records (with ``origin_file``) to fingerprinted articles, in the records' order (a
+    chunk of an export is then a prefix of its items); rejected rows keep ``problem``."""
     raw = pd.DataFrame(raw_records, columns=[*formats.RAW_KEYS, "origin_file"])
     articles = clean.prepare_articles(raw, lexicon)
     articles["source"] = [source or (s if isinstance(s, str) and s.strip() else None) or Path(f).parent.name
@@ -137,41 +170,100 @@ def _prepare(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon
     articles["origin_item"] = articles["item"]
     good = articles["problem"].isna()
     fingerprinted = dedup.fingerprint(articles[good])
-    return pd.concat([fingerprinted, articles[~good]], ignore_index=True) if (~good).any() else fingerprinted
+    if not (~good).any():
+        return fingerprinted
+    return pd.concat([fingerprinted, articles[~good]]).sort_index().reset_index(drop=True)
 
 
-def _streamed_batches(path: Path, source: str | None, lexicon: clean.Lexicon, max_document_bytes: int) -> Iterator[pd.DataFrame]:
+def _prepared_rows(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon) -> list[dict]:
+    """``_prepare`` as rows. If cleaning the records together fails, they are cleaned one by one,
+    so that only the record that fails is rejected, with the reason."""
+    try:
+        return schema.records(_prepare(raw_records, source, lexicon))
+    except Exception:  # any failure is narrowed down below, record by record
+        rows = []
+        for record in raw_records:
+            try:
+                rows += schema.records(_prepare([record], source, lexicon))
+            except Exception as err:  # the safety net: the record is rejected with the reason
+                rows.append(dict(record, problem=_unreadable(err)))
+        return rows
+
+
+def _unreadable(err: BaseException) -> str:
+    """The one-line reason for a read or clean that failed for a reason the readers do not expect."""
+    text = " ".join(str(err).split())
+    if len(text) > MAX_REASON_CHARS:
+        text = text[:MAX_REASON_CHARS] + "…"
+    return f"could not be read: {type(err).__name__}" + (f": {text}" if text else "")
+
+
+def _streamed_batches(path: Path, source: str | None, lexicon: clean.Lexicon, max_document_bytes: int,
+                      skip: int = 0) -> Iterator[list[dict]]:
+    """An export's items as prepared rows, one per item, ``BATCH_RECORDS`` at a time, after the
+    first ``skip`` items (already stored by an earlier run: they are parsed, not cleaned). A
+    problem with the whole file, or a reader that fails part-way, ends the file with a row whose
+    ``problem`` says so (``where`` None): the items before it are kept."""
     records = _raw_records(path, max_document_bytes)
-    while batch := list(itertools.islice(records, BATCH_RECORDS)):
-        yield schema.records(_prepare([dict(r, origin_file=str(path)) for r in batch], source, lexicon))
+    batch: list[dict] = []
+    last_where, failure = None, None
+    try:
+        for _ in itertools.islice(records, skip):
+            pass
+        for record in records:
+            batch.append(dict(record, origin_file=str(path)))
+            last_where = record.get("where") or last_where
+            if len(batch) == BATCH_RECORDS:
+                yield _prepared_rows(batch, source, lexicon)
+                batch = []
+    except InputError as err:
+        failure = err.problem
+    except OSError as err:
+        failure = f"cannot be read ({err.strerror or err})"
+    except Exception as err:  # the safety net: the rest of the file is rejected with the reason
+        failure = _unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else "")
+    if batch:
+        yield _prepared_rows(batch, source, lexicon)
+    if failure is not None:
+        yield [{"where": None, "problem": failure}]
 
 
 @dataclasses.dataclass
 class _Prepared:
     path: str
-    state: dict
+    state: dict | None  # size, mtime_ns, sha256; None when the file could not even be looked at
     rows: list[dict] | None = None  # prepared articles and rejected items, as schema.records gives them
     problem: str | None = None
 
 
+def _file_state(path: str) -> dict:
+    stat = os.stat(path)
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(Path(path))}
+
+
 def _prepare_group(paths: list[str], source: str | None, lexicon: clean.Lexicon, max_document_bytes: int) -> list[_Prepared]:
     """Read and clean several single-article files at once: one frame for many small files keeps
-    pandas' per-frame overhead off every article. Runs in a worker process on large ingests."""
+    pandas' per-frame overhead off every article. Runs in a worker process on large ingests. A file
+    that cannot be read, for whatever reason, is rejected alone."""
     prepared: list[_Prepared] = []
     raw_records: list[dict] = []
     for path in paths:
-        stat = os.stat(path)
-        item = _Prepared(path, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(Path(path))})
+        item = _Prepared(path, None)
         try:
-            raw_records.extend(dict(r, origin_file=path) for r in _raw_records(Path(path), max_document_bytes))
+            item.state = _file_state(path)
+            records = [dict(r, origin_file=path) for r in _raw_records(Path(path), max_document_bytes)]
         except InputError as err:
             item.problem = err.problem
         except OSError as err:
             item.problem = f"cannot be read ({err.strerror or err})"
+        except Exception as err:  # the safety net: the file is rejected with the reason
+            item.problem = _unreadable(err)
+        else:
+            raw_records.extend(records)
         prepared.append(item)
     by_file: dict[str, list[dict]] = collections.defaultdict(list)
     if raw_records:
-        for row in schema.records(_prepare(raw_records, source, lexicon)):
+        for row in _prepared_rows(raw_records, source, lexicon):
             by_file[row["origin_file"]].append(row)
     for item in prepared:
         if item.problem is None:
@@ -198,7 +290,12 @@ def ingest(
     ``jobs`` worker processes clean single-article files while this process stores them (default:
     one per core when there are enough files to repay starting them). ``progress`` shows a
     progress bar (None: only on a terminal); ``on_file(done, total, path, outcome)`` is called
-    after each file's transaction has ended, so what it reports is durable.
+    after each file's transaction has ended, and after each committed chunk of a large export
+    (with ``done`` unchanged), so what it reports is durable.
+
+    A store that cannot take a write (``StoreBusy``, ``StoreWriteError``) stops the batch: the
+    summary's ``stopped`` holds the error, ``interrupted`` the files whose transaction it rolled
+    back, ``not_attempted`` the count of files not tried.
     """
     lexicon = lexicon or clean.Lexicon.load(config.BOILERPLATE_FILE)
     max_bytes = config.max_document_bytes()
@@ -221,7 +318,12 @@ def ingest(
         if on_file:
             on_file(done, total, path, outcome)
 
+    def report_chunk(path: str, outcome: str) -> None:
+        if on_file:
+            on_file(done, total, path, outcome)
+
     streamed: list[str] = []  # exports are stored one by one after the small files
+    storing: list[str] = []  # the files of the transaction under way, for the summary if it fails
 
     def changed_small_files() -> Iterator[str]:
         for path in _unique_files(paths):
@@ -233,7 +335,7 @@ def ingest(
                 report(path, "rejected: cannot be read")
                 continue
             known = None if force else store.known_file(engine, path)
-            if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+            if known and known["complete"] and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
                 report(path, _unchanged(known, summary))
             elif _is_streamed(Path(path)):
                 streamed.append(path)
@@ -248,11 +350,19 @@ def ingest(
     try:
         with _Workers(jobs) as workers:
             groups = _chunks(itertools.chain(ahead, pending), GROUP_FILES)
-            for group in workers.map(_prepare_group, groups, source, lexicon, max_bytes):
+            for group in workers.prepare(groups, source, lexicon, max_bytes):
+                storing[:] = [prepared.path for prepared in group]
                 for path, outcome in _store_group(engine, group, force, clock, summary):
                     report(path, outcome)
         for path in streamed:
-            report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary))
+            storing[:] = [path]
+            report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary, force,
+                                         lambda outcome, path=path: report_chunk(path, outcome)))
+        storing.clear()
+    except StoreError as err:
+        summary.stopped = err
+        summary.interrupted = list(storing)
+        summary.not_attempted = max(0, total - done - len(storing))
     finally:
         bar.close()
     return summary
@@ -269,6 +379,9 @@ GROUP_FILES = 32
 # Starting a worker costs about 2 s (it loads the language models): not worth it for a handful of files.
 MIN_FILES_FOR_WORKERS = 200
 _STREAMED = {"csv", "tsv", "json", "jsonl"}
+# Why a file is rejected when the worker process cleaning it died: the operating system kills a
+# process that runs out of memory without a word, and nothing else kills the workers.
+_WORKER_DIED = "could not be read: the process cleaning it died (killed, perhaps for lack of memory)"
 
 
 def _is_streamed(path: Path) -> bool:
@@ -277,37 +390,87 @@ def _is_streamed(path: Path) -> bool:
 
 class _Workers:
     """Worker processes that clean groups of files ahead of the storing process, at most a few
-    groups ahead so that memory stays flat however many files there are."""
+    groups ahead so that memory stays flat however many files there are.
+
+    A worker that dies (killed for memory) breaks the pool and every group in flight with it:
+    ``concurrent.futures`` reports that (``BrokenProcessPool``) where ``multiprocessing.Pool``
+    would wait for ever for the lost task. The groups that were in flight are then cleaned again
+    one at a time in a fresh pool; a group that breaks it alone is split into its files, and the
+    file that breaks it alone is rejected with the reason."""
 
     def __init__(self, jobs: int):
         self.jobs = max(1, jobs)
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self):
         if self.jobs > 1:
             # Loaded before the fork, the language models are shared by the workers instead of
             # being loaded once in each.
             language.preload()
-            self.pool = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn").Pool(self.jobs)
+            self.pool = self._new_pool()
         return self
 
     def __exit__(self, *exc):
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def map(self, function, groups, *args):
+    def _new_pool(self) -> ProcessPoolExecutor:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+
+    def prepare(self, groups: Iterable[list[str]], *args) -> Iterator[list[_Prepared]]:
+        """``_prepare_group`` of every group, in order."""
         if self.pool is None:
             for group in groups:
-                yield function(group, *args)
+                yield _prepare_group(group, *args)
             return
         pending: collections.deque = collections.deque()
         for group in groups:
-            pending.append(self.pool.apply_async(function, (group, *args)))
+            pending.append((group, self.pool.submit(_prepare_group, group, *args)))
             if len(pending) >= 2 * self.jobs:
-                yield pending.popleft().get()
+                yield from self._next_result(pending, args)
         while pending:
-            yield pending.popleft().get()
+            yield from self._next_result(pending, args)
+
+    def _next_result(self, pending: collections.deque, args) -> Iterator[list[_Prepared]]:
+        group, future = pending.popleft()
+        try:
+            yield future.result()
+            return
+        except BrokenProcessPool:
+            lost = [group] + [other for other, _ in pending]
+            pending.clear()
+        except Exception as err:  # a result that cannot come back (it failed to pickle): the group is rejected
+            yield [_lost(path, _unreadable(err)) for path in group]
+            return
+        self._restart()
+        for group in lost:
+            yield from self._alone(group, args)
+
+    def _alone(self, group: list[str], args) -> Iterator[list[_Prepared]]:
+        try:
+            yield self.pool.submit(_prepare_group, group, *args).result()
+            return
+        except BrokenProcessPool:
+            self._restart()
+        if len(group) == 1:
+            yield [_lost(group[0], _WORKER_DIED)]
+            return
+        for path in group:
+            yield from self._alone([path], args)
+
+
+def _lost(path: str, problem: str) -> _Prepared:
+    """A file rejected without its worker's answer."""
+    try:
+        state = _file_state(path)
+    except OSError:
+        state = None
+    return _Prepared(path, state, problem=problem)
 
 
 def _unchanged(known: dict, summary: IngestSummary) -> str:
@@ -323,8 +486,13 @@ def _store_group(engine, group: list[_Prepared], force: bool, clock, summary: In
     outcomes: dict[str, str] = {}
     to_store: list[store.FileInput] = []
     for prepared in group:
+        if prepared.state is None:  # vanished or unreadable before it could even be looked at
+            summary.rejected += 1
+            summary.problems.append(f"{prepared.path}: {prepared.problem}")
+            outcomes[prepared.path] = f"rejected: {prepared.problem}"
+            continue
         known = None if force else store.known_file(engine, prepared.path)
-        if known and known["sha256"] == prepared.state["sha256"]:
+        if known and known["complete"] and known["sha256"] == prepared.state["sha256"]:
             # Touched but not changed: remember the new modification time, so the next run needs only a stat.
             store.touch_file(engine, prepared.path, prepared.state)
             outcomes[prepared.path] = _unchanged(known, summary)
@@ -335,36 +503,54 @@ def _store_group(engine, group: list[_Prepared], force: bool, clock, summary: In
     return [(prepared.path, outcomes[prepared.path]) for prepared in group]
 
 
-def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summary: IngestSummary) -> str:
+def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summary: IngestSummary, force: bool,
+                    report_chunk: Callable[[str], None]) -> str:
+    """Store an export in chunks, continuing an unfinished earlier run on the same bytes."""
     key = str(path)
     try:
-        stat = path.stat()
-        state = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(path)}
+        state = _file_state(key)
     except OSError as err:
         summary.rejected += 1
         summary.problems.append(f"{key}: cannot be read ({err.strerror or err})")
         return "rejected: cannot be read"
-    known = store.known_file(engine, key)
+    known = None if force else store.known_file(engine, key)
+    resume = None
     if known and known["sha256"] == state["sha256"]:
-        store.touch_file(engine, key, state)
-        return _unchanged(known, summary)
+        if known["complete"]:
+            store.touch_file(engine, key, state)
+            return _unchanged(known, summary)
+        resume = known
+
+    durable = store.FileResult()  # what the committed chunks hold, should a later chunk fail
+
+    def committed(result: store.FileResult, items_done: int) -> None:
+        durable.stored, durable.duplicates, durable.rejected = result.stored, result.duplicates, result.rejected
+        durable.rejections = result.rejections[:]
+        durable.items = items_done
+        report_chunk(f"items 1-{items_done} committed (this run so far: {result.stored} stored, "
+                     f"{result.duplicates} merged as duplicates, {result.rejected} rejected); continuing")
+
+    skip = int(resume["items_done"] or 0) if resume else 0
     try:
-        result = store.save_file(engine, key, _streamed_batches(path, source, lexicon, max_bytes), state, clock())
-    except InputError as err:
-        store.save_rejected_file(engine, key, err.problem, state, clock())
-        result = store.FileResult(rejected=1, messages=[(None, "rejected", err.problem, None)])
-    return _tally(key, result, summary)
+        result = store.save_file(engine, key, _streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
+                                 resume=resume, on_commit=committed)
+    except StoreError:
+        _tally(key, durable, summary)
+        summary.interrupted_items = durable.items or skip
+        raise
+    outcome = _tally(key, result, summary)
+    return f"continued after item {skip}: {outcome}" if skip else outcome
 
 
 def _tally(key: str, result: store.FileResult, summary: IngestSummary) -> str:
     summary.stored += result.stored
     summary.duplicates += result.duplicates
     summary.rejected += result.rejected
-    for item, status, message, _ in result.messages:
-        if status == "rejected":
-            summary.problems.append(f"{key}: {item}: {message}" if item else f"{key}: {message}")
-    whole_file = [m for i, s, m, _ in result.messages if s == "rejected" and i is None]
+    for item, problem in result.rejections:
+        summary.problems.append(f"{key}: {item}: {problem}" if item else f"{key}: {problem}")
+    whole_file = [problem for item, problem in result.rejections if item is None]
+    counts = (f"stored {result.stored}, merged {result.duplicates} duplicate(s)"
+              + (f", rejected {result.rejected} item(s)" if result.rejected else ""))
     if whole_file:
-        return f"rejected: {whole_file[0]}"
-    return (f"stored {result.stored}, merged {result.duplicates} duplicate(s)"
-            + (f", rejected {result.rejected} item(s)" if result.rejected else ""))
+        return f"rejected: {whole_file[0]}" + (f" ({counts} before it)" if result.stored or result.duplicates else "")
+    return counts

@@ -10,6 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from core.errors import USER_ERRORS
+
 # work(report, cancelled) -> result; report(done, total, message) may be called from the thread.
 Work = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
 
@@ -58,8 +60,9 @@ class BackgroundJob:
         try:
             result = self._work(self._report, self._cancel.is_set)
         except Exception as error:  # shown on the page instead of dying silently with the thread
+            message = str(error) if isinstance(error, USER_ERRORS) else f"{type(error).__name__}: {error}"
             with self._lock:
-                self._state, self._error = "failed", f"{type(error).__name__}: {error}"
+                self._state, self._error = "failed", message
         else:
             with self._lock:
                 self._result = result

@@ -88,7 +88,10 @@ ingest_log = sa.Table(
 INGEST_LOG_COLUMNS = ("path", "item", "status", "message", "article_id", "at")
 
 # Files already ingested, so that an unchanged file is recognised from its size and modification
-# time alone and a re-run costs a stat call per file.
+# time alone and a re-run costs a stat call per file. A large export is committed in chunks: until
+# its last chunk, ``complete`` is false and ``items_done`` says how many of its items (rows, lines,
+# JSON items, rejected ones included) are stored, so that a re-run of the same bytes continues after
+# them. Stores made before chunked commits gain both columns with every file complete.
 ingested_files = sa.Table(
     "ingested_files",
     metadata,
@@ -101,6 +104,8 @@ ingested_files = sa.Table(
     sa.Column("rejected", sa.Integer, nullable=False),
     sa.Column("message", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("items_done", sa.Integer),
+    sa.Column("complete", sa.Boolean, nullable=False, server_default="1"),
 )
 
 # One row is one actor: a dictionary actor mentioned in the corpus, or a discovered person.

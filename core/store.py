@@ -1,12 +1,23 @@
 """The store: SQLAlchemy Core over SQLite in WAL mode (PostgreSQL by URL later).
 
-Every write goes through ``save_file``, one transaction per input file, so a killed ingest leaves
-each file either wholly stored or not at all, and a re-run picks up where it stopped.
+Every write goes through one way of beginning a transaction (``_writing``): on SQLite it takes the
+write lock up front (``BEGIN IMMEDIATE``), so a second writer queues for its turn instead of
+failing on a stale snapshot, and gives up with ``StoreBusy`` after the configured wait. Reads stay
+deferred and never take the write lock, so the dashboard reads while an ingest writes.
+
+Writes are bounded: small files are stored whole, several to a transaction; a large export
+(``save_file``) is committed in chunks of at most ``MAX_TRANSACTION_ROWS`` rows or
+``MAX_TRANSACTION_SECONDS``, each recording how far into the file it got, so a killed or stopped
+ingest keeps every chunk it reported and a re-run of the same file continues after the last one.
+A file, or its chunk, that could not be written (a full disk) raises ``StoreWriteError`` and leaves
+the store as it was after the last commit.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,49 +26,180 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core import dedup, frame_cache, schema
+from core.errors import StoreBusy, StoreError, StoreWriteError
+
+# How long a writer waits for another's write transaction before giving up with StoreBusy
+# (GEOWIRE_BUSY_SECONDS). Every write transaction Geowire makes is bounded: a chunk of an export
+# (MAX_TRANSACTION_SECONDS of writing), a group of small files, an extraction or translation chunk,
+# each a second or two. A writer still holding the lock after a minute is something else (a stuck
+# process, a sqlite3 shell left in a transaction), and a user at a terminal should hear about it.
+BUSY_SECONDS = 60.0
+# A large export commits at least this often, so that a second writer (another ingest, the
+# extraction, a translation run) waits about this long for its turn, not for the whole file.
+MAX_TRANSACTION_SECONDS = 2.0
+# ... and at most this many rows per transaction: a few MB of WAL, while the commit's own
+# bookkeeping (log rows, the file's progress, the revision) stays well under 1% of the work.
+MAX_TRANSACTION_ROWS = 500
+# SQLite's default (1000 pages, 4 MiB), stated: with bounded transactions each commit that finds
+# the WAL past this size copies it back into the store file, so the WAL stays a few MB instead of
+# holding a whole file's rows (1 GB for a 200 MB CSV written in one transaction).
+WAL_AUTOCHECKPOINT_PAGES = 1000
+# When the WAL is reset it is cut back to this size. A WAL that grew behind a long read (each
+# checkpoint can only copy what no reader still needs) gives its space back; a few times the
+# autocheckpoint size is kept, so normal runs do not shrink and regrow it.
+JOURNAL_SIZE_LIMIT_BYTES = 64 * 2**20
+# Messages written to ingest_log are cut to this length: a note or a problem comes from the input
+# (a header of a million column names), and the log is shown on the dashboard.
+MAX_LOG_MESSAGE_CHARS = 2000
+# The rejections of a file summed up in ingested_files.message, cut to this length.
+MAX_FILE_MESSAGE_CHARS = 2000
+
+# SQLite result codes (the low byte of an extended code): https://www.sqlite.org/rescode.html
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+# Set on a connection that is to write: its BEGIN takes the write lock at once.
+_WRITE_OPTION = "geowire_write"
+_BUSY_OPTION = "geowire_busy_seconds"
 
 
-def connect(url: str) -> sa.Engine:
-    """Open (and create if needed) the store at an SQLAlchemy URL."""
+def connect(url: str, busy_seconds: float | None = None) -> sa.Engine:
+    """Open (and create if needed) the store at an SQLAlchemy URL. A writer waits up to
+    ``busy_seconds`` (default BUSY_SECONDS) for another's write transaction, then raises
+    ``StoreBusy`` (0: at once)."""
+    busy_seconds = BUSY_SECONDS if busy_seconds is None else busy_seconds
+    engine_args: dict = {"execution_options": {_BUSY_OPTION: busy_seconds}}
+    if url.startswith("sqlite:"):
+        # The driver's busy timeout: how long a BEGIN IMMEDIATE queues for the write lock.
+        engine_args["connect_args"] = {"timeout": busy_seconds}
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreWriteError(url.removeprefix("sqlite:///"), f"cannot make its folder {folder} ({err.strerror or err})") from err
+    engine = sa.create_engine(url, **engine_args)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    schema.metadata.create_all(engine)
-    _add_missing_columns(engine)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    try:
+        _create_or_upgrade(engine)
+    except sa.exc.OperationalError as err:  # the first connection: a store that cannot be opened or made
+        problem = _store_error(engine, err)
+        if problem is None:
+            raise
+        raise problem from err
     return engine
 
 
-def _add_missing_columns(engine: sa.Engine) -> None:
-    """Bring a store made by an earlier version up to the schema: every column the schema has and
-    the store's table lacks is added. ``create_all`` makes missing tables only, and a user's store
-    holds articles and translations that cannot be made again, so it is changed in place. Only
-    additive changes are made here; a new column must therefore be nullable or have a
-    ``server_default``."""
-    inspector = sa.inspect(engine)
-    missing = []
-    for table in schema.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing += [(table, column) for column in table.columns if column.name not in present]
-    if not missing:
+def _create_or_upgrade(engine: sa.Engine) -> None:
+    """Make missing tables, and bring a store made by an earlier version up to the schema: every
+    column the schema has and the store's table lacks is added. A user's store holds articles and
+    translations that cannot be made again, so it is changed in place; only additive changes are
+    made here, and a new column must therefore be nullable or have a ``server_default``. A store
+    that needs nothing is only read, so opening it never waits behind a writer."""
+    if not _schema_changes(sa.inspect(engine)):
         return
-    with engine.begin() as conn:
-        for table, column in missing:
+    with _writing(engine) as conn:
+        schema.metadata.create_all(conn)
+        # Read again inside the transaction: another process may have upgraded the store meanwhile.
+        for table, column in _schema_changes(sa.inspect(conn)):
             definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
             conn.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {definition}")
 
 
+def _schema_changes(inspector) -> list[tuple[sa.Table, sa.Column | None]]:
+    """(table, None) for a missing table, (table, column) for a column missing from a table."""
+    present_tables = set(inspector.get_table_names())
+    changes: list[tuple[sa.Table, sa.Column | None]] = []
+    for table in schema.metadata.sorted_tables:
+        if table.name not in present_tables:
+            changes.append((table, None))
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        changes += [(table, column) for column in table.columns if column.name not in present]
+    return changes
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy emits BEGIN itself (``_sqlite_begin``, the recipe of SQLAlchemy's SQLite dialect
+    # documentation, "Enabling Non-Legacy SQLite Transactional Modes"): the driver's own BEGIN is
+    # always deferred, and a deferred writer that read first fails at once with "database is
+    # locked" when another writer committed meanwhile, whatever the busy timeout.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets pages read while an ingest writes. synchronous=NORMAL in WAL mode keeps every
     # committed transaction through a killed process (only a power cut can lose the last ones)
-    # and saves an fsync per file, which at one transaction per file is most of the cost.
+    # and saves an fsync per commit.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE_OPTION) else "BEGIN")
+
+
+@contextlib.contextmanager
+def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A write transaction: committed at the end of the block, rolled back on an error. Every write
+    to the store begins here. On SQLite it takes the write lock first, waiting up to the busy
+    time (``StoreBusy`` after it); a write the disk refuses raises ``StoreWriteError``."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    except sa.exc.OperationalError as err:
+        problem = _store_error(engine, err)
+        if problem is None:
+            raise
+        raise problem from err
+
+
+def _store_error(engine: sa.Engine, err: sa.exc.OperationalError) -> StoreError | None:
+    """What an SQLite error means for the user, or None for one that is not about the store's
+    lock or its files (a bug: it keeps its traceback)."""
+    code = getattr(err.orig, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreBusy(store_name(engine), engine.get_execution_options().get(_BUSY_OPTION, BUSY_SECONDS))
+    if primary in (_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN):
+        # A full disk is SQLITE_FULL only when the write fails with ENOSPC; a write past a file-size
+        # limit (EFBIG) or on a failing disk is SQLITE_IOERR_WRITE.
+        hint = "; a full disk or a file-size limit gives this" if primary == _SQLITE_IOERR else ""
+        return StoreWriteError(store_name(engine), f"{err.orig} ({err.orig.sqlite_errorname}{hint})")
+    return None
+
+
+def store_name(engine: sa.Engine) -> str:
+    """The store as a user knows it: the SQLite file, or the URL without its password."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.database or ":memory:"
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _checkpoint(engine: sa.Engine) -> None:
+    """Copy the WAL into the store file and cut it back, without waiting: with readers or a writer
+    busy, SQLite copies what it can (a passive checkpoint) and the rest waits for the next one."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        waiting = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={int(waiting)}")
+            cursor.close()
+    finally:
+        raw.close()
 
 
 def revision(engine: sa.Engine, key: str = "revision") -> int:
@@ -79,7 +221,8 @@ def _bump_revision(conn: sa.Connection, key: str = "revision") -> None:
 
 
 def known_file(engine: sa.Engine, path: str) -> dict | None:
-    """What the store remembers of a file: size, mtime_ns, sha256 and the counts of its last ingest."""
+    """What the store remembers of a file: size, mtime_ns, sha256, the counts of its last ingest,
+    and how far it got (``complete``; ``items_done`` for an export stored in chunks)."""
     table = schema.ingested_files
     with engine.connect() as conn:
         row = conn.execute(sa.select(table).where(table.c.path == path)).mappings().first()
@@ -89,17 +232,23 @@ def known_file(engine: sa.Engine, path: str) -> dict | None:
 def touch_file(engine: sa.Engine, path: str, file_state: dict) -> None:
     """Record a new modification time for a file whose bytes did not change."""
     files = schema.ingested_files
-    with engine.begin() as conn:
-        conn.execute(files.update().where(files.c.path == path).values(size=file_state["size"], mtime_ns=file_state["mtime_ns"]))
+    try:
+        with _writing(engine) as conn:
+            conn.execute(files.update().where(files.c.path == path).values(size=file_state["size"], mtime_ns=file_state["mtime_ns"]))
+    except StoreError as err:
+        raise err.during(path) from err.__cause__
 
 
 @dataclasses.dataclass
 class FileResult:
+    """What storing one file did in this run."""
+
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
-    # (where in the file, status, message, article_id); where is None for single-article files
-    messages: list[tuple[str | None, str, str, str | None]] = dataclasses.field(default_factory=list)
+    items: int = 0  # rows, lines or items of the file taken in this run, rejected ones included
+    # (where in the file, why); where is None for a whole file, or the rest of one, rejected
+    rejections: list[tuple[str | None, str]] = dataclasses.field(default_factory=list)
 
 
 def _near_duplicate(conn: sa.Connection, sig: np.ndarray) -> tuple[str, float] | None:
@@ -139,59 +288,128 @@ class FileInput:
     problem: str | None = None
 
 
+# One ingest_log row waiting for its transaction: (where, status, message, article_id).
+_LogLine = tuple[str | None, str, str, str | None]
+
+
 def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list[FileResult]:
-    """Store whole files: their articles, log lines and fingerprints, in one transaction.
+    """Store small files whole: their articles, log lines and fingerprints, in one transaction.
 
     Each file is in the store entirely or not at all. Several small files share a transaction
     (the ingest groups up to ``core.ingest.GROUP_FILES``) because a commit and its bookkeeping cost
-    more than storing a short article; a file is only reported stored after its commit.
+    more than storing a short article; a file is only reported stored after its commit. Their
+    batches are held in memory already (a single-article file is one article); exports go through
+    ``save_file``.
 
     ``batches`` yield lists of rows (``schema.records``) with the schema's columns (less
     duplicate_of and ingested_at) plus ``signature``, ``where``, ``problem`` and ``note``; a row
-    with ``problem`` set is logged as rejected. They are consumed inside the transaction, so a
-    streamed export is never held whole. An article whose id is already stored, or whose body is
-    near-identical to an article of the same source, is merged (logged as duplicate, not stored
-    again); one whose body matches another source's article is stored and linked to it through
-    ``duplicate_of``.
+    with ``problem`` set is logged as rejected. An article whose id is already stored, or whose
+    body is near-identical to an article of the same source, is merged (logged as duplicate, not
+    stored again); one whose body matches another source's article is stored and linked to it
+    through ``duplicate_of``. Raises ``StoreBusy`` or ``StoreWriteError`` naming the file being
+    stored; nothing of the group is then stored.
     """
-    results = []
-    with engine.begin() as conn:
-        for file in files:
-            results.append(_save_one(conn, file, now))
-        _record_files(conn, files, results, now)
+    results: list[FileResult] = []
+    current = files[0].path if files else None
+    try:
+        with _writing(engine) as conn:
+            for file in files:
+                current = file.path
+                result, log = FileResult(), []
+                if file.problem is not None:
+                    _reject(result, log, None, file.problem)
+                for batch in file.batches:
+                    _save_rows(conn, batch, now, result, log)
+                results.append(result)
+                _write_log(conn, file.path, log, now)
+                _record_file(conn, file, result, now, items_done=result.items, complete=True)
+            _bump_revision(conn)
+    except StoreError as err:
+        raise err.during(current) from err.__cause__
     return results
 
 
-def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_state: dict, now: datetime) -> FileResult:
-    """``save_files`` for one file."""
-    return save_files(engine, [FileInput(path, file_state, batches)], now)[0]
+def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_state: dict, now: datetime, *,
+              resume: dict | None = None, on_commit: Callable[[FileResult, int], None] | None = None) -> FileResult:
+    """Store one export, committing in chunks (``MAX_TRANSACTION_ROWS`` rows or
+    ``MAX_TRANSACTION_SECONDS``, and at the end of every batch), each commit recording in
+    ``ingested_files`` how many of the file's items are stored. The file is marked complete only
+    by the last commit, after its batches ran out.
 
-
-def save_rejected_file(engine: sa.Engine, path: str, problem: str, file_state: dict, now: datetime) -> None:
-    """Remember a file that could not be read at all, with the reason, so a re-run can say it again."""
-    save_files(engine, [FileInput(path, file_state, problem=problem)], now)
-
-
-def _save_one(conn: sa.Connection, file: FileInput, now: datetime) -> FileResult:
+    ``batches`` are as for ``save_files``, one row per item of the file (rejected items included),
+    in the file's order, and are consumed between transactions: cleaning the next batch never
+    holds the write lock. ``resume`` is what ``known_file`` says of an unfinished earlier run on
+    the same bytes: its counts are carried on, and ``batches`` must start after its
+    ``items_done`` items. ``on_commit(result, items_done)`` is called after each commit, with
+    this run's result so far, so what it reports is durable. A large file's WAL is checkpointed
+    at the end. Raises ``StoreBusy`` or ``StoreWriteError`` naming the file; the chunks committed
+    before it stay.
+    """
+    file = FileInput(path, file_state)
     result = FileResult()
-    if file.problem is not None:
-        result.rejected = 1
-        result.messages.append((None, "rejected", file.problem, None))
-        return result
-    for batch in file.batches:
-        for row in batch:
-            item = row.get("where")
-            if row.get("note"):
-                result.messages.append((item, "note", row["note"], None))
-            if row.get("problem"):
-                result.rejected += 1
-                result.messages.append((item, "rejected", row["problem"], None))
-                continue
-            _store_article(conn, row, item, now, result)
+    carried = resume or {}
+    offset = int(carried.get("items_done") or 0)
+    totals = {name: int(carried.get(name) or 0) for name in ("stored", "duplicates", "rejected")}
+    message = carried.get("message") or ""
+    commits = 0
+
+    def commit(rows: list[dict], start: int, complete: bool) -> int:
+        """Store ``rows[start:]`` up to the bounds of one transaction; returns where it stopped."""
+        nonlocal message, commits
+        end, rejections = start, len(result.rejections)
+        with _writing(engine) as conn:
+            began, log = time.monotonic(), []
+            while end < len(rows) and end - start < MAX_TRANSACTION_ROWS and (
+                    end == start or time.monotonic() - began < MAX_TRANSACTION_SECONDS):
+                _save_row(conn, rows[end], now, result, log)
+                end += 1
+            _write_log(conn, path, log, now)
+            message = _file_message(message, result.rejections[rejections:])
+            _record_file(conn, file, FileResult(**{name: totals[name] + getattr(result, name) for name in totals}),
+                         now, items_done=offset + result.items, complete=complete, message=message)
+            _bump_revision(conn)
+        commits += 1
+        if on_commit and not complete:
+            on_commit(result, offset + result.items)
+        return end
+
+    try:
+        for batch in batches:
+            start = 0
+            while start < len(batch):
+                start = commit(batch, start, complete=False)
+        commit([], 0, complete=True)
+    except StoreError as err:
+        raise err.during(path) from err.__cause__
+    if commits > 2:  # more than one chunk: a large file, whose WAL is worth giving back now
+        _checkpoint(engine)
     return result
 
 
-def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, result: FileResult) -> None:
+def _save_rows(conn: sa.Connection, rows: list[dict], now: datetime, result: FileResult, log: list[_LogLine]) -> None:
+    for row in rows:
+        _save_row(conn, row, now, result, log)
+
+
+def _save_row(conn: sa.Connection, row: dict, now: datetime, result: FileResult, log: list[_LogLine]) -> None:
+    """One item of a file: a note, a rejection, or an article to store."""
+    result.items += 1
+    item = row.get("where")
+    if row.get("note"):
+        log.append((item, "note", row["note"], None))
+    if row.get("problem"):
+        _reject(result, log, item, row["problem"])
+        return
+    _store_article(conn, row, item, now, result, log)
+
+
+def _reject(result: FileResult, log: list[_LogLine], item: str | None, problem: str) -> None:
+    result.rejected += 1
+    result.rejections.append((item, problem))
+    log.append((item, "rejected", problem, None))
+
+
+def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, result: FileResult, log: list[_LogLine]) -> None:
     table = schema.articles
     article_id = row["article_id"]
     known = conn.execute(
@@ -201,7 +419,7 @@ def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, res
     same_id = next((k for k in known if k.article_id == article_id), None)
     if same_id is not None:
         result.duplicates += 1
-        result.messages.append((item, "duplicate", f"already stored as {article_id} (from {same_id.origin_file})", article_id))
+        log.append((item, "duplicate", f"already stored as {article_id} (from {same_id.origin_file})", article_id))
         return
     duplicate_of = None
     match = (known[0].article_id, 1.0) if known else None
@@ -213,7 +431,7 @@ def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, res
         original, original_source = _original_of(conn, match[0])
         if dedup.normalize_text(original_source or "") == dedup.normalize_text(row["source"] or ""):
             result.duplicates += 1
-            result.messages.append((item, "duplicate", f"same article as {original} from the same source (similarity {match[1]:.2f})", original))
+            log.append((item, "duplicate", f"same article as {original} from the same source (similarity {match[1]:.2f})", original))
             return
         duplicate_of = original
     values = {name: _sql_value(row.get(name)) for name in schema.ARTICLE_COLUMNS}
@@ -225,23 +443,40 @@ def _store_article(conn: sa.Connection, row: dict, item: str, now: datetime, res
                      [{"band_key": key, "article_id": article_id} for key in dedup.band_keys(sig)])
     result.stored += 1
     message = f"stored as {article_id}" + (f", same story as {duplicate_of}" if duplicate_of else "")
-    result.messages.append((item, "stored", message, article_id))
+    log.append((item, "stored", message, article_id))
 
 
-def _record_files(conn: sa.Connection, files: list[FileInput], results: list[FileResult], now: datetime) -> None:
-    log = [{"path": f.path, "item": item, "status": status, "message": message, "at": now, "article_id": article_id}
-           for f, r in zip(files, results) for item, status, message, article_id in r.messages]
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 40]}… ({len(text) - limit + 40} more characters)"
+
+
+def _write_log(conn: sa.Connection, path: str, log: list[_LogLine], now: datetime) -> None:
     if log:
-        conn.execute(schema.ingest_log.insert(), log)
+        conn.execute(schema.ingest_log.insert(), [
+            {"path": path, "item": item, "status": status, "message": _capped(message, MAX_LOG_MESSAGE_CHARS),
+             "at": now, "article_id": article_id} for item, status, message, article_id in log])
+
+
+def _file_message(message: str, rejections: list[tuple[str | None, str]]) -> str:
+    """The file's rejections so far in one line, for ingested_files.message; once past the cap,
+    the rest is left out (the log keeps every one)."""
+    for item, problem in rejections:
+        if len(message) >= MAX_FILE_MESSAGE_CHARS:
+            break
+        message = "; ".join(filter(None, [message, f"{item}: {problem}" if item else problem]))
+    return _capped(message, MAX_FILE_MESSAGE_CHARS)
+
+
+def _record_file(conn: sa.Connection, file: FileInput, counts: FileResult, now: datetime, *, items_done: int,
+                 complete: bool, message: str | None = None) -> None:
+    if message is None:
+        message = _file_message("", counts.rejections)
     table = schema.ingested_files
-    conn.execute(table.delete().where(table.c.path.in_([f.path for f in files])))
-    conn.execute(table.insert(), [
-        {"path": f.path, "size": f.state["size"], "mtime_ns": f.state["mtime_ns"], "sha256": f.state["sha256"],
-         "stored": r.stored, "duplicates": r.duplicates, "rejected": r.rejected, "at": now,
-         "message": "; ".join(f"{i}: {m}" if i else m for i, s, m, _ in r.messages if s == "rejected")[:2000] or None}
-        for f, r in zip(files, results)
-    ])
-    _bump_revision(conn)
+    conn.execute(table.delete().where(table.c.path == file.path))
+    conn.execute(table.insert().values(
+        path=file.path, size=file.state["size"], mtime_ns=file.state["mtime_ns"], sha256=file.state["sha256"],
+        stored=counts.stored, duplicates=counts.duplicates, rejected=counts.rejected, at=now,
+        message=message or None, items_done=items_done, complete=complete))
 
 
 def _sql_value(value):
@@ -296,7 +531,7 @@ def discovered_name_keys(engine: sa.Engine) -> list[str]:
 def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.DataFrame, dates: pd.DataFrame,
                     dictionary_version: str) -> None:
     """Replace the mentions and mentioned dates of ``article_ids`` in one transaction."""
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         for table in (schema.mentions, schema.mentioned_dates, schema.extractions):
             for start in range(0, len(article_ids), 500):
                 conn.execute(table.delete().where(table.c.article_id.in_(article_ids[start:start + 500])))
@@ -395,7 +630,7 @@ def save_memory(engine: sa.Engine, provider: str, source_lang: str, target_lang:
     rows = {key: {"provider": provider, "source_lang": source_lang, "target_lang": target_lang, "segment_hash": key,
                   "source_text": source, "translated_text": translated, "at": now}
             for key, source, translated in segments}
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         conn.execute(_insert_ignoring_duplicates(conn, schema.translation_memory), list(rows.values()))
 
 
@@ -410,7 +645,7 @@ def _insert_ignoring_duplicates(conn: sa.Connection, table: sa.Table):
 def save_translation(engine: sa.Engine, article_id: str, target_lang: str, provider: str, title: str | None,
                      text: str | None, status: str, error: str | None, now: datetime | None = None) -> None:
     """Write one article's translation (or its failure) in one transaction."""
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         conn.execute(_DELETE_TRANSLATION, {"a_id": article_id, "a_target": target_lang})
         conn.execute(_INSERT_TRANSLATION, {"article_id": article_id, "target_lang": target_lang, "provider": provider,
                                            "title": title, "text": text, "status": status, "error": error,

@@ -52,7 +52,7 @@ _ICON = Path(__file__).resolve().parent.parent / "static" / "geowire-icon.png"
 
 @st.cache_resource
 def _engine(url: str):
-    return store.connect(url)
+    return store.connect(url, busy_seconds=config.busy_seconds())
 
 
 def engine():
@@ -521,15 +521,26 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
 
 
 def ingest_and_extract(paths: list, report, cancelled) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
-    """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates."""
+    """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates.
+
+    A store that cannot take a write (busy past the wait, a full disk) ends the job with the same
+    one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
+    failed); what was stored before it is kept and listed in the log below."""
     eng = engine()
     summary = ingest.ingest(eng, paths, progress=False,
                             on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
+    if summary.stopped is not None:
+        raise summary.stopped
     try:
         found = extract(eng)
-        extraction.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
-                                  config.frames_cache_dir(str(eng.url)))
     except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
         summary.problems.append(f"actors not extracted: {err}")
-        found = None
+        return summary, None
+    cache_dir = config.frames_cache_dir(str(eng.url))
+    try:
+        extraction.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
+                                  cache_dir)
+    except OSError as err:  # a full disk beside the store: the store is not touched by this step
+        summary.problems.append(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, "
+                                "and the dashboard derives the frames itself")
     return summary, found

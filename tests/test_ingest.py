@@ -1,11 +1,17 @@
 """Ingesting every format, and every kind of bad input next to good files."""
+import contextlib
+import json
+import os
+import signal
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
 
-from core import ingest, store
+from core import clean, formats, ingest, store
+from core.errors import StoreWriteError
 from tests import inputs
 from tests.conftest import REPO, run_cli
 
@@ -156,3 +162,158 @@ def test_file_vanishing_during_the_run_is_reported_not_fatal(tmp_path, engine, l
     summary = ingest.ingest(engine, [folder], lexicon=lexicon, progress=False, on_file=delete_b)
     assert summary.unchanged == 1 and summary.rejected == 1
     assert summary.problems == [f"{(folder / 'b.txt').resolve()}: cannot be read (No such file or directory)"]
+
+
+# --- the safety net: one file's unexpected failure rejects that file, and the batch goes on ------
+
+_PREPARE_GROUP = ingest._prepare_group
+_PREPARE_ARTICLES = clean.prepare_articles
+_READ_JSONL = formats.read_jsonl
+
+
+def _dying_prepare_group(paths, *args):
+    """A worker's task that dies as an out-of-memory kill would, on the file named "poison"."""
+    if any("poison" in path for path in paths):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _PREPARE_GROUP(paths, *args)
+
+
+def _recursing_prepare_articles(raw, lexicon):
+    """Cleaning as a library's internal error would break it, for the article marked "RECURSE"."""
+    if raw["text"].fillna("").str.contains("RECURSE").any():
+        raise RecursionError("maximum recursion depth exceeded while calling a Python object")
+    return _PREPARE_ARTICLES(raw, lexicon)
+
+
+def _small_batch(folder, count: int, marked: dict[int, str]) -> list:
+    folder.mkdir()
+    paths = []
+    for n in range(count):
+        name = f"{n:03d}-{marked.get(n, 'page')}.txt"
+        text = inputs.scraped_page(n + 5000).replace("Meeting number", "RECURSE meeting number") if marked.get(n) == "recurse" \
+            else inputs.scraped_page(n + 5000)
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append((folder / name).resolve())
+    return paths
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon, monkeypatch, jobs):
+    monkeypatch.setattr(clean, "prepare_articles", _recursing_prepare_articles)
+    paths = _small_batch(tmp_path / "outlet", 40, {7: "recurse"})
+    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=jobs)
+    assert summary.stored == 39 and summary.rejected == 1
+    assert summary.problems == [f"{paths[7]}: could not be read: RecursionError: maximum recursion depth exceeded "
+                                "while calling a Python object"]
+    log = store.load_ingest_log(engine)
+    assert log[log["status"] == "rejected"]["path"].tolist() == [str(paths[7])]
+
+
+def test_a_worker_killed_mid_group_rejects_only_its_file_and_the_run_goes_on(tmp_path, engine, lexicon, monkeypatch):
+    monkeypatch.setattr(ingest, "_prepare_group", _dying_prepare_group)
+    paths = _small_batch(tmp_path / "outlet", 100, {45: "poison"})
+    outcomes = {}
+    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=2,
+                            on_file=lambda done, total, path, outcome: outcomes.__setitem__(path, outcome))
+    assert summary.stored == 99 and summary.rejected == 1
+    assert outcomes[str(paths[45])] == f"rejected: {ingest._WORKER_DIED}"
+    assert summary.problems == [f"{paths[45]}: {ingest._WORKER_DIED}"]
+    assert len(outcomes) == 100
+    assert len(store.load_articles(engine)) == 99
+
+
+def _failing_reader(path):
+    """A JSONL reader that fails inside a library after its first 300 items."""
+    for number, record in enumerate(_READ_JSONL(path), start=1):
+        if number > 300:
+            raise RecursionError("maximum recursion depth exceeded")
+        yield record
+
+
+def test_a_reader_failing_part_way_keeps_the_items_before_it(tmp_path, engine, lexicon, monkeypatch):
+    monkeypatch.setattr(formats, "read_jsonl", _failing_reader)
+    export = tmp_path / "feed.jsonl"
+    export.write_text("\n".join(json.dumps({"title": f"Item {n}", "text": inputs.article_text(6000 + n)})
+                                for n in range(400)), encoding="utf-8")
+    (tmp_path / "after.txt").write_text(inputs.scraped_page(7000), encoding="utf-8")
+    summary = ingest.ingest(engine, [export, tmp_path / "after.txt"], lexicon=lexicon, progress=False)
+    assert summary.stored == 301
+    assert summary.problems == [f"{export}: could not be read: RecursionError: maximum recursion depth exceeded "
+                                "(after line 300; the items before it were read)"]
+    known = store.known_file(engine, str(export))
+    assert known["complete"] and known["stored"] == 300
+
+
+def test_log_messages_are_capped_when_written(engine):
+    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    note = "ignored columns: " + ", ".join(f"c{n}" for n in range(200_000))
+    row = {"where": "row 1", "note": note, "problem": "no text in any column"}
+    store.save_files(engine, [store.FileInput("/in/wide.csv", state, [[row]])], datetime(2024, 1, 1, tzinfo=timezone.utc))
+    log = store.load_ingest_log(engine)
+    assert log["message"].str.len().max() <= store.MAX_LOG_MESSAGE_CHARS
+    assert log["message"].iloc[0].startswith("ignored columns: c0, c1,")
+    assert log["message"].iloc[0].endswith(f"({len(note) - store.MAX_LOG_MESSAGE_CHARS + 40} more characters)")
+
+
+# --- exports committed in chunks ------------------------------------------------------------------
+
+def _export(path, rows: int, first: int = 20_000):
+    path.write_text("title,text,date\n" + "\n".join(f'"Row {n}","{inputs.article_text(first + n)}",2024-01-02'
+                                                   for n in range(rows)), encoding="utf-8")
+    return path.resolve()
+
+
+def _fail_after(monkeypatch, commits: int):
+    """The store refuses every write after ``commits`` of them, as a full disk does."""
+    writing = store._writing
+    count = 0
+
+    @contextlib.contextmanager
+    def failing(engine):
+        nonlocal count
+        count += 1
+        if count > commits:
+            raise StoreWriteError(store.store_name(engine), "database or disk is full (SQLITE_FULL)")
+        with writing(engine) as conn:
+            yield conn
+
+    monkeypatch.setattr(store, "_writing", failing)
+
+
+def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_again(tmp_path, engine, lexicon, monkeypatch):
+    export = _export(tmp_path / "wire.csv", 700)
+    with monkeypatch.context() as patch:
+        _fail_after(patch, 2)
+        first = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    assert isinstance(first.stopped, StoreWriteError)
+    assert str(first.stopped).startswith(f"store not written: :memory:: database or disk is full (SQLITE_FULL), "
+                                         f"while storing {export};")
+    assert first.stored == 512 and first.interrupted == [str(export)] and first.interrupted_items == 512
+    assert first.exit_code == 4
+    known = store.known_file(engine, str(export))
+    assert (known["complete"], known["items_done"], known["stored"]) == (False, 512, 512)
+
+    cleaned = []
+    monkeypatch.setattr(clean, "prepare_articles",
+                        lambda raw, lex: cleaned.extend(raw["title"]) or _PREPARE_ARTICLES(raw, lex))
+    second = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    assert second.stopped is None and (second.stored, second.duplicates) == (188, 0)
+    assert cleaned == [f"Row {n}" for n in range(512, 700)]  # the stored rows were not cleaned again
+    articles = store.load_articles(engine)
+    assert sorted(articles["origin_item"]) == list(range(1, 701))
+    known = store.known_file(engine, str(export))
+    assert (known["complete"], known["items_done"], known["stored"]) == (True, 700, 700)
+    assert ingest.ingest(engine, [export], lexicon=lexicon, progress=False).unchanged == 1
+
+
+def test_a_changed_export_starts_over(tmp_path, engine, lexicon, monkeypatch):
+    export = _export(tmp_path / "wire.csv", 600)
+    with monkeypatch.context() as patch:
+        _fail_after(patch, 1)
+        ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    assert store.known_file(engine, str(export))["items_done"] == 256
+    _export(tmp_path / "wire.csv", 300, first=40_000)  # other rows: the same path, other bytes
+    summary = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    assert (summary.stored, summary.duplicates) == (300, 0)
+    known = store.known_file(engine, str(export))
+    assert (known["complete"], known["items_done"], known["stored"]) == (True, 300, 300)
