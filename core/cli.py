@@ -8,7 +8,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core import actor_dictionary, config, export, extraction, ingest, store, translate
-from core.errors import ConfigError, InputError, StoreError, StoreWriteError
+from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,8 +133,6 @@ def _translate(engine, args) -> int:
 
 
 def _export(engine, args) -> int:
-    from core.errors import ExportError
-
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2

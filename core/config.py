@@ -19,7 +19,8 @@ BOILERPLATE_FILE = DATA_DIR / "boilerplate.toml"
 DEFAULT_DB_PATH = DATA_DIR / "geowire.db"
 
 # A single-article file (text, HTML, feed) larger than this is not one article: it is refused
-# without being read. Multi-article exports (CSV, TSV, JSON, JSONL) are streamed and have no limit.
+# without being read. Multi-article exports (CSV, TSV, JSON, JSONL) are streamed and have no limit
+# of size, but each of their records (a row, a line, an item) is held to this one too.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 

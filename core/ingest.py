@@ -35,7 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from core import clean, config, dedup, formats, language, schema, store
+from core import clean, config, dedup, formats, inbox, language, schema, store
 from core.errors import InputError, StoreError
 
 # Records cleaned together: large enough that per-batch overhead is small, small enough that a
@@ -56,6 +56,7 @@ class IngestSummary:
     rejected: int = 0
     unchanged: int = 0
     skipped: list[str] = dataclasses.field(default_factory=list)
+    hidden: int = 0  # files and folders whose names start with a dot, left alone
     problems: list[str] = dataclasses.field(default_factory=list)
     # Set when the store could not take a write and the batch stopped: the error (one line), the
     # files whose transaction it rolled back, and how many files were not tried at all.
@@ -77,6 +78,8 @@ class IngestSummary:
             parts.append(f"{self.unchanged} file(s) unchanged since the last ingest, skipped")
         if self.skipped:
             parts.append(f"{len(self.skipped)} file(s) in other formats left alone")
+        if self.hidden:
+            parts.append(f"{self.hidden} hidden file(s) or folder(s) (names starting with '.') left alone")
         if self.stopped is not None:
             others = len(self.interrupted) - 1
             parts.append(f"stopped while storing {self.interrupted[0] if self.interrupted else 'the store'}"
@@ -87,13 +90,16 @@ class IngestSummary:
         return "; ".join(parts)
 
 
-def _walk(paths: Iterable[str | Path], unique: bool = False) -> Iterator[tuple[str, str]]:
-    """``("file", path)``, ``("skipped", path)`` or ``("problem", message)`` for every argument,
+def _walk(paths: Iterable[str | Path], unique: bool = False, roots: list[Path] | None = None) -> Iterator[tuple[str, str]]:
+    """``("file", path)``, ``("skipped", path)``, ``("hidden", path)`` or ``("problem", message)``
+    for every argument,
     lazily and in a stable order (a folder's entries sorted, one folder at a time), so that a
     million-file tree is never listed in memory at once. With ``unique``, a file reached twice
-    (a folder and a glob inside it) comes once; only an 8-byte digest per path is remembered."""
+    (a folder and a glob inside it) comes once; only an 8-byte digest per path is remembered.
+    With ``roots``, a file whose real path (links resolved) lies outside them is a problem, not a
+    file: a link inside a folder the dashboard may read must not lead it elsewhere."""
     seen: set[bytes] = set()
-    for kind, value in _walk_all(paths):
+    for kind, value in _walk_all(paths, roots):
         if unique and kind == "file":
             digest = hashlib.blake2b(value.encode("utf-8", "surrogateescape"), digest_size=8).digest()
             if digest in seen:
@@ -102,7 +108,13 @@ def _walk(paths: Iterable[str | Path], unique: bool = False) -> Iterator[tuple[s
         yield kind, value
 
 
-def _walk_all(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
+def _walk_all(paths: Iterable[str | Path], roots: list[Path] | None) -> Iterator[tuple[str, str]]:
+    def found(path: str) -> tuple[str, str]:
+        real = os.path.realpath(path)
+        if inbox.within_roots(real, roots):
+            return "file", real
+        return "problem", f"{path}: leads to {real}, outside the folders this dashboard may read; not read"
+
     for argument in paths:
         argument = str(argument)
         matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else [argument]
@@ -112,21 +124,27 @@ def _walk_all(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
         for match in matches:
             if os.path.isdir(match):
                 for root, folders, names in os.walk(match):
+                    # Hidden files and folders (.git, .DS_Store, a half-written ".upload-*.part")
+                    # are not articles; they are counted so the summary can say so.
+                    for name in sorted(f for f in folders if f.startswith(".")):
+                        yield "hidden", os.path.join(root, name)
                     folders[:] = sorted(f for f in folders if not f.startswith("."))
                     for name in sorted(names):
-                        if name.startswith("."):
-                            continue
                         path = os.path.join(root, name)
-                        known = Path(name).suffix.lower() in formats.EXTENSIONS
-                        yield ("file", os.path.realpath(path)) if known else ("skipped", path)
+                        if name.startswith("."):
+                            yield "hidden", path
+                        elif Path(name).suffix.lower() in formats.EXTENSIONS:
+                            yield found(path)
+                        else:
+                            yield "skipped", path
             elif os.path.isfile(match):
-                yield "file", os.path.realpath(match)
+                yield found(match)
             else:
                 yield "problem", f"{match}: not a regular file"
 
 
-def _unique_files(paths: Iterable[str | Path]) -> Iterator[str]:
-    return (value for kind, value in _walk(paths, unique=True) if kind == "file")
+def _unique_files(paths: Iterable[str | Path], roots: list[Path] | None = None) -> Iterator[str]:
+    return (value for kind, value in _walk(paths, unique=True, roots=roots) if kind == "file")
 
 
 def _sha256(path: Path) -> str:
@@ -147,12 +165,13 @@ def _raw_records(path: Path, max_document_bytes: int) -> Iterator[dict]:
     if fmt is None:
         raise InputError(path, f"unknown format: extension '{path.suffix or '(none)'}' is not one of "
                                f"{', '.join(sorted(formats.EXTENSIONS))} and the content is not recognisable")
+    # One record of an export is one article: it may be as large as a single-article file.
     if fmt in ("csv", "tsv"):
-        yield from formats.read_delimited(path, fmt)
+        yield from formats.read_delimited(path, fmt, max_record_bytes=max_document_bytes)
     elif fmt == "jsonl":
-        yield from formats.read_jsonl(path)
+        yield from formats.read_jsonl(path, max_record_bytes=max_document_bytes)
     elif fmt == "json":
-        yield from formats.read_json(path)
+        yield from formats.read_json(path, max_record_bytes=max_document_bytes)
     else:
         if size > max_document_bytes:
             raise InputError(path, f"{size / 2**20:.1f} MB is too large for one {fmt} article (limit "
@@ -282,6 +301,7 @@ def ingest(
     progress: bool | None = None,
     on_file: Callable[[int, int, str, str], None] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    roots: list[Path] | None = None,
 ) -> IngestSummary:
     """Ingest files, folders and globs into the store; returns what happened.
 
@@ -301,13 +321,15 @@ def ingest(
     max_bytes = config.max_document_bytes()
     paths = list(paths)
     # A first walk counts the files for the progress bar; the second feeds the work.
-    total, skipped, problems = 0, [], []
-    for kind, value in _walk(paths, unique=True):
+    total, hidden, skipped, problems = 0, 0, [], []
+    for kind, value in _walk(paths, unique=True, roots=roots):
         if kind == "file":
             total += 1
+        elif kind == "hidden":
+            hidden += 1
         else:
             (skipped if kind == "skipped" else problems).append(value)
-    summary = IngestSummary(files=total, skipped=skipped, problems=problems)
+    summary = IngestSummary(files=total, skipped=skipped, hidden=hidden, problems=problems)
     bar = tqdm(total=total, unit="file", disable=(not progress) if progress is not None else None, leave=False)
     done = 0
 
@@ -326,7 +348,7 @@ def ingest(
     storing: list[str] = []  # the files of the transaction under way, for the summary if it fails
 
     def changed_small_files() -> Iterator[str]:
-        for path in _unique_files(paths):
+        for path in _unique_files(paths, roots):
             try:
                 stat = os.stat(path)
             except OSError as err:  # gone or unreadable since the walk counted it

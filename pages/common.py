@@ -520,14 +520,16 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
     return started
 
 
-def ingest_and_extract(paths: list, report, cancelled) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
+def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None
+                       ) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
     """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates.
+    ``roots``: the folders the page may read (a link inside them leading elsewhere is not followed).
 
     A store that cannot take a write (busy past the wait, a full disk) ends the job with the same
     one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
     failed); what was stored before it is kept and listed in the log below."""
     eng = engine()
-    summary = ingest.ingest(eng, paths, progress=False,
+    summary = ingest.ingest(eng, paths, progress=False, roots=roots,
                             on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
     if summary.stopped is not None:
         raise summary.stopped

@@ -13,7 +13,8 @@ st.title("Ingest")
 data = common.corpus()
 common.selection(data, "Ingest")
 st.write("Scraped text pages, HTML pages, RSS/Atom feeds and CSV, TSV, JSON or JSON Lines exports, in any "
-         "language and encoding. Unchanged files are skipped; a file is stored whole or not at all.")
+         "language and encoding. Unchanged files are skipped; a large export is stored in chunks, and reading it "
+         "again continues after the last chunk stored.")
 
 try:
     roots = config.ingest_roots()
@@ -54,17 +55,17 @@ def _save_uploads(files, outlet: str) -> Path | None:
     return saved.folder if saved.saved else None
 
 
-paths = None
+paths, allowed = None, roots
 if start_upload and files:
     saved_folder = _save_uploads(files, source)
-    paths = [saved_folder] if saved_folder else None
+    paths, allowed = ([saved_folder], [config.uploads_dir()]) if saved_folder else (None, roots)
 elif start_folder:
     try:
         paths = [inbox.readable_folder(where, roots)]
     except InputError as err:
         st.error(str(err))
 if paths:
-    common.start_job("ingest", lambda report, cancelled: common.ingest_and_extract(paths, report, cancelled))
+    common.start_job("ingest", lambda report, cancelled: common.ingest_and_extract(paths, report, cancelled, allowed))
 
 
 @st.fragment(run_every=1.0)

@@ -148,6 +148,16 @@ def test_folders_globs_and_missing_paths(tmp_path, engine, lexicon):
     assert set(articles["published"]) == {pd.Timestamp("2024-03-12", tz="UTC")}
 
 
+def test_hidden_files_and_folders_are_counted_not_read(tmp_path, engine, lexicon):
+    (tmp_path / "outlet" / ".git").mkdir(parents=True)
+    (tmp_path / "outlet" / ".git" / "a.txt").write_text(inputs.scraped_page(1), encoding="utf-8")
+    (tmp_path / "outlet" / ".draft.txt").write_text(inputs.scraped_page(2), encoding="utf-8")
+    (tmp_path / "outlet" / "kept.txt").write_text(inputs.scraped_page(3), encoding="utf-8")
+    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False)
+    assert (summary.stored, summary.hidden) == (1, 2)
+    assert "2 hidden file(s) or folder(s) (names starting with '.') left alone" in summary.describe()
+
+
 def test_file_vanishing_during_the_run_is_reported_not_fatal(tmp_path, engine, lexicon):
     folder = tmp_path / "outlet"
     folder.mkdir()
@@ -222,9 +232,9 @@ def test_a_worker_killed_mid_group_rejects_only_its_file_and_the_run_goes_on(tmp
     assert len(store.load_articles(engine)) == 99
 
 
-def _failing_reader(path):
+def _failing_reader(path, **limits):
     """A JSONL reader that fails inside a library after its first 300 items."""
-    for number, record in enumerate(_READ_JSONL(path), start=1):
+    for number, record in enumerate(_READ_JSONL(path, **limits), start=1):
         if number > 300:
             raise RecursionError("maximum recursion depth exceeded")
         yield record
