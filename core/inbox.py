@@ -58,8 +58,7 @@ def outlet_folder_name(outlet: str) -> str:
     name can name a folder (``..``, ``.``, only punctuation)."""
     name = "".join(c if c.isalnum() or c in "-_. " else "-" for c in _plain_name(outlet)).strip(" -.")
     if not any(c.isalnum() for c in name):
-        raise InputError(outlet or "(empty)", "an outlet name needs letters or digits: it names the folder the files "
-                                             "are kept in")
+        raise InputError(f"outlet name {outlet!r}", "needs letters or digits, as it names the folder the files are kept in")
     return name
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from core import config, ingest, store
+from tests import inputs
 from tests.fake_libretranslate import FakeLibreTranslate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +63,8 @@ def app_url(tmp_path_factory):
     # A local LibreTranslate-speaking server, slow enough that a translation run lasts a few seconds.
     translator = FakeLibreTranslate(delay=0.05).__enter__()
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=translator.url,
-               GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"))
+               GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"),
+               GEOWIRE_UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
     server = subprocess.Popen(
         [sys.executable, str(REPO / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -403,3 +405,25 @@ def test_translation_runs_in_the_background_and_the_reader_shows_both_texts(page
     box_original, box_translated = original.bounding_box(), translated.bounding_box()
     assert box_original["x"] < box_translated["x"], "the original and its translation stand side by side"
     _shot(page, "reader-translated")
+
+
+# Last in this file: it adds an article to the store the tests above count.
+def test_an_upload_named_to_escape_is_refused_then_stored_under_a_plain_name(page, app_url):
+    _open(page, app_url, "ingest")
+    total = _selected(page)[1]
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        [{"name": ".hidden page.txt", "mimeType": "text/plain", "buffer": inputs.scraped_page(91, "fr").encode()}])
+    outlet = page.get_by_label("Outlet of these files (plain-text pages have no source of their own)")
+    outlet.fill("..")
+    outlet.press("Enter")
+    page.get_by_role("button", name="Ingest the uploaded files").click()
+    page.get_by_text("outlet name '..': needs letters or digits").wait_for(timeout=30_000)
+    _shot(page, "ingest-outlet-refused")
+    outlet.fill("Écho du Levant")
+    outlet.press("Enter")
+    page.get_by_role("button", name="Ingest the uploaded files").click()
+    page.get_by_text("saved as 'hidden page.txt' (names starting with a dot are hidden files").wait_for(timeout=30_000)
+    page.get_by_text("The last ingest finished").wait_for(timeout=180_000)
+    _shot(page, "ingest-upload-stored")
+    _open(page, app_url, "articles", "?source=" + urllib.request.quote("Écho du Levant"))
+    assert _selected(page) == (1, total + 1)
