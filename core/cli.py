@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     turn.add_argument("--provider", choices=translate.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
-    turn.add_argument("--timeout", type=float, help="seconds to wait for each request (default 20)")
+    turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
+                                                    "reading together (default 20)")
+    turn.add_argument("--max-response-bytes", type=int, help="largest answer accepted, before and after gzip "
+                                                             "(default 2097152, 2 MB)")
     turn.add_argument("--quiet", action="store_true", help="print only the summary")
 
     out = commands.add_parser("export", help="write the stored articles")
@@ -115,7 +118,7 @@ def _ingest(engine, args) -> int:
 def _translate(engine, args) -> int:
     try:
         settings = config.translation_settings(provider=args.provider, target=args.target, url=args.url,
-                                               timeout=args.timeout)
+                                               timeout=args.timeout, max_response_bytes=args.max_response_bytes)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from core import bounded_http, config, jobs, schema, store, translate
+from core import bounded_http, cli, config, jobs, schema, store, translate
 from core.errors import ConfigError
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
@@ -325,3 +325,10 @@ def test_memory_stays_bounded_in_the_command_line(tmp_path, mode, options):
     # For the record in the test log (-s): how far above the baseline the hostile run went.
     print(f"{mode}: VmPeak {hostile_peaks['VmPeak'] >> 20} MB (baseline {peaks['VmPeak'] >> 20} MB), "
           f"VmHWM {hostile_peaks['VmHWM'] >> 20} MB (baseline {peaks['VmHWM'] >> 20} MB), limit {limit >> 20} MB")
+
+
+def test_the_command_line_takes_the_answer_cap(tmp_path, capsys):
+    code = cli.main(["--db", str(tmp_path / "store.db"), "translate", "--provider", "libre",
+                     "--url", "http://127.0.0.1:9/", "--max-response-bytes", "100"])
+    assert code == 2
+    assert "max_response_bytes=100: too small" in capsys.readouterr().err
