@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
@@ -508,7 +509,8 @@ def _surname_mentions(index: _Index, article_id, field, text, words, infos, cove
 MAX_IDENTICAL_MENTIONS = 50
 # Rows kept per article whatever it holds (a page listing a hundred thousand invented names):
 # 10,000 rows of ~300 bytes is ~3 MB. The sample corpus's busiest article has 136 mentions.
-# Mentions of names first met after that are left out; those of names already kept are counted.
+# Once an article has this many, further mentions of a name kept are counted on its last row and
+# names first met after that are left out.
 MAX_MENTION_ROWS = 10_000
 # Fields longer than this are matched piece by piece (``windows``), so that one huge article never
 # holds more than a piece's words, spelling keys and matches at once (about 15,000 words, a few
@@ -556,10 +558,11 @@ class _Kept:
 
     def add(self, mention: dict, key, sentences: spelling.Sentences, offset: int) -> None:
         kept = self._last.get(key)
-        if kept is not None and kept[0] >= MAX_IDENTICAL_MENTIONS:
+        full = len(self.matched) + len(self.discovered) >= MAX_MENTION_ROWS
+        if kept is not None and (kept[0] >= MAX_IDENTICAL_MENTIONS or full):
             kept[1]["occurrences"] += 1
             return
-        if kept is None and len(self.matched) + len(self.discovered) >= MAX_MENTION_ROWS:
+        if full:
             return
         mention["sentence"] = sentences.at(mention["start"])
         mention["start"] += offset
@@ -778,6 +781,9 @@ class DiscoveredGroups:
                             columns=list(ACTOR_COLUMNS)).drop_duplicates("actor_id")
 
 
+_SKELETON_BLOCK = 1000  # skeletons scored at once against all: 1000 x 50,000 skeletons is 50 MB
+
+
 def group_discovered(names: pd.DataFrame, dictionary: Dictionary) -> DiscoveredGroups:
     """Group discovered names into actors, the same one across articles and scripts.
 
@@ -798,9 +804,12 @@ def group_discovered(names: pd.DataFrame, dictionary: Dictionary) -> DiscoveredG
                         for key, (_, surname) in parts.items()}
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= MIN_SKELETON})
     groups = _UnionFind()
-    if skeletons:
-        scores = process.cdist(skeletons, skeletons, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY)
-        for a, row in enumerate(scores):
+    # Scores a block of skeletons at a time, as bytes: the whole matrix of 20,000 skeletons in
+    # float32 (rapidfuzz's default) would be 1.6 GB.
+    for start in range(0, len(skeletons), _SKELETON_BLOCK):
+        scores = process.cdist(skeletons[start:start + _SKELETON_BLOCK], skeletons, scorer=fuzz.ratio,
+                               score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8)
+        for a, row in enumerate(scores, start):
             for b in row.nonzero()[0]:
                 groups.union(skeletons[a], skeletons[int(b)])
     # Within one surname group, different given names are different people (two brothers).

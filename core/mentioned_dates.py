@@ -205,6 +205,7 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
 # on the last one; the sample corpus repeats a date at most 3 times in an article.
 MAX_IDENTICAL_DATES = 20
 # Date rows kept per article whatever it holds (a calendar page); the sample corpus has at most 9.
+# Beyond it, dates already kept are counted on their last row and new ones left out.
 MAX_DATE_ROWS = 2_000
 
 
@@ -234,10 +235,10 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
                 for start, end, when, kind in _find(piece, language, reference):
                     key = (field, piece[start:end], when, kind)
                     seen = kept.get(key)
-                    if seen is not None and seen[0] >= MAX_IDENTICAL_DATES:
+                    if seen is not None and (seen[0] >= MAX_IDENTICAL_DATES or article_rows >= MAX_DATE_ROWS):
                         seen[1]["occurrences"] += 1
                         continue
-                    if seen is None and article_rows >= MAX_DATE_ROWS:
+                    if article_rows >= MAX_DATE_ROWS:
                         continue
                     row = {"article_id": article_id, "date": pd.Timestamp(when), "kind": kind, "field": field,
                            "start": offset + start, "end": offset + end, "surface": piece[start:end],
