@@ -207,7 +207,14 @@ class _Word:
 MAX_CACHED_WORDS = 300_000
 
 
+# No name word is longer; a longer "word" (a scraped blob without spaces, up to a whole piece of
+# a text) is looked up and cached as an empty word, so the word caches hold short words only.
+MAX_WORD_CHARS = 100
+
+
 def _word_info(index: "_Index", word: str) -> _Word:
+    if len(word) > MAX_WORD_CHARS:
+        word = ""
     info = index.words.get(word)
     if info is None:
         if len(index.words) >= MAX_CACHED_WORDS:

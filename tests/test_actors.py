@@ -424,3 +424,12 @@ def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path,
     reopened = store.connect(f"sqlite:///{db}")
     pd.testing.assert_frame_equal(store.load_mentions(reopened), before)
     assert (store.load_mentioned_dates(reopened)["occurrences"] == 1).all()
+
+
+def test_a_word_longer_than_any_name_is_not_looked_up_or_cached(dictionary):
+    blob = "Qx" * 200_000  # a scraped blob without spaces: 400,000 letters
+    text = "Iran met Russia. " + blob + " Putin said."
+    mentions = actors.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
+                                    dictionary)
+    assert mentions[["actor_id", "start"]].values.tolist() == [["Q794", 0], ["Q159", 9], ["Q7747", len(text) - 11]]
+    assert max(map(len, actors._index(dictionary, "en").words)) <= actors.MAX_WORD_CHARS
