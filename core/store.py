@@ -272,19 +272,6 @@ def cached_articles(engine: sa.Engine, cache_dir: Path | None) -> pd.DataFrame:
                               lambda: (load_articles(engine),), lambda folder: _write_articles(engine, folder))[0]
 
 
-def prepare_articles(engine: sa.Engine, cache_dir: Path) -> None:
-    """Write ``cached_articles``' file for the store as it is now, without reading it back."""
-    with frame_cache.entry(cache_dir, "articles", str(revision(engine)), ("articles",)) as folder:
-        if folder is not None:
-            _write_articles(engine, folder)
-
-
-def _write_articles(engine: sa.Engine, folder: Path) -> None:
-    with frame_cache.ParquetFrames(folder / "articles.parquet", schema.empty_articles()) as out:
-        for batch in article_batches(engine):
-            out.write(batch)
-
-
 def _read_frame(engine: sa.Engine, query, columns) -> pd.DataFrame:
     """A query's rows as a frame. pandas reads the driver's tuples directly: building the frame
     from SQLAlchemy row mappings took 3x longer (30 s for a million mentions)."""
@@ -347,7 +334,7 @@ def load_mentioned_dates(engine: sa.Engine) -> pd.DataFrame:
 # 50k short articles, of 20,000 rows 6 MB, and were no slower.
 BATCH_ROWS = 20_000
 # Articles per batch, and the characters of text that end a batch sooner: 5,000 short articles,
-# or ~20 MB of text (a few articles of several MB each come one by one).
+# or 10 million characters (10-40 MB as Python strings; articles of several MB come a few at a time).
 ARTICLE_BATCH_ROWS = 5_000
 ARTICLE_BATCH_CHARS = 10_000_000
 
@@ -434,6 +421,21 @@ def article_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
         yield schema.as_articles(frame)
 
 
+def prepare_articles(engine: sa.Engine, cache_dir: Path) -> None:
+    """Write ``cached_articles``' file for the store as it is now, without reading it back."""
+    with frame_cache.entry(cache_dir, "articles", str(revision(engine)), ("articles",)) as folder:
+        if folder is not None:
+            _write_articles(engine, folder)
+
+
+def _write_articles(engine: sa.Engine, folder: Path) -> None:
+    with frame_cache.ParquetFrames(folder / "articles.parquet", schema.empty_articles()) as out:
+        for batch in article_batches(engine):
+            out.write(batch)
+
+
+# The article of each row of mention_batches(every_article=True): its id (named apart from the
+# mention's article_id, which is missing for an article without mentions), time and duplicate_of.
 ARTICLE_ORDER_COLUMNS = ("position_id", "published", "duplicate_of")
 
 
