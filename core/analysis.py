@@ -561,7 +561,7 @@ _STORY_BLOCK = 2000
 _STORY_PARTNERS = 20_000
 
 
-class _StoryPairs:
+class _StoryPairs(typing.Protocol):
     """The distinct (article, actor) pairs of a corpus as integer codes, by slot: undated articles
     first, then the dated ones by publication time. ``rows(lo, hi)`` gives the pairs of slots lo
     to hi - 1 (slots ascending); ``frequency`` the articles of each actor code, ``id_rank`` the
@@ -571,11 +571,10 @@ class _StoryPairs:
     frequency: np.ndarray
     id_rank: np.ndarray
 
-    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]: ...
 
 
-class _PairArrays(_StoryPairs):
+class _PairArrays:
     def __init__(self, slots: np.ndarray, codes: np.ndarray, n: int, id_rank: np.ndarray):
         self.slots, self.codes, self.n, self.id_rank = slots, codes, n, id_rank
         self.frequency = np.bincount(codes, minlength=len(id_rank))
@@ -802,7 +801,7 @@ class StoryCorpus:
         return _story_labels(n, rows, cols, weights, min_similarity)
 
 
-class _SpilledPairs(_StoryPairs):
+class _SpilledPairs:
     """The pairs a StoryCorpus spilled, read a range of articles at a time."""
 
     def __init__(self, spill, offsets: np.ndarray, remap: np.ndarray, n: int, frequency: np.ndarray, id_rank: np.ndarray):
