@@ -544,12 +544,18 @@ def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame, window_days: fl
     article_slot = position_slot[_positions(found["article_id"], ids)]
     order = np.argsort(article_slot, kind="stable")
     pairs = _PairArrays(article_slot[order], codes[order], n, np.argsort(np.argsort(np.asarray(actor_ids, dtype=object))))
-    links = _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity)
+    found_links = []
+    _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity,
+                 lambda r, c, s: found_links.append((slot_position[r], slot_position[c], s)))
     duplicates = articles[_isin(articles["duplicate_of"], pd.Series(ids))]
-    rows = np.concatenate([slot_position[links[0]], _positions(duplicates["article_id"], ids)])
-    cols = np.concatenate([slot_position[links[1]], _positions(duplicates["duplicate_of"], ids)])
-    weights = np.concatenate([links[2], np.ones(len(duplicates))])
-    labels = _story_labels(n, rows, cols, weights, min_similarity)
+    found_links.append((_positions(duplicates["article_id"], ids), _positions(duplicates["duplicate_of"], ids),
+                        np.ones(len(duplicates))))
+    rows, cols, weights = (np.concatenate(part) for part in zip(*found_links))
+
+    def chunks():
+        for start in range(0, len(rows), _STORY_LINK_CHUNK):
+            yield rows[start:start + _STORY_LINK_CHUNK], cols[start:start + _STORY_LINK_CHUNK], weights[start:start + _STORY_LINK_CHUNK]
+    labels = _story_labels(n, chunks, min_similarity)
     return pd.Series(labels, index=pd.Index(ids, name="article_id"), name="story")
 
 
@@ -631,18 +637,18 @@ def _similar(left: _StoryRows, left_rows: np.ndarray, right: _StoryRows, right_r
 
 
 def _story_links(pairs: _StoryPairs, seconds: np.ndarray, slot_position: np.ndarray, window_days: float,
-                 min_similarity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(slot, slot, similarity) of the linked pairs of articles. ``seconds`` by slot (NaN for the
-    undated ones, which come first); ``slot_position`` breaks ties between equally similar best
-    matches of an undated article, as the position of the match in the article frame.
+                 min_similarity: float, emit: typing.Callable[[np.ndarray, np.ndarray, np.ndarray], None]) -> None:
+    """The linked pairs of articles, given to ``emit(slots, slots, similarities)`` a block at a
+    time (each pair once). ``seconds`` by slot (NaN for the undated ones, which come first);
+    ``slot_position`` breaks ties between equally similar best matches of an undated article, as
+    the position of the match in the article frame.
 
     Dated articles are compared block by block of _STORY_BLOCK with what follows them within the
     window, so only a block and its window are in memory at once; undated ones (compared with
     every article) block by block with _STORY_PARTNERS articles at a time."""
     n = pairs.n
-    empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]))
     if n < 2 or not pairs.frequency.sum():
-        return empty
+        return
     frequency = pairs.frequency
     idf = np.log((n + 1) / np.maximum(frequency, 1))  # +1: an actor every article names still weighs a little
     # Actors in very many articles do not propose pairs (every pair of a week would share them),
@@ -651,16 +657,15 @@ def _story_links(pairs: _StoryPairs, seconds: np.ndarray, slot_position: np.ndar
     common_column = np.cumsum(common) - 1
     window = window_days * 86400.0
     undated = int(np.isnan(seconds).sum())
-    out_r, out_c, out_w = [], [], []
     for start in range(undated, n, _STORY_BLOCK):
         end = min(start + _STORY_BLOCK, n)
         # partners: this block and what follows within the window (earlier pairs were found by
-        # the earlier blocks; pairs inside the block come twice, which linking ignores)
+        # the earlier blocks; a pair inside the block is found both ways and kept once)
         stop = int(np.searchsorted(seconds[undated:], seconds[end - 1] + window, side="right")) + undated
         rows = _StoryRows(pairs, start, stop, idf, common, common_column)
         r, c, s = _similar(rows, np.arange(end - start), rows, np.arange(stop - start), min_similarity)
-        near = np.abs(seconds[r] - seconds[c]) <= window
-        out_r.append(r[near]), out_c.append(c[near]), out_w.append(s[near])
+        near = (np.abs(seconds[r] - seconds[c]) <= window) & (r < c)
+        emit(r[near], c[near], s[near])
     for start in range(0, undated, _STORY_BLOCK):
         end = min(start + _STORY_BLOCK, undated)
         block = _StoryRows(pairs, start, end, idf, common, common_column)
@@ -680,10 +685,7 @@ def _story_links(pairs: _StoryPairs, seconds: np.ndarray, slot_position: np.ndar
             better = (s > best_s[r]) | ((s == best_s[r]) & (slot_position[c] < slot_position[np.maximum(best_c[r], 0)]))
             best_s[r[better]], best_c[r[better]] = s[better], c[better]
         found = best_c >= 0
-        out_r.append(np.arange(start, end)[found]), out_c.append(best_c[found]), out_w.append(best_s[found])
-    if not out_r:
-        return empty
-    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_c).astype(np.int64), np.concatenate(out_w)
+        emit(np.arange(start, end)[found], best_c[found], best_s[found])
 
 
 class StoryCorpus:
@@ -695,9 +697,11 @@ class StoryCorpus:
     which the story links read a window of articles at a time (``_story_links``). The labels are
     those ``story_labels`` gives for the corpus's frames."""
 
-    def __init__(self, spill, duplicated: set):
-        """``duplicated``: the article ids other articles point to as duplicate_of."""
-        self._spill = spill
+    def __init__(self, spill: typing.Callable[[str, np.dtype], typing.Any], duplicated: set):
+        """``spill(name, dtype)``: a new spill of records of ``dtype`` (``frame_cache.Spill``);
+        ``duplicated``: the article ids other articles point to as duplicate_of."""
+        self._new_spill = spill
+        self._spill = spill("pairs", _PAIR)
         self._seconds = array.array("d")
         self._pair_counts = array.array("q")
         self._positions: dict = {}  # article id -> position, for the articles of the current batch
@@ -767,7 +771,9 @@ class StoryCorpus:
             self._articles_per_code[code] += int(count)
         for where, count in zip(*np.unique(position, return_counts=True)):
             self._pair_counts[where] += int(count)
-        self._spill.append(np.column_stack([position, codes]).astype(np.int32))
+        rows = np.empty(len(position), dtype=_PAIR)
+        rows["position"], rows["actor"] = position, codes
+        self._spill.append(rows)
         last = self._positions[self._last]
         self._carried = (last, (seen if carried == last else set()) | set(actor[position == last]))
 
@@ -792,13 +798,24 @@ class StoryCorpus:
         if not (slot_position == np.arange(n)).all():
             # Not in story order (a store whose database sorts differently): read every pair.
             pairs = pairs.in_slots(slot_position)
-        links = _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity)
+        links = self._new_spill("links", _LINK)
+
+        def keep(r, c, s):
+            rows = np.empty(len(r), dtype=_LINK)
+            rows["row"], rows["col"], rows["weight"] = slot_position[r], slot_position[c], s
+            links.append(rows)
+
+        _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity, keep)
         duplicates = [(where, self._found_duplicated[target]) for where, target in self._duplicates
                       if target in self._found_duplicated]
-        rows = np.concatenate([slot_position[links[0]], np.array([d[0] for d in duplicates], dtype=np.int64)])
-        cols = np.concatenate([slot_position[links[1]], np.array([d[1] for d in duplicates], dtype=np.int64)])
-        weights = np.concatenate([links[2], np.ones(len(duplicates))])
-        return _story_labels(n, rows, cols, weights, min_similarity)
+        keep(np.array([d[0] for d in duplicates], dtype=np.int64), np.array([d[1] for d in duplicates], dtype=np.int64),
+             np.ones(len(duplicates)))
+
+        def chunks():
+            for start in range(0, links.rows, _STORY_LINK_CHUNK):
+                part = links.read(start, min(start + _STORY_LINK_CHUNK, links.rows))
+                yield part["row"], part["col"], part["weight"]
+        return _story_labels(n, chunks, min_similarity)
 
 
 class _SpilledPairs:
@@ -810,7 +827,7 @@ class _SpilledPairs:
 
     def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         found = self.spill.read(int(self.offsets[lo]), int(self.offsets[hi]))
-        return found[:, 0].astype(np.int64), self.remap[found[:, 1]]
+        return found["position"].astype(np.int64), self.remap[found["actor"]]
 
     def in_slots(self, slot_position: np.ndarray) -> _PairArrays:
         positions, codes = self.rows(0, self.n)
@@ -823,20 +840,43 @@ class _SpilledPairs:
         return arrays
 
 
-def _story_labels(n: int, rows, cols, weights, min_similarity: float) -> np.ndarray:
+# Records spilled by StoryCorpus: an (article, actor) pair, and a link between two articles.
+_PAIR = np.dtype([("position", "<i4"), ("actor", "<i4")])
+_LINK = np.dtype([("row", "<i4"), ("col", "<i4"), ("weight", "<f8")])
+# Links joined into stories at once: the components are found chunk by chunk, so their memory is
+# this many links (~40 bytes each while joined) and ~30 bytes per article, however many links
+# there are (8.5 million at 500,000 synthetic articles took 950 MB joined at once).
+_STORY_LINK_CHUNK = 1_000_000
+
+
+def _story_labels(n: int, links: typing.Callable[[], typing.Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]],
+                  min_similarity: float) -> np.ndarray:
     """Connected components of the links; a component larger than STORY_SPLIT_ABOVE loses its
-    weakest links (threshold raised by STORY_SPLIT_STEP) until its pieces are small enough."""
-    keep = np.ones(len(rows), dtype=bool)
+    weakest links (threshold raised by STORY_SPLIT_STEP) until its pieces are small enough.
+    ``links()`` yields (rows, cols, weights) chunk by chunk, the same chunks each time; the
+    components of each chunk are merged into those of the chunks before, and a component is
+    numbered by its first article, as scipy numbers the components of all links at once."""
+    keep: list[np.ndarray] = []
+    cut = None  # (too big, threshold) of the last round: links to drop
     threshold = min_similarity
     while True:
-        graph = sparse.coo_matrix((weights[keep], (rows[keep], cols[keep])), shape=(n, n)).tocsr()
-        _, labels = csgraph.connected_components(graph, directed=False)
-        too_big = np.bincount(labels)[labels] > STORY_SPLIT_ABOVE
+        labels = np.arange(n)
+        for k, (rows, cols, weights) in enumerate(links()):
+            if k == len(keep):
+                keep.append(np.ones(len(rows), dtype=bool))
+            if cut is not None:
+                # rows and cols of a link are in the same component, so one end tells
+                keep[k] &= ~(cut[0][rows] & (weights < cut[1]))
+            if keep[k].any():
+                joined = sparse.csr_matrix((np.ones(int(keep[k].sum()), dtype=np.int8),
+                                            (labels[rows[keep[k]]], labels[cols[keep[k]]])), shape=(n, n))
+                labels = csgraph.connected_components(joined, directed=False)[1][labels]
+        too_big = np.bincount(labels, minlength=n)[labels] > STORY_SPLIT_ABOVE
         threshold += STORY_SPLIT_STEP
         if not too_big.any() or threshold > 1.0:
-            return labels
-        # rows and cols of a link are in the same component, so one end tells
-        keep &= ~(too_big[rows] & (weights < threshold))
+            _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+            return np.argsort(np.argsort(first)).astype(np.int32)[inverse]
+        cut = (too_big, threshold)
 
 
 def _describe_groups(articles, found, actors, labels: pd.Series, min_articles: int, limit: int | None) -> pd.DataFrame:

@@ -150,15 +150,16 @@ def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, ac
     """One pass over the stored mentions, article by article in the order of the articles frame:
     each batch is resolved (``actors.BatchResolver``) and written to actors_dir/mentions.parquet,
     its mentions counted per actor and its (article, actor) pairs gathered for the stories
-    (``analysis.StoryCorpus``, spilled to a file); then the actors table, the dates, and the story
-    labels (stories_dir/stories.parquet). Either folder may be None: that entry is not written."""
+    (``analysis.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
+    table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
+    None: that entry is not written."""
     work = actors_dir if actors_dir is not None else stories_dir
     resolver = actors.BatchResolver(store.discovered_names(engine), store.mentioned_actor_ids(engine), dictionary)
     template = store.empty_mentions()
     mentions_per_actor: Counter = Counter()
     with contextlib.ExitStack() as stack:
-        spill = stack.enter_context(frame_cache.Spill(work / ".pairs.bin"))
-        stories = analysis.StoryCorpus(spill, store.duplicated_articles(engine))
+        stories = analysis.StoryCorpus(lambda name, dtype: stack.enter_context(frame_cache.Spill(work / f".{name}.bin", dtype)),
+                                       store.duplicated_articles(engine))
         ids = (stack.enter_context(frame_cache.ParquetFrames(work / ".ids.parquet", _STORY_TEMPLATE[["article_id"]]))
                if stories_dir is not None else None)
         written = (stack.enter_context(frame_cache.ParquetFrames(actors_dir / "mentions.parquet", template))

@@ -129,25 +129,25 @@ def _read(entry_path: Path, names: Sequence[str]) -> tuple[pd.DataFrame, ...]:
 
 
 class Spill:
-    """Rows of ``width`` int32 appended to a file and read back by range: what a derivation
+    """Records of one numpy ``dtype`` appended to a file and read back by range: what a derivation
     gathers in one pass over the corpus and needs again a slice at a time (``analysis.StoryCorpus``
-    keeps the (article, actor) pairs of the corpus here, 8 bytes a pair, instead of in memory)."""
+    keeps the (article, actor) pairs and the story links of the corpus here, 8 and 16 bytes each,
+    instead of in memory). The file is removed on close."""
 
-    def __init__(self, path: Path, width: int = 2):
-        self.path, self.width = path, width
+    def __init__(self, path: Path, dtype: np.dtype):
+        self.path, self.dtype = path, np.dtype(dtype)
         self._handle = path.open("w+b")
         self.rows = 0
 
     def append(self, rows: np.ndarray) -> None:
-        rows = np.ascontiguousarray(rows, dtype=np.int32).reshape(-1, self.width)
         self._handle.seek(0, os.SEEK_END)
-        rows.tofile(self._handle)
+        np.ascontiguousarray(rows, dtype=self.dtype).tofile(self._handle)
         self.rows += len(rows)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         self._handle.flush()
-        self._handle.seek(start * self.width * 4)
-        return np.fromfile(self._handle, dtype=np.int32, count=(stop - start) * self.width).reshape(-1, self.width)
+        self._handle.seek(start * self.dtype.itemsize)
+        return np.fromfile(self._handle, dtype=self.dtype, count=max(stop - start, 0))
 
     def close(self) -> None:
         self._handle.close()
