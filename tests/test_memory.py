@@ -27,10 +27,10 @@ LIMITED_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_TH
                "ARROW_DEFAULT_MEMORY_POOL": "system", "GEOWIRE_SAMPLE_CORPUS": "0"}
 # Measured here with LIMITED_ENV (peak data segment): `python -m core extract` on an empty store,
 # the dictionary loaded, 273 MB; ingesting "Iran Russia " x 500,000 with extraction and the
-# dashboard's frames 430 MB (2.56 GB of resident memory before identical mentions were counted);
-# `extract --all` on 20,000 short articles in six languages 452 MB (675 MB resident before
-# extraction and the frames were read in batches, growing by ~12 MB per 1,000 articles). The
-# limit leaves ~200 MB over what is needed and is below what the former code needed for either.
+# dashboard's frames 423 MB (2.56 GB of resident memory before identical mentions were counted);
+# `extract --all` on the 40,000 short articles in six languages of this test 460 MB (452 MB at
+# 20,000; the former code took 675 MB resident at 20,000, growing by ~12 MB per 1,000 articles).
+# The limit leaves ~180 MB over what is needed, and the former code fails under it in both.
 LIMIT = 640 * 2**20
 REPEATS = 500_000
 ARTICLES = 40_000
