@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
@@ -206,7 +207,14 @@ class _Word:
 MAX_CACHED_WORDS = 300_000
 
 
+# No name word is longer; a longer "word" (a scraped blob without spaces, up to a whole piece of
+# a text) is looked up and cached as an empty word, so the word caches hold short words only.
+MAX_WORD_CHARS = 100
+
+
 def _word_info(index: "_Index", word: str) -> _Word:
+    if len(word) > MAX_WORD_CHARS:
+        word = ""
     info = index.words.get(word)
     if info is None:
         if len(index.words) >= MAX_CACHED_WORDS:
@@ -476,14 +484,18 @@ def _field_mentions(index: _Index, article_id: str, field: str, text: str, cased
 def _surname_mentions(index: _Index, article_id, field, text, words, infos, covered, surnames: dict,
                       known_skeletons: dict, cased: bool):
     """Uses of a discovered surname alone: later in the same article ("M. Avrahami", "Забелина"),
-    or anywhere when the corpus has met the full name ("وقال خسرواني")."""
+    or anywhere when the corpus has met the full name ("وقال خسرواني"). ``surnames`` maps each
+    spelling key of a surname to (rank, (surname, given)); a word sharing keys with several takes
+    the first found in the article (lowest rank)."""
     found = []
     for k in [k for k, info in enumerate(infos) if info.surname_like and not covered[k]]:
         word, start, end = words[k]
         info = infos[k]
         folded = info.folded
-        hit = next((name for surname_keys, name in surnames.items()
-                    if not (surname_keys.isdisjoint(info.key_set) and surname_keys.isdisjoint(info.loose))), None)
+        # A lookup per key of the word rather than a scan of the article's surnames per word: an
+        # article naming thousands of people would otherwise cost words x names.
+        ranked = [surnames[key] for key in info.key_set | info.loose if key in surnames]
+        hit = min(ranked)[1] if ranked else None
         if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME:
             hit = known_skeletons.get(spelling.skeleton(word))
         if hit is None:
@@ -496,6 +508,110 @@ def _surname_mentions(index: _Index, article_id, field, text, words, infos, cove
     return found
 
 
+# An article that writes one name in one form (same actor or discovered name, field and surface)
+# more often than this keeps this many rows, each with its offset and sentence, and counts the
+# rest on the last one (``occurrences``). The sample corpus repeats a form at most 8 times in an
+# article and the pages show a few passages per article, so news is stored row for row, while
+# "Iran Russia" written 500,000 times is 100 rows instead of a million.
+MAX_IDENTICAL_MENTIONS = 50
+# Rows kept per article whatever it holds (a page listing a hundred thousand invented names):
+# 10,000 rows of ~300 bytes is ~3 MB. The sample corpus's busiest article has 136 mentions.
+# Once an article has this many, further mentions of a name kept are counted on its last row and
+# names first met after that are left out.
+MAX_MENTION_ROWS = 10_000
+# Fields longer than this are matched piece by piece (``windows``), so that one huge article never
+# holds more than a piece's words, spelling keys and matches at once (about 15,000 words, a few
+# MB). The longest article of the sample corpus has 2,400 characters and long reports 20,000-
+# 50,000, so articles are matched whole and their results do not change.
+WINDOW_CHARS = 100_000
+# A piece ends after a sentence: end punctuation after a letter (not "3." of "3. März", which
+# the dates need whole) and before white space, or a line break. None of these can sit inside a
+# name, between a title and its name or inside a written date.
+_PIECE_END = re.compile(r"(?<=[^\W\d_])[.!?؟。](?=\s)|\n")
+_SPACE = re.compile(r"\s")
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of the pieces a text is matched in: the whole text when it is at most ``size``
+    characters, else pieces of ``size`` / 2 to ``size`` characters, each cut at the last sentence
+    end (see ``_PIECE_END``) in its second half, else at the last white space (a name written
+    across that cut is missed), else anywhere (inside one word of ``size`` / 2 characters)."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = None
+        for pattern in (_PIECE_END, _SPACE):
+            for match in pattern.finditer(text, start + size // 2, limit):
+                cut = match.end()
+            if cut is not None:
+                break
+        cut = cut or limit
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+class _Kept:
+    """The mentions of one article kept as rows: at most MAX_IDENTICAL_MENTIONS of each kind
+    (``key``) and MAX_MENTION_ROWS in all; the others are counted on the last row kept of their
+    kind. Dictionary matches and discovered names are kept in two lists, in the order found."""
+
+    def __init__(self):
+        self.matched: list[dict] = []
+        self.discovered: list[dict] = []
+        self._last: dict = {}  # key -> [rows kept, last row kept]
+
+    def add(self, mention: dict, key, sentences: spelling.Sentences, offset: int) -> None:
+        kept = self._last.get(key)
+        full = len(self.matched) + len(self.discovered) >= MAX_MENTION_ROWS
+        if kept is not None and (kept[0] >= MAX_IDENTICAL_MENTIONS or full):
+            kept[1]["occurrences"] += 1
+            return
+        if full:
+            return
+        mention["sentence"] = sentences.at(mention["start"])
+        mention["start"] += offset
+        mention["end"] += offset
+        mention["occurrences"] = 1
+        (self.discovered if mention["method"] in DISCOVERED_CONFIDENCE else self.matched).append(mention)
+        if kept is None:
+            self._last[key] = [1, mention]
+        else:
+            kept[0] += 1
+            kept[1] = mention
+
+
+def _key(mention: dict) -> tuple:
+    return (mention["field"], mention["surface"], mention["method"], mention["candidates"], mention["ambiguous"],
+            mention.get("surname"), mention.get("given"))
+
+
+class _Piece:
+    """One piece of a field after the first pass. The words, their infos and what is covered are
+    kept when the field is one piece; a piece of a longer field keeps only which words are
+    covered (a byte each) and is split into words again for the second pass."""
+
+    __slots__ = ("field", "start", "text", "words", "infos", "covered", "sentences", "_end")
+
+    def __init__(self, field, start, text, words, infos, covered, sentences, whole: bool):
+        self.field, self.start = field, start
+        self.text = text if whole else None
+        self.words, self.infos = (words, infos) if whole else (None, None)
+        self.covered = covered if whole else bytearray(covered)
+        self.sentences = sentences if whole else None
+        self._end = start + len(text)
+
+    def parsed(self, index: _Index, body: str):
+        if self.words is not None:
+            return self.text, self.words, self.infos, self.covered, self.sentences
+        text = body[self.start:self._end]
+        words = spelling.words(text, index.language)
+        infos = [_word_info(index, word) for word, _, _ in words]
+        return text, words, infos, [bool(c) for c in self.covered], spelling.Sentences(text)
+
+
 def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames: dict[str, str] | None = None) -> pd.DataFrame:
     """Actor mentions in each article, in its original language and script.
 
@@ -506,7 +622,9 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
     ``resolve_discovered``), field ("title" | "text"), start/end (character offsets in that
     field), surface (as written), sentence, method (alias | stem | inflection | metonym | context
     for dictionary actors; title | given_name | surname for discovered names), confidence (0-1),
-    name_key (discovered names: "given|surname" as written; <NA> otherwise).
+    name_key (discovered names: "given|surname" as written; <NA> otherwise), occurrences (1, or
+    the count of identical mentions beyond MAX_IDENTICAL_MENTIONS on the last row kept of them).
+    Fields longer than WINDOW_CHARS are matched in pieces (``windows``).
     """
     require_columns(articles, ("article_id", "title", "text", "language"), stage="actors")
     parsed_articles = []
@@ -517,30 +635,35 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
         index = _index(dictionary, language)
         cased = language not in spelling.UNCASED_SCRIPT_LANGUAGES
         fields = [("title", "" if pd.isna(title) else str(title)), ("text", "" if pd.isna(text) else str(text))]
-        matched, discovered, parsed = [], [], []
+        kept, pieces = _Kept(), []
         for field, body in fields:
-            words, infos, covered, found, new = _field_mentions(index, article_id, field, body, cased)
-            matched += found
-            discovered += new
-            parsed.append((field, body, words, infos, covered))
-        for mention in discovered:
+            spans = windows(body)
+            for start, end in spans:
+                piece = body if len(spans) == 1 else body[start:end]
+                words, infos, covered, found, new = _field_mentions(index, article_id, field, piece, cased)
+                sentences = spelling.Sentences(piece)
+                for mention in found + new:
+                    kept.add(mention, _key(mention), sentences, start)
+                pieces.append(_Piece(field, start, piece, words, infos, covered, sentences, whole=len(spans) == 1))
+        for mention in kept.discovered:
             skeleton = spelling.skeleton(mention["surname"])
             if len(skeleton) >= MIN_SKELETON + 1:
                 skeletons.setdefault(skeleton, (mention["surname"], mention["given"]))
-        parsed_articles.append((article_id, index, cased, fields, matched, discovered, parsed))
+        parsed_articles.append((article_id, index, cased, dict(fields), kept, pieces))
     rows = []
-    for article_id, index, cased, fields, matched, discovered, parsed in parsed_articles:
+    for article_id, index, cased, bodies, kept, pieces in parsed_articles:
         surnames = {}
-        for mention in discovered:
+        for mention in list(kept.discovered):
             if len(spelling.fold(mention["surname"])) >= 3:
-                key = frozenset(spelling.keys(mention["surname"], index.language))
-                surnames.setdefault(key, (mention["surname"], mention["given"]))
-        for field, body, words, infos, covered in parsed:
-            discovered += _surname_mentions(index, article_id, field, body, words, infos, covered, surnames, skeletons,
-                                            cased)
-        supported = {m["candidates"][0] for m in matched if not m["ambiguous"]}
-        sentences = {field: spelling.Sentences(body) for field, body in fields}
-        for mention in matched:
+                for key in spelling.keys(mention["surname"], index.language):
+                    surnames.setdefault(key, (len(surnames), (mention["surname"], mention["given"])))
+        for piece in pieces:
+            text, words, infos, covered, sentences = piece.parsed(index, bodies[piece.field])
+            for mention in _surname_mentions(index, article_id, piece.field, text, words, infos, covered, surnames,
+                                             skeletons, cased):
+                kept.add(mention, _key(mention), sentences, piece.start)
+        supported = {m["candidates"][0] for m in kept.matched if not m["ambiguous"]}
+        for mention in kept.matched:
             if mention["ambiguous"]:
                 chosen = [a for a in mention["candidates"] if a in supported]
                 if len(chosen) != 1:
@@ -548,25 +671,28 @@ def find_mentions(articles: pd.DataFrame, dictionary: Dictionary, known_surnames
                 actor_id, method = chosen[0], "context"
             else:
                 actor_id, method = mention["candidates"][0], mention["method"]
-            rows.append(_row(mention, actor_id, method, CONFIDENCE[method], pd.NA, sentences))
-        for mention in discovered:
+            rows.append(_row(mention, actor_id, method, CONFIDENCE[method], pd.NA))
+        for mention in kept.discovered:
             name_key = f"{mention['given']}|{mention['surname']}"
-            rows.append(_row(mention, pd.NA, mention["method"], DISCOVERED_CONFIDENCE[mention["method"]], name_key,
-                             sentences))
+            rows.append(_row(mention, pd.NA, mention["method"], DISCOVERED_CONFIDENCE[mention["method"]], name_key))
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"}) if len(frame) else _empty()
+    return frame.astype(_MENTION_DTYPES) if len(frame) else _empty()
 
 
-def _row(mention, actor_id, method, confidence, name_key, sentences) -> dict:
+# occurrences is optional in a frame given to the resolvers (1 per row without it)
+_STORED_COLUMNS = tuple(c for c in MENTION_COLUMNS if c != "occurrences")
+_MENTION_DTYPES = {"start": "int64", "end": "int64", "confidence": "float64", "occurrences": "int64"}
+
+
+def _row(mention, actor_id, method, confidence, name_key) -> dict:
     return {"article_id": mention["article_id"], "actor_id": actor_id, "field": mention["field"],
             "start": mention["start"], "end": mention["end"], "surface": mention["surface"],
-            "sentence": sentences[mention["field"]].at(mention["start"]),
-            "method": method, "confidence": confidence, "name_key": name_key}
+            "sentence": mention["sentence"], "method": method, "confidence": confidence, "name_key": name_key,
+            "occurrences": mention["occurrences"]}
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in MENTION_COLUMNS}).astype(
-        {"start": "int64", "end": "int64", "confidence": "float64"})
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in MENTION_COLUMNS}).astype(_MENTION_DTYPES)
 
 
 class _UnionFind:
@@ -598,30 +724,99 @@ def _display_name(forms: Counter) -> str:
 def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give discovered names an actor, the same one across articles and scripts.
 
-    Needs: mentions[MENTION_COLUMNS] with name_key set on discovered rows.
+    Needs: mentions[MENTION_COLUMNS] with name_key set on discovered rows (``occurrences`` is
+    optional: 1 per row without it).
     Returns (mentions with actor_id and confidence set on those rows, discovered actors
-    [actor_id, name, type, country, origin="discovered"]). A name joins the first actor whose
-    surname skeleton is at least ``SURNAME_SIMILARITY`` similar to its own, unless the given names
-    differ (both known given names, or any two when the surnames are only similar); a mention's
-    confidence is its cue's confidence times the skeleton similarity to the actor.
+    [actor_id, name, type, country, origin="discovered"]); discovered names that join no actor
+    are left out. How names are grouped: ``group_discovered``.
     """
-    from rapidfuzz import fuzz, process
-
-    require_columns(mentions, MENTION_COLUMNS, stage="actors")
+    require_columns(mentions, _STORED_COLUMNS, stage="actors")
     discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
     if not discovered.any():
         return mentions, pd.DataFrame(columns=list(ACTOR_COLUMNS))
-    keys = mentions.loc[discovered, "name_key"]
+    groups = group_discovered(discovered_names(mentions[discovered]), dictionary)
+    return groups.assign(mentions), groups.actors()
+
+
+def discovered_names(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The distinct (name_key, surface) of discovered mentions, in order of first appearance,
+    with how many mentions write each (``occurrences``): all ``group_discovered`` needs."""
+    weights = mentions["occurrences"] if "occurrences" in mentions else pd.Series(1, index=mentions.index)
+    frame = pd.DataFrame({"name_key": mentions["name_key"], "surface": mentions["surface"],
+                          "occurrences": weights.astype("int64")})
+    return frame.groupby(["name_key", "surface"], sort=False)["occurrences"].sum().reset_index()
+
+
+@dataclass(frozen=True)
+class DiscoveredGroups:
+    """Discovered names grouped into actors (``group_discovered``)."""
+
+    head_of: dict  # name_key -> the name_key heading its group
+    similarity: dict  # name_key -> surname skeleton similarity to its head (0-1)
+    names: dict  # head -> display name, heads in order of first appearance in the names grouped
+    actor_ids: dict  # head -> actor_id
+
+    def assign(self, mentions: pd.DataFrame) -> pd.DataFrame:
+        """``mentions`` with actor_id and confidence set on the discovered rows, and the
+        discovered rows without a group left out. Row by row: batches of a corpus can be
+        assigned one at a time."""
+        discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
+        if not discovered.any():
+            return mentions.reset_index(drop=True)
+        keys = mentions.loc[discovered, "name_key"]
+        heads = keys.map(self.head_of)
+        frame = mentions.copy()
+        grouped = heads.notna()
+        rows = heads.index[grouped]
+        frame.loc[rows, "actor_id"] = heads[grouped].map(self.actor_ids)
+        factor = keys[grouped].map(self.similarity).astype("float64")
+        frame.loc[rows, "confidence"] = (frame.loc[rows, "confidence"] * factor).round(3)
+        return frame[frame["actor_id"].notna()].reset_index(drop=True)
+
+    def heads_in(self, mentions: pd.DataFrame) -> list:
+        """The heads of the discovered rows of ``mentions``, in order of first appearance."""
+        discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
+        return list(dict.fromkeys(mentions.loc[discovered, "name_key"].map(self.head_of).dropna()))
+
+    def actors(self, heads=None) -> pd.DataFrame:
+        """The discovered actors [ACTOR_COLUMNS], in the order of ``heads`` (default: of first
+        appearance in the names grouped). Two heads with one display name are one actor, named as
+        the first of them."""
+        heads = list(self.names) if heads is None else list(heads)
+        return pd.DataFrame({"actor_id": [self.actor_ids[h] for h in heads], "name": [self.names[h] for h in heads],
+                             "type": "person", "country": None, "origin": "discovered"},
+                            columns=list(ACTOR_COLUMNS)).drop_duplicates("actor_id")
+
+
+_SKELETON_BLOCK = 1000  # skeletons scored at once against all: 1000 x 50,000 skeletons is 50 MB
+
+
+def group_discovered(names: pd.DataFrame, dictionary: Dictionary) -> DiscoveredGroups:
+    """Group discovered names into actors, the same one across articles and scripts.
+
+    Needs: names[name_key, surface, occurrences] (``discovered_names``: distinct, so a corpus's
+    names are grouped without holding its mentions). A name joins the first actor whose surname
+    skeleton is at least ``SURNAME_SIMILARITY`` similar to its own, unless the given names differ
+    (both known given names, or any two when the surnames are only similar); a mention's
+    confidence is its cue's confidence times the skeleton similarity to the actor. The grouping
+    does not depend on the order of ``names``; the order of the actors does.
+    """
+    from rapidfuzz import fuzz, process
+
+    keys = names["name_key"]
     parts = {key: key.split("|", 1) for key in keys.unique()}
     given_skeleton = {key: spelling.skeleton(given) if given else "" for key, (given, _) in parts.items()}
-    with_article = set(keys[mentions.loc[discovered, "surface"].str.contains(_ARABIC_ARTICLE)])
+    with_article = set(keys[names["surface"].str.contains(_ARABIC_ARTICLE).to_numpy(dtype=bool)])
     surname_skeleton = {key: _surname_key(spelling.skeleton(surname), given_skeleton[key], key in with_article)
                         for key, (_, surname) in parts.items()}
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= MIN_SKELETON})
     groups = _UnionFind()
-    if skeletons:
-        scores = process.cdist(skeletons, skeletons, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY)
-        for a, row in enumerate(scores):
+    # Scores a block of skeletons at a time, as bytes: the whole matrix of 20,000 skeletons in
+    # float32 (rapidfuzz's default) would be 1.6 GB.
+    for start in range(0, len(skeletons), _SKELETON_BLOCK):
+        scores = process.cdist(skeletons[start:start + _SKELETON_BLOCK], skeletons, scorer=fuzz.ratio,
+                               score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8)
+        for a, row in enumerate(scores, start):
             for b in row.nonzero()[0]:
                 groups.union(skeletons[a], skeletons[int(b)])
     # Within one surname group, different given names are different people (two brothers).
@@ -660,23 +855,13 @@ def resolve_discovered(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[
             cluster_of[key] = home
             similarity[key] = fuzz.ratio(surname_skeleton[key], surname_skeleton[home]) / 100
     forms: dict[str, Counter] = defaultdict(Counter)
-    frame = mentions.copy()
-    for surface, key in zip(frame.loc[discovered, "surface"], keys):
+    for surface, key, count in zip(names["surface"], keys, names["occurrences"]):
         if key in cluster_of:
-            forms[cluster_of[key]][surface] += 1
-    names = {head: _display_name(counter) for head, counter in forms.items()}
+            forms[cluster_of[key]][surface] += int(count)
+    display = {head: _display_name(counter) for head, counter in forms.items()}
     known_ids = set(dictionary.actors["actor_id"])
-    actor_ids = {head: _discovered_id(name, known_ids) for head, name in names.items()}
-    heads = keys.map(cluster_of)
-    grouped = heads.notna()
-    rows = heads.index[grouped]
-    frame.loc[rows, "actor_id"] = heads[grouped].map(actor_ids)
-    factor = keys[grouped].map(similarity).astype("float64")
-    frame.loc[rows, "confidence"] = (frame.loc[rows, "confidence"] * factor).round(3)
-    frame = frame[frame["actor_id"].notna()].reset_index(drop=True)
-    actors = pd.DataFrame({"actor_id": [actor_ids[h] for h in names], "name": list(names.values()),
-                           "type": "person", "country": None, "origin": "discovered"}).drop_duplicates("actor_id")
-    return frame, actors
+    return DiscoveredGroups(head_of=cluster_of, similarity=similarity, names=display,
+                            actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()})
 
 
 # The Arabic article before a surname, as each script writes it: al-Saadi, al Saadi, as-Sadr,
@@ -767,3 +952,41 @@ def resolve(mentions: pd.DataFrame, dictionary: Dictionary) -> tuple[pd.DataFram
     known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
     mentions, actors = apply_corrections(mentions, pd.concat([known, discovered], ignore_index=True), dictionary)
     return actors[actors["actor_id"].isin(set(mentions["actor_id"]))].reset_index(drop=True), mentions
+
+
+class BatchResolver:
+    """``resolve`` for the mentions of a corpus read batch by batch: the discovered names are
+    grouped once, from their distinct spellings, and every batch is then resolved on its own
+    (each row's actor depends only on its own actor_id, name_key and surface), so the corpus's
+    mentions are never held together. ``actors`` then gives the table ``resolve`` gives."""
+
+    def __init__(self, names: pd.DataFrame, actor_ids, dictionary: Dictionary):
+        """``names``: ``discovered_names`` of the whole corpus, in any order; ``actor_ids``: the
+        distinct actor_id of its dictionary mentions."""
+        self.dictionary = dictionary
+        self.groups = group_discovered(names, dictionary) if len(names) else None
+        self.known = dictionary.actors[dictionary.actors["actor_id"].isin(set(actor_ids))]
+        self._table = pd.concat([self.known, self._discovered(None)], ignore_index=True)
+        self._heads: dict = {}  # discovered heads in order of first appearance: the order of resolve's table
+        self.seen: set = set()
+
+    def _discovered(self, heads) -> pd.DataFrame:
+        return self.groups.actors(heads) if self.groups is not None else pd.DataFrame(columns=list(ACTOR_COLUMNS))
+
+    def resolve(self, mentions: pd.DataFrame) -> pd.DataFrame:
+        """One batch of stored mentions (in corpus order), resolved as ``resolve`` resolves them."""
+        if self.groups is not None:
+            self._heads.update(dict.fromkeys(self.groups.heads_in(mentions)))
+            mentions = self.groups.assign(mentions)
+        else:
+            mentions = mentions[mentions["actor_id"].notna()]
+        mentions = apply_corrections(mentions, self._table, self.dictionary)[0]
+        self.seen.update(mentions["actor_id"].unique())
+        return mentions
+
+    def actors(self) -> pd.DataFrame:
+        """The actors of the batches resolved so far, as ``resolve`` returns them."""
+        heads = list(self._heads) + [h for h in (self.groups.names if self.groups else ()) if h not in self._heads]
+        table = pd.concat([self.known, self._discovered(heads)], ignore_index=True)
+        actors = apply_corrections(_empty(), table, self.dictionary)[1]
+        return actors[actors["actor_id"].isin(self.seen)].reset_index(drop=True)

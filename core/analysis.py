@@ -8,6 +8,7 @@ carry the optional translation columns ``title_translated``, ``text_translated``
 """
 from __future__ import annotations
 
+import array
 import dataclasses
 import typing
 from datetime import date
@@ -48,10 +49,6 @@ STORY_SPLIT_STEP = 0.04
 # articles) has no such actor, so its calibration is unaffected.
 STORY_COMMON_SHARE = 0.05
 STORY_COMMON_MIN_ARTICLES = 100
-# Rows of the time-sorted article matrix multiplied at once: bounds the memory of the pairwise
-# similarities to a block times the articles within the window.
-_STORY_BLOCK = 2000
-
 NETWORK_MAX_ACTORS = 150  # a network drawn with more nodes is unreadable in a report
 # On a large corpus nearly every pair of the top actors is linked (10,927 links among 150 actors
 # at 100k articles), which draws as a grey disc and took the browser 4 s. Over this many links the
@@ -367,9 +364,10 @@ def top_actors(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFr
 
     Needs: articles[article_id]; mentions[article_id, actor_id, surface]; actors[actor_id, name, type].
     Returns, most articles first: actor_id, name (English), type, articles (int: articles that
-    mention it), mentions (int), spellings (str: up to six spellings as written, most frequent
-    first, joined by " · "; left out without ``with_spellings``, which a page that only lists the
-    actors does not need and which is most of the time taken: 40 ms at 100k articles).
+    mention it), mentions (int, counting ``occurrences``), spellings (str: up to six spellings as
+    written, most frequent first, joined by " · "; left out without ``with_spellings``, which a
+    page that only lists the actors does not need and which is most of the time taken: 40 ms at
+    100k articles).
     ``types`` keeps only actors of those types.
     """
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
@@ -440,7 +438,7 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
 
     Needs: articles[article_id, source, language]; dates[article_id, date, surface, sentence].
     Returns, by day: date (datetime64), articles (int: distinct articles naming it), mentions
-    (int), sources (int), languages (str: codes joined by ", "), sentences (list of up to
+    (int, counting ``occurrences`` where dates has it), sources (int), languages (str: codes joined by ", "), sentences (list of up to
     ``samples`` sentences as written, each from another article), article_ids (list).
     """
     schema.require_columns(articles, ("article_id", "source", "language"), stage=STAGE)
@@ -459,12 +457,14 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     sentence_code, sentence_text = pd.factorize(dates["sentence"].take(rows).fillna(dates["surface"].take(rows)),
                                                 use_na_sentinel=False)
     language_code, language_name = pd.factorize(unique["language"])
+    occurrences = (dates["occurrences"].take(rows).fillna(1).to_numpy(dtype=np.int64) if "occurrences" in dates
+                   else np.ones(len(rows), dtype=np.int64))
     found = pd.DataFrame({"label": dates["date"].to_numpy()[rows].astype("datetime64[us]"), "article": where,
                           "source": pd.factorize(unique["source"])[0][where], "language": language_code[where],
-                          "sentence": sentence_code})
+                          "sentence": sentence_code, "occurrences": occurrences})
     firsts = found.drop_duplicates(["label", "article"])
     by_day = found.groupby("label", sort=True)
-    table = pd.DataFrame({"mentions": by_day.size(), "sources": by_day["source"].nunique()})
+    table = pd.DataFrame({"mentions": by_day["occurrences"].sum(), "sources": by_day["source"].nunique()})
     table["articles"] = firsts.groupby("label", sort=True).size()
     table["article_ids"] = _sorted_lists(firsts, "article", distinct=False,
                                          names=unique["article_id"].to_numpy(dtype=object)).reindex(table.index)
@@ -519,6 +519,7 @@ def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame, window_days: fl
     linked to the one it duplicates (``duplicate_of``). An undated article joins only its most
     similar article. Stories are the connected articles; in stories over 25 articles the
     weakest links are cut until the pieces are smaller. Method and calibration: docs/dashboard.md.
+    ``StoryCorpus`` gives the same labels for a corpus read a batch at a time.
 
     Needs: articles[article_id, published, duplicate_of]; mentions[article_id, actor_id].
     """
@@ -526,103 +527,356 @@ def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame, window_days: fl
     index = mention_index.of(mentions)
     found = index.pairs_frame(_selected_pairs(index, articles))
     ids = articles["article_id"].drop_duplicates().to_numpy()
-    positions = {article_id: i for i, article_id in enumerate(ids)}
-    edges = _story_edges(articles.drop_duplicates("article_id"), found, positions, window_days, min_similarity)
-    duplicates = articles[_isin(articles["duplicate_of"], positions)]
-    rows = np.concatenate([edges[0], _positions(duplicates["article_id"], ids)])
-    cols = np.concatenate([edges[1], _positions(duplicates["duplicate_of"], ids)])
-    weights = np.concatenate([edges[2], np.ones(len(duplicates))])
-    labels = _story_labels(len(ids), rows, cols, weights, min_similarity)
+    n = len(ids)
+    unique = articles.drop_duplicates("article_id")
+    published = unique["published"]
+    naive = published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
+    seconds = naive.to_numpy(dtype="datetime64[s]").astype("float64")
+    seconds[published.isna().to_numpy()] = np.nan
+    # Slots: undated articles first, then the dated ones by time (stable), as StoryCorpus reads them.
+    dated = ~np.isnan(seconds)
+    slot_position = np.concatenate([np.flatnonzero(~dated), np.flatnonzero(dated)[np.argsort(seconds[dated], kind="stable")]])
+    position_slot = np.empty(n, dtype=np.int64)
+    position_slot[slot_position] = np.arange(n)
+    # Actors numbered in order of first appearance over the pairs sorted by article and actor id
+    # (``found``'s order), the numbering the similarities were calibrated and tested with.
+    codes, actor_ids = pd.factorize(found["actor_id"])
+    article_slot = position_slot[_positions(found["article_id"], ids)]
+    order = np.argsort(article_slot, kind="stable")
+    pairs = _PairArrays(article_slot[order], codes[order], n, np.argsort(np.argsort(np.asarray(actor_ids, dtype=object))))
+    found_links = []
+    _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity,
+                 lambda r, c, s: found_links.append((slot_position[r], slot_position[c], s)))
+    duplicates = articles[_isin(articles["duplicate_of"], pd.Series(ids))]
+    found_links.append((_positions(duplicates["article_id"], ids), _positions(duplicates["duplicate_of"], ids),
+                        np.ones(len(duplicates))))
+    rows, cols, weights = (np.concatenate(part) for part in zip(*found_links))
+
+    def chunks():
+        for start in range(0, len(rows), _STORY_LINK_CHUNK):
+            yield rows[start:start + _STORY_LINK_CHUNK], cols[start:start + _STORY_LINK_CHUNK], weights[start:start + _STORY_LINK_CHUNK]
+    labels = _story_labels(n, chunks, min_similarity)
     return pd.Series(labels, index=pd.Index(ids, name="article_id"), name="story")
 
 
-def _story_edges(articles, found, index, window_days, min_similarity):
-    """(rows, cols, similarity) of linked article pairs, by sparse products on time blocks."""
-    n = len(index)
-    empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]))
-    if found.empty or n < 2:
-        return empty
-    actor_codes, actor_ids = pd.factorize(found["actor_id"])
-    article_codes = _positions(found["article_id"], list(index))
-    frequency = np.bincount(actor_codes, minlength=len(actor_ids))
-    idf = np.log((n + 1) / frequency)  # +1: an actor every article names still weighs a little
-    totals = np.bincount(article_codes, weights=idf[actor_codes], minlength=n)
+# Rows of the time-sorted article matrix multiplied at once: bounds the memory of the pairwise
+# similarities to a block times the articles within the window.
+_STORY_BLOCK = 2000
+# Articles an undated block is compared with at once (an undated article is compared with every
+# article, so these are read a slice at a time).
+_STORY_PARTNERS = 20_000
+
+
+class _StoryPairs(typing.Protocol):
+    """The distinct (article, actor) pairs of a corpus as integer codes, by slot: undated articles
+    first, then the dated ones by publication time. ``rows(lo, hi)`` gives the pairs of slots lo
+    to hi - 1 (slots ascending); ``frequency`` the articles of each actor code, ``id_rank`` the
+    rank of its actor_id among the actor ids."""
+
+    n: int
+    frequency: np.ndarray
+    id_rank: np.ndarray
+
+    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class _PairArrays:
+    def __init__(self, slots: np.ndarray, codes: np.ndarray, n: int, id_rank: np.ndarray):
+        self.slots, self.codes, self.n, self.id_rank = slots, codes, n, id_rank
+        self.frequency = np.bincount(codes, minlength=len(id_rank))
+
+    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        start, stop = np.searchsorted(self.slots, [lo, hi])
+        return self.slots[start:stop], self.codes[start:stop]
+
+
+class _StoryRows:
+    """The story matrices of the slots lo to hi - 1: IDF-weighted rows of the actors that propose
+    pairs (``weighted``, ``binary``), dense weights of the common ones, and each article's summed
+    IDF (``totals``)."""
+
+    def __init__(self, pairs: _StoryPairs, lo: int, hi: int, idf: np.ndarray, common: np.ndarray,
+                 common_column: np.ndarray):
+        slots, codes = pairs.rows(lo, hi)
+        local, size, width = slots - lo, hi - lo, len(idf)
+        self.lo = lo
+        # Summed in actor id order within an article, as the numbers were first computed.
+        order = np.lexsort((pairs.id_rank[codes], local))
+        self.totals = np.bincount(local[order], weights=idf[codes[order]], minlength=size)
+        rare = ~common[codes]
+        # sqrt(idf) in both factors makes the product the summed idf of the shared actors.
+        self.weighted = sparse.csr_matrix((np.sqrt(idf[codes[rare]]), (local[rare], codes[rare])), shape=(size, width))
+        self.binary = sparse.csr_matrix((np.ones(int(rare.sum())), (local[rare], codes[rare])), shape=(size, width))
+        self.common = np.zeros((size, int(common.sum())), dtype=np.float32)
+        self.common[local[~rare], common_column[codes[~rare]]] = np.sqrt(idf[codes[~rare]])
+
+
+def _similar(left: _StoryRows, left_rows: np.ndarray, right: _StoryRows, right_rows: np.ndarray, min_sim: float):
+    """(left slot, right slot, similarity) of the pairs of ``left_rows`` x ``right_rows`` (local
+    rows of each) that share at least STORY_MIN_SHARED_ACTORS actors, one of them rare, and are
+    at least ``min_sim`` alike (IDF-weighted Jaccard)."""
+    shared = (left.weighted[left_rows] @ right.weighted[right_rows].T).tocsr()
+    counts = (left.binary[left_rows] @ right.binary[right_rows].T).tocsr()
+    # idf > 0, so both products have the same nonzero pattern: once their indices are sorted
+    # their data arrays line up (looking counts up by coordinates is 100x slower)
+    shared.sort_indices()
+    counts.sort_indices()
+    shared = shared.tocoo()
+    r, c, s = left_rows[shared.row], right_rows[shared.col], shared.data.copy()
+    count = counts.data.copy()
+    if left.common.shape[1]:
+        for part in range(0, len(r), 100_000):  # bounds the pairs x common-actors temporary
+            cut = slice(part, part + 100_000)
+            a, b = left.common[r[cut]], right.common[c[cut]]
+            s[cut] += (a * b).sum(axis=1)
+            count[cut] += ((a > 0) & (b > 0)).sum(axis=1)
+    similarity = s / (left.totals[r] + right.totals[c] - s)
+    r, c = r + left.lo, c + right.lo
+    ok = (r != c) & (similarity >= min_sim) & (count >= STORY_MIN_SHARED_ACTORS)
+    return r[ok], c[ok], similarity[ok]
+
+
+def _story_links(pairs: _StoryPairs, seconds: np.ndarray, slot_position: np.ndarray, window_days: float,
+                 min_similarity: float, emit: typing.Callable[[np.ndarray, np.ndarray, np.ndarray], None]) -> None:
+    """The linked pairs of articles, given to ``emit(slots, slots, similarities)`` a block at a
+    time (each pair once). ``seconds`` by slot (NaN for the undated ones, which come first);
+    ``slot_position`` breaks ties between equally similar best matches of an undated article, as
+    the position of the match in the article frame.
+
+    Dated articles are compared block by block of _STORY_BLOCK with what follows them within the
+    window, so only a block and its window are in memory at once; undated ones (compared with
+    every article) block by block with _STORY_PARTNERS articles at a time."""
+    n = pairs.n
+    if n < 2 or not pairs.frequency.sum():
+        return
+    frequency = pairs.frequency
+    idf = np.log((n + 1) / np.maximum(frequency, 1))  # +1: an actor every article names still weighs a little
     # Actors in very many articles do not propose pairs (every pair of a week would share them),
     # but still count in the similarity of the pairs the other actors propose.
     common = frequency > max(STORY_COMMON_MIN_ARTICLES, STORY_COMMON_SHARE * n)
-    rare = ~common[actor_codes]
-    # sqrt(idf) in both factors makes the product the summed idf of the shared actors.
-    weighted = sparse.csr_matrix((np.sqrt(idf[actor_codes[rare]]), (article_codes[rare], actor_codes[rare])),
-                                 shape=(n, len(actor_ids)))
-    binary = sparse.csr_matrix((np.ones(rare.sum()), (article_codes[rare], actor_codes[rare])), shape=(n, len(actor_ids)))
     common_column = np.cumsum(common) - 1
-    common_weights = np.zeros((n, int(common.sum())), dtype=np.float32)
-    common_weights[article_codes[~rare], common_column[actor_codes[~rare]]] = np.sqrt(idf[actor_codes[~rare]])
-    published = articles.set_index("article_id")["published"].reindex(list(index))
-    seconds = (published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published)
-    seconds = seconds.to_numpy(dtype="datetime64[s]").astype("float64")
-    dated = published.notna().to_numpy()
-    seconds[~dated] = np.nan
     window = window_days * 86400.0
-    order = np.flatnonzero(dated)[np.argsort(seconds[dated], kind="stable")]
-    times = seconds[order]
-    out_r, out_c, out_w = [], [], []
-
-    def keep(block_rows, partners, min_sim):
-        shared = (weighted[block_rows] @ weighted[partners].T).tocsr()
-        counts = (binary[block_rows] @ binary[partners].T).tocsr()
-        # idf > 0, so both products have the same nonzero pattern: once their indices are sorted
-        # their data arrays line up (looking counts up by coordinates is 100x slower)
-        shared.sort_indices()
-        counts.sort_indices()
-        shared = shared.tocoo()
-        r, c, s = block_rows[shared.row], partners[shared.col], shared.data.copy()
-        count = counts.data.copy()
-        if common_weights.shape[1]:
-            for part in range(0, len(r), 100_000):  # bounds the pairs x common-actors temporary
-                cut = slice(part, part + 100_000)
-                left, right = common_weights[r[cut]], common_weights[c[cut]]
-                s[cut] += (left * right).sum(axis=1)
-                count[cut] += ((left > 0) & (right > 0)).sum(axis=1)
-        similarity = s / (totals[r] + totals[c] - s)
-        ok = (r != c) & (similarity >= min_sim) & (count >= STORY_MIN_SHARED_ACTORS)
-        return r[ok], c[ok], similarity[ok]
-
-    for start in range(0, len(order), _STORY_BLOCK):
-        block = order[start:start + _STORY_BLOCK]
+    undated = int(np.isnan(seconds).sum())
+    for start in range(undated, n, _STORY_BLOCK):
+        end = min(start + _STORY_BLOCK, n)
         # partners: this block and what follows within the window (earlier pairs were found by
-        # the earlier blocks; pairs inside the block come twice, which linking ignores)
-        stop = np.searchsorted(times, times[min(start + _STORY_BLOCK, len(order)) - 1] + window, side="right")
-        partners = order[start:stop]
-        r, c, s = keep(block, partners, min_similarity)
-        near = np.abs(seconds[r] - seconds[c]) <= window
-        out_r.append(r[near]), out_c.append(c[near]), out_w.append(s[near])
-    undated = np.flatnonzero(~dated)
-    if len(undated):
-        r, c, s = keep(undated, np.arange(n), STORY_UNDATED_MIN_SIMILARITY)
-        if len(r):
-            best = pd.DataFrame({"r": r, "c": c, "s": s}).sort_values(["s", "c"], ascending=[False, True])
-            best = best.drop_duplicates("r")
-            out_r.append(best["r"].to_numpy()), out_c.append(best["c"].to_numpy()), out_w.append(best["s"].to_numpy())
-    if not out_r:
-        return empty
-    return np.concatenate(out_r).astype(np.int64), np.concatenate(out_c).astype(np.int64), np.concatenate(out_w)
+        # the earlier blocks; a pair inside the block is found both ways and kept once)
+        stop = int(np.searchsorted(seconds[undated:], seconds[end - 1] + window, side="right")) + undated
+        rows = _StoryRows(pairs, start, stop, idf, common, common_column)
+        r, c, s = _similar(rows, np.arange(end - start), rows, np.arange(stop - start), min_similarity)
+        near = (np.abs(seconds[r] - seconds[c]) <= window) & (r < c)
+        emit(r[near], c[near], s[near])
+    for start in range(0, undated, _STORY_BLOCK):
+        end = min(start + _STORY_BLOCK, undated)
+        block = _StoryRows(pairs, start, end, idf, common, common_column)
+        best_s = np.full(end - start, -np.inf)
+        best_c = np.full(end - start, -1, dtype=np.int64)
+        for lo in range(0, n, _STORY_PARTNERS):
+            hi = min(lo + _STORY_PARTNERS, n)
+            partners = block if (lo, hi) == (start, end) else _StoryRows(pairs, lo, hi, idf, common, common_column)
+            r, c, s = _similar(block, np.arange(end - start), partners, np.arange(hi - lo), STORY_UNDATED_MIN_SIMILARITY)
+            if not len(r):
+                continue
+            # The most similar match of each, the first in the article frame among equals.
+            order = np.lexsort((slot_position[c], -s))
+            r, c, s = r[order], c[order], s[order]
+            first = np.unique(r, return_index=True)[1]
+            r, c, s = r[first] - start, c[first], s[first]
+            better = (s > best_s[r]) | ((s == best_s[r]) & (slot_position[c] < slot_position[np.maximum(best_c[r], 0)]))
+            best_s[r[better]], best_c[r[better]] = s[better], c[better]
+        found = best_c >= 0
+        emit(np.arange(start, end)[found], best_c[found], best_s[found])
 
 
-def _story_labels(n: int, rows, cols, weights, min_similarity: float) -> np.ndarray:
+class StoryCorpus:
+    """``story_labels`` of a corpus read a batch at a time, in the order of ``store.load_articles``
+    (undated articles first, then by publication time): ``add_articles`` and ``add_pairs`` for
+    each batch, then ``labels``. It holds per article its time and number of actors, per actor its
+    code and first article, and the (article, actor) pairs in ``spill`` (an object with
+    ``append(rows)`` of int32 rows [article position, actor code] and ``read(start, stop)``), of
+    which the story links read a window of articles at a time (``_story_links``). The labels are
+    those ``story_labels`` gives for the corpus's frames."""
+
+    def __init__(self, spill: typing.Callable[[str, np.dtype], typing.Any], duplicated: set):
+        """``spill(name, dtype)``: a new spill of records of ``dtype`` (``frame_cache.Spill``);
+        ``duplicated``: the article ids other articles point to as duplicate_of."""
+        self._new_spill = spill
+        self._spill = spill("pairs", _PAIR)
+        self._seconds = array.array("d")
+        self._pair_counts = array.array("q")
+        self._positions: dict = {}  # article id -> position, for the articles of the current batch
+        self._last = None  # the last article added, which the next batch can continue
+        self._carried: tuple[int, set] = (-1, set())  # that article's position and the actors recorded for it
+        self._codes: dict = {}  # actor_id -> code, in order of first appearance here
+        self._first_article: dict = {}  # code -> the least article_id naming it
+        self._articles_per_code = array.array("q")
+        self._duplicated = duplicated
+        self._found_duplicated: dict = {}  # duplicated id -> position
+        self._duplicates: list = []  # (position, duplicate_of)
+
+    @property
+    def n(self) -> int:
+        return len(self._seconds)
+
+    def articles_per_actor(self) -> dict:
+        """actor_id -> the articles added that name it."""
+        return {actor_id: self._articles_per_code[code] for actor_id, code in self._codes.items()}
+
+    def add_articles(self, articles: pd.DataFrame) -> np.ndarray:
+        """The next articles, in order: [article_id, published, duplicate_of]. The first may be the
+        last one of the previous batch again (a batch can end inside an article); it is not added
+        twice. Returns the ids added."""
+        ids = articles["article_id"].to_numpy(dtype=object)
+        skip = 1 if len(ids) and ids[0] == self._last else 0
+        ids = ids[skip:]
+        published = articles["published"].iloc[skip:]
+        naive = published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
+        seconds = naive.to_numpy(dtype="datetime64[s]").astype("float64")
+        seconds[published.isna().to_numpy()] = np.nan
+        start = self.n
+        self._positions = {article_id: start + i for i, article_id in enumerate(ids)}
+        if self._last is not None:
+            self._positions.setdefault(self._last, start - 1)
+        self._seconds.extend(seconds)
+        self._pair_counts.extend([0] * len(ids))
+        for article_id, duplicate_of in zip(ids, articles["duplicate_of"].iloc[skip:]):
+            if isinstance(duplicate_of, str):
+                self._duplicates.append((self._positions[article_id], duplicate_of))
+            if article_id in self._duplicated:
+                self._found_duplicated[article_id] = self._positions[article_id]
+        if len(ids):
+            self._last = ids[-1]
+        return ids
+
+    def add_pairs(self, pairs: pd.DataFrame) -> None:
+        """The distinct [article_id, actor_id] of the articles of the batch added last (their
+        mentions resolved), in article order."""
+        if pairs.empty:
+            return
+        position = pairs["article_id"].map(self._positions).to_numpy(dtype=np.int64)
+        actor = pairs["actor_id"].to_numpy(dtype=object)
+        carried, seen = self._carried
+        again = (position == carried) & np.isin(actor, list(seen)) if seen else np.zeros(len(actor), dtype=bool)
+        position, actor, article = position[~again], actor[~again], pairs["article_id"].to_numpy(dtype=object)[~again]
+        for actor_id in actor:
+            if actor_id not in self._codes:
+                self._codes[actor_id] = len(self._codes)
+                self._articles_per_code.append(0)
+        codes = np.fromiter((self._codes[a] for a in actor), dtype=np.int64, count=len(actor))
+        for code, article_id in zip(codes, article):
+            first = self._first_article.get(code)
+            if first is None or article_id < first:
+                self._first_article[code] = article_id
+        for code, count in zip(*np.unique(codes, return_counts=True)):
+            self._articles_per_code[code] += int(count)
+        for where, count in zip(*np.unique(position, return_counts=True)):
+            self._pair_counts[where] += int(count)
+        rows = np.empty(len(position), dtype=_PAIR)
+        rows["position"], rows["actor"] = position, codes
+        self._spill.append(rows)
+        last = self._positions[self._last]
+        self._carried = (last, (seen if carried == last else set()) | set(actor[position == last]))
+
+    def labels(self, window_days: float = STORY_WINDOW_DAYS, min_similarity: float = STORY_MIN_SIMILARITY) -> np.ndarray:
+        """The story label of every article added, by position (as ``story_labels``)."""
+        n = self.n
+        seconds = np.frombuffer(self._seconds, dtype=np.float64) if n else np.array([])
+        # Actors numbered as story_labels numbers them: by first appearance over the pairs
+        # sorted by article id, then actor id.
+        ids = list(self._codes)
+        by_first = sorted(range(len(ids)), key=lambda code: (self._first_article[code], ids[code]))
+        remap = np.empty(len(ids), dtype=np.int64)
+        remap[by_first] = np.arange(len(ids))
+        id_rank = np.empty(len(ids), dtype=np.int64)
+        id_rank[remap[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids))
+        frequency = np.zeros(len(ids), dtype=np.int64)
+        frequency[remap] = np.frombuffer(self._articles_per_code, dtype=np.int64) if len(ids) else []
+        offsets = np.concatenate([[0], np.cumsum(np.frombuffer(self._pair_counts, dtype=np.int64))]) if n else np.zeros(1, np.int64)
+        pairs = _SpilledPairs(self._spill, offsets, remap, n, frequency, id_rank)
+        dated = ~np.isnan(seconds)
+        slot_position = np.concatenate([np.flatnonzero(~dated), np.flatnonzero(dated)[np.argsort(seconds[dated], kind="stable")]])
+        if not (slot_position == np.arange(n)).all():
+            # Not in story order (a store whose database sorts differently): read every pair.
+            pairs = pairs.in_slots(slot_position)
+        links = self._new_spill("links", _LINK)
+
+        def keep(r, c, s):
+            rows = np.empty(len(r), dtype=_LINK)
+            rows["row"], rows["col"], rows["weight"] = slot_position[r], slot_position[c], s
+            links.append(rows)
+
+        _story_links(pairs, seconds[slot_position], slot_position, window_days, min_similarity, keep)
+        duplicates = [(where, self._found_duplicated[target]) for where, target in self._duplicates
+                      if target in self._found_duplicated]
+        keep(np.array([d[0] for d in duplicates], dtype=np.int64), np.array([d[1] for d in duplicates], dtype=np.int64),
+             np.ones(len(duplicates)))
+
+        def chunks():
+            for start in range(0, links.rows, _STORY_LINK_CHUNK):
+                part = links.read(start, min(start + _STORY_LINK_CHUNK, links.rows))
+                yield part["row"], part["col"], part["weight"]
+        return _story_labels(n, chunks, min_similarity)
+
+
+class _SpilledPairs:
+    """The pairs a StoryCorpus spilled, read a range of articles at a time."""
+
+    def __init__(self, spill, offsets: np.ndarray, remap: np.ndarray, n: int, frequency: np.ndarray, id_rank: np.ndarray):
+        self.spill, self.offsets, self.remap = spill, offsets, remap
+        self.n, self.frequency, self.id_rank = n, frequency, id_rank
+
+    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self.spill.read(int(self.offsets[lo]), int(self.offsets[hi]))
+        return found["position"].astype(np.int64), self.remap[found["actor"]]
+
+    def in_slots(self, slot_position: np.ndarray) -> _PairArrays:
+        positions, codes = self.rows(0, self.n)
+        slot_of = np.empty(self.n, dtype=np.int64)
+        slot_of[slot_position] = np.arange(self.n)
+        slots = slot_of[positions]
+        order = np.argsort(slots, kind="stable")
+        arrays = _PairArrays(slots[order], codes[order], self.n, self.id_rank)
+        arrays.frequency = self.frequency
+        return arrays
+
+
+# Records spilled by StoryCorpus: an (article, actor) pair, and a link between two articles.
+_PAIR = np.dtype([("position", "<i4"), ("actor", "<i4")])
+_LINK = np.dtype([("row", "<i4"), ("col", "<i4"), ("weight", "<f8")])
+# Links joined into stories at once: the components are found chunk by chunk, so their memory is
+# this many links (~40 bytes each while joined) and ~30 bytes per article, however many links
+# there are (8.5 million at 500,000 synthetic articles took 950 MB joined at once).
+_STORY_LINK_CHUNK = 1_000_000
+
+
+def _story_labels(n: int, links: typing.Callable[[], typing.Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]],
+                  min_similarity: float) -> np.ndarray:
     """Connected components of the links; a component larger than STORY_SPLIT_ABOVE loses its
-    weakest links (threshold raised by STORY_SPLIT_STEP) until its pieces are small enough."""
-    keep = np.ones(len(rows), dtype=bool)
+    weakest links (threshold raised by STORY_SPLIT_STEP) until its pieces are small enough.
+    ``links()`` yields (rows, cols, weights) chunk by chunk, the same chunks each time; the
+    components of each chunk are merged into those of the chunks before, and a component is
+    numbered by its first article, as scipy numbers the components of all links at once."""
+    keep: list[np.ndarray] = []
+    cut = None  # (too big, threshold) of the last round: links to drop
     threshold = min_similarity
     while True:
-        graph = sparse.coo_matrix((weights[keep], (rows[keep], cols[keep])), shape=(n, n)).tocsr()
-        _, labels = csgraph.connected_components(graph, directed=False)
-        too_big = np.bincount(labels)[labels] > STORY_SPLIT_ABOVE
+        labels = np.arange(n)
+        for k, (rows, cols, weights) in enumerate(links()):
+            if k == len(keep):
+                keep.append(np.ones(len(rows), dtype=bool))
+            if cut is not None:
+                # rows and cols of a link are in the same component, so one end tells
+                keep[k] &= ~(cut[0][rows] & (weights < cut[1]))
+            if keep[k].any():
+                joined = sparse.csr_matrix((np.ones(int(keep[k].sum()), dtype=np.int8),
+                                            (labels[rows[keep[k]]], labels[cols[keep[k]]])), shape=(n, n))
+                labels = csgraph.connected_components(joined, directed=False)[1][labels]
+        too_big = np.bincount(labels, minlength=n)[labels] > STORY_SPLIT_ABOVE
         threshold += STORY_SPLIT_STEP
         if not too_big.any() or threshold > 1.0:
-            return labels
-        # rows and cols of a link are in the same component, so one end tells
-        keep &= ~(too_big[rows] & (weights < threshold))
+            _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+            return np.argsort(np.argsort(first)).astype(np.int32)[inverse]
+        cut = (too_big, threshold)
 
 
 def _describe_groups(articles, found, actors, labels: pd.Series, min_articles: int, limit: int | None) -> pd.DataFrame:
@@ -708,8 +962,9 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     ``min_weight`` are dropped, then actors left without an edge. ``ego`` keeps that actor and its
     neighbours (and the edges among them). Only the ``max_actors`` actors named in the most
     articles are kept (the ego always is). ``types`` keeps actors of those types.
-    Returns Network with nodes[actor_id, name, type, articles (int), mentions (int), degree (int),
-    weighted_degree (int), community (int, 0 = largest; Louvain, fixed seed), spellings (str)]
+    Returns Network with nodes[actor_id, name, type, articles (int), mentions (int, counting
+    ``occurrences``), degree (int), weighted_degree (int), community (int, 0 = largest; Louvain,
+    fixed seed), spellings (str)]
     and edges[source, target, weight (int), source_name, target_name], heaviest first.
     """
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
@@ -995,14 +1250,15 @@ def article_actors(mentions: pd.DataFrame, actors: pd.DataFrame, article_id: str
     """The actors one article names, most mentioned first, for the reader.
 
     Needs: mentions[article_id, actor_id, surface]; actors[actor_id, name, type].
-    Returns: actor_id, name, type, mentions (int), written (str: its spellings in this article,
-    in order of first appearance, joined by " · ").
+    Returns: actor_id, name, type, mentions (int, counting ``occurrences`` where mentions has
+    it), written (str: its spellings in this article, in order of first appearance, joined by " · ").
     """
     schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=STAGE)
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
     found = mentions[(mentions["article_id"] == article_id) & mentions["actor_id"].notna()]
+    found = found.assign(occurrences=found["occurrences"].fillna(1) if "occurrences" in found else 1)
     table = found.groupby("actor_id", sort=False).agg(
-        mentions=("surface", "size"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))
+        mentions=("occurrences", "sum"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))
     table = table.join(actors.drop_duplicates("actor_id").set_index("actor_id")[["name", "type"]])
     table = table.reset_index().sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
     return table[["actor_id", "name", "type", "mentions", "written"]].astype({"mentions": "int64"}).reset_index(drop=True)

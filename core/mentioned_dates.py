@@ -10,6 +10,7 @@ sentence and reads ordinary words as dates (German "Die" as Dienstag).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ import pandas as pd
 from dateparser.languages.loader import default_loader
 
 from core import spelling
+from core.actors import windows
 from core.dates import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
@@ -146,10 +148,19 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
     solar = _vocabulary(language)[3]
     text = normalize_digits(text)  # one character for one: offsets stay those of the original
     found: list[tuple[int, int, date, str]] = []
-    taken: list[tuple[int, int]] = []
+    # Spans already read as dates, sorted and never overlapping, so that a new match is checked
+    # against its two neighbours: checking it against every span took a text of n dates n^2 steps.
+    starts: list[int] = []
+    ends: list[int] = []
 
     def free(start, end):
-        return all(end <= a or start >= b for a, b in taken)
+        k = bisect.bisect_right(starts, start)
+        return (k == 0 or ends[k - 1] <= start) and (k == len(starts) or starts[k] >= end)
+
+    def take(start, end):
+        k = bisect.bisect_right(starts, start)
+        starts.insert(k, start)
+        ends.insert(k, end)
 
     for pattern in absolute:
         for match in pattern.finditer(text):
@@ -162,7 +173,7 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
             when = _absolute(month, day, match.group("year"), reference, solar)
             if when:
                 found.append((match.start(), match.end(), when, "absolute"))
-                taken.append((match.start(), match.end()))
+                take(match.start(), match.end())
     for match in numeric.finditer(text):
         if not free(match.start(), match.end()):
             continue
@@ -173,7 +184,7 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
         except ValueError:
             continue
         found.append((match.start(), match.end(), when, "absolute"))
-        taken.append((match.start(), match.end()))
+        take(match.start(), match.end())
     if relative_pattern is not None and reference is not None:
         for match in relative_pattern.finditer(text):
             if not free(match.start(), match.end()):
@@ -185,8 +196,17 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
                 when = reference + timedelta(days=value)
             start = match.start("word")
             found.append((start, match.end(), when, "relative"))
-            taken.append((start, match.end()))
+            take(start, match.end())
     return sorted(found)
+
+
+# As for actor mentions (core/actors.py MAX_IDENTICAL_MENTIONS, MAX_MENTION_ROWS): an article
+# that writes one date in one form more often than this keeps this many rows and counts the rest
+# on the last one; the sample corpus repeats a date at most 3 times in an article.
+MAX_IDENTICAL_DATES = 20
+# Date rows kept per article whatever it holds (a calendar page); the sample corpus has at most 9.
+# Beyond it, dates already kept are counted on their last row and new ones left out.
+MAX_DATE_ROWS = 2_000
 
 
 def extract(articles: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +215,9 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
     Needs: articles[article_id, title, text, language, published]. The publication date is the
     reference for relative dates and for dates written without a year; an undated article keeps
     only its fully written dates. A bare weekday is the latest such day on or before publication
-    (news reports the past). Returns MENTIONED_DATE_COLUMNS.
+    (news reports the past). Long fields are read in the pieces actor matching uses
+    (``actors.windows``). Returns MENTIONED_DATE_COLUMNS; ``occurrences`` counts the mentions of
+    a date beyond MAX_IDENTICAL_DATES on the last row kept of it.
     """
     require_columns(articles, ("article_id", "title", "text", "language", "published"), stage="mentioned_dates")
     rows = []
@@ -203,13 +225,27 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
             articles["article_id"], articles["title"], articles["text"], articles["language"], articles["published"]):
         language = None if pd.isna(language) else language
         reference = None if pd.isna(published) else pd.Timestamp(published).date()
+        kept: dict[tuple, list] = {}  # (field, surface, date, kind) -> [rows kept, last row kept]
+        article_rows = 0
         for field, body in (("title", title), ("text", text)):
             body = "" if pd.isna(body) else str(body)
-            sentences = spelling.Sentences(body)
-            for start, end, when, kind in _find(body, language, reference):
-                rows.append({"article_id": article_id, "date": pd.Timestamp(when), "kind": kind, "field": field,
-                             "start": start, "end": end, "surface": body[start:end],
-                             "sentence": sentences.at(start)})
+            for offset, stop in windows(body):
+                piece = body[offset:stop] if stop - offset < len(body) else body
+                sentences = spelling.Sentences(piece)
+                for start, end, when, kind in _find(piece, language, reference):
+                    key = (field, piece[start:end], when, kind)
+                    seen = kept.get(key)
+                    if seen is not None and (seen[0] >= MAX_IDENTICAL_DATES or article_rows >= MAX_DATE_ROWS):
+                        seen[1]["occurrences"] += 1
+                        continue
+                    if article_rows >= MAX_DATE_ROWS:
+                        continue
+                    row = {"article_id": article_id, "date": pd.Timestamp(when), "kind": kind, "field": field,
+                           "start": offset + start, "end": offset + end, "surface": piece[start:end],
+                           "sentence": sentences.at(start), "occurrences": 1}
+                    rows.append(row)
+                    article_rows += 1
+                    kept[key] = [1 if seen is None else seen[0] + 1, row]
     frame = pd.DataFrame(rows, columns=MENTIONED_DATE_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
-    return frame.astype({"start": "int64", "end": "int64"})
+    return frame.astype({"start": "int64", "end": "int64", "occurrences": "int64"})

@@ -130,6 +130,9 @@ MENTION_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("method", "string", "alias | stem | inflection | metonym | context (dictionary); title | given_name | surname (discovered)"),
     ("confidence", "float64", "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names"),
     ("name_key", "string", "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
+    ("occurrences", "int64", "how many mentions this row stands for: 1, or more on the last row kept of a name an article "
+                             "repeats in one form more than actors.MAX_IDENTICAL_MENTIONS times (a store of an earlier "
+                             "version has NULL here, read as 1)"),
 )
 MENTION_COLUMNS: tuple[str, ...] = _names(MENTION_FIELDS)
 
@@ -143,6 +146,8 @@ MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("end", "int64", "offset just after the expression"),
     ("surface", "string", "the expression as written"),
     ("sentence", "string", "the sentence it is in (at most 400 characters)"),
+    ("occurrences", "int64", "how many mentions of the date this row stands for, as for actor mentions "
+                             "(mentioned_dates.MAX_IDENTICAL_DATES)"),
 )
 MENTIONED_DATE_COLUMNS: tuple[str, ...] = _names(MENTIONED_DATE_FIELDS)
 
@@ -168,6 +173,8 @@ mentions = sa.Table(
     sa.Column("method", sa.String(16), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("name_key", sa.Text),
+    # server_default: a store made before this column gets it filled with 1 (store._add_missing_columns)
+    sa.Column("occurrences", sa.Integer, nullable=False, server_default=sa.text("1")),
 )
 mentioned_dates = sa.Table(
     "mentioned_dates",
@@ -180,6 +187,7 @@ mentioned_dates = sa.Table(
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("surface", sa.Text, nullable=False),
     sa.Column("sentence", sa.Text),
+    sa.Column("occurrences", sa.Integer, nullable=False, server_default=sa.text("1")),
 )
 # Articles whose actors and dates were extracted, and with which dictionary: a changed
 # dictionary or corrections file makes every article due again.

@@ -501,8 +501,10 @@ def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> p
 
 def cached_articles(engine: sa.Engine, cache_dir: Path | None) -> pd.DataFrame:
     """``load_articles``, kept as Parquet in ``cache_dir`` under the store's revision
-    (``frame_cache``): reading 100k articles from Parquet takes a tenth of the SQL read."""
-    return frame_cache.cached(cache_dir, "articles", str(revision(engine)), ("articles",), lambda: (load_articles(engine),))[0]
+    (``frame_cache``): reading 100k articles from Parquet takes a tenth of the SQL read. The file
+    is written a batch at a time (``article_batches``)."""
+    return frame_cache.cached(cache_dir, "articles", str(revision(engine)), ("articles",),
+                              lambda: (load_articles(engine),), lambda folder: _write_articles(engine, folder))[0]
 
 
 def _read_frame(engine: sa.Engine, query, columns) -> pd.DataFrame:
@@ -548,18 +550,198 @@ def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.Data
 
 
 def load_mentions(engine: sa.Engine) -> pd.DataFrame:
-    """Stored mentions as extracted (discovered names still without actor_id)."""
-    table = schema.mentions
-    frame = _read_frame(engine, sa.select(*[table.c[name] for name in schema.MENTION_COLUMNS]), schema.MENTION_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "confidence": "float64"})
+    """Stored mentions as extracted (discovered names still without actor_id), in the order of
+    ``mention_batches``."""
+    return pd.concat([empty_mentions(), *mention_batches(engine)], ignore_index=True)
 
 
 def load_mentioned_dates(engine: sa.Engine) -> pd.DataFrame:
+    """Stored mentioned dates, by date (in the order of ``mentioned_date_batches``)."""
+    return pd.concat([empty_mentioned_dates(), *mentioned_date_batches(engine)], ignore_index=True)
+
+
+# --- reading in batches ---------------------------------------------------------------------------
+# Extraction and the frames the dashboard starts from read the store a batch at a time, so that
+# their memory does not grow with the corpus (docs/actors.md, "Memory").
+
+# Rows per batch of mentions or dates. A row read is ~1.5 KB of Python objects until the batch is
+# a frame (a sentence, a dozen values, the driver's row): batches of 100,000 rows took 230 MB on
+# 50k short articles, of 20,000 rows 6 MB, and were no slower.
+BATCH_ROWS = 20_000
+# Articles per batch, and the characters of text that end a batch sooner: 5,000 short articles,
+# or 10 million characters (10-40 MB as Python strings; articles of several MB come a few at a time).
+ARTICLE_BATCH_ROWS = 5_000
+ARTICLE_BATCH_CHARS = 10_000_000
+
+_MENTION_DTYPES = {"start": "int64", "end": "int64", "confidence": "float64", "occurrences": "int64"}
+_DATE_DTYPES = {"date": "datetime64[us]", "start": "int64", "end": "int64", "occurrences": "int64"}
+
+
+def empty_mentions() -> pd.DataFrame:
+    """No mentions, with the dtypes of every mentions frame read from the store."""
+    return pd.DataFrame({name: pd.Series(dtype=_MENTION_DTYPES.get(name, "str")) for name in schema.MENTION_COLUMNS})
+
+
+def empty_mentioned_dates() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=_DATE_DTYPES.get(name, "str")) for name in schema.MENTIONED_DATE_COLUMNS})
+
+
+def _insertion_order(engine: sa.Engine, table: sa.Table):
+    """The order rows were written in, which ties are broken by: SQLite's rowid (a table without
+    a primary key has one); nothing elsewhere."""
+    return [sa.literal_column(f"{table.name}.rowid")] if engine.dialect.name == "sqlite" else []
+
+
+def _batches(engine: sa.Engine, query, names, rows: int, chars: int | None = None) -> Iterator[pd.DataFrame]:
+    """A query's rows as frames of at most ``rows`` rows, and, with ``chars``, ending once their
+    text reaches ``chars`` characters (always at least one row). The rows are fetched as they are
+    read: the driver never holds the whole result."""
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        if chars is None:
+            while batch := result.fetchmany(rows):
+                yield pd.DataFrame.from_records(batch, columns=list(names))
+            return
+        batch, size = [], 0
+        for row in result:
+            batch.append(row)
+            size += sum(len(value) for value in row if isinstance(value, str))
+            if len(batch) >= rows or size >= chars:
+                yield pd.DataFrame.from_records(batch, columns=list(names))
+                batch, size = [], 0
+        if batch:
+            yield pd.DataFrame.from_records(batch, columns=list(names))
+
+
+def _not_extracted(query, version: str | None):
+    if version is None:
+        return query
+    table, done = schema.articles, schema.extractions
+    return query.outerjoin(done, done.c.article_id == table.c.article_id).where(
+        sa.or_(done.c.dictionary_version.is_(None), done.c.dictionary_version != version))
+
+
+def count_due(engine: sa.Engine, not_extracted_with: str | None) -> int:
+    """Articles not yet extracted with that dictionary version (every article with None)."""
+    query = _not_extracted(sa.select(sa.func.count()).select_from(schema.articles), not_extracted_with)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
+
+
+def due_articles(engine: sa.Engine, not_extracted_with: str | None, after: str | None, limit: int,
+                 max_chars: int) -> pd.DataFrame:
+    """The next articles to extract: article_id, title, text, language, published (dtypes of
+    ``load_articles``) of up to ``limit`` articles whose article_id follows ``after`` (None: from
+    the first), not yet extracted with that version (every one with None), by article_id, ending
+    once their text reaches ``max_chars`` characters (at least one article). Paging by key keeps
+    every page as quick as the first, and the text of only one page is in memory."""
+    table = schema.articles
+    columns = ("article_id", "title", "text", "language", "published")
+    query = _not_extracted(sa.select(*[table.c[name] for name in columns]), not_extracted_with)
+    if after is not None:
+        query = query.where(table.c.article_id > after)
+    query = query.order_by(table.c.article_id).limit(limit)
+    frame = next(_batches(engine, query, columns, limit, max_chars), None)
+    if frame is None:
+        return schema.empty_articles().loc[:, list(columns)]
+    frame["published"] = pd.to_datetime(frame["published"], utc=True).astype(schema.TIMESTAMP_DTYPE)
+    return frame.astype({name: schema.ARTICLE_DTYPES[name] for name in columns if name != "published"})
+
+
+def article_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
+    """``load_articles`` a batch at a time (ARTICLE_BATCH_ROWS, ARTICLE_BATCH_CHARS), in its order."""
+    table = schema.articles
+    query = sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS]).order_by(table.c.published, table.c.article_id)
+    for frame in _batches(engine, query, schema.ARTICLE_COLUMNS, ARTICLE_BATCH_ROWS, ARTICLE_BATCH_CHARS):
+        yield schema.as_articles(frame)
+
+
+def prepare_articles(engine: sa.Engine, cache_dir: Path) -> None:
+    """Write ``cached_articles``' file for the store as it is now, without reading it back."""
+    with frame_cache.entry(cache_dir, "articles", str(revision(engine)), ("articles",)) as folder:
+        if folder is not None:
+            _write_articles(engine, folder)
+
+
+def _write_articles(engine: sa.Engine, folder: Path) -> None:
+    with frame_cache.ParquetFrames(folder / "articles.parquet", schema.empty_articles()) as out:
+        for batch in article_batches(engine):
+            out.write(batch)
+
+
+# The article of each row of mention_batches(every_article=True): its id (named apart from the
+# mention's article_id, which is missing for an article without mentions), time and duplicate_of.
+ARTICLE_ORDER_COLUMNS = ("position_id", "published", "duplicate_of")
+
+
+def mention_batches(engine: sa.Engine, every_article: bool = False) -> Iterator[pd.DataFrame]:
+    """The stored mentions (MENTION_COLUMNS, discovered names without actor_id; ``occurrences``
+    1 where a store of an earlier version has none) in batches of up to BATCH_ROWS, in the order
+    of their articles in ``load_articles`` and within an article as written. An article's
+    mentions can be split across two batches.
+
+    With ``every_article`` the frames also hold ARTICLE_ORDER_COLUMNS (the article's id,
+    publication time and duplicate_of) and a row for every article without mentions (its
+    mention columns missing, its numbers then read as floats), so that reading them numbers
+    every article in that order."""
+    articles, mentions = schema.articles, schema.mentions
+    columns = [articles.c.article_id, articles.c.published, articles.c.duplicate_of]
+    columns += [mentions.c[name] for name in schema.MENTION_COLUMNS if name != "occurrences"]
+    columns.append(sa.func.coalesce(mentions.c.occurrences, 1))
+    # An outer join walks the articles in order (index on published) and looks their mentions
+    # up; an inner join made SQLite sort every mention first.
+    joined = articles.outerjoin(mentions, mentions.c.article_id == articles.c.article_id)
+    query = (sa.select(*columns).select_from(joined)
+             .order_by(articles.c.published, articles.c.article_id, *_insertion_order(engine, mentions)))
+    dtypes = {name: _MENTION_DTYPES.get(name, "str") for name in schema.MENTION_COLUMNS}
+    for frame in _batches(engine, query, ARTICLE_ORDER_COLUMNS + schema.MENTION_COLUMNS, BATCH_ROWS):
+        if every_article:
+            frame["published"] = pd.to_datetime(frame["published"], utc=True).astype(schema.TIMESTAMP_DTYPE)
+            yield frame.astype({name: "str" for name in ("position_id", "duplicate_of", *dtypes) if dtypes.get(name, "str") == "str"})
+        else:
+            found = frame.loc[frame["article_id"].notna(), list(schema.MENTION_COLUMNS)]
+            if len(found):
+                yield found.astype(dtypes).reset_index(drop=True)
+
+
+def mentioned_date_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
+    """The stored mentioned dates (MENTIONED_DATE_COLUMNS) in batches of up to BATCH_ROWS, by
+    date and, within a date, as written."""
     table = schema.mentioned_dates
-    frame = _read_frame(engine, sa.select(*[table.c[name] for name in schema.MENTIONED_DATE_COLUMNS]).order_by(table.c.date),
-                        schema.MENTIONED_DATE_COLUMNS)
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
-    return frame.astype({"start": "int64", "end": "int64"})
+    columns = [table.c[name] for name in schema.MENTIONED_DATE_COLUMNS if name != "occurrences"]
+    columns.append(sa.func.coalesce(table.c.occurrences, 1))
+    query = sa.select(*columns).order_by(table.c.date, *_insertion_order(engine, table))
+    for frame in _batches(engine, query, schema.MENTIONED_DATE_COLUMNS, BATCH_ROWS):
+        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
+        yield frame.astype({name: _DATE_DTYPES.get(name, "str") for name in schema.MENTIONED_DATE_COLUMNS})
+
+
+def discovered_names(engine: sa.Engine) -> pd.DataFrame:
+    """The distinct (name_key, surface) of the stored discovered names, with the mentions each
+    stands for (``occurrences``): what ``actors.group_discovered`` groups. Small: one row per
+    spelling of a name, however often it is written."""
+    table = schema.mentions
+    query = (sa.select(table.c.name_key, table.c.surface, sa.func.sum(sa.func.coalesce(table.c.occurrences, 1)))
+             .where(table.c.name_key.is_not(None), table.c.actor_id.is_(None))
+             .group_by(table.c.name_key, table.c.surface))
+    frame = pd.concat([pd.DataFrame({"name_key": pd.Series(dtype="str"), "surface": pd.Series(dtype="str"),
+                                     "occurrences": pd.Series(dtype="int64")}),
+                       *_batches(engine, query, ("name_key", "surface", "occurrences"), BATCH_ROWS)], ignore_index=True)
+    return frame.astype({"name_key": "str", "surface": "str", "occurrences": "int64"})
+
+
+def mentioned_actor_ids(engine: sa.Engine) -> set[str]:
+    """The distinct actor_id of the stored dictionary mentions."""
+    table = schema.mentions
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(table.c.actor_id).where(table.c.actor_id.is_not(None)).distinct()).scalars())
+
+
+def duplicated_articles(engine: sa.Engine) -> set[str]:
+    """The article ids other articles point to as ``duplicate_of``."""
+    table = schema.articles
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(table.c.duplicate_of).where(table.c.duplicate_of.is_not(None)).distinct()).scalars())
 
 
 # --- translations -------------------------------------------------------------------------------

@@ -310,3 +310,126 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     extraction.cached_actor_frames(engine, load, "v2", cache)
     assert loads == [1, 1, 1]
     assert len([p for p in cache.iterdir()]) == 1, "older entries are removed"
+
+
+@pytest.fixture(scope="module")
+def sample_articles():
+    engine = store.connect("sqlite://")
+    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    return store.load_articles(engine)
+
+
+def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(dictionary, sample_articles, monkeypatch):
+    from core import mentioned_dates
+
+    whole = actors.find_mentions(sample_articles, dictionary)
+    dates = mentioned_dates.extract(sample_articles)
+    # Pieces of 300-600 characters: every sample text of more than 600 is cut in several.
+    monkeypatch.setattr(actors, "WINDOW_CHARS", 600)
+    monkeypatch.setattr(mentioned_dates, "windows", lambda text: actors.windows(text, 600))
+    assert (sample_articles["text"].str.len() > 600).sum() >= 40
+    pd.testing.assert_frame_equal(actors.find_mentions(sample_articles, dictionary), whole)
+    pd.testing.assert_frame_equal(mentioned_dates.extract(sample_articles), dates)
+
+
+def test_windows_cut_after_sentences_and_cover_the_text():
+    text = "Talks in Geneva ended. " * 40 + "am 3. März " * 30 + "x" * 900
+    pieces = actors.windows(text, 200)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(100 <= end - start <= 200 for start, end in pieces[:-1])
+    sentence_cuts = [end for _, end in pieces if end <= 23 * 40]
+    assert sentence_cuts and all(text[end - 1] == "." for end in sentence_cuts)
+    # never between "3." and "März"; a run of letters without white space is cut where it must
+    assert not any(text[end - 2:end] == "3." for _, end in pieces)
+    assert actors.windows("short text", 200) == [(0, 10)]
+
+
+def test_an_article_repeating_names_keeps_a_few_rows_and_counts_the_rest(dictionary):
+    text = "Iran and Russia. " * 120 + "Putin met Erdogan."
+    frame = pd.DataFrame([{"article_id": "a", "title": "Iran", "text": text, "language": "en"}])
+    mentions = actors.find_mentions(frame, dictionary)
+    in_text = mentions[mentions["field"] == "text"]
+    by_actor = in_text.groupby("actor_id")["occurrences"].agg(["size", "sum"])
+    assert by_actor.loc["Q794"].tolist() == [actors.MAX_IDENTICAL_MENTIONS, 120]
+    assert by_actor.loc["Q159"].tolist() == [actors.MAX_IDENTICAL_MENTIONS, 120]
+    # the rows kept are the first ones, with their own offsets; the last stands for the rest
+    iran = in_text[in_text["actor_id"] == "Q794"]
+    assert iran["start"].tolist() == [17 * k for k in range(actors.MAX_IDENTICAL_MENTIONS)]
+    assert iran["occurrences"].tolist() == [1] * (actors.MAX_IDENTICAL_MENTIONS - 1) + [120 - actors.MAX_IDENTICAL_MENTIONS + 1]
+    assert all(text[s:e] == "Iran" for s, e in zip(iran["start"], iran["end"]))
+    assert mentions.loc[mentions["field"] == "title", "occurrences"].tolist() == [1]
+    assert (in_text.loc[in_text["actor_id"] == "Q7747", "occurrences"] == 1).all()
+
+
+def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictionary, monkeypatch):
+    monkeypatch.setattr(actors, "MAX_MENTION_ROWS", 20)
+    names = ("Abel", "Bram", "Cato", "Dorn", "Elko", "Faro", "Gesk", "Holt", "Ivor", "Jund", "Kolb")
+    text = " ".join(f"Foreign Minister Omar {name}ski said so." for name in names * 5)
+    text += " Foreign Minister Omar Zedski said so. Iran, Iran, Iran."
+    mentions = actors.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
+                                    dictionary)
+    assert len(mentions) == 20
+    # Iran's three rows and the eleven names fill the rows; once full, later mentions of a name
+    # kept are counted on its last row, and a name first met then (Zedski) is left out
+    assert mentions.groupby(mentions["actor_id"].fillna(mentions["name_key"]))["occurrences"].sum().to_dict() == \
+        {"Q794": 3, **{f"Omar|{name}ski": 5 for name in names}}
+
+
+def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictionary):
+    from core import extraction
+
+    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    extraction.run(engine, dictionary, "v1")
+    whole = store.load_mentions(engine)
+    monkeypatch.setattr(extraction, "CHUNK", 4)
+    monkeypatch.setattr(extraction, "CHUNK_CHARS", 5000)
+    pages, progress = [], []
+    real = store.due_articles
+
+    def due_articles(*args):
+        page = real(*args)
+        pages.append(page)
+        return page
+
+    monkeypatch.setattr(store, "due_articles", due_articles)
+    summary = extraction.run(engine, dictionary, "v1", everything=True, progress=lambda done, total: progress.append((done, total)))
+    assert summary.articles == 57 and progress[-1] == (57, 57)
+    visited = pd.concat(pages)["article_id"]
+    assert visited.is_unique and len(visited) == 57 and visited.is_monotonic_increasing
+    texts = [page["text"].str.len().sum() + page["title"].fillna("").str.len().sum() for page in pages if len(page)]
+    assert all(len(page) <= 4 for page in pages) and all(size < 5000 + 3000 for size in texts)
+    # Dictionary matches do not depend on how the articles were paged.
+    paged = store.load_mentions(engine)
+    columns = ["article_id", "actor_id", "field", "start", "end", "occurrences"]
+    pd.testing.assert_frame_equal(paged.loc[paged["name_key"].isna(), columns].reset_index(drop=True),
+                                  whole.loc[whole["name_key"].isna(), columns].reset_index(drop=True))
+    assert extraction.run(engine, dictionary, "v1").articles == 0
+    assert extraction.run(engine, dictionary, "v2").articles == 57, "a new dictionary makes every article due, page by page"
+
+
+def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path, dictionary):
+    from core import extraction
+
+    db = tmp_path / "store.db"
+    engine = store.connect(f"sqlite:///{db}")
+    ingest.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
+    extraction.run(engine, dictionary, "v1")
+    before = store.load_mentions(engine)
+    with engine.begin() as conn:  # as the store was before the column existed
+        conn.exec_driver_sql("ALTER TABLE mentions DROP COLUMN occurrences")
+        conn.exec_driver_sql("ALTER TABLE mentioned_dates DROP COLUMN occurrences")
+    engine.dispose()
+    reopened = store.connect(f"sqlite:///{db}")
+    pd.testing.assert_frame_equal(store.load_mentions(reopened), before)
+    assert (store.load_mentioned_dates(reopened)["occurrences"] == 1).all()
+
+
+def test_a_word_longer_than_any_name_is_not_looked_up_or_cached(dictionary):
+    blob = "Qx" * 200_000  # a scraped blob without spaces: 400,000 letters
+    text = "Iran met Russia. " + blob + " Putin said."
+    mentions = actors.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
+                                    dictionary)
+    assert mentions[["actor_id", "start"]].values.tolist() == [["Q794", 0], ["Q159", 9], ["Q7747", len(text) - 11]]
+    assert max(map(len, actors._index(dictionary, "en").words)) <= actors.MAX_WORD_CHARS

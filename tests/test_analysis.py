@@ -487,3 +487,37 @@ def test_copies_elsewhere_links_every_copy_to_every_other():
     assert set(analysis.copies_elsewhere(articles, "copy1")["article_id"]) == {"first", "copy2"}
     assert analysis.copies_elsewhere(articles, "other").empty
     assert analysis.copies_elsewhere(articles, "missing").empty
+
+
+def test_mention_counts_of_the_sample_are_its_rows(sample):
+    """Every sample mention stands for itself (no article repeats a name 50 times), so counting
+    ``occurrences`` leaves every count of the sample as it was: the number of rows."""
+    articles, mentions, actors, dates = sample["articles"], sample["mentions"], sample["actors"], sample["dates"]
+    assert (mentions["occurrences"] == 1).all() and (dates["occurrences"] == 1).all()
+    rows = mentions.groupby("actor_id").size()
+    assert analysis.top_actors(articles, mentions, actors, limit=10_000).set_index("actor_id")["mentions"].to_dict() == rows.to_dict()
+    assert actors.set_index("actor_id")["mentions"].to_dict() == rows.to_dict()
+    nodes = analysis.cooccurrence_network(articles, mentions, actors, max_actors=10_000).nodes.set_index("actor_id")
+    assert nodes["mentions"].to_dict() == rows[nodes.index].to_dict()
+    timeline = analysis.mentioned_dates_timeline(articles, dates).set_index("date")["mentions"]
+    assert timeline.to_dict() == dates.groupby("date").size().to_dict()
+    busiest = mentions["article_id"].value_counts().index[0]
+    table = analysis.article_actors(mentions, actors, busiest).set_index("actor_id")["mentions"]
+    assert table.to_dict() == mentions[mentions["article_id"] == busiest].groupby("actor_id").size().to_dict()
+
+
+def test_counts_weigh_each_row_by_the_mentions_it_stands_for(small):
+    articles, mentions = small
+    # a1 writes Путин 120 times: two rows kept, the second standing for 119
+    mentions = mentions.assign(occurrences=[1, 119, 1, 1, 1, 1, 1, 1])
+    table = analysis.top_actors(articles, mentions, ACTORS).set_index("actor_id")
+    assert table.loc["Q7747", ["articles", "mentions"]].tolist() == [2, 121]
+    assert table.loc["Q7747", "spellings"] == "Путин · پوتین"
+    nodes = analysis.cooccurrence_network(articles, mentions, ACTORS).nodes.set_index("actor_id")
+    assert nodes.loc["Q7747", "mentions"] == 121
+    assert analysis.article_actors(mentions, ACTORS, "a1")["mentions"].tolist() == [120, 1]
+    assert analysis.spellings(mentions.assign(occurrences=[1, 1, 1, 5, 1, 1, 1, 1]))["Q7747"] == "پوتین · Путин"
+    dates = pd.DataFrame({"article_id": ["a1", "a2"], "date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+                          "surface": ["1 января", "۱۱ دی"], "sentence": ["x", "y"], "occurrences": [30, 1]})
+    day = analysis.mentioned_dates_timeline(articles, dates).iloc[0]
+    assert (day["mentions"], day["articles"]) == (31, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import analysis, cli, config, extraction, ingest, store
+from core import actor_dictionary, analysis, cli, config, extraction, frame_cache, ingest, store
 
 
 def _sample_slice(tmp_path, files: int):
@@ -52,3 +52,42 @@ def test_extract_command_prepares_the_dashboard_frames(tmp_path, monkeypatch):
     labels = extraction.cached_story_labels(engine, articles, mentions, version, cache)
     pd.testing.assert_series_equal(labels.sort_index(), analysis.story_labels(articles, mentions).sort_index(),
                                    check_names=False, check_index_type=False, check_dtype=False)
+
+
+def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, monkeypatch):
+    """prepare_frames streams the store in batches (mentions resolved per batch, stories from
+    spilled pairs a window at a time); what it writes must read back as the frames derived from
+    the whole corpus in memory, written and read the way the cache always wrote them."""
+    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    extraction.run(engine, dictionary, version)
+    # More undated articles and copies than the sample has, so every path of the stories runs.
+    with engine.begin() as conn:
+        ids = [row[0] for row in conn.exec_driver_sql("SELECT article_id FROM articles ORDER BY article_id")]
+        conn.exec_driver_sql(f"UPDATE articles SET published = NULL WHERE article_id IN ('{ids[3]}', '{ids[17]}', '{ids[40]}')")
+        conn.exec_driver_sql(f"UPDATE articles SET duplicate_of = '{ids[5]}' WHERE article_id IN ('{ids[8]}', '{ids[30]}')")
+    # Batches far smaller than the corpus: an article's mentions are split across batches, and
+    # the stories compare blocks of 5 with partners 9 at a time.
+    monkeypatch.setattr(store, "BATCH_ROWS", 97)
+    monkeypatch.setattr(store, "ARTICLE_BATCH_ROWS", 7)
+    monkeypatch.setattr(analysis, "_STORY_BLOCK", 5)
+    monkeypatch.setattr(analysis, "_STORY_PARTNERS", 9)
+    streamed_dir, whole_dir = tmp_path / "streamed", tmp_path / "whole"
+    extraction.prepare_frames(engine, dictionary, version, streamed_dir)
+    key = f"{store.revision(engine)}-{version}"
+    articles = frame_cache.cached(whole_dir, "articles", "whole", ("articles",), lambda: (store.load_articles(engine),))[0]
+    whole = frame_cache.cached(whole_dir, "actors", "whole", extraction.FRAME_NAMES,
+                               lambda: extraction.actor_frames(engine, dictionary))
+    stories = frame_cache.cached(whole_dir, "stories", "whole", ("stories",),
+                                 lambda: (analysis.story_labels(articles, whole[1]).reset_index(),))[0]
+    pd.testing.assert_frame_equal(frame_cache.read(streamed_dir, "articles", str(store.revision(engine)), ("articles",))[0],
+                                  articles)
+    for name, streamed, expected in zip(extraction.FRAME_NAMES, frame_cache.read(streamed_dir, "actors", key,
+                                                                                   extraction.FRAME_NAMES), whole):
+        pd.testing.assert_frame_equal(streamed, expected, obj=name)
+    labels = frame_cache.read(streamed_dir, "stories", key, ("stories",))[0]
+    pd.testing.assert_frame_equal(labels, stories)
+    assert labels["story"].nunique() < len(labels) - 10, "some stories group several articles"
+    assert len(whole[1]) > 1500 and [p.name for p in streamed_dir.iterdir() if p.name.startswith(".")] == []
