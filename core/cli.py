@@ -7,26 +7,36 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import actor_dictionary, config, export, extraction, ingest, store, translate
+from core import __version__, actor_dictionary, config, export, extraction, ingest, store, translate
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core", description="Geowire: multilingual news monitoring, offline.")
-    parser.add_argument("--db", help="store: SQLAlchemy URL or SQLite file (default: $GEOWIRE_DB or data/geowire.db)")
+    # The options every command takes, accepted before the command or after it (`geowire --db X
+    # ingest F` and `geowire ingest F --db X`). SUPPRESS keeps a subcommand's absent option from
+    # overwriting the value given before the command.
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--db", default=argparse.SUPPRESS,
+                        help="store: SQLAlchemy URL or SQLite file (default: $GEOWIRE_DB or data/geowire.db)")
+    parser = argparse.ArgumentParser(prog="geowire", parents=[shared],
+                                     description="Geowire: multilingual news monitoring, offline.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    take = commands.add_parser("ingest", help="read files, folders or globs into the store")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[shared], **kwargs)
+
+    take = command("ingest", help="read files, folders or globs into the store")
     take.add_argument("paths", nargs="+", help="files, folders (read recursively) and globs, in any mix")
     take.add_argument("--source", help="outlet name for every article (default: from the input, else the folder name)")
     take.add_argument("--force", action="store_true", help="read files again even if unchanged since the last ingest")
     take.add_argument("--quiet", action="store_true", help="print only problems and the summary")
     take.add_argument("--no-extract", action="store_true", help="store only; find actors and dates later with `extract`")
 
-    find = commands.add_parser("extract", help="find actors and mentioned dates in the stored articles")
+    find = command("extract", help="find actors and mentioned dates in the stored articles")
     find.add_argument("--all", action="store_true", help="extract every article again, not only new ones")
 
-    turn = commands.add_parser(
+    turn = command(
         "translate", help="translate the articles not yet in the target language, through the translation memory",
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
@@ -40,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                                                              "(default 2097152, 2 MB)")
     turn.add_argument("--quiet", action="store_true", help="print only the summary")
 
-    out = commands.add_parser("export", help="write the stored articles")
+    out = command("export", help="write the stored articles")
     out.add_argument("--format", choices=export.FORMATS, default="csv")
     out.add_argument("--to", dest="target", help="language of the translation columns (default: $GEOWIRE_TARGET_LANG or en)")
     out.add_argument("--out", type=Path, help="file to write (default: standard output; required for xlsx)")
@@ -54,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     written (a full disk)."""
     args = _parser().parse_args(argv)
     try:
-        engine = store.connect(config.database_url(args.db), busy_seconds=config.busy_seconds())
+        engine = store.connect(config.database_url(getattr(args, "db", None)), busy_seconds=config.busy_seconds())
         if args.command == "ingest":
             return _ingest(engine, args)
         if args.command == "extract":

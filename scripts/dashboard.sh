@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+# The project itself, editable, for the `geowire` command (its dependencies are the pinned set above).
+.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 # PNG, SVG and PDF chart downloads are drawn by Debian's chromium (HTML downloads need nothing).
 if ! command -v chromium >/dev/null; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -14,4 +14,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 exec .venv/bin/python -m pytest "$@"
