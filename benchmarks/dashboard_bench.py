@@ -168,7 +168,8 @@ def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
     """Write N synthetic articles, their mentions, mentioned dates and extraction marks."""
     import numpy as np
 
-    from core import actor_dictionary, config, schema, store
+    from core import actor_dictionary, config, schema
+    from core.store import database
 
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -199,7 +200,7 @@ def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
         stories.append({"actors": core, "day": rng.random() * DAYS, "first": None})
 
     url = f"sqlite:///{path}"
-    engine = store.connect(url)
+    engine = database.connect(url)
     now = dt.datetime.now(dt.timezone.utc)
     counts = {"articles": 0, "mentions": 0, "mentioned dates": 0}
     batch_articles, batch_mentions, batch_dates, batch_done = [], [], [], []
@@ -615,9 +616,10 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, analysis, charts, config, extraction, frame_cache, store, translate
+    from core import actor_dictionary, analysis, charts, config, extraction, translate
+    from core.store import database, frame_cache, reads, translation_memory
 
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
     profiles: dict[str, str] = {}
 
@@ -642,10 +644,10 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
           "to Python-heavy calls):")
     dictionary = timed("actor_dictionary.load (cached per process by the app)",
                        lambda: actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), profile=False)
-    articles = timed("store.load_articles", lambda: store.load_articles(engine))
-    translations = timed("store.load_translations(en)", lambda: store.load_translations(engine, "en"))
+    articles = timed("store.load_articles", lambda: reads.load_articles(engine))
+    translations = timed("store.load_translations(en)", lambda: translation_memory.load_translations(engine, "en"))
     articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
-    mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
+    mentions_raw = timed("  of which store.load_mentions", lambda: reads.load_mentions(engine))
     timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
     # taken from it (core/frame_cache.py).
@@ -863,12 +865,13 @@ def main() -> None:
 def prepare_frames(db: Path) -> None:
     """What ``python -m core extract`` does after every change of the store: write the frames the
     dashboard starts from. Timed, since a user pays it once per ingest."""
-    from core import actor_dictionary, config, extraction, store
+    from core import actor_dictionary, config, extraction
+    from core.store import database
     url = f"sqlite:///{db}"
-    engine = store.connect(url)
+    engine = database.connect(url)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     cache = config.frames_cache_dir(url)
-    wanted = {f"{kind}-{store.revision(engine)}{suffix}" for kind, suffix in
+    wanted = {f"{kind}-{database.revision(engine)}{suffix}" for kind, suffix in
               (("articles", ""), ("actors", f"-{version}"), ("stories", f"-{version}"))}
     ready = cache.exists() and wanted <= {p.name for p in cache.iterdir()}
     started = time.perf_counter()

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import config, ingest, schema, store, translate
+from core import config, ingest, schema, translate
+from core.store import database, reads
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,9 +45,9 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine = store.connect(f"sqlite:///{tmp}/bench.db")
+        engine = database.connect(f"sqlite:///{tmp}/bench.db")
         ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
-        articles = store.load_articles(engine)
+        articles = reads.load_articles(engine)
         server = subprocess.Popen([sys.executable, "-m", "tests.fake_libretranslate", "--port", str(_port()),
                                    "--delay", str(args.delay)], cwd=REPO, stdout=subprocess.PIPE, text=True)
         try:

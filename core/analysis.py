@@ -689,7 +689,7 @@ def _story_links(pairs: _StoryPairs, seconds: np.ndarray, slot_position: np.ndar
 
 
 class StoryCorpus:
-    """``story_labels`` of a corpus read a batch at a time, in the order of ``store.load_articles``
+    """``story_labels`` of a corpus read a batch at a time, in the order of ``reads.load_articles``
     (undated articles first, then by publication time): ``add_articles`` and ``add_pairs`` for
     each batch, then ``labels``. It holds per article its time and number of actors, per actor its
     code and first article, and the (article, actor) pairs in ``spill`` (an object with
@@ -698,7 +698,7 @@ class StoryCorpus:
     those ``story_labels`` gives for the corpus's frames."""
 
     def __init__(self, spill: typing.Callable[[str, np.dtype], typing.Any], duplicated: set):
-        """``spill(name, dtype)``: a new spill of records of ``dtype`` (``frame_cache.Spill``);
+        """``spill(name, dtype)``: a new spill of records of ``dtype`` (``frame_files.Spill``);
         ``duplicated``: the article ids other articles point to as duplicate_of."""
         self._new_spill = spill
         self._spill = spill("pairs", _PAIR)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, actor_dictionary, config, export, extraction, ingest, store, translate
+from core import __version__, actor_dictionary, config, export, extraction, ingest, translate
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
+from core.store import database, reads, translation_memory
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     written (a full disk)."""
     args = _parser().parse_args(argv)
     try:
-        engine = store.connect(config.database_url(getattr(args, "db", None)), busy_seconds=config.busy_seconds())
+        engine = database.connect(config.database_url(getattr(args, "db", None)), busy_seconds=config.busy_seconds())
         if args.command == "ingest":
             return _ingest(engine, args)
         if args.command == "extract":
@@ -149,7 +150,7 @@ def _export(engine, args) -> int:
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     try:
         dictionary, _ = _dictionary()
     except InputError as err:
@@ -162,7 +163,7 @@ def _export(engine, args) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    articles = translate.with_translations(articles, store.load_translations(engine, target), target)
+    articles = translate.with_translations(articles, translation_memory.load_translations(engine, target), target)
     try:
         data = export.write(articles, args.format, args.out)
     except ExportError as err:

@@ -92,7 +92,7 @@ def ingest_roots(environ=None) -> list[Path]:
 def busy_seconds(environ=None) -> float | None:
     """How long a write waits for another process's write transaction before stopping with
     "store busy" (``GEOWIRE_BUSY_SECONDS``; 0: stop at once); None when not set, for the store's
-    own default (``core.store.BUSY_SECONDS``)."""
+    own default (``core.store.database.BUSY_SECONDS``)."""
     raw = (os.environ if environ is None else environ).get("GEOWIRE_BUSY_SECONDS")
     if raw is None or not raw.strip():
         return None

@@ -22,7 +22,8 @@ from typing import Callable
 import pandas as pd
 import sqlalchemy as sa
 
-from core import actor_dictionary, actors, analysis, frame_cache, mentioned_dates, spelling, store
+from core import actor_dictionary, actors, analysis, mentioned_dates, spelling
+from core.store import batches, database, extractions, frame_cache, frame_files, reads
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -57,18 +58,18 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
     characters of text) per transaction, paged by article_id. The summary counts mentions, not
     rows (``occurrences``)."""
     pending = None if everything else version
-    total = store.count_due(engine, pending)
+    total = extractions.count_due(engine, pending)
     known = _known_surnames(engine)
     done = mention_count = date_count = 0
     after = None
     while True:
-        page = store.due_articles(engine, pending, after, CHUNK, CHUNK_CHARS)
+        page = extractions.due_articles(engine, pending, after, CHUNK, CHUNK_CHARS)
         if page.empty:
             break
         after = page["article_id"].iloc[-1]
         found = actors.find_mentions(page, dictionary, known_surnames=known)
         dates = mentioned_dates.extract(page)
-        store.save_extraction(engine, list(page["article_id"]), found, dates, version)
+        extractions.save_extraction(engine, list(page["article_id"]), found, dates, version)
         done += len(page)
         mention_count += int(found["occurrences"].sum())
         date_count += int(dates["occurrences"].sum())
@@ -79,7 +80,7 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
 
 def _known_surnames(engine: sa.Engine) -> dict[str, str]:
     surnames = {}
-    for key in store.discovered_name_keys(engine):
+    for key in extractions.discovered_name_keys(engine):
         surname = key.split("|", 1)[1]
         skeleton = spelling.skeleton(surname)
         if len(skeleton) > actors.MIN_SKELETON:
@@ -92,9 +93,9 @@ def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> 
     corrections applied. actors has the ACTOR columns plus ``mentions`` (the mentions, counting
     ``occurrences``) and ``articles`` counts. Holds them all: the dashboard's frames are written
     batch by batch instead (``prepare_frames``), with the same result."""
-    found, mentions = actors.resolve(store.load_mentions(engine), dictionary)
+    found, mentions = actors.resolve(reads.load_mentions(engine), dictionary)
     counts = mentions.groupby("actor_id").agg(mentions=("occurrences", "sum"), articles=("article_id", "nunique"))
-    return _ranked(found, counts), mentions, store.load_mentioned_dates(engine)
+    return _ranked(found, counts), mentions, reads.load_mentioned_dates(engine)
 
 
 def _ranked(found: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +114,7 @@ def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_d
     mention and grouping the discovered names again: for a million mentions that was most of a
     25-45 s dashboard start. The dictionary is loaded only on a miss, and the files are then
     written batch by batch (``prepare_frames``)."""
-    return frame_cache.cached(cache_dir, "actors", f"{store.revision(engine)}-{version}", FRAME_NAMES,
+    return frame_cache.cached(cache_dir, "actors", f"{database.revision(engine)}-{version}", FRAME_NAMES,
                               lambda: actor_frames(engine, load_dictionary()),
                               lambda folder: _write_frames(engine, load_dictionary(), folder, None))
 
@@ -124,7 +125,7 @@ def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.
     kept like the actor frames: grouping 100k articles into stories takes ~10 s, so it is done
     once per change of the store (by ``prepare_frames``, from the store a window at a time) and
     every selection only looks its articles up."""
-    frame = frame_cache.cached(cache_dir, "stories", f"{store.revision(engine)}-{version}", ("stories",),
+    frame = frame_cache.cached(cache_dir, "stories", f"{database.revision(engine)}-{version}", ("stories",),
                                lambda: (analysis.story_labels(articles, mentions).reset_index(),))[0]
     return frame.set_index("article_id")["story"]
 
@@ -137,8 +138,8 @@ def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, v
     with the corpus (docs/actors.md, "Memory")."""
     if cache_dir is None:
         return
-    store.prepare_articles(engine, cache_dir)
-    key = f"{store.revision(engine)}-{version}"
+    frame_cache.prepare_articles(engine, cache_dir)
+    key = f"{database.revision(engine)}-{version}"
     with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
             frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:
         if actors_dir is not None or stories_dir is not None:
@@ -154,18 +155,18 @@ def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, ac
     table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
     None: that entry is not written."""
     work = actors_dir if actors_dir is not None else stories_dir
-    resolver = actors.BatchResolver(store.discovered_names(engine), store.mentioned_actor_ids(engine), dictionary)
-    template = store.empty_mentions()
+    resolver = actors.BatchResolver(extractions.discovered_names(engine), extractions.mentioned_actor_ids(engine), dictionary)
+    template = batches.empty_mentions()
     mentions_per_actor: Counter = Counter()
     with contextlib.ExitStack() as stack:
-        stories = analysis.StoryCorpus(lambda name, dtype: stack.enter_context(frame_cache.Spill(work / f".{name}.bin", dtype)),
-                                       store.duplicated_articles(engine))
-        ids = (stack.enter_context(frame_cache.ParquetFrames(work / ".ids.parquet", _STORY_TEMPLATE[["article_id"]]))
+        stories = analysis.StoryCorpus(lambda name, dtype: stack.enter_context(frame_files.Spill(work / f".{name}.bin", dtype)),
+                                       extractions.duplicated_articles(engine))
+        ids = (stack.enter_context(frame_files.ParquetFrames(work / ".ids.parquet", _STORY_TEMPLATE[["article_id"]]))
                if stories_dir is not None else None)
-        written = (stack.enter_context(frame_cache.ParquetFrames(actors_dir / "mentions.parquet", template))
+        written = (stack.enter_context(frame_files.ParquetFrames(actors_dir / "mentions.parquet", template))
                    if actors_dir is not None else None)
-        for batch in store.mention_batches(engine, every_article=True):
-            articles = batch[list(store.ARTICLE_ORDER_COLUMNS)].drop_duplicates("position_id")
+        for batch in batches.mention_batches(engine, every_article=True):
+            articles = batch[list(batches.ARTICLE_ORDER_COLUMNS)].drop_duplicates("position_id")
             added = stories.add_articles(articles.rename(columns={"position_id": "article_id"}))
             if ids is not None:
                 ids.write(pd.DataFrame({"article_id": added}))
@@ -179,15 +180,15 @@ def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, ac
             counts = pd.DataFrame({"mentions": pd.Series(mentions_per_actor, dtype="int64"),
                                    "articles": pd.Series(stories.articles_per_actor(), dtype="int64")})
             _ranked(resolver.actors(), counts.fillna(0)).to_parquet(actors_dir / "actors.parquet", index=False)
-            with frame_cache.ParquetFrames(actors_dir / "dates.parquet", store.empty_mentioned_dates()) as dates:
-                for batch in store.mentioned_date_batches(engine):
+            with frame_files.ParquetFrames(actors_dir / "dates.parquet", batches.empty_mentioned_dates()) as dates:
+                for batch in batches.mentioned_date_batches(engine):
                     dates.write(batch)
         if stories_dir is not None:
             ids.close()
             labels = stories.labels()
-            with frame_cache.ParquetFrames(stories_dir / "stories.parquet", _STORY_TEMPLATE) as out:
+            with frame_files.ParquetFrames(stories_dir / "stories.parquet", _STORY_TEMPLATE) as out:
                 done = 0
-                for part in frame_cache.read_batches(work / ".ids.parquet"):
+                for part in frame_files.read_batches(work / ".ids.parquet"):
                     out.write(part.assign(story=labels[done:done + len(part)]))
                     done += len(part)
             (work / ".ids.parquet").unlink()

@@ -35,8 +35,9 @@ import pandas as pd
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from core import clean, config, dedup, formats, inbox, language, schema, store
+from core import clean, config, dedup, formats, inbox, language, schema
 from core.errors import InputError, StoreError
+from core.store import ingested
 
 # Records cleaned together: large enough that per-batch overhead is small, small enough that a
 # streamed export never holds more than this many articles in memory.
@@ -356,7 +357,7 @@ def ingest(
                 summary.problems.append(f"{path}: cannot be read ({err.strerror or err})")
                 report(path, "rejected: cannot be read")
                 continue
-            known = None if force else store.known_file(engine, path)
+            known = None if force else ingested.known_file(engine, path)
             if known and known["complete"] and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
                 report(path, _unchanged(known, summary))
             elif _is_streamed(Path(path)):
@@ -506,21 +507,21 @@ def _unchanged(known: dict, summary: IngestSummary) -> str:
 def _store_group(engine, group: list[_Prepared], force: bool, clock, summary: IngestSummary) -> list[tuple[str, str]]:
     """Store a group of prepared files in one transaction; returns (path, outcome) per file."""
     outcomes: dict[str, str] = {}
-    to_store: list[store.FileInput] = []
+    to_store: list[ingested.FileInput] = []
     for prepared in group:
         if prepared.state is None:  # vanished or unreadable before it could even be looked at
             summary.rejected += 1
             summary.problems.append(f"{prepared.path}: {prepared.problem}")
             outcomes[prepared.path] = f"rejected: {prepared.problem}"
             continue
-        known = None if force else store.known_file(engine, prepared.path)
+        known = None if force else ingested.known_file(engine, prepared.path)
         if known and known["complete"] and known["sha256"] == prepared.state["sha256"]:
             # Touched but not changed: remember the new modification time, so the next run needs only a stat.
-            store.touch_file(engine, prepared.path, prepared.state)
+            ingested.touch_file(engine, prepared.path, prepared.state)
             outcomes[prepared.path] = _unchanged(known, summary)
         else:
-            to_store.append(store.FileInput(prepared.path, prepared.state, [prepared.rows or []], prepared.problem))
-    for file, result in zip(to_store, store.save_files(engine, to_store, clock()) if to_store else []):
+            to_store.append(ingested.FileInput(prepared.path, prepared.state, [prepared.rows or []], prepared.problem))
+    for file, result in zip(to_store, ingested.save_files(engine, to_store, clock()) if to_store else []):
         outcomes[file.path] = _tally(file.path, result, summary)
     return [(prepared.path, outcomes[prepared.path]) for prepared in group]
 
@@ -535,17 +536,17 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
         summary.rejected += 1
         summary.problems.append(f"{key}: cannot be read ({err.strerror or err})")
         return "rejected: cannot be read"
-    known = None if force else store.known_file(engine, key)
+    known = None if force else ingested.known_file(engine, key)
     resume = None
     if known and known["sha256"] == state["sha256"]:
         if known["complete"]:
-            store.touch_file(engine, key, state)
+            ingested.touch_file(engine, key, state)
             return _unchanged(known, summary)
         resume = known
 
-    durable = store.FileResult()  # what the committed chunks hold, should a later chunk fail
+    durable = ingested.FileResult()  # what the committed chunks hold, should a later chunk fail
 
-    def committed(result: store.FileResult, items_done: int) -> None:
+    def committed(result: ingested.FileResult, items_done: int) -> None:
         durable.stored, durable.duplicates, durable.rejected = result.stored, result.duplicates, result.rejected
         durable.rejections = result.rejections[:]
         durable.items = items_done
@@ -554,7 +555,7 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
 
     skip = int(resume["items_done"] or 0) if resume else 0
     try:
-        result = store.save_file(engine, key, _streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
+        result = ingested.save_file(engine, key, _streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
                                  resume=resume, on_commit=committed)
     except StoreError:
         _tally(key, durable, summary)
@@ -564,7 +565,7 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
     return f"continued after item {skip}: {outcome}" if skip else outcome
 
 
-def _tally(key: str, result: store.FileResult, summary: IngestSummary) -> str:
+def _tally(key: str, result: ingested.FileResult, summary: IngestSummary) -> str:
     summary.stored += result.stored
     summary.duplicates += result.duplicates
     summary.rejected += result.rejected

@@ -402,7 +402,7 @@ def with_translations(articles: pd.DataFrame, translations: pd.DataFrame, target
     ``translation_error`` for one target language.
 
     Needs: articles[article_id, language]; translations[article_id, title, text, status, error]
-    (``store.load_translations``). Status: "translated"; "not needed" when the article is already in
+    (``translation_memory.load_translations``). Status: "translated"; "not needed" when the article is already in
     the target language (its own title and text are then the translation); "pending" otherwise,
     with the last error when a run failed on it (<NA> when none was tried yet).
     """
@@ -519,12 +519,12 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
     says so (it is asked before every request, and a request in flight is cut within
     ``bounded_http.STOP_POLL_SECONDS``), when the key is refused, or when ``give_up_after``
     articles in a row fail to reach the provider."""
-    from core import store
+    from core.store import translation_memory
 
     send = send or make_sender(settings, should_stop)
     summary = RunSummary(target=settings.target)
-    summary.skipped = store.count_in_language(engine, settings.target)
-    due = store.load_untranslated(engine, settings.target, limit=limit)
+    summary.skipped = translation_memory.count_in_language(engine, settings.target)
+    due = translation_memory.load_untranslated(engine, settings.target, limit=limit)
     batching = [True]
     network_failures = 0
     for position, article in enumerate(due.itertuples(index=False), start=1):
@@ -538,10 +538,10 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
         memory_key = (settings.provider, language or "auto", settings.target)
 
         def lookup(hashes: list[str]) -> dict[str, str]:
-            return store.lookup_memory(engine, *memory_key, hashes)
+            return translation_memory.lookup_memory(engine, *memory_key, hashes)
 
         def remember(pairs: list[tuple[str, str]]) -> None:
-            store.save_memory(engine, *memory_key, [(segment_hash(s), s, t) for s, t in pairs])
+            translation_memory.save_memory(engine, *memory_key, [(segment_hash(s), s, t) for s, t in pairs])
 
         try:
             result = translate_article(title, article.text, language, settings, lookup, send, remember, sleep, batching,
@@ -552,7 +552,7 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
             summary.not_attempted = len(due) - position + 1
             break
         except TranslationError as error:
-            store.save_translation(engine, article.article_id, settings.target, settings.provider,
+            translation_memory.save_translation(engine, article.article_id, settings.target, settings.provider,
                                    None, None, STATUS_PENDING, str(error))
             summary.failed += 1
             network_failures = network_failures + 1 if error.network else 0
@@ -562,7 +562,7 @@ def run(engine, settings: Settings, send: Sender | None = None, limit: int | Non
                 summary.stopped = f"{network_failures} articles in a row failed: {error}"
         else:
             network_failures = 0
-            store.save_translation(engine, article.article_id, settings.target, settings.provider,
+            translation_memory.save_translation(engine, article.article_id, settings.target, settings.provider,
                                    result.title, result.text, STATUS_TRANSLATED, None)
             if result.requests:
                 summary.translated += 1

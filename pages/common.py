@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
+from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, translate
 from core.errors import ConfigError, ExportError, InputError
 from core.language import language_name  # the pages name languages through common
+from core.store import database, frame_cache, translation_memory
 from pages import plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -52,7 +53,7 @@ _ICON = Path(__file__).resolve().parent.parent / "static" / "geowire-icon.png"
 
 @st.cache_resource
 def _engine(url: str):
-    return store.connect(url, busy_seconds=config.busy_seconds())
+    return database.connect(url, busy_seconds=config.busy_seconds())
 
 
 def engine():
@@ -62,13 +63,13 @@ def engine():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _articles(_engine, url: str, revision: int):
-    return store.cached_articles(_engine, config.frames_cache_dir(url))
+    return frame_cache.cached_articles(_engine, config.frames_cache_dir(url))
 
 
 def articles():
     """All stored articles, re-read only when the store's revision changes."""
     eng = engine()
-    return _articles(eng, str(eng.url), store.revision(eng))
+    return _articles(eng, str(eng.url), database.revision(eng))
 
 
 @st.cache_resource(show_spinner="Loading the actor dictionary…")
@@ -91,7 +92,7 @@ def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.
 def story_labels(data: "Corpus") -> pd.Series:
     """The story of every stored article (``analysis.story_labels``), grouped once per revision."""
     eng = engine()
-    return _story_labels(eng, data.articles, data.mentions, str(eng.url), store.revision(eng))
+    return _story_labels(eng, data.articles, data.mentions, str(eng.url), database.revision(eng))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Corpus:
 def corpus() -> Corpus:
     eng = engine()
     target = translation_settings().target
-    found, mentions, dates = _actor_frames(eng, str(eng.url), store.revision(eng))
+    found, mentions, dates = _actor_frames(eng, str(eng.url), database.revision(eng))
     return Corpus(articles_with_translations(target), found, mentions, dates, target)
 
 
@@ -119,9 +120,9 @@ def preload() -> bool:
     first page opened finds them there instead of spending seconds on them. An empty store is left
     to ``ensure_sample_corpus``, which the first page run calls; False then."""
     eng = engine()
-    if store.revision(eng) == 0:
+    if database.revision(eng) == 0:
         return False
-    url, revision = str(eng.url), store.revision(eng)
+    url, revision = str(eng.url), database.revision(eng)
     found, mentions, dates = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
@@ -138,7 +139,7 @@ def ensure_sample_corpus() -> None:
     if os.environ.get("GEOWIRE_SAMPLE_CORPUS", "1").strip().lower() in ("0", "false", "no", "off"):
         return
     eng = engine()
-    if store.revision(eng) > 0:
+    if database.revision(eng) > 0:
         return
     bar = st.progress(0.0, text="First start: reading the sample corpus…")
 
@@ -191,7 +192,7 @@ def _actor_names(_actors, url: str, revision: int) -> dict:
 def actor_names(data: Corpus) -> dict:
     """English name of every actor, by id (kept per revision: 1,000 actors take 20 ms a run)."""
     eng = engine()
-    return _actor_names(data.actors, str(eng.url), store.revision(eng))
+    return _actor_names(data.actors, str(eng.url), database.revision(eng))
 
 
 _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
@@ -215,7 +216,7 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
     """
     page_config()
     eng = engine()
-    first, last, options = _filter_options(data.articles, data.actors, str(eng.url), store.revision(eng))
+    first, last, options = _filter_options(data.articles, data.actors, str(eng.url), database.revision(eng))
     state = st.session_state
     if _SAVED not in state:
         state[_SAVED] = _filters_from_url(options, first, last)
@@ -258,7 +259,7 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
             start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
             end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
             st.checkbox("Include undated articles", key="undated")
-            labels = _actor_labels(data.actors, data.mentions, str(eng.url), store.revision(eng))
+            labels = _actor_labels(data.actors, data.mentions, str(eng.url), database.revision(eng))
             st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
                            placeholder="a name in any script")
             st.multiselect("Actor types", options["type"], key="type")
@@ -332,7 +333,7 @@ def selection(data: Corpus, page: str) -> pd.DataFrame:
     how many they are: every page (``page``: its title) shows it, under the filter bar."""
     eng = engine()
     filters = filter_bar(data, page)
-    chosen = _select(data, str(eng.url), store.revision(eng), store.revision(eng, "translations"), data.target, filters)
+    chosen = _select(data, str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
     summary = memo("selection-summary", lambda: analysis.overview(chosen))
     span = (f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}" if summary["first"] is not None else "")
     st.caption(f"{summary['articles']} of {len(data.articles)} articles · {_count(summary['sources'], 'source')} · "
@@ -357,7 +358,7 @@ def memo(name: str, compute, *options):
     that changes something else, a return to a page or another session with the same view reuses
     it (story groups and the network take seconds on a large store)."""
     eng = engine()
-    key = (name, str(eng.url), store.revision(eng), store.revision(eng, "translations"),
+    key = (name, str(eng.url), database.revision(eng), database.revision(eng, "translations"),
            translation_settings().target, current_filters(), options)
     results = _results()
     if key in results:
@@ -482,7 +483,7 @@ def translation_settings() -> translate.Settings:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _translations(_engine, url: str, target: str, revision: int):
-    return store.load_translations(_engine, target)
+    return translation_memory.load_translations(_engine, target)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -494,7 +495,7 @@ def _with_translations(_articles, _translations, url: str, target: str, revision
 def articles_with_translations(target: str):
     """All stored articles with their translation into ``target`` and its status."""
     eng = engine()
-    revision, translated = store.revision(eng), store.revision(eng, "translations")
+    revision, translated = database.revision(eng), database.revision(eng, "translations")
     found = _translations(eng, str(eng.url), target, translated)
     return _with_translations(articles(), found, str(eng.url), target, revision, translated)
 

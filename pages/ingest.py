@@ -5,8 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import config, inbox, store
+from core import config, inbox
 from core.errors import ConfigError, InputError
+from core.store import reads
 from pages import common
 
 st.title("Ingest")
@@ -93,7 +94,7 @@ def job_panel():
 job_panel()
 
 st.subheader("Rejected files and items")
-log = store.load_ingest_log(common.engine())
+log = reads.load_ingest_log(common.engine())
 rejected = log[log["status"] == "rejected"].sort_values("at", ascending=False)
 if rejected.empty:
     st.write("None so far.")

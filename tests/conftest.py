@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from core import clean, config, store
+from core import clean, config
+from core.store import database
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -19,7 +20,7 @@ def lexicon():
 @pytest.fixture
 def engine():
     """An in-memory store with the schema."""
-    return store.connect("sqlite://")
+    return database.connect("sqlite://")
 
 
 @pytest.fixture

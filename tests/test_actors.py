@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from benchmarks import actor_eval
-from core import actor_dictionary, actors, config, ingest, spelling, store
+from core import actor_dictionary, actors, config, ingest, spelling
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
+from core.store import database, extractions, reads
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +25,7 @@ def found(dictionary, language, text, title=""):
 @pytest.fixture
 def seed_actors(engine, seeds, lexicon, dictionary):
     ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     table, mentions = actors.extract(articles, dictionary)
     by_file = {}
     for name, path in seeds.items():
@@ -281,7 +282,7 @@ def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
 def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_path):
     from core import extraction
 
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = tmp_path / "capital-ledger"
     folder.mkdir()
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
@@ -314,9 +315,9 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
 
 @pytest.fixture(scope="module")
 def sample_articles():
-    engine = store.connect("sqlite://")
+    engine = database.connect("sqlite://")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    return store.load_articles(engine)
+    return reads.load_articles(engine)
 
 
 def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(dictionary, sample_articles, monkeypatch):
@@ -379,21 +380,21 @@ def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictiona
 def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictionary):
     from core import extraction
 
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     extraction.run(engine, dictionary, "v1")
-    whole = store.load_mentions(engine)
+    whole = reads.load_mentions(engine)
     monkeypatch.setattr(extraction, "CHUNK", 4)
     monkeypatch.setattr(extraction, "CHUNK_CHARS", 5000)
     pages, progress = [], []
-    real = store.due_articles
+    real = extractions.due_articles
 
     def due_articles(*args):
         page = real(*args)
         pages.append(page)
         return page
 
-    monkeypatch.setattr(store, "due_articles", due_articles)
+    monkeypatch.setattr(extractions, "due_articles", due_articles)
     summary = extraction.run(engine, dictionary, "v1", everything=True, progress=lambda done, total: progress.append((done, total)))
     assert summary.articles == 57 and progress[-1] == (57, 57)
     visited = pd.concat(pages)["article_id"]
@@ -401,7 +402,7 @@ def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictio
     texts = [page["text"].str.len().sum() + page["title"].fillna("").str.len().sum() for page in pages if len(page)]
     assert all(len(page) <= 4 for page in pages) and all(size < 5000 + 3000 for size in texts)
     # Dictionary matches do not depend on how the articles were paged.
-    paged = store.load_mentions(engine)
+    paged = reads.load_mentions(engine)
     columns = ["article_id", "actor_id", "field", "start", "end", "occurrences"]
     pd.testing.assert_frame_equal(paged.loc[paged["name_key"].isna(), columns].reset_index(drop=True),
                                   whole.loc[whole["name_key"].isna(), columns].reset_index(drop=True))
@@ -413,17 +414,17 @@ def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path,
     from core import extraction
 
     db = tmp_path / "store.db"
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     ingest.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
     extraction.run(engine, dictionary, "v1")
-    before = store.load_mentions(engine)
+    before = reads.load_mentions(engine)
     with engine.begin() as conn:  # as the store was before the column existed
         conn.exec_driver_sql("ALTER TABLE mentions DROP COLUMN occurrences")
         conn.exec_driver_sql("ALTER TABLE mentioned_dates DROP COLUMN occurrences")
     engine.dispose()
-    reopened = store.connect(f"sqlite:///{db}")
-    pd.testing.assert_frame_equal(store.load_mentions(reopened), before)
-    assert (store.load_mentioned_dates(reopened)["occurrences"] == 1).all()
+    reopened = database.connect(f"sqlite:///{db}")
+    pd.testing.assert_frame_equal(reads.load_mentions(reopened), before)
+    assert (reads.load_mentioned_dates(reopened)["occurrences"] == 1).all()
 
 
 def test_a_word_longer_than_any_name_is_not_looked_up_or_cached(dictionary):

@@ -6,16 +6,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import actor_dictionary, analysis, config, extraction, ingest, store
+from core import actor_dictionary, analysis, config, extraction, ingest
+from core.store import database, reads
 
 
 def _sample_frames():
-    engine = store.connect("sqlite://")
+    engine = database.connect("sqlite://")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     actors, mentions, dates = extraction.actor_frames(engine, dictionary)
-    return store.load_articles(engine), actors, mentions, dates
+    return reads.load_articles(engine), actors, mentions, dates
 
 
 @pytest.fixture(scope="module")

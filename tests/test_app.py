@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import ingest, store
+from core import ingest
+from core.store import database, reads, translation_memory
 from tests import inputs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -92,9 +93,9 @@ def test_every_page_renders_on_an_empty_store(empty_app, page):
 
 def test_first_start_loads_the_sample_corpus_with_its_actors(app_with_db):
     _run()
-    engine = store.connect(f"sqlite:///{app_with_db}")
-    assert len(store.load_articles(engine)) >= 50
-    assert len(store.load_mentions(engine)) > 1000
+    engine = database.connect(f"sqlite:///{app_with_db}")
+    assert len(reads.load_articles(engine)) >= 50
+    assert len(reads.load_mentions(engine)) > 1000
 
 
 def test_filters_change_what_every_page_shows(app_with_db):
@@ -165,7 +166,7 @@ def _open_tab(at, key: str, label: str):
 def _actor_id(db, name: str) -> str:
     from core import actor_dictionary, config, extraction
 
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     actors, _, _ = extraction.actor_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     return actors.loc[actors["name"] == name, "actor_id"].iloc[0]
 
@@ -259,7 +260,7 @@ def test_url_query_parameters_restore_the_filters(app_with_db):
 
 
 def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db):
-    engine = store.connect(f"sqlite:///{app_with_db}")
+    engine = database.connect(f"sqlite:///{app_with_db}")
     folder = tmp_path / "hostile"
     folder.mkdir()
     (folder / "x.txt").write_text(inputs.scraped_page(1, "ar", title="عنوان <script>alert(1)</script> <img src=x onerror=alert(2)>"),
@@ -273,9 +274,9 @@ def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db)
 
 
 def test_reader_opens_the_linked_article_and_marks_its_actors(app_with_db):
-    engine = store.connect(f"sqlite:///{app_with_db}")
+    engine = database.connect(f"sqlite:///{app_with_db}")
     _run()
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     arabic = articles[articles["language"] == "ar"].iloc[0]
     at = _run("pages/articles.py", article=arabic["article_id"])
     html = [m.value for m in at.markdown if "geowire-article" in m.value][0]
@@ -288,14 +289,14 @@ def test_translation_page_runs_a_background_job_and_the_reader_shows_both_texts(
     at = _run("pages/translation.py")
     counts = next(c.value for c in at.caption if "waiting for translation" in c.value)
     assert " 0 translated" in counts
-    engine = store.connect(f"sqlite:///{app_with_db}")
+    engine = database.connect(f"sqlite:///{app_with_db}")
     with FakeLibreTranslate() as server:
         at.session_state["translation_provider"] = "libre"
         at.session_state["translation_url"] = server.url
         at.run()
         at.button(key="start_translation").click().run()
         for _ in range(120):
-            done = store.load_translations(engine, "en")
+            done = translation_memory.load_translations(engine, "en")
             if len(done) and (done["status"] == "translated").sum() >= 40:
                 break
             time.sleep(0.5)
@@ -328,9 +329,9 @@ def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty
     at = _run("pages/ingest.py")
     at.text_input(key="ingest_folder").input(str(folder)).run()
     at.button(key="ingest_read_folder").click().run()
-    engine = store.connect(f"sqlite:///{empty_app}")
+    engine = database.connect(f"sqlite:///{empty_app}")
     for _ in range(120):
-        if len(store.load_articles(engine)) and len(store.load_mentions(engine)):
+        if len(reads.load_articles(engine)) and len(reads.load_mentions(engine)):
             break
         time.sleep(0.5)
     time.sleep(1)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import config, ingest, store
+from core import config, ingest
+from core.store import database
 from tests import inputs
 from tests.fake_libretranslate import FakeLibreTranslate
 
@@ -39,7 +40,7 @@ def _free_port() -> int:
 
 def _prepare_store(db: Path, folder: Path) -> None:
     """The sample corpus with its actors, plus a scraped Arabic page whose title carries markup."""
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     hostile = folder / "hostile-outlet"
     hostile.mkdir()
     (hostile / "page.txt").write_text(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core import __version__, cli, store
+from core import __version__, cli
+from core.store import database, reads
 from tests import inputs
 
 
@@ -23,7 +24,7 @@ def test_the_store_option_goes_before_or_after_the_command(folder, tmp_path, whe
     words = ["ingest", str(folder), "--no-extract"]
     argv = ["--db", str(db), *words] if where == "before" else [*words, "--db", str(db)]
     assert cli.main(argv) == 0, capsys.readouterr().err
-    assert len(store.load_articles(store.connect(f"sqlite:///{db}"))) == 1
+    assert len(reads.load_articles(database.connect(f"sqlite:///{db}"))) == 1
 
 
 def test_the_option_after_the_command_wins_over_the_one_before(folder, tmp_path, capsys):

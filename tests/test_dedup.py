@@ -1,7 +1,8 @@
 """Duplicates: the same article once, the same story once per source and linked."""
 import pandas as pd
 
-from core import dedup, ingest, store
+from core import dedup, ingest
+from core.store import reads
 from tests import inputs
 
 
@@ -26,7 +27,7 @@ def test_same_story_in_two_outlets_is_kept_and_linked(tmp_path, engine, lexicon)
     edited = body.replace("according to a statement", "according to a written statement", 1)
     second = _write(tmp_path / "outlet-two", "copy.txt", f"Geneva talks: delegations meet again\n\nPrint\n\n{edited}\n\nComments\n")
     ingest.ingest(engine, [first, second], lexicon=lexicon, progress=False)
-    articles = store.load_articles(engine).set_index("source")
+    articles = reads.load_articles(engine).set_index("source")
     assert len(articles) == 2
     assert pd.isna(articles.loc["outlet-one", "duplicate_of"])
     assert articles.loc["outlet-two", "duplicate_of"] == articles.loc["outlet-one", "article_id"]
@@ -36,7 +37,7 @@ def test_different_articles_on_one_event_are_not_merged(tmp_path, engine, lexico
     one = _write(tmp_path / "a", "1.txt", inputs.scraped_page(1))
     two = _write(tmp_path / "b", "2.txt", inputs.scraped_page(2))
     ingest.ingest(engine, [one, two], lexicon=lexicon, progress=False)
-    assert store.load_articles(engine)["duplicate_of"].isna().all()
+    assert reads.load_articles(engine)["duplicate_of"].isna().all()
 
 
 def test_similarity_of_near_copies():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import actor_dictionary, analysis, cli, config, extraction, frame_cache, ingest, store
+from core import actor_dictionary, analysis, cli, config, extraction, ingest
+from core.store import batches, database, frame_cache, reads
 
 
 def _sample_slice(tmp_path, files: int):
@@ -16,38 +17,38 @@ def _sample_slice(tmp_path, files: int):
 
 
 def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeypatch):
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = _sample_slice(tmp_path, 3)
     ingest.ingest(engine, [folder], progress=False)
     cache = tmp_path / "store.frames"
-    first = store.cached_articles(engine, cache)
-    pd.testing.assert_frame_equal(first, store.load_articles(engine))
-    assert (cache / f"articles-{store.revision(engine)}" / "articles.parquet").exists()
+    first = frame_cache.cached_articles(engine, cache)
+    pd.testing.assert_frame_equal(first, reads.load_articles(engine))
+    assert (cache / f"articles-{database.revision(engine)}" / "articles.parquet").exists()
     with monkeypatch.context() as patch:
-        patch.setattr(store, "load_articles", lambda *a, **k: (_ for _ in ()).throw(AssertionError("derived again")))
-        pd.testing.assert_frame_equal(store.cached_articles(engine, cache), first)
+        patch.setattr(reads, "load_articles", lambda *a, **k: (_ for _ in ()).throw(AssertionError("derived again")))
+        pd.testing.assert_frame_equal(frame_cache.cached_articles(engine, cache), first)
     more = sorted(p for p in config.SAMPLES_DIR.rglob("*.txt"))[3:5]
     for path in more:
         (folder / path.name).write_bytes(path.read_bytes())
     ingest.ingest(engine, [folder], progress=False)
-    second = store.cached_articles(engine, cache)
+    second = frame_cache.cached_articles(engine, cache)
     assert len(second) == len(first) + len(more)
-    pd.testing.assert_frame_equal(second, store.load_articles(engine))
-    assert [p.name for p in cache.iterdir()] == [f"articles-{store.revision(engine)}"], "the stale entry is removed"
+    pd.testing.assert_frame_equal(second, reads.load_articles(engine))
+    assert [p.name for p in cache.iterdir()] == [f"articles-{database.revision(engine)}"], "the stale entry is removed"
 
 
 def test_extract_command_prepares_the_dashboard_frames(tmp_path, monkeypatch):
     db = tmp_path / "store.db"
     monkeypatch.setenv("GEOWIRE_DB", str(db))
     assert cli.main(["ingest", str(config.SAMPLES_DIR)]) == 0
-    engine = store.connect(config.database_url())
-    revision = store.revision(engine)
+    engine = database.connect(config.database_url())
+    revision = database.revision(engine)
     cache = config.frames_cache_dir(config.database_url())
     kinds = sorted(p.name.split("-")[0] for p in cache.iterdir() if not p.name.startswith("."))
     assert kinds == ["actors", "articles", "stories"]
     assert all(p.name.split("-")[1] == str(revision) for p in cache.iterdir())
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    articles = store.cached_articles(engine, cache)
+    articles = frame_cache.cached_articles(engine, cache)
     mentions = extraction.cached_actor_frames(engine, lambda: None, version, cache)[1]  # no dictionary: a cache hit
     labels = extraction.cached_story_labels(engine, articles, mentions, version, cache)
     pd.testing.assert_series_equal(labels.sort_index(), analysis.story_labels(articles, mentions).sort_index(),
@@ -58,7 +59,7 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, 
     """prepare_frames streams the store in batches (mentions resolved per batch, stories from
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
@@ -70,19 +71,19 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, 
         conn.exec_driver_sql(f"UPDATE articles SET duplicate_of = '{ids[5]}' WHERE article_id IN ('{ids[8]}', '{ids[30]}')")
     # Batches far smaller than the corpus: an article's mentions are split across batches, and
     # the stories compare blocks of 5 with partners 9 at a time.
-    monkeypatch.setattr(store, "BATCH_ROWS", 97)
-    monkeypatch.setattr(store, "ARTICLE_BATCH_ROWS", 7)
+    monkeypatch.setattr(batches, "BATCH_ROWS", 97)
+    monkeypatch.setattr(batches, "ARTICLE_BATCH_ROWS", 7)
     monkeypatch.setattr(analysis, "_STORY_BLOCK", 5)
     monkeypatch.setattr(analysis, "_STORY_PARTNERS", 9)
     streamed_dir, whole_dir = tmp_path / "streamed", tmp_path / "whole"
     extraction.prepare_frames(engine, dictionary, version, streamed_dir)
-    key = f"{store.revision(engine)}-{version}"
-    articles = frame_cache.cached(whole_dir, "articles", "whole", ("articles",), lambda: (store.load_articles(engine),))[0]
+    key = f"{database.revision(engine)}-{version}"
+    articles = frame_cache.cached(whole_dir, "articles", "whole", ("articles",), lambda: (reads.load_articles(engine),))[0]
     whole = frame_cache.cached(whole_dir, "actors", "whole", extraction.FRAME_NAMES,
                                lambda: extraction.actor_frames(engine, dictionary))
     stories = frame_cache.cached(whole_dir, "stories", "whole", ("stories",),
                                  lambda: (analysis.story_labels(articles, whole[1]).reset_index(),))[0]
-    pd.testing.assert_frame_equal(frame_cache.read(streamed_dir, "articles", str(store.revision(engine)), ("articles",))[0],
+    pd.testing.assert_frame_equal(frame_cache.read(streamed_dir, "articles", str(database.revision(engine)), ("articles",))[0],
                                   articles)
     for name, streamed, expected in zip(extraction.FRAME_NAMES, frame_cache.read(streamed_dir, "actors", key,
                                                                                    extraction.FRAME_NAMES), whole):

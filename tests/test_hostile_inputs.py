@@ -16,7 +16,8 @@ from pathlib import Path
 import ijson
 import pytest
 
-from core import clean, decode, formats, json_events, store
+from core import clean, decode, formats, json_events
+from core.store import database, reads
 from tests import hostile, inputs
 from tests.conftest import REPO
 
@@ -106,8 +107,8 @@ def batch(tmp_path_factory):
         good = f"{name.split('-')[0]}-zz-good-{index}.txt"  # sorts right after the hostile file
         files[good] = hostile.write_good_text(folder, 100 + index, good)
     result = _ingest(folder, root / "batch.db", limit)
-    engine = store.connect(f"sqlite:///{root / 'batch.db'}")
-    return files, result, store.load_articles(engine), store.load_ingest_log(engine), limit
+    engine = database.connect(f"sqlite:///{root / 'batch.db'}")
+    return files, result, reads.load_articles(engine), reads.load_ingest_log(engine), limit
 
 
 def test_the_batch_ends_with_rejections_and_no_traceback(batch):

@@ -10,8 +10,9 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from core import clean, formats, ingest, store
+from core import clean, formats, ingest
 from core.errors import StoreWriteError
+from core.store import database, ingested, reads
 from tests import inputs
 from tests.conftest import REPO, run_cli
 
@@ -26,7 +27,7 @@ def bad_batch(tmp_path_factory):
 
 
 def _articles(db):
-    return store.load_articles(store.connect(f"sqlite:///{db}"))
+    return reads.load_articles(database.connect(f"sqlite:///{db}"))
 
 
 def test_batch_exit_status_and_summary(bad_batch):
@@ -95,7 +96,7 @@ def test_six_megabyte_line_is_stored(bad_batch):
 
 def test_nul_bytes_are_noted_in_the_log(bad_batch):
     files, db, _ = bad_batch
-    log = store.load_ingest_log(store.connect(f"sqlite:///{db}"))
+    log = reads.load_ingest_log(database.connect(f"sqlite:///{db}"))
     notes = log[(log["path"] == str(files["nul-bytes.txt"].resolve())) & (log["status"] == "note")]
     assert "removed 2 NUL byte(s)" in notes["message"].iloc[0]
 
@@ -126,9 +127,9 @@ def test_memory_does_not_grow_with_file_size(tmp_path):
     streamed = _peak_rss_mb(big, huge_text, db=tmp_path / "b.db")
     # Each row carries 2.5 MB; what may be held is a few rows at a time, not the 100 MB file.
     assert streamed - baseline < 40, (baseline, streamed)
-    engine = store.connect(f"sqlite:///{tmp_path / 'b.db'}")
-    assert len(store.load_articles(engine)) == 40
-    log = store.load_ingest_log(engine)
+    engine = database.connect(f"sqlite:///{tmp_path / 'b.db'}")
+    assert len(reads.load_articles(engine)) == 40
+    log = reads.load_ingest_log(engine)
     refusal = log[log["path"] == str(huge_text.resolve())]["message"].iloc[0]
     assert "too large for one text article" in refusal
 
@@ -143,7 +144,7 @@ def test_folders_globs_and_missing_paths(tmp_path, engine, lexicon):
     assert summary.stored == 2
     assert summary.skipped == [str(tmp_path / "outlet-a" / "notes.md")]
     assert summary.problems == [f"{tmp_path / 'missing.txt'}: no such file or folder"]
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     assert set(articles["source"]) == {"outlet-a", tmp_path.name}
     assert set(articles["published"]) == {pd.Timestamp("2024-03-12", tz="UTC")}
 
@@ -215,7 +216,7 @@ def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon
     assert summary.stored == 39 and summary.rejected == 1
     assert summary.problems == [f"{paths[7]}: could not be read: RecursionError: maximum recursion depth exceeded "
                                 "while calling a Python object"]
-    log = store.load_ingest_log(engine)
+    log = reads.load_ingest_log(engine)
     assert log[log["status"] == "rejected"]["path"].tolist() == [str(paths[7])]
 
 
@@ -229,7 +230,7 @@ def test_a_worker_killed_mid_group_rejects_only_its_file_and_the_run_goes_on(tmp
     assert outcomes[str(paths[45])] == f"rejected: {ingest._WORKER_DIED}"
     assert summary.problems == [f"{paths[45]}: {ingest._WORKER_DIED}"]
     assert len(outcomes) == 100
-    assert len(store.load_articles(engine)) == 99
+    assert len(reads.load_articles(engine)) == 99
 
 
 def _failing_reader(path, **limits):
@@ -250,7 +251,7 @@ def test_a_reader_failing_part_way_keeps_the_items_before_it(tmp_path, engine, l
     assert summary.stored == 301
     assert summary.problems == [f"{export}: could not be read: RecursionError: maximum recursion depth exceeded "
                                 "(after line 300; the items before it were read)"]
-    known = store.known_file(engine, str(export))
+    known = ingested.known_file(engine, str(export))
     assert known["complete"] and known["stored"] == 300
 
 
@@ -258,11 +259,11 @@ def test_log_messages_are_capped_when_written(engine):
     state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
     note = "ignored columns: " + ", ".join(f"c{n}" for n in range(200_000))
     row = {"where": "row 1", "note": note, "problem": "no text in any column"}
-    store.save_files(engine, [store.FileInput("/in/wide.csv", state, [[row]])], datetime(2024, 1, 1, tzinfo=timezone.utc))
-    log = store.load_ingest_log(engine)
-    assert log["message"].str.len().max() <= store.MAX_LOG_MESSAGE_CHARS
+    ingested.save_files(engine, [ingested.FileInput("/in/wide.csv", state, [[row]])], datetime(2024, 1, 1, tzinfo=timezone.utc))
+    log = reads.load_ingest_log(engine)
+    assert log["message"].str.len().max() <= ingested.MAX_LOG_MESSAGE_CHARS
     assert log["message"].iloc[0].startswith("ignored columns: c0, c1,")
-    assert log["message"].iloc[0].endswith(f"({len(note) - store.MAX_LOG_MESSAGE_CHARS + 40} more characters)")
+    assert log["message"].iloc[0].endswith(f"({len(note) - ingested.MAX_LOG_MESSAGE_CHARS + 40} more characters)")
 
 
 # --- exports committed in chunks ------------------------------------------------------------------
@@ -275,7 +276,7 @@ def _export(path, rows: int, first: int = 20_000):
 
 def _fail_after(monkeypatch, commits: int):
     """The store refuses every write after ``commits`` of them, as a full disk does."""
-    writing = store._writing
+    writing = database._writing
     count = 0
 
     @contextlib.contextmanager
@@ -283,11 +284,11 @@ def _fail_after(monkeypatch, commits: int):
         nonlocal count
         count += 1
         if count > commits:
-            raise StoreWriteError(store.store_name(engine), "database or disk is full (SQLITE_FULL)")
+            raise StoreWriteError(database.store_name(engine), "database or disk is full (SQLITE_FULL)")
         with writing(engine) as conn:
             yield conn
 
-    monkeypatch.setattr(store, "_writing", failing)
+    monkeypatch.setattr(database, "_writing", failing)
 
 
 def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_again(tmp_path, engine, lexicon, monkeypatch):
@@ -300,7 +301,7 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
                                          f"while storing {export};")
     assert first.stored == 512 and first.interrupted == [str(export)] and first.interrupted_items == 512
     assert first.exit_code == 4
-    known = store.known_file(engine, str(export))
+    known = ingested.known_file(engine, str(export))
     assert (known["complete"], known["items_done"], known["stored"]) == (False, 512, 512)
 
     cleaned = []
@@ -309,9 +310,9 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     second = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert second.stopped is None and (second.stored, second.duplicates) == (188, 0)
     assert cleaned == [f"Row {n}" for n in range(512, 700)]  # the stored rows were not cleaned again
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     assert sorted(articles["origin_item"]) == list(range(1, 701))
-    known = store.known_file(engine, str(export))
+    known = ingested.known_file(engine, str(export))
     assert (known["complete"], known["items_done"], known["stored"]) == (True, 700, 700)
     assert ingest.ingest(engine, [export], lexicon=lexicon, progress=False).unchanged == 1
 
@@ -321,9 +322,9 @@ def test_a_changed_export_starts_over(tmp_path, engine, lexicon, monkeypatch):
     with monkeypatch.context() as patch:
         _fail_after(patch, 1)
         ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
-    assert store.known_file(engine, str(export))["items_done"] == 256
+    assert ingested.known_file(engine, str(export))["items_done"] == 256
     _export(tmp_path / "wire.csv", 300, first=40_000)  # other rows: the same path, other bytes
     summary = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert (summary.stored, summary.duplicates) == (300, 0)
-    known = store.known_file(engine, str(export))
+    known = ingested.known_file(engine, str(export))
     assert (known["complete"], known["items_done"], known["stored"]) == (True, 300, 300)

@@ -11,7 +11,8 @@ import sys
 
 import sqlalchemy as sa
 
-from core import schema, store
+from core import schema
+from core.store import database, reads
 from tests import inputs
 from tests.conftest import REPO
 
@@ -64,7 +65,7 @@ def test_sigkill_mid_batch_then_resume(tmp_path):
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     done, unfinished, per_file = _progress(engine)
     assert set(reported) <= done
     for path in reported:
@@ -84,7 +85,7 @@ def test_sigkill_mid_batch_then_resume(tmp_path):
                            cwd=REPO, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(done)} file(s) unchanged" in rerun.stdout
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     assert len(articles) == FILES + CSV_ROWS
     assert articles["article_id"].is_unique
 
@@ -110,7 +111,7 @@ def test_sigkill_inside_a_large_export_then_resume(tmp_path):
     assert process.returncode == -signal.SIGKILL
     assert reported_items, "no chunk of the export was reported"
 
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     done, unfinished, per_file = _progress(engine)
     key = str(csv_path.resolve())
     assert key not in done, "the kill came too late: the export was finished"
@@ -122,12 +123,12 @@ def test_sigkill_inside_a_large_export_then_resume(tmp_path):
                            cwd=REPO, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{key}: continued after item {unfinished[key]}: stored {BIG_CSV_ROWS - unfinished[key]}, merged 0" in rerun.stdout
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     rows = articles[articles["origin_file"] == key]
     assert sorted(rows["origin_item"]) == list(range(1, BIG_CSV_ROWS + 1))  # each row exactly once
     assert articles["article_id"].is_unique
     # The rows stored before the kill were not read again as duplicates.
-    log = store.load_ingest_log(engine)
+    log = reads.load_ingest_log(engine)
     assert (log[log["path"] == key]["status"] == "stored").sum() == BIG_CSV_ROWS
     assert not (log["status"] == "duplicate").any()
     done, unfinished, _ = _progress(engine)

@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import memory_bench
-from core import actor_dictionary, actors, analysis, config, dedup, extraction, schema, store
+from core import actor_dictionary, actors, analysis, config, dedup, extraction, schema
+from core.store import database, reads
 
 REPO = Path(__file__).resolve().parent.parent
 # Allocator settings for the limited process. Without them glibc reserves a 64 MB arena per
@@ -65,8 +66,8 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
     done = _run_limited(db, "ingest", text)
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"{2 * REPEATS} actor mention(s)" in done.stdout
-    engine = store.connect(f"sqlite:///{db}")
-    stored = store.load_mentions(engine)
+    engine = database.connect(f"sqlite:///{db}")
+    stored = reads.load_mentions(engine)
     assert len(stored) == 2 * actors.MAX_IDENTICAL_MENTIONS
     assert stored.groupby("actor_id")["occurrences"].sum().to_dict() == {"Q159": REPEATS, "Q794": REPEATS}
     # the first 50 of each are kept, with their offsets in the text
@@ -76,7 +77,7 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
     found, mentions, _ = extraction.cached_actor_frames(engine, lambda: dictionary, version,
                                                         config.frames_cache_dir(f"sqlite:///{db}"))
     assert found.set_index("actor_id").loc[["Q794", "Q159"], "mentions"].tolist() == [REPEATS, REPEATS]
-    top = analysis.top_actors(store.load_articles(engine), mentions, found)
+    top = analysis.top_actors(reads.load_articles(engine), mentions, found)
     assert top.set_index("actor_id").loc[["Q794", "Q159"], ["articles", "mentions"]].values.tolist() == \
         [[1, REPEATS], [1, REPEATS]]
 
@@ -84,7 +85,7 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
 def _write_store(db: Path, count: int) -> None:
     """``count`` short synthetic articles (memory_bench's CSV rows) written straight into a new
     store, as an ingest with --no-extract would leave them: ingesting them takes minutes."""
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     rng = random.Random(20)
     now = datetime(2025, 1, 1, tzinfo=timezone.utc)
     languages = list(memory_bench.LANGUAGES)
@@ -108,13 +109,13 @@ def test_extract_all_on_many_short_articles_stays_under_the_limit(tmp_path):
     done = _run_limited(db, "extract", "--all")
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"extracted {ARTICLES} article(s)" in done.stdout
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     with engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT COUNT(*) FROM mentions").scalar()
     assert stored > 5 * ARTICLES
     # The dashboard's frames were written for the store as it is, every article and mention in them.
     cache = config.frames_cache_dir(f"sqlite:///{db}")
-    revision = store.revision(engine)
+    revision = database.revision(engine)
     entries = {p.name.split("-")[0]: p for p in cache.iterdir() if not p.name.startswith(".")}
     assert sorted(entries) == ["actors", "articles", "stories"]
     assert all(p.name.split("-")[1] == str(revision) for p in entries.values())

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import config, inbox, ingest, store
+from core import config, inbox, ingest
 from core.errors import ConfigError, InputError
+from core.store import reads
 from tests import inputs
 from tests.conftest import REPO
 
@@ -123,7 +124,7 @@ def test_a_link_inside_a_root_is_not_followed_out_by_the_ingest(tmp_path, engine
     assert summary.stored == 1
     assert summary.problems == [f"{root / 'outlet' / 'notes.txt'}: leads to {(outside / 'notes.txt').resolve()}, "
                                 "outside the folders this dashboard may read; not read"]
-    assert list(store.load_articles(engine)["origin_file"]) == [str((root / "outlet" / "page.txt").resolve())]
+    assert list(reads.load_articles(engine)["origin_file"]) == [str((root / "outlet" / "page.txt").resolve())]
     # The command line, run by the machine's own user, follows the link.
     assert ingest.ingest(engine, [root / "outlet"], lexicon=lexicon, progress=False).stored == 1
 

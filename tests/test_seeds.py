@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from core import ingest, store
+from core import ingest
+from core.store import database, reads
 
 CLUTTER = [
     "increase حجم الخط decrease",
@@ -22,7 +23,7 @@ CLUTTER = [
 def stored(engine, seeds, lexicon):
     summary = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert summary.problems == []
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     return {name: articles[articles["origin_file"] == str(path.resolve())].iloc[0] for name, path in seeds.items()}
 
 
@@ -59,12 +60,12 @@ def test_title_not_repeated_in_body(stored):
 
 
 def test_reingesting_seeds_changes_nothing(engine, seeds, lexicon, stored):
-    before = store.load_articles(engine)
-    revision = store.revision(engine)
+    before = reads.load_articles(engine)
+    revision = database.revision(engine)
     again = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert again.unchanged == 2 and again.stored == 0
     forced = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False, force=True)
     assert forced.stored == 0 and forced.duplicates == 2
-    after = store.load_articles(engine)
+    after = reads.load_articles(engine)
     pd.testing.assert_frame_equal(before, after)
-    assert store.revision(engine) > revision  # the forced run wrote its log lines
+    assert database.revision(engine) > revision  # the forced run wrote its log lines

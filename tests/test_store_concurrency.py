@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from core import jobs, schema, store
+from core import jobs, schema
 from core.errors import StoreBusy, StoreWriteError
+from core.store import database, extractions, ingested, reads, translation_memory
 from tests import inputs
 from tests.conftest import REPO, run_cli
 
@@ -53,7 +54,7 @@ def _reported(stdout: str) -> dict[str, int]:
 
 
 def _per_file(db) -> dict[str, int]:
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     with engine.connect() as conn:
         return dict(conn.execute(sa.select(schema.articles.c.origin_file, sa.func.count())
                                  .group_by(schema.articles.c.origin_file)).all())
@@ -68,7 +69,7 @@ def _assert_one_line(stderr: str, prefix: str) -> str:
 
 def test_two_ingests_into_one_store_at_once(tmp_path, record_property):
     db = tmp_path / "shared.db"
-    store.connect(f"sqlite:///{db}")
+    database.connect(f"sqlite:///{db}")
     first, second = _batch(tmp_path / "outlet-a", 100_000), _batch(tmp_path / "outlet-b", 200_000)
     began = time.monotonic()
     runs = [_popen(db, "ingest", first), _popen(db, "ingest", second)]
@@ -94,10 +95,11 @@ def test_two_ingests_into_one_store_at_once(tmp_path, record_property):
 _READER = r"""
 import json, os, sys, time
 import sqlalchemy as sa
-from core import schema, store
+from core import schema
 from core.errors import StoreBusy, StoreWriteError
+from core.store import database, reads
 # No busy wait at all: a read that needed a lock the writer holds would fail here at once.
-engine = store.connect(sys.argv[1], busy_seconds=0)
+engine = database.connect(sys.argv[1], busy_seconds=0)
 longest, revisions, failures, rounds = {}, set(), [], 0
 def timed(name, call):
     began = time.monotonic()
@@ -113,8 +115,8 @@ def select_articles():
     with engine.connect() as conn:
         return conn.execute(newest).all()
 while not os.path.exists(sys.argv[2]):
-    revisions.add(timed("revision", lambda: store.revision(engine)))
-    timed("load_ingest_log", lambda: store.load_ingest_log(engine))
+    revisions.add(timed("revision", lambda: database.revision(engine)))
+    timed("load_ingest_log", lambda: reads.load_ingest_log(engine))
     timed("select articles", select_articles)
     rounds += 1
 print(json.dumps({"longest": longest, "rounds": rounds, "revisions": len(revisions), "failures": failures[:5]}))
@@ -123,7 +125,7 @@ print(json.dumps({"longest": longest, "rounds": rounds, "revisions": len(revisio
 
 def test_the_dashboards_reads_never_wait_for_an_ingest(tmp_path, record_property):
     db = tmp_path / "read.db"
-    store.connect(f"sqlite:///{db}")
+    database.connect(f"sqlite:///{db}")
     folder = _batch(tmp_path / "outlet", 300_000)
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", _READER, f"sqlite:///{db}", str(stop)], cwd=REPO,
@@ -147,7 +149,7 @@ def test_the_dashboards_reads_never_wait_for_an_ingest(tmp_path, record_property
     # Reads from a WAL snapshot take milliseconds; one that waited would take a chunk's
     # transaction at least.
     assert max(measured["longest"].values()) < 1.0, measured
-    assert len(store.load_articles(store.connect(f"sqlite:///{db}"))) == CSV_ROWS + SMALL_FILES
+    assert len(reads.load_articles(database.connect(f"sqlite:///{db}"))) == CSV_ROWS + SMALL_FILES
 
 
 def _hold_write_lock(db) -> sqlite3.Connection:
@@ -158,7 +160,7 @@ def _hold_write_lock(db) -> sqlite3.Connection:
 
 def test_a_held_write_lock_stops_the_ingest_at_once_with_one_line(tmp_path):
     db = tmp_path / "busy.db"
-    store.connect(f"sqlite:///{db}")
+    database.connect(f"sqlite:///{db}")
     folder = _batch(tmp_path / "outlet", 400_000, rows=300, small=10)
     holder = _hold_write_lock(db)
     try:
@@ -178,9 +180,9 @@ def test_a_held_write_lock_stops_the_ingest_at_once_with_one_line(tmp_path):
     assert summary.startswith("11 file(s): 0 article(s) stored")
     assert f"stopped while storing {first} (and 9 other file(s) of the same transaction, not stored); 1 file(s) not attempted" in summary
     # Nothing half-written.
-    engine = store.connect(f"sqlite:///{db}")
-    assert store.load_articles(engine).empty and store.load_ingest_log(engine).empty
-    assert store.known_file(engine, str(first)) is None
+    engine = database.connect(f"sqlite:///{db}")
+    assert reads.load_articles(engine).empty and reads.load_ingest_log(engine).empty
+    assert ingested.known_file(engine, str(first)) is None
 
     # Free again: everything goes in; the extraction then stops the same way behind a held lock.
     assert run_cli("ingest", "--no-extract", folder, db=db).returncode == 0
@@ -215,17 +217,17 @@ def _rows(n: int, first: int = 0) -> list[dict]:
     "touch_file", "save_files", "save_file", "save_extraction", "save_memory", "save_translation"])
 def test_every_write_path_waits_for_the_lock_then_says_busy(tmp_path, write):
     db = tmp_path / "paths.db"
-    engine = store.connect(f"sqlite:///{db}", busy_seconds=0.5)
+    engine = database.connect(f"sqlite:///{db}", busy_seconds=0.5)
     state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
     calls = {
-        "touch_file": lambda: store.touch_file(engine, "/in/x.csv", state),
-        "save_files": lambda: store.save_files(engine, [store.FileInput("/in/x.csv", state, [_rows(2)])], _NOW),
-        "save_file": lambda: store.save_file(engine, "/in/x.csv", [_rows(2)], state, _NOW),
-        "save_extraction": lambda: store.save_extraction(
+        "touch_file": lambda: ingested.touch_file(engine, "/in/x.csv", state),
+        "save_files": lambda: ingested.save_files(engine, [ingested.FileInput("/in/x.csv", state, [_rows(2)])], _NOW),
+        "save_file": lambda: ingested.save_file(engine, "/in/x.csv", [_rows(2)], state, _NOW),
+        "save_extraction": lambda: extractions.save_extraction(
             engine, ["a1"], pd.DataFrame(columns=list(schema.MENTION_COLUMNS)),
             pd.DataFrame(columns=list(schema.MENTIONED_DATE_COLUMNS)), "v1"),
-        "save_memory": lambda: store.save_memory(engine, "libre", "fr", "en", [("h1", "Bonjour", "Hello")], _NOW),
-        "save_translation": lambda: store.save_translation(engine, "a1", "en", "libre", "T", "Text", "translated", None, _NOW),
+        "save_memory": lambda: translation_memory.save_memory(engine, "libre", "fr", "en", [("h1", "Bonjour", "Hello")], _NOW),
+        "save_translation": lambda: translation_memory.save_translation(engine, "a1", "en", "libre", "T", "Text", "translated", None, _NOW),
     }
     holder = _hold_write_lock(db)
     try:
@@ -235,7 +237,7 @@ def test_every_write_path_waits_for_the_lock_then_says_busy(tmp_path, write):
         waited = time.monotonic() - began
         # Reads take no write lock: they answer at once beside the held lock.
         began = time.monotonic()
-        store.revision(engine), store.load_articles(engine), store.load_ingest_log(engine), store.known_file(engine, "/x")
+        database.revision(engine), reads.load_articles(engine), reads.load_ingest_log(engine), ingested.known_file(engine, "/x")
         read = time.monotonic() - began
     finally:
         holder.execute("ROLLBACK")
@@ -252,16 +254,16 @@ def test_a_write_transaction_holds_the_lock_from_its_first_read(tmp_path):
     fail at once ("database is locked", whatever the busy timeout). Begun immediate, the other
     writer waits for its turn instead."""
     db = tmp_path / "snap.db"
-    engine = store.connect(f"sqlite:///{db}")
-    other = store.connect(f"sqlite:///{db}", busy_seconds=0.3)
+    engine = database.connect(f"sqlite:///{db}")
+    other = database.connect(f"sqlite:///{db}", busy_seconds=0.3)
     state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
-    with store._writing(engine) as conn:
+    with database._writing(engine) as conn:
         conn.execute(sa.select(schema.articles.c.article_id)).all()
         with pytest.raises(StoreBusy):
-            store.save_files(other, [store.FileInput("/in/b.txt", state, [_rows(1, first=50)])], _NOW)
+            ingested.save_files(other, [ingested.FileInput("/in/b.txt", state, [_rows(1, first=50)])], _NOW)
         conn.execute(schema.store_meta.insert().values(key="test", value=1))
-    store.save_files(other, [store.FileInput("/in/b.txt", state, [_rows(1, first=50)])], _NOW)
-    assert len(store.load_articles(engine)) == 1
+    ingested.save_files(other, [ingested.FileInput("/in/b.txt", state, [_rows(1, first=50)])], _NOW)
+    assert len(reads.load_articles(engine)) == 1
 
 
 def _limit_file_size(limit: int):
@@ -276,7 +278,7 @@ def _limit_file_size(limit: int):
 
 def test_a_full_disk_stops_the_batch_with_one_line_and_an_intact_store(tmp_path):
     db = tmp_path / "full.db"
-    store.connect(f"sqlite:///{db}")
+    database.connect(f"sqlite:///{db}")
     folder = _batch(tmp_path / "outlet", 500_000, rows=1200, small=20)
     later = folder / "zz-later.csv"
     later.write_text("title,text\n" + f'"Later","{inputs.article_text(600_000)}"\n', encoding="utf-8")
@@ -322,7 +324,7 @@ def test_frames_that_cannot_be_written_are_one_line_and_leave_the_store(tmp_path
     assert result.returncode == 4
     line = _assert_one_line(result.stderr, f"frames not written: {tmp_path / 'frames.frames'}: ")
     assert line.endswith("the store is unchanged, and the dashboard derives the frames itself when it starts")
-    assert len(store.load_articles(store.connect(f"sqlite:///{db}"))) == 23
+    assert len(reads.load_articles(database.connect(f"sqlite:///{db}"))) == 23
     with sqlite3.connect(db) as check:
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
@@ -331,7 +333,7 @@ def test_the_ingest_pages_job_shows_the_busy_line(tmp_path, monkeypatch):
     from pages import common
 
     db = tmp_path / "page.db"
-    engine = store.connect(f"sqlite:///{db}", busy_seconds=0.5)
+    engine = database.connect(f"sqlite:///{db}", busy_seconds=0.5)
     folder = _batch(tmp_path / "outlet", 800_000, rows=5, small=2)
     monkeypatch.setattr(common, "engine", lambda: engine)
     holder = _hold_write_lock(db)
@@ -368,18 +370,18 @@ def test_the_wal_stays_bounded_through_a_large_export(tmp_path):
 
 def test_a_large_export_gives_its_wal_back_without_waiting_for_readers(tmp_path):
     db = tmp_path / "checkpoint.db"
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     wal = tmp_path / "checkpoint.db-wal"
     state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
-    store.save_file(engine, "/in/x.csv", [_rows(300), _rows(300, first=300)], state, _NOW)
+    ingested.save_file(engine, "/in/x.csv", [_rows(300), _rows(300, first=300)], state, _NOW)
     assert wal.stat().st_size == 0  # checkpointed and truncated: nobody was reading
     with engine.connect() as reader:  # a dashboard read holding its snapshot
         reader.execute(sa.select(schema.articles.c.article_id)).all()
         began = time.monotonic()
-        store.save_file(engine, "/in/y.csv", [_rows(300, first=600), _rows(300, first=900)], state, _NOW)
+        ingested.save_file(engine, "/in/y.csv", [_rows(300, first=600), _rows(300, first=900)], state, _NOW)
         assert time.monotonic() - began < 10  # the checkpoint did not wait out the busy time (60 s)
         assert wal.stat().st_size > 0  # the reader still needs it
-    assert len(store.load_articles(engine)) == 1200
+    assert len(reads.load_articles(engine)) == 1200
 
 
 def test_a_store_that_cannot_be_opened_is_one_line(tmp_path):
@@ -393,13 +395,13 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path):
 def test_a_store_at_its_size_limit_says_the_disk_is_full(tmp_path):
     """SQLITE_FULL, as ENOSPC gives it, simulated with SQLite's own page limit."""
     db = tmp_path / "limit.db"
-    engine = store.connect(f"sqlite:///{db}")
+    engine = database.connect(f"sqlite:///{db}")
     pages = sqlite3.connect(db).execute("PRAGMA page_count").fetchone()[0]
     sa.event.listen(engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count={pages + 40}"))
     engine.dispose()
     state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
     with pytest.raises(StoreWriteError) as caught:
-        store.save_file(engine, "/in/x.csv", [_rows(100), _rows(100, first=100)], state, _NOW)
+        ingested.save_file(engine, "/in/x.csv", [_rows(100), _rows(100, first=100)], state, _NOW)
     assert str(caught.value).startswith(f"store not written: {db}: database or disk is full (SQLITE_FULL), while storing /in/x.csv;")
     with sqlite3.connect(db) as check:
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -11,8 +11,9 @@ import time
 import pandas as pd
 import pytest
 
-from core import config, ingest, schema, store, translate
+from core import config, ingest, schema, translate
 from core.errors import ConfigError
+from core.store import database, reads, translation_memory
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
 
@@ -21,7 +22,7 @@ from tests.fake_libretranslate import FakeLibreTranslate
 def sample_store(tmp_path_factory):
     """The shipped sample corpus ingested once; each test works on its own copy."""
     path = tmp_path_factory.mktemp("translate") / "samples.db"
-    engine = store.connect(f"sqlite:///{path}")
+    engine = database.connect(f"sqlite:///{path}")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     engine.dispose()
     return path
@@ -31,7 +32,7 @@ def sample_store(tmp_path_factory):
 def engine(sample_store, tmp_path):
     path = tmp_path / "store.db"
     shutil.copy(sample_store, path)
-    return store.connect(f"sqlite:///{path}")
+    return database.connect(f"sqlite:///{path}")
 
 
 def libre(url: str, **overrides) -> translate.Settings:
@@ -41,12 +42,12 @@ def libre(url: str, **overrides) -> translate.Settings:
 
 
 def _status(engine, target="en") -> pd.Series:
-    articles = translate.with_translations(store.load_articles(engine), store.load_translations(engine, target), target)
+    articles = translate.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, target), target)
     return articles.set_index("article_id")["translation_status"]
 
 
 def test_every_article_translated_and_second_run_makes_no_request(engine):
-    articles = store.load_articles(engine)
+    articles = reads.load_articles(engine)
     foreign = articles[articles["language"] != "en"]
     with FakeLibreTranslate() as server:
         first = translate.run(engine, libre(server.url))
@@ -62,7 +63,7 @@ def test_every_article_translated_and_second_run_makes_no_request(engine):
     assert set(status[foreign["article_id"]]) == {"translated"}
     assert set(status[articles.loc[articles["language"] == "en", "article_id"]]) == {"not needed"}
     # The originals are untouched.
-    pd.testing.assert_frame_equal(store.load_articles(engine), articles)
+    pd.testing.assert_frame_equal(reads.load_articles(engine), articles)
 
 
 def test_rebuilt_translations_come_from_memory_alone(engine):
@@ -79,7 +80,7 @@ def test_rebuilt_translations_come_from_memory_alone(engine):
 def test_paragraphs_and_right_to_left_text_survive(engine):
     with FakeLibreTranslate() as server:
         translate.run(engine, libre(server.url))
-    articles = translate.with_translations(store.load_articles(engine), store.load_translations(engine, "en"), "en")
+    articles = translate.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, "en"), "en")
     for _, article in articles[articles["language"].isin(["ar", "fa", "he"])].iterrows():
         paragraphs = [p for p in article["text"].split("\n\n") if p.strip()]
         translated = article["text_translated"].split("\n\n")
@@ -105,7 +106,7 @@ def test_long_article_split_within_the_limit_and_reassembled_in_order(engine):
         lengths = [len(r["q"]) for r in server.requests]
     assert result.failed == 0
     assert max(lengths) <= limit
-    row = store.load_translations(engine, "en").set_index("article_id").loc["long-one"]
+    row = translation_memory.load_translations(engine, "en").set_index("article_id").loc["long-one"]
     first, second = row["text"].split("\n\n")
     # Every sentence came back once, in order, and the paragraph break is where it was.
     positions = [first.index(f"Sentence number {i} says") for i in range(60)]
@@ -137,7 +138,7 @@ def _closed_port() -> int:
     ("refused", "connection refused"),
 ])
 def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine, mode, message):
-    before = store.load_articles(engine)
+    before = reads.load_articles(engine)
     settings = dict(timeout=0.5, retries=2, give_up_after=2)
     if mode == "refused":
         result = translate.run(engine, libre(f"http://127.0.0.1:{_closed_port()}/", **settings))
@@ -147,10 +148,10 @@ def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine,
             result = translate.run(engine, libre(server.url, **settings))
             requests = len(server.requests)
     assert result.translated == 0 and result.failed >= 1
-    pd.testing.assert_frame_equal(store.load_articles(engine), before)
+    pd.testing.assert_frame_equal(reads.load_articles(engine), before)
     status = _status(engine)
     assert set(status[before.loc[before["language"] != "en", "article_id"]]) == {"pending"}
-    errors = store.load_translations(engine, "en")
+    errors = translation_memory.load_translations(engine, "en")
     assert len(errors) == result.failed and errors["status"].eq("pending").all()
     assert errors["error"].str.contains(message, case=False).all(), errors["error"].tolist()
     if mode in ("error500", "stall", "ratelimit", "refused"):
@@ -191,16 +192,16 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
         run.send_signal(signal.SIGKILL)
         run.wait()
         assert reported >= 5
-        done = store.load_translations(engine, "en")
+        done = translation_memory.load_translations(engine, "en")
         assert (done["status"] == "translated").sum() >= reported, "a translation reported as stored was lost"
-        memory_after_kill = store.memory_size(engine)
+        memory_after_kill = translation_memory.memory_size(engine)
         resumed = run_cli("translate", db=db, env=env)
         assert resumed.returncode == 0, resumed.stderr
     finally:
         server.kill()
     status = _status(engine)
     assert set(status) <= {"translated", "not needed"}
-    assert store.memory_size(engine) >= memory_after_kill
+    assert translation_memory.memory_size(engine) >= memory_after_kill
     assert "0 failed" in resumed.stdout
 
 
@@ -255,13 +256,13 @@ def test_split_long_cuts_between_sentences_and_keeps_every_character():
 
 
 def test_memory_is_keyed_by_provider_and_languages(engine):
-    store.save_memory(engine, "libre", "fr", "en", [(translate.segment_hash("Bonjour"), "Bonjour", "Hello")])
+    translation_memory.save_memory(engine, "libre", "fr", "en", [(translate.segment_hash("Bonjour"), "Bonjour", "Hello")])
     key = translate.segment_hash("  Bonjour ")  # normalised: spacing does not matter
-    assert store.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
-    assert store.lookup_memory(engine, "google", "fr", "en", [key]) == {}
-    assert store.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
-    store.save_memory(engine, "libre", "fr", "en", [(key, "Bonjour", "Good day")])  # first one is kept
-    assert store.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
+    assert translation_memory.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
+    assert translation_memory.lookup_memory(engine, "google", "fr", "en", [key]) == {}
+    assert translation_memory.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
+    translation_memory.save_memory(engine, "libre", "fr", "en", [(key, "Bonjour", "Good day")])  # first one is kept
+    assert translation_memory.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
 
 
 def test_translated_passages_give_the_paragraph_each_mention_is_in():

@@ -16,8 +16,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from core import bounded_http, cli, config, jobs, schema, store, translate
+from core import bounded_http, cli, config, jobs, schema, translate
 from core.errors import ConfigError
+from core.store import database, translation_memory
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
 
@@ -36,7 +37,7 @@ LONGEST_SOURCE = max(len(text) for _, text in ARTICLES.values())
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     _add_articles(engine)
     return engine
 
@@ -95,7 +96,7 @@ def test_a_hostile_answer_is_refused_recorded_and_the_run_goes_on(engine, mode, 
         elapsed = time.monotonic() - started
         sent = server.bytes_sent
     assert elapsed < DEADLINE + MARGIN, f"{mode}: the run took {elapsed:.1f} s"
-    rows = store.load_translations(engine, "en").set_index("article_id")
+    rows = translation_memory.load_translations(engine, "en").set_index("article_id")
     refused = rows[rows["status"] == "pending"]
     assert len(refused) == 1 and refused["error"].iloc[0].startswith(error), refused["error"].tolist()
     assert "\n" not in refused["error"].iloc[0]
@@ -158,7 +159,7 @@ def test_a_trickle_over_https_is_cut_at_its_deadline(engine, tmp_path, monkeypat
         elapsed = time.monotonic() - started
     assert elapsed < DEADLINE + MARGIN
     assert summary.failed == 1 and summary.translated == 2
-    errors = store.load_translations(engine, "en")["error"].dropna().tolist()
+    errors = translation_memory.load_translations(engine, "en")["error"].dropna().tolist()
     assert errors == [DEADLINE_ERROR]
 
 
@@ -179,7 +180,7 @@ def test_stop_cuts_a_request_in_flight_and_records_no_error(engine):
     assert state.state == "cancelled" and state.error is None
     summary = state.result
     assert summary.stopped == "cancelled" and summary.failed == 0 and summary.not_attempted == 3
-    assert store.load_translations(engine, "en").empty  # the article was interrupted, not failed
+    assert translation_memory.load_translations(engine, "en").empty  # the article was interrupted, not failed
 
 
 def test_stop_is_honoured_between_the_requests_of_one_article():
@@ -249,7 +250,7 @@ def test_a_smaller_cap_refuses_a_smaller_answer(engine):
     with FakeLibreTranslate("flood", bad_requests=1, flood_bytes=100 * 1024) as server:
         summary = translate.run(engine, libre(server.url, max_response_bytes=64 * 1024))
     assert summary.failed == 1 and summary.translated == 2
-    assert store.load_translations(engine, "en")["error"].dropna().tolist() == ["libre: answer larger than 64 KB"]
+    assert translation_memory.load_translations(engine, "en")["error"].dropna().tolist() == ["libre: answer larger than 64 KB"]
 
 
 # --- memory, through the command line -----------------------------------------------------------
@@ -300,12 +301,12 @@ def _cli_translate(tmp_path, url: str, limit: int | None = None) -> tuple[subpro
 
 @pytest.mark.parametrize("mode, options", [("gzip_bomb", {}), ("flood_unsized", {"flood_bytes": 300 * 1024 * 1024})])
 def test_memory_stays_bounded_in_the_command_line(tmp_path, mode, options):
-    engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     _add_articles(engine)
     engine.dispose()
     baseline_dir = tmp_path / "baseline"
     baseline_dir.mkdir()
-    baseline_engine = store.connect(f"sqlite:///{baseline_dir / 'store.db'}")
+    baseline_engine = database.connect(f"sqlite:///{baseline_dir / 'store.db'}")
     _add_articles(baseline_engine)
     baseline_engine.dispose()
     with FakeLibreTranslate("ok") as server:
@@ -320,7 +321,7 @@ def test_memory_stays_bounded_in_the_command_line(tmp_path, mode, options):
     assert result.returncode == 1, result.stderr  # one article failed, the run went on
     assert "2 article(s) translated" in result.stdout and "1 failed" in result.stdout, result.stdout
     assert elapsed < DEADLINE + MARGIN + 10  # plus the interpreter's start-up and imports
-    rows = store.load_translations(store.connect(f"sqlite:///{tmp_path / 'store.db'}"), "en")
+    rows = translation_memory.load_translations(database.connect(f"sqlite:///{tmp_path / 'store.db'}"), "en")
     assert rows["error"].dropna().tolist() == [SIZE_ERROR]
     # For the record in the test log (-s): how far above the baseline the hostile run went.
     print(f"{mode}: VmPeak {hostile_peaks['VmPeak'] >> 20} MB (baseline {peaks['VmPeak'] >> 20} MB), "

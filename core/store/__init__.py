@@ -1,0 +1,39 @@
+"""The store: the system of record, and the frames the dashboard starts from.
+
+Takes the ingest's article rows, the extraction's mentions and mentioned dates, and translations;
+gives back the store's tables (SQLAlchemy Core over SQLite in WAL mode; another database by its
+URL), read whole or a batch at a time, and the Parquet files of derived frames kept beside it.
+The tables themselves are described once, in ``core.schema``.
+
+- ``database``: ``connect`` (pragmas, the schema made or brought up to date in place), the one way
+  to begin a write (``_writing``: SQLite's write lock taken first, ``StoreBusy`` after the wait,
+  ``StoreWriteError`` for a disk that refuses), the ``revision`` counters pages cache on, the WAL
+  checkpoint.
+- ``ingested``: what the ingest stores: ``save_files`` (small files, several to a transaction)
+  and ``save_file`` (an export committed in bounded chunks, resumable), each article merged with
+  its duplicates or linked to the same story from another source, and the ingest log written;
+  ``known_file`` and ``touch_file`` (what the store remembers of a file).
+- ``reads``: what is read whole: ``load_articles``, ``load_ingest_log``, ``load_mentions``,
+  ``load_mentioned_dates``.
+- ``batches``: the same a batch at a time, so that memory does not grow with the corpus:
+  ``article_batches``, ``mention_batches``, ``mentioned_date_batches`` (and their empty frames).
+- ``extractions``: the extraction's side: the articles due (``count_due``, ``due_articles``),
+  their results replaced (``save_extraction``), and the summaries of stored mentions that grouping
+  and the stories start from (``discovered_names``, ``mentioned_actor_ids``, ...).
+- ``translation_memory``: the memory of translated segments (``lookup_memory``, ``save_memory``)
+  and each article's translation built from it (``load_untranslated``, ``save_translation``,
+  ``load_translations``).
+- ``frame_cache``: derived frames kept as Parquet beside the store under its revision
+  (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
+  ``prepare_articles``).
+- ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
+  ``read_batches``) and scratch files of records (``Spill``).
+
+Inside the package: ``database`` is imported by every module that writes; ``reads`` and
+``extractions`` read through ``batches``; ``frame_cache`` reads through ``reads`` and ``batches``
+and writes with ``frame_files``. Names starting with ``_`` used across these modules
+(``database._writing``, ``database._bump_revision``, ``database._checkpoint``,
+``batches._batches``) are the package's own: callers outside it go through the public functions.
+
+Module names avoid the words callers use for their own variables (``files``, ``translations``).
+"""

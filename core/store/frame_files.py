@@ -1,0 +1,86 @@
+"""Frames written to files and read back a batch at a time, so that none is held whole: a Parquet
+file written a row group at a time (``ParquetFrames``) and read back in batches (``read_batches``),
+and a scratch file of numpy records read back by range (``Spill``).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+class ParquetFrames:
+    """One Parquet file written a batch (row group) at a time. Every batch is given the columns
+    and dtypes of ``template`` (an empty frame), so the file reads back as one frame with those
+    dtypes, as ``DataFrame.to_parquet`` of the whole would."""
+
+    def __init__(self, path: Path, template: pd.DataFrame):
+        self.template = template
+        self.schema = pa.Schema.from_pandas(template, preserve_index=False)
+        self._writer = pq.ParquetWriter(path, self.schema)
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        frame = frame.loc[:, list(self.template.columns)].astype(self.template.dtypes.to_dict())
+        self._writer.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def __enter__(self) -> "ParquetFrames":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Spill:
+    """Records of one numpy ``dtype`` appended to a file and read back by range: what a derivation
+    gathers in one pass over the corpus and needs again a slice at a time (``analysis.StoryCorpus``
+    keeps the (article, actor) pairs and the story links of the corpus here, 8 and 16 bytes each,
+    instead of in memory). The file is removed on close."""
+
+    def __init__(self, path: Path, dtype: np.dtype):
+        self.path, self.dtype = path, np.dtype(dtype)
+        self._handle = path.open("w+b")
+        self.rows = 0
+
+    def append(self, rows: np.ndarray) -> None:
+        self._handle.seek(0, os.SEEK_END)
+        np.ascontiguousarray(rows, dtype=self.dtype).tofile(self._handle)
+        self.rows += len(rows)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        self._handle.flush()
+        self._handle.seek(start * self.dtype.itemsize)
+        return np.fromfile(self._handle, dtype=self.dtype, count=max(stop - start, 0))
+
+    def close(self) -> None:
+        self._handle.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "Spill":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# Rows read back at a time from a file written batch by batch.
+READ_BATCH_ROWS = 100_000
+
+
+def read_batches(path: Path) -> Iterator[pd.DataFrame]:
+    """A Parquet file's rows, READ_BATCH_ROWS at a time."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH_ROWS):
+        yield batch.to_pandas()
