@@ -1,5 +1,7 @@
-"""Column lists and store tables, written once. ``docs/schema.md`` documents the same columns and a
-test keeps the two in step.
+"""Column lists and store tables, written once. Each table is an SQLAlchemy table; a column that is
+also a frame column carries its pandas dtype and meaning (``info``), and the ``*_FIELDS`` lists
+(name, pandas dtype, meaning) are read from the tables. ``docs/schema.md`` documents the article
+columns and a test keeps the two in step.
 """
 from __future__ import annotations
 
@@ -8,55 +10,63 @@ import sqlalchemy as sa
 
 TIMESTAMP_DTYPE = "datetime64[us, UTC]"
 
-# One row is one article from one source. (name, pandas dtype, meaning)
-ARTICLE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("article_id", "string", "stable id: hash of source and content hash, so re-ingesting gives the same id"),
-    ("source", "string", "outlet: feed or site name, the export's source column, or the folder a text file sits in"),
-    ("url", "string", "link to the article where the input gives one; <NA> otherwise"),
-    ("title", "string", "headline as written, in the original language"),
-    ("published", TIMESTAMP_DTYPE, "publication time in UTC; <NA> when the input states no date (never today's date)"),
-    ("published_precision", "string", "'day' when only the date is known, 'minute' when a time is given; <NA> with no date"),
-    ("language", "string", "ISO 639-1 code read from the text by lingua; <NA> when the text is too short to tell"),
-    ("language_declared", "string", "language the input declared (html lang, export column); <NA> when none"),
-    ("text", "string", "body text, clutter removed, paragraphs separated by a blank line"),
-    ("content_hash", "string", "hash of the normalised body; equal bodies have equal hashes"),
-    ("duplicate_of", "string", "article_id of the first stored article with the same or a near-identical body from another source; <NA> for originals"),
-    ("origin_file", "string", "absolute path of the file the article came from"),
-    ("origin_item", "Int64", "position of the article in that file: row, line or feed item (1-based); 1 for single-article files"),
-    ("format", "string", "input format: text, html, rss, atom, csv, tsv, json, jsonl"),
-    ("encoding", "string", "character encoding the file was read with"),
-    ("ingested_at", TIMESTAMP_DTYPE, "when the article was stored (UTC)"),
-)
+metadata = sa.MetaData()
+
+
+def _column(name: str, sql_type, dtype: str, meaning: str, **constraints) -> sa.Column:
+    """A store column that is also a frame column: its pandas dtype and its meaning ride along in
+    ``info``, and the ``*_FIELDS`` lists are read from there, so each column is written once."""
+    return sa.Column(name, sql_type, info={"dtype": dtype, "meaning": meaning}, **constraints)
+
+
+def _fields(table: sa.Table) -> tuple[tuple[str, str, str], ...]:
+    """(name, pandas dtype, meaning) of each column of ``table``, in the table's order."""
+    return tuple((column.name, column.info["dtype"], column.info["meaning"]) for column in table.columns)
+
+
 def _names(fields) -> tuple[str, ...]:
     return tuple(name for name, _, _ in fields)
 
 
-ARTICLE_COLUMNS: tuple[str, ...] = _names(ARTICLE_FIELDS)
-ARTICLE_DTYPES: dict[str, str] = {name: dtype for name, dtype, _ in ARTICLE_FIELDS}
-
-metadata = sa.MetaData()
-
+# One row is one article from one source.
 articles = sa.Table(
     "articles",
     metadata,
-    sa.Column("article_id", sa.String(32), primary_key=True),
-    sa.Column("source", sa.Text),
-    sa.Column("url", sa.Text),
-    sa.Column("title", sa.Text),
-    sa.Column("published", sa.DateTime(timezone=True)),
-    sa.Column("published_precision", sa.String(8)),
-    sa.Column("language", sa.String(8)),
-    sa.Column("language_declared", sa.String(16)),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("content_hash", sa.String(32), nullable=False, index=True),
-    sa.Column("duplicate_of", sa.String(32)),
-    sa.Column("origin_file", sa.Text, nullable=False),
-    sa.Column("origin_item", sa.Integer, nullable=False),
-    sa.Column("format", sa.String(8), nullable=False),
-    sa.Column("encoding", sa.String(32)),
-    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    _column("article_id", sa.String(32), "string",
+            "stable id: hash of source and content hash, so re-ingesting gives the same id", primary_key=True),
+    _column("source", sa.Text, "string",
+            "outlet: feed or site name, the export's source column, or the folder a text file sits in"),
+    _column("url", sa.Text, "string", "link to the article where the input gives one; <NA> otherwise"),
+    _column("title", sa.Text, "string", "headline as written, in the original language"),
+    _column("published", sa.DateTime(timezone=True), TIMESTAMP_DTYPE,
+            "publication time in UTC; <NA> when the input states no date (never today's date)"),
+    _column("published_precision", sa.String(8), "string",
+            "'day' when only the date is known, 'minute' when a time is given; <NA> with no date"),
+    _column("language", sa.String(8), "string",
+            "ISO 639-1 code read from the text by lingua; <NA> when the text is too short to tell"),
+    _column("language_declared", sa.String(16), "string",
+            "language the input declared (html lang, export column); <NA> when none"),
+    _column("text", sa.Text, "string", "body text, clutter removed, paragraphs separated by a blank line",
+            nullable=False),
+    _column("content_hash", sa.String(32), "string", "hash of the normalised body; equal bodies have equal hashes",
+            nullable=False, index=True),
+    _column("duplicate_of", sa.String(32), "string",
+            "article_id of the first stored article with the same or a near-identical body from another source; "
+            "<NA> for originals"),
+    _column("origin_file", sa.Text, "string", "absolute path of the file the article came from", nullable=False),
+    _column("origin_item", sa.Integer, "Int64",
+            "position of the article in that file: row, line or feed item (1-based); 1 for single-article files",
+            nullable=False),
+    _column("format", sa.String(8), "string", "input format: text, html, rss, atom, csv, tsv, json, jsonl",
+            nullable=False),
+    _column("encoding", sa.String(32), "string", "character encoding the file was read with"),
+    _column("ingested_at", sa.DateTime(timezone=True), TIMESTAMP_DTYPE, "when the article was stored (UTC)",
+            nullable=False),
     sa.Index("ix_articles_published", "published"),
 )
+ARTICLE_FIELDS: tuple[tuple[str, str, str], ...] = _fields(articles)
+ARTICLE_COLUMNS: tuple[str, ...] = _names(ARTICLE_FIELDS)
+ARTICLE_DTYPES: dict[str, str] = {name: dtype for name, dtype, _ in ARTICLE_FIELDS}
 
 # MinHash band keys of every stored article: near-duplicate candidates are found by an indexed
 # lookup in the store instead of an in-memory index that would grow with the corpus.
@@ -85,7 +95,8 @@ ingest_log = sa.Table(
     sa.Column("article_id", sa.String(32)),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
-INGEST_LOG_COLUMNS = ("path", "item", "status", "message", "article_id", "at")
+# The log as read: every column but the row id, which only orders it.
+INGEST_LOG_COLUMNS = tuple(column.name for column in ingest_log.columns if column.name != "id")
 
 # Files already ingested, so that an unchanged file is recognised from its size and modification
 # time alone and a re-run costs a stat call per file. A large export is committed in chunks: until
@@ -109,86 +120,72 @@ ingested_files = sa.Table(
 )
 
 # One row is one actor: a dictionary actor mentioned in the corpus, or a discovered person.
-ACTOR_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("actor_id", "string", "Wikidata QID where known; gw:<slug> for others; iso:<code> for a state without QID"),
-    ("name", "string", "English display name"),
-    ("type", "string", "person | country | organisation"),
-    ("country", "string", "ISO 3166-1 alpha-2 of the state a person serves or an organisation belongs to; <NA> when none"),
-    ("origin", "string", "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by data/corrections.toml)"),
-)
-ACTOR_COLUMNS: tuple[str, ...] = _names(ACTOR_FIELDS)
-
-# One row is one mention of one actor in one article.
-MENTION_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("article_id", "string", "the article"),
-    ("actor_id", "string", "the actor (see actors)"),
-    ("field", "string", "title | text: where the mention is"),
-    ("start", "int64", "character offset of the mention in that field"),
-    ("end", "int64", "offset just after the mention"),
-    ("surface", "string", "the words as written, in the original script and inflection"),
-    ("sentence", "string", "the sentence the mention is in (at most 400 characters)"),
-    ("method", "string", "alias | stem | inflection | metonym | context (dictionary); title | given_name | surname (discovered)"),
-    ("confidence", "float64", "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names"),
-    ("name_key", "string", "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
-    ("occurrences", "int64", "how many mentions this row stands for: 1, or more on the last row kept of a name an article "
-                             "repeats in one form more than actors.MAX_IDENTICAL_MENTIONS times (a store of an earlier "
-                             "version has NULL here, read as 1)"),
-)
-MENTION_COLUMNS: tuple[str, ...] = _names(MENTION_FIELDS)
-
-# One row is one date an article mentions ("le 3 janvier", "أمس"), resolved to a calendar day.
-MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("article_id", "string", "the article"),
-    ("date", "datetime64[us]", "the calendar day referred to"),
-    ("kind", "string", "absolute (a day and month written out) | relative (weekday, yesterday, today, tomorrow)"),
-    ("field", "string", "title | text"),
-    ("start", "int64", "character offset in that field"),
-    ("end", "int64", "offset just after the expression"),
-    ("surface", "string", "the expression as written"),
-    ("sentence", "string", "the sentence it is in (at most 400 characters)"),
-    ("occurrences", "int64", "how many mentions of the date this row stands for, as for actor mentions "
-                             "(mentioned_dates.MAX_IDENTICAL_DATES)"),
-)
-MENTIONED_DATE_COLUMNS: tuple[str, ...] = _names(MENTIONED_DATE_FIELDS)
-
 actors = sa.Table(
     "actors",
     metadata,
-    sa.Column("actor_id", sa.String(96), primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("country", sa.String(8)),
-    sa.Column("origin", sa.String(16), nullable=False),
+    _column("actor_id", sa.String(96), "string",
+            "Wikidata QID where known; gw:<slug> for others; iso:<code> for a state without QID", primary_key=True),
+    _column("name", sa.Text, "string", "English display name", nullable=False),
+    _column("type", sa.String(16), "string", "person | country | organisation", nullable=False),
+    _column("country", sa.String(8), "string",
+            "ISO 3166-1 alpha-2 of the state a person serves or an organisation belongs to; <NA> when none"),
+    _column("origin", sa.String(16), "string",
+            "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by "
+            "data/corrections.toml)", nullable=False),
 )
+ACTOR_FIELDS: tuple[tuple[str, str, str], ...] = _fields(actors)
+ACTOR_COLUMNS: tuple[str, ...] = _names(ACTOR_FIELDS)
+
+# One row is one mention of one actor in one article.
 mentions = sa.Table(
     "mentions",
     metadata,
-    sa.Column("article_id", sa.String(32), nullable=False, index=True),
-    sa.Column("actor_id", sa.String(96), index=True),  # NULL: a discovered name, grouped when loaded
-    sa.Column("field", sa.String(8), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("surface", sa.Text, nullable=False),
-    sa.Column("sentence", sa.Text),
-    sa.Column("method", sa.String(16), nullable=False),
-    sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("name_key", sa.Text),
-    # server_default: a store made before this column gets it filled with 1 (store._add_missing_columns)
-    sa.Column("occurrences", sa.Integer, nullable=False, server_default=sa.text("1")),
+    _column("article_id", sa.String(32), "string", "the article", nullable=False, index=True),
+    # NULL in the store: a discovered name, grouped when loaded
+    _column("actor_id", sa.String(96), "string", "the actor (see actors)", index=True),
+    _column("field", sa.String(8), "string", "title | text: where the mention is", nullable=False),
+    _column("start", sa.Integer, "int64", "character offset of the mention in that field", nullable=False),
+    _column("end", sa.Integer, "int64", "offset just after the mention", nullable=False),
+    _column("surface", sa.Text, "string", "the words as written, in the original script and inflection",
+            nullable=False),
+    _column("sentence", sa.Text, "string", "the sentence the mention is in (at most 400 characters)"),
+    _column("method", sa.String(16), "string",
+            "alias | stem | inflection | metonym | context (dictionary); title | given_name | surname (discovered)",
+            nullable=False),
+    _column("confidence", sa.Float, "float64",
+            "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names", nullable=False),
+    _column("name_key", sa.Text, "string",
+            "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
+    # server_default: a store made before this column gets it filled with 1 (core.store.database)
+    _column("occurrences", sa.Integer, "int64",
+            "how many mentions this row stands for: 1, or more on the last row kept of a name an article "
+            "repeats in one form more than actors.MAX_IDENTICAL_MENTIONS times (a store of an earlier "
+            "version has NULL here, read as 1)", nullable=False, server_default=sa.text("1")),
 )
+MENTION_FIELDS: tuple[tuple[str, str, str], ...] = _fields(mentions)
+MENTION_COLUMNS: tuple[str, ...] = _names(MENTION_FIELDS)
+
+# One row is one date an article mentions ("le 3 janvier", "أمس"), resolved to a calendar day.
 mentioned_dates = sa.Table(
     "mentioned_dates",
     metadata,
-    sa.Column("article_id", sa.String(32), nullable=False, index=True),
-    sa.Column("date", sa.Date, nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("field", sa.String(8), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("surface", sa.Text, nullable=False),
-    sa.Column("sentence", sa.Text),
-    sa.Column("occurrences", sa.Integer, nullable=False, server_default=sa.text("1")),
+    _column("article_id", sa.String(32), "string", "the article", nullable=False, index=True),
+    _column("date", sa.Date, "datetime64[us]", "the calendar day referred to", nullable=False, index=True),
+    _column("kind", sa.String(16), "string",
+            "absolute (a day and month written out) | relative (weekday, yesterday, today, tomorrow)",
+            nullable=False),
+    _column("field", sa.String(8), "string", "title | text", nullable=False),
+    _column("start", sa.Integer, "int64", "character offset in that field", nullable=False),
+    _column("end", sa.Integer, "int64", "offset just after the expression", nullable=False),
+    _column("surface", sa.Text, "string", "the expression as written", nullable=False),
+    _column("sentence", sa.Text, "string", "the sentence it is in (at most 400 characters)"),
+    _column("occurrences", sa.Integer, "int64",
+            "how many mentions of the date this row stands for, as for actor mentions "
+            "(mentioned_dates.MAX_IDENTICAL_DATES)", nullable=False, server_default=sa.text("1")),
 )
+MENTIONED_DATE_FIELDS: tuple[tuple[str, str, str], ...] = _fields(mentioned_dates)
+MENTIONED_DATE_COLUMNS: tuple[str, ...] = _names(MENTIONED_DATE_FIELDS)
+
 # Articles whose actors and dates were extracted, and with which dictionary: a changed
 # dictionary or corrections file makes every article due again.
 extractions = sa.Table(
@@ -213,29 +210,24 @@ translation_memory = sa.Table(
 )
 # One row is one article in one target language: translated, or pending with the last error.
 # Articles in the target language, and articles no run has tried yet, have no row.
-TRANSLATION_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("article_id", "string", "the article"),
-    ("target_lang", "string", "ISO 639-1 code of the language translated into"),
-    ("provider", "string", "google | libre | deepl | microsoft | mymemory: who translated it (or failed to)"),
-    ("title", "string", "translated title; <NA> while pending or when the article has no title"),
-    ("text", "string", "translated text, paragraphs separated by a blank line; <NA> while pending"),
-    ("status", "string", "translated | pending (a run tried and failed: see error)"),
-    ("error", "string", "why the last run failed on it; <NA> once translated"),
-    ("at", TIMESTAMP_DTYPE, "when the row was last written (UTC)"),
-)
-TRANSLATION_COLUMNS: tuple[str, ...] = _names(TRANSLATION_FIELDS)
 translations = sa.Table(
     "translations",
     metadata,
-    sa.Column("article_id", sa.String(32), primary_key=True),
-    sa.Column("target_lang", sa.String(16), primary_key=True),
-    sa.Column("provider", sa.String(16), nullable=False),
-    sa.Column("title", sa.Text),
-    sa.Column("text", sa.Text),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("error", sa.Text),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    _column("article_id", sa.String(32), "string", "the article", primary_key=True),
+    _column("target_lang", sa.String(16), "string", "ISO 639-1 code of the language translated into",
+            primary_key=True),
+    _column("provider", sa.String(16), "string",
+            "google | libre | deepl | microsoft | mymemory: who translated it (or failed to)", nullable=False),
+    _column("title", sa.Text, "string", "translated title; <NA> while pending or when the article has no title"),
+    _column("text", sa.Text, "string", "translated text, paragraphs separated by a blank line; <NA> while pending"),
+    _column("status", sa.String(16), "string", "translated | pending (a run tried and failed: see error)",
+            nullable=False),
+    _column("error", sa.Text, "string", "why the last run failed on it; <NA> once translated"),
+    _column("at", sa.DateTime(timezone=True), TIMESTAMP_DTYPE, "when the row was last written (UTC)",
+            nullable=False),
 )
+TRANSLATION_FIELDS: tuple[tuple[str, str, str], ...] = _fields(translations)
+TRANSLATION_COLUMNS: tuple[str, ...] = _names(TRANSLATION_FIELDS)
 
 # Bumped by every write transaction: pages cache frames keyed on it.
 store_meta = sa.Table(
