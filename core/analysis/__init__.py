@@ -20,7 +20,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from core import mention_index, schema
+from core import schema
+from core.analysis import mention_index
 
 STAGE = "analysis"
 ACTOR_TYPES = ("person", "country", "organisation")
