@@ -3,7 +3,8 @@ mentions marked, with its metadata, provenance and copies in other outlets."""
 import pandas as pd
 import streamlit as st
 
-from core import analysis, present
+from core import present
+from core.analysis import reading
 from pages import common
 
 data, selected = common.open_page("Reader")
@@ -61,7 +62,7 @@ else:
 
 actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
 with actors_tab:
-    named = analysis.article_actors(data.mentions, data.actors, article["article_id"])
+    named = reading.article_actors(data.mentions, data.actors, article["article_id"])
     pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
@@ -73,7 +74,7 @@ with dates_tab:
     st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
-    copies = analysis.copies_elsewhere(data.articles, article["article_id"])
+    copies = reading.copies_elsewhere(data.articles, article["article_id"])
     if copies.empty:
         st.write("No copy of this article in another outlet.")
     for copy in copies.itertuples():

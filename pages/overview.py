@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from core import analysis, charts, present
+from core import charts, present
+from core.analysis import ranking, reading, timelines
 from pages import common
 
 data, selected = common.open_page("Overview", charts=True)
@@ -16,10 +17,10 @@ for tab, by in ((by_language, "language"), (by_source, "source")):
     if tab.open:
         with tab:
             # the same keys as the Timeline's Published view, which draws the language series too
-            volume = common.memo(f"volume-{by}-table", lambda: analysis.volume(selected, by, freq), freq)
+            volume = common.memo(f"volume-{by}-table", lambda: timelines.volume(selected, by, freq), freq)
             common.chart(common.memo(f"volume-{by}", lambda: charts.volume_chart(volume, by), freq), f"volume-by-{by}")
 
-top = common.memo("top-actors-20", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=20))
+top = common.memo("top-actors-20", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=20))
 common.chart(charts.top_actors_chart(top), "top-actors")
 
 newest, waiting = st.columns([3, 1])
@@ -39,7 +40,7 @@ with newest:
                                    max_chars=80, links=("title", reader)), unsafe_allow_html=True)
 with waiting:
     st.subheader("Waiting for translation")
-    pending = analysis.pending_translation(selected)
+    pending = reading.pending_translation(selected)
     if pending.empty:
         st.write("Nothing: every selected article is translated or already in "
                  f"{common.language_name(data.target)}.")

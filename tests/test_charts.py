@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import analysis, charts
+from core import charts
+from core.analysis import cooccurrence, ranking, sources, story_grouping, timelines
 from tests.test_analysis import ACTORS, _articles, _mentions, sample, small  # noqa: F401 (fixtures)
 
 HOSTILE = "<script>alert(1)</script>"
@@ -44,14 +45,14 @@ def _assert_labelled(fig: go.Figure, x: bool = True, y: bool = True) -> None:
 
 
 def _all_figures(articles, mentions, actors, dates):
-    groups = analysis.story_groups(articles, mentions, actors)
+    groups = story_grouping.story_groups(articles, mentions, actors)
     return {
-        "volume": charts.volume_chart(analysis.volume(articles, "source", "day"), by="source"),
-        "top": charts.top_actors_chart(analysis.top_actors(articles, mentions, actors)),
-        "attention": charts.attention_chart(analysis.attention(articles, mentions, actors, ["Q7747", "Q794"], "day")),
-        "dates": charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(articles, dates)),
-        "network": charts.network_chart(analysis.cooccurrence_network(articles, mentions, actors)),
-        "share": charts.attention_share_chart(analysis.attention_share(articles, mentions, actors)),
+        "volume": charts.volume_chart(timelines.volume(articles, "source", "day"), by="source"),
+        "top": charts.top_actors_chart(ranking.top_actors(articles, mentions, actors)),
+        "attention": charts.attention_chart(timelines.attention(articles, mentions, actors, ["Q7747", "Q794"], "day")),
+        "dates": charts.mentioned_dates_chart(timelines.mentioned_dates_timeline(articles, dates)),
+        "network": charts.network_chart(cooccurrence.cooccurrence_network(articles, mentions, actors)),
+        "share": charts.attention_share_chart(sources.attention_share(articles, mentions, actors)),
         "stories": charts.story_groups_chart(groups),
     }
 
@@ -68,7 +69,7 @@ def test_sample_figures_have_titles_axes_and_data(sample):
 
 def test_palette_is_okabe_ito_and_used(sample):
     assert set(charts.PALETTE) == {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
-    fig = charts.volume_chart(analysis.volume(sample["articles"], "language", "month"), by="language")
+    fig = charts.volume_chart(timelines.volume(sample["articles"], "language", "month"), by="language")
     colours = {trace.marker.color for trace in fig.data}
     assert colours <= set(charts.PALETTE) | {charts.OTHER_COLOUR}
     assert len(fig.data) == 8 and fig.data[-1].name == "other"  # seven languages and the rest
@@ -77,7 +78,7 @@ def test_palette_is_okabe_ito_and_used(sample):
 
 
 def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
-    fig = charts.top_actors_chart(analysis.top_actors(sample["articles"], sample["mentions"], sample["actors"]))
+    fig = charts.top_actors_chart(ranking.top_actors(sample["articles"], sample["mentions"], sample["actors"]))
     names = [name for trace in fig.data for name in trace.y]
     hover = " ".join(text for trace in fig.data for text in trace.hovertext)
     assert "Vladimir Putin" in names and "Путин" in hover and "Путин" not in names
@@ -85,22 +86,22 @@ def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
 
 def test_periods_cut_by_the_data_are_drawn_apart(small):
     articles, mentions = small  # 1 to 9 January 2024: the week of the 8th is cut
-    bars = charts.volume_chart(analysis.volume(articles, "language", "week"), by="language")
+    bars = charts.volume_chart(timelines.volume(articles, "language", "week"), by="language")
     paler = {(str(x)[:10], o) for t in bars.data for x, o in zip(t.x, t.marker.opacity)}
     assert paler == {("2024-01-01", 1.0), ("2024-01-08", charts.PARTIAL_OPACITY)}
     assert "only in part" in bars.layout.title.text
-    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    lines = charts.attention_chart(timelines.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
     assert list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
     assert "only part of this week" in lines.data[0].hovertext[1]
-    whole = charts.volume_chart(analysis.volume(articles, "language", "day"), by="language")
+    whole = charts.volume_chart(timelines.volume(articles, "language", "day"), by="language")
     assert "only in part" not in whole.layout.title.text
 
 
 def test_a_chart_of_one_series_still_names_it(small):
     articles, mentions = small
-    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    lines = charts.attention_chart(timelines.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
     assert lines.layout.showlegend is True and [t.name for t in lines.data] == ["Vladimir Putin"]
-    bars = charts.volume_chart(analysis.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
+    bars = charts.volume_chart(timelines.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
     assert bars.layout.showlegend is True and [t.name for t in bars.data] == ["Russian"]
 
 
@@ -116,7 +117,7 @@ def test_mentioned_days_markers_shrink_when_days_are_many():
 
 
 def test_network_figure_nodes_sized_and_coloured_by_community(sample):
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
     fig = charts.network_chart(network, highlight="Q7747")
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
     assert sum(len(t.x) for t in node_traces) == len(network.nodes)
@@ -135,7 +136,7 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
 def test_network_layout_lies_along_the_charts_width(sample):
     # The sample corpus's spring layout comes out taller than wide: drawn as it came, with one scale
     # on both axes, it filled a third of a report-wide chart.
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
     fig = charts.network_chart(network)
     assert fig.layout.yaxis.scaleanchor == "x"
     nodes = [t for t in fig.data if t.mode == "markers+text"]
@@ -164,7 +165,7 @@ def _label_boxes_drawn(fig: go.Figure) -> list:
 def test_network_names_do_not_cover_each_other(sample):
     # Written above every node, the names of the sample's densest cluster (Hamas, Egypt, Qatar;
     # Israel, Joe Biden) piled on each other.
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
     boxes = _label_boxes_drawn(charts.network_chart(network))
     assert charts.NETWORK_LABELS - 4 <= len(boxes) <= charts.NETWORK_LABELS  # a name with no free place is left to hover
     assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if charts._overlaps(np.array([a]), np.array([b]))[0, 0] > 0] == []
@@ -184,9 +185,9 @@ def test_a_name_moves_aside_for_a_neighbours():
 
 
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
-    monkeypatch.setattr(analysis, "NETWORK_MAX_DRAWN_LINKS", 12)
-    monkeypatch.setattr(analysis, "NETWORK_LINKS_PER_ACTOR", 1)
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
+    monkeypatch.setattr(cooccurrence, "NETWORK_MAX_DRAWN_LINKS", 12)
+    monkeypatch.setattr(cooccurrence, "NETWORK_LINKS_PER_ACTOR", 1)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
     assert len(network.edges) > 12
     fig = charts.network_chart(network)
     segments = [(x0, y0, x1, y1) for t in fig.data if t.mode == "lines"
@@ -227,7 +228,7 @@ def test_empty_input_gives_a_titled_figure_saying_so(chart, hostile):
 
 def test_attention_share_measure(hostile):
     articles, mentions, _ = hostile
-    attention = analysis.attention(articles, mentions, ACTORS, ["Q7747"], "day")
+    attention = timelines.attention(articles, mentions, ACTORS, ["Q7747"], "day")
     fig = charts.attention_chart(attention, measure="share")
     assert list(fig.data[0].y) == [100.0, 100.0] and "%" in fig.layout.yaxis.title.text
 

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from core import analysis
+from core.analysis import cooccurrence
 from core.language import language_name
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and
@@ -231,7 +231,7 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
                    subtitle="Marker size: number of mentions")
 
 
-def network_chart(network: analysis.Network, title: str = "Actors named in the same articles",
+def network_chart(network: cooccurrence.Network, title: str = "Actors named in the same articles",
                   highlight: str | None = None) -> go.Figure:
     """The co-occurrence network (``analysis.cooccurrence_network``): spring layout with a fixed
     seed, edges as lines (thicker = more shared articles), nodes coloured by community and sized
@@ -243,7 +243,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     layout.add_nodes_from(network.nodes["actor_id"])
     # log weights: raw counts (1 to hundreds) pull the most-named actors into one knot
     layout.add_weighted_edges_from(zip(drawn["source"].tolist(), drawn["target"].tolist(), np.log1p(drawn["weight"]).tolist()))
-    positions = nx.spring_layout(layout, seed=analysis.SEED, weight="weight",
+    positions = nx.spring_layout(layout, seed=cooccurrence.SEED, weight="weight",
                                  k=1.5 / math.sqrt(max(layout.number_of_nodes(), 1)))
     turned = _widest_along_x(np.array(list(positions.values()), dtype=float))
     # four decimals are finer than a pixel; full floats made the figure a third larger to send
@@ -295,7 +295,7 @@ def network_chart(network: analysis.Network, title: str = "Actors named in the s
     fig.update_layout(height=640)
     minimum = int(network.edges["weight"].min()) if len(network.edges) else 1
     links = (f"{len(network.edges)} links" if len(drawn) == len(network.edges)
-             else f"{len(drawn)} of {len(network.edges)} links drawn (each actor's {analysis.NETWORK_LINKS_PER_ACTOR} strongest)")
+             else f"{len(drawn)} of {len(network.edges)} links drawn (each actor's {cooccurrence.NETWORK_LINKS_PER_ACTOR} strongest)")
     return _layout(fig, title, None, None, legend_title="Community (Louvain)",
                    subtitle=f"{len(nodes)} actors, {links}; a link = at least {minimum} "
                             f"article{'s' * (minimum != 1)} naming both, thicker = more; node size = mentions")
