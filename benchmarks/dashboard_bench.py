@@ -615,8 +615,9 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, charts, config, extraction, frame_cache, store, translate
+    from core import actor_dictionary, config, extraction, frame_cache, store, translate
     from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
+    from core.charts import by_actor, graph
 
     engine = store.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -681,11 +682,11 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
               lambda: story_grouping.story_groups(selected, mentions, found, labels=labels, limit=20))
         network = timed(f"[{name}] cooccurrence_network(min_weight=2)",
                         lambda: cooccurrence.cooccurrence_network(selected, mentions, found, min_weight=2))
-        timed(f"[{name}] network_chart", lambda: charts.network_chart(network))
+        timed(f"[{name}] network_chart", lambda: graph.network_chart(network))
         timed(f"[{name}] source_volume", lambda: sources.source_volume(selected))
         share = timed(f"[{name}] attention_share(8 actors)",
                       lambda: sources.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
-        timed(f"[{name}] attention_share_chart", lambda: charts.attention_share_chart(share))
+        timed(f"[{name}] attention_share_chart", lambda: by_actor.attention_share_chart(share))
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
         shown = timed(f"[{name}] outlet_passages(top actor, 6 outlets x 3) (Sources page)",
                       lambda: passages.outlet_passages(selected, mentions, actor, 6, 3).shown)

@@ -128,8 +128,8 @@ def preload() -> bool:
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
-    from core import charts
-    charts.empty_figure("Geowire").to_json()
+    from core.charts import theme
+    theme.empty_figure("Geowire").to_json()
     return True
 
 

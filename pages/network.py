@@ -2,8 +2,8 @@
 colour, node size by mentions; choosing a node filters every page to that actor."""
 import streamlit as st
 
-from core import charts
 from core.analysis import cooccurrence, filtering, ranking
+from core.charts import graph
 from pages import common, plotly_view
 
 data, selected = common.open_page("Actor network", charts=True)
@@ -18,7 +18,7 @@ ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
 network = common.memo("network", lambda: cooccurrence.cooccurrence_network(
     selected, data.mentions, data.actors, min_weight=min_weight, ego=ego, types=tuple(types)), min_weight, ego, tuple(types))
-figure = common.memo("network-chart", lambda: charts.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
+figure = common.memo("network-chart", lambda: graph.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
 
 
 def _filter_to_clicked_node() -> None:

@@ -3,8 +3,9 @@ side what each outlet wrote about one actor, in the original and in translation.
 import pandas as pd
 import streamlit as st
 
-from core import charts, present, translate
+from core import translate
 from core.analysis import passages, ranking, sources
+from core.charts import by_actor, tables, text
 from pages import common
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
@@ -28,7 +29,7 @@ compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + lis
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
                           key="sources_actors")
 share = common.memo("attention-share", lambda: sources.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
-common.chart(common.memo("attention-share-chart", lambda: charts.attention_share_chart(share), tuple(compared)),
+common.chart(common.memo("attention-share-chart", lambda: by_actor.attention_share_chart(share), tuple(compared)),
              "attention-by-source")
 
 st.subheader("What each outlet wrote")
@@ -59,13 +60,13 @@ st.caption(f"{per_outlet.sum()} passages from {len(per_outlet)} outlets, {shown}
 for row_start in range(0, len(outlets), 3):
     for column, outlet in zip(st.columns(3), outlets[row_start:row_start + 3]):
         with column.container(border=True):
-            st.markdown(present.heading_html(outlet), unsafe_allow_html=True)
+            st.markdown(tables.heading_html(outlet), unsafe_allow_html=True)
             for quote in quotes[quotes["source"] == outlet].head(QUOTES_PER_OUTLET).itertuples():
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
                 foreign = quote.language != data.target
                 translated = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
-                st.markdown(present.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
-                                               quote.language, translated, data.target, waiting=foreign, url=quote.url),
+                st.markdown(text.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
+                                            quote.language, translated, data.target, waiting=foreign, url=quote.url),
                             unsafe_allow_html=True)
                 st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
 common.data_downloads(_every_passage, "sources-quotes", common.current_filters())
