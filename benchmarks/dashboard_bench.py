@@ -616,7 +616,9 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, analysis, charts, config, extraction, translate
+    from core import actor_dictionary, config, extraction, translate
+    from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
+    from core.charts import by_actor, graph
     from core.store import database, frame_cache, reads, translation_memory
 
     engine = database.connect(f"sqlite:///{db}")
@@ -657,45 +659,45 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
                                                               lambda: extraction.actor_frames(engine, dictionary)))
     shutil.rmtree(cache, ignore_errors=True)
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
-    timed("filter bar: spellings per actor (analysis.spellings)", lambda: analysis.spellings(mentions, limit=4))
+    timed("filter bar: spellings per actor (ranking.spellings)", lambda: ranking.spellings(mentions, limit=4))
     labels = timed("story_labels (whole corpus, once per store revision, kept as Parquet)",
-                   lambda: analysis.story_labels(articles, mentions))
+                   lambda: story_grouping.story_labels(articles, mentions))
     settings = {
-        "no filter": analysis.Filters(),
-        "language ru": analysis.Filters(languages=("ru",)),
-        "language ru + Putin": analysis.Filters(languages=("ru",), actors=("Q7747",)),
+        "no filter": filtering.Filters(),
+        "language ru": filtering.Filters(languages=("ru",)),
+        "language ru + Putin": filtering.Filters(languages=("ru",), actors=("Q7747",)),
     }
     for name, filters in settings.items():
         print(f" filters: {name}")
-        selected = timed(f"[{name}] filter_articles", lambda: analysis.filter_articles(articles, filters, mentions, found))
+        selected = timed(f"[{name}] filter_articles", lambda: filtering.filter_articles(articles, filters, mentions, found))
         print(f"  ({len(selected)} articles selected)")
-        timed(f"[{name}] overview", lambda: analysis.overview(selected), profile=False)
-        timed(f"[{name}] volume(language, week)", lambda: analysis.volume(selected, "language", "week"))
-        timed(f"[{name}] volume(source, week)", lambda: analysis.volume(selected, "source", "week"))
-        top20 = timed(f"[{name}] top_actors(20)", lambda: analysis.top_actors(selected, mentions, found, limit=20))
-        timed(f"[{name}] top_actors(200) (network page)", lambda: analysis.top_actors(selected, mentions, found, limit=200))
-        timed(f"[{name}] pending_translation", lambda: analysis.pending_translation(selected), profile=False)
-        timed(f"[{name}] mentioned_dates_timeline", lambda: analysis.mentioned_dates_timeline(selected, dates))
+        timed(f"[{name}] overview", lambda: filtering.overview(selected), profile=False)
+        timed(f"[{name}] volume(language, week)", lambda: timelines.volume(selected, "language", "week"))
+        timed(f"[{name}] volume(source, week)", lambda: timelines.volume(selected, "source", "week"))
+        top20 = timed(f"[{name}] top_actors(20)", lambda: ranking.top_actors(selected, mentions, found, limit=20))
+        timed(f"[{name}] top_actors(200) (network page)", lambda: ranking.top_actors(selected, mentions, found, limit=200))
+        timed(f"[{name}] pending_translation", lambda: reading.pending_translation(selected), profile=False)
+        timed(f"[{name}] mentioned_dates_timeline", lambda: timelines.mentioned_dates_timeline(selected, dates))
         chosen = list(top20["actor_id"].head(4))
-        timed(f"[{name}] attention(4 actors, week)", lambda: analysis.attention(selected, mentions, found, chosen, "week"))
+        timed(f"[{name}] attention(4 actors, week)", lambda: timelines.attention(selected, mentions, found, chosen, "week"))
         timed(f"[{name}] story_groups(20 largest, corpus labels)",
-              lambda: analysis.story_groups(selected, mentions, found, labels=labels, limit=20))
+              lambda: story_grouping.story_groups(selected, mentions, found, labels=labels, limit=20))
         network = timed(f"[{name}] cooccurrence_network(min_weight=2)",
-                        lambda: analysis.cooccurrence_network(selected, mentions, found, min_weight=2))
-        timed(f"[{name}] network_chart", lambda: charts.network_chart(network))
-        timed(f"[{name}] source_volume", lambda: analysis.source_volume(selected))
+                        lambda: cooccurrence.cooccurrence_network(selected, mentions, found, min_weight=2))
+        timed(f"[{name}] network_chart", lambda: graph.network_chart(network))
+        timed(f"[{name}] source_volume", lambda: sources.source_volume(selected))
         share = timed(f"[{name}] attention_share(8 actors)",
-                      lambda: analysis.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
-        timed(f"[{name}] attention_share_chart", lambda: charts.attention_share_chart(share))
+                      lambda: sources.attention_share(selected, mentions, found, actor_ids=list(top20["actor_id"].head(8))))
+        timed(f"[{name}] attention_share_chart", lambda: by_actor.attention_share_chart(share))
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
         shown = timed(f"[{name}] outlet_passages(top actor, 6 outlets x 3) (Sources page)",
-                      lambda: analysis.outlet_passages(selected, mentions, actor, 6, 3).shown)
+                      lambda: passages.outlet_passages(selected, mentions, actor, 6, 3).shown)
         timed(f"[{name}]   translated_passages(those 18)", lambda: translate.translated_passages(shown, selected))
         about = timed(f"[{name}] actor_mentions(top actor) (Sources' data download from here)",
-                      lambda: analysis.actor_mentions(selected, mentions, actor))
+                      lambda: passages.actor_mentions(selected, mentions, actor))
         about = timed(f"[{name}] translated_passages(top actor)",
                       lambda: about.assign(sentence_translated=translate.translated_passages(about, selected)))
-        timed(f"[{name}] actor_sentences(top actor)", lambda: analysis.actor_sentences(selected, about, actor))
+        timed(f"[{name}] actor_sentences(top actor)", lambda: passages.actor_sentences(selected, about, actor))
     print("\ncProfile of the calls over 0.3 s (cumulative, top functions):")
     for label, text in profiles.items():
         lines = [line for line in text.splitlines() if line.strip()]

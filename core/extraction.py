@@ -22,7 +22,8 @@ from typing import Callable
 import pandas as pd
 import sqlalchemy as sa
 
-from core import actor_dictionary, actors, analysis, mentioned_dates, spelling
+from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.analysis import story_corpus, story_grouping
 from core.store import batches, database, extractions, frame_cache, frame_files, reads
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
@@ -121,12 +122,12 @@ def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_d
 
 def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.DataFrame, version: str,
                         cache_dir: Path | None) -> pd.Series:
-    """``analysis.story_labels`` of the whole store (``articles`` and the resolved ``mentions``),
+    """``story_grouping.story_labels`` of the whole store (``articles`` and the resolved ``mentions``),
     kept like the actor frames: grouping 100k articles into stories takes ~10 s, so it is done
     once per change of the store (by ``prepare_frames``, from the store a window at a time) and
     every selection only looks its articles up."""
     frame = frame_cache.cached(cache_dir, "stories", f"{database.revision(engine)}-{version}", ("stories",),
-                               lambda: (analysis.story_labels(articles, mentions).reset_index(),))[0]
+                               lambda: (story_grouping.story_labels(articles, mentions).reset_index(),))[0]
     return frame.set_index("article_id")["story"]
 
 
@@ -151,7 +152,7 @@ def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, ac
     """One pass over the stored mentions, article by article in the order of the articles frame:
     each batch is resolved (``actors.BatchResolver``) and written to actors_dir/mentions.parquet,
     its mentions counted per actor and its (article, actor) pairs gathered for the stories
-    (``analysis.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
+    (``story_corpus.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
     table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
     None: that entry is not written."""
     work = actors_dir if actors_dir is not None else stories_dir
@@ -159,8 +160,8 @@ def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, ac
     template = batches.empty_mentions()
     mentions_per_actor: Counter = Counter()
     with contextlib.ExitStack() as stack:
-        stories = analysis.StoryCorpus(lambda name, dtype: stack.enter_context(frame_files.Spill(work / f".{name}.bin", dtype)),
-                                       extractions.duplicated_articles(engine))
+        stories = story_corpus.StoryCorpus(lambda name, dtype: stack.enter_context(frame_files.Spill(work / f".{name}.bin", dtype)),
+                                           extractions.duplicated_articles(engine))
         ids = (stack.enter_context(frame_files.ParquetFrames(work / ".ids.parquet", _STORY_TEMPLATE[["article_id"]]))
                if stories_dir is not None else None)
         written = (stack.enter_context(frame_files.ParquetFrames(actors_dir / "mentions.parquet", template))

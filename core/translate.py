@@ -24,7 +24,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from core import bounded_http, mention_index, schema
+from core import bounded_http, schema
+from core.analysis import mention_index
 
 PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
 # Characters per request. LibreTranslate (through deep-translator) sends the text in the query

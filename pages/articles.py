@@ -3,7 +3,8 @@ mentions marked, with its metadata, provenance and copies in other outlets."""
 import pandas as pd
 import streamlit as st
 
-from core import analysis, present
+from core.analysis import reading
+from core.charts import tables, text
 from pages import common
 
 data, selected = common.open_page("Reader")
@@ -35,7 +36,7 @@ st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
 when = (article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
         if pd.notna(article["published"]) else "undated")
-st.caption(" · ".join([present.plain(article["source"]), common.language_name(language), when]))
+st.caption(" · ".join([tables.plain(article["source"]), common.language_name(language), when]))
 
 names = common.actor_names(data)
 found = data.mentions[data.mentions["article_id"] == article["article_id"]]
@@ -44,12 +45,12 @@ marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) f
 title = None if pd.isna(article["title"]) else article["title"]
 original, translation = st.columns(2)
 original.caption(f"Original · {common.language_name(language)} · actors marked (their English name on hover)")
-original.markdown(present.article_html(title, article["text"], language, marks), unsafe_allow_html=True)
+original.markdown(text.article_html(title, article["text"], language, marks), unsafe_allow_html=True)
 status = article["translation_status"]
 if status == "translated":
     translation.caption(f"Translation · {common.language_name(target)}")
     translated_title = None if pd.isna(article["title_translated"]) else article["title_translated"]
-    translation.markdown(present.article_html(translated_title, article["text_translated"], target), unsafe_allow_html=True)
+    translation.markdown(text.article_html(translated_title, article["text_translated"], target), unsafe_allow_html=True)
 elif status == "not needed":
     translation.caption(f"Already in {common.language_name(target)}: no translation needed")
 else:
@@ -61,26 +62,26 @@ else:
 
 actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
 with actors_tab:
-    named = analysis.article_actors(data.mentions, data.actors, article["article_id"])
+    named = reading.article_actors(data.mentions, data.actors, article["article_id"])
     pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
         chosen = named["actor_id"].iloc[pick.selection.rows[0]]
-        st.button(f"Filter every page to {present.plain(names.get(chosen, chosen))}", on_click=common.select_actor, args=(chosen,),
+        st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=common.select_actor, args=(chosen,),
                   key="reader_filter_actor")
 with dates_tab:
     days = data.dates[data.dates["article_id"] == article["article_id"]]
     st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
-    copies = analysis.copies_elsewhere(data.articles, article["article_id"])
+    copies = reading.copies_elsewhere(data.articles, article["article_id"])
     if copies.empty:
         st.write("No copy of this article in another outlet.")
     for copy in copies.itertuples():
-        st.page_link("pages/articles.py", label=present.plain(f"{copy.source} ({copy.language}) · {copy.title}"),
+        st.page_link("pages/articles.py", label=tables.plain(f"{copy.source} ({copy.language}) · {copy.title}"),
                      query_params={"article": copy.article_id})
 with provenance_tab:
-    if present.is_web_link(article["url"]):
+    if text.is_web_link(article["url"]):
         st.link_button("Original page", article["url"])
     st.json({k: (None if pd.isna(article[k]) else str(article[k])) for k in
              ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",

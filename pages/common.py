@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, translate
+from core import actor_dictionary, config, export, extraction, ingest, jobs, translate
+from core.analysis import filtering, ranking, timelines
 from core.errors import ConfigError, ExportError, InputError
 from core.language import language_name  # the pages name languages through common
 from core.store import database, frame_cache, translation_memory
@@ -29,7 +30,7 @@ PAGES = (("pages/overview.py", "Overview", ":material/dashboard:"), ("pages/time
 # The Timeline's views, one tab each (serve.py opens every one before the first visitor does).
 TIMELINE_VIEWS = ("Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets")
 # Widget keys of the filter bar; each is also its URL query parameter, named as
-# ``analysis.Filters.to_query_params`` writes them.
+# ``filtering.Filters.to_query_params`` writes them.
 FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
 
 
@@ -90,7 +91,7 @@ def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.
 
 
 def story_labels(data: "Corpus") -> pd.Series:
-    """The story of every stored article (``analysis.story_labels``), grouped once per revision."""
+    """The story of every stored article (``story_grouping.story_labels``), grouped once per revision."""
     eng = engine()
     return _story_labels(eng, data.articles, data.mentions, str(eng.url), database.revision(eng))
 
@@ -128,8 +129,8 @@ def preload() -> bool:
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
-    from core import charts
-    charts.empty_figure("Geowire").to_json()
+    from core.charts import theme
+    theme.empty_figure("Geowire").to_json()
     return True
 
 
@@ -165,7 +166,7 @@ def extract(eng) -> extraction.ExtractionSummary:
 def _actor_labels(_actors, _mentions, url: str, revision: int) -> dict:
     """The Actors box's label of every actor, by id. Spellings in the label make the original
     scripts searchable in the box (Патрушев finds Patrushev)."""
-    spellings = analysis.spellings(_mentions, limit=4).to_dict()
+    spellings = ranking.spellings(_mentions, limit=4).to_dict()
     return {actor_id: f"{name} ({kind if isinstance(kind, str) else '?'})"
                       + (f" · {spellings[actor_id]}" if spellings.get(actor_id) else "")
             for actor_id, name, kind in _actors[["actor_id", "name", "type"]].itertuples(index=False)}
@@ -178,7 +179,7 @@ def _filter_options(_articles, _actors, url: str, revision: int) -> tuple:
     dated = _articles["published"].dropna()
     first = dated.min().date() if len(dated) else None
     last = dated.max().date() if len(dated) else None
-    options = {"actor": list(_actors["actor_id"]), "type": list(analysis.ACTOR_TYPES),
+    options = {"actor": list(_actors["actor_id"]), "type": list(filtering.ACTOR_TYPES),
                "lang": sorted(_articles["language"].dropna().unique()),
                "source": sorted(_articles["source"].dropna().unique())}
     return first, last, options
@@ -204,7 +205,7 @@ _PENDING_NOTE = st.components.v2.component(
     isolate_styles=False)
 
 
-def filter_bar(data: Corpus, page: str) -> analysis.Filters:
+def filter_bar(data: Corpus, page: str) -> filtering.Filters:
     """The shared filters in the sidebar, drawn by every page (through ``selection``; ``page``:
     its title).
 
@@ -212,7 +213,7 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
     when a page without it runs, so the applied values are also kept under a plain session key and
     given back to the widgets on each page: they hold across pages.
     They are written to the URL on every run, so a copied link reopens the same view
-    (``analysis.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
+    (``filtering.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
     """
     page_config()
     eng = engine()
@@ -280,7 +281,7 @@ def filter_bar(data: Corpus, page: str) -> analysis.Filters:
 def _filters_from_url(options: dict, first, last) -> dict:
     """The filters a copied link carries, as widget values. Values the store does not have (an
     actor since removed, a mistyped language, a date outside the corpus) are dropped."""
-    given = analysis.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
+    given = filtering.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
     values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query}
     for key, chosen in (("actor", given.actors), ("type", given.actor_types), ("lang", given.languages),
                         ("source", given.sources)):
@@ -308,9 +309,9 @@ def _save_filters(values: dict) -> None:
     st.session_state[_APPLIED] = st.session_state.get(_APPLIED, 0) + 1
 
 
-def current_filters() -> analysis.Filters:
+def current_filters() -> filtering.Filters:
     state = st.session_state.get(_SAVED, {})
-    return analysis.Filters(
+    return filtering.Filters(
         date_from=state.get("from"), date_to=state.get("to"), include_undated=bool(state.get("undated", True)),
         actors=tuple(state.get("actor") or ()), actor_types=tuple(state.get("type") or ()),
         languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "")
@@ -324,8 +325,8 @@ def select_actor(actor_id: str) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _select(_data: Corpus, url: str, revision: int, translations_revision: int, target: str,
-            filters: analysis.Filters) -> pd.DataFrame:
-    return analysis.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
+            filters: filtering.Filters) -> pd.DataFrame:
+    return filtering.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
 
 
 def selection(data: Corpus, page: str) -> pd.DataFrame:
@@ -334,10 +335,10 @@ def selection(data: Corpus, page: str) -> pd.DataFrame:
     eng = engine()
     filters = filter_bar(data, page)
     chosen = _select(data, str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
-    summary = memo("selection-summary", lambda: analysis.overview(chosen))
-    span = (f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}" if summary["first"] is not None else "")
-    st.caption(f"{summary['articles']} of {len(data.articles)} articles · {_count(summary['sources'], 'source')} · "
-               f"{_count(summary['languages'], 'language')} · {summary['undated']} undated{span}")
+    summary = memo("selection-summary", lambda: filtering.overview(chosen))
+    span = (f" · {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}" if summary.first is not None else "")
+    st.caption(f"{summary.articles} of {len(data.articles)} articles · {_count(summary.sources, 'source')} · "
+               f"{_count(summary.languages, 'language')} · {summary.undated} undated{span}")
     return chosen
 
 
@@ -406,7 +407,7 @@ def _save_widget(key: str) -> None:
 
 def period(key: str) -> str:
     """The day / week / month choice of a time chart."""
-    return st.segmented_control("Period", list(analysis.FREQUENCIES), default="week", key=key) or "week"
+    return st.segmented_control("Period", list(timelines.FREQUENCIES), default="week", key=key) or "week"
 
 
 def empty_store_notice(data: Corpus) -> bool:
@@ -441,7 +442,7 @@ def _figure_file(fig, fmt: str):
     return render
 
 
-def data_downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], view: str, filters: analysis.Filters) -> None:
+def data_downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], view: str, filters: filtering.Filters) -> None:
     """The filtered data as CSV, XLSX and JSON, with the filters recorded in the file. ``frame``
     may be a callable making it, for data the page does not build to draw itself."""
     metadata = export.export_metadata(view, filters.to_dict(), dt.datetime.now(dt.timezone.utc))
@@ -489,7 +490,7 @@ def _translations(_engine, url: str, target: str, revision: int):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
     # Newest first, the order of every selection: an unfiltered view then needs no copy.
-    return analysis.filter_articles(translate.with_translations(_articles, _translations, target), analysis.Filters())
+    return filtering.filter_articles(translate.with_translations(_articles, _translations, target), filtering.Filters())
 
 
 def articles_with_translations(target: str):

@@ -2,7 +2,8 @@
 colour, node size by mentions; choosing a node filters every page to that actor."""
 import streamlit as st
 
-from core import analysis, charts
+from core.analysis import cooccurrence, filtering, ranking
+from core.charts import graph
 from pages import common, plotly_view
 
 data, selected = common.open_page("Actor network", charts=True)
@@ -10,14 +11,14 @@ data, selected = common.open_page("Actor network", charts=True)
 names = common.actor_names(data)
 left, middle, right = st.columns(3)
 min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
-types = middle.multiselect("Actor types", list(analysis.ACTOR_TYPES), key="network_types")
-ranked = common.memo("top-actors-200", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=200,
-                                                                   with_spellings=False))
+types = middle.multiselect("Actor types", list(filtering.ACTOR_TYPES), key="network_types")
+ranked = common.memo("top-actors-200", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=200,
+                                                                  with_spellings=False))
 ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
-network = common.memo("network", lambda: analysis.cooccurrence_network(
+network = common.memo("network", lambda: cooccurrence.cooccurrence_network(
     selected, data.mentions, data.actors, min_weight=min_weight, ego=ego, types=tuple(types)), min_weight, ego, tuple(types))
-figure = common.memo("network-chart", lambda: charts.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
+figure = common.memo("network-chart", lambda: graph.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
 
 
 def _filter_to_clicked_node() -> None:

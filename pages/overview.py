@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from core import analysis, charts, present
+from core.analysis import ranking, reading, timelines
+from core.charts import by_actor, over_time, tables
 from pages import common
 
 data, selected = common.open_page("Overview", charts=True)
@@ -16,15 +17,15 @@ for tab, by in ((by_language, "language"), (by_source, "source")):
     if tab.open:
         with tab:
             # the same keys as the Timeline's Published view, which draws the language series too
-            volume = common.memo(f"volume-{by}-table", lambda: analysis.volume(selected, by, freq), freq)
-            common.chart(common.memo(f"volume-{by}", lambda: charts.volume_chart(volume, by), freq), f"volume-by-{by}")
+            volume = common.memo(f"volume-{by}-table", lambda: timelines.volume(selected, by, freq), freq)
+            common.chart(common.memo(f"volume-{by}", lambda: over_time.volume_chart(volume, by), freq), f"volume-by-{by}")
 
-top = common.memo("top-actors-20", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=20))
-common.chart(charts.top_actors_chart(top), "top-actors")
+top = common.memo("top-actors-20", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=20))
+common.chart(by_actor.top_actors_chart(top), "top-actors")
 
 newest, waiting = st.columns([3, 1])
 # Plain tables, not st.dataframe: a dozen rows do not need its grid, and without it this page
-# opens 0.2 s sooner in a fresh browser (core.present.table_html).
+# opens 0.2 s sooner in a fresh browser (core.charts.tables.table_html).
 with newest:
     st.subheader("Newest articles")
     newest_rows = selected.head(15)
@@ -35,16 +36,16 @@ with newest:
     # A title opens its article in the Reader, under the same filters (a link loads the page anew).
     filters = common.current_filters().to_query_params()
     reader = [f"articles?{urlencode({'article': article_id, **filters})}" for article_id in newest_rows["article_id"]]
-    st.markdown(present.table_html(table, {"title_translated": f"title in {common.language_name(data.target)}"},
-                                   max_chars=80, links=("title", reader)), unsafe_allow_html=True)
+    st.markdown(tables.table_html(table, {"title_translated": f"title in {common.language_name(data.target)}"},
+                                  max_chars=80, links=("title", reader)), unsafe_allow_html=True)
 with waiting:
     st.subheader("Waiting for translation")
-    pending = analysis.pending_translation(selected)
+    pending = reading.pending_translation(selected)
     if pending.empty:
         st.write("Nothing: every selected article is translated or already in "
                  f"{common.language_name(data.target)}.")
     else:
-        st.markdown(present.table_html(pending.assign(language=pending["language"].map(common.language_name))),
+        st.markdown(tables.table_html(pending.assign(language=pending["language"].map(common.language_name))),
                     unsafe_allow_html=True)
         st.page_link("pages/translation.py", label="Translate them", icon=":material/translate:")
 

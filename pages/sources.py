@@ -3,7 +3,9 @@ side what each outlet wrote about one actor, in the original and in translation.
 import pandas as pd
 import streamlit as st
 
-from core import analysis, charts, present, translate
+from core import translate
+from core.analysis import passages, ranking, sources
+from core.charts import by_actor, tables, text
 from pages import common
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
@@ -14,20 +16,20 @@ QUOTES_PER_OUTLET = 3
 data, selected = common.open_page("Sources", charts=True)
 
 st.subheader("Volume per source and language")
-volumes = common.memo("source-volume", lambda: analysis.source_volume(selected))
+volumes = common.memo("source-volume", lambda: sources.source_volume(selected))
 st.dataframe(volumes, hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 
-top = common.memo("top-actors-40", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=40,
-                                                               with_spellings=False))
+top = common.memo("top-actors-40", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=40,
+                                                              with_spellings=False))
 names = common.actor_names(data)
 filtered = list(common.current_filters().actors)
 compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
                           key="sources_actors")
-share = common.memo("attention-share", lambda: analysis.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
-common.chart(common.memo("attention-share-chart", lambda: charts.attention_share_chart(share), tuple(compared)),
+share = common.memo("attention-share", lambda: sources.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
+common.chart(common.memo("attention-share-chart", lambda: by_actor.attention_share_chart(share), tuple(compared)),
              "attention-by-source")
 
 st.subheader("What each outlet wrote")
@@ -39,14 +41,14 @@ actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), ke
 
 
 def _side_by_side():
-    found = analysis.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
+    found = passages.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
     return found._replace(shown=found.shown.assign(sentence_translated=translate.translated_passages(found.shown, selected)))
 
 
 def _every_passage():
-    mentions = analysis.actor_mentions(selected, data.mentions, actor)
+    mentions = passages.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, selected))
-    return analysis.actor_sentences(selected, mentions, actor)
+    return passages.actor_sentences(selected, mentions, actor)
 
 
 per_outlet, quotes = common.memo("actor-quotes", _side_by_side, actor)
@@ -58,13 +60,13 @@ st.caption(f"{per_outlet.sum()} passages from {len(per_outlet)} outlets, {shown}
 for row_start in range(0, len(outlets), 3):
     for column, outlet in zip(st.columns(3), outlets[row_start:row_start + 3]):
         with column.container(border=True):
-            st.markdown(present.heading_html(outlet), unsafe_allow_html=True)
+            st.markdown(tables.heading_html(outlet), unsafe_allow_html=True)
             for quote in quotes[quotes["source"] == outlet].head(QUOTES_PER_OUTLET).itertuples():
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
                 foreign = quote.language != data.target
                 translated = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
-                st.markdown(present.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
-                                               quote.language, translated, data.target, waiting=foreign, url=quote.url),
+                st.markdown(text.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
+                                            quote.language, translated, data.target, waiting=foreign, url=quote.url),
                             unsafe_allow_html=True)
                 st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
 common.data_downloads(_every_passage, "sources-quotes", common.current_filters())

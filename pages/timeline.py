@@ -3,7 +3,8 @@ actors over time, and the stories several outlets covered, each opening its arti
 import pandas as pd
 import streamlit as st
 
-from core import analysis, charts, present
+from core.analysis import ranking, story_grouping, timelines
+from core.charts import over_time, tables
 from pages import common
 
 STORIES_SHOWN = 20
@@ -16,18 +17,18 @@ freq = common.period("timeline_freq")
 published, mentioned, attention, stories = st.tabs(list(common.TIMELINE_VIEWS), key="timeline_view", on_change="rerun")
 if published.open:
     with published:
-        volume = common.memo("volume-language-table", lambda: analysis.volume(selected, "language", freq), freq)
-        common.chart(common.memo("volume-language", lambda: charts.volume_chart(volume, "language"), freq), "published-timeline")
+        volume = common.memo("volume-language-table", lambda: timelines.volume(selected, "language", freq), freq)
+        common.chart(common.memo("volume-language", lambda: over_time.volume_chart(volume, "language"), freq), "published-timeline")
         common.data_downloads(volume, "published-timeline", common.current_filters())
 if mentioned.open:
     with mentioned:
-        days = common.memo("mentioned-dates-table", lambda: analysis.mentioned_dates_timeline(selected, data.dates))
-        common.chart(common.memo("mentioned-dates", lambda: charts.mentioned_dates_chart(days)), "mentioned-dates")
+        days = common.memo("mentioned-dates-table", lambda: timelines.mentioned_dates_timeline(selected, data.dates))
+        common.chart(common.memo("mentioned-dates", lambda: over_time.mentioned_dates_chart(days)), "mentioned-dates")
         common.data_downloads(days, "mentioned-dates", common.current_filters())
 if attention.open:
     with attention:
-        top = common.memo("top-actors-30", lambda: analysis.top_actors(selected, data.mentions, data.actors, limit=30,
-                                                                       with_spellings=False))
+        top = common.memo("top-actors-30", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=30,
+                                                                      with_spellings=False))
         names = common.actor_names(data)
         default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
         # The chosen actors and measure outlive a visit to another tab (common.kept).
@@ -36,17 +37,17 @@ if attention.open:
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        followed = common.memo("attention", lambda: analysis.attention(selected, data.mentions, data.actors, chosen, freq),
+        followed = common.memo("attention", lambda: timelines.attention(selected, data.mentions, data.actors, chosen, freq),
                                tuple(chosen), freq)
-        common.chart(charts.attention_chart(followed, measure), "attention")
+        common.chart(over_time.attention_chart(followed, measure), "attention")
         common.data_downloads(followed, "attention", common.current_filters())
 if stories.open:
     with stories:
         st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole "
                    "store; filters keep each story's selected articles.")
-        groups = common.memo("story-groups", lambda: analysis.story_groups(selected, data.mentions, data.actors,
-                                                                           labels=common.story_labels(data), limit=STORIES_SHOWN))
-        common.chart(charts.story_groups_chart(groups), "stories")
+        groups = common.memo("story-groups", lambda: story_grouping.story_groups(selected, data.mentions, data.actors,
+                                                                                 labels=common.story_labels(data), limit=STORIES_SHOWN))
+        common.chart(over_time.story_groups_chart(groups), "stories")
         common.data_downloads(groups, "stories", common.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
         labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
@@ -58,11 +59,11 @@ if stories.open:
                               placeholder="no story has two articles under these filters")
         if opened is not None:
             group = groups[groups["group"] == opened].iloc[0]
-            st.caption("Actors: " + present.plain(", ".join(group["top_actors"])))
+            st.caption("Actors: " + tables.plain(", ".join(group["top_actors"])))
             by_id = selected.set_index("article_id")
             for article_id in group["article_ids"]:
                 article = by_id.loc[article_id]
                 day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
                 heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
-                st.page_link("pages/articles.py", label=present.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                st.page_link("pages/articles.py", label=tables.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
                              query_params={"article": article_id})

@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import analysis, charts
+from core.analysis import cooccurrence, ranking, sources, story_grouping, timelines
+from core.charts import by_actor, graph, over_time, theme
 from tests.test_analysis import ACTORS, _articles, _mentions, sample, small  # noqa: F401 (fixtures)
 
 HOSTILE = "<script>alert(1)</script>"
@@ -44,15 +45,15 @@ def _assert_labelled(fig: go.Figure, x: bool = True, y: bool = True) -> None:
 
 
 def _all_figures(articles, mentions, actors, dates):
-    groups = analysis.story_groups(articles, mentions, actors)
+    groups = story_grouping.story_groups(articles, mentions, actors)
     return {
-        "volume": charts.volume_chart(analysis.volume(articles, "source", "day"), by="source"),
-        "top": charts.top_actors_chart(analysis.top_actors(articles, mentions, actors)),
-        "attention": charts.attention_chart(analysis.attention(articles, mentions, actors, ["Q7747", "Q794"], "day")),
-        "dates": charts.mentioned_dates_chart(analysis.mentioned_dates_timeline(articles, dates)),
-        "network": charts.network_chart(analysis.cooccurrence_network(articles, mentions, actors)),
-        "share": charts.attention_share_chart(analysis.attention_share(articles, mentions, actors)),
-        "stories": charts.story_groups_chart(groups),
+        "volume": over_time.volume_chart(timelines.volume(articles, "source", "day"), by="source"),
+        "top": by_actor.top_actors_chart(ranking.top_actors(articles, mentions, actors)),
+        "attention": over_time.attention_chart(timelines.attention(articles, mentions, actors, ["Q7747", "Q794"], "day")),
+        "dates": over_time.mentioned_dates_chart(timelines.mentioned_dates_timeline(articles, dates)),
+        "network": graph.network_chart(cooccurrence.cooccurrence_network(articles, mentions, actors)),
+        "share": by_actor.attention_share_chart(sources.attention_share(articles, mentions, actors)),
+        "stories": over_time.story_groups_chart(groups),
     }
 
 
@@ -67,17 +68,17 @@ def test_sample_figures_have_titles_axes_and_data(sample):
 
 
 def test_palette_is_okabe_ito_and_used(sample):
-    assert set(charts.PALETTE) == {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
-    fig = charts.volume_chart(analysis.volume(sample["articles"], "language", "month"), by="language")
+    assert set(theme.PALETTE) == {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    fig = over_time.volume_chart(timelines.volume(sample["articles"], "language", "month"), by="language")
     colours = {trace.marker.color for trace in fig.data}
-    assert colours <= set(charts.PALETTE) | {charts.OTHER_COLOUR}
+    assert colours <= set(theme.PALETTE) | {theme.OTHER_COLOUR}
     assert len(fig.data) == 8 and fig.data[-1].name == "other"  # seven languages and the rest
     # the legend names languages in English, as the filter bar does
     assert {"English", "Arabic", "Persian", "Hebrew"} <= {trace.name for trace in fig.data}
 
 
 def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
-    fig = charts.top_actors_chart(analysis.top_actors(sample["articles"], sample["mentions"], sample["actors"]))
+    fig = by_actor.top_actors_chart(ranking.top_actors(sample["articles"], sample["mentions"], sample["actors"]))
     names = [name for trace in fig.data for name in trace.y]
     hover = " ".join(text for trace in fig.data for text in trace.hovertext)
     assert "Vladimir Putin" in names and "Путин" in hover and "Путин" not in names
@@ -85,22 +86,22 @@ def test_top_actors_show_english_names_and_original_spellings_on_hover(sample):
 
 def test_periods_cut_by_the_data_are_drawn_apart(small):
     articles, mentions = small  # 1 to 9 January 2024: the week of the 8th is cut
-    bars = charts.volume_chart(analysis.volume(articles, "language", "week"), by="language")
+    bars = over_time.volume_chart(timelines.volume(articles, "language", "week"), by="language")
     paler = {(str(x)[:10], o) for t in bars.data for x, o in zip(t.x, t.marker.opacity)}
-    assert paler == {("2024-01-01", 1.0), ("2024-01-08", charts.PARTIAL_OPACITY)}
+    assert paler == {("2024-01-01", 1.0), ("2024-01-08", over_time.PARTIAL_OPACITY)}
     assert "only in part" in bars.layout.title.text
-    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    lines = over_time.attention_chart(timelines.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
     assert list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
     assert "only part of this week" in lines.data[0].hovertext[1]
-    whole = charts.volume_chart(analysis.volume(articles, "language", "day"), by="language")
+    whole = over_time.volume_chart(timelines.volume(articles, "language", "day"), by="language")
     assert "only in part" not in whole.layout.title.text
 
 
 def test_a_chart_of_one_series_still_names_it(small):
     articles, mentions = small
-    lines = charts.attention_chart(analysis.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
+    lines = over_time.attention_chart(timelines.attention(articles, mentions, ACTORS, ["Q7747"], "week"))
     assert lines.layout.showlegend is True and [t.name for t in lines.data] == ["Vladimir Putin"]
-    bars = charts.volume_chart(analysis.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
+    bars = over_time.volume_chart(timelines.volume(articles[articles["language"] == "ru"], "language", "week"), by="language")
     assert bars.layout.showlegend is True and [t.name for t in bars.data] == ["Russian"]
 
 
@@ -109,15 +110,15 @@ def test_mentioned_days_markers_shrink_when_days_are_many():
         return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days, freq="D"), "articles": 100,
                              "mentions": mentions, "sources": 3, "languages": "ru", "sentences": [["s"]] * days,
                              "article_ids": [["a"]] * days})
-    few = charts.mentioned_dates_chart(timeline(40, 9)).data[0].marker.size
+    few = over_time.mentioned_dates_chart(timeline(40, 9)).data[0].marker.size
     assert set(few) == {8 + 4 * 3}  # as many as a report holds: sized by mentions as they are
-    many = charts.mentioned_dates_chart(timeline(730, 150)).data[0].marker.size
+    many = over_time.mentioned_dates_chart(timeline(730, 150)).data[0].marker.size
     assert max(many) <= 10 and min(many) >= 3  # 730 days: ~1.4 px each, so the floor of 10 px
 
 
 def test_network_figure_nodes_sized_and_coloured_by_community(sample):
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
-    fig = charts.network_chart(network, highlight="Q7747")
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=3)
+    fig = graph.network_chart(network, highlight="Q7747")
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
     assert sum(len(t.x) for t in node_traces) == len(network.nodes)
     assert len({t.marker.color for t in node_traces}) == network.nodes["community"].nunique()
@@ -128,15 +129,15 @@ def test_network_figure_nodes_sized_and_coloured_by_community(sample):
     sizes = {a: s for t in node_traces for a, s in zip(t.customdata, t.marker.size)}
     top = network.nodes.iloc[0]["actor_id"]
     assert sizes[top] == max(sizes.values())  # the most-mentioned actor is the largest node
-    again = charts.network_chart(network, highlight="Q7747")
+    again = graph.network_chart(network, highlight="Q7747")
     assert again.to_json() == fig.to_json()  # fixed-seed layout
 
 
 def test_network_layout_lies_along_the_charts_width(sample):
     # The sample corpus's spring layout comes out taller than wide: drawn as it came, with one scale
     # on both axes, it filled a third of a report-wide chart.
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
-    fig = charts.network_chart(network)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    fig = graph.network_chart(network)
     assert fig.layout.yaxis.scaleanchor == "x"
     nodes = [t for t in fig.data if t.mode == "markers+text"]
     xs, ys = [x for t in nodes for x in t.x], [y for t in nodes for y in t.y]
@@ -145,50 +146,50 @@ def test_network_layout_lies_along_the_charts_width(sample):
 
 def test_turning_a_layout_keeps_its_distances():
     upright = np.array([[0.0, 0.0], [0.1, 1.0], [0.0, 2.0], [-0.2, 3.0]])
-    turned = charts._widest_along_x(upright)
+    turned = graph._widest_along_x(upright)
     assert np.ptp(turned[:, 0]) > np.ptp(turned[:, 1])
     apart = lambda p: np.linalg.norm(p[:, None] - p[None, :], axis=-1)  # noqa: E731
     assert np.allclose(apart(turned), apart(upright))
 
 
 def _label_boxes_drawn(fig: go.Figure) -> list:
-    """The boxes of the names the network figure writes, as charts.label_boxes estimates them."""
+    """The boxes of the names the network figure writes, as graph.label_boxes estimates them."""
     nodes = [t for t in fig.data if t.mode == "markers+text"]
     positions = {(i, j): (x, y) for i, t in enumerate(nodes) for j, (x, y) in enumerate(zip(t.x, t.y))}
     sizes = {(i, j): size for i, t in enumerate(nodes) for j, size in enumerate(t.marker.size)}
     labels = [((i, j), name, side) for i, t in enumerate(nodes)
               for j, (name, side) in enumerate(zip(t.text, t.textposition)) if name]
-    return charts.label_boxes(positions, sizes, labels)
+    return graph.label_boxes(positions, sizes, labels)
 
 
 def test_network_names_do_not_cover_each_other(sample):
     # Written above every node, the names of the sample's densest cluster (Hamas, Egypt, Qatar;
     # Israel, Joe Biden) piled on each other.
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
-    boxes = _label_boxes_drawn(charts.network_chart(network))
-    assert charts.NETWORK_LABELS - 4 <= len(boxes) <= charts.NETWORK_LABELS  # a name with no free place is left to hover
-    assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if charts._overlaps(np.array([a]), np.array([b]))[0, 0] > 0] == []
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=2)
+    boxes = _label_boxes_drawn(graph.network_chart(network))
+    assert graph.NETWORK_LABELS - 4 <= len(boxes) <= graph.NETWORK_LABELS  # a name with no free place is left to hover
+    assert [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:] if graph._overlaps(np.array([a]), np.array([b]))[0, 0] > 0] == []
 
 
 def test_a_name_moves_aside_for_a_neighbours():
     positions = {"a": (0.0, 0.0), "b": (0.05, 0.0), "edge": (1.0, 0.0), "far": (-1.0, 0.5)}
     sizes = dict.fromkeys(positions, 10.0)
-    placed = charts.label_positions(positions, sizes, [("a", "Alexander Lukashenko"), ("b", "Benjamin Netanyahu"),
-                                                       ("edge", "National Intelligence Organization")])
+    placed = graph.label_positions(positions, sizes, [("a", "Alexander Lukashenko"), ("b", "Benjamin Netanyahu"),
+                                                      ("edge", "National Intelligence Organization")])
     assert placed["a"] == "top center"  # the first name takes the first choice
     assert placed["b"] != "top center"  # which would cover it
     assert placed["edge"] not in ("middle right", "top right", "bottom right")  # cut off by the chart's edge
     crowd = {f"n{i}": (0.001 * i, 0.0) for i in range(12)} | {"edge": (1.0, 0.0), "far": (-1.0, 0.5)}
-    placed = charts.label_positions(crowd, dict.fromkeys(crowd, 10.0), [(f"n{i}", f"Actor number {i}") for i in range(12)])
+    placed = graph.label_positions(crowd, dict.fromkeys(crowd, 10.0), [(f"n{i}", f"Actor number {i}") for i in range(12)])
     assert 4 <= len(placed) < 12  # one place a side at most, and none over another name
 
 
 def test_network_figure_draws_each_actors_strongest_links(sample, monkeypatch):
-    monkeypatch.setattr(analysis, "NETWORK_MAX_DRAWN_LINKS", 12)
-    monkeypatch.setattr(analysis, "NETWORK_LINKS_PER_ACTOR", 1)
-    network = analysis.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
+    monkeypatch.setattr(cooccurrence, "NETWORK_MAX_DRAWN_LINKS", 12)
+    monkeypatch.setattr(cooccurrence, "NETWORK_LINKS_PER_ACTOR", 1)
+    network = cooccurrence.cooccurrence_network(sample["articles"], sample["mentions"], sample["actors"], min_weight=1)
     assert len(network.edges) > 12
-    fig = charts.network_chart(network)
+    fig = graph.network_chart(network)
     segments = [(x0, y0, x1, y1) for t in fig.data if t.mode == "lines"
                 for x0, y0, x1, y1 in zip(t.x[0::3], t.y[0::3], t.x[1::3], t.y[1::3])]
     articles = network.nodes.set_index("actor_id")["articles"]
@@ -227,8 +228,8 @@ def test_empty_input_gives_a_titled_figure_saying_so(chart, hostile):
 
 def test_attention_share_measure(hostile):
     articles, mentions, _ = hostile
-    attention = analysis.attention(articles, mentions, ACTORS, ["Q7747"], "day")
-    fig = charts.attention_chart(attention, measure="share")
+    attention = timelines.attention(articles, mentions, ACTORS, ["Q7747"], "day")
+    fig = over_time.attention_chart(attention, measure="share")
     assert list(fig.data[0].y) == [100.0, 100.0] and "%" in fig.layout.yaxis.title.text
 
 
@@ -237,8 +238,8 @@ def test_figures_keep_the_house_style_whatever_set_plotlys_default():
 
     pio.templates.default = "streamlit" if "streamlit" in pio.templates else "plotly_dark"  # importing Streamlit does this
     try:
-        style = charts.empty_figure("Any chart").layout.template.layout
+        style = theme.empty_figure("Any chart").layout.template.layout
     finally:
         pio.templates.default = "geowire"
-    assert style.font.family.startswith("Noto Sans") and list(style.colorway) == list(charts.PALETTE)
+    assert style.font.family.startswith("Noto Sans") and list(style.colorway) == list(theme.PALETTE)
     assert style.title.xanchor == "left"

@@ -22,7 +22,8 @@ import plotly.graph_objects as go
 import pypdf
 import pytest
 
-from core import analysis, export, schema
+from core import export, schema
+from core.analysis import filtering
 from core.errors import ExportError
 from tests import inputs
 from tests.conftest import REPO, run_cli
@@ -118,7 +119,7 @@ def _csv_metadata(text: str) -> dict:
 
 
 def test_export_metadata_takes_the_dashboard_filters():
-    filters = analysis.Filters(date_from=dt.date(2024, 5, 1), actors=("Q7747",), query="a, =b")
+    filters = filtering.Filters(date_from=dt.date(2024, 5, 1), actors=("Q7747",), query="a, =b")
     metadata = export.export_metadata("Overview", filters.to_dict(), EXPORTED_AT)
     assert _csv_metadata(export.to_bytes(_frame(), "csv", metadata).decode("utf-8-sig")) == metadata
     assert json.loads(export.to_bytes(_frame(), "json", metadata))["metadata"] == metadata
@@ -181,7 +182,7 @@ def test_xlsx_formula_in_data_stays_a_string():
 
 
 def test_list_cells_are_text_in_spreadsheets_and_arrays_in_json():
-    # as analysis.story_groups and mentioned_dates_timeline return them: lists and numpy arrays
+    # as story_grouping.story_groups and mentioned_dates_timeline return them: lists and numpy arrays
     frame = pd.DataFrame({"group": [1, 2], "article_ids": [["a1", "a2"], np.array(["b1"], dtype=object)],
                           "sentences": [["=HYPERLINK(\"http://x\")", "second"], []]})
     joined = ["a1 | a2", "b1"]

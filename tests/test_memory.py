@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import memory_bench
-from core import actor_dictionary, actors, analysis, config, dedup, extraction, schema
+from core import actor_dictionary, actors, config, dedup, extraction, schema
+from core.analysis import ranking
 from core.store import database, reads
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +78,7 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
     found, mentions, _ = extraction.cached_actor_frames(engine, lambda: dictionary, version,
                                                         config.frames_cache_dir(f"sqlite:///{db}"))
     assert found.set_index("actor_id").loc[["Q794", "Q159"], "mentions"].tolist() == [REPEATS, REPEATS]
-    top = analysis.top_actors(reads.load_articles(engine), mentions, found)
+    top = ranking.top_actors(reads.load_articles(engine), mentions, found)
     assert top.set_index("actor_id").loc[["Q794", "Q159"], ["articles", "mentions"]].values.tolist() == \
         [[1, REPEATS], [1, REPEATS]]
 

@@ -46,7 +46,7 @@ class ParquetFrames:
 
 class Spill:
     """Records of one numpy ``dtype`` appended to a file and read back by range: what a derivation
-    gathers in one pass over the corpus and needs again a slice at a time (``analysis.StoryCorpus``
+    gathers in one pass over the corpus and needs again a slice at a time (``story_corpus.StoryCorpus``
     keeps the (article, actor) pairs and the story links of the corpus here, 8 and 16 bytes each,
     instead of in memory). The file is removed on close."""
 

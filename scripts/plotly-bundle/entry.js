@@ -1,4 +1,4 @@
-// The trace types core/charts.py draws; scatter comes with the core. Keep in step with
+// The trace types core/charts/ draws; scatter comes with the core. Keep in step with
 // TRACE_TYPES in pages/plotly_view.py (tests/test_app.py checks the pages against it).
 var Plotly = require('plotly.js/lib/core');
 
