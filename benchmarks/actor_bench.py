@@ -21,7 +21,7 @@ import time
 import pandas as pd
 
 from benchmarks.actor_eval import load_gold
-from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.actors import actor_dictionary, finding, mentioned_dates, spelling
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 TARGET_BYTES = 3000
@@ -35,7 +35,7 @@ def _rss_mb() -> float:
 def _forget_words(dictionary, articles: pd.DataFrame) -> None:
     """Empty the per-word caches, so that the main measurement starts as cold as the first pass."""
     for language in set(articles["language"]):
-        actors._index(dictionary, language).words.clear()
+        finding._index(dictionary, language).words.clear()
     for cached in (spelling.fold, spelling.keys, spelling.skeleton, spelling.romanize):
         cached.cache_clear()
 
@@ -63,16 +63,16 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     dictionary = actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
     for language in sorted(set(articles["language"])):
-        actors._index(dictionary, language)
+        finding._index(dictionary, language)
     loaded = time.perf_counter() - started
     matcher_mb = _rss_mb() - before
     first = articles.iloc[:len(load_gold()[0])]
     cold_started = time.process_time()
-    actors.find_mentions(first, dictionary)
+    finding.find_mentions(first, dictionary)
     cold_rate = len(first) / (time.process_time() - cold_started)
     _forget_words(dictionary, articles)
     started, cpu_started = time.perf_counter(), time.process_time()
-    found, mentions = actors.extract(articles, dictionary)
+    found, mentions = finding.extract(articles, dictionary)
     actor_seconds = time.perf_counter() - started
     # CPU seconds as well: on a shared machine the wall clock also counts other processes' turns.
     actor_cpu = time.process_time() - cpu_started

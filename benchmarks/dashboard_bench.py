@@ -143,7 +143,8 @@ def _wanted_meta(articles: int, version: str) -> dict:
 
 
 def ensure_store(articles: int, rebuild: bool) -> Path:
-    from core import config, extraction
+    from core import config
+    from core.actors import extraction
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     path, meta = store_path(articles), _meta_path(store_path(articles))
     wanted = _wanted_meta(articles, version)
@@ -168,7 +169,8 @@ def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
     """Write N synthetic articles, their mentions, mentioned dates and extraction marks."""
     import numpy as np
 
-    from core import actor_dictionary, config, schema, store
+    from core import config, schema, store
+    from core.actors import actor_dictionary
 
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -615,7 +617,8 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, analysis, charts, config, extraction, frame_cache, store, translate
+    from core import analysis, charts, config, frame_cache, store, translate
+    from core.actors import actor_dictionary, extraction
 
     engine = store.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -646,7 +649,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     translations = timed("store.load_translations(en)", lambda: store.load_translations(engine, "en"))
     articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
     mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
-    timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
+    timed("  of which actors.resolve", lambda: extraction.finding.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
     # taken from it (core/frame_cache.py).
     cache = Path(tempfile.mkdtemp(prefix="geowire-profile-"))
@@ -863,7 +866,8 @@ def main() -> None:
 def prepare_frames(db: Path) -> None:
     """What ``python -m core extract`` does after every change of the store: write the frames the
     dashboard starts from. Timed, since a user pays it once per ingest."""
-    from core import actor_dictionary, config, extraction, store
+    from core import config, store
+    from core.actors import actor_dictionary, extraction
     url = f"sqlite:///{db}"
     engine = store.connect(url)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)

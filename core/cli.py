@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, actor_dictionary, config, export, extraction, ingest, store, translate
+from core import __version__, config, export, ingest, store, translate
+from core.actors import actor_dictionary, extraction
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 
 

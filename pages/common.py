@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
+from core import analysis, config, export, ingest, jobs, store, translate
+from core.actors import actor_dictionary, extraction
 from core.errors import ConfigError, ExportError, InputError
 from core.language import language_name  # the pages name languages through common
 from pages import plotly_view

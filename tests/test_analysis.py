@@ -6,7 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import actor_dictionary, analysis, config, extraction, ingest, store
+from core import analysis, config, ingest, store
+from core.actors import actor_dictionary, extraction
 
 
 def _sample_frames():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import actor_dictionary, analysis, cli, config, extraction, frame_cache, ingest, store
+from core import analysis, cli, config, frame_cache, ingest, store
+from core.actors import actor_dictionary, extraction
 
 
 def _sample_slice(tmp_path, files: int):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
-from core import spelling
+from core.actors import spelling
 from core.errors import InputError
 from core.schema import ACTOR_COLUMNS
 

@@ -22,7 +22,8 @@ from typing import Callable
 import pandas as pd
 import sqlalchemy as sa
 
-from core import actor_dictionary, actors, analysis, frame_cache, mentioned_dates, spelling, store
+from core import analysis, frame_cache, store
+from core.actors import actor_dictionary, finding, mentioned_dates, spelling
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -66,7 +67,7 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
         if page.empty:
             break
         after = page["article_id"].iloc[-1]
-        found = actors.find_mentions(page, dictionary, known_surnames=known)
+        found = finding.find_mentions(page, dictionary, known_surnames=known)
         dates = mentioned_dates.extract(page)
         store.save_extraction(engine, list(page["article_id"]), found, dates, version)
         done += len(page)
@@ -82,7 +83,7 @@ def _known_surnames(engine: sa.Engine) -> dict[str, str]:
     for key in store.discovered_name_keys(engine):
         surname = key.split("|", 1)[1]
         skeleton = spelling.skeleton(surname)
-        if len(skeleton) > actors.MIN_SKELETON:
+        if len(skeleton) > finding.MIN_SKELETON:
             surnames.setdefault(skeleton, surname)
     return surnames
 
@@ -92,7 +93,7 @@ def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> 
     corrections applied. actors has the ACTOR columns plus ``mentions`` (the mentions, counting
     ``occurrences``) and ``articles`` counts. Holds them all: the dashboard's frames are written
     batch by batch instead (``prepare_frames``), with the same result."""
-    found, mentions = actors.resolve(store.load_mentions(engine), dictionary)
+    found, mentions = finding.resolve(store.load_mentions(engine), dictionary)
     counts = mentions.groupby("actor_id").agg(mentions=("occurrences", "sum"), articles=("article_id", "nunique"))
     return _ranked(found, counts), mentions, store.load_mentioned_dates(engine)
 
@@ -148,13 +149,13 @@ def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, v
 def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, actors_dir: Path | None,
                   stories_dir: Path | None) -> None:
     """One pass over the stored mentions, article by article in the order of the articles frame:
-    each batch is resolved (``actors.BatchResolver``) and written to actors_dir/mentions.parquet,
+    each batch is resolved (``finding.BatchResolver``) and written to actors_dir/mentions.parquet,
     its mentions counted per actor and its (article, actor) pairs gathered for the stories
     (``analysis.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
     table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
     None: that entry is not written."""
     work = actors_dir if actors_dir is not None else stories_dir
-    resolver = actors.BatchResolver(store.discovered_names(engine), store.mentioned_actor_ids(engine), dictionary)
+    resolver = finding.BatchResolver(store.discovered_names(engine), store.mentioned_actor_ids(engine), dictionary)
     template = store.empty_mentions()
     mentions_per_actor: Counter = Counter()
     with contextlib.ExitStack() as stack:

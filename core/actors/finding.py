@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
-from core import spelling
-from core.actor_dictionary import Dictionary, find_actor, slug
+from core.actors import spelling
+from core.actors.actor_dictionary import Dictionary, find_actor, slug
 from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
 
 # Confidence of a match, by how it was made.

@@ -21,8 +21,8 @@ import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
 
-from core import spelling
-from core.actors import windows
+from core.actors import spelling
+from core.actors.finding import windows
 from core.dates import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
