@@ -618,7 +618,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
     from core import analysis, charts, config, frame_cache, store, translate
-    from core.actors import actor_dictionary, extraction
+    from core.actors import actor_dictionary, frames, resolution
 
     engine = store.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -649,13 +649,13 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     translations = timed("store.load_translations(en)", lambda: store.load_translations(engine, "en"))
     articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
     mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
-    timed("  of which actors.resolve", lambda: extraction.finding.resolve(mentions_raw, dictionary))
+    timed("  of which resolution.resolve", lambda: resolution.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
     # taken from it (core/frame_cache.py).
     cache = Path(tempfile.mkdtemp(prefix="geowire-profile-"))
-    found, mentions, dates = timed("extraction.actor_frames, written to and read from the frame cache",
+    found, mentions, dates = timed("frames.actor_frames, written to and read from the frame cache",
                                    lambda: frame_cache.cached(cache, "actors", "profile", ("actors", "mentions", "dates"),
-                                                              lambda: extraction.actor_frames(engine, dictionary)))
+                                                              lambda: frames.actor_frames(engine, dictionary)))
     shutil.rmtree(cache, ignore_errors=True)
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
     timed("filter bar: spellings per actor (analysis.spellings)", lambda: analysis.spellings(mentions, limit=4))
@@ -867,7 +867,7 @@ def prepare_frames(db: Path) -> None:
     """What ``python -m core extract`` does after every change of the store: write the frames the
     dashboard starts from. Timed, since a user pays it once per ingest."""
     from core import config, store
-    from core.actors import actor_dictionary, extraction
+    from core.actors import actor_dictionary, extraction, frames
     url = f"sqlite:///{db}"
     engine = store.connect(url)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
@@ -876,7 +876,7 @@ def prepare_frames(db: Path) -> None:
               (("articles", ""), ("actors", f"-{version}"), ("stories", f"-{version}"))}
     ready = cache.exists() and wanted <= {p.name for p in cache.iterdir()}
     started = time.perf_counter()
-    extraction.prepare_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), version, cache)
+    frames.prepare_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), version, cache)
     print(f"frames for the dashboard (articles, actor frames, story labels as Parquet beside the store): "
           f"{'already written' if ready else f'written in {time.perf_counter() - started:.1f} s'}, "
           f"as `python -m core extract` does after every change of the store")

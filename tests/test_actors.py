@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import actor_eval
 from core import config, ingest, store
-from core.actors import actor_dictionary, finding, spelling
+from core.actors import actor_dictionary, finding, lookup, passages, resolution, spelling, transliteration
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 
@@ -17,7 +17,7 @@ def dictionary():
 
 def found(dictionary, language, text, title=""):
     frame = pd.DataFrame([{"article_id": "a", "title": title, "text": text, "language": language}])
-    table, mentions = finding.extract(frame, dictionary)
+    table, mentions = resolution.extract(frame, dictionary)
     names = dict(zip(table["actor_id"], table["name"]))
     return {names[a] for a in mentions["actor_id"]}, mentions
 
@@ -26,7 +26,7 @@ def found(dictionary, language, text, title=""):
 def seed_actors(engine, seeds, lexicon, dictionary):
     ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     articles = store.load_articles(engine)
-    table, mentions = finding.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     by_file = {}
     for name, path in seeds.items():
         article_id = articles.loc[articles["origin_file"] == str(path.resolve()), "article_id"].iloc[0]
@@ -97,7 +97,7 @@ def test_undictionaried_name_merged_across_scripts(dictionary):
         {"article_id": "ru", "title": "", "language": "ru",
          "text": "Замминистра иностранных дел Ирана Бахрам Гасемзаде заявил. Гасемзаде добавил."},
     ])
-    table, mentions = finding.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     assert set(discovered["article_id"]) == {"fr", "ru"} or set(discovered["article_id"]) == {"fr", "ar", "ru"}
     ids = discovered.groupby("article_id")["actor_id"].first()
@@ -124,7 +124,7 @@ def test_arabic_surname_with_article_merged_across_scripts(dictionary):
         {"article_id": "el", "title": "", "language": "el",
          "text": "Ο Μουχάναντ αλ-Σάαντι, εκπρόσωπος των ιρακινών φατριών, μίλησε."},
     ])
-    table, mentions = finding.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     assert set(discovered["article_id"]) == {"en", "ar", "el"}
     assert discovered["actor_id"].nunique() == 1
@@ -132,7 +132,7 @@ def test_arabic_surname_with_article_merged_across_scripts(dictionary):
 
 
 def test_cyrillic_zh_has_the_skeleton_of_latin_and_persian_zh():
-    assert spelling.skeleton("Кряжев") == spelling.skeleton("Kryazhev") == spelling.skeleton("کریاژف")
+    assert transliteration.skeleton("Кряжев") == transliteration.skeleton("Kryazhev") == transliteration.skeleton("کریاژف")
 
 
 @pytest.mark.parametrize("folder", ["tests/gold", "tests/gold/heldout"])
@@ -167,7 +167,7 @@ def test_similar_surnames_with_different_given_names_are_two_people(dictionary):
         {"article_id": "c", "title": "", "language": "ru",
          "text": "Вадим Красиков вернулся в Москву. Красикова встретили в аэропорту."},
     ])
-    _, mentions = finding.extract(articles, dictionary)
+    _, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     ids = discovered.groupby("article_id")["actor_id"].agg(set)
     assert ids["a"] and ids["b"] and ids["a"].isdisjoint(ids["b"]), discovered
@@ -280,7 +280,7 @@ def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
 
 
 def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_path):
-    from core.actors import extraction
+    from core.actors import extraction, frames
 
     engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = tmp_path / "capital-ledger"
@@ -297,8 +297,8 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
         return dictionary
 
     cache = tmp_path / "store.frames"
-    first = extraction.cached_actor_frames(engine, load, "v1", cache)
-    second = extraction.cached_actor_frames(engine, load, "v1", cache)
+    first = frames.cached_actor_frames(engine, load, "v1", cache)
+    second = frames.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1], "a second process start reads the cache without the dictionary"
     assert first[1]["article_id"].nunique() == 1 and len(first[0]) > 3
     for a, b in zip(first, second):
@@ -306,9 +306,9 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     (folder / second_page.name).write_bytes(second_page.read_bytes())
     ingest.ingest(engine, [folder], progress=False)
     extraction.run(engine, dictionary, "v1")
-    third = extraction.cached_actor_frames(engine, load, "v1", cache)
+    third = frames.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1, 1] and third[1]["article_id"].nunique() > first[1]["article_id"].nunique()
-    extraction.cached_actor_frames(engine, load, "v2", cache)
+    frames.cached_actor_frames(engine, load, "v2", cache)
     assert loads == [1, 1, 1]
     assert len([p for p in cache.iterdir()]) == 1, "older entries are removed"
 
@@ -326,8 +326,8 @@ def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(
     whole = finding.find_mentions(sample_articles, dictionary)
     dates = mentioned_dates.extract(sample_articles)
     # Pieces of 300-600 characters: every sample text of more than 600 is cut in several.
-    monkeypatch.setattr(finding, "WINDOW_CHARS", 600)
-    monkeypatch.setattr(mentioned_dates, "windows", lambda text: finding.windows(text, 600))
+    monkeypatch.setattr(passages, "WINDOW_CHARS", 600)
+    monkeypatch.setattr(mentioned_dates, "windows", lambda text: passages.windows(text, 600))
     assert (sample_articles["text"].str.len() > 600).sum() >= 40
     pd.testing.assert_frame_equal(finding.find_mentions(sample_articles, dictionary), whole)
     pd.testing.assert_frame_equal(mentioned_dates.extract(sample_articles), dates)
@@ -335,7 +335,7 @@ def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(
 
 def test_windows_cut_after_sentences_and_cover_the_text():
     text = "Talks in Geneva ended. " * 40 + "am 3. März " * 30 + "x" * 900
-    pieces = finding.windows(text, 200)
+    pieces = passages.windows(text, 200)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
     assert all(100 <= end - start <= 200 for start, end in pieces[:-1])
@@ -343,7 +343,7 @@ def test_windows_cut_after_sentences_and_cover_the_text():
     assert sentence_cuts and all(text[end - 1] == "." for end in sentence_cuts)
     # never between "3." and "März"; a run of letters without white space is cut where it must
     assert not any(text[end - 2:end] == "3." for _, end in pieces)
-    assert finding.windows("short text", 200) == [(0, 10)]
+    assert passages.windows("short text", 200) == [(0, 10)]
 
 
 def test_an_article_repeating_names_keeps_a_few_rows_and_counts_the_rest(dictionary):
@@ -433,4 +433,4 @@ def test_a_word_longer_than_any_name_is_not_looked_up_or_cached(dictionary):
     mentions = finding.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
                                     dictionary)
     assert mentions[["actor_id", "start"]].values.tolist() == [["Q794", 0], ["Q159", 9], ["Q7747", len(text) - 11]]
-    assert max(map(len, finding._index(dictionary, "en").words)) <= finding.MAX_WORD_CHARS
+    assert max(map(len, lookup.for_language(dictionary, "en").words)) <= lookup.MAX_WORD_CHARS

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core import analysis, config, ingest, store
-from core.actors import actor_dictionary, extraction
+from core.actors import actor_dictionary, extraction, frames
 
 
 def _sample_frames():
@@ -15,7 +15,7 @@ def _sample_frames():
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
-    actors, mentions, dates = extraction.actor_frames(engine, dictionary)
+    actors, mentions, dates = frames.actor_frames(engine, dictionary)
     return store.load_articles(engine), actors, mentions, dates
 
 

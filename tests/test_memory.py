@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import memory_bench
 from core import analysis, config, dedup, schema, store
-from core.actors import actor_dictionary, extraction, finding
+from core.actors import actor_dictionary, extraction, finding, frames
 
 REPO = Path(__file__).resolve().parent.parent
 # Allocator settings for the limited process. Without them glibc reserves a 64 MB arena per
@@ -74,7 +74,7 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
     assert stored.loc[stored["actor_id"] == "Q794", "start"].tolist() == [12 * k for k in range(finding.MAX_IDENTICAL_MENTIONS)]
     # The dashboard's frames, written by the ingest, count every mention.
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    found, mentions, _ = extraction.cached_actor_frames(engine, lambda: dictionary, version,
+    found, mentions, _ = frames.cached_actor_frames(engine, lambda: dictionary, version,
                                                         config.frames_cache_dir(f"sqlite:///{db}"))
     assert found.set_index("actor_id").loc[["Q794", "Q159"], "mentions"].tolist() == [REPEATS, REPEATS]
     top = analysis.top_actors(store.load_articles(engine), mentions, found)

@@ -1,29 +1,23 @@
-"""Actors and mentioned dates for the stored articles: run after every ingest and by
-``python -m core extract``, and read back as frames for the pages and the export.
+"""Actors and mentioned dates extracted for the stored articles: run after every ingest and by
+``python -m core extract``, a page of articles per transaction, so that memory does not grow with
+the store.
 
 Mentions are stored as found in each article; discovered names are grouped into actors, and the
-corrections applied, when they are loaded (``actor_frames``), so that a new article or a new
+corrections applied, when they are read back (``frames``), so that a new article or a new
 correction regroups the whole corpus without re-reading every article. A changed dictionary or
 corrections file changes ``dictionary_version`` and makes every article due again.
-
-Both halves read the store a batch at a time, so that their memory does not grow with the corpus:
-``run`` extracts a page of articles per transaction, and ``prepare_frames`` writes the frames the
-dashboard starts from batch by batch (docs/actors.md, "Memory").
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import pandas as pd
 import sqlalchemy as sa
 
-from core import analysis, frame_cache, store
-from core.actors import actor_dictionary, finding, mentioned_dates, spelling
+from core import store
+from core.actors import actor_dictionary, discovery, finding, mentioned_dates
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -59,7 +53,7 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
     rows (``occurrences``)."""
     pending = None if everything else version
     total = store.count_due(engine, pending)
-    known = _known_surnames(engine)
+    known = discovery.known_surnames(store.discovered_name_keys(engine))
     done = mention_count = date_count = 0
     after = None
     while True:
@@ -76,131 +70,3 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
         if progress:
             progress(min(done, total), max(total, done))
     return ExtractionSummary(done, mention_count, date_count)
-
-
-def _known_surnames(engine: sa.Engine) -> dict[str, str]:
-    surnames = {}
-    for key in store.discovered_name_keys(engine):
-        surname = key.split("|", 1)[1]
-        skeleton = spelling.skeleton(surname)
-        if len(skeleton) > finding.MIN_SKELETON:
-            surnames.setdefault(skeleton, surname)
-    return surnames
-
-
-def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(actors, mentions, mentioned dates) of the whole store, discovered names grouped and the
-    corrections applied. actors has the ACTOR columns plus ``mentions`` (the mentions, counting
-    ``occurrences``) and ``articles`` counts. Holds them all: the dashboard's frames are written
-    batch by batch instead (``prepare_frames``), with the same result."""
-    found, mentions = finding.resolve(store.load_mentions(engine), dictionary)
-    counts = mentions.groupby("actor_id").agg(mentions=("occurrences", "sum"), articles=("article_id", "nunique"))
-    return _ranked(found, counts), mentions, store.load_mentioned_dates(engine)
-
-
-def _ranked(found: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    found = found.merge(counts.astype("int64"), left_on="actor_id", right_index=True, how="inner")
-    return found.sort_values(["articles", "mentions"], ascending=False).reset_index(drop=True)
-
-
-FRAME_NAMES = ("actors", "mentions", "dates")
-_STORY_TEMPLATE = pd.DataFrame({"article_id": pd.Series(dtype="str"), "story": pd.Series(dtype="int32")})
-
-
-def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_dictionary.Dictionary], version: str,
-                        cache_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``actor_frames``, kept as Parquet files in ``cache_dir`` under the store's revision and the
-    dictionary version (``frame_cache``), so that a new process reads them instead of loading every
-    mention and grouping the discovered names again: for a million mentions that was most of a
-    25-45 s dashboard start. The dictionary is loaded only on a miss, and the files are then
-    written batch by batch (``prepare_frames``)."""
-    return frame_cache.cached(cache_dir, "actors", f"{store.revision(engine)}-{version}", FRAME_NAMES,
-                              lambda: actor_frames(engine, load_dictionary()),
-                              lambda folder: _write_frames(engine, load_dictionary(), folder, None))
-
-
-def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.DataFrame, version: str,
-                        cache_dir: Path | None) -> pd.Series:
-    """``analysis.story_labels`` of the whole store (``articles`` and the resolved ``mentions``),
-    kept like the actor frames: grouping 100k articles into stories takes ~10 s, so it is done
-    once per change of the store (by ``prepare_frames``, from the store a window at a time) and
-    every selection only looks its articles up."""
-    frame = frame_cache.cached(cache_dir, "stories", f"{store.revision(engine)}-{version}", ("stories",),
-                               lambda: (analysis.story_labels(articles, mentions).reset_index(),))[0]
-    return frame.set_index("article_id")["story"]
-
-
-def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str,
-                   cache_dir: Path | None) -> None:
-    """Write the frames the dashboard starts from (articles, actor frames, story labels) for the
-    store as it is now, so that its next start reads them instead of deriving them. They are
-    written a batch at a time and never read back here, so the memory this takes does not grow
-    with the corpus (docs/actors.md, "Memory")."""
-    if cache_dir is None:
-        return
-    store.prepare_articles(engine, cache_dir)
-    key = f"{store.revision(engine)}-{version}"
-    with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
-            frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:
-        if actors_dir is not None or stories_dir is not None:
-            _write_frames(engine, dictionary, actors_dir, stories_dir)
-
-
-def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, actors_dir: Path | None,
-                  stories_dir: Path | None) -> None:
-    """One pass over the stored mentions, article by article in the order of the articles frame:
-    each batch is resolved (``finding.BatchResolver``) and written to actors_dir/mentions.parquet,
-    its mentions counted per actor and its (article, actor) pairs gathered for the stories
-    (``analysis.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
-    table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
-    None: that entry is not written."""
-    work = actors_dir if actors_dir is not None else stories_dir
-    resolver = finding.BatchResolver(store.discovered_names(engine), store.mentioned_actor_ids(engine), dictionary)
-    template = store.empty_mentions()
-    mentions_per_actor: Counter = Counter()
-    with contextlib.ExitStack() as stack:
-        stories = analysis.StoryCorpus(lambda name, dtype: stack.enter_context(frame_cache.Spill(work / f".{name}.bin", dtype)),
-                                       store.duplicated_articles(engine))
-        ids = (stack.enter_context(frame_cache.ParquetFrames(work / ".ids.parquet", _STORY_TEMPLATE[["article_id"]]))
-               if stories_dir is not None else None)
-        written = (stack.enter_context(frame_cache.ParquetFrames(actors_dir / "mentions.parquet", template))
-                   if actors_dir is not None else None)
-        for batch in store.mention_batches(engine, every_article=True):
-            articles = batch[list(store.ARTICLE_ORDER_COLUMNS)].drop_duplicates("position_id")
-            added = stories.add_articles(articles.rename(columns={"position_id": "article_id"}))
-            if ids is not None:
-                ids.write(pd.DataFrame({"article_id": added}))
-            found = batch.loc[batch["article_id"].notna(), list(template.columns)].astype(template.dtypes.to_dict())
-            resolved = resolver.resolve(found.reset_index(drop=True))
-            if written is not None:
-                written.write(resolved)
-            mentions_per_actor.update(resolved.groupby("actor_id")["occurrences"].sum().to_dict())
-            stories.add_pairs(resolved[["article_id", "actor_id"]].drop_duplicates())
-        if actors_dir is not None:
-            counts = pd.DataFrame({"mentions": pd.Series(mentions_per_actor, dtype="int64"),
-                                   "articles": pd.Series(stories.articles_per_actor(), dtype="int64")})
-            _ranked(resolver.actors(), counts.fillna(0)).to_parquet(actors_dir / "actors.parquet", index=False)
-            with frame_cache.ParquetFrames(actors_dir / "dates.parquet", store.empty_mentioned_dates()) as dates:
-                for batch in store.mentioned_date_batches(engine):
-                    dates.write(batch)
-        if stories_dir is not None:
-            ids.close()
-            labels = stories.labels()
-            with frame_cache.ParquetFrames(stories_dir / "stories.parquet", _STORY_TEMPLATE) as out:
-                done = 0
-                for part in frame_cache.read_batches(work / ".ids.parquet"):
-                    out.write(part.assign(story=labels[done:done + len(part)]))
-                    done += len(part)
-            (work / ".ids.parquet").unlink()
-
-
-def per_article(actor_table: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    """One row per article that has actors or dates: ``actors`` ("id|name|type; ...") and
-    ``mentioned_dates`` ("YYYY-MM-DD; ..."), for the export."""
-    names = actor_table.set_index("actor_id")[["name", "type"]]
-    joined = mentions.drop_duplicates(["article_id", "actor_id"]).join(names, on="actor_id")
-    joined = joined.assign(label=joined["actor_id"] + "|" + joined["name"] + "|" + joined["type"])
-    by_article = joined.groupby("article_id")["label"].apply(lambda s: "; ".join(sorted(s))).rename("actors")
-    days = dates.assign(day=dates["date"].dt.strftime("%Y-%m-%d")).drop_duplicates(["article_id", "day"])
-    by_date = days.groupby("article_id")["day"].apply(lambda s: "; ".join(sorted(s))).rename("mentioned_dates")
-    return pd.concat([by_article, by_date], axis=1).rename_axis("article_id").reset_index()
