@@ -2,10 +2,10 @@
 
 A name joins the first actor whose surname skeleton (``transliteration.skeleton``) is at least
 ``SURNAME_SIMILARITY`` similar to its own (rapidfuzz), unless the given names tell two people
-apart. Similar skeletons are chained into candidate groups, and each group is then split around
-its heads. The grouping is worked out once from the distinct spellings of a corpus
-(``discovered_names``), so that the mentions can then be assigned batch by batch
-(``DiscoveredGroups.assign``).
+apart. Similar skeletons are chained into candidate groups as the connected components of their
+similarity graph (SciPy), and each group is then split around its heads. The grouping is worked
+out once from the distinct spellings of a corpus (``discovered_names``), so that the mentions can
+then be assigned batch by batch (``DiscoveredGroups.assign``).
 """
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import icu  # PyICU (pyicu-wheels)
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from core.actors import actor_dictionary, spelling, transliteration
 from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
@@ -114,20 +117,12 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
     surname_skeleton = {key: _surname_key(transliteration.skeleton(surname), given_skeleton[key], key in with_article)
                         for key, (_, surname) in parts.items()}
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= transliteration.MIN_SKELETON})
-    groups = _UnionFind()
-    # Scores a block of skeletons at a time, as bytes: the whole matrix of 20,000 skeletons in
-    # float32 (rapidfuzz's default) would be 1.6 GB.
-    for start in range(0, len(skeletons), _SKELETON_BLOCK):
-        scores = process.cdist(skeletons[start:start + _SKELETON_BLOCK], skeletons, scorer=fuzz.ratio,
-                               score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8)
-        for a, row in enumerate(scores, start):
-            for b in row.nonzero()[0]:
-                groups.union(skeletons[a], skeletons[int(b)])
+    group_of = _similar_groups(skeletons)
     # Within one surname group, different given names are different people (two brothers).
-    by_group: dict[str, list[str]] = defaultdict(list)
+    by_group: dict[int, list[str]] = defaultdict(list)
     for key, skel in surname_skeleton.items():
         if len(skel) >= transliteration.MIN_SKELETON:
-            by_group[groups.find(skel)].append(key)
+            by_group[group_of[skel]].append(key)
     known_given = {name for names in dictionary.cues.given_names.values() for name in names}
     cluster_of, similarity = {}, {}
     for group, members in by_group.items():
@@ -168,19 +163,24 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
                             actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()})
 
 
-class _UnionFind:
-    def __init__(self):
-        self.parent = {}
-
-    def find(self, item):
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a, b):
-        self.parent[self.find(a)] = self.find(b)
+def _similar_groups(skeletons: list[str]) -> dict[str, int]:
+    """Each skeleton's group: the connected components of the graph that links two skeletons at
+    least ``SURNAME_SIMILARITY`` alike, so that a group may chain skeletons less alike than that."""
+    if not skeletons:
+        return {}
+    rows, columns = [], []
+    # Scores a block of skeletons at a time, as bytes: the whole matrix of 20,000 skeletons in
+    # float32 (rapidfuzz's default) would be 1.6 GB.
+    for start in range(0, len(skeletons), _SKELETON_BLOCK):
+        scores = process.cdist(skeletons[start:start + _SKELETON_BLOCK], skeletons, scorer=fuzz.ratio,
+                               score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8)
+        row, column = scores.nonzero()
+        rows.append(row + start)
+        columns.append(column)
+    rows, columns = np.concatenate(rows), np.concatenate(columns)
+    similar = sparse.coo_array((np.ones(len(rows), dtype=np.int8), (rows, columns)), shape=(len(skeletons),) * 2)
+    _, labels = csgraph.connected_components(similar, directed=False)
+    return dict(zip(skeletons, labels.tolist()))
 
 
 # The Arabic article before a surname, as each script writes it: al-Saadi, al Saadi, as-Sadr,
@@ -211,11 +211,15 @@ def _discovered_id(name: str, known_ids: set[str]) -> str:
     return actor_id if actor_id not in known_ids else f"{actor_id}-discovered"
 
 
+# A display name in Latin letters is kept as written; any other is romanised.
+_LATIN_NAME = icu.UnicodeSet(r"[[:Script=Latin:][:White_Space:]\'\-]")
+
+
 def _display_name(forms: Counter) -> str:
     """The most used full form in Latin letters, else the most used form romanised."""
     full = [(count, form) for form, count in forms.items() if " " in form]
     pool = full or [(count, form) for form, count in forms.items()]
-    latin = [(count, form) for count, form in pool if re.fullmatch(r"[\sA-Za-zÀ-ɏ'\-]+", form)]
+    latin = [(count, form) for count, form in pool if form and _LATIN_NAME.containsAll(form)]
     if latin:
         return max(latin)[1]
     best = max(pool)[1]

@@ -5,7 +5,7 @@ other names) read it.
 An index holds the aliases usable in that language, keyed by their first word's spelling keys
 (``spelling.alias_keys``), and the language's name cues: given names, titles, name particles and
 words that are never names (CLDR month and weekday names, stop words). An alias written for
-another language is used when it is in the same script.
+another language is used when it is in the same script, as ICU's Script property tells.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
+import icu  # PyICU (pyicu-wheels)
 import stopwordsiso  # word lists shipped in the package, 50+ languages
 from babel import Locale, UnknownLocaleError
 
@@ -56,27 +57,29 @@ def _stopwords(language: str | None, folded: bool = True) -> frozenset[str]:
     return frozenset(spelling.fold(w) if folded else w.casefold() for w in words)
 
 
+# The scripts an alias is told apart by: one in another script than the article's language is
+# never used there. Every other script is one class, "other".
+_SCRIPT_CLASSES = {"Latn": "latin", "Grek": "greek", "Cyrl": "cyrillic", "Hebr": "hebrew", "Arab": "arabic"}
+# ICU's likely script for Kurdish is Kurmanji's Latin; the press read here writes Sorani, in
+# Arabic script, as spelling.ABJAD_LANGUAGES has it.
+_WRITTEN_IN = {"ku": "Arab"}
+
+
 def _script(text: str) -> str:
+    """The script class of the first letter of ``text``, by ICU's Script property."""
     for ch in text:
         if ch.isalpha():
-            code = ord(ch)
-            if code < 0x250:
-                return "latin"
-            if 0x370 <= code < 0x400:
-                return "greek"
-            if 0x400 <= code < 0x530:
-                return "cyrillic"
-            if 0x590 <= code < 0x600:
-                return "hebrew"
-            if 0x600 <= code < 0x780:
-                return "arabic"
-            return "other"
+            return _SCRIPT_CLASSES.get(icu.Script.getScript(ch).getShortName(), "other")
     return "other"
 
 
-_LANGUAGE_SCRIPT = {**dict.fromkeys(("ar", "fa", "ur", "ps", "ku"), "arabic"), **dict.fromkeys(("he", "yi"), "hebrew"),
-                    **dict.fromkeys(("ru", "uk", "be", "bg", "sr"), "cyrillic"), "el": "greek",
-                    **dict.fromkeys(("zh", "ja", "ko", "hi", "bn", "th", "am", "ka", "hy"), "other")}
+@functools.lru_cache(maxsize=64)
+def _language_script(language: str | None) -> str:
+    """The script class ``language`` is written in: its likely script in CLDR (ICU), Latin for a
+    language ICU does not know."""
+    likely = _WRITTEN_IN.get(language or "") or icu.Locale(language or "").addLikelySubtags().getScript()
+    return _SCRIPT_CLASSES.get(likely, "other") if likely else "latin"
+
 
 # An alias written for another language of the same script ("Patrushev" in a French article) is
 # used when it is long enough not to be an ordinary word there (Turkish "Şi" is French "Si").
@@ -89,7 +92,7 @@ class Index:
 
     def __init__(self, dictionary: actor_dictionary.Dictionary, language: str | None):
         self.language = language
-        script = _LANGUAGE_SCRIPT.get(language or "", "latin")
+        script = _language_script(language)
         by_key: dict[str, list[Entry]] = defaultdict(list)
         self.words: dict[str, Word] = {}
         self.given_names = set(dictionary.cues.given_names.get(language, ()))

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import babel
 import babel.dates
+import icu  # PyICU (pyicu-wheels)
 import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
@@ -46,9 +47,14 @@ def _locale_info(language: str) -> dict:
         return {}
 
 
+# Scripts whose short month and weekday names are abbreviations; elsewhere (Arabic, Hebrew) a
+# three-letter name is the full name.
+_ABBREVIATING_SCRIPTS = icu.UnicodeSet("[[:Script=Latin:][:Script=Cyrillic:][:Script=Greek:]]")
+
+
 def _full_names(names) -> list[str]:
     return [n for n in names if sum(ch.isalpha() for ch in n) >= MIN_NAME_LETTERS or
-            (len(n) >= 3 and not re.search(r"[A-Za-z\u0400-\u04ff\u0370-\u03ff]", n))]
+            (len(n) >= 3 and not _ABBREVIATING_SCRIPTS.containsSome(n))]
 
 
 @functools.lru_cache(maxsize=64)

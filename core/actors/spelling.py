@@ -20,6 +20,7 @@ import functools
 import re
 import unicodedata
 
+import icu  # PyICU (pyicu-wheels)
 import Stemmer
 
 # ISO 639-1 -> Snowball algorithm (PyStemmer 3.1 has no Hebrew or Ukrainian stemmer).
@@ -52,7 +53,7 @@ MIN_LOOSE_STEM = 4
 # word characters to ``re`` but sit inside words: "مُحَمَّد" is one word, folded later.
 _IN_WORD = "\u0640\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
 WORD = re.compile(rf"([^\W\d_][^\W_]*(?:[{_IN_WORD}]+[^\W_]*)*)(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
-_HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
+_HEBREW = icu.UnicodeSet("[:Script=Hebrew:]")
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 _VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
 
@@ -83,7 +84,7 @@ def words(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
         quote = match.end(1)
         # The word part before the optional quote holds no quote character, so a quote can only
         # sit where group 1 ends.
-        if quote == end or _HEBREW_LETTER.match(text, start):
+        if quote == end or text[start] in _HEBREW:
             append((match.group(), start, end))
             continue
         append((text[start:quote], start, quote))

@@ -2,7 +2,8 @@
 
 Arabic, Persian and Hebrew write few vowels, so a transliterated name and its Latin spelling agree
 on consonants only. Phonetic libraries (jellyfish, abydos) assume an English spelling; the skeleton
-folds the consonant classes that the scripts confuse. Romanisation is ICU's (PyICU).
+folds the consonant classes that the scripts confuse. Romanisation is ICU's (PyICU), and so is
+telling which scripts a name is written in.
 """
 from __future__ import annotations
 
@@ -33,12 +34,12 @@ _DIGRAPHS = (("sch", "s"), ("tch", "s"), ("dzh", "j"), ("kh", "k"), ("gh", "g"),
              ("zh", "j"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("tz", "s"), ("dj", "j"),
              ("ck", "k"), ("ou", "u"))
 _CONSONANT_CLASS = str.maketrans("pfvwqcgxhdzj", "bbbbkkkkktsj")
-_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff]")
+_ABJAD = icu.UnicodeSet("[[:Script=Arabic:][:Script=Hebrew:]]")
 # The Arabic article in a surname is written or not depending on the language: al-Saadi, Saadi,
 # الساعدي, Аль-Саади.
 _ARTICLE = re.compile(r"^(?:al|el| al|аль|эль|ель|αλ|ελ|אל)[-‐\s]+|^ال(?=..)", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_GREEK = re.compile(r"[\u0370-\u03ff]")
+_CYRILLIC = icu.UnicodeSet("[:Script=Cyrillic:]")
+_GREEK = icu.UnicodeSet("[:Script=Greek:]")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -47,9 +48,9 @@ def skeleton(name: str) -> str:
     Πατρούσεφ all give "btrsb". Vowels are dropped because Arabic-script and Hebrew spellings
     leave most of them out; consonants that one script spells with two letters or confuses
     (p/b/f/v/w, k/q/c/g/h/kh, t/d, s/z) fall in one class."""
-    abjad = bool(_ABJAD.search(name))
+    abjad = _ABJAD.containsSome(name)
     name = _ARTICLE.sub("", name.strip())
-    cyrillic = bool(_CYRILLIC.search(name))
+    cyrillic = _CYRILLIC.containsSome(name)
     if cyrillic:
         # ICU writes ж as ž, which Latin-ASCII makes z; Latin and Persian spellings write zh (ژ),
         # so Кряжев would never meet Kryazhev or کریاژف.
@@ -57,7 +58,7 @@ def skeleton(name: str) -> str:
     latin = re.sub(r"[^a-z]", "", romanize(name).lower())
     if cyrillic:
         latin = latin.replace("j", "y")  # ICU writes й as j
-    elif _GREEK.search(name):
+    elif _GREEK.containsSome(name):
         # Greek spells b, d, g as μπ, ντ, γκ; χ is kh; γ before e/i is y.
         latin = latin.replace("mp", "b").replace("nt", "d").replace("gk", "g").replace("ch", "kh")
         latin = re.sub(r"g(?=[ei])", "y", latin)
