@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 import icu  # PyICU (pyicu-wheels)
+import pymorphy3
 import Stemmer
 
 # ISO 639-1 -> Snowball algorithm (PyStemmer 3.1 has no Hebrew or Ukrainian stemmer).
@@ -163,8 +164,6 @@ _MORPHOLOGY_LANGUAGES = {"ru", "uk"}
 
 @functools.lru_cache(maxsize=4)
 def _morphology(language: str):
-    import pymorphy3
-
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
