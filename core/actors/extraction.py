@@ -28,6 +28,9 @@ CHUNK_CHARS = 2_000_000
 
 @dataclass
 class ExtractionSummary:
+    """What one ``run`` extracted: articles, actor mentions and mentioned dates (counting
+    ``occurrences``)."""
+
     articles: int
     mentions: int
     dates: int
@@ -37,6 +40,8 @@ class ExtractionSummary:
 
 
 def dictionary_version(directory: Path, corrections_file: Path | None) -> str:
+    """A digest of the dictionary files and the corrections file: articles extracted with another
+    version are due again."""
     digest = hashlib.sha256()
     paths = sorted(directory.glob("*.toml")) + ([corrections_file] if corrections_file and corrections_file.exists() else [])
     for path in paths:
