@@ -718,7 +718,7 @@ def mentioned_date_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
 
 def discovered_names(engine: sa.Engine) -> pd.DataFrame:
     """The distinct (name_key, surface) of the stored discovered names, with the mentions each
-    stands for (``occurrences``): what ``actors.group_discovered`` groups. Small: one row per
+    stands for (``occurrences``): what ``grouping.group_discovered`` groups. Small: one row per
     spelling of a name, however often it is written."""
     table = schema.mentions
     query = (sa.select(table.c.name_key, table.c.surface, sa.func.sum(sa.func.coalesce(table.c.occurrences, 1)))
