@@ -4,7 +4,7 @@
 
 Articles are the labelled set's texts (11 languages, 5 scripts) repeated to about 3 KB, each copy
 with a different number in it so no cache sees the same text twice. Prints articles/s for
-``actors.extract`` (dictionary matching, discovery and cross-article grouping) and for mentioned
+``resolution.extract`` (dictionary matching, discovery and cross-article grouping) and for mentioned
 dates, and the memory the loaded dictionary and per-language indexes take.
 
 The extractor remembers what it worked out for each word it has met, and 2,000 articles made
@@ -21,7 +21,7 @@ import time
 import pandas as pd
 
 from benchmarks.actor_eval import load_gold
-from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.actors import actor_dictionary, finding, lookup, mentioned_dates, resolution, spelling, transliteration
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 TARGET_BYTES = 3000
@@ -35,8 +35,8 @@ def _rss_mb() -> float:
 def _forget_words(dictionary, articles: pd.DataFrame) -> None:
     """Empty the per-word caches, so that the main measurement starts as cold as the first pass."""
     for language in set(articles["language"]):
-        actors._index(dictionary, language).words.clear()
-    for cached in (spelling.fold, spelling.keys, spelling.skeleton, spelling.romanize):
+        lookup.for_language(dictionary, language).words.clear()
+    for cached in (spelling.fold, spelling.keys, transliteration.skeleton, transliteration.romanize):
         cached.cache_clear()
 
 
@@ -63,16 +63,16 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     dictionary = actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
     for language in sorted(set(articles["language"])):
-        actors._index(dictionary, language)
+        lookup.for_language(dictionary, language)
     loaded = time.perf_counter() - started
     matcher_mb = _rss_mb() - before
     first = articles.iloc[:len(load_gold()[0])]
     cold_started = time.process_time()
-    actors.find_mentions(first, dictionary)
+    finding.find_mentions(first, dictionary)
     cold_rate = len(first) / (time.process_time() - cold_started)
     _forget_words(dictionary, articles)
     started, cpu_started = time.perf_counter(), time.process_time()
-    found, mentions = actors.extract(articles, dictionary)
+    found, mentions = resolution.extract(articles, dictionary)
     actor_seconds = time.perf_counter() - started
     # CPU seconds as well: on a shared machine the wall clock also counts other processes' turns.
     actor_cpu = time.process_time() - cpu_started

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.actors import actor_dictionary, mentioned_dates, resolution, spelling
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "gold"
@@ -57,7 +57,7 @@ def evaluate(dictionary=None, directory: Path = GOLD_DIR):
     """Returns (per-article scoring rows, cross-script pair rows, date rows, unresolved gold refs)."""
     dictionary = dictionary or actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
     articles, labels = load_gold(directory)
-    found_actors, mentions = actors.extract(articles, dictionary)
+    found_actors, mentions = resolution.extract(articles, dictionary)
     names = dict(zip(found_actors["actor_id"], found_actors["name"]))
     kinds = dict(zip(found_actors["actor_id"], found_actors["type"]))
     origin = dict(zip(found_actors["actor_id"], found_actors["origin"]))

@@ -143,7 +143,8 @@ def _wanted_meta(articles: int, version: str) -> dict:
 
 
 def ensure_store(articles: int, rebuild: bool) -> Path:
-    from core import config, extraction
+    from core import config
+    from core.actors import extraction
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     path, meta = store_path(articles), _meta_path(store_path(articles))
     wanted = _wanted_meta(articles, version)
@@ -168,7 +169,8 @@ def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
     """Write N synthetic articles, their mentions, mentioned dates and extraction marks."""
     import numpy as np
 
-    from core import actor_dictionary, config, schema
+    from core import config, schema
+    from core.actors import actor_dictionary
     from core.store import database
 
     rng = random.Random(seed)
@@ -616,7 +618,8 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import actor_dictionary, config, extraction, translate
+    from core import config, translate
+    from core.actors import actor_dictionary, frames, resolution
     from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
     from core.charts import by_actor, graph
     from core.store import database, frame_cache, reads, translation_memory
@@ -649,14 +652,14 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     articles = timed("store.load_articles", lambda: reads.load_articles(engine))
     translations = timed("store.load_translations(en)", lambda: translation_memory.load_translations(engine, "en"))
     articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
-    mentions_raw = timed("  of which store.load_mentions", lambda: reads.load_mentions(engine))
-    timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
+    mentions_raw = timed("  of which reads.load_mentions", lambda: reads.load_mentions(engine))
+    timed("  of which resolution.resolve", lambda: resolution.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
-    # taken from it (core/frame_cache.py).
+    # taken from it (core/store/frame_cache.py).
     cache = Path(tempfile.mkdtemp(prefix="geowire-profile-"))
-    found, mentions, dates = timed("extraction.actor_frames, written to and read from the frame cache",
+    found, mentions, dates = timed("frames.actor_frames, written to and read from the frame cache",
                                    lambda: frame_cache.cached(cache, "actors", "profile", ("actors", "mentions", "dates"),
-                                                              lambda: extraction.actor_frames(engine, dictionary)))
+                                                              lambda: frames.actor_frames(engine, dictionary)))
     shutil.rmtree(cache, ignore_errors=True)
     print(f"  ({len(articles)} articles, {len(mentions)} mentions, {len(found)} actors, {len(dates)} mentioned dates)")
     timed("filter bar: spellings per actor (ranking.spellings)", lambda: ranking.spellings(mentions, limit=4))
@@ -867,7 +870,8 @@ def main() -> None:
 def prepare_frames(db: Path) -> None:
     """What ``python -m core extract`` does after every change of the store: write the frames the
     dashboard starts from. Timed, since a user pays it once per ingest."""
-    from core import actor_dictionary, config, extraction
+    from core import config
+    from core.actors import actor_dictionary, extraction, frames
     from core.store import database
     url = f"sqlite:///{db}"
     engine = database.connect(url)
@@ -877,7 +881,7 @@ def prepare_frames(db: Path) -> None:
               (("articles", ""), ("actors", f"-{version}"), ("stories", f"-{version}"))}
     ready = cache.exists() and wanted <= {p.name for p in cache.iterdir()}
     started = time.perf_counter()
-    extraction.prepare_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), version, cache)
+    frames.prepare_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), version, cache)
     print(f"frames for the dashboard (articles, actor frames, story labels as Parquet beside the store): "
           f"{'already written' if ready else f'written in {time.perf_counter() - started:.1f} s'}, "
           f"as `python -m core extract` does after every change of the store")

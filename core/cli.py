@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, actor_dictionary, config, export, extraction, ingest, translate
+from core import __version__, config, export, ingest, translate
+from core.actors import actor_dictionary, extraction, frames
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
 
@@ -96,7 +97,7 @@ def _extract(engine, everything: bool = False) -> int:
     print(summary.describe())
     cache_dir = config.frames_cache_dir(str(engine.url))
     try:
-        extraction.prepare_frames(engine, dictionary, version, cache_dir)
+        frames.prepare_frames(engine, dictionary, version, cache_dir)
     except OSError as err:  # a full disk beside the store: the store itself is not touched by this step
         print(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, and the dashboard "
               "derives the frames itself when it starts", file=sys.stderr)
@@ -156,8 +157,8 @@ def _export(engine, args) -> int:
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    found, mentions, dates = extraction.actor_frames(engine, dictionary)
-    articles = export.with_actors(articles, extraction.per_article(found, mentions, dates))
+    found, mentions, dates = frames.actor_frames(engine, dictionary)
+    articles = export.with_actors(articles, frames.per_article(found, mentions, dates))
     try:
         target = config.translation_settings(target=args.target).target
     except ConfigError as err:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, config, export, extraction, ingest, jobs, translate
+from core import config, export, ingest, jobs, translate
+from core.actors import actor_dictionary, extraction, frames
 from core.analysis import filtering, ranking, timelines
 from core.errors import ConfigError, ExportError, InputError
 from core.language import language_name  # the pages name languages through common
@@ -81,13 +82,13 @@ def dictionary() -> actor_dictionary.Dictionary:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    return extraction.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
+    return frames.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
 def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    return extraction.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
+    return frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
 
 
 def story_labels(data: "Corpus") -> pd.Series:
@@ -542,7 +543,7 @@ def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None 
         return summary, None
     cache_dir = config.frames_cache_dir(str(eng.url))
     try:
-        extraction.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
+        frames.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
                                   cache_dir)
     except OSError as err:  # a full disk beside the store: the store is not touched by this step
         summary.problems.append(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, "

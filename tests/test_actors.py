@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from benchmarks import actor_eval
-from core import actor_dictionary, actors, config, ingest, spelling
+from core import config, ingest
+from core.actors import actor_dictionary, finding, lookup, passages, resolution, spelling, transliteration
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 from core.store import database, extractions, reads
 
@@ -17,7 +18,7 @@ def dictionary():
 
 def found(dictionary, language, text, title=""):
     frame = pd.DataFrame([{"article_id": "a", "title": title, "text": text, "language": language}])
-    table, mentions = actors.extract(frame, dictionary)
+    table, mentions = resolution.extract(frame, dictionary)
     names = dict(zip(table["actor_id"], table["name"]))
     return {names[a] for a in mentions["actor_id"]}, mentions
 
@@ -26,7 +27,7 @@ def found(dictionary, language, text, title=""):
 def seed_actors(engine, seeds, lexicon, dictionary):
     ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     articles = reads.load_articles(engine)
-    table, mentions = actors.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     by_file = {}
     for name, path in seeds.items():
         article_id = articles.loc[articles["origin_file"] == str(path.resolve()), "article_id"].iloc[0]
@@ -97,7 +98,7 @@ def test_undictionaried_name_merged_across_scripts(dictionary):
         {"article_id": "ru", "title": "", "language": "ru",
          "text": "Замминистра иностранных дел Ирана Бахрам Гасемзаде заявил. Гасемзаде добавил."},
     ])
-    table, mentions = actors.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     assert set(discovered["article_id"]) == {"fr", "ru"} or set(discovered["article_id"]) == {"fr", "ar", "ru"}
     ids = discovered.groupby("article_id")["actor_id"].first()
@@ -124,7 +125,7 @@ def test_arabic_surname_with_article_merged_across_scripts(dictionary):
         {"article_id": "el", "title": "", "language": "el",
          "text": "Ο Μουχάναντ αλ-Σάαντι, εκπρόσωπος των ιρακινών φατριών, μίλησε."},
     ])
-    table, mentions = actors.extract(articles, dictionary)
+    table, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     assert set(discovered["article_id"]) == {"en", "ar", "el"}
     assert discovered["actor_id"].nunique() == 1
@@ -132,7 +133,7 @@ def test_arabic_surname_with_article_merged_across_scripts(dictionary):
 
 
 def test_cyrillic_zh_has_the_skeleton_of_latin_and_persian_zh():
-    assert spelling.skeleton("Кряжев") == spelling.skeleton("Kryazhev") == spelling.skeleton("کریاژف")
+    assert transliteration.skeleton("Кряжев") == transliteration.skeleton("Kryazhev") == transliteration.skeleton("کریاژف")
 
 
 @pytest.mark.parametrize("folder", ["tests/gold", "tests/gold/heldout"])
@@ -167,7 +168,7 @@ def test_similar_surnames_with_different_given_names_are_two_people(dictionary):
         {"article_id": "c", "title": "", "language": "ru",
          "text": "Вадим Красиков вернулся в Москву. Красикова встретили в аэропорту."},
     ])
-    _, mentions = actors.extract(articles, dictionary)
+    _, mentions = resolution.extract(articles, dictionary)
     discovered = mentions[mentions["method"].isin(["title", "given_name", "surname"])]
     ids = discovered.groupby("article_id")["actor_id"].agg(set)
     assert ids["a"] and ids["b"] and ids["a"].isdisjoint(ids["b"]), discovered
@@ -280,7 +281,7 @@ def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
 
 
 def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_path):
-    from core import extraction
+    from core.actors import extraction, frames
 
     engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = tmp_path / "capital-ledger"
@@ -297,8 +298,8 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
         return dictionary
 
     cache = tmp_path / "store.frames"
-    first = extraction.cached_actor_frames(engine, load, "v1", cache)
-    second = extraction.cached_actor_frames(engine, load, "v1", cache)
+    first = frames.cached_actor_frames(engine, load, "v1", cache)
+    second = frames.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1], "a second process start reads the cache without the dictionary"
     assert first[1]["article_id"].nunique() == 1 and len(first[0]) > 3
     for a, b in zip(first, second):
@@ -306,9 +307,9 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     (folder / second_page.name).write_bytes(second_page.read_bytes())
     ingest.ingest(engine, [folder], progress=False)
     extraction.run(engine, dictionary, "v1")
-    third = extraction.cached_actor_frames(engine, load, "v1", cache)
+    third = frames.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1, 1] and third[1]["article_id"].nunique() > first[1]["article_id"].nunique()
-    extraction.cached_actor_frames(engine, load, "v2", cache)
+    frames.cached_actor_frames(engine, load, "v2", cache)
     assert loads == [1, 1, 1]
     assert len([p for p in cache.iterdir()]) == 1, "older entries are removed"
 
@@ -321,21 +322,21 @@ def sample_articles():
 
 
 def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(dictionary, sample_articles, monkeypatch):
-    from core import mentioned_dates
+    from core.actors import mentioned_dates
 
-    whole = actors.find_mentions(sample_articles, dictionary)
+    whole = finding.find_mentions(sample_articles, dictionary)
     dates = mentioned_dates.extract(sample_articles)
     # Pieces of 300-600 characters: every sample text of more than 600 is cut in several.
-    monkeypatch.setattr(actors, "WINDOW_CHARS", 600)
-    monkeypatch.setattr(mentioned_dates, "windows", lambda text: actors.windows(text, 600))
+    monkeypatch.setattr(passages, "WINDOW_CHARS", 600)
+    monkeypatch.setattr(mentioned_dates, "windows", lambda text: passages.windows(text, 600))
     assert (sample_articles["text"].str.len() > 600).sum() >= 40
-    pd.testing.assert_frame_equal(actors.find_mentions(sample_articles, dictionary), whole)
+    pd.testing.assert_frame_equal(finding.find_mentions(sample_articles, dictionary), whole)
     pd.testing.assert_frame_equal(mentioned_dates.extract(sample_articles), dates)
 
 
 def test_windows_cut_after_sentences_and_cover_the_text():
     text = "Talks in Geneva ended. " * 40 + "am 3. März " * 30 + "x" * 900
-    pieces = actors.windows(text, 200)
+    pieces = passages.windows(text, 200)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
     assert all(100 <= end - start <= 200 for start, end in pieces[:-1])
@@ -343,32 +344,32 @@ def test_windows_cut_after_sentences_and_cover_the_text():
     assert sentence_cuts and all(text[end - 1] == "." for end in sentence_cuts)
     # never between "3." and "März"; a run of letters without white space is cut where it must
     assert not any(text[end - 2:end] == "3." for _, end in pieces)
-    assert actors.windows("short text", 200) == [(0, 10)]
+    assert passages.windows("short text", 200) == [(0, 10)]
 
 
 def test_an_article_repeating_names_keeps_a_few_rows_and_counts_the_rest(dictionary):
     text = "Iran and Russia. " * 120 + "Putin met Erdogan."
     frame = pd.DataFrame([{"article_id": "a", "title": "Iran", "text": text, "language": "en"}])
-    mentions = actors.find_mentions(frame, dictionary)
+    mentions = finding.find_mentions(frame, dictionary)
     in_text = mentions[mentions["field"] == "text"]
     by_actor = in_text.groupby("actor_id")["occurrences"].agg(["size", "sum"])
-    assert by_actor.loc["Q794"].tolist() == [actors.MAX_IDENTICAL_MENTIONS, 120]
-    assert by_actor.loc["Q159"].tolist() == [actors.MAX_IDENTICAL_MENTIONS, 120]
+    assert by_actor.loc["Q794"].tolist() == [finding.MAX_IDENTICAL_MENTIONS, 120]
+    assert by_actor.loc["Q159"].tolist() == [finding.MAX_IDENTICAL_MENTIONS, 120]
     # the rows kept are the first ones, with their own offsets; the last stands for the rest
     iran = in_text[in_text["actor_id"] == "Q794"]
-    assert iran["start"].tolist() == [17 * k for k in range(actors.MAX_IDENTICAL_MENTIONS)]
-    assert iran["occurrences"].tolist() == [1] * (actors.MAX_IDENTICAL_MENTIONS - 1) + [120 - actors.MAX_IDENTICAL_MENTIONS + 1]
+    assert iran["start"].tolist() == [17 * k for k in range(finding.MAX_IDENTICAL_MENTIONS)]
+    assert iran["occurrences"].tolist() == [1] * (finding.MAX_IDENTICAL_MENTIONS - 1) + [120 - finding.MAX_IDENTICAL_MENTIONS + 1]
     assert all(text[s:e] == "Iran" for s, e in zip(iran["start"], iran["end"]))
     assert mentions.loc[mentions["field"] == "title", "occurrences"].tolist() == [1]
     assert (in_text.loc[in_text["actor_id"] == "Q7747", "occurrences"] == 1).all()
 
 
 def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictionary, monkeypatch):
-    monkeypatch.setattr(actors, "MAX_MENTION_ROWS", 20)
+    monkeypatch.setattr(finding, "MAX_MENTION_ROWS", 20)
     names = ("Abel", "Bram", "Cato", "Dorn", "Elko", "Faro", "Gesk", "Holt", "Ivor", "Jund", "Kolb")
     text = " ".join(f"Foreign Minister Omar {name}ski said so." for name in names * 5)
     text += " Foreign Minister Omar Zedski said so. Iran, Iran, Iran."
-    mentions = actors.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
+    mentions = finding.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
                                     dictionary)
     assert len(mentions) == 20
     # Iran's three rows and the eleven names fill the rows; once full, later mentions of a name
@@ -378,7 +379,7 @@ def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictiona
 
 
 def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictionary):
-    from core import extraction
+    from core.actors import extraction
 
     engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
@@ -411,7 +412,7 @@ def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictio
 
 
 def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path, dictionary):
-    from core import extraction
+    from core.actors import extraction
 
     db = tmp_path / "store.db"
     engine = database.connect(f"sqlite:///{db}")
@@ -430,7 +431,7 @@ def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path,
 def test_a_word_longer_than_any_name_is_not_looked_up_or_cached(dictionary):
     blob = "Qx" * 200_000  # a scraped blob without spaces: 400,000 letters
     text = "Iran met Russia. " + blob + " Putin said."
-    mentions = actors.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
+    mentions = finding.find_mentions(pd.DataFrame([{"article_id": "a", "title": "", "text": text, "language": "en"}]),
                                     dictionary)
     assert mentions[["actor_id", "start"]].values.tolist() == [["Q794", 0], ["Q159", 9], ["Q7747", len(text) - 11]]
-    assert max(map(len, actors._index(dictionary, "en").words)) <= actors.MAX_WORD_CHARS
+    assert max(map(len, lookup.for_language(dictionary, "en").words)) <= lookup.MAX_WORD_CHARS

@@ -6,7 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import actor_dictionary, config, extraction, ingest
+from core import config, ingest
+from core.actors import actor_dictionary, extraction, frames
 from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
 from core.store import database, reads
 
@@ -16,7 +17,7 @@ def _sample_frames():
     ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
-    actors, mentions, dates = extraction.actor_frames(engine, dictionary)
+    actors, mentions, dates = frames.actor_frames(engine, dictionary)
     return reads.load_articles(engine), actors, mentions, dates
 
 

@@ -164,10 +164,11 @@ def _open_tab(at, key: str, label: str):
 
 
 def _actor_id(db, name: str) -> str:
-    from core import actor_dictionary, config, extraction
+    from core import config
+    from core.actors import actor_dictionary, frames
 
     engine = database.connect(f"sqlite:///{db}")
-    actors, _, _ = extraction.actor_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE))
+    actors, _, _ = frames.actor_frames(engine, actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     return actors.loc[actors["name"] == name, "actor_id"].iloc[0]
 
 

@@ -48,7 +48,7 @@ def _prepare_store(db: Path, folder: Path) -> None:
         "ستستمر الأسبوع المقبل، وأضاف أن الوفد سيزور موسكو قريبا لبحث التعاون.\n\n"
         "وأكد المتحدث أن إيران لا تسعى إلى التصعيد في المنطقة.\n", encoding="utf-8")
     ingest.ingest(engine, [config.SAMPLES_DIR, hostile], progress=False)
-    from core import actor_dictionary, extraction
+    from core.actors import actor_dictionary, extraction
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     engine.dispose()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import actor_dictionary, cli, config, extraction, ingest
+from core import cli, config, ingest
+from core.actors import actor_dictionary, extraction, frames
 from core.analysis import story_grouping, story_links
 from core.store import batches, database, frame_cache, reads
 
@@ -50,8 +51,8 @@ def test_extract_command_prepares_the_dashboard_frames(tmp_path, monkeypatch):
     assert all(p.name.split("-")[1] == str(revision) for p in cache.iterdir())
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     articles = frame_cache.cached_articles(engine, cache)
-    mentions = extraction.cached_actor_frames(engine, lambda: None, version, cache)[1]  # no dictionary: a cache hit
-    labels = extraction.cached_story_labels(engine, articles, mentions, version, cache)
+    mentions = frames.cached_actor_frames(engine, lambda: None, version, cache)[1]  # no dictionary: a cache hit
+    labels = frames.cached_story_labels(engine, articles, mentions, version, cache)
     pd.testing.assert_series_equal(labels.sort_index(), story_grouping.story_labels(articles, mentions).sort_index(),
                                    check_names=False, check_index_type=False, check_dtype=False)
 
@@ -77,17 +78,17 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, 
     monkeypatch.setattr(story_links, "_STORY_BLOCK", 5)
     monkeypatch.setattr(story_links, "_STORY_PARTNERS", 9)
     streamed_dir, whole_dir = tmp_path / "streamed", tmp_path / "whole"
-    extraction.prepare_frames(engine, dictionary, version, streamed_dir)
+    frames.prepare_frames(engine, dictionary, version, streamed_dir)
     key = f"{database.revision(engine)}-{version}"
     articles = frame_cache.cached(whole_dir, "articles", "whole", ("articles",), lambda: (reads.load_articles(engine),))[0]
-    whole = frame_cache.cached(whole_dir, "actors", "whole", extraction.FRAME_NAMES,
-                               lambda: extraction.actor_frames(engine, dictionary))
+    whole = frame_cache.cached(whole_dir, "actors", "whole", frames.FRAME_NAMES,
+                               lambda: frames.actor_frames(engine, dictionary))
     stories = frame_cache.cached(whole_dir, "stories", "whole", ("stories",),
                                  lambda: (story_grouping.story_labels(articles, whole[1]).reset_index(),))[0]
     pd.testing.assert_frame_equal(frame_cache.read(streamed_dir, "articles", str(database.revision(engine)), ("articles",))[0],
                                   articles)
-    for name, streamed, expected in zip(extraction.FRAME_NAMES, frame_cache.read(streamed_dir, "actors", key,
-                                                                                   extraction.FRAME_NAMES), whole):
+    for name, streamed, expected in zip(frames.FRAME_NAMES, frame_cache.read(streamed_dir, "actors", key,
+                                                                                   frames.FRAME_NAMES), whole):
         pd.testing.assert_frame_equal(streamed, expected, obj=name)
     labels = frame_cache.read(streamed_dir, "stories", key, ("stories",))[0]
     pd.testing.assert_frame_equal(labels, stories)

@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import memory_bench
-from core import actor_dictionary, actors, config, dedup, extraction, schema
+from core import config, dedup, schema
+from core.actors import actor_dictionary, extraction, finding, frames
 from core.analysis import ranking
 from core.store import database, reads
 
@@ -69,13 +70,13 @@ def test_one_article_repeating_two_names_is_ingested_under_the_limit_and_counted
     assert f"{2 * REPEATS} actor mention(s)" in done.stdout
     engine = database.connect(f"sqlite:///{db}")
     stored = reads.load_mentions(engine)
-    assert len(stored) == 2 * actors.MAX_IDENTICAL_MENTIONS
+    assert len(stored) == 2 * finding.MAX_IDENTICAL_MENTIONS
     assert stored.groupby("actor_id")["occurrences"].sum().to_dict() == {"Q159": REPEATS, "Q794": REPEATS}
     # the first 50 of each are kept, with their offsets in the text
-    assert stored.loc[stored["actor_id"] == "Q794", "start"].tolist() == [12 * k for k in range(actors.MAX_IDENTICAL_MENTIONS)]
+    assert stored.loc[stored["actor_id"] == "Q794", "start"].tolist() == [12 * k for k in range(finding.MAX_IDENTICAL_MENTIONS)]
     # The dashboard's frames, written by the ingest, count every mention.
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    found, mentions, _ = extraction.cached_actor_frames(engine, lambda: dictionary, version,
+    found, mentions, _ = frames.cached_actor_frames(engine, lambda: dictionary, version,
                                                         config.frames_cache_dir(f"sqlite:///{db}"))
     assert found.set_index("actor_id").loc[["Q794", "Q159"], "mentions"].tolist() == [REPEATS, REPEATS]
     top = ranking.top_actors(reads.load_articles(engine), mentions, found)

@@ -46,7 +46,7 @@ class MentionIndex:
         actor, actors = pd.factorize(named["actor_id"], sort=True)
         written = named["surface"] if "surface" in named else pd.Series("", index=named.index, dtype="string")
         surface, surfaces = pd.factorize(written.fillna(""), sort=True)
-        # A row can stand for several identical mentions of one article (core/actors.py
+        # A row can stand for several identical mentions of one article (core/actors/finding.py
         # MAX_IDENTICAL_MENTIONS); frames made by hand have no such column: one each.
         occurrences = (named["occurrences"].fillna(1).to_numpy(dtype=np.int32) if "occurrences" in named
                        else np.ones(len(rows), dtype=np.int32))

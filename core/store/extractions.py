@@ -74,7 +74,7 @@ def due_articles(engine: sa.Engine, not_extracted_with: str | None, after: str |
 
 def discovered_names(engine: sa.Engine) -> pd.DataFrame:
     """The distinct (name_key, surface) of the stored discovered names, with the mentions each
-    stands for (``occurrences``): what ``actors.group_discovered`` groups. Small: one row per
+    stands for (``occurrences``): what ``grouping.group_discovered`` groups. Small: one row per
     spelling of a name, however often it is written."""
     table = schema.mentions
     query = (sa.select(table.c.name_key, table.c.surface, sa.func.sum(sa.func.coalesce(table.c.occurrences, 1)))

@@ -1,92 +1,25 @@
-"""Actors and mentioned dates for the stored articles: run after every ingest and by
-``python -m core extract``, and read back as frames for the pages and the export.
+"""The resolved frames read back from the store: actors, mentions and mentioned dates for the
+dashboard (kept as Parquet beside the store, ``frame_cache``) and per-article summaries for the
+export.
 
-Mentions are stored as found in each article; discovered names are grouped into actors, and the
-corrections applied, when they are loaded (``actor_frames``), so that a new article or a new
-correction regroups the whole corpus without re-reading every article. A changed dictionary or
-corrections file changes ``dictionary_version`` and makes every article due again.
-
-Both halves read the store a batch at a time, so that their memory does not grow with the corpus:
-``run`` extracts a page of articles per transaction, and ``prepare_frames`` writes the frames the
-dashboard starts from batch by batch (docs/actors.md, "Memory").
+The dashboard's frames are written batch by batch (``prepare_frames``) so that their memory does not
+grow with the corpus (docs/actors.md, "Memory"). Writing them chains the store, this stage
+(``resolution.BatchResolver``) and the analysis stage (story labels): ``cached_actor_frames``,
+``cached_story_labels`` and ``prepare_frames`` belong with the pipeline once it has an owner.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import sqlalchemy as sa
 
-from core import actor_dictionary, actors, mentioned_dates, spelling
+from core.actors import actor_dictionary, resolution
 from core.analysis import story_corpus, story_grouping
 from core.store import batches, database, extractions, frame_cache, frame_files, reads
-
-# Articles extracted per transaction, and the characters of text that end a page sooner. The
-# words of a page are held until its last article is matched (a surname met in one article is
-# looked for in the others), ~25 bytes a character: 2M characters is ~50 MB, 700 articles of 3 KB.
-CHUNK = 1000
-CHUNK_CHARS = 2_000_000
-
-
-@dataclass
-class ExtractionSummary:
-    articles: int
-    mentions: int
-    dates: int
-
-    def describe(self) -> str:
-        return f"extracted {self.articles} article(s): {self.mentions} actor mention(s), {self.dates} mentioned date(s)"
-
-
-def dictionary_version(directory: Path, corrections_file: Path | None) -> str:
-    digest = hashlib.sha256()
-    paths = sorted(directory.glob("*.toml")) + ([corrections_file] if corrections_file and corrections_file.exists() else [])
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> ExtractionSummary:
-    """Extract actors and dates for the articles not yet extracted with this dictionary version
-    (all of them with ``everything``), a page of ``CHUNK`` articles (at most ``CHUNK_CHARS``
-    characters of text) per transaction, paged by article_id. The summary counts mentions, not
-    rows (``occurrences``)."""
-    pending = None if everything else version
-    total = extractions.count_due(engine, pending)
-    known = _known_surnames(engine)
-    done = mention_count = date_count = 0
-    after = None
-    while True:
-        page = extractions.due_articles(engine, pending, after, CHUNK, CHUNK_CHARS)
-        if page.empty:
-            break
-        after = page["article_id"].iloc[-1]
-        found = actors.find_mentions(page, dictionary, known_surnames=known)
-        dates = mentioned_dates.extract(page)
-        extractions.save_extraction(engine, list(page["article_id"]), found, dates, version)
-        done += len(page)
-        mention_count += int(found["occurrences"].sum())
-        date_count += int(dates["occurrences"].sum())
-        if progress:
-            progress(min(done, total), max(total, done))
-    return ExtractionSummary(done, mention_count, date_count)
-
-
-def _known_surnames(engine: sa.Engine) -> dict[str, str]:
-    surnames = {}
-    for key in extractions.discovered_name_keys(engine):
-        surname = key.split("|", 1)[1]
-        skeleton = spelling.skeleton(surname)
-        if len(skeleton) > actors.MIN_SKELETON:
-            surnames.setdefault(skeleton, surname)
-    return surnames
 
 
 def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -94,7 +27,7 @@ def actor_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary) -> 
     corrections applied. actors has the ACTOR columns plus ``mentions`` (the mentions, counting
     ``occurrences``) and ``articles`` counts. Holds them all: the dashboard's frames are written
     batch by batch instead (``prepare_frames``), with the same result."""
-    found, mentions = actors.resolve(reads.load_mentions(engine), dictionary)
+    found, mentions = resolution.resolve(reads.load_mentions(engine), dictionary)
     counts = mentions.groupby("actor_id").agg(mentions=("occurrences", "sum"), articles=("article_id", "nunique"))
     return _ranked(found, counts), mentions, reads.load_mentioned_dates(engine)
 
@@ -150,13 +83,13 @@ def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, v
 def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, actors_dir: Path | None,
                   stories_dir: Path | None) -> None:
     """One pass over the stored mentions, article by article in the order of the articles frame:
-    each batch is resolved (``actors.BatchResolver``) and written to actors_dir/mentions.parquet,
+    each batch is resolved (``resolution.BatchResolver``) and written to actors_dir/mentions.parquet,
     its mentions counted per actor and its (article, actor) pairs gathered for the stories
     (``story_corpus.StoryCorpus``, spilled to files in the folder, removed when done); then the actors
     table, the dates, and the story labels (stories_dir/stories.parquet). Either folder may be
     None: that entry is not written."""
     work = actors_dir if actors_dir is not None else stories_dir
-    resolver = actors.BatchResolver(extractions.discovered_names(engine), extractions.mentioned_actor_ids(engine), dictionary)
+    resolver = resolution.BatchResolver(extractions.discovered_names(engine), extractions.mentioned_actor_ids(engine), dictionary)
     template = batches.empty_mentions()
     mentions_per_actor: Counter = Counter()
     with contextlib.ExitStack() as stack:

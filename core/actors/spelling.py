@@ -6,23 +6,22 @@ stems of proper nouns are not always consistent ("Türkiye" -> "türki" but "Tü
 "türkiye"), so a word is looked up under its plain form and its stem, and both sides of a match
 (dictionary alias and article word) get the same treatment.
 
-Two things no installed library does, written here by hand:
-- Arabic and Hebrew attach one-letter words to the next word (و ب ل ف ك, ו ב ל מ ש כ ה). The only
-  Arabic segmenters that know them need model downloads (CAMeL Tools, Farasa). The few prefixes
-  are orthography, not morphology, so candidates with them removed are looked up, and a
-  candidate only counts when the dictionary knows the rest of the word.
-- A cross-script consonant skeleton (``skeleton``): Arabic, Persian and Hebrew write few vowels,
-  so a transliterated name and its Latin spelling agree on consonants only. Phonetic libraries
-  (jellyfish, abydos) assume an English spelling; the skeleton folds the consonant classes that
-  the scripts confuse.
+One thing no installed library does is written here by hand: Arabic and Hebrew attach one-letter
+words to the next word (و ب ل ف ك, ו ב ל מ ש כ ה). The only Arabic segmenters that know them need
+model downloads (CAMeL Tools, Farasa). The few prefixes are orthography, not morphology, so
+candidates with them removed are looked up, and a candidate only counts when the dictionary knows
+the rest of the word.
+
+The cross-script consonant skeleton that groups names across scripts is in ``transliteration``.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
 
+import icu  # PyICU (pyicu-wheels)
+import pymorphy3
 import Stemmer
 
 # ISO 639-1 -> Snowball algorithm (PyStemmer 3.1 has no Hebrew or Ukrainian stemmer).
@@ -55,7 +54,7 @@ MIN_LOOSE_STEM = 4
 # word characters to ``re`` but sit inside words: "مُحَمَّد" is one word, folded later.
 _IN_WORD = "\u0640\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
 WORD = re.compile(rf"([^\W\d_][^\W_]*(?:[{_IN_WORD}]+[^\W_]*)*)(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
-_HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
+_HEBREW = icu.UnicodeSet("[:Script=Hebrew:]")
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 _VOWELS = set("aeiouyаеиоуыэюяіїєαεηιουω")
 
@@ -86,12 +85,24 @@ def words(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
         quote = match.end(1)
         # The word part before the optional quote holds no quote character, so a quote can only
         # sit where group 1 ends.
-        if quote == end or _HEBREW_LETTER.match(text, start):
+        if quote == end or text[start] in _HEBREW:
             append((match.group(), start, end))
             continue
         append((text[start:quote], start, quote))
         append((text[quote + 1:end], quote + 1, end))
     return found
+
+
+_GAP = re.compile(r"[\s\-'’‐־\u200c]{0,3}")
+
+
+def adjacent(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
+    """Whether two ``words`` of ``text`` can belong to one name: words of one name are separated
+    by spaces, hyphens or apostrophes, never by punctuation."""
+    start, end = left[2], right[1]
+    if end - start == 1 and text[start] == " ":
+        return True
+    return end - start <= 3 and _GAP.fullmatch(text, start, end) is not None
 
 
 ABJAD_LANGUAGES = {"ar", "fa", "ur", "ps", "ku", "he", "yi"}
@@ -153,8 +164,6 @@ _MORPHOLOGY_LANGUAGES = {"ru", "uk"}
 
 @functools.lru_cache(maxsize=4)
 def _morphology(language: str):
-    import pymorphy3
-
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
@@ -179,31 +188,6 @@ def loose_keys(word: str, language: str | None) -> tuple[str, ...]:
     return tuple(folded[:-cut] for cut in range(1, MAX_LOOSE_SUFFIX + 1) if len(folded) - cut >= MIN_LOOSE_STEM)
 
 
-_SENTENCE_END = re.compile(r"[.!?؟。\n]\s*")
-MAX_SENTENCE_CHARS = 400
-
-
-class Sentences:
-    """The sentence around any offset of one text (for the ``sentence`` column of mentions)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        # A sentence ends at a newline, or at end punctuation followed by white space ("U.S." does
-        # not end one). Scanning for the punctuation and checking what follows is ten times faster
-        # than a look-behind pattern, which was a third of extraction time.
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
-                             if m.end() - m.start() > 1 or text[m.start()] == "\n"]
-        self._found: dict[int, str] = {}
-
-    def at(self, position: int) -> str:
-        k = bisect.bisect_right(self.starts, position) - 1
-        sentence = self._found.get(k)
-        if sentence is None:
-            end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
-            sentence = self._found[k] = self.text[self.starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
-        return sentence
-
-
 def is_acronym(word: str) -> bool:
     letters = [ch for ch in word if ch.isalpha()]
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
@@ -216,63 +200,3 @@ def is_capitalised(word: str) -> bool:
 def has_case(word: str) -> bool:
     return word[:1].upper() != word[:1].lower()
 
-
-# --- cross-script skeletons -------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _to_latin():
-    import icu  # PyICU (pyicu-wheels): only needed for names outside the dictionary
-
-    # Latin-ASCII leaves marks such as ʿ behind; the last step removes them.
-    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; [:^ASCII:] Remove")
-
-
-@functools.lru_cache(maxsize=100_000)
-def romanize(text: str) -> str:
-    return _to_latin().transliterate(text)
-
-
-_DIGRAPHS = (("sch", "s"), ("tch", "s"), ("dzh", "j"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"),
-             ("zh", "j"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("tz", "s"), ("dj", "j"),
-             ("ck", "k"), ("ou", "u"))
-_CONSONANT_CLASS = str.maketrans("pfvwqcgxhdzj", "bbbbkkkkktsj")
-_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff]")
-# The Arabic article in a surname is written or not depending on the language: al-Saadi, Saadi,
-# الساعدي, Аль-Саади.
-_ARTICLE = re.compile(r"^(?:al|el| al|аль|эль|ель|αλ|ελ|אל)[-‐\s]+|^ال(?=..)", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_GREEK = re.compile(r"[\u0370-\u03ff]")
-
-
-@functools.lru_cache(maxsize=100_000)
-def skeleton(name: str) -> str:
-    """Consonant skeleton of a name in any script: Patrushev, Patrouchev, باتروشيف, פטרושב and
-    Πατρούσεφ all give "btrsb". Vowels are dropped because Arabic-script and Hebrew spellings
-    leave most of them out; consonants that one script spells with two letters or confuses
-    (p/b/f/v/w, k/q/c/g/h/kh, t/d, s/z) fall in one class."""
-    abjad = bool(_ABJAD.search(name))
-    name = _ARTICLE.sub("", name.strip())
-    cyrillic = bool(_CYRILLIC.search(name))
-    if cyrillic:
-        # ICU writes ж as ž, which Latin-ASCII makes z; Latin and Persian spellings write zh (ژ),
-        # so Кряжев would never meet Kryazhev or کریاژف.
-        name = name.replace("ж", "zh").replace("Ж", "Zh")
-    latin = re.sub(r"[^a-z]", "", romanize(name).lower())
-    if cyrillic:
-        latin = latin.replace("j", "y")  # ICU writes й as j
-    elif _GREEK.search(name):
-        # Greek spells b, d, g as μπ, ντ, γκ; χ is kh; γ before e/i is y.
-        latin = latin.replace("mp", "b").replace("nt", "d").replace("gk", "g").replace("ch", "kh")
-        latin = re.sub(r"g(?=[ei])", "y", latin)
-    for digraph, single in _DIGRAPHS:
-        latin = latin.replace(digraph, single)
-    if abjad:
-        latin = latin.replace("ww", "v").replace("yy", "y")
-        # و and ي are vowels between consonants (باتروشيف) and consonants before a vowel (خسروانی).
-        latin = latin[:1] + re.sub(r"[wy](?![aeiou])", "", latin[1:])
-    latin = re.sub(r"(?<=[aeiouy])h(?![aeiouy])", "", latin)  # Lohmeyer, Ahmadian: h before a consonant is silent or dropped by other scripts
-    latin = latin[:1] + re.sub(r"[aeiouy]", "", latin[1:])
-    if latin[:1] in "aeiouy":
-        latin = latin[1:]
-    latin = latin.translate(_CONSONANT_CLASS)
-    return re.sub(r"(.)\1+", r"\1", latin)

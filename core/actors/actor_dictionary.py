@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
-from core import spelling
+from core.actors import spelling, transliteration
 from core.errors import InputError
 from core.schema import ACTOR_COLUMNS
 
@@ -80,7 +80,7 @@ def find_actor(actors: pd.DataFrame, reference: str) -> str | None:
 def slug(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or spelling.skeleton(name)
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or transliteration.skeleton(name)
 
 
 def _read_toml(path: Path) -> dict:

@@ -17,12 +17,12 @@ from datetime import date, timedelta
 
 import babel
 import babel.dates
+import icu  # PyICU (pyicu-wheels)
 import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
 
-from core import spelling
-from core.actors import windows
+from core.actors.passages import Sentences, windows
 from core.dates import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
@@ -47,9 +47,14 @@ def _locale_info(language: str) -> dict:
         return {}
 
 
+# Scripts whose short month and weekday names are abbreviations; elsewhere (Arabic, Hebrew) a
+# three-letter name is the full name.
+_ABBREVIATING_SCRIPTS = icu.UnicodeSet("[[:Script=Latin:][:Script=Cyrillic:][:Script=Greek:]]")
+
+
 def _full_names(names) -> list[str]:
     return [n for n in names if sum(ch.isalpha() for ch in n) >= MIN_NAME_LETTERS or
-            (len(n) >= 3 and not re.search(r"[A-Za-z\u0400-\u04ff\u0370-\u03ff]", n))]
+            (len(n) >= 3 and not _ABBREVIATING_SCRIPTS.containsSome(n))]
 
 
 @functools.lru_cache(maxsize=64)
@@ -200,7 +205,7 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
     return sorted(found)
 
 
-# As for actor mentions (core/actors.py MAX_IDENTICAL_MENTIONS, MAX_MENTION_ROWS): an article
+# As for actor mentions (finding.MAX_IDENTICAL_MENTIONS, MAX_MENTION_ROWS): an article
 # that writes one date in one form more often than this keeps this many rows and counts the rest
 # on the last one; the sample corpus repeats a date at most 3 times in an article.
 MAX_IDENTICAL_DATES = 20
@@ -216,7 +221,7 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
     reference for relative dates and for dates written without a year; an undated article keeps
     only its fully written dates. A bare weekday is the latest such day on or before publication
     (news reports the past). Long fields are read in the pieces actor matching uses
-    (``actors.windows``). Returns MENTIONED_DATE_COLUMNS; ``occurrences`` counts the mentions of
+    (``passages.windows``). Returns MENTIONED_DATE_COLUMNS; ``occurrences`` counts the mentions of
     a date beyond MAX_IDENTICAL_DATES on the last row kept of it.
     """
     require_columns(articles, ("article_id", "title", "text", "language", "published"), stage="mentioned_dates")
@@ -231,7 +236,7 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
             body = "" if pd.isna(body) else str(body)
             for offset, stop in windows(body):
                 piece = body[offset:stop] if stop - offset < len(body) else body
-                sentences = spelling.Sentences(piece)
+                sentences = Sentences(piece)
                 for start, end, when, kind in _find(piece, language, reference):
                     key = (field, piece[start:end], when, kind)
                     seen = kept.get(key)

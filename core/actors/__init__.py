@@ -1,0 +1,36 @@
+"""Actors: who the articles name, in each article's own language and script, resolved to one actor
+across spellings and scripts; and the days the articles mention.
+
+Takes articles (article_id, title, text, language, published) and the actor dictionary; gives
+mentions (MENTION_COLUMNS) as found, actors and mentions resolved (ACTOR_COLUMNS), and mentioned
+dates (MENTIONED_DATE_COLUMNS). Reads and writes the store through ``core.store``.
+
+The dictionary and the spellings it is matched under:
+- ``actor_dictionary``: the dictionary files (actors, countries from CLDR, name cues, the
+  analysts' corrections file) loaded into a ``Dictionary``.
+- ``spelling``: the keys a word is looked up under (folded, stemmed, clitics and short endings
+  removed), the words of a text and which of them can belong to one name.
+- ``transliteration``: a name in Latin letters (ICU) and its cross-script consonant skeleton.
+- ``passages``: the windows a long field is read in and the sentence around an offset, shared by
+  actor matching and mentioned dates.
+
+Finding mentions, article by article:
+- ``lookup``: the dictionary indexed for one article language, and what is known of one word.
+- ``matching``: dictionary aliases matched in a field's words; the actor an ambiguous alias names.
+- ``discovery``: people outside the dictionary (titles, given names, appositions, surnames alone).
+- ``finding``: ``find_mentions``, both passes over every article, and the rows kept of them.
+
+Resolving mentions to actors, over the whole corpus:
+- ``grouping``: discovered names grouped into actors across articles and scripts.
+- ``corrections``: the analysts' merges, splits, renames and ignores.
+- ``resolution``: ``resolve`` (grouping then corrections) whole or batch by batch, and ``extract``
+  (find then resolve). Every function that gives both frames gives actors first, then mentions.
+
+Dates and the store:
+- ``mentioned_dates``: the days an article mentions, resolved against its publication date.
+- ``extraction``: the run over the store's due articles, a page per transaction.
+- ``frames``: the resolved frames read back from the store for the export and the dashboard, and
+  the dashboard's Parquet copies of them (these also chain ``core.analysis``: see its docstring).
+
+Method and measured quality: ``docs/actors.md``.
+"""

@@ -1,0 +1,211 @@
+"""The actor dictionary indexed for one article language, and what matching needs to know about
+one article word: both passes over an article (``matching`` of dictionary aliases, ``discovery`` of
+other names) read it.
+
+An index holds the aliases usable in that language, keyed by their first word's spelling keys
+(``spelling.alias_keys``), and the language's name cues: given names, titles, name particles and
+words that are never names (CLDR month and weekday names, stop words). An alias written for
+another language is used when it is in the same script, as ICU's Script property tells.
+"""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+
+import icu  # PyICU (pyicu-wheels)
+import stopwordsiso  # word lists shipped in the package, 50+ languages
+from babel import Locale, UnknownLocaleError
+
+from core.actors import actor_dictionary, spelling
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dictionary alias, its words keyed for one article language."""
+
+    actor_id: str
+    kind: str
+    ambiguous: bool
+    tokens: tuple[frozenset, ...]    # keys of each alias word
+    folded: tuple[str, ...]
+    acronym: tuple[bool, ...]
+    capitalised: tuple[bool, ...]
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar_words(language: str | None) -> frozenset[str]:
+    """Month and weekday names (CLDR), which are capitalised in many languages but never actors."""
+    try:
+        locale = Locale.parse(language or "en")
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    found = set()
+    for table in (locale.months, locale.days):
+        for context in table.values():
+            for width in context.values():
+                found.update(spelling.fold(name) for name in width.values())
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _stopwords(language: str | None, folded: bool = True) -> frozenset[str]:
+    try:
+        words = stopwordsiso.stopwords(language or "en")
+    except (KeyError, ValueError):
+        return frozenset()
+    return frozenset(spelling.fold(w) if folded else w.casefold() for w in words)
+
+
+# The scripts an alias is told apart by: one in another script than the article's language is
+# never used there. Every other script is one class, "other".
+_SCRIPT_CLASSES = {"Latn": "latin", "Grek": "greek", "Cyrl": "cyrillic", "Hebr": "hebrew", "Arab": "arabic"}
+# ICU's likely script for Kurdish is Kurmanji's Latin; the press read here writes Sorani, in
+# Arabic script, as spelling.ABJAD_LANGUAGES has it.
+_WRITTEN_IN = {"ku": "Arab"}
+
+
+def _script(text: str) -> str:
+    """The script class of the first letter of ``text``, by ICU's Script property."""
+    for ch in text:
+        if ch.isalpha():
+            return _SCRIPT_CLASSES.get(icu.Script.getScript(ch).getShortName(), "other")
+    return "other"
+
+
+@functools.lru_cache(maxsize=64)
+def _language_script(language: str | None) -> str:
+    """The script class ``language`` is written in: its likely script in CLDR (ICU), Latin for a
+    language ICU does not know."""
+    likely = _WRITTEN_IN.get(language or "") or icu.Locale(language or "").addLikelySubtags().getScript()
+    return _SCRIPT_CLASSES.get(likely, "other") if likely else "latin"
+
+
+# An alias written for another language of the same script ("Patrushev" in a French article) is
+# used when it is long enough not to be an ordinary word there (Turkish "Şi" is French "Si").
+MIN_FOREIGN_ALIAS = 5
+MIN_UNCASED_GIVEN_NAME = 3  # letters, for a given name taken from a dictionary name (see Index)
+
+
+class Index:
+    """Dictionary aliases keyed for one article language."""
+
+    def __init__(self, dictionary: actor_dictionary.Dictionary, language: str | None):
+        self.language = language
+        script = _language_script(language)
+        by_key: dict[str, list[Entry]] = defaultdict(list)
+        self.words: dict[str, Word] = {}
+        self.given_names = set(dictionary.cues.given_names.get(language, ()))
+        aliases = dictionary.aliases
+        for actor_id, alias, kind, ambiguous, alias_language in zip(
+                aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
+            words = [w for w, _, _ in spelling.words(alias)]
+            if not words:
+                continue
+            if alias_language != language and (_script(alias) != script or (
+                    len(words) == 1 and len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS)):
+                continue
+            entry = Entry(actor_id, kind, bool(ambiguous),
+                          tuple(frozenset(spelling.alias_keys(w, language)) for w in words),
+                          tuple(spelling.fold(w) for w in words),
+                          tuple(spelling.is_acronym(w) for w in words),
+                          tuple(spelling.is_capitalised(w) for w in words))
+            for key in entry.tokens[0]:
+                by_key[key].append(entry)
+        self.by_key = dict(by_key)
+        people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
+        self.people = frozenset(people)
+        person_aliases = aliases[aliases["actor_id"].isin(set(people)) & (aliases["language"] == language)]
+        # Without capitals, a short first word is as often an everyday word: Ash Carter's "אש" is
+        # also "fire", and "הפסקת אש קבועה" (a lasting ceasefire) would name a person.
+        shortest = MIN_UNCASED_GIVEN_NAME if language in spelling.UNCASED_SCRIPT_LANGUAGES else 2
+        for alias in person_aliases["alias"]:
+            words = [w for w, _, _ in spelling.words(alias)]
+            if len(words) >= 2 and len(spelling.fold(words[0])) >= shortest:
+                self.given_names.add(spelling.fold(words[0]))
+        self.plain_stopwords = _stopwords(language, folded=False)
+        self.given_names -= _calendar_words(language) | _stopwords(language)
+        titles = dictionary.cues.titles.get(language, [])
+        self.titles: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for title in titles:
+            forms = tuple(_title_form(w, language) for w in title)
+            self.titles[forms[0]].append(forms)
+        self.title_words = {w for title in titles for w in title}
+        self.particles = dictionary.cues.particles.get(language, set())
+        self.not_names = (dictionary.cues.not_names.get(language, set()) | _calendar_words(language)
+                          | _stopwords(language) | self.title_words)
+
+
+@functools.lru_cache(maxsize=64)
+def for_language(dictionary: actor_dictionary.Dictionary, language: str | None) -> Index:
+    """The index of ``dictionary`` for articles in ``language``, built once per process."""
+    return Index(dictionary, language)
+
+
+class Word:
+    """What the matcher needs to know about one article word, computed once per index and word:
+    a news corpus repeats a few thousand words, and their keys, stems and candidate aliases are
+    the bulk of the work."""
+
+    __slots__ = ("folded", "keys", "key_set", "loose", "any_key", "acronym", "capitalised", "has_case", "form",
+                 "candidates", "single", "second", "cue", "surname_like")
+
+    def __init__(self, index: Index, word: str):
+        language = index.language
+        self.folded = spelling.fold(word)
+        self.keys = spelling.keys(word, language)
+        self.key_set = frozenset(self.keys)
+        self.loose = frozenset(spelling.loose_keys(word, language))
+        self.any_key = self.key_set | self.loose
+        self.acronym = spelling.is_acronym(word)
+        self.capitalised = spelling.is_capitalised(word)
+        self.has_case = spelling.has_case(word)
+        self.form = _title_form(self.folded, language)
+        # Only a title or a given name can start a discovered name when no title is pending.
+        self.cue = self.form in index.titles or self.folded in index.given_names
+        self.surname_like = ((language in spelling.UNCASED_SCRIPT_LANGUAGES or self.capitalised)
+                             and self.folded not in index.not_names and len(self.folded) >= 3)
+        by_key = index.by_key
+        found = {id(e): e for key in self.keys for e in by_key.get(key, ())}
+        if not found:
+            found = {id(e): e for key in self.loose for e in by_key.get(key, ())}
+        # Longest aliases first, so that the search can stop at the first shorter one once a
+        # match is found; the sort is stable, so ties keep the dictionary's order.
+        self.candidates = tuple(sorted(found.values(), key=lambda e: -len(e.tokens)))
+        self.single = tuple(e for e in self.candidates if len(e.tokens) == 1)
+        # Multi-word candidates by the keys of their second word: only those whose second word
+        # shares a key with the next article word can match ("al" starts 188 Spanish aliases).
+        second: dict[str, list[int]] = defaultdict(list)
+        for position, entry in enumerate(self.candidates):
+            if len(entry.tokens) > 1:
+                for key in entry.tokens[1]:
+                    second[key].append(position)
+        self.second = dict(second)
+
+
+# Words kept per language index; a long-running extraction over a large store starts afresh
+# when it is full rather than growing without bound.
+MAX_CACHED_WORDS = 300_000
+
+
+# No name word is longer; a longer "word" (a scraped blob without spaces, up to a whole piece of
+# a text) is looked up and cached as an empty word, so the word caches hold short words only.
+MAX_WORD_CHARS = 100
+
+
+def word_info(index: Index, word: str) -> Word:
+    """What ``index`` knows about ``word``, worked out once and kept in ``index.words``."""
+    if len(word) > MAX_WORD_CHARS:
+        word = ""
+    info = index.words.get(word)
+    if info is None:
+        if len(index.words) >= MAX_CACHED_WORDS:
+            index.words.clear()
+        info = index.words[word] = Word(index, word)
+    return info
+
+
+def _title_form(folded_word: str, language: str | None) -> str:
+    """Titles are compared on stems: "stellvertretender Sekretär", "ειδικού απεσταλμένου"."""
+    keys = spelling.keys(folded_word, language) or (folded_word,)
+    return keys[-1] if len(keys) > 1 and language not in spelling.ABJAD_LANGUAGES else keys[0]
