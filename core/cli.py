@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, actor_dictionary, config, export, extraction, ingest, store, translate
+from core import __version__, actor_dictionary, config, export, extraction, ingest, store
+from core.translate import run
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 
 
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
     turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
-    turn.add_argument("--provider", choices=translate.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--provider", choices=run.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
     turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
@@ -133,14 +134,14 @@ def _translate(engine, args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
-    def report(done: int, total: int, summary: translate.RunSummary) -> None:
+    def report(done: int, total: int, summary: run.RunSummary) -> None:
         # Printed after the article's transaction: a line seen here is a translation safely stored.
         if not args.quiet:
             print(f"[{done}/{total}] translated {summary.translated}, from memory {summary.from_memory}, "
                   f"failed {summary.failed}", flush=True)
 
     print(f"translating with {settings.describe()}", file=sys.stderr)
-    summary = translate.run(engine, settings, limit=args.limit, progress=report)
+    summary = run.run(engine, settings, limit=args.limit, progress=report)
     print(summary.describe())
     return 1 if summary.failed or summary.stopped else 0
 
@@ -162,7 +163,7 @@ def _export(engine, args) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    articles = translate.with_translations(articles, store.load_translations(engine, target), target)
+    articles = run.with_translations(articles, store.load_translations(engine, target), target)
     try:
         data = export.write(articles, args.format, args.out)
     except ExportError as err:

@@ -107,7 +107,7 @@ def busy_seconds(environ=None) -> float | None:
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 
-# Translation: defaults in core.translate.Settings; a settings file (``GEOWIRE_CONFIG``, else
+# Translation: defaults in core.translate.run.Settings; a settings file (``GEOWIRE_CONFIG``, else
 # data/settings.toml, which git ignores so keys stay out of the repo), then the environment, then
 # flags override them.
 SETTINGS_FILE = DATA_DIR / "settings.toml"
@@ -123,11 +123,11 @@ _TRANSLATION_MINIMUMS = {"timeout": 0.1, "max_chars": 20, "max_response_bytes": 
 
 
 def translation_settings(environ=None, settings_file: Path | None = None, **flags):
-    """``core.translate.Settings`` from the settings file's ``[translation]`` table, the
+    """``core.translate.run.Settings`` from the settings file's ``[translation]`` table, the
     ``GEOWIRE_*`` variables and ``flags`` (None values are ignored), validated."""
     import tomllib
 
-    from core import translate
+    from core.translate import run
 
     environ = os.environ if environ is None else environ
     path = settings_file or Path(environ.get("GEOWIRE_CONFIG") or SETTINGS_FILE)
@@ -139,7 +139,7 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
             raise ConfigError(f"{path}: not a valid TOML file ({err})") from None
     values.update({name: environ[var] for name, var in _TRANSLATION_ENV.items() if environ.get(var)})
     values.update({name: value for name, value in flags.items() if value is not None})
-    allowed = {field.name for field in dataclasses.fields(translate.Settings)}
+    allowed = {field.name for field in dataclasses.fields(run.Settings)}
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ConfigError(f"{path} [translation]: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
@@ -152,14 +152,14 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
             if not math.isfinite(values[name]) or values[name] < _TRANSLATION_MINIMUMS.get(name, 0):
                 raise ConfigError(f"translation setting {name}={values[name]!r}: too small "
                                   f"(at least {_TRANSLATION_MINIMUMS.get(name, 0)})")
-    provider = str(values.get("provider", translate.Settings.provider)).lower()
-    if provider not in translate.PROVIDERS:
-        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(translate.PROVIDERS)})")
-    target = str(values.get("target", translate.Settings.target)).strip()
+    provider = str(values.get("provider", run.Settings.provider)).lower()
+    if provider not in run.PROVIDERS:
+        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(run.PROVIDERS)})")
+    target = str(values.get("target", run.Settings.target)).strip()
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", target):
         raise ConfigError(f"target language {target!r}: expected an ISO 639-1 code such as en, fr or de")
     url = values.get("url")
     if url and not re.match(r"https?://", str(url)):
         raise ConfigError(f"translation URL {url!r}: expected an http:// or https:// address")
     values.update(provider=provider, target=target)
-    return translate.Settings(**values)
+    return run.Settings(**values)

@@ -11,7 +11,8 @@ import time
 import pandas as pd
 import pytest
 
-from core import config, ingest, schema, store, translate
+from core import config, ingest, schema, store
+from core.translate import run
 from core.errors import ConfigError
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
@@ -34,14 +35,14 @@ def engine(sample_store, tmp_path):
     return store.connect(f"sqlite:///{path}")
 
 
-def libre(url: str, **overrides) -> translate.Settings:
+def libre(url: str, **overrides) -> run.Settings:
     values = dict(provider="libre", url=url, backoff=0.01, timeout=2.0)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
 
 
 def _status(engine, target="en") -> pd.Series:
-    articles = translate.with_translations(store.load_articles(engine), store.load_translations(engine, target), target)
+    articles = run.with_translations(store.load_articles(engine), store.load_translations(engine, target), target)
     return articles.set_index("article_id")["translation_status"]
 
 
@@ -49,9 +50,9 @@ def test_every_article_translated_and_second_run_makes_no_request(engine):
     articles = store.load_articles(engine)
     foreign = articles[articles["language"] != "en"]
     with FakeLibreTranslate() as server:
-        first = translate.run(engine, libre(server.url))
+        first = run.run(engine, libre(server.url))
         sent = len(server.requests)
-        second = translate.run(engine, libre(server.url))
+        second = run.run(engine, libre(server.url))
         assert len(server.requests) == sent, "a second run must be served from the memory"
     assert first.translated == len(foreign) and first.failed == 0
     assert first.skipped == (articles["language"] == "en").sum()
@@ -67,19 +68,19 @@ def test_every_article_translated_and_second_run_makes_no_request(engine):
 
 def test_rebuilt_translations_come_from_memory_alone(engine):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url))
+        run.run(engine, libre(server.url))
         sent = len(server.requests)
         with engine.begin() as conn:  # the derived table is lost; the memory is kept
             conn.execute(schema.translations.delete())
-        again = translate.run(engine, libre(server.url))
+        again = run.run(engine, libre(server.url))
         assert len(server.requests) == sent
     assert again.translated == 0 and again.from_memory > 0 and again.memory_hits == again.segments
 
 
 def test_paragraphs_and_right_to_left_text_survive(engine):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url))
-    articles = translate.with_translations(store.load_articles(engine), store.load_translations(engine, "en"), "en")
+        run.run(engine, libre(server.url))
+    articles = run.with_translations(store.load_articles(engine), store.load_translations(engine, "en"), "en")
     for _, article in articles[articles["language"].isin(["ar", "fa", "he"])].iterrows():
         paragraphs = [p for p in article["text"].split("\n\n") if p.strip()]
         translated = article["text_translated"].split("\n\n")
@@ -101,7 +102,7 @@ def test_long_article_split_within_the_limit_and_reassembled_in_order(engine):
     short = "A short closing paragraph."
     _add_article(engine, "long-one", "Long talks", paragraph + "\n\n" + short, "fr")
     with FakeLibreTranslate(max_chars=limit) as server:
-        result = translate.run(engine, libre(server.url, max_chars=limit))
+        result = run.run(engine, libre(server.url, max_chars=limit))
         lengths = [len(r["q"]) for r in server.requests]
     assert result.failed == 0
     assert max(lengths) <= limit
@@ -140,11 +141,11 @@ def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine,
     before = store.load_articles(engine)
     settings = dict(timeout=0.5, retries=2, give_up_after=2)
     if mode == "refused":
-        result = translate.run(engine, libre(f"http://127.0.0.1:{_closed_port()}/", **settings))
+        result = run.run(engine, libre(f"http://127.0.0.1:{_closed_port()}/", **settings))
         requests = None
     else:
         with FakeLibreTranslate(mode=mode) as server:
-            result = translate.run(engine, libre(server.url, **settings))
+            result = run.run(engine, libre(server.url, **settings))
             requests = len(server.requests)
     assert result.translated == 0 and result.failed >= 1
     pd.testing.assert_frame_equal(store.load_articles(engine), before)
@@ -166,7 +167,7 @@ def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine,
 def test_a_rate_limit_is_retried_after_a_back_off(engine):
     waits = []
     with FakeLibreTranslate(mode="ratelimit_once") as server:
-        result = translate.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
+        result = run.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
     assert result.failed == 0 and result.translated > 0
     assert len(waits) == 1 and 0 <= waits[0] <= 0.05
 
@@ -206,7 +207,7 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
 
 def test_export_has_the_translation_columns(engine, tmp_path):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url, give_up_after=1), limit=5)
+        run.run(engine, libre(server.url, give_up_after=1), limit=5)
     out = tmp_path / "articles.jsonl"
     result = run_cli("export", "--format", "jsonl", "--out", out, db=engine.url.database)
     assert result.returncode == 0, result.stderr
@@ -242,21 +243,21 @@ def test_settings_come_from_file_then_environment_then_flags(tmp_path):
 
 def test_a_provider_that_needs_a_key_stops_at_once_without_one(engine):
     settings = config.translation_settings(environ={}, settings_file=REPO / "none.toml", provider="deepl")
-    result = translate.run(engine, settings)
+    result = run.run(engine, settings)
     assert result.failed == 1 and "key" in result.stopped and result.not_attempted > 0
 
 
 def test_split_long_cuts_between_sentences_and_keeps_every_character():
     text = "Первое предложение. Второе, чуть длиннее предложение! Третье? " * 20 + "😀" * 5
-    pieces = translate.split_long(text, 120, "ru")
+    pieces = run.split_long(text, 120, "ru")
     assert all(len(p) <= 120 for p in pieces)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
     assert all(p.endswith(("ение.", "ение!", "тье?")) for p in pieces[:-1])
 
 
 def test_memory_is_keyed_by_provider_and_languages(engine):
-    store.save_memory(engine, "libre", "fr", "en", [(translate.segment_hash("Bonjour"), "Bonjour", "Hello")])
-    key = translate.segment_hash("  Bonjour ")  # normalised: spacing does not matter
+    store.save_memory(engine, "libre", "fr", "en", [(run.segment_hash("Bonjour"), "Bonjour", "Hello")])
+    key = run.segment_hash("  Bonjour ")  # normalised: spacing does not matter
     assert store.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
     assert store.lookup_memory(engine, "google", "fr", "en", [key]) == {}
     assert store.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
@@ -270,6 +271,6 @@ def test_translated_passages_give_the_paragraph_each_mention_is_in():
         "title_translated": ["Title", pd.NA], "text_translated": ["First paragraph.\n\nSecond one, with Putin.", pd.NA]})
     mentions = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "field": ["text", "text", "title", "text"],
                              "start": [0, 35, 0, 0]})
-    passages = translate.translated_passages(mentions, articles)
+    passages = run.translated_passages(mentions, articles)
     assert passages.tolist()[:3] == ["First paragraph.", "Second one, with Putin.", "Title"]
     assert pd.isna(passages.iloc[3])

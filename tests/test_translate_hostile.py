@@ -16,7 +16,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from core import bounded_http, cli, config, jobs, schema, store, translate
+from core import cli, config, jobs, schema, store
+from core.translate import bounded_http, run
 from core.errors import ConfigError
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
@@ -51,7 +52,7 @@ def _add_articles(engine):
         conn.execute(schema.articles.insert(), rows)
 
 
-def libre(url: str, **overrides) -> translate.Settings:
+def libre(url: str, **overrides) -> run.Settings:
     values = dict(provider="libre", url=url, timeout=DEADLINE, retries=0, backoff=0.01)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
@@ -91,7 +92,7 @@ def test_a_hostile_answer_is_refused_recorded_and_the_run_goes_on(engine, mode, 
     # Only the first request misbehaves: the two articles after it must still be translated.
     with FakeLibreTranslate(mode, bad_requests=1, trickle_seconds=0.5) as server:
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url))
+        summary = run.run(engine, libre(server.url))
         elapsed = time.monotonic() - started
         sent = server.bytes_sent
     assert elapsed < DEADLINE + MARGIN, f"{mode}: the run took {elapsed:.1f} s"
@@ -134,7 +135,7 @@ def test_the_installed_urllib3_unpacks_a_bomb_one_chunk_at_a_time():
 def test_a_deadline_is_a_network_failure_retried_and_ends_the_run(engine):
     with FakeLibreTranslate("silent") as server:
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url, retries=1, give_up_after=2))
+        summary = run.run(engine, libre(server.url, retries=1, give_up_after=2))
         elapsed = time.monotonic() - started
         attempts = len(server.requests)
     # Two articles, two attempts each, one deadline per attempt; then the run gives up.
@@ -154,7 +155,7 @@ def test_a_trickle_over_https_is_cut_at_its_deadline(engine, tmp_path, monkeypat
     with FakeLibreTranslate("trickle_body", bad_requests=1, trickle_seconds=0.5, certificate=(certificate, key)) as server:
         assert server.url.startswith("https://")
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url))
+        summary = run.run(engine, libre(server.url))
         elapsed = time.monotonic() - started
     assert elapsed < DEADLINE + MARGIN
     assert summary.failed == 1 and summary.translated == 2
@@ -163,10 +164,10 @@ def test_a_trickle_over_https_is_cut_at_its_deadline(engine, tmp_path, monkeypat
 
 
 def test_stop_cuts_a_request_in_flight_and_records_no_error(engine):
-    """The app's Stop button: the Translation page runs translate.run as a background job and
+    """The app's Stop button: the Translation page runs run.run as a background job and
     passes the job's cancel flag on as ``should_stop``."""
     with FakeLibreTranslate("silent") as server:
-        job = jobs.BackgroundJob("translate", lambda report, cancelled: translate.run(
+        job = jobs.BackgroundJob("translate", lambda report, cancelled: run.run(
             engine, libre(server.url, timeout=60), should_stop=cancelled)).start()
         time.sleep(0.5)  # the first request is in flight, its server silent
         pressed = time.monotonic()
@@ -192,9 +193,9 @@ def test_stop_is_honoured_between_the_requests_of_one_article():
         stop.set()  # the user presses Stop while the first request is answered
         return fake_translation(segment, target)
 
-    settings = translate.Settings(provider="libre", max_chars=120)
-    with pytest.raises(translate.Cancelled):
-        translate.translate_article(None, text, "fr", settings, lambda hashes: {}, send, learnt.extend,
+    settings = run.Settings(provider="libre", max_chars=120)
+    with pytest.raises(run.Cancelled):
+        run.translate_article(None, text, "fr", settings, lambda hashes: {}, send, learnt.extend,
                                     should_stop=stop.is_set)
     assert len(sent) == 1, "a request was sent after Stop"
     assert learnt and all(translation.startswith("[en] ") for _, translation in learnt)  # what came back is kept
@@ -208,7 +209,7 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
     before = sockets()
     for mode in ("trickle_body", "flood", "gzip_bomb", "ok"):
         with FakeLibreTranslate(mode, trickle_seconds=0.2) as server:
-            translate.run(engine, libre(server.url, timeout=0.5))
+            run.run(engine, libre(server.url, timeout=0.5))
     assert not [t for t in threading.enumerate() if t.name == "geowire-http-watchdog"]
     # The fake server's handler threads close their end as they notice the client left.
     deadline = time.monotonic() + 2
@@ -219,7 +220,7 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
 
 def test_requests_outside_a_translation_are_left_alone():
     with FakeLibreTranslate("ok") as server:
-        translate.make_sender(libre(server.url))("Bonjour", "fr", "en")  # installs the wrapper
+        run.make_sender(libre(server.url))("Bonjour", "fr", "en")  # installs the wrapper
         with requests.Session() as session:
             answer = session.post(server.url + "translate", params={"q": "Bonjour", "target": "en"})
             assert type(session.get_adapter(server.url)) is requests.adapters.HTTPAdapter
@@ -247,7 +248,7 @@ def test_the_deadline_and_the_answer_cap_are_settings(tmp_path):
 
 def test_a_smaller_cap_refuses_a_smaller_answer(engine):
     with FakeLibreTranslate("flood", bad_requests=1, flood_bytes=100 * 1024) as server:
-        summary = translate.run(engine, libre(server.url, max_response_bytes=64 * 1024))
+        summary = run.run(engine, libre(server.url, max_response_bytes=64 * 1024))
     assert summary.failed == 1 and summary.translated == 2
     assert store.load_translations(engine, "en")["error"].dropna().tolist() == ["libre: answer larger than 64 KB"]
 

@@ -24,7 +24,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from core import bounded_http, mention_index, schema
+from core import mention_index, schema
+from core.translate import bounded_http
 
 PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
 # Characters per request. LibreTranslate (through deep-translator) sends the text in the query

@@ -1,0 +1,1 @@
+"""Translation of the stored articles, through the translation memory (docstring completed below)."""
