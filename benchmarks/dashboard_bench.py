@@ -616,7 +616,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
     from core import actor_dictionary, analysis, charts, config, extraction, frame_cache, store
-    from core.translate import run
+    from core.translate import frames
 
     engine = store.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -645,7 +645,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
                        lambda: actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), profile=False)
     articles = timed("store.load_articles", lambda: store.load_articles(engine))
     translations = timed("store.load_translations(en)", lambda: store.load_translations(engine, "en"))
-    articles = timed("translate.with_translations", lambda: run.with_translations(articles, translations, "en"))
+    articles = timed("translate.with_translations", lambda: frames.with_translations(articles, translations, "en"))
     mentions_raw = timed("  of which store.load_mentions", lambda: store.load_mentions(engine))
     timed("  of which actors.resolve", lambda: extraction.actors.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
@@ -689,11 +689,11 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
         shown = timed(f"[{name}] outlet_passages(top actor, 6 outlets x 3) (Sources page)",
                       lambda: analysis.outlet_passages(selected, mentions, actor, 6, 3).shown)
-        timed(f"[{name}]   translated_passages(those 18)", lambda: run.translated_passages(shown, selected))
+        timed(f"[{name}]   translated_passages(those 18)", lambda: frames.translated_passages(shown, selected))
         about = timed(f"[{name}] actor_mentions(top actor) (Sources' data download from here)",
                       lambda: analysis.actor_mentions(selected, mentions, actor))
         about = timed(f"[{name}] translated_passages(top actor)",
-                      lambda: about.assign(sentence_translated=run.translated_passages(about, selected)))
+                      lambda: about.assign(sentence_translated=frames.translated_passages(about, selected)))
         timed(f"[{name}] actor_sentences(top actor)", lambda: analysis.actor_sentences(selected, about, actor))
     print("\ncProfile of the calls over 0.3 s (cumulative, top functions):")
     for label, text in profiles.items():

@@ -8,8 +8,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core import __version__, actor_dictionary, config, export, extraction, ingest, store
-from core.translate import run
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
+from core.translate import frames, run
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
     turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
-    turn.add_argument("--provider", choices=run.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
     turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
@@ -163,7 +163,7 @@ def _export(engine, args) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    articles = run.with_translations(articles, store.load_translations(engine, target), target)
+    articles = frames.with_translations(articles, store.load_translations(engine, target), target)
     try:
         data = export.write(articles, args.format, args.out)
     except ExportError as err:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import analysis, charts, present
-from core.translate import run
+from core.translate import frames
 from pages import common
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
@@ -41,12 +41,12 @@ actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), ke
 
 def _side_by_side():
     found = analysis.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
-    return found._replace(shown=found.shown.assign(sentence_translated=run.translated_passages(found.shown, selected)))
+    return found._replace(shown=found.shown.assign(sentence_translated=frames.translated_passages(found.shown, selected)))
 
 
 def _every_passage():
     mentions = analysis.actor_mentions(selected, data.mentions, actor)
-    mentions = mentions.assign(sentence_translated=run.translated_passages(mentions, selected))
+    mentions = mentions.assign(sentence_translated=frames.translated_passages(mentions, selected))
     return analysis.actor_sentences(selected, mentions, actor)
 
 

@@ -2,7 +2,8 @@
 see what is translated, what waits and why."""
 import streamlit as st
 
-from core.translate import run
+from core import config
+from core.translate import frames, run
 from pages import common
 
 st.title("Translation")
@@ -14,7 +15,7 @@ with st.form("translation_settings"):
     languages = list(dict.fromkeys((settings.target, *common.TARGET_LANGUAGES)))
     target = left.selectbox("Translate into", languages, index=languages.index(settings.target),
                             format_func=lambda code: f"{common.language_name(code)} ({code})")
-    provider = middle.selectbox("Provider", run.PROVIDERS, index=run.PROVIDERS.index(settings.provider))
+    provider = middle.selectbox("Provider", config.TRANSLATION_PROVIDERS, index=config.TRANSLATION_PROVIDERS.index(settings.provider))
     url = st.text_input("Server address (LibreTranslate or another self-hosted provider)", value=settings.url or "",
                         placeholder="http://127.0.0.1:5000/")
     if st.form_submit_button("Use these settings"):
@@ -24,7 +25,7 @@ st.caption(f"Translating with {settings.describe()} · key {'set' if settings.ke
            "(keys come from GEOWIRE_TRANSLATE_KEY or the settings file, never from this page)")
 
 articles = common.articles_with_translations(settings.target)
-progress = run.status_by_language(articles)
+progress = frames.status_by_language(articles)
 totals = progress[["translated", "pending", "failed", "not needed"]].sum()
 st.caption(f"{len(articles)} articles · {totals['translated']} translated · {totals['pending']} waiting for translation "
            f"({totals['failed']} after a failed attempt) · {totals['not needed']} already in "

@@ -1,5 +1,6 @@
 """Translation through the memory, against a local LibreTranslate-speaking server (no test may
 reach the internet): memory hits, request splitting, every kind of failure, a kill mid-run."""
+import email.utils
 import os
 import shutil
 import signal
@@ -12,8 +13,8 @@ import pandas as pd
 import pytest
 
 from core import config, ingest, schema, store
-from core.translate import run
 from core.errors import ConfigError
+from core.translate import frames, providers, run, segments
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
 
@@ -35,14 +36,14 @@ def engine(sample_store, tmp_path):
     return store.connect(f"sqlite:///{path}")
 
 
-def libre(url: str, **overrides) -> run.Settings:
+def libre(url: str, **overrides) -> config.TranslationSettings:
     values = dict(provider="libre", url=url, backoff=0.01, timeout=2.0)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
 
 
 def _status(engine, target="en") -> pd.Series:
-    articles = run.with_translations(store.load_articles(engine), store.load_translations(engine, target), target)
+    articles = frames.with_translations(store.load_articles(engine), store.load_translations(engine, target), target)
     return articles.set_index("article_id")["translation_status"]
 
 
@@ -80,7 +81,7 @@ def test_rebuilt_translations_come_from_memory_alone(engine):
 def test_paragraphs_and_right_to_left_text_survive(engine):
     with FakeLibreTranslate() as server:
         run.run(engine, libre(server.url))
-    articles = run.with_translations(store.load_articles(engine), store.load_translations(engine, "en"), "en")
+    articles = frames.with_translations(store.load_articles(engine), store.load_translations(engine, "en"), "en")
     for _, article in articles[articles["language"].isin(["ar", "fa", "he"])].iterrows():
         paragraphs = [p for p in article["text"].split("\n\n") if p.strip()]
         translated = article["text_translated"].split("\n\n")
@@ -172,6 +173,33 @@ def test_a_rate_limit_is_retried_after_a_back_off(engine):
     assert len(waits) == 1 and 0 <= waits[0] <= 0.05
 
 
+@pytest.mark.parametrize("header, wait", [
+    ("2", 2.0),
+    ("3600", providers.MAX_RETRY_AFTER_SECONDS),  # an hour is cut to the cap
+    (email.utils.formatdate(time.time() + 3600, usegmt=True), providers.MAX_RETRY_AFTER_SECONDS),
+    ("soon", None),  # neither seconds nor a date: the usual back-off
+])
+def test_a_rate_limit_waits_as_long_as_the_server_asks_up_to_a_cap(engine, header, wait):
+    waits = []
+    with FakeLibreTranslate(mode="ratelimit_once", retry_after=header) as server:
+        result = run.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
+    assert result.failed == 0 and result.translated > 0
+    if wait is None:
+        assert len(waits) == 1 and 0 <= waits[0] <= 0.05
+    else:
+        assert waits == [wait]
+
+
+def test_stop_ends_the_wait_a_server_asked_for(engine):
+    with FakeLibreTranslate(mode="ratelimit", retry_after="3600") as server:
+        started = time.monotonic()
+        result = run.run(engine, libre(server.url), should_stop=lambda: time.monotonic() > started + 0.5)
+        took = time.monotonic() - started
+        requests = len(server.requests)
+    assert took < 0.5 + 2, f"the run went on {took:.1f} s after Stop"
+    assert result.stopped == "cancelled" and result.failed == 0 and requests == 1
+
+
 def test_translation_resumes_after_a_kill(engine, tmp_path):
     db = engine.url.database
     port = _closed_port()
@@ -249,15 +277,15 @@ def test_a_provider_that_needs_a_key_stops_at_once_without_one(engine):
 
 def test_split_long_cuts_between_sentences_and_keeps_every_character():
     text = "Первое предложение. Второе, чуть длиннее предложение! Третье? " * 20 + "😀" * 5
-    pieces = run.split_long(text, 120, "ru")
+    pieces = segments.split_long(text, 120, "ru")
     assert all(len(p) <= 120 for p in pieces)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
     assert all(p.endswith(("ение.", "ение!", "тье?")) for p in pieces[:-1])
 
 
 def test_memory_is_keyed_by_provider_and_languages(engine):
-    store.save_memory(engine, "libre", "fr", "en", [(run.segment_hash("Bonjour"), "Bonjour", "Hello")])
-    key = run.segment_hash("  Bonjour ")  # normalised: spacing does not matter
+    store.save_memory(engine, "libre", "fr", "en", [(segments.segment_hash("Bonjour"), "Bonjour", "Hello")])
+    key = segments.segment_hash("  Bonjour ")  # normalised: spacing does not matter
     assert store.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
     assert store.lookup_memory(engine, "google", "fr", "en", [key]) == {}
     assert store.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
@@ -271,6 +299,6 @@ def test_translated_passages_give_the_paragraph_each_mention_is_in():
         "title_translated": ["Title", pd.NA], "text_translated": ["First paragraph.\n\nSecond one, with Putin.", pd.NA]})
     mentions = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "field": ["text", "text", "title", "text"],
                              "start": [0, 35, 0, 0]})
-    passages = run.translated_passages(mentions, articles)
+    passages = frames.translated_passages(mentions, articles)
     assert passages.tolist()[:3] == ["First paragraph.", "Second one, with Putin.", "Title"]
     assert pd.isna(passages.iloc[3])

@@ -17,8 +17,8 @@ import requests
 import sqlalchemy as sa
 
 from core import cli, config, jobs, schema, store
-from core.translate import bounded_http, run
 from core.errors import ConfigError
+from core.translate import bounded_http, providers, run
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
 
@@ -52,7 +52,7 @@ def _add_articles(engine):
         conn.execute(schema.articles.insert(), rows)
 
 
-def libre(url: str, **overrides) -> run.Settings:
+def libre(url: str, **overrides) -> config.TranslationSettings:
     values = dict(provider="libre", url=url, timeout=DEADLINE, retries=0, backoff=0.01)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
@@ -193,8 +193,8 @@ def test_stop_is_honoured_between_the_requests_of_one_article():
         stop.set()  # the user presses Stop while the first request is answered
         return fake_translation(segment, target)
 
-    settings = run.Settings(provider="libre", max_chars=120)
-    with pytest.raises(run.Cancelled):
+    settings = config.TranslationSettings(provider="libre", max_chars=120)
+    with pytest.raises(providers.Cancelled):
         run.translate_article(None, text, "fr", settings, lambda hashes: {}, send, learnt.extend,
                                     should_stop=stop.is_set)
     assert len(sent) == 1, "a request was sent after Stop"
@@ -220,11 +220,43 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
 
 def test_requests_outside_a_translation_are_left_alone():
     with FakeLibreTranslate("ok") as server:
-        run.make_sender(libre(server.url))("Bonjour", "fr", "en")  # installs the wrapper
+        providers.make_sender(libre(server.url))("Bonjour", "fr", "en")  # on the sender's own session
         with requests.Session() as session:
             answer = session.post(server.url + "translate", params={"q": "Bonjour", "target": "en"})
             assert type(session.get_adapter(server.url)) is requests.adapters.HTTPAdapter
     assert answer.json() == {"translatedText": "[en] Bonjour"}
+
+
+def test_nothing_of_requests_or_deep_translator_is_patched():
+    import deep_translator.libre
+
+    methods = (requests.sessions.Session.request, requests.sessions.Session.send, requests.adapters.HTTPAdapter.send)
+    with FakeLibreTranslate("ok") as server:
+        assert providers.make_sender(libre(server.url))("Bonjour", "fr", "en") == "[en] Bonjour"
+    assert (requests.sessions.Session.request, requests.sessions.Session.send, requests.adapters.HTTPAdapter.send) == methods
+    assert deep_translator.libre.requests is requests and requests.get is requests.api.get
+
+
+@pytest.mark.parametrize("provider", config.TRANSLATION_PROVIDERS)
+def test_every_provider_makes_its_requests_on_the_bounded_session(provider, monkeypatch):
+    """deep-translator's clients call requests.get/post themselves: each provider's must reach the
+    network only through the sender's BoundedSession (no answer is needed: none is given)."""
+    sent = []
+
+    def bounded_send(session, request, **kwargs):
+        sent.append(request.url)
+        raise requests.exceptions.ConnectionError("Connection refused (no network in the tests)")
+
+    def unbounded_send(session, request, **kwargs):
+        pytest.fail(f"{provider}: a request bypassed the bounded session: {request.method} {request.url}")
+
+    monkeypatch.setattr(bounded_http.BoundedSession, "send", bounded_send)
+    monkeypatch.setattr(requests.sessions.Session, "send", unbounded_send)
+    settings = config.TranslationSettings(provider=provider, key="test:fx", region="westeurope", url="http://127.0.0.1:9/",
+                                          timeout=DEADLINE)
+    with pytest.raises(providers.TranslationError, match="connection refused"):
+        providers.make_sender(settings)("Bonjour", "fr", "en")
+    assert len(sent) == 1, sent
 
 
 def test_the_deadline_and_the_answer_cap_are_settings(tmp_path):

@@ -1,17 +1,15 @@
-"""HTTP calls of a translation provider's client, bounded in time and in size.
+"""A requests Session whose calls are bounded in time and in size.
 
-deep-translator calls ``requests.get``/``requests.post`` itself, on a new Session each time, with no
-timeout, and reads the whole answer into memory (``response.json()``, ``response.text``). So a
-server that trickles one byte every few seconds held a run for ever (a socket timeout bounds each
-read, not the request), and a flood or a gzip bomb was read, unpacked and stored whole.
+deep-translator calls ``requests.get``/``requests.post`` itself, with no timeout, and reads the
+whole answer into memory (``response.json()``, ``response.text``). So a server that trickles one
+byte every few seconds held a run for ever (a socket timeout bounds each read, not the request),
+and a flood or a gzip bomb was read, unpacked and stored whole. ``core.translate.providers`` makes
+those calls on a ``BoundedSession`` instead; every call on it is bounded as a whole:
 
-Inside ``with bounded(seconds, max_bytes, should_stop):`` every ``requests`` call made on the same
-thread is bounded as a whole:
-
-- a watchdog thread shuts down the call's sockets when ``seconds`` have passed since the block
+- a watchdog thread shuts down the call's sockets when ``seconds`` have passed since the call
   began, or as soon as ``should_stop()`` says so: a read blocked in ``recv`` returns at once,
   whatever phase the call is in (headers, body, a redirect). The sockets are recorded by the
-  connection classes of a transport adapter mounted on the call's Session;
+  connection classes of the transport adapter the session mounts;
 - each connect is given only the time left, so a redirect cannot start a new full timeout;
 - the answer is refused before reading when its Content-Length is over ``max_bytes``, and is
   otherwise read streamed, decoded in chunks of ``CHUNK_BYTES`` (urllib3 >= 2.6 never lets one
@@ -19,8 +17,11 @@ thread is bounded as a whole:
   The adapter does this for every response, redirects included (requests reads a redirect's body
   whole to release its connection: here it is already read, within the cap).
 
-Every other caller of ``requests`` in the process is left as it was. The block raises
-``DeadlineExceeded``, ``AnswerTooLarge`` or ``Cancelled``; nothing else is changed.
+A call is one request, or every request made inside ``with session.bounded():`` (a client that
+makes two requests for one translation has one deadline for both). It raises
+``DeadlineExceeded``, ``AnswerTooLarge`` or ``Cancelled``. Like a fresh ``requests.get``, it keeps
+no connection and no cookie for the next call. Nothing of ``requests`` is patched: other Sessions,
+and other callers in the process, are left as they were.
 """
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import connection, connectionpool
+from urllib3.exceptions import ConnectTimeoutError
+from urllib3.util import Retry
 
 # Bytes read and decoded per step. Each step holds at most this much decoded data beyond what is
 # kept, so a 1 GiB gzip bomb costs this much memory per step, and a refused answer costs at most
@@ -51,7 +58,7 @@ class DeadlineExceeded(BoundError):
 
 class AnswerTooLarge(BoundError):
     def __init__(self, max_bytes: int):
-        super().__init__(f"answer larger than {describe_size(max_bytes)}")
+        super().__init__(f"answer larger than {_describe_size(max_bytes)}")
         self.max_bytes = max_bytes
 
 
@@ -60,7 +67,7 @@ class Cancelled(BoundError):
         super().__init__("cancelled")
 
 
-def describe_size(size: int) -> str:
+def _describe_size(size: int) -> str:
     """``2097152`` as "2 MB", ``65536`` as "64 KB" (binary units, as the settings use them)."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= scale:
@@ -68,41 +75,72 @@ def describe_size(size: int) -> str:
     return f"{size} bytes"
 
 
-@contextlib.contextmanager
-def bounded(seconds: float, max_bytes: int, should_stop: Callable[[], bool] = lambda: False) -> Iterator[None]:
-    """Bound every ``requests`` call made on this thread inside the block (see the module's
-    docstring). The watchdog thread is joined before the block ends: none is left behind."""
-    _install()
-    call = _Call(seconds, max_bytes, should_stop)
-    outer = getattr(_local, "call", None)
-    _local.call = call
-    watchdog = threading.Thread(target=call.watch, name="geowire-http-watchdog", daemon=True)
-    watchdog.start()
-    try:
-        yield
-    except BoundError:
-        raise
-    except Exception as error:  # once the watchdog has cut the sockets, any failure is its doing
-        call.raise_if_cut(error)
-        raise
-    else:
-        # A body with neither length nor chunks ends where the connection does: a cut one looks
-        # complete. An answer finished at the deadline's edge is refused the same way.
-        call.raise_if_cut(None)
-    finally:
-        call.ended.set()
-        watchdog.join()
-        _local.call = outer
+class BoundedSession(requests.Session):
+    """A Session whose every call ends within ``seconds``, reads at most ``max_bytes`` of an
+    answer, and is cut when ``should_stop()`` says so (see the module's docstring). Used by one
+    thread at a time, as any requests Session.
+
+    ``retry_after``: the ``Retry-After`` header of the last call's answer with a status that may
+    carry one (413, 429, 503), as sent; None when it had none."""
+
+    def __init__(self, seconds: float, max_bytes: int, should_stop: Callable[[], bool] = lambda: False):
+        super().__init__()
+        self.seconds, self.max_bytes, self.should_stop = seconds, max_bytes, should_stop
+        self.retry_after: str | None = None
+        self._call: _Call | None = None
+        adapter = _BoundedAdapter(self)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+    @contextlib.contextmanager
+    def bounded(self) -> Iterator[None]:
+        """One call: every request inside the block shares one deadline. The watchdog thread is
+        joined before the block ends: none is left behind. Inside a call, a block is part of it."""
+        if self._call is not None:
+            yield
+            return
+        call = _Call(self.seconds, self.should_stop)
+        self._call, self.retry_after = call, None
+        watchdog = threading.Thread(target=call.watch, name="geowire-http-watchdog", daemon=True)
+        watchdog.start()
+        try:
+            yield
+        except BoundError:
+            raise
+        except Exception as error:  # once the watchdog has cut the sockets, any failure is its doing
+            call.raise_if_cut(error)
+            raise
+        else:
+            # A body with neither length nor chunks ends where the connection does: a cut one looks
+            # complete. An answer finished at the deadline's edge is refused the same way.
+            call.raise_if_cut(None)
+        finally:
+            call.ended.set()
+            watchdog.join()
+            self._call = None
+            # As after requests.get: the next call opens its own connections (whose sockets its
+            # watchdog records) and sends no cookie this one was given.
+            self.close()
+            self.cookies.clear()
+
+    def send(self, request, **kwargs):
+        # Session.request and each redirect come through here.
+        with self.bounded():
+            call = self._call
+            left = call.remaining()
+            if call.cut or left <= 0:
+                call.raise_if_cut(None)
+            # The per-read timeout is no bound on its own (a trickle resets it); it stops a read
+            # that the watchdog could not reach (a TLS handshake in progress) at the deadline.
+            kwargs["timeout"] = (left, left)
+            return super().send(request, **kwargs)
 
 
 # --- the call and its watchdog -----------------------------------------------------------------
 
-_local = threading.local()
-
-
 class _Call:
-    def __init__(self, seconds: float, max_bytes: int, should_stop: Callable[[], bool]):
-        self.seconds, self.max_bytes, self.should_stop = seconds, max_bytes, should_stop
+    def __init__(self, seconds: float, should_stop: Callable[[], bool]):
+        self.seconds, self.should_stop = seconds, should_stop
         self.ends_at = time.monotonic() + seconds
         self.ended = threading.Event()
         self.cut: str | None = None  # "deadline" | "cancelled" once the watchdog has acted
@@ -155,45 +193,40 @@ def _shut(sock: socket.socket) -> None:
 
 # --- requests and urllib3 plumbing ---------------------------------------------------------------
 
-_install_lock = threading.Lock()
-_adapter_class = None  # built once by _install
+class _BoundedAdapter(HTTPAdapter):
+    """Connections that the session's watchdog can reach, and every body read within the cap."""
+
+    def __init__(self, session: BoundedSession):
+        self._session = session
+        self._pool_classes = _pool_classes(session)
+        super().__init__()  # builds the pool manager: the pool classes must be there first
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(self._pool_classes)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS managers bring their own connections
+            manager.pool_classes_by_scheme = dict(self._pool_classes)
+        return manager
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        if response.status_code in Retry.RETRY_AFTER_STATUS_CODES:
+            self._session.retry_after = response.headers.get("Retry-After")
+        try:
+            response._content = _read_capped(response, self._session.max_bytes)
+            response._content_consumed = True
+        finally:
+            # Read in full, the connection goes back to the pool (closed at the end of the call);
+            # cut short, it is closed here, with whatever the server still sends.
+            response.close()
+        return response
 
 
-def _install() -> None:
-    """Wrap ``requests.Session.request`` once per process. Calls made outside ``bounded`` (no call
-    on the thread) go to the original unchanged."""
-    global _adapter_class
-    import requests
-
-    with _install_lock:
-        if _adapter_class is not None:
-            return
-        adapter_class = _bounded_adapter_class(_connection_classes())
-        original = requests.sessions.Session.request
-
-        def request(self, method, url, *args, **kwargs):
-            call = getattr(_local, "call", None)
-            if call is None:
-                return original(self, method, url, *args, **kwargs)
-            left = call.remaining()
-            if call.cut or left <= 0:
-                call.raise_if_cut(None)
-            # deep-translator makes a new Session for every call: the adapter lives as long as it.
-            adapter = adapter_class()
-            self.mount("http://", adapter)
-            self.mount("https://", adapter)
-            # The per-read timeout is no bound on its own (a trickle resets it); it stops a read
-            # that the watchdog could not reach (a TLS handshake in progress) at the deadline.
-            kwargs["timeout"] = (left, left)
-            return original(self, method, url, *args, **kwargs)
-
-        requests.sessions.Session.request = request
-        _adapter_class = adapter_class
-
-
-def _connection_classes() -> dict:
-    from urllib3 import connection, connectionpool
-    from urllib3.exceptions import ConnectTimeoutError
+def _pool_classes(session: BoundedSession) -> dict:
+    """Connection pools whose connections record their sockets in ``session``'s call."""
 
     class Recorded:
         """Records the plain socket as soon as it is connected, and the TLS socket wrapped around
@@ -202,7 +235,7 @@ def _connection_classes() -> dict:
         of a response that ends with the connection are read, and the body is read from there."""
 
         def _new_conn(self):
-            call = getattr(_local, "call", None)
+            call = session._call
             if call is not None:
                 left = call.remaining()
                 if call.cut or left <= 0:
@@ -216,7 +249,7 @@ def _connection_classes() -> dict:
 
         def connect(self):
             super().connect()
-            call = getattr(_local, "call", None)
+            call = session._call
             if call is not None and self.sock is not None:
                 call.record(self.sock)
 
@@ -235,47 +268,16 @@ def _connection_classes() -> dict:
     return {"http": HTTPPool, "https": HTTPSPool}
 
 
-def _bounded_adapter_class(pool_classes: dict):
-    from requests.adapters import HTTPAdapter
-
-    class BoundedAdapter(HTTPAdapter):
-        """Connections that the watchdog can reach, and every body read within the cap."""
-
-        def init_poolmanager(self, *args, **kwargs):
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = dict(pool_classes)
-
-        def proxy_manager_for(self, proxy, **proxy_kwargs):
-            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-            if not proxy.lower().startswith("socks"):  # SOCKS managers bring their own connections
-                manager.pool_classes_by_scheme = dict(pool_classes)
-            return manager
-
-        def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-            response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-            call = getattr(_local, "call", None)
-            try:
-                response._content = _read_capped(response, call.max_bytes if call else None)
-                response._content_consumed = True
-            finally:
-                # Read in full, the connection goes back to the pool (closed with the Session);
-                # cut short, it is closed here, with whatever the server still sends.
-                response.close()
-            return response
-
-    return BoundedAdapter
-
-
-def _read_capped(response, max_bytes: int | None) -> bytes:
+def _read_capped(response, max_bytes: int) -> bytes:
     declared = response.headers.get("Content-Length")
-    if max_bytes is not None and declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
+    if declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
         raise AnswerTooLarge(max_bytes)
     parts, size = [], 0
     # iter_content decodes (gzip, deflate, ...) through urllib3's stream(): at most CHUNK_BYTES
     # of decoded data per step. raw.tell() counts the bytes as sent, before decoding.
     for chunk in response.iter_content(CHUNK_BYTES):
         size += len(chunk)
-        if max_bytes is not None and (size > max_bytes or response.raw.tell() > max_bytes):
+        if size > max_bytes or response.raw.tell() > max_bytes:
             raise AnswerTooLarge(max_bytes)
         parts.append(chunk)
     return b"".join(parts)
