@@ -618,11 +618,12 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
 def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
     """Time (and cProfile) the core calls the pages make, in this process, on the benchmark store:
     what a cold start loads, and what each page computes on every run, unfiltered and filtered."""
-    from core import config, translate
+    from core import config
     from core.actors import actor_dictionary, frames, resolution
     from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
     from core.charts import by_actor, graph
     from core.store import database, frame_cache, reads, translation_memory
+    from core.translate import translated
 
     engine = database.connect(f"sqlite:///{db}")
     timings: list[tuple[str, float]] = []
@@ -651,7 +652,7 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
                        lambda: actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), profile=False)
     articles = timed("store.load_articles", lambda: reads.load_articles(engine))
     translations = timed("store.load_translations(en)", lambda: translation_memory.load_translations(engine, "en"))
-    articles = timed("translate.with_translations", lambda: translate.with_translations(articles, translations, "en"))
+    articles = timed("translated.with_translations", lambda: translated.with_translations(articles, translations, "en"))
     mentions_raw = timed("  of which reads.load_mentions", lambda: reads.load_mentions(engine))
     timed("  of which resolution.resolve", lambda: resolution.resolve(mentions_raw, dictionary))
     # Through the frame cache, as the app reads them: how a frame is read decides how fast rows are
@@ -695,11 +696,11 @@ def profile_core(db: Path, top: int = 12) -> list[tuple[str, float]]:
         actor = top20["actor_id"].iloc[0] if len(top20) else "Q7747"
         shown = timed(f"[{name}] outlet_passages(top actor, 6 outlets x 3) (Sources page)",
                       lambda: passages.outlet_passages(selected, mentions, actor, 6, 3).shown)
-        timed(f"[{name}]   translated_passages(those 18)", lambda: translate.translated_passages(shown, selected))
+        timed(f"[{name}]   translated_passages(those 18)", lambda: translated.translated_passages(shown, selected))
         about = timed(f"[{name}] actor_mentions(top actor) (Sources' data download from here)",
                       lambda: passages.actor_mentions(selected, mentions, actor))
         about = timed(f"[{name}] translated_passages(top actor)",
-                      lambda: about.assign(sentence_translated=translate.translated_passages(about, selected)))
+                      lambda: about.assign(sentence_translated=translated.translated_passages(about, selected)))
         timed(f"[{name}] actor_sentences(top actor)", lambda: passages.actor_sentences(selected, about, actor))
     print("\ncProfile of the calls over 0.3 s (cumulative, top functions):")
     for label, text in profiles.items():

@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python benchmarks/translate_bench.py [--delay 0.05] [--provider-chars 1000]
 
-Ingests data/samples/ into a fresh store, then runs ``core.translate.run`` twice with the libre
+Ingests data/samples/ into a fresh store, then runs ``core.translate.run.run`` twice with the libre
 provider pointed at tests/fake_libretranslate.py (a separate process, so its work is not counted
 as ours). The first run starts from an empty memory; before the second, the derived
 ``translations`` table is emptied, so every article is translated again and must come from the
@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import config, ingest, schema, translate
+from core import config, ingest, schema
 from core.store import database, reads
+from core.translate import run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,7 +35,7 @@ def _port() -> int:
 
 def _timed_run(engine, settings):
     started = time.perf_counter()
-    summary = translate.run(engine, settings)
+    summary = run.run(engine, settings)
     return summary, time.perf_counter() - started
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, config, export, ingest, translate
+from core import __version__, config, export, ingest
 from core.actors import actor_dictionary, extraction, frames
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
+from core.translate import run, translated
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
     turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
-    turn.add_argument("--provider", choices=translate.PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
     turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
@@ -135,14 +136,14 @@ def _translate(engine, args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
-    def report(done: int, total: int, summary: translate.RunSummary) -> None:
+    def report(done: int, total: int, summary: run.RunSummary) -> None:
         # Printed after the article's transaction: a line seen here is a translation safely stored.
         if not args.quiet:
             print(f"[{done}/{total}] translated {summary.translated}, from memory {summary.from_memory}, "
                   f"failed {summary.failed}", flush=True)
 
     print(f"translating with {settings.describe()}", file=sys.stderr)
-    summary = translate.run(engine, settings, limit=args.limit, progress=report)
+    summary = run.run(engine, settings, limit=args.limit, progress=report)
     print(summary.describe())
     return 1 if summary.failed or summary.stopped else 0
 
@@ -164,7 +165,7 @@ def _export(engine, args) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    articles = translate.with_translations(articles, translation_memory.load_translations(engine, target), target)
+    articles = translated.with_translations(articles, translation_memory.load_translations(engine, target), target)
     try:
         data = export.write(articles, args.format, args.out)
     except ExportError as err:

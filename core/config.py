@@ -107,10 +107,50 @@ def busy_seconds(environ=None) -> float | None:
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 
-# Translation: defaults in core.translate.Settings; a settings file (``GEOWIRE_CONFIG``, else
+# Translation: defaults in TranslationSettings below; a settings file (``GEOWIRE_CONFIG``, else
 # data/settings.toml, which git ignores so keys stay out of the repo), then the environment, then
 # flags override them.
 SETTINGS_FILE = DATA_DIR / "settings.toml"
+TRANSLATION_PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
+# Characters per request. LibreTranslate (through deep-translator) sends the text in the query
+# string, and percent-encoded Arabic or Cyrillic takes six URL bytes a character: 1,000 characters
+# stay under the 8 KB request-line limit of common servers. Google fails above ~1,800 characters
+# for some scripts although it documents 5,000; MyMemory refuses 500 and more.
+TRANSLATION_MAX_CHARS = {"google": 1800, "libre": 1000, "deepl": 4500, "microsoft": 4500, "mymemory": 480}
+# Largest answer read from a provider, before and after content decoding; a larger one is refused
+# (unread when its Content-Length says so, else as soon as the bytes read pass it).
+# A request carries at most 4,500 characters (the largest TRANSLATION_MAX_CHARS); the growth bound
+# of core.translate.run (MAX_GROWTH, GROWTH_ALLOWANCE) lets its translation reach 6 x 4,500 + 200 =
+# 27,200 characters, which JSON escapes (\uXXXX) to at most 6 bytes each (12 for the rare character
+# outside the BMP): about 330 KB with Google's HTML page around it. 2 MB leaves six times that, and
+# caps what a flood or a gzip bomb costs per request.
+TRANSLATION_MAX_RESPONSE_BYTES = 2 * 1024 * 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslationSettings:
+    """How to translate. Built by ``translation_settings`` from file, environment and flags."""
+
+    provider: str = "google"
+    target: str = "en"
+    url: str | None = None  # base URL of a self-hosted provider (LibreTranslate)
+    key: str | None = None
+    region: str | None = None  # Microsoft's resource region
+    timeout: float = 20.0  # seconds for a whole request (connect, headers, body), whatever the server does
+    retries: int = 3  # further attempts after a failure that waiting may cure
+    backoff: float = 1.0  # seconds before the first retry; doubled each time, with jitter
+    max_chars: int | None = None  # None: the provider's TRANSLATION_MAX_CHARS
+    give_up_after: int = 3  # articles in a row failing for the same network reason end the run
+    max_response_bytes: int = TRANSLATION_MAX_RESPONSE_BYTES  # larger answers (after decoding) are refused
+
+    @property
+    def request_chars(self) -> int:
+        return self.max_chars or TRANSLATION_MAX_CHARS[self.provider]
+
+    def describe(self) -> str:
+        where = f" at {self.url}" if self.url else ""
+        return f"{self.provider}{where} → {self.target}"
+
 _TRANSLATION_ENV = {"provider": "GEOWIRE_TRANSLATOR", "url": "GEOWIRE_TRANSLATE_URL",
                     "key": "GEOWIRE_TRANSLATE_KEY", "target": "GEOWIRE_TARGET_LANG",
                     "timeout": "GEOWIRE_TRANSLATE_TIMEOUT", "max_response_bytes": "GEOWIRE_TRANSLATE_MAX_RESPONSE_BYTES"}
@@ -123,11 +163,9 @@ _TRANSLATION_MINIMUMS = {"timeout": 0.1, "max_chars": 20, "max_response_bytes": 
 
 
 def translation_settings(environ=None, settings_file: Path | None = None, **flags):
-    """``core.translate.Settings`` from the settings file's ``[translation]`` table, the
+    """``TranslationSettings`` from the settings file's ``[translation]`` table, the
     ``GEOWIRE_*`` variables and ``flags`` (None values are ignored), validated."""
     import tomllib
-
-    from core import translate
 
     environ = os.environ if environ is None else environ
     path = settings_file or Path(environ.get("GEOWIRE_CONFIG") or SETTINGS_FILE)
@@ -139,7 +177,7 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
             raise ConfigError(f"{path}: not a valid TOML file ({err})") from None
     values.update({name: environ[var] for name, var in _TRANSLATION_ENV.items() if environ.get(var)})
     values.update({name: value for name, value in flags.items() if value is not None})
-    allowed = {field.name for field in dataclasses.fields(translate.Settings)}
+    allowed = {field.name for field in dataclasses.fields(TranslationSettings)}
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ConfigError(f"{path} [translation]: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
@@ -152,14 +190,14 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
             if not math.isfinite(values[name]) or values[name] < _TRANSLATION_MINIMUMS.get(name, 0):
                 raise ConfigError(f"translation setting {name}={values[name]!r}: too small "
                                   f"(at least {_TRANSLATION_MINIMUMS.get(name, 0)})")
-    provider = str(values.get("provider", translate.Settings.provider)).lower()
-    if provider not in translate.PROVIDERS:
-        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(translate.PROVIDERS)})")
-    target = str(values.get("target", translate.Settings.target)).strip()
+    provider = str(values.get("provider", TranslationSettings.provider)).lower()
+    if provider not in TRANSLATION_PROVIDERS:
+        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(TRANSLATION_PROVIDERS)})")
+    target = str(values.get("target", TranslationSettings.target)).strip()
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", target):
         raise ConfigError(f"target language {target!r}: expected an ISO 639-1 code such as en, fr or de")
     url = values.get("url")
     if url and not re.match(r"https?://", str(url)):
         raise ConfigError(f"translation URL {url!r}: expected an http:// or https:// address")
     values.update(provider=provider, target=target)
-    return translate.Settings(**values)
+    return TranslationSettings(**values)

@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, export, ingest, jobs, translate
+from core import config, export, ingest, jobs
 from core.actors import actor_dictionary, extraction, frames
 from core.analysis import filtering, ranking, timelines
 from core.errors import ConfigError, ExportError, InputError
 from core.language import language_name  # the pages name languages through common
 from core.store import database, frame_cache, translation_memory
+from core.translate import translated
 from pages import plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -468,19 +469,19 @@ def _download_menu(label: str, icon: str, key: str, files: list) -> None:
 
 # --- translation --------------------------------------------------------------------------------
 
-def translation_settings() -> translate.Settings:
+def translation_settings() -> config.TranslationSettings:
     """The configured translation settings, with the target language and provider the user chose
     on the Translation page (kept for the session, so every page shows the same translation)."""
     try:
         settings = config.translation_settings()
     except ConfigError as err:
         st.error(f"Translation settings: {err}")
-        settings = translate.Settings()
+        settings = config.TranslationSettings()
     chosen = {name: st.session_state[f"translation_{name}"] for name in ("target", "provider", "url")
               if st.session_state.get(f"translation_{name}") is not None}
     if "url" in chosen:
         chosen["url"] = chosen["url"].strip() or None
-    return translate.Settings(**{**settings.__dict__, **chosen})
+    return config.TranslationSettings(**{**settings.__dict__, **chosen})
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -491,7 +492,7 @@ def _translations(_engine, url: str, target: str, revision: int):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
     # Newest first, the order of every selection: an unfiltered view then needs no copy.
-    return filtering.filter_articles(translate.with_translations(_articles, _translations, target), filtering.Filters())
+    return filtering.filter_articles(translated.with_translations(_articles, _translations, target), filtering.Filters())
 
 
 def articles_with_translations(target: str):

@@ -3,9 +3,9 @@ side what each outlet wrote about one actor, in the original and in translation.
 import pandas as pd
 import streamlit as st
 
-from core import translate
 from core.analysis import passages, ranking, sources
 from core.charts import by_actor, tables, text
+from core.translate import translated
 from pages import common
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
@@ -42,12 +42,12 @@ actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), ke
 
 def _side_by_side():
     found = passages.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
-    return found._replace(shown=found.shown.assign(sentence_translated=translate.translated_passages(found.shown, selected)))
+    return found._replace(shown=found.shown.assign(sentence_translated=translated.translated_passages(found.shown, selected)))
 
 
 def _every_passage():
     mentions = passages.actor_mentions(selected, data.mentions, actor)
-    mentions = mentions.assign(sentence_translated=translate.translated_passages(mentions, selected))
+    mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, selected))
     return passages.actor_sentences(selected, mentions, actor)
 
 
@@ -64,9 +64,9 @@ for row_start in range(0, len(outlets), 3):
             for quote in quotes[quotes["source"] == outlet].head(QUOTES_PER_OUTLET).itertuples():
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
                 foreign = quote.language != data.target
-                translated = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
+                translation = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
                 st.markdown(text.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
-                                            quote.language, translated, data.target, waiting=foreign, url=quote.url),
+                                            quote.language, translation, data.target, waiting=foreign, url=quote.url),
                             unsafe_allow_html=True)
                 st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
 common.data_downloads(_every_passage, "sources-quotes", common.current_filters())

@@ -2,7 +2,8 @@
 see what is translated, what waits and why."""
 import streamlit as st
 
-from core import translate
+from core import config
+from core.translate import run, translated
 from pages import common
 
 st.title("Translation")
@@ -14,7 +15,7 @@ with st.form("translation_settings"):
     languages = list(dict.fromkeys((settings.target, *common.TARGET_LANGUAGES)))
     target = left.selectbox("Translate into", languages, index=languages.index(settings.target),
                             format_func=lambda code: f"{common.language_name(code)} ({code})")
-    provider = middle.selectbox("Provider", translate.PROVIDERS, index=translate.PROVIDERS.index(settings.provider))
+    provider = middle.selectbox("Provider", config.TRANSLATION_PROVIDERS, index=config.TRANSLATION_PROVIDERS.index(settings.provider))
     url = st.text_input("Server address (LibreTranslate or another self-hosted provider)", value=settings.url or "",
                         placeholder="http://127.0.0.1:5000/")
     if st.form_submit_button("Use these settings"):
@@ -24,7 +25,7 @@ st.caption(f"Translating with {settings.describe()} · key {'set' if settings.ke
            "(keys come from GEOWIRE_TRANSLATE_KEY or the settings file, never from this page)")
 
 articles = common.articles_with_translations(settings.target)
-progress = translate.status_by_language(articles)
+progress = translated.status_by_language(articles)
 totals = progress[["translated", "pending", "failed", "not needed"]].sum()
 st.caption(f"{len(articles)} articles · {totals['translated']} translated · {totals['pending']} waiting for translation "
            f"({totals['failed']} after a failed attempt) · {totals['not needed']} already in "
@@ -33,7 +34,7 @@ st.caption(f"{len(articles)} articles · {totals['translated']} translated · {t
 
 def _translate(report, cancelled):
     engine = common.engine()
-    return translate.run(engine, settings, progress=lambda done, total, summary: report(
+    return run.run(engine, settings, progress=lambda done, total, summary: report(
         done, total, f"{summary.translated} translated, {summary.from_memory} from memory, {summary.failed} failed"),
         should_stop=cancelled)
 
@@ -57,7 +58,7 @@ def job_panel():
         if state.error:
             st.error("The last translation run failed.")
             st.text(state.error)
-        elif isinstance(state.result, translate.RunSummary):
+        elif isinstance(state.result, run.RunSummary):
             summary = state.result
             if summary.failed or summary.stopped:
                 st.warning(f"The last run left {summary.failed + summary.not_attempted} article(s) waiting.")

@@ -4,7 +4,8 @@ translation benchmark (no translation service can be reached from this machine o
 Its "translation" is deterministic: every paragraph of ``q`` comes back as ``[target] paragraph``,
 so a test can tell what was translated, in which order, and where paragraphs were kept. ``mode``
 makes it misbehave the way real servers do: HTTP 500, a stall longer than the client's timeout,
-rate limiting (429), malformed JSON, or a reply without ``translatedText``; and the way a hostile
+rate limiting (429, with ``retry_after`` as its Retry-After header when given), malformed JSON, or a
+reply without ``translatedText``; and the way a hostile
 one would (see HOSTILE_MODES). With ``bad_requests=N`` only the first N requests misbehave and
 the rest are answered well, so a test can check that a run goes on after a refused answer.
 
@@ -71,11 +72,12 @@ class FakeLibreTranslate:
 
     def __init__(self, mode: str = "ok", delay: float = 0.0, max_chars: int | None = None, port: int = 0,
                  bad_requests: int | None = None, trickle_seconds: float = 1.0, flood_bytes: int = 40 * 1024 * 1024,
-                 growth: int = 50, certificate: tuple | None = None):
+                 growth: int = 50, certificate: tuple | None = None, retry_after: str | None = None):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r} (choose from: {', '.join(MODES)})")
         self.mode, self.delay, self.max_chars = mode, delay, max_chars
         self.bad_requests, self.trickle_seconds, self.flood_bytes, self.growth = bad_requests, trickle_seconds, flood_bytes, growth
+        self.retry_after = retry_after
         self.requests: list[dict] = []
         self.bytes_sent = 0  # body bytes of hostile answers actually written before the client left
         self._lock = threading.Lock()
@@ -146,7 +148,8 @@ class FakeLibreTranslate:
                     time.sleep(30)
                     return self._send(200, {"translatedText": answer})
                 if mode == "ratelimit" or (mode == "ratelimit_once" and count == 1):
-                    return self._send(429, {"error": "Slowdown: 10 per 1 minute"})
+                    return self._send(429, {"error": "Slowdown: 10 per 1 minute"},
+                                      {"Retry-After": fake.retry_after} if fake.retry_after is not None else {})
                 if mode == "malformed":
                     return self._send_raw(200, b'{"translatedText": "unterminated')
                 if mode == "no_field":
@@ -232,12 +235,12 @@ class FakeLibreTranslate:
                     self.send_header(name, value)
                 self.end_headers()
 
-            def _send(self, status: int, payload: dict):
-                self._send_raw(status, json.dumps(payload, ensure_ascii=False).encode())
+            def _send(self, status: int, payload: dict, headers: dict | None = None):
+                self._send_raw(status, json.dumps(payload, ensure_ascii=False).encode(), headers)
 
-            def _send_raw(self, status: int, data: bytes):
+            def _send_raw(self, status: int, data: bytes, headers: dict | None = None):
                 try:
-                    self._headers(status, {"Content-Length": str(len(data))})
+                    self._headers(status, {"Content-Length": str(len(data)), **(headers or {})})
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
                     pass

@@ -1,5 +1,6 @@
 """Translation through the memory, against a local LibreTranslate-speaking server (no test may
 reach the internet): memory hits, request splitting, every kind of failure, a kill mid-run."""
+import email.utils
 import os
 import shutil
 import signal
@@ -11,9 +12,10 @@ import time
 import pandas as pd
 import pytest
 
-from core import config, ingest, schema, translate
+from core import config, ingest, schema
 from core.errors import ConfigError
 from core.store import database, reads, translation_memory
+from core.translate import providers, run, segments, translated
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
 
@@ -35,14 +37,14 @@ def engine(sample_store, tmp_path):
     return database.connect(f"sqlite:///{path}")
 
 
-def libre(url: str, **overrides) -> translate.Settings:
+def libre(url: str, **overrides) -> config.TranslationSettings:
     values = dict(provider="libre", url=url, backoff=0.01, timeout=2.0)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
 
 
 def _status(engine, target="en") -> pd.Series:
-    articles = translate.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, target), target)
+    articles = translated.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, target), target)
     return articles.set_index("article_id")["translation_status"]
 
 
@@ -50,9 +52,9 @@ def test_every_article_translated_and_second_run_makes_no_request(engine):
     articles = reads.load_articles(engine)
     foreign = articles[articles["language"] != "en"]
     with FakeLibreTranslate() as server:
-        first = translate.run(engine, libre(server.url))
+        first = run.run(engine, libre(server.url))
         sent = len(server.requests)
-        second = translate.run(engine, libre(server.url))
+        second = run.run(engine, libre(server.url))
         assert len(server.requests) == sent, "a second run must be served from the memory"
     assert first.translated == len(foreign) and first.failed == 0
     assert first.skipped == (articles["language"] == "en").sum()
@@ -68,27 +70,27 @@ def test_every_article_translated_and_second_run_makes_no_request(engine):
 
 def test_rebuilt_translations_come_from_memory_alone(engine):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url))
+        run.run(engine, libre(server.url))
         sent = len(server.requests)
         with engine.begin() as conn:  # the derived table is lost; the memory is kept
             conn.execute(schema.translations.delete())
-        again = translate.run(engine, libre(server.url))
+        again = run.run(engine, libre(server.url))
         assert len(server.requests) == sent
     assert again.translated == 0 and again.from_memory > 0 and again.memory_hits == again.segments
 
 
 def test_paragraphs_and_right_to_left_text_survive(engine):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url))
-    articles = translate.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, "en"), "en")
+        run.run(engine, libre(server.url))
+    articles = translated.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, "en"), "en")
     for _, article in articles[articles["language"].isin(["ar", "fa", "he"])].iterrows():
         paragraphs = [p for p in article["text"].split("\n\n") if p.strip()]
-        translated = article["text_translated"].split("\n\n")
-        assert len(translated) == len(paragraphs)
+        translated_paragraphs = article["text_translated"].split("\n\n")
+        assert len(translated_paragraphs) == len(paragraphs)
         # The fake server marks each piece it translated ("[en] "); without the marks, every
         # paragraph's right-to-left text comes back whole, in its place.
-        assert all(t.startswith("[en] ") for t in translated)
-        assert [" ".join(t.replace("[en] ", "").split()) for t in translated] == [" ".join(p.split()) for p in paragraphs]
+        assert all(t.startswith("[en] ") for t in translated_paragraphs)
+        assert [" ".join(t.replace("[en] ", "").split()) for t in translated_paragraphs] == [" ".join(p.split()) for p in paragraphs]
         if pd.isna(article["title"]):
             assert pd.isna(article["title_translated"])
         else:
@@ -102,7 +104,7 @@ def test_long_article_split_within_the_limit_and_reassembled_in_order(engine):
     short = "A short closing paragraph."
     _add_article(engine, "long-one", "Long talks", paragraph + "\n\n" + short, "fr")
     with FakeLibreTranslate(max_chars=limit) as server:
-        result = translate.run(engine, libre(server.url, max_chars=limit))
+        result = run.run(engine, libre(server.url, max_chars=limit))
         lengths = [len(r["q"]) for r in server.requests]
     assert result.failed == 0
     assert max(lengths) <= limit
@@ -141,11 +143,11 @@ def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine,
     before = reads.load_articles(engine)
     settings = dict(timeout=0.5, retries=2, give_up_after=2)
     if mode == "refused":
-        result = translate.run(engine, libre(f"http://127.0.0.1:{_closed_port()}/", **settings))
+        result = run.run(engine, libre(f"http://127.0.0.1:{_closed_port()}/", **settings))
         requests = None
     else:
         with FakeLibreTranslate(mode=mode) as server:
-            result = translate.run(engine, libre(server.url, **settings))
+            result = run.run(engine, libre(server.url, **settings))
             requests = len(server.requests)
     assert result.translated == 0 and result.failed >= 1
     pd.testing.assert_frame_equal(reads.load_articles(engine), before)
@@ -167,9 +169,36 @@ def test_failures_leave_articles_pending_with_the_error_and_lose_nothing(engine,
 def test_a_rate_limit_is_retried_after_a_back_off(engine):
     waits = []
     with FakeLibreTranslate(mode="ratelimit_once") as server:
-        result = translate.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
+        result = run.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
     assert result.failed == 0 and result.translated > 0
     assert len(waits) == 1 and 0 <= waits[0] <= 0.05
+
+
+@pytest.mark.parametrize("header, wait", [
+    ("2", 2.0),
+    ("3600", providers.MAX_RETRY_AFTER_SECONDS),  # an hour is cut to the cap
+    (email.utils.formatdate(time.time() + 3600, usegmt=True), providers.MAX_RETRY_AFTER_SECONDS),
+    ("soon", None),  # neither seconds nor a date: the usual back-off
+])
+def test_a_rate_limit_waits_as_long_as_the_server_asks_up_to_a_cap(engine, header, wait):
+    waits = []
+    with FakeLibreTranslate(mode="ratelimit_once", retry_after=header) as server:
+        result = run.run(engine, libre(server.url, backoff=0.05), sleep=waits.append)
+    assert result.failed == 0 and result.translated > 0
+    if wait is None:
+        assert len(waits) == 1 and 0 <= waits[0] <= 0.05
+    else:
+        assert waits == [wait]
+
+
+def test_stop_ends_the_wait_a_server_asked_for(engine):
+    with FakeLibreTranslate(mode="ratelimit", retry_after="3600") as server:
+        started = time.monotonic()
+        result = run.run(engine, libre(server.url), should_stop=lambda: time.monotonic() > started + 0.5)
+        took = time.monotonic() - started
+        requests = len(server.requests)
+    assert took < 0.5 + 2, f"the run went on {took:.1f} s after Stop"
+    assert result.stopped == "cancelled" and result.failed == 0 and requests == 1
 
 
 def test_translation_resumes_after_a_kill(engine, tmp_path):
@@ -181,16 +210,16 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
         url = server.stdout.readline().strip()
         env = dict(os.environ, PYTHONPATH=str(REPO), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=url,
                    GEOWIRE_CONFIG=str(tmp_path / "none.toml"))
-        run = subprocess.Popen([sys.executable, "-m", "core", "--db", db, "translate"], cwd=REPO, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "core", "--db", db, "translate"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         reported = 0
         deadline = time.time() + 120
         while reported < 5 and time.time() < deadline:
-            line = run.stdout.readline()
+            line = process.stdout.readline()
             if line.startswith("["):
                 reported = int(line[1:line.index("/")])
-        run.send_signal(signal.SIGKILL)
-        run.wait()
+        process.send_signal(signal.SIGKILL)
+        process.wait()
         assert reported >= 5
         done = translation_memory.load_translations(engine, "en")
         assert (done["status"] == "translated").sum() >= reported, "a translation reported as stored was lost"
@@ -207,7 +236,7 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
 
 def test_export_has_the_translation_columns(engine, tmp_path):
     with FakeLibreTranslate() as server:
-        translate.run(engine, libre(server.url, give_up_after=1), limit=5)
+        run.run(engine, libre(server.url, give_up_after=1), limit=5)
     out = tmp_path / "articles.jsonl"
     result = run_cli("export", "--format", "jsonl", "--out", out, db=engine.url.database)
     assert result.returncode == 0, result.stderr
@@ -243,21 +272,21 @@ def test_settings_come_from_file_then_environment_then_flags(tmp_path):
 
 def test_a_provider_that_needs_a_key_stops_at_once_without_one(engine):
     settings = config.translation_settings(environ={}, settings_file=REPO / "none.toml", provider="deepl")
-    result = translate.run(engine, settings)
+    result = run.run(engine, settings)
     assert result.failed == 1 and "key" in result.stopped and result.not_attempted > 0
 
 
 def test_split_long_cuts_between_sentences_and_keeps_every_character():
     text = "Первое предложение. Второе, чуть длиннее предложение! Третье? " * 20 + "😀" * 5
-    pieces = translate.split_long(text, 120, "ru")
+    pieces = segments.split_long(text, 120, "ru")
     assert all(len(p) <= 120 for p in pieces)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
     assert all(p.endswith(("ение.", "ение!", "тье?")) for p in pieces[:-1])
 
 
 def test_memory_is_keyed_by_provider_and_languages(engine):
-    translation_memory.save_memory(engine, "libre", "fr", "en", [(translate.segment_hash("Bonjour"), "Bonjour", "Hello")])
-    key = translate.segment_hash("  Bonjour ")  # normalised: spacing does not matter
+    translation_memory.save_memory(engine, "libre", "fr", "en", [(segments.segment_hash("Bonjour"), "Bonjour", "Hello")])
+    key = segments.segment_hash("  Bonjour ")  # normalised: spacing does not matter
     assert translation_memory.lookup_memory(engine, "libre", "fr", "en", [key]) == {key: "Hello"}
     assert translation_memory.lookup_memory(engine, "google", "fr", "en", [key]) == {}
     assert translation_memory.lookup_memory(engine, "libre", "fr", "de", [key]) == {}
@@ -271,6 +300,6 @@ def test_translated_passages_give_the_paragraph_each_mention_is_in():
         "title_translated": ["Title", pd.NA], "text_translated": ["First paragraph.\n\nSecond one, with Putin.", pd.NA]})
     mentions = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "field": ["text", "text", "title", "text"],
                              "start": [0, 35, 0, 0]})
-    passages = translate.translated_passages(mentions, articles)
+    passages = translated.translated_passages(mentions, articles)
     assert passages.tolist()[:3] == ["First paragraph.", "Second one, with Putin.", "Title"]
     assert pd.isna(passages.iloc[3])

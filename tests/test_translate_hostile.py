@@ -16,9 +16,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from core import bounded_http, cli, config, jobs, schema, translate
+from core import cli, config, jobs, schema
 from core.errors import ConfigError
 from core.store import database, translation_memory
+from core.translate import bounded_http, providers, run
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
 
@@ -52,7 +53,7 @@ def _add_articles(engine):
         conn.execute(schema.articles.insert(), rows)
 
 
-def libre(url: str, **overrides) -> translate.Settings:
+def libre(url: str, **overrides) -> config.TranslationSettings:
     values = dict(provider="libre", url=url, timeout=DEADLINE, retries=0, backoff=0.01)
     values.update(overrides)
     return config.translation_settings(environ={}, settings_file=REPO / "no-such-settings.toml", **values)
@@ -92,7 +93,7 @@ def test_a_hostile_answer_is_refused_recorded_and_the_run_goes_on(engine, mode, 
     # Only the first request misbehaves: the two articles after it must still be translated.
     with FakeLibreTranslate(mode, bad_requests=1, trickle_seconds=0.5) as server:
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url))
+        summary = run.run(engine, libre(server.url))
         elapsed = time.monotonic() - started
         sent = server.bytes_sent
     assert elapsed < DEADLINE + MARGIN, f"{mode}: the run took {elapsed:.1f} s"
@@ -135,7 +136,7 @@ def test_the_installed_urllib3_unpacks_a_bomb_one_chunk_at_a_time():
 def test_a_deadline_is_a_network_failure_retried_and_ends_the_run(engine):
     with FakeLibreTranslate("silent") as server:
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url, retries=1, give_up_after=2))
+        summary = run.run(engine, libre(server.url, retries=1, give_up_after=2))
         elapsed = time.monotonic() - started
         attempts = len(server.requests)
     # Two articles, two attempts each, one deadline per attempt; then the run gives up.
@@ -155,7 +156,7 @@ def test_a_trickle_over_https_is_cut_at_its_deadline(engine, tmp_path, monkeypat
     with FakeLibreTranslate("trickle_body", bad_requests=1, trickle_seconds=0.5, certificate=(certificate, key)) as server:
         assert server.url.startswith("https://")
         started = time.monotonic()
-        summary = translate.run(engine, libre(server.url))
+        summary = run.run(engine, libre(server.url))
         elapsed = time.monotonic() - started
     assert elapsed < DEADLINE + MARGIN
     assert summary.failed == 1 and summary.translated == 2
@@ -164,10 +165,10 @@ def test_a_trickle_over_https_is_cut_at_its_deadline(engine, tmp_path, monkeypat
 
 
 def test_stop_cuts_a_request_in_flight_and_records_no_error(engine):
-    """The app's Stop button: the Translation page runs translate.run as a background job and
+    """The app's Stop button: the Translation page runs run.run as a background job and
     passes the job's cancel flag on as ``should_stop``."""
     with FakeLibreTranslate("silent") as server:
-        job = jobs.BackgroundJob("translate", lambda report, cancelled: translate.run(
+        job = jobs.BackgroundJob("translate", lambda report, cancelled: run.run(
             engine, libre(server.url, timeout=60), should_stop=cancelled)).start()
         time.sleep(0.5)  # the first request is in flight, its server silent
         pressed = time.monotonic()
@@ -193,9 +194,9 @@ def test_stop_is_honoured_between_the_requests_of_one_article():
         stop.set()  # the user presses Stop while the first request is answered
         return fake_translation(segment, target)
 
-    settings = translate.Settings(provider="libre", max_chars=120)
-    with pytest.raises(translate.Cancelled):
-        translate.translate_article(None, text, "fr", settings, lambda hashes: {}, send, learnt.extend,
+    settings = config.TranslationSettings(provider="libre", max_chars=120)
+    with pytest.raises(providers.Cancelled):
+        run.translate_article(None, text, "fr", settings, lambda hashes: {}, send, learnt.extend,
                                     should_stop=stop.is_set)
     assert len(sent) == 1, "a request was sent after Stop"
     assert learnt and all(translation.startswith("[en] ") for _, translation in learnt)  # what came back is kept
@@ -209,7 +210,7 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
     before = sockets()
     for mode in ("trickle_body", "flood", "gzip_bomb", "ok"):
         with FakeLibreTranslate(mode, trickle_seconds=0.2) as server:
-            translate.run(engine, libre(server.url, timeout=0.5))
+            run.run(engine, libre(server.url, timeout=0.5))
     assert not [t for t in threading.enumerate() if t.name == "geowire-http-watchdog"]
     # The fake server's handler threads close their end as they notice the client left.
     deadline = time.monotonic() + 2
@@ -220,11 +221,43 @@ def test_no_watchdog_thread_or_socket_is_left_behind(engine):
 
 def test_requests_outside_a_translation_are_left_alone():
     with FakeLibreTranslate("ok") as server:
-        translate.make_sender(libre(server.url))("Bonjour", "fr", "en")  # installs the wrapper
+        providers.make_sender(libre(server.url))("Bonjour", "fr", "en")  # on the sender's own session
         with requests.Session() as session:
             answer = session.post(server.url + "translate", params={"q": "Bonjour", "target": "en"})
             assert type(session.get_adapter(server.url)) is requests.adapters.HTTPAdapter
     assert answer.json() == {"translatedText": "[en] Bonjour"}
+
+
+def test_nothing_of_requests_or_deep_translator_is_patched():
+    import deep_translator.libre
+
+    methods = (requests.sessions.Session.request, requests.sessions.Session.send, requests.adapters.HTTPAdapter.send)
+    with FakeLibreTranslate("ok") as server:
+        assert providers.make_sender(libre(server.url))("Bonjour", "fr", "en") == "[en] Bonjour"
+    assert (requests.sessions.Session.request, requests.sessions.Session.send, requests.adapters.HTTPAdapter.send) == methods
+    assert deep_translator.libre.requests is requests and requests.get is requests.api.get
+
+
+@pytest.mark.parametrize("provider", config.TRANSLATION_PROVIDERS)
+def test_every_provider_makes_its_requests_on_the_bounded_session(provider, monkeypatch):
+    """deep-translator's clients call requests.get/post themselves: each provider's must reach the
+    network only through the sender's BoundedSession (no answer is needed: none is given)."""
+    sent = []
+
+    def bounded_send(session, request, **kwargs):
+        sent.append(request.url)
+        raise requests.exceptions.ConnectionError("Connection refused (no network in the tests)")
+
+    def unbounded_send(session, request, **kwargs):
+        pytest.fail(f"{provider}: a request bypassed the bounded session: {request.method} {request.url}")
+
+    monkeypatch.setattr(bounded_http.BoundedSession, "send", bounded_send)
+    monkeypatch.setattr(requests.sessions.Session, "send", unbounded_send)
+    settings = config.TranslationSettings(provider=provider, key="test:fx", region="westeurope", url="http://127.0.0.1:9/",
+                                          timeout=DEADLINE)
+    with pytest.raises(providers.TranslationError, match="connection refused"):
+        providers.make_sender(settings)("Bonjour", "fr", "en")
+    assert len(sent) == 1, sent
 
 
 def test_the_deadline_and_the_answer_cap_are_settings(tmp_path):
@@ -248,7 +281,7 @@ def test_the_deadline_and_the_answer_cap_are_settings(tmp_path):
 
 def test_a_smaller_cap_refuses_a_smaller_answer(engine):
     with FakeLibreTranslate("flood", bad_requests=1, flood_bytes=100 * 1024) as server:
-        summary = translate.run(engine, libre(server.url, max_response_bytes=64 * 1024))
+        summary = run.run(engine, libre(server.url, max_response_bytes=64 * 1024))
     assert summary.failed == 1 and summary.translated == 2
     assert translation_memory.load_translations(engine, "en")["error"].dropna().tolist() == ["libre: answer larger than 64 KB"]
 

@@ -68,7 +68,7 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
 
     Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
     actor_id, field, start, surface, sentence]. ``shown`` has actor_sentences' columns (without
-    sentence_translated) plus ``field`` and ``start``, which translate.translated_passages needs; it
+    sentence_translated) plus ``field`` and ``start``, which core.translate.translated.translated_passages needs; it
     lists the same passages as actor_sentences does for those outlets, in the same order.
     """
     schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=_shared.STAGE)
