@@ -3,7 +3,7 @@
 What it measures, for each of PNG, SVG, PDF and HTML, on two figures shaped like the dashboard's
 (an actor network of 80 nodes and 300 edges, and a daily timeline of 8 sources over two years):
 
-* first: ``export.figure_bytes`` with no browser running, so PNG, SVG and PDF include starting
+* first: ``figures.figure_bytes`` with no browser running, so PNG, SVG and PDF include starting
   Chromium and loading plotly.js into it (the renderer is stopped before each format's first call);
 * then ``--runs`` more calls on the running browser: median, min and max seconds per export;
 * with ``--baseline``, ``plotly.io.to_image`` for comparison: plotly's own path, which starts a
@@ -25,7 +25,7 @@ import time
 
 import plotly.graph_objects as go
 
-from core import export
+from core.export import figures
 
 
 def network_figure(nodes: int = 80, edges: int = 300, seed: int = 1) -> go.Figure:
@@ -66,29 +66,29 @@ def _seconds(call) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="warm exports per format and figure (default 10)")
-    parser.add_argument("--formats", default=",".join(export.FIGURE_FORMATS))
+    parser.add_argument("--formats", default=",".join(figures.FIGURE_FORMATS))
     parser.add_argument("--baseline", action="store_true", help="also time plotly.io.to_image (a browser per call)")
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
-    figures = {"network": network_figure(), "timeline": timeline_figure()}
+    samples = {"network": network_figure(), "timeline": timeline_figure()}
 
     print(f"{'figure':<9} {'format':<6} {'first s':>8} {'median s':>9} {'min s':>7} {'max s':>7} {'bytes':>9}")
-    for name, figure in figures.items():
+    for name, figure in samples.items():
         for fmt in formats:
-            export.stop_renderer()
-            first = _seconds(lambda: export.figure_bytes(figure, fmt))
-            size = len(export.figure_bytes(figure, fmt))
-            warm = [_seconds(lambda: export.figure_bytes(figure, fmt)) for _ in range(args.runs)]
+            figures.stop_renderer()
+            first = _seconds(lambda: figures.figure_bytes(figure, fmt))
+            size = len(figures.figure_bytes(figure, fmt))
+            warm = [_seconds(lambda: figures.figure_bytes(figure, fmt)) for _ in range(args.runs)]
             print(f"{name:<9} {fmt:<6} {first:>8.2f} {statistics.median(warm):>9.3f} {min(warm):>7.3f} "
                   f"{max(warm):>7.3f} {size:>9}", flush=True)
-    export.stop_renderer()
+    figures.stop_renderer()
 
     if args.baseline:
         import plotly.io as pio
 
         for fmt in [f for f in formats if f != "html"]:
-            runs = [_seconds(lambda: pio.to_image(figures["network"], format=fmt, width=export.WIDTH,
-                                                  height=export.HEIGHT)) for _ in range(3)]
+            runs = [_seconds(lambda: pio.to_image(samples["network"], format=fmt, width=figures.WIDTH,
+                                                  height=figures.HEIGHT)) for _ in range(3)]
             print(f"plotly.io.to_image network {fmt}: median {statistics.median(runs):.2f} s over 3 calls "
                   f"(a new browser each call)", flush=True)
 

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
+import pandas as pd
+from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, config, export, ingest
-from core.actors import actor_dictionary, extraction, frames
+from core import __version__, config, ingest
+from core.actors import actor_dictionary, extraction, frames, spelling
+from core.analysis import filtering
+from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
 from core.translate import run, translated
@@ -53,11 +58,32 @@ def _parser() -> argparse.ArgumentParser:
                                                              "(default 2097152, 2 MB)")
     turn.add_argument("--quiet", action="store_true", help="print only the summary")
 
-    out = command("export", help="write the stored articles")
-    out.add_argument("--format", choices=export.FORMATS, default="csv")
+    out = command("export", help="write the stored articles, all or those the filters select",
+                  description="The filters are the dashboard's: an article passes when it passes every one given; "
+                              "a filter given twice (two --actor) keeps articles that match either. CSV and JSON "
+                              "Lines files get a manifest FILE.json beside them recording the filters; JSON and "
+                              "XLSX record them inside.")
+    out.add_argument("--format", choices=export_data.FORMATS, default="csv")
     out.add_argument("--to", dest="target", help="language of the translation columns (default: $GEOWIRE_TARGET_LANG or en)")
     out.add_argument("--out", type=Path, help="file to write (default: standard output; required for xlsx)")
+    out.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="published on or after this day (UTC); "
+                                                                      "undated articles are kept, as on the dashboard")
+    out.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="published on or before this day (UTC)")
+    out.add_argument("--actor", action="append", default=[], metavar="NAME",
+                     help="names this actor: its id, English name or any alias in the dictionary, or a discovered "
+                          "person's name as the dashboard shows it (repeat for several)")
+    out.add_argument("--language", action="append", default=[], metavar="CODE",
+                     help="in this language, ISO 639-1 (repeat for several)")
+    out.add_argument("--source", action="append", default=[], metavar="NAME", help="from this outlet (repeat for several)")
+    out.add_argument("--text", default="", help="title or text (original or translated) contains this, ignoring case")
     return parser
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: write YYYY-MM-DD") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +175,8 @@ def _translate(engine, args) -> int:
 
 
 def _export(engine, args) -> int:
+    """The articles the filters select, with the columns of the dashboard's article download
+    (``core.export.articles``), newest first as the dashboard lists them."""
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2
@@ -159,20 +187,75 @@ def _export(engine, args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     found, mentions, dates = frames.actor_frames(engine, dictionary)
-    articles = export.with_actors(articles, frames.per_article(found, mentions, dates))
+    try:
+        chosen_actors = _actor_ids(args.actor, found, dictionary)
+    except LookupError as err:
+        print(f"error: {err.args[0]}", file=sys.stderr)
+        return 2
     try:
         target = config.translation_settings(target=args.target).target
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     articles = translated.with_translations(articles, translation_memory.load_translations(engine, target), target)
+    filters = filtering.Filters(date_from=args.since, date_to=args.until, languages=tuple(args.language),
+                               sources=tuple(args.source), query=args.text, actors=tuple(chosen_actors))
+    selected = filtering.filter_articles(articles, filters, mentions, found)
+    table = export_articles.article_table(selected, found, mentions, dates)
+    metadata = export_data.export_metadata("articles", filters.to_dict(), dt.datetime.now(dt.timezone.utc),
+                                           actor_names=chosen_actors)
     try:
-        data = export.write(articles, args.format, args.out)
+        data = export_files.write(table, args.format, args.out, metadata)
     except ExportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if args.out is None:
         sys.stdout.buffer.write(data)
     else:
-        print(f"wrote {len(articles)} article(s) to {args.out}", file=sys.stderr)
+        print(f"wrote {len(table)} article(s) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _actor_ids(references: list[str], found: pd.DataFrame, dictionary: actor_dictionary.Dictionary) -> dict[str, str]:
+    """The actors named on the command line, id -> English name, in the order given.
+
+    A reference is an actor id, an English name (the store's actors first, so a discovered person
+    is found by the name the dashboard shows and a renamed actor by its new name), or any alias in
+    the dictionary, compared with case, diacritics and letter variants folded (``spelling.fold``).
+    Raises LookupError (one line) naming every reference that names no actor or several, with the
+    closest names for a mistyped one."""
+    every = pd.concat([found[["actor_id", "name"]], dictionary.actors[["actor_id", "name"]]]).drop_duplicates("actor_id")
+    names = dict(zip(every["actor_id"], every["name"]))
+    folded_names = every.assign(key=every["name"].fillna("").map(spelling.fold))
+    aliases = dictionary.aliases.assign(key=dictionary.aliases["alias"].map(spelling.fold))
+    chosen, problems = {}, []
+    for reference in references:
+        actor_id = actor_dictionary.find_actor(every, reference)
+        if actor_id is None:
+            key = spelling.fold(reference.strip())
+            matches = list(dict.fromkeys(folded_names.loc[folded_names["key"] == key, "actor_id"])) or \
+                list(dict.fromkeys(aliases.loc[aliases["key"] == key, "actor_id"]))
+            if len(matches) > 1:
+                problems.append(f"{reference!r} names several actors ({', '.join(_named(a, names) for a in matches)}): "
+                                "give the id")
+                continue
+            if not matches:
+                problems.append(f"no actor named {reference!r}{_close_names(key, folded_names, aliases, names)}")
+                continue
+            actor_id = matches[0]
+        chosen[actor_id] = names.get(actor_id)
+    if problems:
+        raise LookupError("; ".join(problems))
+    return chosen
+
+
+def _named(actor_id: str, names: dict[str, str]) -> str:
+    return f"{names.get(actor_id) or '?'} ({actor_id})"
+
+
+def _close_names(key: str, folded_names: pd.DataFrame, aliases: pd.DataFrame, names: dict[str, str]) -> str:
+    """ " (did you mean: Vladimir Putin (Q7747), ...)" for the best few spellings near ``key``, or ""."""
+    spellings = pd.concat([folded_names[["key", "actor_id"]], aliases[["key", "actor_id"]]]).drop_duplicates("key")
+    near = process.extract(key, list(spellings["key"]), scorer=fuzz.ratio, limit=10, score_cutoff=75)
+    found = list(dict.fromkeys(spellings["actor_id"].iloc[index] for _, _, index in near))[:3]
+    return f" (did you mean: {', '.join(_named(a, names) for a in found)})" if found else ""

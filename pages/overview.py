@@ -49,4 +49,4 @@ with waiting:
                     unsafe_allow_html=True)
         st.page_link("pages/translation.py", label="Translate them", icon=":material/translate:")
 
-common.data_downloads(selected, "overview", common.current_filters())
+common.article_downloads(data, selected, "overview", common.current_filters())

@@ -1,15 +1,19 @@
 """The dashboard's pages, headless, with streamlit.testing: every page on the sample corpus and on
 an empty store, filters that change what is shown and that come back from the URL."""
 import html
+import io
 import json
 import re
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import ingest
+from core import cli, ingest
+from core.export import articles as export_articles
 from core.store import database, reads, translation_memory
 from tests import inputs
 
@@ -180,7 +184,39 @@ def test_download_menus_draw_their_buttons_only_when_open(app_with_db):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "HTML", "Data as CSV", "Data as XLSX", "Data as JSON"]
+    assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "HTML", "Data as CSV", "Filters of the CSV",
+                                                "Data as XLSX", "Data as JSON"]
+
+
+def test_overview_data_download_is_the_command_lines_export(app_with_db, monkeypatch, tmp_path):
+    """The same selection gives the same file from "Download data" as from `python -m core export`:
+    the same columns (actors and mentioned dates included) and rows; the filters in the manifest."""
+    made = {}
+    draw = st.download_button
+
+    def recording(label, data=None, file_name=None, **kwargs):
+        made[label] = (data, file_name)
+        return draw(label, data=data, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = _run(lang="fr", actor="Q7747")
+    at.session_state["data-overview"] = True  # as a click on "Download data" does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    data, file_name = made["Data as CSV"]
+    dashboard = pd.read_csv(io.BytesIO(data()), keep_default_na=False)
+    out = tmp_path / "cli.csv"
+    assert cli.main(["--db", str(app_with_db), "export", "--language", "fr", "--actor", "Vladimir Putin", "--out", str(out)]) == 0
+    command = pd.read_csv(out, keep_default_na=False)
+    assert list(dashboard.columns) == list(command.columns) == list(export_articles.COLUMNS)
+    assert len(dashboard) == _selected(at)[0] > 0
+    pd.testing.assert_frame_equal(dashboard, command)
+    manifest, manifest_name = made["Filters of the CSV"]
+    assert manifest_name == file_name + ".json"
+    recorded = json.loads(manifest())["metadata"]
+    assert recorded["actors"] == [{"id": "Q7747", "name": "Vladimir Putin"}] and recorded["languages"] == ["fr"]
+    assert recorded == {**json.loads((tmp_path / "cli.csv.json").read_text(encoding="utf-8"))["metadata"],
+                        "view": "overview", "exported_at": recorded["exported_at"]}
 
 
 def test_every_timeline_view_offers_its_data(app_with_db):
@@ -190,7 +226,8 @@ def test_every_timeline_view_offers_its_data(app_with_db):
     for label, view in views.items():
         at.session_state[f"data-{view}"] = True  # as a click on "Download data" does
         _open_tab(at, "timeline_view", label)
-        assert [b.proto.label for b in at.get("download_button")] == ["Data as CSV", "Data as XLSX", "Data as JSON"], label
+        assert [b.proto.label for b in at.get("download_button")] == ["Data as CSV", "Filters of the CSV", "Data as XLSX",
+                                                                      "Data as JSON"], label
 
 
 def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_with_db):

@@ -2,6 +2,7 @@
 on 127.0.0.1 by the test, on the sample corpus plus one hostile article. Screenshots of every page
 go to tests/screenshots/."""
 import io
+import json
 import os
 import re
 import socket
@@ -363,9 +364,15 @@ def test_chart_png_and_data_csv_download(page, app_url):
     with page.expect_download(timeout=60_000) as csv:
         page.get_by_role("button", name="Data as CSV").click()
     text = Path(csv.value.path()).read_bytes().decode("utf-8-sig")
-    rows = pd.read_csv(io.StringIO(text), comment="#")
+    rows = pd.read_csv(io.StringIO(text))
     assert len(rows) == shown and set(rows["language"]) == {"de"}
     assert "lang" in text.split("\n", 1)[0] or "languages" in text[:400]
+    # the filters it was made with: in the CSV's manifest, offered beside it
+    with page.expect_download(timeout=60_000) as manifest:
+        page.get_by_role("button", name="Filters of the CSV").click()
+    assert manifest.value.suggested_filename == csv.value.suggested_filename + ".json"
+    recorded = json.loads(Path(manifest.value.path()).read_text(encoding="utf-8"))
+    assert recorded["rows"] == shown and recorded["metadata"]["languages"] == ["de"]
 
 
 def test_sources_data_download_has_every_passage_it_counts(page, app_url):
@@ -379,7 +386,7 @@ def test_sources_data_download_has_every_passage_it_counts(page, app_url):
     page.get_by_role("button", name="Download data").click()
     with page.expect_download(timeout=60_000) as csv:
         page.get_by_role("button", name="Data as CSV").click()
-    rows = pd.read_csv(io.StringIO(Path(csv.value.path()).read_bytes().decode("utf-8-sig")), comment="#")
+    rows = pd.read_csv(io.StringIO(Path(csv.value.path()).read_bytes().decode("utf-8-sig")))
     assert len(rows) == passages and rows["source"].nunique() == outlets
     assert rows["sentence"].notna().all()
 

@@ -22,8 +22,10 @@ import plotly.graph_objects as go
 import pypdf
 import pytest
 
-from core import export, schema
+from core import cli, config, schema
+from core.store import database, reads
 from core.analysis import filtering
+from core.export import articles as export_articles, data as export_data, files as export_files, figures
 from core.errors import ExportError
 from tests import inputs
 from tests.conftest import REPO, run_cli
@@ -43,7 +45,7 @@ def _frame():
 
 
 def test_xlsx_cells_cannot_be_formulas():
-    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(_frame(), "xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(_frame(), "xlsx")))
     sheet = book["articles"]
     # openpyxl hands back a carriage return in its XML escape.
     titles = [row[3].value.replace("_x000D_", "\r") for row in sheet.iter_rows(min_row=2)]
@@ -52,7 +54,7 @@ def test_xlsx_cells_cannot_be_formulas():
 
 
 def test_csv_cells_cannot_be_formulas():
-    text = export.to_bytes(_frame(), "csv").decode("utf-8-sig")
+    text = export_data.to_bytes(_frame(), "csv").decode("utf-8-sig")
     back = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [row["title"] for row in back] == ["'" + v for v in DANGEROUS]
 
@@ -69,7 +71,7 @@ def ingested_db(tmp_path_factory):
     return db
 
 
-@pytest.mark.parametrize("fmt", export.FORMATS)
+@pytest.mark.parametrize("fmt", export_data.FORMATS)
 def test_cli_export_has_schema_columns(ingested_db, tmp_path, fmt):
     db = ingested_db
     out = tmp_path / f"out.{fmt}"
@@ -96,6 +98,126 @@ def test_xlsx_needs_an_output_file(tmp_path):
     assert "--out" in result.stderr
 
 
+# --- The article export: structured lists, the dashboard's filters ------------------------------
+
+SAMPLE_OUTLETS = ("capital-ledger", "bogaz-postasi", "echo-diplomatique")  # 8 articles in en, tr, fr
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("samples")
+    for outlet in SAMPLE_OUTLETS:
+        shutil.copytree(config.SAMPLES_DIR / outlet, folder / "in" / outlet)
+    db = folder / "s.db"
+    assert cli.main(["--db", str(db), "ingest", str(folder / "in"), "--quiet"]) == 0
+    return db
+
+
+def _cli_export(db, out: Path, *options) -> Path:
+    assert cli.main(["--db", str(db), "export", "--format", out.suffix[1:], "--out", str(out), *options]) == 0
+    return out
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_actors_and_mentioned_dates_are_lists_of_objects(sample_db, tmp_path):
+    rows = _jsonl(_cli_export(sample_db, tmp_path / "a.jsonl"))
+    assert len(rows) == 8
+    assert all(isinstance(row["actors"], list) and isinstance(row["mentioned_dates"], list) for row in rows)
+    actors = [actor for row in rows for actor in row["actors"]]
+    assert actors and all(set(a) == {"id", "name", "type", "mentions"} and a["mentions"] >= 1 for a in actors)
+    assert {(a["name"], a["type"]) for a in actors if a["id"] == "Q7747"} == {("Vladimir Putin", "person")}
+    for row in rows:  # most mentioned first
+        assert [a["mentions"] for a in row["actors"]] == sorted((a["mentions"] for a in row["actors"]), reverse=True)
+    days = [day for row in rows for day in row["mentioned_dates"]]
+    assert days and all(set(d) == {"date", "sentence"} and dt.date.fromisoformat(d["date"]) for d in days)
+    assert all(d["sentence"] for d in days)
+    # a missing value is null, never ""
+    assert [(row["article_id"], k) for row in rows for k, v in row.items() if v == ""] == []
+    assert any(row["duplicate_of"] is None for row in rows)
+    manifest = json.loads((tmp_path / "a.jsonl.json").read_text(encoding="utf-8"))
+    assert manifest["file"] == "a.jsonl" and manifest["rows"] == 8 and manifest["metadata"]["view"] == "articles"
+
+
+def test_csv_and_xlsx_give_each_list_one_readable_cell(sample_db, tmp_path):
+    rows = _jsonl(_cli_export(sample_db, tmp_path / "a.jsonl"))
+    readable = {row["article_id"]: (" | ".join(f"{a['name']} ({a['id']})" for a in row["actors"]),
+                                    " | ".join(d["date"] for d in row["mentioned_dates"])) for row in rows}
+    table = pd.read_csv(_cli_export(sample_db, tmp_path / "a.csv"), keep_default_na=False)
+    assert list(table.columns) == list(export_articles.COLUMNS)
+    assert {a: (x, d) for a, x, d in table[["article_id", "actors", "mentioned_dates"]].itertuples(index=False)} == readable
+    assert table["actors"].str.contains("Vladimir Putin (Q7747)", regex=False).any()
+    sheet = pd.read_excel(_cli_export(sample_db, tmp_path / "a.xlsx"), keep_default_na=False)
+    assert {a: (x, d) for a, x, d in sheet[["article_id", "actors", "mentioned_dates"]].itertuples(index=False)} == readable
+
+
+def test_xlsx_has_a_filters_sheet_and_date_cells(sample_db, tmp_path):
+    out = _cli_export(sample_db, tmp_path / "a.xlsx", "--actor", "Putin", "--since", "2024-01-01")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["articles", "filters"]
+    sheet = book["articles"]
+    header = [cell.value for cell in sheet[1]]
+    for column in ("published", "ingested_at"):
+        cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
+        assert cells and all(cell.is_date for cell in cells if cell.value is not None), column
+        assert "UTC" in sheet.cell(row=1, column=header.index(column) + 1).comment.text
+    published = pd.read_json(_cli_export(sample_db, tmp_path / "a.jsonl", "--actor", "Putin", "--since", "2024-01-01"),
+                             lines=True)["published"]
+    # the same instants as the JSON's, written as UTC without the zone
+    assert sorted(c.value for c in (r[header.index("published")] for r in sheet.iter_rows(min_row=2))) == \
+        sorted(pd.to_datetime(published, utc=True).dt.tz_localize(None).dt.to_pydatetime())
+    settings = {name.value: value.value for name, value in book["filters"].iter_rows(min_row=2)}
+    assert json.loads(settings["actors"]) == [{"id": "Q7747", "name": "Vladimir Putin"}]
+    assert settings["date_from"] == "2024-01-01" and settings["view"] == "articles"
+
+
+def test_cli_export_takes_the_dashboards_filters(sample_db, tmp_path):
+    every = _jsonl(_cli_export(sample_db, tmp_path / "all.jsonl"))
+    engine = database.connect(f"sqlite:///{sample_db}")
+    assert len(every) == len(reads.load_articles(engine))
+    putin = [row["article_id"] for row in every if any(a["id"] == "Q7747" for a in row["actors"])]
+    assert 0 < len(putin) < len(every)
+    # by id, English name, or an alias in any language and case; newest first, as the dashboard lists them
+    for reference in ("Q7747", "Vladimir Putin", "vladimir putin", "Путин", "Poutine", "Wladimir Putin"):
+        rows = _jsonl(_cli_export(sample_db, tmp_path / "p.jsonl", "--actor", reference))
+        assert [row["article_id"] for row in rows] == putin, reference
+    french = _jsonl(_cli_export(sample_db, tmp_path / "fr.jsonl", "--language", "fr"))
+    assert [row["article_id"] for row in french] == [row["article_id"] for row in every if row["language"] == "fr"]
+    outlets = _jsonl(_cli_export(sample_db, tmp_path / "o.jsonl", "--source", "capital-ledger", "--source",
+                                 "bogaz-postasi"))
+    assert {row["source"] for row in outlets} == {"capital-ledger", "bogaz-postasi"} and len(outlets) == 5
+    august = _jsonl(_cli_export(sample_db, tmp_path / "aug.jsonl", "--since", "2024-08-01", "--until", "2024-08-31"))
+    assert august and all(row["published"] is None or row["published"][:7] == "2024-08" for row in august)
+    assert len(august) < len(every)
+    kazan = _jsonl(_cli_export(sample_db, tmp_path / "k.jsonl", "--text", "KAZAN"))
+    assert kazan and all("kazan" in (row["title"] + row["text"]).casefold() for row in kazan)
+    # several filters: every one applies; the manifest records them, actors by name and id
+    both = _cli_export(sample_db, tmp_path / "both.csv", "--actor", "Putin", "--language", "tr")
+    assert set(pd.read_csv(both)["language"]) == {"tr"}
+    recorded = json.loads((tmp_path / "both.csv.json").read_text(encoding="utf-8"))["metadata"]
+    assert recorded["actors"] == [{"id": "Q7747", "name": "Vladimir Putin"}] and recorded["languages"] == ["tr"]
+
+
+def test_cli_unknown_actor_is_one_line_naming_it(sample_db, tmp_path, capsys):
+    out = tmp_path / "a.csv"
+    code = cli.main(["--db", str(sample_db), "export", "--out", str(out), "--actor", "Vladimir Putn",
+                     "--actor", "Putin", "--actor", "Nobody Atall"])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("error: no actor named 'Vladimir Putn'")
+    assert "Vladimir Putin (Q7747)" in error and "no actor named 'Nobody Atall'" in error
+    assert not out.exists()
+
+
+def test_cli_rejects_a_date_that_is_not_a_day(sample_db, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--db", str(sample_db), "export", "--since", "12/03/2024"])
+    assert stopped.value.code == 2
+    assert "'12/03/2024' is not a day: write YYYY-MM-DD" in capsys.readouterr().err
+
+
 # --- Data exports carry the active filters -------------------------------------------------------
 
 EXPORTED_AT = dt.datetime(2026, 12, 2, 21, 5, 7, tzinfo=dt.timezone.utc)
@@ -103,71 +225,81 @@ EXPORTED_AT = dt.datetime(2026, 12, 2, 21, 5, 7, tzinfo=dt.timezone.utc)
 HOSTILE_TEXT = "pipeline, =HYPERLINK(\"http://x\");\n# not a comment"
 FILTERS = {"date_from": dt.date(2024, 5, 1), "date_to": dt.date(2024, 5, 31),
            "actors": ["Q7747", "Q57336"], "languages": {"ru", "fa"}, "text": HOSTILE_TEXT}
+ACTOR_NAMES = {"Q7747": "Vladimir Putin"}  # Q57336 left out: an id without a name is recorded with null
 EXPECTED_METADATA = {"view": "Actor network", "exported_at": "2026-12-02T21:05:07+00:00",
-                     "date_from": "2024-05-01", "date_to": "2024-05-31", "actors": ["Q7747", "Q57336"],
+                     "date_from": "2024-05-01", "date_to": "2024-05-31",
+                     "actors": [{"id": "Q7747", "name": "Vladimir Putin"}, {"id": "Q57336", "name": None}],
                      "languages": ["fa", "ru"], "text": HOSTILE_TEXT}
 
 
 def _metadata():
-    return export.export_metadata("Actor network", FILTERS, EXPORTED_AT)
-
-
-def _csv_metadata(text: str) -> dict:
-    """What a reader without Geowire does: the "# name: JSON" lines above the header."""
-    lines = [line[2:] for line in text.splitlines() if line.startswith("# ")]
-    return {name: json.loads(value) for name, value in (line.split(": ", 1) for line in lines)}
+    return export_data.export_metadata("Actor network", FILTERS, EXPORTED_AT, actor_names=ACTOR_NAMES)
 
 
 def test_export_metadata_takes_the_dashboard_filters():
     filters = filtering.Filters(date_from=dt.date(2024, 5, 1), actors=("Q7747",), query="a, =b")
-    metadata = export.export_metadata("Overview", filters.to_dict(), EXPORTED_AT)
-    assert _csv_metadata(export.to_bytes(_frame(), "csv", metadata).decode("utf-8-sig")) == metadata
-    assert json.loads(export.to_bytes(_frame(), "json", metadata))["metadata"] == metadata
-    assert metadata["actors"] == ["Q7747"] and metadata["date_from"] == "2024-05-01"
+    metadata = export_data.export_metadata("Overview", filters.to_dict(), EXPORTED_AT, actor_names=ACTOR_NAMES)
+    assert json.loads(export_data.manifest_bytes(_frame(), "a.csv", metadata))["metadata"] == metadata
+    assert json.loads(export_data.to_bytes(_frame(), "json", metadata))["metadata"] == metadata
+    assert metadata["actors"] == [{"id": "Q7747", "name": "Vladimir Putin"}] and metadata["date_from"] == "2024-05-01"
 
 
 def test_export_metadata_is_json_safe():
     assert _metadata() == EXPECTED_METADATA
     with pytest.raises(ValueError, match="reserved"):
-        export.export_metadata("x", {"view": "y"}, EXPORTED_AT)
+        export_data.export_metadata("x", {"view": "y"}, EXPORTED_AT)
 
 
-def test_csv_records_filters_and_still_reads_as_a_table():
-    text = export.to_bytes(_frame(), "csv", _metadata()).decode("utf-8-sig")
-    assert _csv_metadata(text) == EXPECTED_METADATA
-    # Only the comment lines start with "#": the hostile text's line break stayed escaped.
-    assert sum(line.startswith("#") for line in text.splitlines()) == len(EXPECTED_METADATA)
-    frame = pd.read_csv(io.StringIO(text), comment="#")
+def test_csv_starts_with_its_header_and_its_filters_go_in_a_manifest_beside_it(tmp_path):
+    out = tmp_path / "articles.csv"
+    data = export_files.write(_frame(), "csv", out, _metadata())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.csv", "articles.csv.json"]
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith('"article_id","source",')
+    assert not [line for line in text.splitlines() if line.startswith("#")]
+    # pandas with its defaults, and Python's csv module, read the schema's columns
+    frame = pd.read_csv(out)
     assert list(frame.columns) == list(schema.ARTICLE_COLUMNS)
     assert list(frame["title"]) == ["'" + v for v in DANGEROUS]
+    with out.open(newline="", encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == list(schema.ARTICLE_COLUMNS) and [r["title"] for r in rows] == ["'" + v for v in DANGEROUS]
+    manifest = json.loads((tmp_path / "articles.csv.json").read_text(encoding="utf-8"))
+    assert manifest == {"file": "articles.csv", "rows": len(DANGEROUS), "columns": list(schema.ARTICLE_COLUMNS),
+                        "metadata": EXPECTED_METADATA}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_csv_and_json_lines_refuse_metadata_inside_the_file(fmt):
+    with pytest.raises(ValueError, match="manifest_bytes"):
+        export_data.to_bytes(_frame(), fmt, _metadata())
 
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
-def test_csv_comment_lines_give_no_formula_cells(delimiter):
-    """A spreadsheet opening the CSV splits the comment lines into cells too (at ";" in some
-    locales): none of those cells may start like a formula."""
-    text = export.to_bytes(_frame(), "csv", _metadata()).decode("utf-8-sig")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    cells = [cell for row in csv.reader(comments, delimiter=delimiter) for cell in row]
+def test_csv_gives_no_formula_cells(delimiter):
+    """A spreadsheet splits the lines into cells at whatever it takes for a delimiter (";" in
+    some locales): none of those cells may start like a formula."""
+    text = export_data.to_bytes(_frame(), "csv").decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
     assert cells and not [c for c in cells if starts_like_formula(c)]
 
 
 def test_json_records_filters():
-    document = json.loads(export.to_bytes(_frame(), "json", _metadata()))
+    document = json.loads(export_data.to_bytes(_frame(), "json", _metadata()))
     assert document["metadata"] == EXPECTED_METADATA
     assert [a["title"] for a in document["articles"]] == DANGEROUS  # JSON is not a spreadsheet
 
 
 def test_xlsx_records_filters_as_text_cells():
-    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(_frame(), "xlsx", _metadata())))
+    book = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(_frame(), "xlsx", _metadata())))
     assert book.sheetnames == ["articles", "filters"]
-    assert len(pd.read_excel(io.BytesIO(export.to_bytes(_frame(), "xlsx", _metadata())))) == len(DANGEROUS)
+    assert len(pd.read_excel(io.BytesIO(export_data.to_bytes(_frame(), "xlsx", _metadata())))) == len(DANGEROUS)
     rows = list(book["filters"].iter_rows(min_row=2))
     assert all(value.data_type == "s" for _, value in rows)
     settings = {name.value: value.value.replace("_x000D_", "\r") for name, value in rows}
     assert settings["view"] == "Actor network"
     assert settings["exported_at"] == "2026-12-02T21:05:07+00:00"
-    assert json.loads(settings["actors"]) == ["Q7747", "Q57336"]
+    assert json.loads(settings["actors"]) == EXPECTED_METADATA["actors"]
     assert json.loads(settings["languages"]) == ["fa", "ru"]
     assert settings["text"] == HOSTILE_TEXT
 
@@ -175,7 +307,7 @@ def test_xlsx_records_filters_as_text_cells():
 def test_xlsx_formula_in_data_stays_a_string():
     frame = _frame()
     frame.loc[0, "text"] = "=1+1"
-    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx", {"text": "=1+1"})))
+    book = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(frame, "xlsx", {"text": "=1+1"})))
     cell = book["articles"].cell(row=2, column=list(schema.ARTICLE_COLUMNS).index("text") + 1)
     assert (cell.value, cell.data_type) == ("'=1+1", "s")
     assert book["filters"]["B2"].data_type != "f"
@@ -186,20 +318,20 @@ def test_list_cells_are_text_in_spreadsheets_and_arrays_in_json():
     frame = pd.DataFrame({"group": [1, 2], "article_ids": [["a1", "a2"], np.array(["b1"], dtype=object)],
                           "sentences": [["=HYPERLINK(\"http://x\")", "second"], []]})
     joined = ["a1 | a2", "b1"]
-    back = pd.read_csv(io.BytesIO(export.to_bytes(frame, "csv")), keep_default_na=False)
+    back = pd.read_csv(io.BytesIO(export_data.to_bytes(frame, "csv")), keep_default_na=False)
     assert list(back["article_ids"]) == joined
     assert list(back["sentences"]) == ["'=HYPERLINK(\"http://x\") | second", ""]  # still no formula
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx")))["articles"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(frame, "xlsx")))["articles"]
     assert [row[1].value for row in sheet.iter_rows(min_row=2)] == joined
     assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2, max_row=2))
-    document = json.loads(export.to_bytes(frame, "json"))
+    document = json.loads(export_data.to_bytes(frame, "json"))
     assert [a["article_ids"] for a in document["articles"]] == [["a1", "a2"], ["b1"]]
-    assert json.loads(export.to_bytes(frame, "jsonl").splitlines()[0])["sentences"][1] == "second"
+    assert json.loads(export_data.to_bytes(frame, "jsonl").splitlines()[0])["sentences"][1] == "second"
 
 
 def test_json_lines_refuses_metadata_rather_than_dropping_it():
     with pytest.raises(ValueError, match="JSON Lines"):
-        export.to_bytes(_frame(), "jsonl", _metadata())
+        export_data.to_bytes(_frame(), "jsonl", _metadata())
 
 
 # --- File names ------------------------------------------------------------------------------------
@@ -212,13 +344,13 @@ def test_json_lines_refuses_metadata_rather_than_dropping_it():
     ("../../etc/passwd", "csv", "geowire-etc-passwd-2026-12-02.csv"),
 ])
 def test_export_filename(view, fmt, expected):
-    assert export.export_filename(view, fmt, dt.date(2026, 12, 2)) == expected
+    assert export_files.export_filename(view, fmt, dt.date(2026, 12, 2)) == expected
 
 
 def test_export_filename_takes_the_date_of_a_datetime_and_checks_the_format():
-    assert export.export_filename("x", "html", dt.datetime(2026, 12, 2, 23, 59)) == "geowire-x-2026-12-02.html"
+    assert export_files.export_filename("x", "html", dt.datetime(2026, 12, 2, 23, 59)) == "geowire-x-2026-12-02.html"
     with pytest.raises(ValueError, match="unknown export format"):
-        export.export_filename("x", "exe", dt.date(2026, 12, 2))
+        export_files.export_filename("x", "exe", dt.date(2026, 12, 2))
 
 
 # --- Charts ------------------------------------------------------------------------------------------
@@ -239,7 +371,7 @@ def charts():
     if not shutil.which("chromium") and not os.environ.get("BROWSER_PATH"):
         pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
     figure = _figure()
-    return {fmt: export.figure_bytes(figure, fmt) for fmt in export.FIGURE_FORMATS}
+    return {fmt: figures.figure_bytes(figure, fmt) for fmt in figures.FIGURE_FORMATS}
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -248,14 +380,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_png_is_a_png_of_the_report_size(charts):
-    assert _png_size(charts["png"]) == (export.WIDTH * export.PNG_SCALE, export.HEIGHT * export.PNG_SCALE)
-    assert _png_size(export.figure_bytes(_figure(), "png", width=640, height=480, scale=1)) == (640, 480)
+    assert _png_size(charts["png"]) == (figures.WIDTH * figures.PNG_SCALE, figures.HEIGHT * figures.PNG_SCALE)
+    assert _png_size(figures.figure_bytes(_figure(), "png", width=640, height=480, scale=1)) == (640, 480)
 
 
 def test_svg_parses_with_the_chart_in_it(charts):
     root = ElementTree.fromstring(charts["svg"])
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert (root.get("width"), root.get("height")) == (str(export.WIDTH), str(export.HEIGHT))
+    assert (root.get("width"), root.get("height")) == (str(figures.WIDTH), str(figures.HEIGHT))
     texts = {element.text for element in root.iter("{http://www.w3.org/2000/svg}text")}
     assert set(BARS) <= texts and "Articles per actor, May 2024" in texts
 
@@ -296,7 +428,7 @@ def test_html_is_standalone(charts):
 
 
 def test_kaleido_page_loads_nothing_from_the_network():
-    page = export._page_generator().generate_index()
+    page = figures._page_generator().generate_index()
     sources = re.findall(r'src="([^"]+)"', page)
     assert len(sources) == 2 and all(s.startswith("file://") for s in sources)
     assert "mathjax" not in page.lower()
@@ -308,7 +440,7 @@ def _open_offline(page_bytes: bytes, folder: Path, inspect):
     dialog seen."""
     from playwright.sync_api import sync_playwright
 
-    path = folder / export.export_filename("actors", "html", dt.date(2026, 12, 2))
+    path = folder / export_files.export_filename("actors", "html", dt.date(2026, 12, 2))
     path.write_bytes(page_bytes)
     seen = {"outside": [], "failed": [], "errors": [], "dialogs": []}
 
@@ -352,7 +484,7 @@ def test_html_runs_nothing_from_chart_labels(tmp_path):
     evil = '</script><script>alert(1)</script><img src=x onerror="alert(2)">'
     figure = go.Figure(go.Bar(x=[evil, "Ali Khamenei"], y=[3, 4], hovertext=[evil, evil]))
     figure.update_layout(title=evil)
-    page = export.figure_bytes(figure, "html")
+    page = figures.figure_bytes(figure, "html")
     found, seen = _open_offline(page, tmp_path, lambda tab: (
         tab.locator("img").count(), tab.locator("g.trace.bars g.point").count(), tab.title()))
     assert found == (0, 2, "alert(1)")
@@ -364,8 +496,8 @@ def test_html_runs_nothing_from_chart_labels(tmp_path):
 @pytest.fixture
 def fresh_renderer(monkeypatch):
     """A renderer of its own, so the shared one (and its running browser) is left alone."""
-    renderer = export._Renderer()
-    monkeypatch.setattr(export, "_RENDERER", renderer)
+    renderer = figures._Renderer()
+    monkeypatch.setattr(figures, "_RENDERER", renderer)
     yield renderer
     renderer.stop()
 
@@ -379,14 +511,14 @@ def test_missing_chromium_says_how_to_install_it(fresh_renderer, monkeypatch, tm
         monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
     for fmt in ("png", "svg", "pdf"):
         with pytest.raises(ExportError, match=r"apt-get install chromium.*HTML export works without it"):
-            export.figure_bytes(_figure(), fmt)
-    assert export.figure_bytes(_figure(), "html").startswith(b"<!doctype html>")
+            figures.figure_bytes(_figure(), fmt)
+    assert figures.figure_bytes(_figure(), "html").startswith(b"<!doctype html>")
 
 
 def test_a_browser_that_does_not_start_is_an_export_error(fresh_renderer, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", shutil.which("false"))
     with pytest.raises(ExportError, match="could not start the browser .*apt-get install chromium"):
-        export.figure_bytes(_figure(), "png")
+        figures.figure_bytes(_figure(), "png")
     assert fresh_renderer.browser_pid() is None
 
 
@@ -408,14 +540,14 @@ def _command_lines(session: int) -> list[str]:
 
 
 def test_one_browser_serves_every_export_and_stops(fresh_renderer):
-    export.figure_bytes(_figure(), "svg")
+    figures.figure_bytes(_figure(), "svg")
     pid = fresh_renderer.browser_pid()
     assert pid and _alive_in_session(pid)
     # Chromium itself runs with its background requests off and every http(s) request sent to a closed port.
     browser = [line for line in _command_lines(pid) if "--remote-debugging-pipe" in line and "chromium" in line]
     assert browser and all(flag in browser[0] for flag in ("--disable-background-networking",
                                                            "--proxy-server=http://127.0.0.1:9", "--headless"))
-    export.figure_bytes(_figure(), "pdf")
+    figures.figure_bytes(_figure(), "pdf")
     assert fresh_renderer.browser_pid() == pid
     fresh_renderer.stop()
     assert fresh_renderer.browser_pid() is None
@@ -423,60 +555,60 @@ def test_one_browser_serves_every_export_and_stops(fresh_renderer):
     while _alive_in_session(pid) and time.time() < deadline:
         time.sleep(0.2)
     assert _alive_in_session(pid) == []
-    export.figure_bytes(_figure(), "svg")  # starts again
+    figures.figure_bytes(_figure(), "svg")  # starts again
     assert fresh_renderer.browser_pid() not in (None, pid)
 
 
 def test_browser_started_in_advance_serves_the_first_export(fresh_renderer):
-    export.start_renderer()
+    figures.start_renderer()
     deadline = time.time() + 60
     while fresh_renderer.browser_pid() is None and time.time() < deadline:
         time.sleep(0.1)
     pid = fresh_renderer.browser_pid()
     assert pid is not None
-    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert figures.figure_bytes(_figure(), "svg").startswith(b"<svg")
     assert fresh_renderer.browser_pid() == pid
 
 
 def test_starting_in_advance_without_chromium_defers_the_error(fresh_renderer, monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
-    export.start_renderer()
+    figures.start_renderer()
     with pytest.raises(ExportError, match="apt-get install chromium"):
-        export.figure_bytes(_figure(), "pdf")
+        figures.figure_bytes(_figure(), "pdf")
 
 
 def test_a_killed_browser_is_replaced(fresh_renderer):
-    export.figure_bytes(_figure(), "svg")
+    figures.figure_bytes(_figure(), "svg")
     pid = fresh_renderer.browser_pid()
     os.killpg(pid, signal.SIGKILL)
     deadline = time.time() + 10
     while _alive_in_session(pid) and time.time() < deadline:
         time.sleep(0.1)
-    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert figures.figure_bytes(_figure(), "svg").startswith(b"<svg")
     assert fresh_renderer.browser_pid() not in (None, pid)
 
 
 def test_a_render_past_its_deadline_is_an_error_and_the_browser_is_replaced(fresh_renderer):
-    export.figure_bytes(_figure(), "svg")
+    figures.figure_bytes(_figure(), "svg")
     pid = fresh_renderer.browser_pid()
     with pytest.raises(ExportError, match="no answer within 0.001 s"):
-        export.figure_bytes(_figure(), "png", timeout=0.001)
+        figures.figure_bytes(_figure(), "png", timeout=0.001)
     assert fresh_renderer.browser_pid() is None
-    assert export.figure_bytes(_figure(), "svg").startswith(b"<svg")
+    assert figures.figure_bytes(_figure(), "svg").startswith(b"<svg")
     assert fresh_renderer.browser_pid() not in (None, pid)
 
 
 def test_exports_from_several_threads_get_their_own_format(charts):
     jobs = ["png", "svg", "pdf"] * 3
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        results = list(pool.map(lambda fmt: export.figure_bytes(_figure(), fmt), jobs))
+        results = list(pool.map(lambda fmt: figures.figure_bytes(_figure(), fmt), jobs))
     magic = {"png": b"\x89PNG", "svg": b"<svg", "pdf": b"%PDF"}
     assert [data[:4] for data in results] == [magic[fmt] for fmt in jobs]
 
 
-EXPORT_ONE = ("import sys, plotly.graph_objects as go; from core import export; "
-              "export.figure_bytes(go.Figure(go.Bar(y=[1])), 'png'); "
-              "print(export._RENDERER.browser_pid(), flush=True); {end}")
+EXPORT_ONE = ("import sys, plotly.graph_objects as go; from core.export import figures; "
+              "figures.figure_bytes(go.Figure(go.Bar(y=[1])), 'png'); "
+              "print(figures._RENDERER.browser_pid(), flush=True); {end}")
 
 
 @pytest.mark.parametrize("end", ["sys.exit(0)", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],

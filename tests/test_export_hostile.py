@@ -18,7 +18,8 @@ import pytest
 import regex
 from openpyxl.utils.escape import unescape
 
-from core import export, schema, spreadsheet
+from core import schema
+from core.export import data as export_data, files as export_files, spreadsheet
 from core.errors import ExportError
 from tests.conftest import REPO
 
@@ -27,7 +28,7 @@ LIMIT = 32_767  # what Excel holds in a cell, in UTF-16 units; written here agai
 # --- An independent judge of what a spreadsheet could run --------------------------------------------
 
 # Everything a reader may not see or a program may strip before the first visible character,
-# from Unicode's own properties (the `regex` module), not from core.spreadsheet's list.
+# from Unicode's own properties (the `regex` module), not from core.export.spreadsheet's list.
 _UNSEEN_RUN = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{C}\p{Z}\p{M}]*")
 
 
@@ -139,25 +140,22 @@ def hostile():
 
 
 def test_csv_neutralises_every_bypass(hostile):
-    data = export.to_bytes(hostile, "csv", {"text": list(BYPASSES.values())})
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig").split("\n", 1)[1], newline="")))
+    data = export_data.to_bytes(hostile, "csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert [row["title"] for row in rows] == ["'" + value for value in BYPASSES.values()]
     assert [row["translation_error"] for row in rows] == ["'" + value for value in BYPASSES.values()]
     every_cell = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
     assert [cell for cell in every_cell if starts_like_formula(cell)] == []
 
 
-@pytest.mark.parametrize("delimiter", [",", ";", "\t", " ", "|", ":"])
-def test_csv_comment_lines_split_anywhere_give_no_formula(hostile, delimiter):
+def test_hostile_filters_stay_out_of_the_csv_and_come_back_exactly_from_its_manifest(hostile, tmp_path):
+    """The filters no longer sit in the CSV, where a spreadsheet opened them as cells: they go into
+    the JSON manifest beside it, which a JSON reader gets back exactly."""
     metadata = {"text": "a,\u200b=1;\uff1d2", "sources": list(BYPASSES.values()), "\u200b=key": "x"}
-    text = export.to_bytes(hostile, "csv", metadata).decode("utf-8-sig")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    assert len(comments) == len(metadata)  # no hidden line break ended a comment line early
-    cells = [cell for row in csv.reader(comments, delimiter=delimiter) for cell in row]
-    assert [cell for cell in cells if starts_like_formula(cell)] == []
-    # and a JSON reader still gets every name and value exactly
-    pairs = (line[2:].split(": ", 1) for line in comments)
-    assert {json.loads(f'"{name}"'): json.loads(value) for name, value in pairs} == metadata
+    data = export_files.write(hostile, "csv", tmp_path / "a.csv", metadata)
+    assert data == export_data.to_bytes(hostile, "csv")
+    assert data.decode("utf-8-sig").startswith('"article_id",')
+    assert json.loads((tmp_path / "a.csv.json").read_text(encoding="utf-8"))["metadata"] == metadata
 
 
 def _every_cell(book):
@@ -166,7 +164,7 @@ def _every_cell(book):
 
 def test_xlsx_neutralises_every_bypass_on_every_sheet(hostile):
     metadata = {"text": "\u200b=1+1", "sources": "\uff1dcmd|' /C calc'!A0", "\ufe66name": "x"}
-    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(hostile, "xlsx", metadata)))
+    book = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(hostile, "xlsx", metadata)))
     cells = _every_cell(book)
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     assert [(c.parent.title, c.coordinate, c.value) for c in cells if starts_like_formula(unescape(str(c.value)))] == []
@@ -178,19 +176,19 @@ def test_xlsx_neutralises_every_bypass_on_every_sheet(hostile):
 
 def test_column_names_are_guarded_too():
     frame = pd.DataFrame({"\uff1dSUM(A1)": ["a"], "count": [1]})
-    header = export.to_bytes(frame, "csv").decode("utf-8-sig").splitlines()[0]
+    header = export_data.to_bytes(frame, "csv").decode("utf-8-sig").splitlines()[0]
     assert header.startswith("\"'\uff1dSUM(A1)\"")
-    book = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(frame, "xlsx")))
     assert book["articles"]["A1"].value == "'\uff1dSUM(A1)"
 
 
 def test_negative_numbers_stay_numbers_and_negative_looking_text_is_guarded():
     frame = pd.DataFrame({"mentions": [-3, 5], "share": [-0.25, 1.5], "label": ["-3", "-x+1"]})
-    back = pd.read_csv(io.BytesIO(export.to_bytes(frame, "csv")))
+    back = pd.read_csv(io.BytesIO(export_data.to_bytes(frame, "csv")))
     assert back["mentions"].tolist() == [-3, 5] and pd.api.types.is_integer_dtype(back["mentions"])
     assert back["share"].tolist() == [-0.25, 1.5]
     assert back["label"].tolist() == ["'-3", "'-x+1"]
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_bytes(frame, "xlsx")))["articles"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export_data.to_bytes(frame, "xlsx")))["articles"]
     assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(-3, "n"), (5, "n")]
     assert [(c.value, c.data_type) for c in sheet["B"][1:]] == [(-0.25, "n"), (1.5, "n")]
     assert [(c.value, c.data_type) for c in sheet["C"][1:]] == [("'-3", "s"), ("'-x+1", "s")]
@@ -220,7 +218,7 @@ def _astral_at_cuts(characters: int) -> str:
 
 
 def _xlsx_roundtrip(frame: pd.DataFrame, metadata=None):
-    data = export.to_bytes(frame, "xlsx", metadata)
+    data = export_data.to_bytes(frame, "xlsx", metadata)
     return data, pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False)
 
 
@@ -352,7 +350,7 @@ def _frame():
 def test_write_replaces_the_file_and_leaves_nothing_else(tmp_path):
     out = tmp_path / "articles.csv"
     out.write_bytes(b"old")
-    data = export.write(_frame(), "csv", out)
+    data = export_files.write(_frame(), "csv", out)
     assert out.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.csv"]
 
@@ -379,7 +377,7 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(tmp_path, m
     else:
         monkeypatch.setattr(os, failing, fail)
     with pytest.raises(ExportError) as caught:
-        export.write(_frame(), "xlsx", out)
+        export_files.write(_frame(), "xlsx", out)
     assert str(caught.value) == (f"{out}: could not write the export (No space left on device); "
                                  f"the file that was there is unchanged")
     assert out.read_bytes() == b"the good old export"
@@ -389,10 +387,10 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(tmp_path, m
 def test_a_missing_folder_or_a_folder_in_the_way_is_one_clear_error(tmp_path):
     with pytest.raises(ExportError, match=r"missing/a\.csv: could not write the export \(No such file or directory\); "
                                           r"no file was written"):
-        export.write(_frame(), "csv", tmp_path / "missing" / "a.csv")
+        export_files.write(_frame(), "csv", tmp_path / "missing" / "a.csv")
     (tmp_path / "folder.csv").mkdir()
     with pytest.raises(ExportError, match=r"folder\.csv: could not write the export \(Is a directory\)"):
-        export.write(_frame(), "csv", tmp_path / "folder.csv")
+        export_files.write(_frame(), "csv", tmp_path / "folder.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv"]
 
 
@@ -404,7 +402,7 @@ def test_a_symlink_at_the_target_is_replaced_not_followed(tmp_path):
     out_dir = tmp_path / "exports"
     out_dir.mkdir()
     (out_dir / "a.csv").symlink_to(victim)
-    data = export.write(_frame(), "csv", out_dir / "a.csv")
+    data = export_files.write(_frame(), "csv", out_dir / "a.csv")
     assert victim.read_text() == "provider = 'mine'\n"
     assert not (out_dir / "a.csv").is_symlink() and (out_dir / "a.csv").read_bytes() == data
 
@@ -413,11 +411,11 @@ def test_permissions_are_kept_or_the_usual_ones(tmp_path):
     kept = tmp_path / "kept.csv"
     kept.write_bytes(b"x")
     kept.chmod(0o640)
-    export.write(_frame(), "csv", kept)
+    export_files.write(_frame(), "csv", kept)
     assert kept.stat().st_mode & 0o777 == 0o640
     mask = os.umask(0o027)
     try:
-        export.write(_frame(), "csv", tmp_path / "new.csv")
+        export_files.write(_frame(), "csv", tmp_path / "new.csv")
     finally:
         os.umask(mask)
     assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o640
@@ -470,4 +468,5 @@ def test_cli_export_on_a_full_disk_keeps_the_old_file(store_with_articles, tmp_p
                             env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > FILE_SIZE_LIMIT
-    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    # the CSV's filters in its manifest beside it (docs/export.md); the XLSX keeps them inside
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name] + ([f"{out.name}.json"] if fmt == "csv" else [])

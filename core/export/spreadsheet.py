@@ -1,9 +1,9 @@
 """What a spreadsheet makes of untrusted text, and how to hand text over so it stays text and stays whole.
 
-Takes the frames (and filter values) ``core.export`` is about to write as CSV or XLSX; gives them
-back with no cell a spreadsheet would read as a formula (``neutralize_formulas``), no cell longer
-than a spreadsheet cell holds (``split_long_cells``), and filter values that can sit in a CSV
-comment line without a spreadsheet cutting a formula out of them (``comment_json``).
+Takes the frames (and filter values) ``core.export.data`` is about to write as CSV or XLSX; gives
+them back with no cell a spreadsheet would read as a formula (``neutralize_formulas``; the test
+itself is ``looks_like_formula``) and no cell longer than a spreadsheet cell holds
+(``split_long_cells``).
 
 A cell is taken for a formula when, after the characters a reader cannot see are skipped and the
 rest is put in Unicode compatibility form (NFKC: full-width ``＝`` and small ``﹦`` become ``=``),
@@ -14,7 +14,6 @@ the cost of an apostrophe before some harmless text.
 """
 from __future__ import annotations
 
-import json
 import unicodedata
 
 import pandas as pd
@@ -44,9 +43,6 @@ _CONTROL_STARTERS = ("\t", "\r")
 # are letters by category (tests/test_export_hostile.py checks this against the `regex` module).
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"})
 _HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
-# Inside a JSON string in a CSV comment line these become \u escapes: "," and ";" are where a
-# spreadsheet splits the line into cells (";" in some locales).
-_COMMENT_DELIMITERS = frozenset(",;")
 # Visible ASCII other than the formula characters: most cells start with one, and they need no
 # Unicode lookup (this halves the time the guard takes on a large export).
 _ASCII_SAFE = frozenset(chr(code) for code in range(0x21, 0x7F)) - FORMULA_CHARACTERS
@@ -242,38 +238,3 @@ def _join_note(names: list[str], limit: int) -> str:
             f"{', '.join(names)} in this order with nothing between (empty cells add nothing). "
             f"pandas: frame = pandas.read_excel(path, sheet_name=..., keep_default_na=False); "
             f"whole = frame[[{listed}]].agg(''.join, axis=1)")
-
-
-def _json_escape(char: str) -> str:
-    units = char.encode("utf-16-be", "surrogatepass")
-    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
-
-
-def comment_json(value) -> str:
-    """``value`` (JSON-ready) as JSON for a ``# name: value`` comment line of a CSV file.
-
-    A spreadsheet opening the file splits the comment lines into cells too, at "," or ";" or
-    whatever it takes for a delimiter. Inside JSON strings, every character that could make a cell
-    start like a formula is written as a \\u escape: the delimiters, every invisible character
-    (including line breaks a reader would split the line at), every character NFKC would change,
-    and a formula character unless it follows a letter or digit (so dates like 2024-05-01 stay
-    readable). A cell can then start only at a structural comma, with a quote, bracket, word or
-    number. JSON readers get the value back unchanged.
-    """
-    text = json.dumps(value, ensure_ascii=False)
-    out, in_string, escaped, previous = [], False, False, ""
-    for char in text:
-        if in_string and not escaped and char not in '"\\' and (
-                char in _COMMENT_DELIMITERS or _invisible(char) or unicodedata.normalize("NFKC", char) != char
-                or (char in FORMULA_CHARACTERS and not previous.isalnum())):
-            out.append(_json_escape(char))
-        else:
-            out.append(char)
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = in_string
-            elif char == '"':
-                in_string = not in_string
-        previous = char
-    return "".join(out)
