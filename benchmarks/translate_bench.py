@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import config, ingest, schema, store, translate
+from core import config, schema, store, translate
+from core.ingest import batch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.connect(f"sqlite:///{tmp}/bench.db")
-        ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+        batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
         articles = store.load_articles(engine)
         server = subprocess.Popen([sys.executable, "-m", "tests.fake_libretranslate", "--port", str(_port()),
                                    "--delay", str(args.delay)], cwd=REPO, stdout=subprocess.PIPE, text=True)

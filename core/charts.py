@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core import analysis
-from core.language import language_name
+from core.languages import language_name
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and
 # tritanopia. Yellow (#F0E442) is last because it is faint on white.

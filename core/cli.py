@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core import __version__, actor_dictionary, config, export, extraction, ingest, store, translate
+from core import __version__, actor_dictionary, config, export, extraction, store, translate
+from core.ingest import batch
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 
 
@@ -110,7 +111,7 @@ def _ingest(engine, args) -> int:
             tqdm.write(f"[{done}/{total}] {path}: {outcome}", file=sys.stdout)
             sys.stdout.flush()
 
-    summary = ingest.ingest(engine, args.paths, source=args.source, force=args.force,
+    summary = batch.ingest(engine, args.paths, source=args.source, force=args.force,
                             progress=None if not args.quiet else False, on_file=report)
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from core.language import is_right_to_left
+from core.languages import is_right_to_left
 
 
 def direction(language: str | None) -> str:

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from core import dedup, frame_cache, schema
+from core import frame_cache, schema
+from core.ingest import dedup
 from core.errors import StoreBusy, StoreError, StoreWriteError
 
 # How long a writer waits for another's write transaction before giving up with StoreBusy
@@ -296,7 +297,7 @@ def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list
     """Store small files whole: their articles, log lines and fingerprints, in one transaction.
 
     Each file is in the store entirely or not at all. Several small files share a transaction
-    (the ingest groups up to ``core.ingest.GROUP_FILES``) because a commit and its bookkeeping cost
+    (the ingest groups up to ``core.ingest.batch.GROUP_FILES``) because a commit and its bookkeeping cost
     more than storing a short article; a file is only reported stored after its commit. Their
     batches are held in memory already (a single-article file is one article); exports go through
     ``save_file``.

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import actor_dictionary, analysis, config, export, extraction, ingest, jobs, store, translate
+from core import actor_dictionary, analysis, config, export, extraction, jobs, store, translate
+from core.ingest import batch
 from core.errors import ConfigError, ExportError, InputError
-from core.language import language_name  # the pages name languages through common
+from core.languages import language_name  # the pages name languages through common
 from pages import plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -145,7 +146,7 @@ def ensure_sample_corpus() -> None:
     def advance(done: int, total: int, path: str, outcome: str) -> None:
         bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)")
 
-    summary = ingest.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
+    summary = batch.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
     bar.progress(1.0, text="First start: finding actors and dates…")
     extract(eng)
     bar.empty()
@@ -521,7 +522,7 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
 
 
 def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None
-                       ) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
+                       ) -> tuple[batch.IngestSummary, extraction.ExtractionSummary | None]:
     """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates.
     ``roots``: the folders the page may read (a link inside them leading elsewhere is not followed).
 
@@ -529,7 +530,7 @@ def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None 
     one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
     failed); what was stored before it is kept and listed in the log below."""
     eng = engine()
-    summary = ingest.ingest(eng, paths, progress=False, roots=roots,
+    summary = batch.ingest(eng, paths, progress=False, roots=roots,
                             on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
     if summary.stopped is not None:
         raise summary.stopped

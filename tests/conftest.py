@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from core import clean, config, store
+from core import config, store
+from core.ingest import scraped_text
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -13,7 +14,7 @@ SEEDS = REPO.parent / "shared" / "seeds"
 
 @pytest.fixture(scope="session")
 def lexicon():
-    return clean.Lexicon.load(config.BOILERPLATE_FILE)
+    return scraped_text.Lexicon.load(config.BOILERPLATE_FILE)
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from benchmarks import actor_eval
-from core import actor_dictionary, actors, config, ingest, spelling, store
+from core import actor_dictionary, actors, config, spelling, store
+from core.ingest import batch
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 
@@ -23,7 +24,7 @@ def found(dictionary, language, text, title=""):
 
 @pytest.fixture
 def seed_actors(engine, seeds, lexicon, dictionary):
-    ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     articles = store.load_articles(engine)
     table, mentions = actors.extract(articles, dictionary)
     by_file = {}
@@ -286,7 +287,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     folder.mkdir()
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
     (folder / first_page.name).write_bytes(first_page.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, "v1")
     loads = []
@@ -303,7 +304,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     for a, b in zip(first, second):
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     (folder / second_page.name).write_bytes(second_page.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     extraction.run(engine, dictionary, "v1")
     third = extraction.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1, 1] and third[1]["article_id"].nunique() > first[1]["article_id"].nunique()
@@ -315,7 +316,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
 @pytest.fixture(scope="module")
 def sample_articles():
     engine = store.connect("sqlite://")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     return store.load_articles(engine)
 
 
@@ -380,7 +381,7 @@ def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictio
     from core import extraction
 
     engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     extraction.run(engine, dictionary, "v1")
     whole = store.load_mentions(engine)
     monkeypatch.setattr(extraction, "CHUNK", 4)
@@ -414,7 +415,7 @@ def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path,
 
     db = tmp_path / "store.db"
     engine = store.connect(f"sqlite:///{db}")
-    ingest.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
     extraction.run(engine, dictionary, "v1")
     before = store.load_mentions(engine)
     with engine.begin() as conn:  # as the store was before the column existed

@@ -6,12 +6,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import actor_dictionary, analysis, config, extraction, ingest, store
+from core import actor_dictionary, analysis, config, extraction, store
+from core.ingest import batch
 
 
 def _sample_frames():
     engine = store.connect("sqlite://")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     actors, mentions, dates = extraction.actor_frames(engine, dictionary)

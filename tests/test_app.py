@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import ingest, store
+from core import store
+from core.ingest import batch
 from tests import inputs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -264,7 +265,7 @@ def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db)
     folder.mkdir()
     (folder / "x.txt").write_text(inputs.scraped_page(1, "ar", title="عنوان <script>alert(1)</script> <img src=x onerror=alert(2)>"),
                                   encoding="utf-8")
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     at = _run("pages/articles.py", q="alert(1)")
     html = [m.value for m in at.markdown if "geowire-article" in m.value][0]
     assert "<script>" not in html and "<img" not in html

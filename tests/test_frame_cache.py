@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import actor_dictionary, analysis, cli, config, extraction, frame_cache, ingest, store
+from core import actor_dictionary, analysis, cli, config, extraction, frame_cache, store
+from core.ingest import batch
 
 
 def _sample_slice(tmp_path, files: int):
@@ -18,7 +19,7 @@ def _sample_slice(tmp_path, files: int):
 def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeypatch):
     engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = _sample_slice(tmp_path, 3)
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     cache = tmp_path / "store.frames"
     first = store.cached_articles(engine, cache)
     pd.testing.assert_frame_equal(first, store.load_articles(engine))
@@ -29,7 +30,7 @@ def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeyp
     more = sorted(p for p in config.SAMPLES_DIR.rglob("*.txt"))[3:5]
     for path in more:
         (folder / path.name).write_bytes(path.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     second = store.cached_articles(engine, cache)
     assert len(second) == len(first) + len(more)
     pd.testing.assert_frame_equal(second, store.load_articles(engine))
@@ -59,7 +60,7 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, 
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
     engine = store.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, version)

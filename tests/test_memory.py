@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import memory_bench
-from core import actor_dictionary, actors, analysis, config, dedup, extraction, schema, store
+from core import actor_dictionary, actors, analysis, config, extraction, schema, store
+from core.ingest import dedup
 
 REPO = Path(__file__).resolve().parent.parent
 # Allocator settings for the limited process. Without them glibc reserves a 64 MB arena per

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from core import ingest, store
+from core import store
+from core.ingest import batch
 
 CLUTTER = [
     "increase حجم الخط decrease",
@@ -20,7 +21,7 @@ CLUTTER = [
 
 @pytest.fixture
 def stored(engine, seeds, lexicon):
-    summary = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert summary.problems == []
     articles = store.load_articles(engine)
     return {name: articles[articles["origin_file"] == str(path.resolve())].iloc[0] for name, path in seeds.items()}
@@ -61,9 +62,9 @@ def test_title_not_repeated_in_body(stored):
 def test_reingesting_seeds_changes_nothing(engine, seeds, lexicon, stored):
     before = store.load_articles(engine)
     revision = store.revision(engine)
-    again = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    again = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert again.unchanged == 2 and again.stored == 0
-    forced = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False, force=True)
+    forced = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False, force=True)
     assert forced.stored == 0 and forced.duplicates == 2
     after = store.load_articles(engine)
     pd.testing.assert_frame_equal(before, after)

@@ -202,7 +202,7 @@ def test_a_bad_busy_setting_is_named(tmp_path):
 
 
 def _rows(n: int, first: int = 0) -> list[dict]:
-    from core import dedup
+    from core.ingest import dedup
     frame = pd.DataFrame({"source": ["Wire"] * n, "text": [inputs.article_text(first + i) for i in range(n)]})
     rows = []
     for i, row in enumerate(dedup.fingerprint(frame).to_dict("records")):

@@ -11,7 +11,8 @@ import time
 import pandas as pd
 import pytest
 
-from core import config, ingest, schema, store, translate
+from core import config, schema, store, translate
+from core.ingest import batch
 from core.errors import ConfigError
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
@@ -22,7 +23,7 @@ def sample_store(tmp_path_factory):
     """The shipped sample corpus ingested once; each test works on its own copy."""
     path = tmp_path_factory.mktemp("translate") / "samples.db"
     engine = store.connect(f"sqlite:///{path}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     engine.dispose()
     return path
 

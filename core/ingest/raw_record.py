@@ -27,7 +27,8 @@ from typing import NamedTuple
 import feedparser
 import ijson
 
-from core import clean, config, decode, json_events
+from core import config
+from core.ingest import decode, json_events, scraped_text
 from core.errors import InputError
 
 RAW_KEYS = ("item", "where", "format", "encoding", "title", "text", "page", "published_raw", "url", "source",
@@ -298,8 +299,8 @@ def _read_feed(path: Path, data: bytes) -> Iterator[dict]:
         body = body if len(body) >= len(entry.get("summary", "")) else entry.get("summary", "")
         yield record(
             index, fmt, parsed.get("encoding"),
-            title=clean.html_fragment_to_text(entry.get("title", "")) or None,
-            text=clean.html_fragment_to_text(body),
+            title=scraped_text.html_fragment_to_text(entry.get("title", "")) or None,
+            text=scraped_text.html_fragment_to_text(body),
             published_raw=entry.get("published") or entry.get("updated"),
             url=entry.get("link"),
             source=source,

@@ -22,7 +22,8 @@ import trafilatura
 import pandas as pd
 from lxml import etree
 
-from core import dates, language, schema
+from core import schema
+from core.ingest import language, published_dates
 
 # A line longer than this is prose even when it mentions "share" or "comments".
 MAX_CLUTTER_WORDS = 12
@@ -161,7 +162,7 @@ def split_scraped_text(raw: str, language: str | None, lexicon: Lexicon) -> Scra
             kind = "blank"
             kinds.append(kind)
             continue
-        is_date, stamp, stamp_precision = dates.read_date_line(line, language, lexicon.date_labels)
+        is_date, stamp, stamp_precision = published_dates.read_date_line(line, language, lexicon.date_labels)
         if is_date:
             kind = "date"
             if date_line is None and stamp is not None:
@@ -468,7 +469,7 @@ def _prepare_one(raw: dict, lexicon: Lexicon) -> dict:
     if language_note:
         notes.append(language_note)
     if published_raw:
-        published, precision = dates.parse_published(published_raw, detected)
+        published, precision = published_dates.parse_published(published_raw, detected)
         if published is None:
             notes.append(f"unreadable publication date {str(published_raw)[:60]!r}: stored without a date")
     out["published"] = published

@@ -35,7 +35,8 @@ import pandas as pd
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from core import clean, config, dedup, formats, inbox, language, schema, store
+from core import config, schema, store
+from core.ingest import dedup, inbox, language, raw_record, scraped_text
 from core.errors import InputError, StoreError
 
 # Records cleaned together: large enough that per-batch overhead is small, small enough that a
@@ -133,7 +134,7 @@ def _walk_all(paths: Iterable[str | Path], roots: list[Path] | None) -> Iterator
                         path = os.path.join(root, name)
                         if name.startswith("."):
                             yield "hidden", path
-                        elif Path(name).suffix.lower() in formats.EXTENSIONS:
+                        elif Path(name).suffix.lower() in raw_record.EXTENSIONS:
                             yield found(path)
                         else:
                             yield "skipped", path
@@ -161,29 +162,29 @@ def _raw_records(path: Path, max_document_bytes: int) -> Iterator[dict]:
         raise InputError(path, "empty file (0 bytes)")
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    fmt = formats.sniff_format(path, head)
+    fmt = raw_record.sniff_format(path, head)
     if fmt is None:
         raise InputError(path, f"unknown format: extension '{path.suffix or '(none)'}' is not one of "
-                               f"{', '.join(sorted(formats.EXTENSIONS))} and the content is not recognisable")
+                               f"{', '.join(sorted(raw_record.EXTENSIONS))} and the content is not recognisable")
     # One record of an export is one article: it may be as large as a single-article file.
     if fmt in ("csv", "tsv"):
-        yield from formats.read_delimited(path, fmt, max_record_bytes=max_document_bytes)
+        yield from raw_record.read_delimited(path, fmt, max_record_bytes=max_document_bytes)
     elif fmt == "jsonl":
-        yield from formats.read_jsonl(path, max_record_bytes=max_document_bytes)
+        yield from raw_record.read_jsonl(path, max_record_bytes=max_document_bytes)
     elif fmt == "json":
-        yield from formats.read_json(path, max_record_bytes=max_document_bytes)
+        yield from raw_record.read_json(path, max_record_bytes=max_document_bytes)
     else:
         if size > max_document_bytes:
             raise InputError(path, f"{size / 2**20:.1f} MB is too large for one {fmt} article (limit "
                                    f"{max_document_bytes / 2**20:.0f} MB); export such collections as CSV or JSONL")
-        yield from formats.read_document(path, path.read_bytes(), fmt)
+        yield from raw_record.read_document(path, path.read_bytes(), fmt)
 
 
-def _prepare(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon) -> pd.DataFrame:
+def _prepare(raw_records: list[dict], source: str | None, lexicon: scraped_text.Lexicon) -> pd.DataFrame:
     """Raw records (with ``origin_file``) to fingerprinted articles, in the records' order (a
     chunk of an export is then a prefix of its items); rejected rows keep ``problem``."""
-    raw = pd.DataFrame(raw_records, columns=[*formats.RAW_KEYS, "origin_file"])
-    articles = clean.prepare_articles(raw, lexicon)
+    raw = pd.DataFrame(raw_records, columns=[*raw_record.RAW_KEYS, "origin_file"])
+    articles = scraped_text.prepare_articles(raw, lexicon)
     articles["source"] = [source or (s if isinstance(s, str) and s.strip() else None) or Path(f).parent.name
                           for s, f in zip(articles["source"], articles["origin_file"])]
     articles["origin_item"] = articles["item"]
@@ -194,7 +195,7 @@ def _prepare(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon
     return pd.concat([fingerprinted, articles[~good]]).sort_index().reset_index(drop=True)
 
 
-def _prepared_rows(raw_records: list[dict], source: str | None, lexicon: clean.Lexicon) -> list[dict]:
+def _prepared_rows(raw_records: list[dict], source: str | None, lexicon: scraped_text.Lexicon) -> list[dict]:
     """``_prepare`` as rows. If cleaning the records together fails, they are cleaned one by one,
     so that only the record that fails is rejected, with the reason."""
     try:
@@ -217,7 +218,7 @@ def _unreadable(err: BaseException) -> str:
     return f"could not be read: {type(err).__name__}" + (f": {text}" if text else "")
 
 
-def _streamed_batches(path: Path, source: str | None, lexicon: clean.Lexicon, max_document_bytes: int,
+def _streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int,
                       skip: int = 0) -> Iterator[list[dict]]:
     """An export's items as prepared rows, one per item, ``BATCH_RECORDS`` at a time, after the
     first ``skip`` items (already stored by an earlier run: they are parsed, not cleaned). A
@@ -260,7 +261,7 @@ def _file_state(path: str) -> dict:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(Path(path))}
 
 
-def _prepare_group(paths: list[str], source: str | None, lexicon: clean.Lexicon, max_document_bytes: int) -> list[_Prepared]:
+def _prepare_group(paths: list[str], source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int) -> list[_Prepared]:
     """Read and clean several single-article files at once: one frame for many small files keeps
     pandas' per-frame overhead off every article. Runs in a worker process on large ingests. A file
     that cannot be read, for whatever reason, is rejected alone."""
@@ -294,7 +295,7 @@ def ingest(
     engine: sa.Engine,
     paths: Iterable[str | Path],
     *,
-    lexicon: clean.Lexicon | None = None,
+    lexicon: scraped_text.Lexicon | None = None,
     source: str | None = None,
     force: bool = False,
     jobs: int | None = None,
@@ -317,7 +318,7 @@ def ingest(
     summary's ``stopped`` holds the error, ``interrupted`` the files whose transaction it rolled
     back, ``not_attempted`` the count of files not tried.
     """
-    lexicon = lexicon or clean.Lexicon.load(config.BOILERPLATE_FILE)
+    lexicon = lexicon or scraped_text.Lexicon.load(config.BOILERPLATE_FILE)
     max_bytes = config.max_document_bytes()
     paths = list(paths)
     # A first walk counts the files for the progress bar; the second feeds the work.
@@ -407,7 +408,7 @@ _WORKER_DIED = "could not be read: the process cleaning it died (killed, perhaps
 
 
 def _is_streamed(path: Path) -> bool:
-    return formats.EXTENSIONS.get(path.suffix.lower()) in _STREAMED
+    return raw_record.EXTENSIONS.get(path.suffix.lower()) in _STREAMED
 
 
 class _Workers:
