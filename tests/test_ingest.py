@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core import store
-from core.ingest import batch, raw_record, scraped_text
+from core.ingest import batch, clean, json_records, prepare, workers
 from core.errors import StoreWriteError
 from tests import inputs
 from tests.conftest import REPO, run_cli
@@ -177,9 +177,9 @@ def test_file_vanishing_during_the_run_is_reported_not_fatal(tmp_path, engine, l
 
 # --- the safety net: one file's unexpected failure rejects that file, and the batch goes on ------
 
-_PREPARE_GROUP = batch._prepare_group
-_PREPARE_ARTICLES = scraped_text.prepare_articles
-_READ_JSONL = raw_record.read_jsonl
+_PREPARE_GROUP = prepare.prepare_group
+_PREPARE_ARTICLES = clean.prepare_articles
+_READ_JSONL = json_records.read_jsonl
 
 
 def _dying_prepare_group(paths, *args):
@@ -210,7 +210,7 @@ def _small_batch(folder, count: int, marked: dict[int, str]) -> list:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon, monkeypatch, jobs):
-    monkeypatch.setattr(scraped_text, "prepare_articles", _recursing_prepare_articles)
+    monkeypatch.setattr(clean, "prepare_articles", _recursing_prepare_articles)
     paths = _small_batch(tmp_path / "outlet", 40, {7: "recurse"})
     summary = batch.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=jobs)
     assert summary.stored == 39 and summary.rejected == 1
@@ -221,14 +221,14 @@ def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon
 
 
 def test_a_worker_killed_mid_group_rejects_only_its_file_and_the_run_goes_on(tmp_path, engine, lexicon, monkeypatch):
-    monkeypatch.setattr(batch, "_prepare_group", _dying_prepare_group)
+    monkeypatch.setattr(prepare, "prepare_group", _dying_prepare_group)
     paths = _small_batch(tmp_path / "outlet", 100, {45: "poison"})
     outcomes = {}
     summary = batch.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=2,
                             on_file=lambda done, total, path, outcome: outcomes.__setitem__(path, outcome))
     assert summary.stored == 99 and summary.rejected == 1
-    assert outcomes[str(paths[45])] == f"rejected: {batch._WORKER_DIED}"
-    assert summary.problems == [f"{paths[45]}: {batch._WORKER_DIED}"]
+    assert outcomes[str(paths[45])] == f"rejected: {workers._WORKER_DIED}"
+    assert summary.problems == [f"{paths[45]}: {workers._WORKER_DIED}"]
     assert len(outcomes) == 100
     assert len(store.load_articles(engine)) == 99
 
@@ -242,7 +242,7 @@ def _failing_reader(path, **limits):
 
 
 def test_a_reader_failing_part_way_keeps_the_items_before_it(tmp_path, engine, lexicon, monkeypatch):
-    monkeypatch.setattr(raw_record, "read_jsonl", _failing_reader)
+    monkeypatch.setattr(json_records, "read_jsonl", _failing_reader)
     export = tmp_path / "feed.jsonl"
     export.write_text("\n".join(json.dumps({"title": f"Item {n}", "text": inputs.article_text(6000 + n)})
                                 for n in range(400)), encoding="utf-8")
@@ -305,7 +305,7 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     assert (known["complete"], known["items_done"], known["stored"]) == (False, 512, 512)
 
     cleaned = []
-    monkeypatch.setattr(scraped_text, "prepare_articles",
+    monkeypatch.setattr(clean, "prepare_articles",
                         lambda raw, lex: cleaned.extend(raw["title"]) or _PREPARE_ARTICLES(raw, lex))
     second = batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert second.stopped is None and (second.stored, second.duplicates) == (188, 0)
