@@ -19,7 +19,7 @@ def test_docs_schema_lists_the_schema_columns():
 
 def test_core_never_imports_streamlit():
     offenders = []
-    for path in sorted((REPO / "core").glob("*.py")):
+    for path in sorted((REPO / "core").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
