@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import config, ingest, schema
+from core import config, schema
+from core.ingest import batch
 from core.store import database, reads
 from core.translate import run
 
@@ -47,7 +48,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = database.connect(f"sqlite:///{tmp}/bench.db")
-        ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+        batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
         articles = reads.load_articles(engine)
         server = subprocess.Popen([sys.executable, "-m", "tests.fake_libretranslate", "--port", str(_port()),
                                    "--delay", str(args.delay)], cwd=REPO, stdout=subprocess.PIPE, text=True)

@@ -10,10 +10,11 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, config, ingest
+from core import __version__, config
 from core.actors import actor_dictionary, extraction, frames, spelling
 from core.analysis import filtering
 from core.export import articles as export_articles, data as export_data, files as export_files
+from core.ingest import batch
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
 from core.translate import run, translated
@@ -139,7 +140,7 @@ def _ingest(engine, args) -> int:
             tqdm.write(f"[{done}/{total}] {path}: {outcome}", file=sys.stdout)
             sys.stdout.flush()
 
-    summary = ingest.ingest(engine, args.paths, source=args.source, force=args.force,
+    summary = batch.ingest(engine, args.paths, source=args.source, force=args.force,
                             progress=None if not args.quiet else False, on_file=report)
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)

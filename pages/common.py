@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, ingest, jobs
+from core import config, jobs
 from core.actors import actor_dictionary, extraction, frames
 from core.analysis import filtering, ranking, timelines
-from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
 from core.errors import ConfigError, ExportError, InputError
-from core.language import language_name  # the pages name languages through common
+from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
+from core.ingest import batch
+from core.languages import language_name  # the pages name languages through common
 from core.store import database, frame_cache, translation_memory
 from core.translate import translated
 from pages import plotly_view
@@ -150,7 +151,7 @@ def ensure_sample_corpus() -> None:
     def advance(done: int, total: int, path: str, outcome: str) -> None:
         bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)")
 
-    summary = ingest.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
+    summary = batch.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
     bar.progress(1.0, text="First start: finding actors and dates…")
     extract(eng)
     bar.empty()
@@ -545,7 +546,7 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
 
 
 def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None
-                       ) -> tuple[ingest.IngestSummary, extraction.ExtractionSummary | None]:
+                       ) -> tuple[batch.IngestSummary, extraction.ExtractionSummary | None]:
     """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates.
     ``roots``: the folders the page may read (a link inside them leading elsewhere is not followed).
 
@@ -553,7 +554,7 @@ def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None 
     one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
     failed); what was stored before it is kept and listed in the log below."""
     eng = engine()
-    summary = ingest.ingest(eng, paths, progress=False, roots=roots,
+    summary = batch.ingest(eng, paths, progress=False, roots=roots,
                             on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
     if summary.stopped is not None:
         raise summary.stopped

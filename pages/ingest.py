@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import config, inbox
+from core import config
+from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
 from pages import common
@@ -39,7 +40,7 @@ with folder:
 
 
 def _save_uploads(files, outlet: str) -> Path | None:
-    """Uploads into the uploads folder (core.inbox), or None with the reason shown."""
+    """Uploads into the uploads folder (core.ingest.inbox), or None with the reason shown."""
     if len(files) > inbox.MAX_UPLOAD_FILES or sum(f.size for f in files) > inbox.MAX_UPLOAD_BYTES:
         st.error(f"{len(files)} files of {sum(f.size for f in files) / 2**20:,.0f} MB: at most {inbox.MAX_UPLOAD_FILES} "
                  f"files and {inbox.MAX_UPLOAD_BYTES // 2**20:,} MB can be uploaded at once. Put larger collections "

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from core import clean, config
+from core import config
+from core.ingest import scraped_text
 from core.store import database
 
 REPO = Path(__file__).resolve().parent.parent
@@ -14,7 +15,7 @@ SEEDS = REPO.parent / "shared" / "seeds"
 
 @pytest.fixture(scope="session")
 def lexicon():
-    return clean.Lexicon.load(config.BOILERPLATE_FILE)
+    return scraped_text.Lexicon.load(config.BOILERPLATE_FILE)
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from benchmarks import actor_eval
-from core import config, ingest
+from core import config
 from core.actors import actor_dictionary, finding, lookup, passages, resolution, spelling, transliteration
+from core.ingest import batch
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 from core.store import database, extractions, reads
 
@@ -25,7 +26,7 @@ def found(dictionary, language, text, title=""):
 
 @pytest.fixture
 def seed_actors(engine, seeds, lexicon, dictionary):
-    ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     articles = reads.load_articles(engine)
     table, mentions = resolution.extract(articles, dictionary)
     by_file = {}
@@ -288,7 +289,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     folder.mkdir()
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
     (folder / first_page.name).write_bytes(first_page.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, "v1")
     loads = []
@@ -305,7 +306,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     for a, b in zip(first, second):
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     (folder / second_page.name).write_bytes(second_page.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     extraction.run(engine, dictionary, "v1")
     third = frames.cached_actor_frames(engine, load, "v1", cache)
     assert loads == [1, 1] and third[1]["article_id"].nunique() > first[1]["article_id"].nunique()
@@ -317,7 +318,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
 @pytest.fixture(scope="module")
 def sample_articles():
     engine = database.connect("sqlite://")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     return reads.load_articles(engine)
 
 
@@ -382,7 +383,7 @@ def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictio
     from core.actors import extraction
 
     engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     extraction.run(engine, dictionary, "v1")
     whole = reads.load_mentions(engine)
     monkeypatch.setattr(extraction, "CHUNK", 4)
@@ -416,7 +417,7 @@ def test_a_store_of_an_earlier_version_counts_each_stored_mention_once(tmp_path,
 
     db = tmp_path / "store.db"
     engine = database.connect(f"sqlite:///{db}")
-    ingest.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR / "capital-ledger"], progress=False)
     extraction.run(engine, dictionary, "v1")
     before = reads.load_mentions(engine)
     with engine.begin() as conn:  # as the store was before the column existed

@@ -6,15 +6,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import config, ingest
+from core import config
 from core.actors import actor_dictionary, extraction, frames
 from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
+from core.ingest import batch
 from core.store import database, reads
 
 
 def _sample_frames():
     engine = database.connect("sqlite://")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
     actors, mentions, dates = frames.actor_frames(engine, dictionary)

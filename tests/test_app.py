@@ -12,8 +12,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import cli, ingest
+from core import cli
 from core.export import articles as export_articles
+from core.ingest import batch
 from core.store import database, reads, translation_memory
 from tests import inputs
 
@@ -303,7 +304,7 @@ def test_reader_escapes_article_markup_and_sets_direction(tmp_path, app_with_db)
     folder.mkdir()
     (folder / "x.txt").write_text(inputs.scraped_page(1, "ar", title="عنوان <script>alert(1)</script> <img src=x onerror=alert(2)>"),
                                   encoding="utf-8")
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     at = _run("pages/articles.py", q="alert(1)")
     html = [m.value for m in at.markdown if "geowire-article" in m.value][0]
     assert "<script>" not in html and "<img" not in html

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import config, ingest
+from core import config
+from core.ingest import batch
 from core.store import database
 from tests import inputs
 from tests.fake_libretranslate import FakeLibreTranslate
@@ -48,7 +49,7 @@ def _prepare_store(db: Path, folder: Path) -> None:
         f"الثلاثاء 2024/03/12\n\n{HOSTILE_TITLE}\n\nشارك\n\nقال وزير الخارجية الإيراني في طهران إن المحادثات مع روسيا "
         "ستستمر الأسبوع المقبل، وأضاف أن الوفد سيزور موسكو قريبا لبحث التعاون.\n\n"
         "وأكد المتحدث أن إيران لا تسعى إلى التصعيد في المنطقة.\n", encoding="utf-8")
-    ingest.ingest(engine, [config.SAMPLES_DIR, hostile], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR, hostile], progress=False)
     from core.actors import actor_dictionary, extraction
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from core import dates
+from core.ingest import published_dates
 
 CASES = [
     ("الجمعة 2024/04/26", "ar", "2024-04-26", "day"),
@@ -25,7 +25,7 @@ CASES = [
 
 @pytest.mark.parametrize("text,language,expected,precision", CASES)
 def test_publication_dates(text, language, expected, precision):
-    stamp, found_precision = dates.parse_published(text, language)
+    stamp, found_precision = published_dates.parse_published(text, language)
     assert stamp == pd.Timestamp(expected, tz="UTC")
     assert found_precision == precision
     assert str(stamp.tz) == "UTC"
@@ -39,14 +39,14 @@ def test_publication_dates(text, language, expected, precision):
     (None, None),
 ])
 def test_no_date_is_never_today(text, language):
-    assert dates.parse_published(text, language) == (None, None)
+    assert published_dates.parse_published(text, language) == (None, None)
 
 
 def test_solar_hijri_not_read_as_year_1403():
-    stamp, _ = dates.parse_published("1403/08/02", "fa")
+    stamp, _ = published_dates.parse_published("1403/08/02", "fa")
     assert stamp.year == 2024
 
 
 def test_lunar_hijri_in_arabic():
-    stamp, _ = dates.parse_published("1445/10/17", "ar")
+    stamp, _ = published_dates.parse_published("1445/10/17", "ar")
     assert stamp == pd.Timestamp("2024-04-26", tz="UTC")

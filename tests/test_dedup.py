@@ -1,7 +1,8 @@
 """Duplicates: the same article once, the same story once per source and linked."""
 import pandas as pd
 
-from core import dedup, ingest
+from core import dedup
+from core.ingest import batch
 from core.store import reads
 from tests import inputs
 
@@ -16,7 +17,7 @@ def test_same_article_twice_is_stored_once(tmp_path, engine, lexicon):
     page = inputs.scraped_page(1)
     a = _write(tmp_path / "wire", "a.txt", page)
     b = _write(tmp_path / "wire", "b.txt", "Home › World\n\n" + page.replace("Share\nPrint", "Tweet"))
-    summary = ingest.ingest(engine, [a, b], lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, [a, b], lexicon=lexicon, progress=False)
     assert (summary.stored, summary.duplicates) == (1, 1)
 
 
@@ -26,7 +27,7 @@ def test_same_story_in_two_outlets_is_kept_and_linked(tmp_path, engine, lexicon)
     # Another outlet carries the wire copy with its own clutter and one sentence edited.
     edited = body.replace("according to a statement", "according to a written statement", 1)
     second = _write(tmp_path / "outlet-two", "copy.txt", f"Geneva talks: delegations meet again\n\nPrint\n\n{edited}\n\nComments\n")
-    ingest.ingest(engine, [first, second], lexicon=lexicon, progress=False)
+    batch.ingest(engine, [first, second], lexicon=lexicon, progress=False)
     articles = reads.load_articles(engine).set_index("source")
     assert len(articles) == 2
     assert pd.isna(articles.loc["outlet-one", "duplicate_of"])
@@ -36,7 +37,7 @@ def test_same_story_in_two_outlets_is_kept_and_linked(tmp_path, engine, lexicon)
 def test_different_articles_on_one_event_are_not_merged(tmp_path, engine, lexicon):
     one = _write(tmp_path / "a", "1.txt", inputs.scraped_page(1))
     two = _write(tmp_path / "b", "2.txt", inputs.scraped_page(2))
-    ingest.ingest(engine, [one, two], lexicon=lexicon, progress=False)
+    batch.ingest(engine, [one, two], lexicon=lexicon, progress=False)
     assert reads.load_articles(engine)["duplicate_of"].isna().all()
 
 

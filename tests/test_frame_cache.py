@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import cli, config, ingest
+from core import cli, config
 from core.actors import actor_dictionary, extraction, frames
 from core.analysis import story_grouping, story_links
+from core.ingest import batch
 from core.store import batches, database, frame_cache, reads
 
 
@@ -21,7 +22,7 @@ def _sample_slice(tmp_path, files: int):
 def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeypatch):
     engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
     folder = _sample_slice(tmp_path, 3)
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     cache = tmp_path / "store.frames"
     first = frame_cache.cached_articles(engine, cache)
     pd.testing.assert_frame_equal(first, reads.load_articles(engine))
@@ -32,7 +33,7 @@ def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeyp
     more = sorted(p for p in config.SAMPLES_DIR.rglob("*.txt"))[3:5]
     for path in more:
         (folder / path.name).write_bytes(path.read_bytes())
-    ingest.ingest(engine, [folder], progress=False)
+    batch.ingest(engine, [folder], progress=False)
     second = frame_cache.cached_articles(engine, cache)
     assert len(second) == len(first) + len(more)
     pd.testing.assert_frame_equal(second, reads.load_articles(engine))
@@ -62,7 +63,7 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, 
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
     engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     extraction.run(engine, dictionary, version)

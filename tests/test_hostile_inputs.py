@@ -16,7 +16,7 @@ from pathlib import Path
 import ijson
 import pytest
 
-from core import clean, decode, formats, json_events
+from core.ingest import decode, delimited, html_text, json_events, json_records
 from core.store import database, reads
 from tests import hostile, inputs
 from tests.conftest import REPO
@@ -190,7 +190,7 @@ def test_json_error_messages_read_as_phrases(tmp_path):
     path = tmp_path / "broken.jsonl"
     path.write_text(json.dumps(hostile.article_item(1)) + '\n{"title": "y", "text": 1 2}\n'
                     '{"title": "z", "text": "a\ttab"}\n{"title": "x", "text": "never closed', encoding="utf-8")
-    problems = [r["problem"] for r in formats.read_jsonl(path) if r["problem"]]
+    problems = [r["problem"] for r in json_records.read_jsonl(path) if r["problem"]]
     assert problems == ["invalid JSON (Expecting ',' delimiter at column 26)",
                         "invalid JSON (Invalid control character at column 26)",
                         "invalid JSON (Unterminated string starting at column 24)"]
@@ -200,7 +200,7 @@ def test_a_number_of_thousands_of_digits_is_one_rejected_line(tmp_path):
     path = tmp_path / "digits.jsonl"
     path.write_text(json.dumps(hostile.article_item(1)) + '\n{"title": "n", "text": ' + "9" * 5000 + "}\n"
                     + json.dumps(hostile.article_item(2)) + "\n", encoding="utf-8")
-    records = list(formats.read_jsonl(path))
+    records = list(json_records.read_jsonl(path))
     assert [r["title"] for r in records if not r["problem"]] == ["Hostile-test article 1", "Hostile-test article 2"]
     assert "4300 digits" in records[1]["problem"] and records[1]["where"] == "line 2"
 
@@ -209,11 +209,11 @@ def test_single_object_with_a_list_of_tags_is_one_article(tmp_path):
     path = tmp_path / "one.json"
     item = dict(hostile.article_item(1), tags=["politics", "geneva"])
     path.write_text(json.dumps(item), encoding="utf-8")
-    [record] = formats.read_json(path)
+    [record] = json_records.read_json(path)
     assert record["title"] == "Hostile-test article 1" and record["problem"] is None
     empty = tmp_path / "empty-export.json"
     empty.write_text('{"status": "ok", "articles": []}', encoding="utf-8")
-    assert list(formats.read_json(empty)) == []
+    assert list(json_records.read_json(empty)) == []
 
 
 @pytest.mark.parametrize("data,expected", [
@@ -270,15 +270,15 @@ def test_the_record_limit_is_a_parameter_of_every_streamed_reader(tmp_path, fmt)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
             writer.writerows([("title", "text")] + [(i["title"], " ".join(i["text"].split())) for i in items])
-        records = list(formats.read_delimited(path, fmt, max_record_bytes=4096))
+        records = list(delimited.read_delimited(path, fmt, max_record_bytes=4096))
         expected_where = "row 2 (line 3)"
     elif fmt == "jsonl":
         path.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
-        records = list(formats.read_jsonl(path, max_record_bytes=4096))
+        records = list(json_records.read_jsonl(path, max_record_bytes=4096))
         expected_where = "line 2"
     else:
         path.write_text(json.dumps(items), encoding="utf-8")
-        records = list(formats.read_json(path, max_record_bytes=4096))
+        records = list(json_records.read_json(path, max_record_bytes=4096))
         expected_where = "item 2"
     assert [r["title"] for r in records if not r["problem"]] == ["Hostile-test article 1", "Hostile-test article 3"]
     [refused] = [r for r in records if r["problem"]]
@@ -290,4 +290,4 @@ def test_html_fragments_keep_their_text_at_any_depth(depth):
     """Feed items and export cells carry HTML; past libxml2's wall their text used to vanish, and
     a section the standard tokenizer does not know ("<![weird[") must not stop the flattening."""
     fragment = "<div>" * depth + "<![weird[ x ]]><p>First words here.</p><p>Second paragraph.</p>" + "</div>" * depth
-    assert clean.html_fragment_to_text(fragment) == "First words here.\n\nSecond paragraph."
+    assert html_text.html_fragment_to_text(fragment) == "First words here.\n\nSecond paragraph."

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from core import clean, formats, ingest
 from core.errors import StoreWriteError
+from core.ingest import batch, clean, json_records, prepare, workers
 from core.store import database, ingested, reads
 from tests import inputs
 from tests.conftest import REPO, run_cli
@@ -139,7 +139,7 @@ def test_folders_globs_and_missing_paths(tmp_path, engine, lexicon):
     (tmp_path / "outlet-a" / "one.txt").write_text(inputs.scraped_page(1), encoding="utf-8")
     (tmp_path / "outlet-a" / "notes.md").write_text("not an article", encoding="utf-8")
     (tmp_path / "two.txt").write_text(inputs.scraped_page(2), encoding="utf-8")
-    summary = ingest.ingest(engine, [tmp_path / "outlet-a", str(tmp_path / "t*.txt"), tmp_path / "missing.txt"],
+    summary = batch.ingest(engine, [tmp_path / "outlet-a", str(tmp_path / "t*.txt"), tmp_path / "missing.txt"],
                             lexicon=lexicon, progress=False)
     assert summary.stored == 2
     assert summary.skipped == [str(tmp_path / "outlet-a" / "notes.md")]
@@ -154,7 +154,7 @@ def test_hidden_files_and_folders_are_counted_not_read(tmp_path, engine, lexicon
     (tmp_path / "outlet" / ".git" / "a.txt").write_text(inputs.scraped_page(1), encoding="utf-8")
     (tmp_path / "outlet" / ".draft.txt").write_text(inputs.scraped_page(2), encoding="utf-8")
     (tmp_path / "outlet" / "kept.txt").write_text(inputs.scraped_page(3), encoding="utf-8")
-    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False)
     assert (summary.stored, summary.hidden) == (1, 2)
     assert "2 hidden file(s) or folder(s) (names starting with '.') left alone" in summary.describe()
 
@@ -164,22 +164,22 @@ def test_file_vanishing_during_the_run_is_reported_not_fatal(tmp_path, engine, l
     folder.mkdir()
     for name in ("a.txt", "b.txt"):
         (folder / name).write_text(inputs.scraped_page(len(name) + ord(name[0])), encoding="utf-8")
-    ingest.ingest(engine, [folder], lexicon=lexicon, progress=False)
+    batch.ingest(engine, [folder], lexicon=lexicon, progress=False)
 
     def delete_b(done, total, path, outcome):
         if path.endswith("a.txt"):
             (folder / "b.txt").unlink()
 
-    summary = ingest.ingest(engine, [folder], lexicon=lexicon, progress=False, on_file=delete_b)
+    summary = batch.ingest(engine, [folder], lexicon=lexicon, progress=False, on_file=delete_b)
     assert summary.unchanged == 1 and summary.rejected == 1
     assert summary.problems == [f"{(folder / 'b.txt').resolve()}: cannot be read (No such file or directory)"]
 
 
 # --- the safety net: one file's unexpected failure rejects that file, and the batch goes on ------
 
-_PREPARE_GROUP = ingest._prepare_group
+_PREPARE_GROUP = prepare.prepare_group
 _PREPARE_ARTICLES = clean.prepare_articles
-_READ_JSONL = formats.read_jsonl
+_READ_JSONL = json_records.read_jsonl
 
 
 def _dying_prepare_group(paths, *args):
@@ -212,7 +212,7 @@ def _small_batch(folder, count: int, marked: dict[int, str]) -> list:
 def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon, monkeypatch, jobs):
     monkeypatch.setattr(clean, "prepare_articles", _recursing_prepare_articles)
     paths = _small_batch(tmp_path / "outlet", 40, {7: "recurse"})
-    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=jobs)
+    summary = batch.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=jobs)
     assert summary.stored == 39 and summary.rejected == 1
     assert summary.problems == [f"{paths[7]}: could not be read: RecursionError: maximum recursion depth exceeded "
                                 "while calling a Python object"]
@@ -221,14 +221,14 @@ def test_a_file_whose_cleaning_fails_is_rejected_alone(tmp_path, engine, lexicon
 
 
 def test_a_worker_killed_mid_group_rejects_only_its_file_and_the_run_goes_on(tmp_path, engine, lexicon, monkeypatch):
-    monkeypatch.setattr(ingest, "_prepare_group", _dying_prepare_group)
+    monkeypatch.setattr(prepare, "prepare_group", _dying_prepare_group)
     paths = _small_batch(tmp_path / "outlet", 100, {45: "poison"})
     outcomes = {}
-    summary = ingest.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=2,
+    summary = batch.ingest(engine, [tmp_path / "outlet"], lexicon=lexicon, progress=False, jobs=2,
                             on_file=lambda done, total, path, outcome: outcomes.__setitem__(path, outcome))
     assert summary.stored == 99 and summary.rejected == 1
-    assert outcomes[str(paths[45])] == f"rejected: {ingest._WORKER_DIED}"
-    assert summary.problems == [f"{paths[45]}: {ingest._WORKER_DIED}"]
+    assert outcomes[str(paths[45])] == f"rejected: {workers._WORKER_DIED}"
+    assert summary.problems == [f"{paths[45]}: {workers._WORKER_DIED}"]
     assert len(outcomes) == 100
     assert len(reads.load_articles(engine)) == 99
 
@@ -242,12 +242,12 @@ def _failing_reader(path, **limits):
 
 
 def test_a_reader_failing_part_way_keeps_the_items_before_it(tmp_path, engine, lexicon, monkeypatch):
-    monkeypatch.setattr(formats, "read_jsonl", _failing_reader)
+    monkeypatch.setattr(json_records, "read_jsonl", _failing_reader)
     export = tmp_path / "feed.jsonl"
     export.write_text("\n".join(json.dumps({"title": f"Item {n}", "text": inputs.article_text(6000 + n)})
                                 for n in range(400)), encoding="utf-8")
     (tmp_path / "after.txt").write_text(inputs.scraped_page(7000), encoding="utf-8")
-    summary = ingest.ingest(engine, [export, tmp_path / "after.txt"], lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, [export, tmp_path / "after.txt"], lexicon=lexicon, progress=False)
     assert summary.stored == 301
     assert summary.problems == [f"{export}: could not be read: RecursionError: maximum recursion depth exceeded "
                                 "(after line 300; the items before it were read)"]
@@ -295,7 +295,7 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     export = _export(tmp_path / "wire.csv", 700)
     with monkeypatch.context() as patch:
         _fail_after(patch, 2)
-        first = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+        first = batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert isinstance(first.stopped, StoreWriteError)
     assert str(first.stopped).startswith(f"store not written: :memory:: database or disk is full (SQLITE_FULL), "
                                          f"while storing {export};")
@@ -307,24 +307,24 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     cleaned = []
     monkeypatch.setattr(clean, "prepare_articles",
                         lambda raw, lex: cleaned.extend(raw["title"]) or _PREPARE_ARTICLES(raw, lex))
-    second = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    second = batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert second.stopped is None and (second.stored, second.duplicates) == (188, 0)
     assert cleaned == [f"Row {n}" for n in range(512, 700)]  # the stored rows were not cleaned again
     articles = reads.load_articles(engine)
     assert sorted(articles["origin_item"]) == list(range(1, 701))
     known = ingested.known_file(engine, str(export))
     assert (known["complete"], known["items_done"], known["stored"]) == (True, 700, 700)
-    assert ingest.ingest(engine, [export], lexicon=lexicon, progress=False).unchanged == 1
+    assert batch.ingest(engine, [export], lexicon=lexicon, progress=False).unchanged == 1
 
 
 def test_a_changed_export_starts_over(tmp_path, engine, lexicon, monkeypatch):
     export = _export(tmp_path / "wire.csv", 600)
     with monkeypatch.context() as patch:
         _fail_after(patch, 1)
-        ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+        batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert ingested.known_file(engine, str(export))["items_done"] == 256
     _export(tmp_path / "wire.csv", 300, first=40_000)  # other rows: the same path, other bytes
-    summary = ingest.ingest(engine, [export], lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert (summary.stored, summary.duplicates) == (300, 0)
     known = ingested.known_file(engine, str(export))
     assert (known["complete"], known["items_done"], known["stored"]) == (True, 300, 300)

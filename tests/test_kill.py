@@ -18,7 +18,7 @@ from tests.conftest import REPO
 
 FILES = 160
 CSV_ROWS = 300
-# Large enough for several chunks (a chunk is at most core.ingest.BATCH_RECORDS rows), so that
+# Large enough for several chunks (a chunk is at most core.ingest.prepare.BATCH_RECORDS rows), so that
 # the kill lands inside the file.
 BIG_CSV_ROWS = 3000
 _FILE_LINE = re.compile(r"^\[\d+/\d+\] (.+?): stored (\d+), merged")

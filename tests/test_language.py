@@ -1,6 +1,6 @@
 import pytest
 
-from core import language
+from core.ingest import language
 
 SENTENCES = {
     "ar": "أعلنت وزارة الخارجية أن المحادثات بين الوفدين ستستأنف الأسبوع المقبل في العاصمة القطرية.",

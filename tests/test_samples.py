@@ -5,7 +5,8 @@ import os
 import pandas as pd
 import pytest
 
-from core import config, ingest
+from core import config
+from core.ingest import batch
 from core.store import database, reads
 
 MANIFEST = config.DATA_DIR / "sample_manifest.csv"
@@ -14,7 +15,7 @@ MANIFEST = config.DATA_DIR / "sample_manifest.csv"
 @pytest.fixture(scope="module")
 def corpus():
     engine = database.connect("sqlite://")
-    summary = ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    summary = batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     articles = reads.load_articles(engine)
     articles["file"] = [os.path.relpath(p, config.SAMPLES_DIR) for p in articles["origin_file"]]
     manifest = pd.read_csv(MANIFEST, keep_default_na=False, dtype=str)

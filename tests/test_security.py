@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import config, inbox, ingest
+from core import config
 from core.errors import ConfigError, InputError
+from core.ingest import batch, inbox
 from core.store import reads
 from tests import inputs
 from tests.conftest import REPO
@@ -120,13 +121,13 @@ def test_a_link_inside_a_root_is_not_followed_out_by_the_ingest(tmp_path, engine
     (outside / "notes.txt").write_text(inputs.scraped_page(7), encoding="utf-8")
     (root / "outlet" / "page.txt").write_text(inputs.scraped_page(8), encoding="utf-8")
     (root / "outlet" / "notes.txt").symlink_to(outside / "notes.txt")
-    summary = ingest.ingest(engine, [root / "outlet"], lexicon=lexicon, progress=False, roots=[root.resolve()])
+    summary = batch.ingest(engine, [root / "outlet"], lexicon=lexicon, progress=False, roots=[root.resolve()])
     assert summary.stored == 1
     assert summary.problems == [f"{root / 'outlet' / 'notes.txt'}: leads to {(outside / 'notes.txt').resolve()}, "
                                 "outside the folders this dashboard may read; not read"]
     assert list(reads.load_articles(engine)["origin_file"]) == [str((root / "outlet" / "page.txt").resolve())]
     # The command line, run by the machine's own user, follows the link.
-    assert ingest.ingest(engine, [root / "outlet"], lexicon=lexicon, progress=False).stored == 1
+    assert batch.ingest(engine, [root / "outlet"], lexicon=lexicon, progress=False).stored == 1
 
 
 def test_roots_come_from_the_environment_and_default_to_the_inbox(tmp_path):

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from core import ingest
+from core.ingest import batch
 from core.store import database, reads
 
 CLUTTER = [
@@ -21,7 +21,7 @@ CLUTTER = [
 
 @pytest.fixture
 def stored(engine, seeds, lexicon):
-    summary = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    summary = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert summary.problems == []
     articles = reads.load_articles(engine)
     return {name: articles[articles["origin_file"] == str(path.resolve())].iloc[0] for name, path in seeds.items()}
@@ -62,9 +62,9 @@ def test_title_not_repeated_in_body(stored):
 def test_reingesting_seeds_changes_nothing(engine, seeds, lexicon, stored):
     before = reads.load_articles(engine)
     revision = database.revision(engine)
-    again = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
+    again = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False)
     assert again.unchanged == 2 and again.stored == 0
-    forced = ingest.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False, force=True)
+    forced = batch.ingest(engine, list(seeds.values()), lexicon=lexicon, progress=False, force=True)
     assert forced.stored == 0 and forced.duplicates == 2
     after = reads.load_articles(engine)
     pd.testing.assert_frame_equal(before, after)

@@ -12,8 +12,9 @@ import time
 import pandas as pd
 import pytest
 
-from core import config, ingest, schema
+from core import config, schema
 from core.errors import ConfigError
+from core.ingest import batch
 from core.store import database, reads, translation_memory
 from core.translate import providers, run, segments, translated
 from tests.conftest import REPO, run_cli
@@ -25,7 +26,7 @@ def sample_store(tmp_path_factory):
     """The shipped sample corpus ingested once; each test works on its own copy."""
     path = tmp_path_factory.mktemp("translate") / "samples.db"
     engine = database.connect(f"sqlite:///{path}")
-    ingest.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
     engine.dispose()
     return path
 

@@ -23,7 +23,7 @@ import pandas as pd
 from dateparser.languages.loader import default_loader
 
 from core.actors.passages import Sentences, windows
-from core.dates import normalize_digits
+from core.languages import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

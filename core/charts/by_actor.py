@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.charts.theme import HOVER_CHARS, OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
-from core.language import language_name
+from core.languages import language_name
 
 
 def top_actors_chart(top: pd.DataFrame) -> go.Figure:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from core.charts.theme import (HOVER_CHARS, OTHER_COLOUR, PALETTE, colour_map, empty_figure, esc, new_figure, titled,
                                whole_numbers)
-from core.language import language_name
+from core.languages import language_name
 
 MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
 # The first and last periods of a series are often cut by where the data starts or stops: drawn

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from core.language import is_right_to_left
+from core.languages import is_right_to_left
 
 
 def _direction(language: str | None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 
-from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 LANGUAGES = (
@@ -81,23 +80,3 @@ def detect(text: str, declared: str | None = None) -> tuple[str | None, str | No
     if declared_confidence >= DECLARED_MIN_CONFIDENCE:
         return declared, None
     return best, f"declared language '{declared}' does not match the text, which reads as '{best}'"
-
-
-def is_right_to_left(language: str | None) -> bool:
-    """Scripts written right to left: Arabic, Persian, Urdu, Pashto, Kurdish (Sorani), Hebrew, Yiddish."""
-    return (language or "") in {"ar", "fa", "ur", "ps", "ku", "he", "yi", "dv", "sd", "ug"}
-
-
-def language_name(code: str | None) -> str:
-    """English name of a language code ("fa" -> "Persian"), the code itself when CLDR has none
-    (the charts' "other")."""
-    if not isinstance(code, str) or not code:
-        return "unknown"
-    return _english_language_names().get(code.split("-")[0], code)
-
-
-@functools.cache
-def _english_language_names() -> dict:
-    # A new babel Locale merges its CLDR data again (2 ms a call), and the filter bar and the
-    # Sources page name languages dozens of times a run.
-    return dict(Locale("en").languages)

@@ -18,9 +18,9 @@ import jdatetime
 from dateparser.search import search_dates
 from dateparser.timezone_parser import pop_tz_offset_from_string
 
+from core import languages
 
-# Persian (U+06F0) and Arabic-Indic (U+0660) digits; dateparser's numeric patterns only read ASCII.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
 _TIME = re.compile(r"\b\d{1,2}\s?[:h]\s?\d{2}(?::\d{2})?\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,4})[./\-](\d{1,2})[./\-](\d{1,4})\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[3-4]\d\d|19\d\d|20\d\d)(?!\d)")
@@ -39,10 +39,6 @@ _SETTINGS = {
     "TO_TIMEZONE": "UTC",
     "PREFER_DAY_OF_MONTH": "first",
 }
-
-
-def normalize_digits(text: str) -> str:
-    return text.translate(_DIGITS)
 
 
 def _precision(surface: str) -> str:
@@ -233,7 +229,7 @@ def parse_published(text: str | None, language: str | None = None) -> tuple[pd.T
     if text is None or not str(text).strip():
         return None, None
     original = str(text).strip()
-    ascii_digits = normalize_digits(original)
+    ascii_digits = languages.normalize_digits(original)
     found = (_machine_readable(ascii_digits)
              or _other_calendar(ascii_digits, language, ascii_digits != original)
              or _numeric(ascii_digits, language)
@@ -243,8 +239,8 @@ def parse_published(text: str | None, language: str | None = None) -> tuple[pd.T
     if not _has_day_and_year(ascii_digits):
         return None, None
     settings = dict(_SETTINGS, DATE_ORDER="MDY" if language in _MONTH_FIRST_LANGUAGES else "DMY")
-    languages = _dateparser_languages(language)
-    hits = search_dates(ascii_digits, languages=list(languages) if languages else None, settings=settings) or []
+    known = _dateparser_languages(language)
+    hits = search_dates(ascii_digits, languages=list(known) if known else None, settings=settings) or []
     for surface, moment in hits:
         if not _has_day_and_year(surface):
             continue
@@ -272,7 +268,7 @@ def read_date_line(line: str, language: str | None, labels: re.Pattern | None = 
     Returns ``(is_date_line, timestamp, precision)``. A labelled time without a date ("Last
     updated: 21:43") is a date line with no timestamp.
     """
-    ascii_digits = normalize_digits(line)
+    ascii_digits = languages.normalize_digits(line)
     if not re.search(r"\d", ascii_digits) or len(ascii_digits.split()) > MAX_DATE_LINE_WORDS * 2:
         return False, None, None
     lowered = ascii_digits.casefold()

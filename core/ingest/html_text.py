@@ -1,0 +1,204 @@
+"""HTML to text: whole pages through trafilatura (main text and metadata, without comments,
+navigation, banners and footers), and snippets (a feed item, an export's cell) through lxml.
+
+libxml2, under both, stops reading at 256 nested elements; a page that reaches that depth is read
+again with its deepest elements unwrapped (``MAX_HTML_DEPTH``), so the article in it is not lost.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import html.parser
+import re
+import sys
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from core.ingest import scraped_text
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+
+
+# libxml2 (under lxml and trafilatura) stops reading a document at 256 nested elements: the rest
+# of the page, article included, is lost. XML_PARSE_HUGE only moves that wall to 2,048, and the
+# tree code above it walks such trees recursively. A tree that reached this depth was cut there.
+_LIBXML2_CUT_DEPTH = 250
+# Real pages nest 20-60 elements deep. Deeper elements of a page that hit libxml2's wall are
+# unwrapped (tags dropped, text and paragraph breaks kept) before it is parsed again: far below
+# the wall, and well within Python's recursion limit for any tree walker.
+MAX_HTML_DEPTH = 128
+# A closing tag is matched against this many open elements at most: a flood of unmatched closing
+# tags costs a constant each, not the depth of the page.
+_END_TAG_SEARCH = 64
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_RAW_TEXT_TAGS = frozenset(("script", "style", "noscript", "template"))
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Rewrites a page with no element deeper than ``max_depth``. Written here because no parser
+    at hand reads such a page whole: libxml2 stops at its wall, and html5lib builds the full tree
+    (in pure Python) before anything can be dropped. The standard library's tokenizer streams."""
+
+    def __init__(self, max_depth: int):
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.in_dropped_raw_text = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID_TAGS:
+            self.out.append(self.get_starttag_text())
+            return
+        if len(self.open) < self.max_depth:
+            self.out.append(self.get_starttag_text())
+        elif tag in _RAW_TEXT_TAGS:
+            self.in_dropped_raw_text = True
+        elif tag in _BLOCK_TAGS and self.out and self.out[-1] != "<br>":
+            self.out.append("<br>")
+        self.open.append(sys.intern(tag))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        opened = self.open
+        for at in range(len(opened) - 1, max(-1, len(opened) - 1 - _END_TAG_SEARCH), -1):
+            if opened[at] == tag:
+                self.out.extend(f"</{opened[level]}>" for level in range(min(len(opened), self.max_depth) - 1, at - 1, -1))
+                del opened[at:]
+                self.in_dropped_raw_text = False
+                return
+
+    def handle_data(self, data):
+        if not self.in_dropped_raw_text:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def parse_marked_section(self, i, report=1):
+        # The standard library raises AssertionError on a "<![word[" it does not know; browsers
+        # read such a section as a bogus comment, and so does this.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+
+def _shallow_html(page: str, max_depth: int = MAX_HTML_DEPTH) -> str:
+    flattener = _Flattener(max_depth)
+    flattener.feed(page)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+def _cut_by_libxml2(tree) -> bool:
+    return bool(tree.xpath(f"boolean(//*[count(ancestor::*) >= {_LIBXML2_CUT_DEPTH}])"))
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Text of an HTML snippet (feed item, export cell), one paragraph per block element.
+
+    trafilatura needs a whole page to find a main text and returns nothing for a snippet, so a
+    snippet is reduced with lxml directly; scripts and styles never reach the text.
+    """
+    if not fragment or "<" not in fragment:
+        return html.unescape(fragment or "").strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        if _cut_by_libxml2(root):
+            root = lxml.html.fragment_fromstring(_shallow_html(fragment), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//object"):
+        bad.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "")
+            if element.tag.lower() != "br":
+                element.text = "\n\n" + (element.text or "")
+    text = root.text_content()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(re.search(r"<(p|br|div|a|b|i|em|strong|span|img|ul|li|h\d)\b[^>]*>", text or "", re.I))
+
+
+class UnreadablePage(ValueError):
+    """A page the HTML extraction failed on; the message says how, in one line."""
+
+
+def _one_line(err: object, limit: int = 160) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+@dataclasses.dataclass
+class HtmlPage:
+    title: str | None
+    text: str
+    published: str | None
+    source: str | None
+    url: str | None
+    language: str | None
+
+
+# trafilatura drops every character str.isprintable() rejects, and with them the zero-width
+# non-joiner that Persian spelling needs (هسته‌ای becomes هستهای) and the direction marks of
+# right-to-left text. They cross trafilatura as printable stand-ins from an unused corner of
+# the symbol blocks and are put back afterwards.
+_INVISIBLE_TO_STANDIN = {"\u200c": "\u2bd1", "\u200d": "\u2bd2", "\u200e": "\u2bd3", "\u200f": "\u2bd4"}
+_HIDE = str.maketrans(_INVISIBLE_TO_STANDIN)
+_RESTORE = str.maketrans({v: k for k, v in _INVISIBLE_TO_STANDIN.items()})
+
+
+def extract_html_page(page: str) -> HtmlPage:
+    """Main text and metadata of a whole HTML page, by trafilatura. Comments, navigation, cookie
+    banners, asides and footers are left out by trafilatura's own rules."""
+    page = page.replace("&zwnj;", "\u200c").replace("&#8204;", "\u200c").translate(_HIDE)
+    try:
+        tree = trafilatura.load_html(page)
+        if tree is not None and _cut_by_libxml2(tree):
+            tree = trafilatura.load_html(_shallow_html(page))
+        document = None if tree is None else trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False},
+        )
+    except Exception as err:
+        # trafilatura and the parsers under it are third-party code reading a hostile page: any
+        # failure of theirs rejects this page with its reason, never the batch around it.
+        raise UnreadablePage(f"the page could not be read ({type(err).__name__}: {_one_line(err)})") from None
+    declared = None
+    match = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", page[:5000], re.I)
+    if match:
+        declared = match.group(1).lower()
+    if document is None:
+        return HtmlPage(None, "", None, None, None, declared)
+    title = (document.title or "").translate(_RESTORE).strip() or None
+    paragraphs = [" ".join(p.split()) for p in (document.text or "").translate(_RESTORE).splitlines()]
+    paragraphs = [p for p in paragraphs if p]
+    if title and paragraphs and scraped_text.normalize(paragraphs[0]) == scraped_text.normalize(title):
+        paragraphs = paragraphs[1:]
+    return HtmlPage(
+        title=title,
+        text="\n\n".join(paragraphs),
+        published=document.date,
+        source=(document.sitename or document.hostname or None),
+        url=document.url,
+        language=declared or (document.language or None),
+    )

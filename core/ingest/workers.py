@@ -1,0 +1,104 @@
+"""Worker processes that prepare groups of small files (``core.ingest.prepare.prepare_group``)
+while the driving process stores the groups before them.
+
+The task each worker runs is a module-level function, so that it pickles by name; the workers
+are forked after the language models are loaded, so they share them.
+"""
+from __future__ import annotations
+
+import collections
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from core.ingest import language, prepare
+
+# Why a file is rejected when the worker process cleaning it died: the operating system kills a
+# process that runs out of memory without a word, and nothing else kills the workers.
+_WORKER_DIED = "could not be read: the process cleaning it died (killed, perhaps for lack of memory)"
+
+
+class Workers:
+    """Worker processes that clean groups of files ahead of the storing process, at most a few
+    groups ahead so that memory stays flat however many files there are.
+
+    A worker that dies (killed for memory) breaks the pool and every group in flight with it:
+    ``concurrent.futures`` reports that (``BrokenProcessPool``) where ``multiprocessing.Pool``
+    would wait for ever for the lost task. The groups that were in flight are then cleaned again
+    one at a time in a fresh pool; a group that breaks it alone is split into its files, and the
+    file that breaks it alone is rejected with the reason."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self):
+        if self.jobs > 1:
+            # Loaded before the fork, the language models are shared by the workers instead of
+            # being loaded once in each.
+            language.preload()
+            self.pool = self._new_pool()
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+
+    def prepare(self, groups: Iterable[list[str]], *args) -> Iterator[list[prepare.Prepared]]:
+        """``prepare.prepare_group`` of every group, in order."""
+        if self.pool is None:
+            for group in groups:
+                yield prepare.prepare_group(group, *args)
+            return
+        pending: collections.deque = collections.deque()
+        for group in groups:
+            pending.append((group, self.pool.submit(prepare.prepare_group, group, *args)))
+            if len(pending) >= 2 * self.jobs:
+                yield from self._next_result(pending, args)
+        while pending:
+            yield from self._next_result(pending, args)
+
+    def _next_result(self, pending: collections.deque, args) -> Iterator[list[prepare.Prepared]]:
+        group, future = pending.popleft()
+        try:
+            yield future.result()
+            return
+        except BrokenProcessPool:
+            lost = [group] + [other for other, _ in pending]
+            pending.clear()
+        except Exception as err:  # a result that cannot come back (it failed to pickle): the group is rejected
+            yield [_lost(path, prepare.unreadable(err)) for path in group]
+            return
+        self._restart()
+        for group in lost:
+            yield from self._alone(group, args)
+
+    def _alone(self, group: list[str], args) -> Iterator[list[prepare.Prepared]]:
+        try:
+            yield self.pool.submit(prepare.prepare_group, group, *args).result()
+            return
+        except BrokenProcessPool:
+            self._restart()
+        if len(group) == 1:
+            yield [_lost(group[0], _WORKER_DIED)]
+            return
+        for path in group:
+            yield from self._alone([path], args)
+
+
+def _lost(path: str, problem: str) -> prepare.Prepared:
+    """A file rejected without its worker's answer."""
+    try:
+        state = prepare.file_state(path)
+    except OSError:
+        state = None
+    return prepare.Prepared(path, state, problem=problem)
