@@ -38,14 +38,14 @@ def warm_pages() -> None:
     a browser. A page that fails here is reported and left to fail (or not) in front of its user."""
     for page, tabs in WARMED_PAGES.items():
         started = time.perf_counter()
-        run = AppTest.from_file(str(APP), default_timeout=600)
-        run.switch_page(page).run()
+        session = AppTest.from_file(str(APP), default_timeout=600)
+        session.switch_page(page).run()
         key, labels = tabs or (None, ())
         for label in labels[1:]:
-            if not run.exception:
-                run.session_state[key] = label  # as a click on the tab does
-                run.run()
-        problem = "; ".join(str(e.value).splitlines()[0] for e in run.exception)
+            if not session.exception:
+                session.session_state[key] = label  # as a click on the tab does
+                session.run()
+        problem = "; ".join(str(e.value).splitlines()[0] for e in session.exception)
         print(f"  {page}: {'FAILED: ' + problem if problem else 'ready'} in {time.perf_counter() - started:.1f} s",
               flush=True)
 

@@ -10,11 +10,10 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, config
-from core.actors import actor_dictionary, extraction, frames, spelling
+from core import __version__, config, pipeline
+from core.actors import actor_dictionary, frames, spelling
 from core.analysis import filtering
 from core.export import articles as export_articles, data as export_data, files as export_files
-from core.ingest import batch
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
 from core.translate import run, translated
@@ -110,25 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
 
 
-def _dictionary():
-    return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE), \
-        extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-
-
 def _extract(engine, everything: bool = False) -> int:
-    try:
-        dictionary, version = _dictionary()
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
+    return _report_extraction(pipeline.extract(engine, everything=everything))
+
+
+def _report_extraction(outcome: pipeline.PipelineRun) -> int:
+    if outcome.not_extracted:
+        print(f"error: {outcome.not_extracted}", file=sys.stderr)
         return 2
-    summary = extraction.run(engine, dictionary, version, everything=everything)
-    print(summary.describe())
-    cache_dir = config.frames_cache_dir(str(engine.url))
-    try:
-        frames.prepare_frames(engine, dictionary, version, cache_dir)
-    except OSError as err:  # a full disk beside the store: the store itself is not touched by this step
-        print(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, and the dashboard "
-              "derives the frames itself when it starts", file=sys.stderr)
+    print(outcome.extracted.describe())
+    if outcome.frames_not_written:
+        print(f"frames not written: {outcome.frames_not_written}", file=sys.stderr)
         return StoreWriteError.exit_code
     return 0
 
@@ -140,8 +131,9 @@ def _ingest(engine, args) -> int:
             tqdm.write(f"[{done}/{total}] {path}: {outcome}", file=sys.stdout)
             sys.stdout.flush()
 
-    summary = batch.ingest(engine, args.paths, source=args.source, force=args.force,
-                            progress=None if not args.quiet else False, on_file=report)
+    outcome = pipeline.ingest(engine, args.paths, extract=not args.no_extract, source=args.source, force=args.force,
+                              progress=None if not args.quiet else False, on_file=report)
+    summary = outcome.ingested
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)
     print(summary.describe())
@@ -149,7 +141,7 @@ def _ingest(engine, args) -> int:
         print(summary.stopped, file=sys.stderr)
         return summary.exit_code
     if not args.no_extract:
-        code = _extract(engine)
+        code = _report_extraction(outcome)
         if code:
             return code
     return summary.exit_code
@@ -170,7 +162,7 @@ def _translate(engine, args) -> int:
                   f"failed {summary.failed}", flush=True)
 
     print(f"translating with {settings.describe()}", file=sys.stderr)
-    summary = run.run(engine, settings, limit=args.limit, progress=report)
+    summary = pipeline.translate(engine, settings, limit=args.limit, progress=report)
     print(summary.describe())
     return 1 if summary.failed or summary.stopped else 0
 
@@ -183,7 +175,7 @@ def _export(engine, args) -> int:
         return 2
     articles = reads.load_articles(engine)
     try:
-        dictionary, _ = _dictionary()
+        dictionary = pipeline.load_dictionary()
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

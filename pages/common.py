@@ -12,12 +12,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, jobs
-from core.actors import actor_dictionary, extraction, frames
+from core import config, jobs, pipeline
+from core.actors import actor_dictionary, frames
 from core.analysis import filtering, ranking, timelines
 from core.errors import ConfigError, ExportError, InputError
 from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
-from core.ingest import batch
 from core.languages import language_name  # the pages name languages through common
 from core.store import database, frame_cache, translation_memory
 from core.translate import translated
@@ -79,18 +78,18 @@ def articles():
 
 @st.cache_resource(show_spinner="Loading the actor dictionary…")
 def dictionary() -> actor_dictionary.Dictionary:
-    return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    return pipeline.load_dictionary()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
-    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    version = pipeline.dictionary_version()
     return frames.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
 def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
-    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    version = pipeline.dictionary_version()
     return frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
 
 
@@ -149,19 +148,12 @@ def ensure_sample_corpus() -> None:
     bar = st.progress(0.0, text="First start: reading the sample corpus…")
 
     def advance(done: int, total: int, path: str, outcome: str) -> None:
-        bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)")
+        bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)" if done < total
+                     else "First start: finding actors and dates…")
 
-    summary = batch.ingest(eng, [config.SAMPLES_DIR], progress=False, on_file=advance)
-    bar.progress(1.0, text="First start: finding actors and dates…")
-    extract(eng)
+    outcome = pipeline.ingest(eng, [config.SAMPLES_DIR], dictionary=dictionary(), progress=False, on_file=advance)
     bar.empty()
-    st.toast(f"Sample corpus loaded: {summary.describe()}")
-
-
-def extract(eng) -> extraction.ExtractionSummary:
-    """Actors and dates for every article not yet extracted with the current dictionary."""
-    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    return extraction.run(eng, dictionary(), version)
+    st.toast(f"Sample corpus loaded: {outcome.ingested.describe()}")
 
 
 # --- filters ------------------------------------------------------------------------------------
@@ -545,29 +537,20 @@ def start_job(name: str, work: jobs.Work) -> jobs.BackgroundJob:
     return started
 
 
-def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None
-                       ) -> tuple[batch.IngestSummary, extraction.ExtractionSummary | None]:
-    """The Ingest page's job: the same ingest as ``python -m core ingest``, then actors and dates.
-    ``roots``: the folders the page may read (a link inside them leading elsewhere is not followed).
+def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None) -> pipeline.PipelineRun:
+    """The Ingest page's job: the same pipeline as ``python -m core ingest`` (store, find actors and
+    dates, write the frames). ``roots``: the folders the page may read (a link inside them leading
+    elsewhere is not followed).
 
     A store that cannot take a write (busy past the wait, a full disk) ends the job with the same
     one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
     failed); what was stored before it is kept and listed in the log below."""
-    eng = engine()
-    summary = batch.ingest(eng, paths, progress=False, roots=roots,
-                            on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
-    if summary.stopped is not None:
-        raise summary.stopped
     try:
-        found = extract(eng)
-    except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
-        summary.problems.append(f"actors not extracted: {err}")
-        return summary, None
-    cache_dir = config.frames_cache_dir(str(eng.url))
-    try:
-        frames.prepare_frames(eng, dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE),
-                                  cache_dir)
-    except OSError as err:  # a full disk beside the store: the store is not touched by this step
-        summary.problems.append(f"frames not written: {cache_dir}: {err.strerror or err}; the store is unchanged, "
-                                "and the dashboard derives the frames itself")
-    return summary, found
+        loaded = dictionary()
+    except InputError:  # the pipeline names the broken file and stores the articles all the same
+        loaded = None
+    outcome = pipeline.ingest(engine(), paths, dictionary=loaded, progress=False, roots=roots,
+                              on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
+    if outcome.ingested.stopped is not None:
+        raise outcome.ingested.stopped
+    return outcome

@@ -84,12 +84,15 @@ def job_panel():
         st.error("The last ingest failed.")
         st.text(state.error)
         return
-    summary, found = state.result
-    (st.warning if summary.problems else st.success)(
-        f"The last ingest finished in {state.seconds:.0f} s" + (f" with {len(summary.problems)} problem(s)." if summary.problems else "."))
-    st.text(summary.describe() + (f"\n{found.describe()}" if found else ""))
-    for problem in summary.problems:
+    outcome = state.result
+    problems = len(outcome.ingested.problems) + len(outcome.steps_not_done())
+    (st.warning if problems else st.success)(
+        f"The last ingest finished in {state.seconds:.0f} s" + (f" with {problems} problem(s)." if problems else "."))
+    st.text("\n".join(step.describe() for step in (outcome.ingested, outcome.extracted) if step))
+    for problem in outcome.ingested.problems:
         st.text(f"rejected: {problem}")
+    for line in outcome.steps_not_done():
+        st.text(line)
 
 
 job_panel()

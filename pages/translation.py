@@ -2,7 +2,7 @@
 see what is translated, what waits and why."""
 import streamlit as st
 
-from core import config
+from core import config, pipeline
 from core.translate import run, translated
 from pages import common
 
@@ -34,7 +34,7 @@ st.caption(f"{len(articles)} articles · {totals['translated']} translated · {t
 
 def _translate(report, cancelled):
     engine = common.engine()
-    return run.run(engine, settings, progress=lambda done, total, summary: report(
+    return pipeline.translate(engine, settings, progress=lambda done, total, summary: report(
         done, total, f"{summary.translated} translated, {summary.from_memory} from memory, {summary.failed} failed"),
         should_stop=cancelled)
 

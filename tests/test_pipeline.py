@@ -1,0 +1,68 @@
+"""core.pipeline: the one chain ingest → extraction → frames, as the command line and the pages run it."""
+from core import config, pipeline
+from core.store import database, extractions, reads
+from tests import inputs
+
+
+def _folder(tmp_path, text: str = "Vladimir Putin met Recep Tayyip Erdogan in Ankara."):
+    """One scraped page naming actors, in a folder named for its outlet."""
+    folder = tmp_path / "in" / "wire"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(inputs.scraped_page(1).replace("The foreign minister", text), encoding="utf-8")
+    return folder.parent
+
+
+def test_an_ingest_leaves_articles_extracted_and_the_frames_written(tmp_path):
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    folder = _folder(tmp_path)
+    outcome = pipeline.ingest(engine, [folder], progress=False)
+    assert outcome.ingested.stored == 1 and outcome.steps_not_done() == []
+    assert outcome.extracted.articles == 1 and outcome.extracted.mentions >= 2
+    assert extractions.count_due(engine, pipeline.dictionary_version()) == 0
+    written = {p.name.split("-")[0] for p in config.frames_cache_dir(str(engine.url)).iterdir()}
+    assert {"articles", "actors", "stories"} <= written
+    again = pipeline.ingest(engine, [folder], progress=False)  # nothing new: nothing changes
+    assert again.ingested.stored == 0 and again.extracted.articles == 0
+
+
+def test_ingest_without_extraction_stops_after_storing(tmp_path):
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    folder = _folder(tmp_path)
+    outcome = pipeline.ingest(engine, [folder], extract=False, progress=False)
+    assert outcome.ingested.stored == 1 and outcome.extracted is None
+    assert extractions.count_due(engine, pipeline.dictionary_version()) == 1
+
+
+def test_a_broken_dictionary_stores_the_articles_and_says_why_actors_were_not_found(tmp_path, monkeypatch):
+    actors = tmp_path / "actors"
+    actors.mkdir()
+    (actors / "broken.toml").write_text("[[actor]\nname = ", encoding="utf-8")
+    monkeypatch.setattr(config, "ACTORS_DIR", actors)
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    folder = _folder(tmp_path)
+    outcome = pipeline.ingest(engine, [folder], progress=False)
+    assert len(reads.load_articles(engine)) == 1 and outcome.extracted is None
+    assert outcome.steps_not_done() == [f"actors not extracted: {outcome.not_extracted}"]
+    assert "broken.toml" in outcome.not_extracted
+
+
+def test_frames_that_cannot_be_written_leave_the_store_extracted(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file where the frames folder should be"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(config, "frames_cache_dir", lambda url: blocker / "frames")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    folder = _folder(tmp_path)
+    outcome = pipeline.ingest(engine, [folder], progress=False)
+    assert outcome.extracted.articles == 1 and str(blocker) in outcome.frames_not_written
+    assert extractions.count_due(engine, pipeline.dictionary_version()) == 0
+    assert outcome.steps_not_done() == [f"frames not written: {outcome.frames_not_written}"]
+
+
+def test_extract_everything_extracts_again_with_the_same_result(tmp_path):
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    pipeline.ingest(engine, [_folder(tmp_path)], progress=False)
+    before = reads.load_mentions(engine)
+    again = pipeline.extract(engine, everything=True)
+    assert again.extracted.articles == 1
+    after = reads.load_mentions(engine)
+    assert sorted(before["surface"]) == sorted(after["surface"]) and len(after) > 0
