@@ -12,10 +12,11 @@ store. Failures never lose an article: it stays stored, marked pending with the 
 from __future__ import annotations
 
 import dataclasses
-import random
 import re
 import time
 from collections.abc import Callable
+
+import tenacity
 
 from core import config
 from core.store import translation_memory
@@ -112,39 +113,54 @@ def _send_packed(pieces: list[str], source: str, settings: config.TranslationSet
 
 def _send_with_retries(text: str, source: str, settings: config.TranslationSettings, send: providers.Sender, sleep,
                        result: ArticleResult) -> str:
-    attempt = 0
-    while True:
-        result.requests += 1
-        result.characters_sent += len(text)
-        started = time.perf_counter()
-        try:
-            answer = send(text, source, settings.target)
-            if not isinstance(answer, str) or (text.strip() and not answer.strip()):
-                raise providers.TranslationError(f"{settings.provider}: malformed answer (expected text, got "
-                                                 f"{type(answer).__name__} {str(answer)[:60]!r})")
-            if len(answer) > MAX_GROWTH * len(text) + GROWTH_ALLOWANCE:
-                raise providers.TranslationError(f"{settings.provider}: translation {len(answer) / max(len(text), 1):.0f} "
-                                                 f"times longer than its source ({len(answer):,} characters for {len(text):,})")
-            return answer
-        except Exception as raw:  # every provider failure is classified; none is ignored
-            error = providers.classify(raw, settings)
-            if not error.retry or attempt >= settings.retries:
-                if error is raw:
-                    raise
-                raise error from raw
-        finally:
-            result.provider_seconds += time.perf_counter() - started
-        sleep(_back_off(error, settings.backoff, attempt))
-        attempt += 1
+    """One request, tried again while the failure is one that may pass (``TranslationError.retry``),
+    at most ``settings.retries`` more times; the last failure is raised."""
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(settings.retries + 1),
+        retry=tenacity.retry_if_exception(lambda error: error.retry),  # every failure is classified (_send_once)
+        wait=_BackOff(settings.backoff),
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(_send_once, text, source, settings, send, result)
 
 
-def _back_off(error: providers.TranslationError, backoff: float, attempt: int) -> float:
-    """Seconds to wait before retry number ``attempt + 1``: what the server asked for (Retry-After,
-    capped by ``providers.MAX_RETRY_AFTER_SECONDS``), else an exponential back-off with full jitter:
-    many clients retrying in step would keep a rate-limited server saturated."""
-    if error.retry_after is not None:
-        return error.retry_after
-    return random.uniform(0, backoff * 2 ** attempt)
+def _send_once(text: str, source: str, settings: config.TranslationSettings, send: providers.Sender,
+               result: ArticleResult) -> str:
+    result.requests += 1
+    result.characters_sent += len(text)
+    started = time.perf_counter()
+    try:
+        answer = send(text, source, settings.target)
+        if not isinstance(answer, str) or (text.strip() and not answer.strip()):
+            raise providers.TranslationError(f"{settings.provider}: malformed answer (expected text, got "
+                                             f"{type(answer).__name__} {str(answer)[:60]!r})")
+        if len(answer) > MAX_GROWTH * len(text) + GROWTH_ALLOWANCE:
+            raise providers.TranslationError(f"{settings.provider}: translation {len(answer) / max(len(text), 1):.0f} "
+                                             f"times longer than its source ({len(answer):,} characters for {len(text):,})")
+        return answer
+    except Exception as raw:  # every provider failure is classified; none is ignored
+        error = providers.classify(raw, settings)
+        if error is raw:
+            raise
+        raise error from raw
+    finally:
+        result.provider_seconds += time.perf_counter() - started
+
+
+class _BackOff(tenacity.wait.wait_base):
+    """Seconds to wait before the next try: what the server asked for (Retry-After, capped by
+    ``providers.MAX_RETRY_AFTER_SECONDS``), else an exponential back-off with full jitter (many
+    clients retrying in step would keep a rate-limited server saturated)."""
+
+    def __init__(self, backoff: float):
+        self.jitter = tenacity.wait_random_exponential(multiplier=backoff)
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        error = retry_state.outcome.exception()
+        if error.retry_after is not None:
+            return error.retry_after
+        return self.jitter(retry_state)
 
 
 def _sleep_unless_stopped(should_stop: Callable[[], bool]) -> Callable[[float], None]:
