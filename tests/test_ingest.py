@@ -252,11 +252,11 @@ def test_a_reader_failing_part_way_keeps_the_items_before_it(tmp_path, engine, l
     assert summary.problems == [f"{export}: could not be read: RecursionError: maximum recursion depth exceeded "
                                 "(after line 300; the items before it were read)"]
     known = ingested.known_file(engine, str(export))
-    assert known["complete"] and known["stored"] == 300
+    assert known.complete and known.stored == 300
 
 
 def test_log_messages_are_capped_when_written(engine):
-    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    state = ingested.FileState(size=1, mtime_ns=1, sha256="0" * 64)
     note = "ignored columns: " + ", ".join(f"c{n}" for n in range(200_000))
     row = {"where": "row 1", "note": note, "problem": "no text in any column"}
     ingested.save_files(engine, [ingested.FileInput("/in/wide.csv", state, [[row]])], datetime(2024, 1, 1, tzinfo=timezone.utc))
@@ -302,7 +302,7 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     assert first.stored == 512 and first.interrupted == [str(export)] and first.interrupted_items == 512
     assert first.exit_code == 4
     known = ingested.known_file(engine, str(export))
-    assert (known["complete"], known["items_done"], known["stored"]) == (False, 512, 512)
+    assert (known.complete, known.items_done, known.stored) == (False, 512, 512)
 
     cleaned = []
     monkeypatch.setattr(clean, "prepare_articles",
@@ -313,7 +313,7 @@ def test_a_stopped_export_continues_after_its_last_chunk_without_cleaning_it_aga
     articles = reads.load_articles(engine)
     assert sorted(articles["origin_item"]) == list(range(1, 701))
     known = ingested.known_file(engine, str(export))
-    assert (known["complete"], known["items_done"], known["stored"]) == (True, 700, 700)
+    assert (known.complete, known.items_done, known.stored) == (True, 700, 700)
     assert batch.ingest(engine, [export], lexicon=lexicon, progress=False).unchanged == 1
 
 
@@ -322,9 +322,9 @@ def test_a_changed_export_starts_over(tmp_path, engine, lexicon, monkeypatch):
     with monkeypatch.context() as patch:
         _fail_after(patch, 1)
         batch.ingest(engine, [export], lexicon=lexicon, progress=False)
-    assert ingested.known_file(engine, str(export))["items_done"] == 256
+    assert ingested.known_file(engine, str(export)).items_done == 256
     _export(tmp_path / "wire.csv", 300, first=40_000)  # other rows: the same path, other bytes
     summary = batch.ingest(engine, [export], lexicon=lexicon, progress=False)
     assert (summary.stored, summary.duplicates) == (300, 0)
     known = ingested.known_file(engine, str(export))
-    assert (known["complete"], known["items_done"], known["stored"]) == (True, 300, 300)
+    assert (known.complete, known.items_done, known.stored) == (True, 300, 300)

@@ -218,7 +218,7 @@ def _rows(n: int, first: int = 0) -> list[dict]:
 def test_every_write_path_waits_for_the_lock_then_says_busy(tmp_path, write):
     db = tmp_path / "paths.db"
     engine = database.connect(f"sqlite:///{db}", busy_seconds=0.5)
-    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    state = ingested.FileState(size=1, mtime_ns=1, sha256="0" * 64)
     calls = {
         "touch_file": lambda: ingested.touch_file(engine, "/in/x.csv", state),
         "save_files": lambda: ingested.save_files(engine, [ingested.FileInput("/in/x.csv", state, [_rows(2)])], _NOW),
@@ -256,7 +256,7 @@ def test_a_write_transaction_holds_the_lock_from_its_first_read(tmp_path):
     db = tmp_path / "snap.db"
     engine = database.connect(f"sqlite:///{db}")
     other = database.connect(f"sqlite:///{db}", busy_seconds=0.3)
-    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    state = ingested.FileState(size=1, mtime_ns=1, sha256="0" * 64)
     with database._writing(engine) as conn:
         conn.execute(sa.select(schema.articles.c.article_id)).all()
         with pytest.raises(StoreBusy):
@@ -372,7 +372,7 @@ def test_a_large_export_gives_its_wal_back_without_waiting_for_readers(tmp_path)
     db = tmp_path / "checkpoint.db"
     engine = database.connect(f"sqlite:///{db}")
     wal = tmp_path / "checkpoint.db-wal"
-    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    state = ingested.FileState(size=1, mtime_ns=1, sha256="0" * 64)
     ingested.save_file(engine, "/in/x.csv", [_rows(300), _rows(300, first=300)], state, _NOW)
     assert wal.stat().st_size == 0  # checkpointed and truncated: nobody was reading
     with engine.connect() as reader:  # a dashboard read holding its snapshot
@@ -399,7 +399,7 @@ def test_a_store_at_its_size_limit_says_the_disk_is_full(tmp_path):
     pages = sqlite3.connect(db).execute("PRAGMA page_count").fetchone()[0]
     sa.event.listen(engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count={pages + 40}"))
     engine.dispose()
-    state = {"size": 1, "mtime_ns": 1, "sha256": "0" * 64}
+    state = ingested.FileState(size=1, mtime_ns=1, sha256="0" * 64)
     with pytest.raises(StoreWriteError) as caught:
         ingested.save_file(engine, "/in/x.csv", [_rows(100), _rows(100, first=100)], state, _NOW)
     assert str(caught.value).startswith(f"store not written: {db}: database or disk is full (SQLITE_FULL), while storing /in/x.csv;")

@@ -144,7 +144,7 @@ def ingest(
                 report(path, "rejected: cannot be read")
                 continue
             known = None if force else ingested.known_file(engine, path)
-            if known and known["complete"] and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+            if known and known.complete and (known.state.size, known.state.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 report(path, _unchanged(known, summary))
             elif _is_streamed(Path(path)):
                 streamed.append(path)
@@ -196,9 +196,9 @@ def _is_streamed(path: Path) -> bool:
 
 def _unchanged(known: dict, summary: IngestSummary) -> str:
     summary.unchanged += 1
-    if known["rejected"]:
-        summary.problems.append(f"{known['path']}: unchanged since the last ingest, which rejected "
-                                f"{known['rejected']} item(s): {known['message']}")
+    if known.rejected:
+        summary.problems.append(f"{known.path}: unchanged since the last ingest, which rejected "
+                                f"{known.rejected} item(s): {known.message}")
     return "unchanged"
 
 
@@ -213,7 +213,7 @@ def _store_group(engine, group: list[prepare.Prepared], force: bool, clock, summ
             outcomes[prepared.path] = f"rejected: {prepared.problem}"
             continue
         known = None if force else ingested.known_file(engine, prepared.path)
-        if known and known["complete"] and known["sha256"] == prepared.state["sha256"]:
+        if known and known.complete and known.state.sha256 == prepared.state.sha256:
             # Touched but not changed: remember the new modification time, so the next run needs only a stat.
             ingested.touch_file(engine, prepared.path, prepared.state)
             outcomes[prepared.path] = _unchanged(known, summary)
@@ -236,8 +236,8 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
         return "rejected: cannot be read"
     known = None if force else ingested.known_file(engine, key)
     resume = None
-    if known and known["sha256"] == state["sha256"]:
-        if known["complete"]:
+    if known and known.state.sha256 == state.sha256:
+        if known.complete:
             ingested.touch_file(engine, key, state)
             return _unchanged(known, summary)
         resume = known
@@ -251,7 +251,7 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
         report_chunk(f"items 1-{items_done} committed (this run so far: {result.stored} stored, "
                      f"{result.duplicates} merged as duplicates, {result.rejected} rejected); continuing")
 
-    skip = int(resume["items_done"] or 0) if resume else 0
+    skip = (resume.items_done or 0) if resume else 0
     try:
         result = ingested.save_file(engine, key, prepare.streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
                                  resume=resume, on_commit=committed)

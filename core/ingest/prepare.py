@@ -21,6 +21,7 @@ import pandas as pd
 from core import dedup, schema
 from core.errors import InputError
 from core.ingest import clean, delimited, documents, json_records, raw_record, scraped_text
+from core.store import ingested
 
 # Records cleaned together: large enough that per-batch overhead is small, small enough that a
 # streamed export never holds more than this many articles in memory.
@@ -135,14 +136,14 @@ def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexic
 @dataclasses.dataclass
 class Prepared:
     path: str
-    state: dict | None  # size, mtime_ns, sha256; None when the file could not even be looked at
+    state: ingested.FileState | None  # None when the file could not even be looked at
     rows: list[dict] | None = None  # prepared articles and rejected items, as schema.records gives them
     problem: str | None = None
 
 
-def file_state(path: str) -> dict:
+def file_state(path: str) -> ingested.FileState:
     stat = os.stat(path)
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": _sha256(Path(path))}
+    return ingested.FileState(stat.st_size, stat.st_mtime_ns, _sha256(Path(path)))
 
 
 def prepare_group(paths: list[str], source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int) -> list[Prepared]:

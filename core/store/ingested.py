@@ -37,21 +37,46 @@ MAX_LOG_MESSAGE_CHARS = 2000
 MAX_FILE_MESSAGE_CHARS = 2000
 
 
-def known_file(engine: sa.Engine, path: str) -> dict | None:
-    """What the store remembers of a file: size, mtime_ns, sha256, the counts of its last ingest,
-    and how far it got (``complete``; ``items_done`` for an export stored in chunks)."""
+@dataclasses.dataclass(frozen=True)
+class FileState:
+    """A file as it was read: a new size or modification time means look again, and the digest
+    decides whether its bytes changed."""
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclasses.dataclass(frozen=True)
+class KnownFile:
+    """What the store remembers of a file (a row of ``ingested_files``): its state when last
+    read, the counts of that ingest, and how far it got (``complete``; ``items_done`` for an
+    export stored in chunks)."""
+    path: str
+    state: FileState
+    stored: int
+    duplicates: int
+    rejected: int
+    message: str | None
+    items_done: int | None
+    complete: bool
+
+
+def known_file(engine: sa.Engine, path: str) -> KnownFile | None:
     table = schema.ingested_files
     with engine.connect() as conn:
         row = conn.execute(sa.select(table).where(table.c.path == path)).mappings().first()
-    return dict(row) if row else None
+    if row is None:
+        return None
+    return KnownFile(row["path"], FileState(row["size"], row["mtime_ns"], row["sha256"]), row["stored"],
+                     row["duplicates"], row["rejected"], row["message"], row["items_done"], bool(row["complete"]))
 
 
-def touch_file(engine: sa.Engine, path: str, file_state: dict) -> None:
+def touch_file(engine: sa.Engine, path: str, state: FileState) -> None:
     """Record a new modification time for a file whose bytes did not change."""
     files = schema.ingested_files
     try:
         with database._writing(engine) as conn:
-            conn.execute(files.update().where(files.c.path == path).values(size=file_state["size"], mtime_ns=file_state["mtime_ns"]))
+            conn.execute(files.update().where(files.c.path == path).values(size=state.size, mtime_ns=state.mtime_ns))
     except StoreError as err:
         raise err.during(path) from err.__cause__
 
@@ -100,7 +125,7 @@ class FileInput:
     """One input file for ``save_files``: its rows in batches, or the problem that rejected it whole."""
 
     path: str
-    state: dict  # size, mtime_ns, sha256
+    state: FileState
     batches: Iterable[list[dict]] = ()
     problem: str | None = None
 
@@ -146,8 +171,8 @@ def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list
     return results
 
 
-def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_state: dict, now: datetime, *,
-              resume: dict | None = None, on_commit: Callable[[FileResult, int], None] | None = None) -> FileResult:
+def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], state: FileState, now: datetime, *,
+              resume: KnownFile | None = None, on_commit: Callable[[FileResult, int], None] | None = None) -> FileResult:
     """Store one export, committing in chunks (``MAX_TRANSACTION_ROWS`` rows or
     ``MAX_TRANSACTION_SECONDS``, and at the end of every batch), each commit recording in
     ``ingested_files`` how many of the file's items are stored. The file is marked complete only
@@ -162,12 +187,12 @@ def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], file_
     at the end. Raises ``StoreBusy`` or ``StoreWriteError`` naming the file; the chunks committed
     before it stay.
     """
-    file = FileInput(path, file_state)
+    file = FileInput(path, state)
     result = FileResult()
-    carried = resume or {}
-    offset = int(carried.get("items_done") or 0)
-    totals = {name: int(carried.get(name) or 0) for name in ("stored", "duplicates", "rejected")}
-    message = carried.get("message") or ""
+    offset = (resume.items_done or 0) if resume else 0
+    totals = {"stored": resume.stored, "duplicates": resume.duplicates, "rejected": resume.rejected} if resume \
+        else {"stored": 0, "duplicates": 0, "rejected": 0}
+    message = (resume.message or "") if resume else ""
     commits = 0
 
     def commit(rows: list[dict], start: int, complete: bool) -> int:
@@ -291,7 +316,7 @@ def _record_file(conn: sa.Connection, file: FileInput, counts: FileResult, now: 
     table = schema.ingested_files
     conn.execute(table.delete().where(table.c.path == file.path))
     conn.execute(table.insert().values(
-        path=file.path, size=file.state["size"], mtime_ns=file.state["mtime_ns"], sha256=file.state["sha256"],
+        path=file.path, size=file.state.size, mtime_ns=file.state.mtime_ns, sha256=file.state.sha256,
         stored=counts.stored, duplicates=counts.duplicates, rejected=counts.rejected, at=now,
         message=message or None, items_done=items_done, complete=complete))
 
