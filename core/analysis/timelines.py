@@ -1,8 +1,11 @@
 """Counts over time: articles per period (``volume``), articles naming chosen actors per period
 (``attention``), and the days the articles write about (``mentioned_dates_timeline``).
 
-Periods are days, weeks (Monday to Sunday) or months of the publication time in UTC; undated
-articles have no period, so they are left out here (``filtering.overview`` counts them)."""
+Periods are days, weeks (Monday to Sunday, as ISO 8601) or months of the publication time in UTC;
+undated articles have no period, so they are left out here (``filtering.overview`` counts them).
+A table of periods says which period it counts by in ``attrs["freq"]`` ("day", "week" or "month"):
+its first days alone cannot tell (one Monday is a day, a week or, on 1 July 2024, a month), and a
+chart that guessed from the gaps between them drew two weeks three months apart as months."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,9 +21,13 @@ def _naive_utc(published: pd.Series) -> pd.Series:
     return published.dt.tz_convert("UTC").dt.tz_localize(None) if published.dt.tz is not None else published
 
 
-def _period(published: pd.Series, freq: str) -> pd.Series:
+def _check_freq(freq: str) -> None:
     if freq not in FREQUENCIES:
         raise ValueError(f"{_shared.STAGE}: frequency must be one of {', '.join(FREQUENCIES)} (got {freq!r})")
+
+
+def _period(published: pd.Series, freq: str) -> pd.Series:
+    _check_freq(freq)
     return _naive_utc(published).dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")
 
 
@@ -37,6 +44,12 @@ def _partial(starts: pd.Series, published: pd.Series, freq: str) -> np.ndarray:
     return np.asarray((starts < first) | (ends > last), dtype=bool)
 
 
+def _counted_by(table: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``table`` saying which period its rows count by, for the charts (``core.charts.over_time``)."""
+    table.attrs["freq"] = freq
+    return table
+
+
 def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> pd.DataFrame:
     """Articles per period and per language or source.
 
@@ -44,7 +57,7 @@ def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> 
     Returns: period (datetime64, first day of the day/week/month; weeks start on Monday), <by>
     (str; "unknown" where missing), articles (int), partial (bool: the articles cover the period
     only in part, see ``_partial``). Undated articles are left out: they have no period
-    (``filtering.overview`` counts them).
+    (``filtering.overview`` counts them). ``attrs["freq"]`` is ``freq``.
     """
     if by not in ("language", "source"):
         raise ValueError(f"{_shared.STAGE}: volume by 'language' or 'source' (got {by!r})")
@@ -55,7 +68,7 @@ def volume(articles: pd.DataFrame, by: str = "language", freq: str = "week") -> 
                           by: dated[by].astype("string").fillna("unknown").astype(str)})
     counts = frame.groupby(["period", by]).size().rename("articles").reset_index()
     counts["partial"] = _partial(counts["period"], dated["published"], freq)
-    return counts.sort_values(["period", "articles"], ascending=[True, False]).reset_index(drop=True)
+    return _counted_by(counts.sort_values(["period", "articles"], ascending=[True, False]).reset_index(drop=True), freq)
 
 
 def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, actor_ids,
@@ -67,6 +80,7 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     share (float 0-1: of all dated articles of that period), partial (bool: the articles cover the
     period only in part, see ``_partial``). Periods in which an actor is not mentioned are present
     with 0, so lines drop to zero instead of skipping. Undated articles are left out.
+    ``attrs["freq"]`` is ``freq``.
     """
     schema.require_columns(articles, ("article_id", "published"), stage=_shared.STAGE)
     schema.require_columns(actors, ("actor_id", "name"), stage=_shared.STAGE)
@@ -74,8 +88,10 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     has_date = articles["published"].notna().to_numpy(dtype=bool)
     dated = articles[["article_id", "published"]][has_date]
     columns = ["period", "actor_id", "name", "articles", "share", "partial"]
+    _check_freq(freq)  # before the early return: an empty selection must not hide a wrong period
     if dated.empty or not actor_ids:
-        return _shared.empty(columns, period="datetime64[us]", articles="int64", share="float64", partial="bool")
+        return _counted_by(_shared.empty(columns, period="datetime64[us]", articles="int64", share="float64",
+                                         partial="bool"), freq)
     period_codes, periods = pd.factorize(_period(dated["published"], freq), sort=True)
     totals = pd.Series(np.bincount(period_codes, minlength=len(periods)), index=periods)
     index = mention_index.of(mentions)
@@ -92,7 +108,7 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     names = actors.drop_duplicates("actor_id").set_index("actor_id")["name"]
     table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
     table["partial"] = _partial(table["period"], dated["published"], freq)
-    return table[columns].astype({"articles": "int64"}).reset_index(drop=True)
+    return _counted_by(table[columns].astype({"articles": "int64"}).reset_index(drop=True), freq)
 
 
 def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, samples: int = 3) -> pd.DataFrame:
