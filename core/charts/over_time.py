@@ -1,9 +1,18 @@
 """Figures with time along the x axis: articles published per period (``volume_chart``),
 attention to chosen actors per period (``attention_chart``), the days the articles write about
-(``mentioned_dates_chart``) and the span of each story (``story_groups_chart``)."""
+(``mentioned_dates_chart``) and the span of each story (``story_groups_chart``).
+
+Every one of them draws its time axis the same way (``_time_axis``): each value is drawn over its
+whole period (a bar exactly as wide as its day, week or month; a marker in the period's middle),
+the period is the one the table was counted by (``attrs["freq"]``, set by ``timelines``) and never
+one guessed from the gaps between values, hovers and the axis title name it, and ticks are dates
+only: publication dates are often known only to the day, so a time of day on the axis would be
+made up."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,13 +29,109 @@ PARTIAL_OPACITY = 0.45
 PARTIAL_HOVER = "<br><i>only part of this {unit} is in the data</i>"
 PLOT_WIDTH_PX = 1000  # the plot area of a chart as wide as a report page (core.export.WIDTH, 1200 px)
 
+# --- the time axis ----------------------------------------------------------------------------------
 
-def _freq_of(periods: pd.Series) -> str:
-    days = pd.Series(sorted(set(periods))).diff().dt.days.dropna()
-    if days.empty:
-        return "period"
-    step = days.min()
-    return "day" if step < 7 else "week" if step < 28 else "month"
+# An axis spans at least this many periods. Left to itself, Plotly made a single bar 0.8 ms wide
+# and zoomed onto it ("23:59:59.9996 Aug 4"), and a few bars filled the chart edge to edge.
+MIN_PERIODS_SHOWN = 7
+MAX_TICKS = 10  # a label such as "12 Aug 2024" takes about 80 px: ten fit a report-wide chart
+_DAY_MS = 86_400_000
+_MONTH_MS = 30.436875 * _DAY_MS  # the Gregorian calendar's mean month, for spacing and padding only
+_MONDAY = "2000-01-03"  # weeks start on Monday (ISO 8601): week ticks and periods count from one
+_JANUARY = "2000-01-01"
+_DAY_FORMAT = "%-d %b %Y"
+
+
+class _Ticks(NamedTuple):
+    """One way to tick a time axis: every ``dtick`` from ``tick0``, labelled with ``tickformat``."""
+    dtick: int | str
+    tick0: str
+    tickformat: str
+    spacing_ms: float
+    # The label names the whole interval up to the next tick (one day, week, month or year), so it
+    # is centred in it, under the bar or marker of that period (Plotly's ticklabelmode="period").
+    # Over several periods Plotly centres it over all of them and a week's label fell under the
+    # next week's bar, so there it stays at its tick, the first day it names.
+    whole_period: bool
+
+
+# Tick steps, finest first: whole periods, so a tick is never inside a day, nor a week's off a Monday.
+_DAY_TICKS = tuple(_Ticks(k * _DAY_MS, _MONDAY, _DAY_FORMAT, k * _DAY_MS, k == 1) for k in (1, 2, 7, 14))
+_WEEK_TICKS = tuple(_Ticks(k * 7 * _DAY_MS, _MONDAY, _DAY_FORMAT, k * 7 * _DAY_MS, k == 1) for k in (1, 2, 4))
+_MONTH_TICKS = tuple(_Ticks(f"M{k}", _JANUARY, "%Y" if k >= 12 else "%b %Y", k * _MONTH_MS, k in (1, 12))
+                     for k in (1, 2, 3, 6, 12, 24, 60))
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A kind of period the timelines count by (``core.analysis.timelines.FREQUENCIES``; this
+    package does not import ``core.analysis``)."""
+    name: str                # "day", "week", "month": as axis titles and hovers call it
+    axis: str                # the axis title's words for it
+    step: pd.DateOffset      # from a period's first day to the next period's
+    plotly: int | str        # Plotly's ``xperiod``: milliseconds, or "M1" for calendar months
+    start: str               # Plotly's ``xperiod0``: the first day of some such period
+    typical_ms: float        # a typical length, to pad the range
+    ticks: tuple[_Ticks, ...]  # finest first
+
+    def label(self, start: pd.Timestamp) -> str:
+        """The period beginning on ``start`` for a hover box: "Mon 2024-08-05", "week Mon 2024-08-05
+        – Sun 2024-08-11", "month August 2024"."""
+        if self.name == "day":
+            return f"{start:%a %Y-%m-%d}"
+        if self.name == "week":
+            return f"week {start:%a %Y-%m-%d} – {start + pd.Timedelta(days=6):%a %Y-%m-%d}"
+        return f"month {start:%B %Y}"
+
+    def lengths_ms(self, starts: pd.Series) -> list[int]:
+        """How long each period beginning on ``starts`` is, in milliseconds (months differ)."""
+        starts = pd.DatetimeIndex(starts)
+        return [int(ms) for ms in ((starts + self.step) - starts) / pd.Timedelta(milliseconds=1)]
+
+    def placed(self) -> dict:
+        """Trace settings that draw each value over its period, centred in it (Plotly's period
+        positioning; ``x`` stays the period's first day, as in the table)."""
+        return dict(xperiod=self.plotly, xperiod0=self.start, xperiodalignment="middle")
+
+
+_PERIODS = {
+    "day": _Period("day", "day starting", pd.DateOffset(days=1), _DAY_MS, _MONDAY, _DAY_MS, _DAY_TICKS + _MONTH_TICKS),
+    "week": _Period("week", "week starting Monday", pd.DateOffset(weeks=1), 7 * _DAY_MS, _MONDAY, 7 * _DAY_MS,
+                    _WEEK_TICKS + _MONTH_TICKS),
+    "month": _Period("month", "month starting", pd.DateOffset(months=1), "M1", _JANUARY, _MONTH_MS, _MONTH_TICKS),
+}
+
+
+def _period_of(table: pd.DataFrame) -> _Period:
+    """The period ``table`` was counted by, as ``timelines.volume`` and ``timelines.attention`` record it."""
+    freq = table.attrs.get("freq")
+    if freq not in _PERIODS:
+        raise ValueError(f"charts: a table of periods must say which period it counts by in attrs['freq'] "
+                         f"(one of {', '.join(_PERIODS)}, as core.analysis.timelines sets it); got {freq!r}")
+    return _PERIODS[freq]
+
+
+def _time_axis(fig: go.Figure, period: _Period, first, end) -> None:
+    """The x axis of a chart of periods drawn from ``first`` to ``end`` (the end of the last
+    period): at least ``MIN_PERIODS_SHOWN`` periods wide with a whole period or more either side,
+    ticks at whole periods (weeks on Mondays) labelled by date alone, at most ``MAX_TICKS`` of them."""
+    first, end = pd.Timestamp(first), pd.Timestamp(end)
+    periods = round((end - first) / pd.Timedelta(milliseconds=1) / period.typical_ms)
+    # Whole periods of margin, so the first and last labels name a whole day, week or month; 2 % of
+    # a long span at least, or a marker on its first or last day is cut in half at the edge.
+    pad = max(1, math.ceil((MIN_PERIODS_SHOWN - periods) / 2), math.ceil(periods / 50))
+    low, high = first - period.step * pad, end + period.step * pad
+    span_ms = (high - low) / pd.Timedelta(milliseconds=1)
+    ticks = next((t for t in period.ticks if span_ms / t.spacing_ms <= MAX_TICKS), period.ticks[-1])
+    # hoverformat keeps any hover Plotly writes itself (a spike label, a unified hover) to the date
+    fig.update_xaxes(type="date", range=[low, high], autorange=False, tickmode="linear", tick0=ticks.tick0,
+                     dtick=ticks.dtick, tickformat=ticks.tickformat, hoverformat="%Y-%m-%d",
+                     ticklabelmode="period" if ticks.whole_period else "instant")
+
+
+def _naive_utc(times: pd.Series) -> pd.Series:
+    times = pd.to_datetime(times)
+    return times.dt.tz_convert("UTC").dt.tz_localize(None) if times.dt.tz is not None else times
 
 
 def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
@@ -34,7 +139,8 @@ def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     beyond seven the smaller ones are summed as "other"."""
     title = f"Articles published per period, by {by}"
     if volume.empty:
-        return empty_figure(title)
+        return empty_figure(title, "No dated article under the current filters")
+    period = _period_of(volume)
     totals = volume.groupby(by)["articles"].sum().sort_values(ascending=False, kind="stable")
     keep = list(totals.index[:MAX_SERIES])
     frame = volume.assign(**{by: volume[by].where(volume[by].isin(keep), "other")})
@@ -44,22 +150,30 @@ def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     colours = colour_map(keep)
     colours.setdefault("other", OTHER_COLOUR)
     fig = new_figure()
-    unit = _freq_of(frame["period"])
+    unit = period.name
+    first, end = frame["period"].min(), frame["period"].max() + period.step
+    # A white edge tells touching bars apart, but would cover bars a few pixels wide (a year of days).
+    edge = 1 if PLOT_WIDTH_PX * period.typical_ms / ((end - first) / pd.Timedelta(milliseconds=1)) >= 8 else 0
     for category in order:
         part = frame[frame[by] == category]
         name = esc(language_name(category) if by == "language" else category)
         cut = [p in partial for p in part["period"]]
+        # Plotly would make each bar as wide as the smallest gap between bars (three months for two
+        # weeks in April and August) or 0.8 ms for a single bar: the width is the period's own.
         fig.add_bar(x=part["period"], y=part["articles"], name=name, marker_color=colours[category],
+                    width=period.lengths_ms(part["period"]), **period.placed(),
+                    marker_line=dict(width=edge, color="white"),
                     marker_opacity=[PARTIAL_OPACITY if c else 1.0 for c in cut],
-                    hovertext=[f"<b>{name}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)}"
+                    hovertext=[f"<b>{name}</b><br>{period.label(p)}: {n} article{'s' * (n != 1)}"
                                + (PARTIAL_HOVER.format(unit=unit) if c else "")
                                for p, n, c in zip(part["period"], part["articles"], cut)],
                     hovertemplate="%{hovertext}<extra></extra>")
     fig.update_layout(barmode="stack")
     whole_numbers(fig, frame.groupby("period")["articles"].sum().max())
+    _time_axis(fig, period, first, end)
     note = f"; pale bars: a {unit} the articles cover only in part" if partial else ""
-    return titled(fig, title, f"Publication date ({unit} starting)", "Articles", legend_title=by.capitalize(),
-                  subtitle="Undated articles are not shown" + note)
+    return titled(fig, title, f"Publication date ({period.axis})", "Articles", legend_title=by.capitalize(),
+                  subtitle=f"{unit.capitalize()}s in UTC; undated articles are not shown" + note)
 
 
 def _partial_periods(table: pd.DataFrame) -> set:
@@ -76,7 +190,10 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
     title = "Attention to the chosen actors over time"
     if attention.empty:
         return empty_figure(title, "No actor chosen, or no dated article for the current filters")
-    unit = _freq_of(attention["period"])
+    if not attention["articles"].any():
+        return empty_figure(title, "No dated article under the current filters names the chosen actors")
+    period = _period_of(attention)
+    unit = period.name
     partial = _partial_periods(attention)
     fig = new_figure()
     names = list(dict.fromkeys(attention["name"]))
@@ -85,18 +202,21 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
         part = attention[attention["name"] == name].sort_values("period")
         values = part["share"] * 100 if measure == "share" else part["articles"]
         cut = [p in partial for p in part["period"]]
-        fig.add_scatter(x=part["period"], y=values, mode="lines+markers", name=esc(name),
+        fig.add_scatter(x=part["period"], y=values, mode="lines+markers", name=esc(name), **period.placed(),
                         line=dict(color=colours[name], width=2),
                         marker=dict(symbol=["circle-open" if c else "circle" for c in cut], size=7),
-                        hovertext=[f"<b>{esc(name)}</b><br>{unit} of {p:%Y-%m-%d}: {n} article{'s' * (n != 1)} "
+                        hovertext=[f"<b>{esc(name)}</b><br>{period.label(p)}: {n} article{'s' * (n != 1)} "
                                    f"({s:.0%} of that {unit}'s articles)" + (PARTIAL_HOVER.format(unit=unit) if c else "")
                                    for p, n, s, c in zip(part["period"], part["articles"], part["share"], cut)],
                         hovertemplate="%{hovertext}<extra></extra>")
     y_title = "Share of the period's articles (%)" if measure == "share" else "Articles naming the actor"
     if measure != "share":
         whole_numbers(fig, attention["articles"].max())
-    note = f"Open markers: a {unit} the articles cover only in part" if partial else None
-    return titled(fig, title, f"Publication date ({unit} starting)", y_title, legend_title="Actor", subtitle=note)
+    _time_axis(fig, period, attention["period"].min(), attention["period"].max() + period.step)
+    note = f"{unit.capitalize()}s in UTC"
+    if partial:
+        note += f"; open markers: a {unit} the articles cover only in part"
+    return titled(fig, title, f"Publication date ({period.axis})", y_title, legend_title="Actor", subtitle=note)
 
 
 def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
@@ -116,10 +236,13 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
                  f"{row.sources} source{'s' * (row.sources != 1)} ({esc(row.languages)})"]
         lines += [f"“{esc(s, HOVER_CHARS)}”" for s in row.sentences]
         hover.append("<br>".join(lines))
-    fig = new_figure(go.Scatter(x=timeline["date"], y=timeline["articles"], mode="markers",
+    days = _naive_utc(timeline["date"]).dt.normalize()
+    day = _PERIODS["day"]
+    fig = new_figure(go.Scatter(x=days, y=timeline["articles"], mode="markers", **day.placed(),
                                 marker=dict(size=size, color=PALETTE[0], opacity=0.8, line=dict(width=1, color="white")),
                                 hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="Mentioned day"))
     whole_numbers(fig, timeline["articles"].max())
+    _time_axis(fig, day, days.min(), days.max() + day.step)
     return titled(fig, title, "Day mentioned in the text", "Articles mentioning the day",
                   subtitle="Marker size: number of mentions")
 
@@ -131,16 +254,23 @@ def story_groups_chart(groups: pd.DataFrame, limit: int = 20) -> go.Figure:
     dated = groups[groups["first"].notna()].head(limit) if len(groups) else groups
     if dated.empty:
         return empty_figure(title, "No story is covered by more than one article under the current filters")
-    fig = new_figure()
     labels = [f"#{g.group} · {g.articles} articles · {', '.join(g.languages)}" for g in dated.itertuples()]
-    for label, g in zip(labels, dated.itertuples()):
-        end = g.last if g.last > g.first else g.first + pd.Timedelta(hours=12)
-        hover = (f"<b>{esc(g.title, HOVER_CHARS)}</b><br>{g.articles} articles from {len(g.sources)} sources "
-                 f"in {esc(', '.join(map(language_name, g.languages)))}<br>{g.first:%Y-%m-%d} – {g.last:%Y-%m-%d}"
-                 f"<br>Actors: {esc(', '.join(g.top_actors))}")
-        fig.add_scatter(x=[g.first, end], y=[label, label], mode="lines+markers", showlegend=False,
-                        line=dict(width=10, color=PALETTE[(g.group - 1) % len(PALETTE)]),
-                        hovertext=[hover, hover], hovertemplate="%{hovertext}<extra></extra>")
+    # Whole days, first to last inclusive: a story of one day is a day wide (it was a made-up half
+    # day), and times of day, often unknown (articles dated only to the day), are not drawn.
+    day = _PERIODS["day"]
+    first = _naive_utc(dated["first"]).dt.normalize()
+    end = _naive_utc(dated["last"]).dt.normalize() + day.step
+    hover = [f"<b>{esc(g.title, HOVER_CHARS)}</b><br>{g.articles} articles from {len(g.sources)} sources "
+             f"in {esc(', '.join(map(language_name, g.languages)))}<br>{f:%Y-%m-%d} – {e - day.step:%Y-%m-%d}"
+             f"<br>Actors: {esc(', '.join(g.top_actors))}" for g, f, e in zip(dated.itertuples(), first, end)]
+    # Horizontal bars from a base date, as Plotly's own timeline (px.timeline) draws spans: the
+    # length is in milliseconds on a date axis.
+    fig = new_figure(go.Bar(y=labels, base=first, x=((end - first) / pd.Timedelta(milliseconds=1)).astype("int64"),
+                            orientation="h", showlegend=False,
+                            marker_color=[PALETTE[(g - 1) % len(PALETTE)] for g in dated["group"]],
+                            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
     fig.update_layout(height=max(320, 30 * len(labels) + 160))
-    return titled(fig, title, "Publication date", "Story group", subtitle="Grouped by shared actors within a week")
+    _time_axis(fig, day, first.min(), end.max())
+    return titled(fig, title, "Publication date (first to last day, UTC)", "Story group",
+                  subtitle="Grouped by shared actors within a week")
