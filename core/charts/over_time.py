@@ -35,6 +35,8 @@ PLOT_WIDTH_PX = 1000  # the plot area of a chart as wide as a report page (core.
 # and zoomed onto it ("23:59:59.9996 Aug 4"), and a few bars filled the chart edge to edge.
 MIN_PERIODS_SHOWN = 7
 MAX_TICKS = 10  # a label such as "12 Aug 2024" takes about 80 px: ten fit a report-wide chart
+MIN_PERIOD_PX = 12  # below this, a line at every period's start would grey the chart
+MINOR_GRID = "#F4F6FA"  # fainter than the template's grid (#EBF0F8)
 _DAY_MS = 86_400_000
 _MONTH_MS = 30.436875 * _DAY_MS  # the Gregorian calendar's mean month, for spacing and padding only
 _MONDAY = "2000-01-03"  # weeks start on Monday (ISO 8601): week ticks and periods count from one
@@ -125,8 +127,12 @@ def _time_axis(fig: go.Figure, period: _Period, first, end) -> None:
     ticks = next((t for t in period.ticks if span_ms / t.spacing_ms <= MAX_TICKS), period.ticks[-1])
     # hoverformat keeps any hover Plotly writes itself (a spike label, a unified hover) to the date
     fig.update_xaxes(type="date", range=[low, high], autorange=False, tickmode="linear", tick0=ticks.tick0,
-                     dtick=ticks.dtick, tickformat=ticks.tickformat, hoverformat="%Y-%m-%d",
+                     dtick=ticks.dtick, tickformat=ticks.tickformat, hoverformat="%Y-%m-%d", showgrid=True,
                      ticklabelmode="period" if ticks.whole_period else "instant")
+    # Labelled ticks a few periods apart leave a bar between two labels, nearer the later one: a
+    # fainter line where every period starts shows which period each bar is (when they are apart).
+    if ticks.dtick != period.plotly and PLOT_WIDTH_PX * period.typical_ms / span_ms >= MIN_PERIOD_PX:
+        fig.update_xaxes(minor=dict(dtick=period.plotly, tick0=period.start, showgrid=True, gridcolor=MINOR_GRID))
 
 
 def _naive_utc(times: pd.Series) -> pd.Series:
