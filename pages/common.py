@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, jobs, pipeline
+from core import config, pipeline
 from core.actors import actor_dictionary, frames
 from core.analysis import filtering, ranking, timelines
 from core.errors import ConfigError, ExportError, InputError
@@ -20,7 +20,7 @@ from core.export import articles as export_articles, data as export_data, figure
 from core.languages import language_name  # the pages name languages through common
 from core.store import database, frame_cache, translation_memory
 from core.translate import translated
-from pages import plotly_view
+from ui import jobs, plotly_view
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
@@ -196,7 +196,7 @@ _SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see fi
 _FILTERS_DRAWN_ON = "_filters_drawn_on"  # the page whose run last drew the filter bar
 _APPLIED = "_filters_applied"  # how many times filters were applied, reset or set by a click
 _PENDING_NOTE = st.components.v2.component(
-    "geowire_filters_pending", js=(Path(__file__).parent / "filters_pending.js").read_text(encoding="utf-8"),
+    "geowire_filters_pending", js=(Path(__file__).resolve().parent.parent / "ui" / "filters_pending.js").read_text(encoding="utf-8"),
     css=".geowire-filters-pending { font-size: 0.8rem; line-height: 1.2rem; color: #a33b00; }",
     isolate_styles=False)
 
@@ -249,7 +249,7 @@ def filter_bar(data: Corpus, page: str) -> filtering.Filters:
                                           "applied before.")
             reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")
             # The form sends nothing before it is submitted, so whether the boxes differ from the
-            # applied filters is known only in the page (pages/filters_pending.js). The note keeps
+            # applied filters is known only in the page (ui/filters_pending.js). The note keeps
             # its line when hidden: a line appearing would move the boxes under the pointer.
             _PENDING_NOTE(key="filters-pending", data={"applied": f"{page}#{state.get(_APPLIED, 0)}"})
             start, end = st.columns(2)

@@ -4,7 +4,8 @@ import streamlit as st
 
 from core.analysis import cooccurrence, filtering, ranking
 from core.charts import graph
-from pages import common, plotly_view
+from pages import common
+from ui import plotly_view
 
 data, selected = common.open_page("Actor network", charts=True)
 

@@ -52,13 +52,13 @@ def _run(page: str | None = None, **query):
 
 
 def _sent_to_charts(at) -> list[dict]:
-    """What the page sends to pages/plotly_view.py's component: the bundle's preload, then figures."""
+    """What the page sends to ui/plotly_view.py's component: the bundle's preload, then figures."""
     return [json.loads(chart.proto.json) for chart in at.get("bidi_component")
             if chart.proto.component_name.endswith("geowire_plotly")]
 
 
 def _filters_applied(at) -> str:
-    """What the filter bar's "not applied yet" note (pages/filters_pending.js) is told about the
+    """What the filter bar's "not applied yet" note (ui/filters_pending.js) is told about the
     filters last applied: it compares the boxes against them."""
     [note] = [json.loads(c.proto.json) for c in at.get("bidi_component")
               if c.proto.component_name.endswith("geowire_filters_pending")]
@@ -249,7 +249,7 @@ def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_wi
 def test_charts_need_only_the_vendored_plotly_bundle(app_with_db):
     import plotly
 
-    from pages import plotly_view
+    from ui import plotly_view
 
     # The same plotly.js as the plotly package's, which draws the exported PNG, SVG, PDF and HTML.
     banner = (Path(APP).parent / "static" / plotly_view.BUNDLE).read_text(encoding="utf-8")[:200]

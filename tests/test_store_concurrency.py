@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from core import jobs, schema
+from core import schema
 from core.errors import StoreBusy, StoreWriteError
 from core.store import database, extractions, ingested, reads, translation_memory
 from tests import inputs
 from tests.conftest import REPO, run_cli
+from ui import jobs
 
 SMALL_FILES = 40
 CSV_ROWS = 2500  # ten chunks: a long export, as in the issue, only shorter
