@@ -17,6 +17,7 @@ from core.export import articles as export_articles
 from core.ingest import batch
 from core.store import database, reads, translation_memory
 from tests import inputs
+from ui import jobs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {"pages/overview.py": "Overview", "pages/timeline.py": "Timeline", "pages/network.py": "Actor network",
@@ -368,12 +369,11 @@ def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty
     at = _run("pages/ingest.py")
     at.text_input(key="ingest_folder").input(str(folder)).run()
     at.button(key="ingest_read_folder").click().run()
-    engine = database.connect(f"sqlite:///{empty_app}")
-    for _ in range(120):
-        if len(reads.load_articles(engine)) and len(reads.load_mentions(engine)):
-            break
-        time.sleep(0.5)
-    time.sleep(1)
+    job = jobs.job("ingest")  # the page's job, from the registry every session reads
+    assert job is not None, "the Ingest page started no background job"
+    assert job.wait(timeout=60), "the ingest job did not finish within 60 s"
+    state = job.progress()
+    assert state.state == "done", f"the ingest job ended {state.state}: {state.error}"
     at.run()
     assert not at.exception
     assert _selected(at)[0] == 1
