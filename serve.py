@@ -2,7 +2,7 @@
 
 It is ``streamlit run app.py`` with two steps before the server answers:
 
-1. the frames every page starts from are read into the server process (``pages.common.preload``);
+1. the frames every page starts from are read into the server process (``ui.corpus.preload``);
 2. every analysis page (and each view of the Timeline) is run once, headless, with the filters a
    new visitor has (none), so that what it computes (charts, story groups, the network) is already
    in the process's caches, and the modules and libraries a page run needs are loaded.
@@ -22,18 +22,18 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 from streamlit.web import cli
 
-from pages import common
+from ui import corpus, navigation
 
 APP = Path(__file__).resolve().parent / "app.py"
 # Pages whose default view takes the server more than a moment on a large store, with the tabs
 # (widget key, labels) whose other views are opened too.
-WARMED_PAGES = {"pages/overview.py": None, "pages/timeline.py": ("timeline_view", common.TIMELINE_VIEWS),
+WARMED_PAGES = {"pages/overview.py": None, "pages/timeline.py": ("timeline_view", navigation.TIMELINE_VIEWS),
                 "pages/network.py": None, "pages/sources.py": None}
 
 
 def warm_pages() -> None:
     """Run each page of WARMED_PAGES once in this process. Streamlit's resource caches (and the
-    pages' ``common.memo`` results) belong to the process, so the server's sessions find them.
+    pages' ``ui.result_cache`` results) belong to the process, so the server's sessions find them.
     AppTest is Streamlit's own headless runner: it runs a page exactly as a session would, without
     a browser. A page that fails here is reported and left to fail (or not) in front of its user."""
     for page, tabs in WARMED_PAGES.items():
@@ -100,7 +100,7 @@ if __name__ == "__main__":
               "who can reach that address can read every article, ingest files and change the translation "
               "settings. Serve it behind your team's login proxy (docs/security.md).", file=sys.stderr, flush=True)
     print("Reading the store and preparing each page's first view…", flush=True)
-    if common.preload():
+    if corpus.preload():
         warm_pages()
     # Streamlit runs a full garbage collection after every script run, and Python runs its own
     # when allocations pile up: each walked the millions of objects of the frames and the actor

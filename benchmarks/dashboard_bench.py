@@ -812,7 +812,7 @@ def _cpu_share(before: list[int] | None, after: list[int] | None) -> str:
 def _git_state() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "core", "pages", "app.py"], cwd=REPO,
+        dirty = subprocess.run(["git", "status", "--porcelain", "core", "ui", "pages", "app.py"], cwd=REPO,
                                capture_output=True, text=True).stdout.split("\n")
         changed = [line[3:] for line in dirty if line.strip()]
         return head + (f" with uncommitted changes in {', '.join(changed)}" if changed else "")

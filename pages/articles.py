@@ -3,11 +3,12 @@ mentions marked, with its metadata, provenance and copies in other outlets."""
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import reading
 from core.charts import tables, text
-from pages import common
+from ui import corpus, filters, layout
 
-data, selected = common.open_page("Reader")
+data, selected = layout.open_page("Reader")
 target = data.target
 
 # A link from another page (?article=ID) opens that article even when the filters leave it out.
@@ -36,25 +37,25 @@ st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
 when = (article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
         if pd.notna(article["published"]) else "undated")
-st.caption(" · ".join([tables.plain(article["source"]), common.language_name(language), when]))
+st.caption(" · ".join([tables.plain(article["source"]), languages.language_name(language), when]))
 
-names = common.actor_names(data)
+names = corpus.actor_names(data)
 found = data.mentions[data.mentions["article_id"] == article["article_id"]]
 marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in found.itertuples()
          if pd.notna(m.actor_id)]
 title = None if pd.isna(article["title"]) else article["title"]
 original, translation = st.columns(2)
-original.caption(f"Original · {common.language_name(language)} · actors marked (their English name on hover)")
+original.caption(f"Original · {languages.language_name(language)} · actors marked (their English name on hover)")
 original.markdown(text.article_html(title, article["text"], language, marks), unsafe_allow_html=True)
 status = article["translation_status"]
 if status == "translated":
-    translation.caption(f"Translation · {common.language_name(target)}")
+    translation.caption(f"Translation · {languages.language_name(target)}")
     translated_title = None if pd.isna(article["title_translated"]) else article["title_translated"]
     translation.markdown(text.article_html(translated_title, article["text_translated"], target), unsafe_allow_html=True)
 elif status == "not needed":
-    translation.caption(f"Already in {common.language_name(target)}: no translation needed")
+    translation.caption(f"Already in {languages.language_name(target)}: no translation needed")
 else:
-    translation.warning(f"Waiting for translation into {common.language_name(target)}. Run it from the "
+    translation.warning(f"Waiting for translation into {languages.language_name(target)}. Run it from the "
                         "Translation page or with `python -m core translate`.", icon="⏳")
     if pd.notna(article["translation_error"]):
         # A provider's error can quote its answer: plain text, never Markdown.
@@ -67,7 +68,7 @@ with actors_tab:
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
         chosen = named["actor_id"].iloc[pick.selection.rows[0]]
-        st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=common.select_actor, args=(chosen,),
+        st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=filters.select_actor, args=(chosen,),
                   key="reader_filter_actor")
 with dates_tab:
     days = data.dates[data.dates["article_id"] == article["article_id"]]

@@ -9,11 +9,11 @@ from core import config
 from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
-from pages import common
+from ui import corpus, filters, jobs
 
 st.title("Ingest")
-data = common.corpus()
-common.selection(data, "Ingest")
+data = corpus.current()
+filters.selection(data, "Ingest")
 st.write("Scraped text pages, HTML pages, RSS/Atom feeds and CSV, TSV, JSON or JSON Lines exports, in any "
          "language and encoding. Unchanged files are skipped; a large export is stored in chunks, and reading it "
          "again continues after the last chunk stored.")
@@ -67,12 +67,12 @@ elif start_folder:
     except InputError as err:
         st.error(str(err))
 if paths:
-    common.start_job("ingest", lambda report, cancelled: common.ingest_and_extract(paths, report, cancelled, allowed))
+    jobs.start_job("ingest", lambda report, cancelled: jobs.ingest_and_extract(paths, report, cancelled, allowed))
 
 
 @st.fragment(run_every=1.0)
 def job_panel():
-    job = common.job("ingest")
+    job = jobs.job("ingest")
     if job is None:
         return
     state = job.progress()
@@ -98,7 +98,7 @@ def job_panel():
 job_panel()
 
 st.subheader("Rejected files and items")
-log = reads.load_ingest_log(common.engine())
+log = reads.load_ingest_log(corpus.engine())
 rejected = log[log["status"] == "rejected"].sort_values("at", ascending=False)
 if rejected.empty:
     st.write("None so far.")

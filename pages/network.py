@@ -4,37 +4,36 @@ import streamlit as st
 
 from core.analysis import cooccurrence, filtering, ranking
 from core.charts import graph
-from pages import common, plotly_view
+from ui import corpus, downloads, filters, layout, plotly_view, result_cache
 
-data, selected = common.open_page("Actor network", charts=True)
+data, selected = layout.open_page("Actor network", charts=True)
 
-names = common.actor_names(data)
+names = corpus.actor_names(data)
 left, middle, right = st.columns(3)
 min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
 types = middle.multiselect("Actor types", list(filtering.ACTOR_TYPES), key="network_types")
-ranked = common.memo("top-actors-200", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=200,
-                                                                  with_spellings=False))
+ranked = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=200, with_spellings=False)
 ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
-network = common.memo("network", lambda: cooccurrence.cooccurrence_network(
-    selected, data.mentions, data.actors, min_weight=min_weight, ego=ego, types=tuple(types)), min_weight, ego, tuple(types))
-figure = common.memo("network-chart", lambda: graph.network_chart(network, highlight=ego), min_weight, ego, tuple(types))
+network = result_cache.call(cooccurrence.cooccurrence_network, selected, data.mentions, data.actors,
+                            min_weight=min_weight, ego=ego, types=tuple(types))
+figure = result_cache.call(graph.network_chart, network, highlight=ego)
 
 
 def _filter_to_clicked_node() -> None:
     # A callback: it runs before the rerun, while the filter bar's widgets may still be changed.
     clicked = plotly_view.clicked("network_chart")
     if clicked:
-        common.select_actor(clicked)
+        filters.select_actor(clicked)
 
 
-common.chart(figure, "network", key="network_chart", on_click=_filter_to_clicked_node)
+downloads.chart(figure, "network", key="network_chart", on_click=_filter_to_clicked_node)
 st.caption("Click a node to filter every page to that actor.")
 
 pick, apply = st.columns([3, 1], vertical_alignment="bottom")
 choice = pick.selectbox("Filter every page to", [None] + list(network.nodes["actor_id"]), key="network_pick",
                         format_func=lambda a: "choose an actor in the network" if a is None else names.get(a, a))
-apply.button("Filter to this actor", disabled=choice is None, on_click=common.select_actor, args=(choice,),
+apply.button("Filter to this actor", disabled=choice is None, on_click=filters.select_actor, args=(choice,),
           key="network_filter")
 
 # Only the open tab's table is sent: the links of a large corpus are thousands of rows (400 KB
@@ -47,4 +46,4 @@ if nodes.open:
 if edges.open:
     edges.dataframe(network.edges[["source_name", "target_name", "weight"]].rename(
         columns={"source_name": "actor", "target_name": "named with", "weight": "articles"}), hide_index=True, width="stretch")
-common.data_downloads(network.edges, "network-links", common.current_filters())
+downloads.data_downloads(network.edges, "network-links", filters.current_filters())

@@ -4,24 +4,25 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from core import languages
 from core.analysis import ranking, reading, timelines
 from core.charts import by_actor, over_time, tables
-from pages import common
+from ui import downloads, filters, layout, result_cache
 
-data, selected = common.open_page("Overview", charts=True)
+data, selected = layout.open_page("Overview", charts=True)
 
-freq = common.period("overview_freq")
+freq = layout.period("overview_freq")
 # Only the open tab is drawn: a hidden chart would be built and redrawn on every filter change.
 by_language, by_source = st.tabs(["By language", "By source"], key="overview_volume_tab", on_change="rerun")
 for tab, by in ((by_language, "language"), (by_source, "source")):
     if tab.open:
         with tab:
-            # the same keys as the Timeline's Published view, which draws the language series too
-            volume = common.memo(f"volume-{by}-table", lambda: timelines.volume(selected, by, freq), freq)
-            common.chart(common.memo(f"volume-{by}", lambda: over_time.volume_chart(volume, by), freq), f"volume-by-{by}")
+            # the same calls as the Timeline's Published view, which draws the language series too
+            volume = result_cache.call(timelines.volume, selected, by, freq)
+            downloads.chart(result_cache.call(over_time.volume_chart, volume, by), f"volume-by-{by}")
 
-top = common.memo("top-actors-20", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=20))
-common.chart(by_actor.top_actors_chart(top), "top-actors")
+top = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=20)
+downloads.chart(by_actor.top_actors_chart(top), "top-actors")
 
 newest, waiting = st.columns([3, 1])
 # Plain tables, not st.dataframe: a dozen rows do not need its grid, and without it this page
@@ -30,23 +31,23 @@ with newest:
     st.subheader("Newest articles")
     newest_rows = selected.head(15)
     table = newest_rows[["published", "source", "language", "title", "title_translated"]]
-    table = table.assign(language=table["language"].map(common.language_name))
+    table = table.assign(language=table["language"].map(languages.language_name))
     if not table["title_translated"].notna().any():
         table = table.drop(columns="title_translated")
     # A title opens its article in the Reader, under the same filters (a link loads the page anew).
-    filters = common.current_filters().to_query_params()
-    reader = [f"articles?{urlencode({'article': article_id, **filters})}" for article_id in newest_rows["article_id"]]
-    st.markdown(tables.table_html(table, {"title_translated": f"title in {common.language_name(data.target)}"},
+    in_url = filters.current_filters().to_query_params()
+    reader = [f"articles?{urlencode({'article': article_id, **in_url})}" for article_id in newest_rows["article_id"]]
+    st.markdown(tables.table_html(table, {"title_translated": f"title in {languages.language_name(data.target)}"},
                                   max_chars=80, links=("title", reader)), unsafe_allow_html=True)
 with waiting:
     st.subheader("Waiting for translation")
     pending = reading.pending_translation(selected)
     if pending.empty:
         st.write("Nothing: every selected article is translated or already in "
-                 f"{common.language_name(data.target)}.")
+                 f"{languages.language_name(data.target)}.")
     else:
-        st.markdown(tables.table_html(pending.assign(language=pending["language"].map(common.language_name))),
+        st.markdown(tables.table_html(pending.assign(language=pending["language"].map(languages.language_name))),
                     unsafe_allow_html=True)
         st.page_link("pages/translation.py", label="Translate them", icon=":material/translate:")
 
-common.article_downloads(data, selected, "overview", common.current_filters())
+downloads.article_downloads(data, selected, "overview", filters.current_filters())

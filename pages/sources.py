@@ -3,34 +3,33 @@ side what each outlet wrote about one actor, in the original and in translation.
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import passages, ranking, sources
 from core.charts import by_actor, tables, text
 from core.translate import translated
-from pages import common
+from ui import corpus, downloads, filters, layout, result_cache
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
 # elements the browser redraws on every filter change.
 OUTLETS_SHOWN = 6
 QUOTES_PER_OUTLET = 3
 
-data, selected = common.open_page("Sources", charts=True)
+data, selected = layout.open_page("Sources", charts=True)
 
 st.subheader("Volume per source and language")
-volumes = common.memo("source-volume", lambda: sources.source_volume(selected))
+volumes = result_cache.call(sources.source_volume, selected)
 st.dataframe(volumes, hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 
-top = common.memo("top-actors-40", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=40,
-                                                              with_spellings=False))
-names = common.actor_names(data)
-filtered = list(common.current_filters().actors)
+top = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=40, with_spellings=False)
+names = corpus.actor_names(data)
+filtered = list(filters.current_filters().actors)
 compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
                           default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
                           key="sources_actors")
-share = common.memo("attention-share", lambda: sources.attention_share(selected, data.mentions, data.actors, actor_ids=compared or None), tuple(compared))
-common.chart(common.memo("attention-share-chart", lambda: by_actor.attention_share_chart(share), tuple(compared)),
-             "attention-by-source")
+share = result_cache.call(sources.attention_share, selected, data.mentions, data.actors, actor_ids=compared or None)
+downloads.chart(result_cache.call(by_actor.attention_share_chart, share), "attention-by-source")
 
 st.subheader("What each outlet wrote")
 options = list(dict.fromkeys(filtered + list(top["actor_id"])))
@@ -40,8 +39,8 @@ if not options:
 actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), key="sources_about")
 
 
-def _side_by_side():
-    found = passages.outlet_passages(selected, data.mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
+def _side_by_side(selected, mentions, actor):
+    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
     return found._replace(shown=found.shown.assign(sentence_translated=translated.translated_passages(found.shown, selected)))
 
 
@@ -51,7 +50,7 @@ def _every_passage():
     return passages.actor_sentences(selected, mentions, actor)
 
 
-per_outlet, quotes = common.memo("actor-quotes", _side_by_side, actor)
+per_outlet, quotes = result_cache.call(_side_by_side, selected, data.mentions, actor)
 outlets = sorted(quotes["source"].unique())
 shown = (f"the {len(outlets)} with the most passages side by side (choose others in the Sources filter)"
          if len(per_outlet) > len(outlets) else "side by side")
@@ -65,8 +64,8 @@ for row_start in range(0, len(outlets), 3):
                 day = f"{quote.published:%Y-%m-%d}" if pd.notna(quote.published) else "undated"
                 foreign = quote.language != data.target
                 translation = quote.sentence_translated if foreign and pd.notna(quote.sentence_translated) else None
-                st.markdown(text.quote_html(f"{day} · {common.language_name(quote.language)}", quote.sentence,
+                st.markdown(text.quote_html(f"{day} · {languages.language_name(quote.language)}", quote.sentence,
                                             quote.language, translation, data.target, waiting=foreign, url=quote.url),
                             unsafe_allow_html=True)
                 st.page_link("pages/articles.py", label="Open in the reader", query_params={"article": quote.article_id})
-common.data_downloads(_every_passage, "sources-quotes", common.current_filters())
+downloads.data_downloads(_every_passage, "sources-quotes", filters.current_filters())

@@ -5,50 +5,48 @@ import streamlit as st
 
 from core.analysis import ranking, story_grouping, timelines
 from core.charts import over_time, tables
-from pages import common
+from ui import corpus, downloads, filters, layout, navigation, result_cache
 
 STORIES_SHOWN = 20
 
-data, selected = common.open_page("Timeline", charts=True)
+data, selected = layout.open_page("Timeline", charts=True)
 
-freq = common.period("timeline_freq")
+freq = layout.period("timeline_freq")
 # One view at a time, and only the open one is computed and drawn: a filter change then redraws
 # one chart, not four (each Plotly chart costs the browser about 0.2 s to redraw).
-published, mentioned, attention, stories = st.tabs(list(common.TIMELINE_VIEWS), key="timeline_view", on_change="rerun")
+published, mentioned, attention, stories = st.tabs(list(navigation.TIMELINE_VIEWS), key="timeline_view", on_change="rerun")
 if published.open:
     with published:
-        volume = common.memo("volume-language-table", lambda: timelines.volume(selected, "language", freq), freq)
-        common.chart(common.memo("volume-language", lambda: over_time.volume_chart(volume, "language"), freq), "published-timeline")
-        common.data_downloads(volume, "published-timeline", common.current_filters())
+        volume = result_cache.call(timelines.volume, selected, "language", freq)
+        downloads.chart(result_cache.call(over_time.volume_chart, volume, "language"), "published-timeline")
+        downloads.data_downloads(volume, "published-timeline", filters.current_filters())
 if mentioned.open:
     with mentioned:
-        days = common.memo("mentioned-dates-table", lambda: timelines.mentioned_dates_timeline(selected, data.dates))
-        common.chart(common.memo("mentioned-dates", lambda: over_time.mentioned_dates_chart(days)), "mentioned-dates")
-        common.data_downloads(days, "mentioned-dates", common.current_filters())
+        days = result_cache.call(timelines.mentioned_dates_timeline, selected, data.dates)
+        downloads.chart(result_cache.call(over_time.mentioned_dates_chart, days), "mentioned-dates")
+        downloads.data_downloads(days, "mentioned-dates", filters.current_filters())
 if attention.open:
     with attention:
-        top = common.memo("top-actors-30", lambda: ranking.top_actors(selected, data.mentions, data.actors, limit=30,
-                                                                      with_spellings=False))
-        names = common.actor_names(data)
-        default = list(common.current_filters().actors) or list(top["actor_id"].head(4))
-        # The chosen actors and measure outlive a visit to another tab (common.kept).
-        following = common.kept("timeline_actors", default=default)
+        top = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=30, with_spellings=False)
+        names = corpus.actor_names(data)
+        default = list(filters.current_filters().actors) or list(top["actor_id"].head(4))
+        # The chosen actors and measure outlive a visit to another tab (layout.kept).
+        following = layout.kept("timeline_actors", default=default)
         offered = list(dict.fromkeys(list(top["actor_id"]) + default + list(st.session_state.get("timeline_actors") or [])))
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
-        measure = st.radio("Measure", ["articles", "share"], horizontal=True, **common.kept("timeline_measure"),
+        measure = st.radio("Measure", ["articles", "share"], horizontal=True, **layout.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        followed = common.memo("attention", lambda: timelines.attention(selected, data.mentions, data.actors, chosen, freq),
-                               tuple(chosen), freq)
-        common.chart(over_time.attention_chart(followed, measure), "attention")
-        common.data_downloads(followed, "attention", common.current_filters())
+        followed = result_cache.call(timelines.attention, selected, data.mentions, data.actors, chosen, freq)
+        downloads.chart(over_time.attention_chart(followed, measure), "attention")
+        downloads.data_downloads(followed, "attention", filters.current_filters())
 if stories.open:
     with stories:
         st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole "
                    "store; filters keep each story's selected articles.")
-        groups = common.memo("story-groups", lambda: story_grouping.story_groups(selected, data.mentions, data.actors,
-                                                                                 labels=common.story_labels(data), limit=STORIES_SHOWN))
-        common.chart(over_time.story_groups_chart(groups), "stories")
-        common.data_downloads(groups, "stories", common.current_filters())
+        groups = result_cache.call(story_grouping.story_groups, selected, data.mentions, data.actors,
+                                   labels=corpus.story_labels(data), limit=STORIES_SHOWN)
+        downloads.chart(over_time.story_groups_chart(groups), "stories")
+        downloads.data_downloads(groups, "stories", filters.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
         labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
                                f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"

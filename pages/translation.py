@@ -2,38 +2,38 @@
 see what is translated, what waits and why."""
 import streamlit as st
 
-from core import config, pipeline
+from core import config, languages, pipeline
 from core.translate import run, translated
-from pages import common
+from ui import corpus, filters, jobs
 
 st.title("Translation")
-common.selection(common.corpus(), "Translation")
-settings = common.translation_settings()
+filters.selection(corpus.current(), "Translation")
+settings = corpus.translation_settings()
 
 with st.form("translation_settings"):
     left, middle = st.columns(2)
-    languages = list(dict.fromkeys((settings.target, *common.TARGET_LANGUAGES)))
-    target = left.selectbox("Translate into", languages, index=languages.index(settings.target),
-                            format_func=lambda code: f"{common.language_name(code)} ({code})")
+    targets = list(dict.fromkeys((settings.target, *corpus.TARGET_LANGUAGES)))
+    target = left.selectbox("Translate into", targets, index=targets.index(settings.target),
+                            format_func=lambda code: f"{languages.language_name(code)} ({code})")
     provider = middle.selectbox("Provider", config.TRANSLATION_PROVIDERS, index=config.TRANSLATION_PROVIDERS.index(settings.provider))
     url = st.text_input("Server address (LibreTranslate or another self-hosted provider)", value=settings.url or "",
                         placeholder="http://127.0.0.1:5000/")
     if st.form_submit_button("Use these settings"):
         st.session_state.update(translation_target=target, translation_provider=provider, translation_url=url)
-        settings = common.translation_settings()
+        settings = corpus.translation_settings()
 st.caption(f"Translating with {settings.describe()} · key {'set' if settings.key else 'not set'} "
            "(keys come from GEOWIRE_TRANSLATE_KEY or the settings file, never from this page)")
 
-articles = common.articles_with_translations(settings.target)
+articles = corpus.articles_with_translations(settings.target)
 progress = translated.status_by_language(articles)
 totals = progress[["translated", "pending", "failed", "not needed"]].sum()
 st.caption(f"{len(articles)} articles · {totals['translated']} translated · {totals['pending']} waiting for translation "
            f"({totals['failed']} after a failed attempt) · {totals['not needed']} already in "
-           f"{common.language_name(settings.target)}")
+           f"{languages.language_name(settings.target)}")
 
 
 def _translate(report, cancelled):
-    engine = common.engine()
+    engine = corpus.engine()
     return pipeline.translate(engine, settings, progress=lambda done, total, summary: report(
         done, total, f"{summary.translated} translated, {summary.from_memory} from memory, {summary.failed} failed"),
         should_stop=cancelled)
@@ -41,7 +41,7 @@ def _translate(report, cancelled):
 
 @st.fragment(run_every=1.0)
 def job_panel():
-    job = common.job("translate")
+    job = jobs.job("translate")
     if job is not None and job.running:
         state = job.progress()
         st.progress(state.fraction, text=f"Translating in the background: {state.done}/{state.total} articles · {state.message}")
@@ -50,7 +50,7 @@ def job_panel():
         return
     if st.button(f"Translate {totals['pending']} waiting article(s)", type="primary", disabled=not totals["pending"],
                  key="start_translation"):
-        common.start_job("translate", _translate)
+        jobs.start_job("translate", _translate)
         st.rerun(scope="fragment")
     if job is not None:
         state = job.progress()
@@ -71,7 +71,7 @@ job_panel()
 st.caption("Other pages stay usable while a translation runs; untranslated articles stay readable in "
            "their original language and are marked as waiting.")
 
-table = progress.assign(language=progress["language"].map(common.language_name))
+table = progress.assign(language=progress["language"].map(languages.language_name))
 st.dataframe(table, hide_index=True, width="stretch")
 
 failed = articles[articles["translation_status"].eq("pending") & articles["translation_error"].notna()]

@@ -17,6 +17,7 @@ from core.export import articles as export_articles
 from core.ingest import batch
 from core.store import database, reads, translation_memory
 from tests import inputs
+from ui import jobs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {"pages/overview.py": "Overview", "pages/timeline.py": "Timeline", "pages/network.py": "Actor network",
@@ -52,13 +53,13 @@ def _run(page: str | None = None, **query):
 
 
 def _sent_to_charts(at) -> list[dict]:
-    """What the page sends to pages/plotly_view.py's component: the bundle's preload, then figures."""
+    """What the page sends to ui/plotly_view.py's component: the bundle's preload, then figures."""
     return [json.loads(chart.proto.json) for chart in at.get("bidi_component")
             if chart.proto.component_name.endswith("geowire_plotly")]
 
 
 def _filters_applied(at) -> str:
-    """What the filter bar's "not applied yet" note (pages/filters_pending.js) is told about the
+    """What the filter bar's "not applied yet" note (ui/filters_pending.js) is told about the
     filters last applied: it compares the boxes against them."""
     [note] = [json.loads(c.proto.json) for c in at.get("bidi_component")
               if c.proto.component_name.endswith("geowire_filters_pending")]
@@ -249,7 +250,7 @@ def test_network_table_numbers_communities_as_the_chart_legend_names_them(app_wi
 def test_charts_need_only_the_vendored_plotly_bundle(app_with_db):
     import plotly
 
-    from pages import plotly_view
+    from ui import plotly_view
 
     # The same plotly.js as the plotly package's, which draws the exported PNG, SVG, PDF and HTML.
     banner = (Path(APP).parent / "static" / plotly_view.BUNDLE).read_text(encoding="utf-8")[:200]
@@ -368,12 +369,11 @@ def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty
     at = _run("pages/ingest.py")
     at.text_input(key="ingest_folder").input(str(folder)).run()
     at.button(key="ingest_read_folder").click().run()
-    engine = database.connect(f"sqlite:///{empty_app}")
-    for _ in range(120):
-        if len(reads.load_articles(engine)) and len(reads.load_mentions(engine)):
-            break
-        time.sleep(0.5)
-    time.sleep(1)
+    job = jobs.job("ingest")  # the page's job, from the registry every session reads
+    assert job is not None, "the Ingest page started no background job"
+    assert job.wait(timeout=60), "the ingest job did not finish within 60 s"
+    state = job.progress()
+    assert state.state == "done", f"the ingest job ended {state.state}: {state.error}"
     at.run()
     assert not at.exception
     assert _selected(at)[0] == 1

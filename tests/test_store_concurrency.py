@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from core import jobs, schema
+from core import schema
 from core.errors import StoreBusy, StoreWriteError
 from core.store import database, extractions, ingested, reads, translation_memory
 from tests import inputs
 from tests.conftest import REPO, run_cli
+from ui import jobs
 
 SMALL_FILES = 40
 CSV_ROWS = 2500  # ten chunks: a long export, as in the issue, only shorter
@@ -330,15 +331,15 @@ def test_frames_that_cannot_be_written_are_one_line_and_leave_the_store(tmp_path
 
 
 def test_the_ingest_pages_job_shows_the_busy_line(tmp_path, monkeypatch):
-    from pages import common
+    from ui import corpus
 
     db = tmp_path / "page.db"
     engine = database.connect(f"sqlite:///{db}", busy_seconds=0.5)
     folder = _batch(tmp_path / "outlet", 800_000, rows=5, small=2)
-    monkeypatch.setattr(common, "engine", lambda: engine)
+    monkeypatch.setattr(corpus, "engine", lambda: engine)
     holder = _hold_write_lock(db)
     try:
-        job = jobs.BackgroundJob("ingest", lambda report, cancelled: common.ingest_and_extract([folder], report, cancelled))
+        job = jobs.BackgroundJob("ingest", lambda report, cancelled: jobs.ingest_and_extract([folder], report, cancelled))
         assert job.start().wait(timeout=120)
     finally:
         holder.execute("ROLLBACK")

@@ -16,12 +16,13 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from core import cli, config, jobs, schema
+from core import cli, config, schema
 from core.errors import ConfigError
 from core.store import database, translation_memory
 from core.translate import bounded_http, providers, run
 from tests.conftest import REPO
 from tests.fake_libretranslate import FakeLibreTranslate, fake_translation
+from ui import jobs
 
 # A regression that hangs fails here, not after the suite's 10 minutes.
 pytestmark = pytest.mark.timeout(60)

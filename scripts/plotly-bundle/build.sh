@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds static/vendor/plotly-geowire-<version>.min.js, the plotly.js the dashboard's charts load
-# (pages/plotly_view.py). Why a bundle of our own: plotly.js's smallest ready-made bundle that
+# (ui/plotly_view.py). Why a bundle of our own: plotly.js's smallest ready-made bundle that
 # draws heatmaps (cartesian, 1.5 MB) took 1.0-1.3 s to evaluate in a fresh chromium on a 2-core
 # machine; this one, with the same core and only bar and heatmap added, 0.4-0.5 s
 # (docs/dashboard-performance.md). Needs Node and npm; the output is committed, so running the

@@ -1,5 +1,5 @@
 // Draws one Plotly figure in the page itself (no iframe) with Geowire's plotly.js bundle, which
-// the first chart of a page loads once for all of them (see pages/plotly_view.py for why).
+// the first chart of a page loads once for all of them (see ui/plotly_view.py for why).
 function loadPlotly(src) {
   if (!window.__geowirePlotly) {
     window.__geowirePlotly = new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 // Says "not applied yet" under the filter form's buttons while the boxes show something other than
 // the filters the pages use. Streamlit keeps a form's unsent values in its front end and tells the
-// server nothing until the form is submitted, so only the page can know (see pages/common.py).
+// server nothing until the form is submitted, so only the page can know (see ui/filters.py).
 const FORM = '[data-testid="stSidebar"] [data-testid="stForm"]';
 // A box's list of options opens in a popover outside the form.
 const FORM_PARTS = FORM + ', [role="listbox"], [data-baseweb="popover"]';

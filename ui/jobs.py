@@ -1,7 +1,8 @@
 """Long work (translation, ingest) on a background thread, so the pages stay usable while it runs.
 
-A page starts a job, keeps it where every rerun finds it, and polls ``progress``; the work itself
-is the same core function the command line calls, given a progress callback and a cancel flag.
+A page starts a job with ``start_job``, which keeps it in a registry of the process where every
+rerun and every session finds it (``job``), and polls its ``progress``; the work itself is the
+same ``core.pipeline`` call the command line makes, given a progress callback and a cancel flag.
 """
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from core.errors import USER_ERRORS
+import streamlit as st
+
+from core import pipeline
+from core.errors import USER_ERRORS, InputError
+from ui import corpus
 
 # work(report, cancelled) -> result; report(done, total, message) may be called from the thread.
 Work = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
@@ -86,3 +92,43 @@ class BackgroundJob:
             end = self._finished or time.monotonic()
             return Progress(self._state if not self._thread.is_alive() or self._state != "running" else "running",
                             self._done, self._total, self._message, self._result, self._error, end - self._started)
+
+
+@st.cache_resource
+def _jobs() -> dict:
+    return {}
+
+
+def job(name: str) -> BackgroundJob | None:
+    """The latest background job of that name for this store, shared by every session."""
+    return _jobs().get((str(corpus.engine().url), name))
+
+
+def start_job(name: str, work: Work) -> BackgroundJob:
+    """Start ``work`` as the job ``name`` of this store, unless one of that name still runs (that
+    one is returned)."""
+    running = job(name)
+    if running is not None and running.running:
+        return running
+    started = BackgroundJob(name, work).start()
+    _jobs()[(str(corpus.engine().url), name)] = started
+    return started
+
+
+def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None) -> pipeline.PipelineRun:
+    """The Ingest page's job: the same pipeline as ``python -m core ingest`` (store, find actors and
+    dates, write the frames). ``roots``: the folders the page may read (a link inside them leading
+    elsewhere is not followed).
+
+    A store that cannot take a write (busy past the wait, a full disk) ends the job with the same
+    one line as the command line (``StoreBusy``/``StoreWriteError``, raised: the job shows it as
+    failed); what was stored before it is kept and listed in the log below."""
+    try:
+        loaded = corpus.dictionary()
+    except InputError:  # the pipeline names the broken file and stores the articles all the same
+        loaded = None
+    outcome = pipeline.ingest(corpus.engine(), paths, dictionary=loaded, progress=False, roots=roots,
+                              on_file=lambda done, total, path, outcome: report(done, total, f"{path}: {outcome}"))
+    if outcome.ingested.stopped is not None:
+        raise outcome.ingested.stopped
+    return outcome

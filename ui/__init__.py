@@ -1,0 +1,30 @@
+"""The Streamlit code the pages share, split by job. It takes the user's session (widgets, URL,
+session state) and the store through ``core.pipeline`` and the stage packages, and gives the pages
+their corpus, selection, downloads, charts and background jobs. Nothing here is a page: the pages
+app.py lists live in ``pages/``.
+
+- ``navigation``: the one list of pages (app.py declares it, the sidebar links it), the Timeline's
+  views, and the title, icon and wide layout every page sets.
+- ``corpus``: the store's engine and the frames every page starts from (articles with their
+  translations, actors, mentions, mentioned dates, story labels), cached per store revision; the
+  translation settings chosen in the session; the server's preload and the sample corpus of a
+  first start.
+- ``filters``: the filter bar in the sidebar, its values held across pages and in the URL, and the
+  selection of articles they give, with its count under every page's title.
+- ``result_cache``: analysis results (charts, story groups, the network) kept per process in a
+  locked, bounded LRU keyed on the computing function, its arguments and the view.
+- ``layout``: the start of every analysis page (title, corpus, filter bar, selection, the empty
+  store's notice) and small widgets whose state outlives a run.
+- ``downloads``: a chart with its PNG/SVG/PDF/HTML downloads, and data downloads (CSV with its
+  manifest, XLSX, JSON) of what a page shows.
+- ``plotly_view`` (with ``plotly_view.js``): figures drawn in the page with Geowire's own
+  plotly.js bundle. ``filters_pending.js`` is the filter bar's "not applied yet" note.
+- ``jobs``: long work (ingest, translation) on a background thread, one registry per process.
+
+Import direction: ``pages`` → ``ui`` → ``core.pipeline`` and the core stage packages; ``core``
+never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages never import each
+other (tests/test_layering.py). Pages import ``ui``'s modules, not names from this package.
+Inside ``ui``, ``navigation``, ``corpus`` and ``plotly_view`` import no other ``ui`` module;
+``filters`` imports ``navigation`` and ``corpus``; ``result_cache``, ``layout``, ``downloads`` and
+``jobs`` import those below them.
+"""

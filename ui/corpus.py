@@ -1,0 +1,194 @@
+"""The store and the frames every page starts from, cached in the server process: the engine, the
+articles with their translations, the actors, mentions and mentioned dates, the story labels, the
+actors' names and labels; the translation settings of the session; the preload of ``serve.py``
+and the sample corpus of a first start."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pandas as pd
+import streamlit as st
+
+from core import config, pipeline
+from core.actors import actor_dictionary, frames
+from core.analysis import filtering, ranking
+from core.charts import theme
+from core.errors import ConfigError
+from core.store import database, frame_cache, translation_memory
+from core.translate import translated
+
+# Languages offered as translation targets: those of the press Geowire's users read most, named
+# in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
+TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "he", "tr", "zh", "ja")
+
+
+# Frames are cached with st.cache_resource, not st.cache_data: cache_data pickles and copies the
+# value on every hit, which for a large store costs more than the page. No stage changes its input
+# (core's frames-in, new-frame-out rule), so sharing one frame between reruns and sessions is safe.
+# Each key carries the store's revision, so a write makes the next run read afresh.
+
+
+@st.cache_resource
+def _engine(url: str):
+    return database.connect(url, busy_seconds=config.busy_seconds())
+
+
+def engine():
+    """The store named by GEOWIRE_DB (or the default), opened once per process."""
+    return _engine(config.database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _articles(_engine, url: str, revision: int):
+    return frame_cache.cached_articles(_engine, config.frames_cache_dir(url))
+
+
+def articles():
+    """All stored articles, re-read only when the store's revision changes."""
+    eng = engine()
+    return _articles(eng, str(eng.url), database.revision(eng))
+
+
+@st.cache_resource(show_spinner="Loading the actor dictionary…")
+def dictionary() -> actor_dictionary.Dictionary:
+    return pipeline.load_dictionary()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _actor_frames(_engine, url: str, revision: int):
+    version = pipeline.dictionary_version()
+    return frames.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
+
+
+@st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
+def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
+    version = pipeline.dictionary_version()
+    return frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
+
+
+def story_labels(data: Corpus) -> pd.Series:
+    """The story of every stored article (``story_grouping.story_labels``), grouped once per revision."""
+    eng = engine()
+    return _story_labels(eng, data.articles, data.mentions, str(eng.url), database.revision(eng))
+
+
+@dataclasses.dataclass(frozen=True)
+class Corpus:
+    """Everything the analysis pages draw from, for the chosen translation target."""
+
+    articles: pd.DataFrame  # with the translation columns
+    actors: pd.DataFrame
+    mentions: pd.DataFrame
+    dates: pd.DataFrame
+    target: str
+
+
+def current() -> Corpus:
+    """The corpus of the store's current revision, translated into the session's target."""
+    eng = engine()
+    target = translation_settings().target
+    found, mentions, dates = _actor_frames(eng, str(eng.url), database.revision(eng))
+    return Corpus(articles_with_translations(target), found, mentions, dates, target)
+
+
+def preload() -> bool:
+    """Read what every page starts from into this process's caches before the server takes its
+    first request (``serve.py``): the store's frames, their translations, the mention index and
+    the spellings of the filter bar. Streamlit's resource caches belong to the process, so the
+    first page opened finds them there instead of spending seconds on them. An empty store is left
+    to ``ensure_sample_corpus``, which the first page run calls; False then."""
+    eng = engine()
+    if database.revision(eng) == 0:
+        return False
+    url, revision = str(eng.url), database.revision(eng)
+    found, mentions, dates = _actor_frames(eng, url, revision)
+    articles_with_translations(config.translation_settings().target)
+    _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
+    _story_labels(eng, articles(), mentions, url, revision)
+    # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
+    theme.empty_figure("Geowire").to_json()
+    return True
+
+
+def ensure_sample_corpus() -> None:
+    """On a store that never had anything, ingest the shipped sample corpus (and find its actors)
+    so the dashboard has something to show. GEOWIRE_SAMPLE_CORPUS=0 starts empty instead."""
+    if os.environ.get("GEOWIRE_SAMPLE_CORPUS", "1").strip().lower() in ("0", "false", "no", "off"):
+        return
+    eng = engine()
+    if database.revision(eng) > 0:
+        return
+    bar = st.progress(0.0, text="First start: reading the sample corpus…")
+
+    def advance(done: int, total: int, path: str, outcome: str) -> None:
+        bar.progress(done / total, text=f"First start: reading the sample corpus ({done}/{total} files)" if done < total
+                     else "First start: finding actors and dates…")
+
+    outcome = pipeline.ingest(eng, [config.SAMPLES_DIR], dictionary=dictionary(), progress=False, on_file=advance)
+    bar.empty()
+    st.toast(f"Sample corpus loaded: {outcome.ingested.describe()}")
+
+
+# --- actors' names ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _actor_labels(_actors, _mentions, url: str, revision: int) -> dict:
+    spellings = ranking.spellings(_mentions, limit=4).to_dict()
+    return {actor_id: f"{name} ({kind if isinstance(kind, str) else '?'})"
+                      + (f" · {spellings[actor_id]}" if spellings.get(actor_id) else "")
+            for actor_id, name, kind in _actors[["actor_id", "name", "type"]].itertuples(index=False)}
+
+
+def actor_labels(data: Corpus) -> dict:
+    """The Actors box's label of every actor, by id. Spellings in the label make the original
+    scripts searchable in the box (Патрушев finds Patrushev)."""
+    eng = engine()
+    return _actor_labels(data.actors, data.mentions, str(eng.url), database.revision(eng))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _actor_names(_actors, url: str, revision: int) -> dict:
+    return _actors.set_index("actor_id")["name"].to_dict()
+
+
+def actor_names(data: Corpus) -> dict:
+    """English name of every actor, by id (kept per revision: 1,000 actors take 20 ms a run)."""
+    eng = engine()
+    return _actor_names(data.actors, str(eng.url), database.revision(eng))
+
+
+# --- translation --------------------------------------------------------------------------------
+
+def translation_settings() -> config.TranslationSettings:
+    """The configured translation settings, with the target language and provider the user chose
+    on the Translation page (kept for the session, so every page shows the same translation)."""
+    try:
+        settings = config.translation_settings()
+    except ConfigError as err:
+        st.error(f"Translation settings: {err}")
+        settings = config.TranslationSettings()
+    chosen = {name: st.session_state[f"translation_{name}"] for name in ("target", "provider", "url")
+              if st.session_state.get(f"translation_{name}") is not None}
+    if "url" in chosen:
+        chosen["url"] = chosen["url"].strip() or None
+    return config.TranslationSettings(**{**settings.__dict__, **chosen})
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _translations(_engine, url: str, target: str, revision: int):
+    return translation_memory.load_translations(_engine, target)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
+    # Newest first, the order of every selection: an unfiltered view then needs no copy.
+    return filtering.filter_articles(translated.with_translations(_articles, _translations, target), filtering.Filters())
+
+
+def articles_with_translations(target: str):
+    """All stored articles with their translation into ``target`` and its status."""
+    eng = engine()
+    revision, translated_revision = database.revision(eng), database.revision(eng, "translations")
+    found = _translations(eng, str(eng.url), target, translated_revision)
+    return _with_translations(articles(), found, str(eng.url), target, revision, translated_revision)

@@ -1,0 +1,189 @@
+"""The shared filter bar: drawn in the sidebar of every page, its applied values held across pages
+(in the session) and in the URL (a copied link reopens the same view), and the selection of
+articles they give, with the caption that counts it under every page's title."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core import languages
+from core.analysis import filtering
+from core.store import database
+from ui import corpus, navigation
+
+# Widget keys of the filter bar; each is also its URL query parameter, named as
+# ``filtering.Filters.to_query_params`` writes them.
+FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _filter_options(_articles, _actors, url: str, revision: int) -> tuple:
+    """The first and last publication day and the choices of the filter bar's boxes. Kept per
+    revision: read from 100k articles on every run, they took 30-40 ms of each filter change."""
+    dated = _articles["published"].dropna()
+    first = dated.min().date() if len(dated) else None
+    last = dated.max().date() if len(dated) else None
+    options = {"actor": list(_actors["actor_id"]), "type": list(filtering.ACTOR_TYPES),
+               "lang": sorted(_articles["language"].dropna().unique()),
+               "source": sorted(_articles["source"].dropna().unique())}
+    return first, last, options
+
+
+_SAVED = "_filters_saved"  # the filter values, kept outside the widgets (see filter_bar)
+_FILTERS_DRAWN_ON = "_filters_drawn_on"  # the page whose run last drew the filter bar
+_APPLIED = "_filters_applied"  # how many times filters were applied, reset or set by a click
+_PENDING_NOTE = st.components.v2.component(
+    "geowire_filters_pending", js=(Path(__file__).parent / "filters_pending.js").read_text(encoding="utf-8"),
+    css=".geowire-filters-pending { font-size: 0.8rem; line-height: 1.2rem; color: #a33b00; }",
+    isolate_styles=False)
+
+
+def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
+    """The shared filters in the sidebar, drawn by every page (through ``selection``; ``page``:
+    its title).
+
+    The choices take effect when "Apply filters" is pressed. Streamlit forgets a widget's value
+    when a page without it runs, so the applied values are also kept under a plain session key and
+    given back to the widgets on each page: they hold across pages.
+    They are written to the URL on every run, so a copied link reopens the same view
+    (``filtering.Filters`` reads and writes the parameters: actor ids, language codes, ISO dates).
+    """
+    navigation.page_config()
+    eng = corpus.engine()
+    first, last, options = _filter_options(data.articles, data.actors, str(eng.url), database.revision(eng))
+    state = st.session_state
+    if _SAVED not in state:
+        state[_SAVED] = _filters_from_url(options, first, last)
+    # A widget on another page is another widget to Streamlit (it would start from its default):
+    # the first run of a page hands the saved values to its widgets, and "Apply filters" saves
+    # them (its callback runs before the run that follows it). The page's later runs hand back
+    # only a value that differs (after a reset, a click in the network): handing the same one again
+    # would throw away the choices made in the bar but not applied yet.
+    arrived = state.get(_FILTERS_DRAWN_ON) != page
+    state[_FILTERS_DRAWN_ON] = page
+    for key in FILTER_KEYS:
+        saved = state[_SAVED].get(key, _DEFAULTS[key])
+        if arrived or key not in state or state[key] != saved:
+            state[key] = saved
+    with st.sidebar:
+        navigation.menu()
+        st.divider()
+        st.header("Filters")
+        # A form: choices take effect together when "Apply filters" is pressed (or Enter in the
+        # text box). Setting actor, language and source is then one redraw of 100k articles, not
+        # three; and a multiselect that applies a pick at once sends it 0.1 s after the pointer goes
+        # down and redraws its open list before the run starts: a change through the button took
+        # 0.1-0.3 s less at 100k articles (docs/dashboard-performance.md).
+        with st.form("filters", border=False):
+            # The buttons come first: below the boxes, a press on "Apply filters" while a box had
+            # the focus missed, the box shrinking under the pointer as it lost the focus. Apply
+            # leads, as Enter in "Text contains" presses the form's first button.
+            apply, reset = st.columns(2)
+            apply.form_submit_button("Apply filters", type="primary", on_click=_apply_filters, key="apply_filters",
+                                     help="The choices below take effect on every page when this is pressed (Enter in "
+                                          "\"Text contains\" presses it too); until then the pages keep the filters "
+                                          "applied before.")
+            reset.form_submit_button("Reset filters", on_click=_reset_filters, key="reset_filters")
+            # The form sends nothing before it is submitted, so whether the boxes differ from the
+            # applied filters is known only in the page (ui/filters_pending.js). The note keeps
+            # its line when hidden: a line appearing would move the boxes under the pointer.
+            _PENDING_NOTE(key="filters-pending", data={"applied": f"{page}#{state.get(_APPLIED, 0)}"})
+            start, end = st.columns(2)
+            start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
+            end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
+            st.checkbox("Include undated articles", key="undated")
+            labels = corpus.actor_labels(data)
+            st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
+                           placeholder="a name in any script")
+            st.multiselect("Actor types", options["type"], key="type")
+            st.multiselect("Languages", options["lang"], key="lang",
+                           format_func=lambda code: f"{languages.language_name(code)} ({code})")
+            st.multiselect("Sources", options["source"], key="source")
+            st.text_input("Text contains", key="q", placeholder="original or translation")
+    filters = current_filters()
+    wanted = filters.to_query_params()
+    for key in FILTER_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+    return filters
+
+
+def _filters_from_url(options: dict, first, last) -> dict:
+    """The filters a copied link carries, as widget values. Values the store does not have (an
+    actor since removed, a mistyped language, a date outside the corpus) are dropped."""
+    given = filtering.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
+    values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query}
+    for key, chosen in (("actor", given.actors), ("type", given.actor_types), ("lang", given.languages),
+                        ("source", given.sources)):
+        values[key] = [v for v in chosen if v in set(options[key])]
+    for key, day in (("from", given.date_from), ("to", given.date_to)):
+        if day is not None and first is not None and first <= day <= last:
+            values[key] = day
+    return values
+
+
+_DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [], "lang": [], "source": [], "q": ""}
+
+
+def _apply_filters() -> None:
+    """The filter form's submit callback: its values become the filters of every page."""
+    _save_filters({key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS})
+
+
+def _reset_filters() -> None:
+    _save_filters(dict(_DEFAULTS))
+
+
+def _save_filters(values: dict) -> None:
+    st.session_state[_SAVED] = values
+    st.session_state[_APPLIED] = st.session_state.get(_APPLIED, 0) + 1
+
+
+def current_filters() -> filtering.Filters:
+    state = st.session_state.get(_SAVED, {})
+    return filtering.Filters(
+        date_from=state.get("from"), date_to=state.get("to"), include_undated=bool(state.get("undated", True)),
+        actors=tuple(state.get("actor") or ()), actor_types=tuple(state.get("type") or ()),
+        languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "")
+
+
+def select_actor(actor_id: str) -> None:
+    """Filter every page to one actor (a click in the network, a row in a table). Called from
+    widget callbacks, which run before the filter bar is drawn."""
+    _save_filters({**st.session_state.get(_SAVED, {}), "actor": [actor_id]})
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _select(_data: corpus.Corpus, url: str, revision: int, translations_revision: int, target: str,
+            filters: filtering.Filters) -> pd.DataFrame:
+    return filtering.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _summary(_chosen: pd.DataFrame, url: str, revision: int, translations_revision: int, target: str,
+             filters: filtering.Filters) -> filtering.Overview:
+    # Keyed as _select is: its selection is the one these arguments give.
+    return filtering.overview(_chosen)
+
+
+def selection(data: corpus.Corpus, page: str) -> pd.DataFrame:
+    """The articles the current filters select (cached per filter setting), with a caption that says
+    how many they are: every page (``page``: its title) shows it, under the filter bar."""
+    eng = corpus.engine()
+    filters = filter_bar(data, page)
+    view = (str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
+    chosen = _select(data, *view)
+    summary = _summary(chosen, *view)
+    span = (f" · {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}" if summary.first is not None else "")
+    st.caption(f"{summary.articles} of {len(data.articles)} articles · {_count(summary.sources, 'source')} · "
+               f"{_count(summary.languages, 'language')} · {summary.undated} undated{span}")
+    return chosen
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
