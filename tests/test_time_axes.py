@@ -15,6 +15,7 @@ import pytest
 
 from core.analysis import timelines
 from core.charts import over_time
+from core.export import figures
 
 DAY_MS = 86_400_000
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -164,7 +165,7 @@ def test_one_mentioned_day_and_a_one_day_story_have_sane_axes():
 
 def test_an_empty_selection_gives_a_figure_saying_so():
     nothing = FEW.head(0)
-    figures = {
+    empty = {
         "volume": over_time.volume_chart(timelines.volume(nothing, "language", "week"), "language"),
         "attention": over_time.attention_chart(timelines.attention(nothing, MENTIONS, ACTORS, ["Q1"], "week")),
         # articles, but none naming the chosen actor: zero lines on a meaningless axis before
@@ -173,7 +174,7 @@ def test_an_empty_selection_gives_a_figure_saying_so():
         "dates": over_time.mentioned_dates_chart(_mentioned([])),
         "stories": over_time.story_groups_chart(_stories("2024-08-04", "2024-08-04").head(0)),
     }
-    for name, fig in figures.items():
+    for name, fig in empty.items():
         assert not fig.data, name
         assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False, name
         assert fig.layout.annotations and fig.layout.annotations[0].text.startswith("No"), name
@@ -184,12 +185,12 @@ def test_an_empty_selection_gives_a_figure_saying_so():
 def test_a_date_only_article_is_never_shown_at_midnight():
     dated_to_the_day = _articles([("d1", "2024-08-05", "day", "fa", "Payam"), ("d2", "2024-08-05", "day", "ru", "TASS")])
     mentions = pd.DataFrame({"article_id": ["d1", "d2"], "actor_id": "Q1"})
-    figures = [over_time.volume_chart(timelines.volume(dated_to_the_day, "language", freq), "language")
-               for freq in timelines.FREQUENCIES]
-    figures.append(over_time.attention_chart(timelines.attention(dated_to_the_day, mentions, ACTORS, ["Q1"], "day")))
-    figures.append(over_time.mentioned_dates_chart(_mentioned(["2024-08-05"])))
-    figures.append(over_time.story_groups_chart(_stories("2024-08-05", "2024-08-05")))
-    for fig in figures:
+    drawn = [over_time.volume_chart(timelines.volume(dated_to_the_day, "language", freq), "language")
+             for freq in timelines.FREQUENCIES]
+    drawn.append(over_time.attention_chart(timelines.attention(dated_to_the_day, mentions, ACTORS, ["Q1"], "day")))
+    drawn.append(over_time.mentioned_dates_chart(_mentioned(["2024-08-05"])))
+    drawn.append(over_time.story_groups_chart(_stories("2024-08-05", "2024-08-05")))
+    for fig in drawn:
         assert not any("00:00" in h for h in _hovers(fig)), fig.layout.title.text
         axis = fig.layout.xaxis
         assert axis.tickformat and not TIME_DIRECTIVES.search(axis.tickformat), fig.layout.title.text
@@ -201,8 +202,6 @@ def test_a_date_only_article_is_never_shown_at_midnight():
 def test_few_weeks_and_one_day_render_to_png():
     """Drawn by kaleido into tests/screenshots/ to be looked at (week bars on their Mondays; one
     day with room around it and date ticks)."""
-    from core.export import figures
-
     if not shutil.which("chromium") and not os.environ.get("BROWSER_PATH"):
         pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
     SHOTS.mkdir(exist_ok=True)
