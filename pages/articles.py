@@ -20,7 +20,7 @@ if selected.empty:
     st.stop()
 
 table = selected[["published", "source", "language", "title", "translation_status"]].copy()
-table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("undated")
+table["published"] = tables.published_text(selected["published"], selected["published_precision"])
 table = table.rename(columns={"translation_status": f"translation ({target})"})
 choice = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="article_table", height=260,
@@ -35,8 +35,7 @@ else:
 
 st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
-when = (article["published"].strftime("%Y-%m-%d %H:%M UTC" if article["published_precision"] == "minute" else "%Y-%m-%d")
-        if pd.notna(article["published"]) else "undated")
+when = tables.published_text(pd.Series([article["published"]]), pd.Series([article["published_precision"]])).iloc[0]
 st.caption(" · ".join([tables.plain(article["source"]), languages.language_name(language), when]))
 
 names = corpus.actor_names(data)

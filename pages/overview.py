@@ -31,7 +31,8 @@ with newest:
     st.subheader("Newest articles")
     newest_rows = selected.head(15)
     table = newest_rows[["published", "source", "language", "title", "title_translated"]]
-    table = table.assign(language=table["language"].map(languages.language_name))
+    table = table.assign(language=table["language"].map(languages.language_name),
+                         published=tables.published_text(newest_rows["published"], newest_rows["published_precision"]))
     if not table["title_translated"].notna().any():
         table = table.drop(columns="title_translated")
     # A title opens its article in the Reader, under the same filters (a link loads the page anew).

@@ -104,6 +104,21 @@ def test_first_start_loads_the_sample_corpus_with_its_actors(app_with_db):
     assert len(reads.load_mentions(engine)) > 1000
 
 
+def test_articles_dated_only_to_the_day_show_no_made_up_time(app_with_db):
+    engine = database.connect(f"sqlite:///{app_with_db}")
+    at = _run()
+    articles = reads.load_articles(engine)
+    day_only = articles[(articles["published_precision"] == "day")]
+    assert len(day_only), "the sample corpus has articles dated only to the day"
+    newest = next(m.value for m in at.markdown if "geowire-table" in m.value and "Newest" not in m.value)
+    for day in day_only["published"].dt.strftime("%Y-%m-%d"):
+        assert f"{day} 00:00<" not in newest
+    assert re.search(r"\d{4}-\d{2}-\d{2}(<| \d{2}:\d{2} UTC<)", newest), "the table shows publication times"
+    reader = _run("pages/articles.py", article=day_only["article_id"].iloc[0])
+    assert any(day_only["published"].iloc[0].strftime("%Y-%m-%d") in c.value and "00:00" not in c.value
+               for c in reader.caption)
+
+
 def test_filters_change_what_every_page_shows(app_with_db):
     at = _run()
     _, total = _selected(at)

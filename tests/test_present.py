@@ -49,3 +49,10 @@ def test_small_table_links_only_its_link_column():
     block = tables.table_html(frame, links=("title", ["articles?article=x'1&lang=ru"]))
     assert "<a href='articles?article=x&#x27;1&amp;lang=ru' target='_self'>&lt;b&gt;T&lt;/b&gt;</a>" in block
     assert block.count("<a ") == 1
+
+
+def test_publication_times_show_a_time_only_where_the_source_gave_one():
+    published = pd.Series(pd.to_datetime(["2024-08-05 13:07", "2024-08-05 00:00", "2024-08-05 00:00", None], utc=True))
+    precision = pd.Series(["minute", "day", "minute", None], dtype="string")
+    assert tables.published_text(published, precision).tolist() == [
+        "2024-08-05 13:07 UTC", "2024-08-05", "2024-08-05 00:00 UTC", "undated"]

@@ -1,6 +1,6 @@
 """Values from the data shown in a page's Markdown as HTML: small tables (``table_html``), names
-as headings (``heading_html``), and text made inert for Streamlit's Markdown (``plain``); every
-character escaped, each value on one line."""
+as headings (``heading_html``), publication times (``published_text``), and text made inert for
+Streamlit's Markdown (``plain``); every character escaped, each value on one line."""
 from __future__ import annotations
 
 import html
@@ -43,6 +43,15 @@ def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_c
         for row, href in zip(frame.itertuples(index=False, name=None), hrefs))
     return (f"<table class='geowire-table' style='width:100%;font-size:0.85rem'><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table>")
+
+
+def published_text(published: pd.Series, precision: pd.Series) -> pd.Series:
+    """Publication times as a page shows them: "YYYY-MM-DD HH:MM UTC" where the source gave the
+    time, the day alone where it gave only the day (never a made-up "00:00"), "undated" where it
+    gave neither. ``precision`` is the articles' ``published_precision``."""
+    with_time = published.dt.strftime("%Y-%m-%d %H:%M UTC")
+    day = published.dt.strftime("%Y-%m-%d")
+    return with_time.where(precision.eq("minute").fillna(False).to_numpy(), day).fillna("undated")
 
 
 def heading_html(text: str) -> str:
