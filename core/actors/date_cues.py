@@ -57,8 +57,9 @@ class Cue:
 #   clause:        words that start a new clause ("that"), so "said on Monday that … will" reads
 #                  "Monday" in the past clause;
 #   governs:       words that put a verb under the one before them ("promised to meet on 3 May",
-#                  "συμφώνησαν να συναντηθούν"): a tense word before one of them says nothing of
-#                  a date after it (Russian and Ukrainian infinitives do the same, from pymorphy3).
+#                  "συμφώνησαν να συναντηθούν"): a past tense before one of them says nothing of
+#                  a date after it, which may be what was promised (Russian and Ukrainian
+#                  infinitives do the same, from pymorphy3). A future stays: "will try to meet".
 _HAND: dict[str, dict] = {
     "en": {"future": ["will", "shall", "ll", "is to", "are to", "is due to", "are due to", "is set to",
                       "are set to", "is scheduled", "are scheduled", "scheduled for", "is expected to",
@@ -276,6 +277,13 @@ def _in(word: str, words: frozenset[str], language: str) -> bool:
     return any(v in words for v in _variants(word, language))
 
 
+def _is_year(word: str, language: str, vocabulary: _Vocabulary) -> bool:
+    """A word for "year", also with up to two more letters of an ending the data does not list
+    (German "Jahres": the data has jahr, jahre, jahren)."""
+    return _in(word, vocabulary.year, language) or any(
+        word.startswith(y) and len(word) - len(y) <= 2 for y in vocabulary.year if len(y) >= 3)
+
+
 def _tense(words: list[str], index: int, language: str, vocabulary: _Vocabulary, final: bool) -> tuple[int, int]:
     """(NEXT, LAST or NONE; how many words it takes): what the word at ``index`` of a clause's
     ``words`` (as written) says of the clause's tense."""
@@ -367,7 +375,8 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
         direction, length = _tense(words, index, language, vocabulary, final=index == len(words) - 1)
         if direction == NONE:
             continue
-        if index < date_at and any(_governs(w, language, vocabulary) for w in words[index + length:date_at]):
+        if direction == LAST and index < date_at and \
+                any(_governs(w, language, vocabulary) for w in words[index + length:date_at]):
             continue  # "promised to bring it to the meeting on 24 March": the date is not the promise's
         best = (distance, direction)
     return Cue(best[1] if best else NONE, year_offset, False)
@@ -382,7 +391,7 @@ def _year_offset(before: list[str], after: list[str], language: str, vocabulary:
             for variant in _variants(word, language):
                 if variant in vocabulary.year_adverbs:
                     return vocabulary.year_adverbs[variant]
-            if not _in(word, vocabulary.year, language):
+            if not _is_year(word, language, vocabulary):
                 continue
             for neighbour in words[max(0, k - 1):k] + words[k + 1:k + 2]:
                 if _in(neighbour, vocabulary.next, language):

@@ -28,7 +28,9 @@ MAX_SENTENCE_CHARS = 400
 _ELLIPSIS = "…"
 
 _ORDINAL_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}\.\s*$")
-_INITIAL = re.compile(r"(?<![^\W\d_])[^\W\d_]\.\s*$")
+# A letter alone after white space or a bracket: not the last letter of ארה"ב.
+_INITIAL = re.compile(r"(?:^|(?<=[\s(\[]))[^\W\d_]\.\s*$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.\s*$")
 _DOTTED_ABBREVIATION = re.compile(r"[^\W\d_]\.[^\W\d_]{1,3}\.\s*$")
 _SPACE = re.compile(r"\s")
 
@@ -43,22 +45,19 @@ def _writes_ordinals_with_dot(language: str | None) -> bool:
     return formatter.format(22).endswith(".")
 
 
-_LOCAL = threading.local()  # an iterator holds the text it walks: one per thread and language
+_LOCAL = threading.local()  # an iterator holds the text it walks: one per thread and locale
 
 
-def _iterator(language: str | None) -> icu.BreakIterator:
+def _iterator(locale: str) -> icu.BreakIterator:
     cache = _LOCAL.__dict__.setdefault("iterators", {})
-    iterator = cache.get(language)
+    iterator = cache.get(locale)
     if iterator is None:
-        # "@ss=standard" turns on CLDR's list of abbreviations after which no sentence ends
-        # ("Dr.", "Mr.", "M.") for the locales that have one. Building one costs 0.25 ms.
-        iterator = cache[language] = icu.BreakIterator.createSentenceInstance(
-            icu.Locale(f"{language or 'root'}@ss=standard"))
+        iterator = cache[locale] = icu.BreakIterator.createSentenceInstance(icu.Locale(locale))
     return iterator
 
 
-def _boundaries(text: str, language: str | None) -> list[int]:
-    iterator = _iterator(language)
+def _ends(text: str, locale: str) -> list[int]:
+    iterator = _iterator(locale)
     iterator.setText(text)
     ends = list(iterator)
     if any(ord(ch) > 0xFFFF for ch in text):
@@ -67,18 +66,31 @@ def _boundaries(text: str, language: str | None) -> list[int]:
         for ch in text:
             units.append(units[-1] + (2 if ord(ch) > 0xFFFF else 1))
         ends = [bisect.bisect_left(units, end) for end in ends]
+    return ends
+
+
+def _boundaries(text: str, language: str | None) -> list[int]:
+    locale = language or "root"
+    # "@ss=standard" turns on CLDR's abbreviations after which no sentence ends ("Mr.", "M.",
+    # "Dr." in German), for the locales that have a list; it also keeps "NATO. Harris" and "MIT.
+    # Insgesamt" together, so a break after a word in capitals is kept whatever it says.
+    suppressed = set(_ends(text, f"{locale}@ss=standard"))
     ordinals = _writes_ordinals_with_dot(language)
     kept = [0]
-    for end in ends[:-1]:
+    for end in _ends(text, locale)[:-1]:
         if not text[max(0, end - 12):end].rstrip().endswith("."):
             kept.append(end)
             continue
         # Searched in the whole text up to ``end``, so that look-behinds see what precedes.
         lo = max(0, end - 16)
-        if (ordinals and _ORDINAL_NUMBER.search(text, lo, end)) or _INITIAL.search(text, lo, end) or \
-                _DOTTED_ABBREVIATION.search(text, lo, end):
+        word = _LAST_WORD.search(text, lo, end)
+        if word and len(word.group(1)) > 1 and word.group(1).isupper():
+            kept.append(end)  # an acronym: "NATO."
+        elif end not in suppressed or (ordinals and _ORDINAL_NUMBER.search(text, lo, end)) or \
+                _INITIAL.search(text, lo, end) or _DOTTED_ABBREVIATION.search(text, lo, end):
             continue
-        kept.append(end)
+        else:
+            kept.append(end)
     return kept
 
 
