@@ -52,6 +52,7 @@ class Cue:
 #   since:         "since" (a date after it is in the past);
 #   future_suffix / past_suffix: a regular expression a lower-case future (past) verb form matches
 #                  whole, with ``not_future`` / ``not_past`` the common words it would misread;
+#   passive:       words after which a past form is a passive or an infinitive ("will be held");
 #   final_past:    a past ending that counts only as the last word of a clause (verb-final
 #                  languages, where a noun can end the same way earlier in the clause);
 #   clause:        words that start a new clause ("that"), so "said on Monday that … will" reads
@@ -61,25 +62,37 @@ class Cue:
 #                  a date after it, which may be what was promised (Russian and Ukrainian
 #                  infinitives do the same, from pymorphy3). A future stays: "will try to meet".
 _HAND: dict[str, dict] = {
-    "en": {"future": ["will", "shall", "ll", "is to", "are to", "is due to", "are due to", "is set to",
-                      "are set to", "is scheduled", "are scheduled", "scheduled for", "is expected to",
-                      "are expected to", "plans to", "plan to", "going to", "upcoming"],
-           "past": ["was", "were", "had", "did", "ago", "said", "told", "announced", "warned", "added"],
+    "en": {"future": ["will", "shall", "ll", "would", "is to", "are to", "is due to", "are due to", "is set to",
+                      "are set to", "set for", "is scheduled", "are scheduled", "scheduled for", "planned for",
+                      "slated for", "is expected to", "are expected to", "plans to", "plan to", "going to",
+                      "upcoming"],
+           "past": ["was", "were", "had", "did", "ago", "said", "told", "met", "held", "took", "gave", "made",
+                    "went", "came", "began", "won", "lost", "sent", "spoke", "wrote", "fell", "rose", "struck",
+                    "fought", "brought", "found", "led", "saw", "became"],
+           # Regular past forms ("signed", "attacked"), unless a passive or infinitive ("will be
+           # signed", "is scheduled", "to be held": see ``passive``) or one of these words.
+           "past_suffix": r"[a-z]{2,}ed",
+           "not_past": ["scheduled", "planned", "expected", "slated", "proposed", "needed", "based", "aimed",
+                        "related", "concerned", "interested", "hundred", "indeed", "sacred", "naked", "united"],
+           "passive": ["be", "been", "being", "is", "are", "to", "will", "would"],
            "next": ["coming", "upcoming"], "since": ["since"], "clause": ["that", "which", "who", "when"],
            "governs": ["to"]},
-    "de": {"future": ["wird", "werden", "wirst", "werde", "soll", "sollen", "solle", "geplant", "geplanten",
-                      "bevorstehenden", "anstehenden"],
-           "past": ["war", "waren", "hatte", "hatten", "wurde", "wurden", "sagte", "erklärte", "teilte"],
+    "de": {"future": ["wird", "werden", "wirst", "werde", "würde", "würden", "soll", "sollen", "solle", "geplant",
+                      "geplanten", "bevorstehenden", "anstehenden"],
+           "past": ["war", "waren", "hatte", "hatten", "wurde", "wurden", "sagte", "sagten", "erklärte", "teilte",
+                    "traf", "trafen", "kam", "kamen", "fand", "fanden", "begann", "begannen", "gab", "nahm", "hielt",
+                    "unterzeichnete", "unterzeichneten", "besuchte", "besuchten", "reiste", "reisten"],
            "next": ["kommenden", "kommende", "kommender", "kommendes", "bevorstehenden"],
            "last": ["vergangenen", "vergangene", "vergangener", "vergangenes", "vorigen", "vorige"],
            "since": ["seit"], "clause": ["dass", "als", "wo", "weil", "nachdem"], "governs": ["zu"]},
-    "fr": {"future": ["va", "vont", "doit", "doivent", "prévu", "prévue", "prévus", "prévues"],
+    "fr": {"future": ["va", "vont", "doit", "doivent", "prévu", "prévue", "prévus", "prévues", "attendu",
+                      "attendue", "attendus", "attendues"],
            "past": ["avait", "avaient", "était", "étaient", "fut", "furent"],
            # Simple future, 3rd person ("sera", "se tiendra", "rencontrera", "auront").
            "future_suffix": r"[^\W\d_]+r(?:a|ont)", "not_future": ["front", "affront", "extra", "ultra", "contra",
                                                                       "mantra", "cobra", "opéra", "caméra"],
-           # Passé composé: "a annoncé", "ont signé", "a été", "a dit", "a pris".
-           "past_pair": r"(?:a|ont)\s+(?!lieu$|du$)[^\W\d_]+(?:é|ée|és|ées|i|is|it|u|us)",
+           # Passé composé: "a annoncé", "ont signé", "a été", "a dit", "a pris", "se sont réunis".
+           "past_pair": r"(?:a|ont|est|sont)\s+(?!lieu$|du$)[^\W\d_]+(?:é|ée|és|ées|i|ie|is|ies|it|u|ue|us|ues)",
            "last": ["passé", "passée"], "since": ["depuis"], "clause": ["que", "qui", "où", "lorsque"]},
     "es": {"future": ["va a", "van a", "prevista", "previsto", "previstas", "previstos"],
            "past": ["fue", "fueron", "había", "habían", "hace"],
@@ -177,6 +190,8 @@ class _Vocabulary:
     final_past: re.Pattern | None
     past_pair: re.Pattern | None
     not_future: frozenset[str]
+    not_past: frozenset[str]
+    passive: frozenset[str]
     not_future_prefix: tuple[str, ...]
     future_lemmas: frozenset[str]
 
@@ -252,6 +267,7 @@ def _vocabulary(language: str | None) -> _Vocabulary:
         future_suffix=compile_("future_suffix"), past_suffix=compile_("past_suffix"),
         final_past=compile_("final_past"), past_pair=compile_("past_pair"),
         not_future=frozenset(hand.get("not_future", ())), not_future_prefix=tuple(hand.get("not_future_prefix", ())),
+        not_past=frozenset(hand.get("not_past", ())), passive=frozenset(hand.get("passive", ())),
         future_lemmas=frozenset(hand.get("future_lemmas", ())))
 
 
@@ -292,6 +308,8 @@ def _tense(words: list[str], index: int, language: str, vocabulary: _Vocabulary,
     for phrases, direction in ((vocabulary.future, NEXT), (vocabulary.past, LAST)):
         for phrase in phrases:
             if tuple(_fold(w) for w in words[index:index + len(phrase)]) == phrase:
+                if direction == LAST and index and _fold(words[index - 1]) in vocabulary.passive:
+                    return NONE, len(phrase)  # "will be held", "to be met"
                 return direction, len(phrase)
     if _in(word, vocabulary.since, language) or _in(word, vocabulary.last, language):
         return LAST, 1
@@ -303,8 +321,8 @@ def _tense(words: list[str], index: int, language: str, vocabulary: _Vocabulary,
             word not in vocabulary.not_future and not any(
                 word.lstrip("وف").startswith(p) for p in vocabulary.not_future_prefix):
         return NEXT, 1
-    if vocabulary.past_suffix is not None and vocabulary.past_suffix.fullmatch(word):
-        return LAST, 1
+    if vocabulary.past_suffix is not None and vocabulary.past_suffix.fullmatch(word) and word not in vocabulary.not_past:
+        return (NONE if index and _fold(words[index - 1]) in vocabulary.passive else LAST), 1
     if final and vocabulary.final_past is not None and vocabulary.final_past.fullmatch(word):
         return LAST, 1
     if vocabulary.past_pair is not None and index + 1 < len(words) and \
