@@ -145,6 +145,7 @@ _DATEPARSER_UNITS = {"week": ("in 1 week", "1 week ago", "0 week ago"), "month":
 _PYMORPHY_LANGUAGES = ("ru", "uk")
 
 
+@functools.lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
     return word.casefold().replace("’", "'")
 
@@ -180,8 +181,7 @@ class _Vocabulary:
     this: frozenset[str]
     year: frozenset[str]
     year_adverbs: dict  # one-word "last year", "this year" ("πέρσι", "امسال") -> offset
-    future: frozenset[tuple[str, ...]]
-    past: frozenset[tuple[str, ...]]
+    phrases: dict  # first word -> [(words, NEXT or LAST)]: the future and past words and pairs
     since: frozenset[str]
     clause: frozenset[str]
     governs: frozenset[str]
@@ -260,8 +260,7 @@ def _vocabulary(language: str | None) -> _Vocabulary:
     return _Vocabulary(
         next=frozenset(_declined(cue_words[NEXT], language)), last=frozenset(_declined(cue_words[LAST], language)),
         this=frozenset(_declined(cue_words[NONE], language)), year=frozenset(year), year_adverbs=year_adverbs,
-        future=frozenset(tuple(_words(p)) for p in hand.get("future", ())),
-        past=frozenset(tuple(_words(p)) for p in hand.get("past", ())),
+        phrases=_phrase_index(hand),
         since=frozenset(_fold(w) for w in hand.get("since", ())), clause=frozenset(hand.get("clause", ())),
         governs=frozenset(hand.get("governs", ())),
         future_suffix=compile_("future_suffix"), past_suffix=compile_("past_suffix"),
@@ -269,6 +268,21 @@ def _vocabulary(language: str | None) -> _Vocabulary:
         not_future=frozenset(hand.get("not_future", ())), not_future_prefix=tuple(hand.get("not_future_prefix", ())),
         not_past=frozenset(hand.get("not_past", ())), passive=frozenset(hand.get("passive", ())),
         future_lemmas=frozenset(hand.get("future_lemmas", ())))
+
+
+def _phrase_index(hand: dict) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for key, direction in (("future", NEXT), ("past", LAST)):
+        for phrase in hand.get(key, ()):
+            words = tuple(_words(phrase))
+            index.setdefault(words[0], []).append((words, direction))
+    return index
+
+
+@functools.lru_cache(maxsize=100_000)
+def _parse(language: str, word: str):
+    """pymorphy3's likeliest reading of a (folded) word."""
+    return _morphology(language).parse(word)[0]
 
 
 def _year_names(language: str) -> list[str]:
@@ -300,17 +314,17 @@ def _is_year(word: str, language: str, vocabulary: _Vocabulary) -> bool:
         word.startswith(y) and len(word) - len(y) <= 2 for y in vocabulary.year if len(y) >= 3)
 
 
-def _tense(words: list[str], index: int, language: str, vocabulary: _Vocabulary, final: bool) -> tuple[int, int]:
+def _tense(words: list[str], folded: list[str], index: int, language: str, vocabulary: _Vocabulary,
+           final: bool) -> tuple[int, int]:
     """(NEXT, LAST or NONE; how many words it takes): what the word at ``index`` of a clause's
-    ``words`` (as written) says of the clause's tense."""
+    ``words`` (as written; ``folded`` the same folded) says of the clause's tense."""
     written = words[index]
-    word = _fold(written)
-    for phrases, direction in ((vocabulary.future, NEXT), (vocabulary.past, LAST)):
-        for phrase in phrases:
-            if tuple(_fold(w) for w in words[index:index + len(phrase)]) == phrase:
-                if direction == LAST and index and _fold(words[index - 1]) in vocabulary.passive:
-                    return NONE, len(phrase)  # "will be held", "to be met"
-                return direction, len(phrase)
+    word = folded[index]
+    for phrase, direction in vocabulary.phrases.get(word, ()):
+        if tuple(folded[index:index + len(phrase)]) == phrase:
+            if direction == LAST and index and folded[index - 1] in vocabulary.passive:
+                return NONE, len(phrase)  # "will be held", "to be met"
+            return direction, len(phrase)
     if _in(word, vocabulary.since, language) or _in(word, vocabulary.last, language):
         return LAST, 1
     if _in(word, vocabulary.next, language):
@@ -322,14 +336,14 @@ def _tense(words: list[str], index: int, language: str, vocabulary: _Vocabulary,
                 word.lstrip("وف").startswith(p) for p in vocabulary.not_future_prefix):
         return NEXT, 1
     if vocabulary.past_suffix is not None and vocabulary.past_suffix.fullmatch(word) and word not in vocabulary.not_past:
-        return (NONE if index and _fold(words[index - 1]) in vocabulary.passive else LAST), 1
+        return (NONE if index and folded[index - 1] in vocabulary.passive else LAST), 1
     if final and vocabulary.final_past is not None and vocabulary.final_past.fullmatch(word):
         return LAST, 1
     if vocabulary.past_pair is not None and index + 1 < len(words) and \
-            vocabulary.past_pair.fullmatch(f"{word} {_fold(words[index + 1])}"):
+            vocabulary.past_pair.fullmatch(f"{word} {folded[index + 1]}"):
         return LAST, 2
     if language in _PYMORPHY_LANGUAGES:
-        parse = _morphology(language).parse(word)[0]
+        parse = _parse(language, word)
         if parse.normal_form in vocabulary.future_lemmas:
             return NEXT, 1
         if parse.tag.POS == "VERB":
@@ -343,7 +357,7 @@ def _governs(word: str, language: str, vocabulary: _Vocabulary) -> bool:
         return True
     if language not in _PYMORPHY_LANGUAGES:
         return False
-    tag = _morphology(language).parse(_fold(word))[0].tag
+    tag = _parse(language, _fold(word)).tag
     return tag.POS == "INFN" or "infn" in tag.grammemes  # Russian tags the part of speech, Ukrainian a grammeme
 
 
@@ -384,13 +398,14 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
                 return Cue(NEXT, year_offset, True)
     # Else the tense of the clause: the nearest word that marks one.
     words = before[::-1] + after  # the clause in reading order
+    folded = [_fold(w) for w in words]
     date_at = len(before)
     best: tuple[int, int] | None = None
     for index in range(len(words)):
         distance = date_at - index - 1 if index < date_at else index - date_at
         if distance > MAX_CUE_DISTANCE or (best is not None and distance >= best[0]):
             continue
-        direction, length = _tense(words, index, language, vocabulary, final=index == len(words) - 1)
+        direction, length = _tense(words, folded, index, language, vocabulary, final=index == len(words) - 1)
         if direction == NONE:
             continue
         if direction == LAST and index < date_at and \

@@ -33,6 +33,7 @@ _INITIAL = re.compile(r"(?:^|(?<=[\s(\[]))[^\W\d_]\.\s*$")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.\s*$")
 _DOTTED_ABBREVIATION = re.compile(r"[^\W\d_]\.[^\W\d_]{1,3}\.\s*$")
 _SPACE = re.compile(r"\s")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @functools.lru_cache(maxsize=64)
@@ -60,7 +61,7 @@ def _ends(text: str, locale: str) -> list[int]:
     iterator = _iterator(locale)
     iterator.setText(text)
     ends = list(iterator)
-    if any(ord(ch) > 0xFFFF for ch in text):
+    if _ASTRAL.search(text):
         # ICU counts UTF-16 units: characters beyond the BMP (emoji) count twice there.
         units = [0]
         for ch in text:
