@@ -6,6 +6,7 @@ per language, and where they come from: ``date_words``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class Cue:
     attached: bool = False
 
 
+@functools.lru_cache(maxsize=4096)  # a text repeating one sentence reads it once
 def read(text: str, start: int, end: int, language: str | None) -> Cue:
     """What the sentence ``text`` says of the date written at text[start:end]."""
     words = date_words.for_language(language)

@@ -45,6 +45,10 @@ MIN_NAME_LETTERS = 4
 # updated, often the day after it was written ("will meet on 15 July" in a 16 July update), and
 # in UTC, a day off local time.
 GRACE_DAYS = 2
+# The cues of a date are read in at most this many characters of its sentence on either side: far
+# more than the words a cue may stand from it (date_cues.MAX_CUE_DISTANCE), and a text of one
+# 100,000-character "sentence" of dates is read in time proportional to its length.
+CUE_CONTEXT_CHARS = 300
 # Month names of this language are capitalised, and lower-case forms are other words ("may").
 _CAPITALISED_MONTHS = {"en", "de"}
 _EXTRA_LOCALES = {"ar": ("ar_LB", "ar_SY", "ar_IQ", "ar_JO")}  # Levantine/Iraqi month names
@@ -199,6 +203,7 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
         nonlocal sentences
         sentences = sentences or Sentences(original, language)
         first, last = sentences.span(start + shift)
+        first, last = max(first, start + shift - CUE_CONTEXT_CHARS), min(last, end + shift + CUE_CONTEXT_CHARS)
         return date_cues.read(sentences.text[first:last], start + shift - first, end + shift - first, language)
 
     for pattern in absolute:
