@@ -27,7 +27,10 @@ Resolving mentions to actors, over the whole corpus:
   (find then resolve). Every function that gives both frames gives actors first, then mentions.
 
 Dates and the store:
-- ``mentioned_dates``: the days an article mentions, resolved against its publication date.
+- ``mentioned_dates``: the days an article mentions, resolved against its publication date;
+  ``date_cues`` reads which way a date without a year points (next/last, since, a year phrase, the
+  tense of its clause) with the words ``date_words`` gives per language, and ``sentences`` cuts
+  the whole sentence it is quoted in (ICU).
 - ``extraction``: the run over the store's due articles, a page per transaction.
 - ``frames``: the resolved frames read back from the store for the export and the dashboard, and
   the dashboard's Parquet copies of them (these also chain ``core.analysis``: see its docstring).

@@ -2,6 +2,12 @@
 "۲۳ فروردین", "15.03.2024", and relative ones ("mercredi", "الجمعة", "yesterday", "вчера")
 resolved against the publication date.
 
+A day and month written without a year, and a bare weekday, take the direction their sentence
+gives (``date_cues``: "next"/"last" beside them, "since", a year phrase, the tense of their
+clause); a day and month without one is the nearest such day to publication (within six months
+either side), a weekday without one the latest on or before publication. The quote is the whole
+sentence (``sentences``: ICU's sentence rules, which keep "Am 22. September" whole).
+
 Month names come from CLDR (Babel, including the Levantine and Iraqi Arabic month names) and from
 dateparser's language data, which also gives the weekday names and the words for yesterday,
 today and tomorrow; Solar Hijri month names and the calendar conversion come from jdatetime.
@@ -22,7 +28,9 @@ import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
 
-from core.actors.passages import Sentences, windows
+from core.actors import date_cues
+from core.actors.passages import windows
+from core.actors.sentences import MAX_SENTENCE_CHARS, Sentences
 from core.languages import normalize_digits
 from core.schema import MENTIONED_DATE_COLUMNS, require_columns
 
@@ -32,7 +40,15 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 RELATIVE_DAYS = {"1 day ago": -1, "0 day ago": 0, "in 1 day": 1}
 # Abbreviations ("mer", "ср", "Mi") are also ordinary words; in running text only full names count.
 MIN_NAME_LETTERS = 4
-MAX_DAYS_AHEAD = 14
+# A date the sentence puts in the future may be up to this many days before publication, and one
+# it puts in the past this many days after: feeds date an article when it is published or
+# updated, often the day after it was written ("will meet on 15 July" in a 16 July update), and
+# in UTC, a day off local time.
+GRACE_DAYS = 2
+# The cues of a date are read in at most this many characters of its sentence on either side: far
+# more than the words a cue may stand from it (date_cues.MAX_CUE_DISTANCE), and a text of one
+# 100,000-character "sentence" of dates is read in time proportional to its length.
+CUE_CONTEXT_CHARS = 300
 # Month names of this language are capitalised, and lower-case forms are other words ("may").
 _CAPITALISED_MONTHS = {"en", "de"}
 _EXTRA_LOCALES = {"ar": ("ar_LB", "ar_SY", "ar_IQ", "ar_JO")}  # Levantine/Iraqi month names
@@ -112,45 +128,61 @@ def _patterns(language: str | None):
         m.casefold(): n for m, n in months.items()}
 
 
-def _nearest_year(month: int, day: int, reference: date, solar: bool) -> date | None:
-    """The year of a day and month written without one."""
+def _candidates(month: int, day: int, reference: date, solar: bool, offset: int | None) -> list[date]:
+    """The days this day and month can be near ``reference`` (the calendar year before, the same and
+    after, in the Solar Hijri calendar when ``solar``), or in the year ``offset`` from it."""
+    year = jdatetime.date.fromgregorian(date=reference).year if solar else reference.year
+    years = (year - 1, year, year + 1) if offset is None else (year + offset,)
     options = []
-    if solar:
-        persian_year = jdatetime.date.fromgregorian(date=reference).year
-        for year in (persian_year - 1, persian_year, persian_year + 1):
-            try:
-                options.append(jdatetime.date(year, month, day).togregorian())
-            except ValueError:
-                continue
-    else:
-        for year in (reference.year - 1, reference.year, reference.year + 1):
-            try:
-                options.append(date(year, month, day))
-            except ValueError:
-                continue
+    for number in years:
+        try:
+            options.append(jdatetime.date(number, month, day).togregorian() if solar else date(number, month, day))
+        except ValueError:
+            continue
+    return options
+
+
+def _with_year(year: int, month: int, day: int, solar: bool) -> date | None:
+    """A date written with its year (a Solar Hijri one in Persian when the year is before 1700);
+    None for a day the month does not have."""
+    try:
+        return jdatetime.date(year, month, day).togregorian() if solar and year < 1700 else date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_month(month: int, day: int, reference: date, solar: bool, cue: date_cues.Cue) -> date | None:
+    """The date of a day and month written without a year."""
+    options = _candidates(month, day, reference, solar, cue.year_offset)
+    if cue.year_offset is None:
+        grace = timedelta(days=GRACE_DAYS)
+        if cue.direction == date_cues.NEXT:
+            options = [d for d in options if d >= reference - grace][:1]
+        elif cue.direction == date_cues.LAST:
+            options = [d for d in options if d <= reference + grace][-1:]
     if not options:
         return None
-    # News looks back: a day-month without a year is the latest past one, unless it is only
-    # days ahead (an announced meeting).
-    upcoming = [d for d in options if 0 < (d - reference).days <= MAX_DAYS_AHEAD]
-    past = [d for d in options if d <= reference]
-    return min(upcoming) if upcoming else (max(past) if past else min(options))
+    # The nearest (a tie goes to the past): a year's candidates are a year apart, so the nearest
+    # is at most about six months away.
+    return min(options, key=lambda d: (abs((d - reference).days), d > reference))
 
 
-def _absolute(month: int, day: int, year: str | None, reference: date | None, solar: bool) -> date | None:
-    if year:
-        try:
-            if solar and int(year) < 1700:
-                return jdatetime.date(int(year), month, day).togregorian()
-            return date(int(year), month, day)
-        except ValueError:
-            return None
-    return _nearest_year(month, day, reference, solar) if reference else None
+def _weekday(value: int, reference: date, cue: date_cues.Cue) -> date:
+    """A bare weekday: the latest such day on or before ``reference``, unless the sentence puts it
+    ahead: then the first on or after it, or after it when "next" stands beside it."""
+    if cue.direction == date_cues.NEXT:
+        ahead = (value - reference.weekday()) % 7
+        return reference + timedelta(days=ahead or (7 if cue.attached else 0))
+    return reference - timedelta(days=(reference.weekday() - value) % 7)
 
 
-def _find(text: str, language: str | None, reference: date | None) -> list[tuple[int, int, date, str]]:
+def _find(text: str, language: str | None, reference: date | None, sentences: Sentences | None = None,
+          shift: int = 0) -> list[tuple[int, int, date, str]]:
+    """(start, end, date, kind) of every date in ``text``. ``sentences`` splits the text around it,
+    where ``text`` starts at offset ``shift`` (by default, ``text`` itself)."""
     absolute, numeric, relative_pattern, words, months = _patterns(language)
     solar = _vocabulary(language)[3]
+    original = text
     text = normalize_digits(text)  # one character for one: offsets stay those of the original
     found: list[tuple[int, int, date, str]] = []
     # Spans already read as dates, sorted and never overlapping, so that a new match is checked
@@ -167,6 +199,13 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
         starts.insert(k, start)
         ends.insert(k, end)
 
+    def cue(start, end) -> date_cues.Cue:
+        nonlocal sentences
+        sentences = sentences or Sentences(original, language)
+        first, last = sentences.span(start + shift)
+        first, last = max(first, start + shift - CUE_CONTEXT_CHARS), min(last, end + shift + CUE_CONTEXT_CHARS)
+        return date_cues.read(sentences.text[first:last], start + shift - first, end + shift - first, language)
+
     for pattern in absolute:
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
@@ -175,7 +214,12 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
             day = int(match.group("day"))
             if month is None or not 1 <= day <= 31:
                 continue
-            when = _absolute(month, day, match.group("year"), reference, solar)
+            if match.group("year"):
+                when = _with_year(int(match.group("year")), month, day, solar)
+            elif reference is not None:
+                when = _day_month(month, day, reference, solar, cue(match.start(), match.end()))
+            else:
+                when = None
             if when:
                 found.append((match.start(), match.end(), when, "absolute"))
                 take(match.start(), match.end())
@@ -195,11 +239,11 @@ def _find(text: str, language: str | None, reference: date | None) -> list[tuple
             if not free(match.start(), match.end()):
                 continue
             kind, value = words[match.group("word").casefold()]
+            start = match.start("word")
             if kind == "weekday":
-                when = reference - timedelta(days=(reference.weekday() - value) % 7)
+                when = _weekday(value, reference, cue(start, match.end()))
             else:
                 when = reference + timedelta(days=value)
-            start = match.start("word")
             found.append((start, match.end(), when, "relative"))
             take(start, match.end())
     return sorted(found)
@@ -212,6 +256,9 @@ MAX_IDENTICAL_DATES = 20
 # Date rows kept per article whatever it holds (a calendar page); the sample corpus has at most 9.
 # Beyond it, dates already kept are counted on their last row and new ones left out.
 MAX_DATE_ROWS = 2_000
+# Beyond the longest quote on each side: a sentence that starts this far before a piece is quoted
+# as MAX_SENTENCE_CHARS around its date either way.
+SENTENCE_MARGIN = 2 * MAX_SENTENCE_CHARS
 
 
 def extract(articles: pd.DataFrame) -> pd.DataFrame:
@@ -219,10 +266,13 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
 
     Needs: articles[article_id, title, text, language, published]. The publication date is the
     reference for relative dates and for dates written without a year; an undated article keeps
-    only its fully written dates. A bare weekday is the latest such day on or before publication
-    (news reports the past). Long fields are read in the pieces actor matching uses
-    (``passages.windows``). Returns MENTIONED_DATE_COLUMNS; ``occurrences`` counts the mentions of
-    a date beyond MAX_IDENTICAL_DATES on the last row kept of it.
+    only its fully written dates. A day and month without a year goes the way its sentence says
+    ("next", "last", "since", "last year", the tense of its clause; see ``date_cues``), else to the
+    nearest such day; a bare weekday is the latest on or before publication unless its sentence
+    puts it ahead. Long fields are read in the pieces actor matching uses (``passages.windows``).
+    Returns MENTIONED_DATE_COLUMNS, ``sentence`` the whole sentence (at most
+    ``sentences.MAX_SENTENCE_CHARS``, cut around the date beyond that); ``occurrences`` counts the
+    mentions of a date beyond MAX_IDENTICAL_DATES on the last row kept of it.
     """
     require_columns(articles, ("article_id", "title", "text", "language", "published"), stage="mentioned_dates")
     rows = []
@@ -236,8 +286,12 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
             body = "" if pd.isna(body) else str(body)
             for offset, stop in windows(body):
                 piece = body[offset:stop] if stop - offset < len(body) else body
-                sentences = Sentences(piece)
-                for start, end, when, kind in _find(piece, language, reference):
+                # Sentences are cut in the piece and SENTENCE_MARGIN characters either side, so that
+                # one cut by the piece's end is quoted (and read for cues) as in the whole text.
+                around = max(0, offset - SENTENCE_MARGIN), min(len(body), stop + SENTENCE_MARGIN)
+                sentences = Sentences(body[around[0]:around[1]] if around != (0, len(body)) else body, language)
+                shift = offset - around[0]
+                for start, end, when, kind in _find(piece, language, reference, sentences, shift):
                     key = (field, piece[start:end], when, kind)
                     seen = kept.get(key)
                     if seen is not None and (seen[0] >= MAX_IDENTICAL_DATES or article_rows >= MAX_DATE_ROWS):
@@ -247,7 +301,7 @@ def extract(articles: pd.DataFrame) -> pd.DataFrame:
                         continue
                     row = {"article_id": article_id, "date": pd.Timestamp(when), "kind": kind, "field": field,
                            "start": offset + start, "end": offset + end, "surface": piece[start:end],
-                           "sentence": sentences.at(start), "occurrences": 1}
+                           "sentence": sentences.at(start + shift, end + shift), "occurrences": 1}
                     rows.append(row)
                     article_rows += 1
                     kept[key] = [1 if seen is None else seen[0] + 1, row]
