@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -11,11 +12,11 @@ from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
 from core import __version__, config, pipeline
-from core.actors import actor_dictionary, frames, spelling
+from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
 from core.analysis import filtering
 from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
-from core.store import database, reads, translation_memory
+from core.store import corrections as store_corrections, database, reads, translation_memory
 from core.translate import run, translated
 
 
@@ -76,6 +77,21 @@ def _parser() -> argparse.ArgumentParser:
                      help="in this language, ISO 639-1 (repeat for several)")
     out.add_argument("--source", action="append", default=[], metavar="NAME", help="from this outlet (repeat for several)")
     out.add_argument("--text", default="", help="title or text (original or translated) contains this, ignoring case")
+    fix = command("corrections", help="list, export, import or undo the analysts' corrections of the actors",
+                  description="Corrections (merge, split, rename, alias, retype, ignore) are kept in the store, shared "
+                              "by everyone who uses it, and applied whenever actors are read, so every page and every "
+                              "re-extraction shows them; data/corrections.toml is applied as well (docs/actors.md).")
+    actions = fix.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", parents=[shared], help="the corrections in force, with who made them and when")
+    written = actions.add_parser("export", parents=[shared], help="write the store's corrections to a corrections file")
+    written.add_argument("file", help="the TOML file to write (- for standard output)")
+    read = actions.add_parser("import", parents=[shared],
+                              help="add a corrections file's corrections to the store (those already there are left out)")
+    read.add_argument("file", type=Path)
+    read.add_argument("--analyst", help="who the corrections that name nobody are recorded as made by "
+                                        "(default: $GEOWIRE_ANALYST, the settings file's analyst, else local)")
+    undone = actions.add_parser("undo", parents=[shared], help="remove corrections, by the id `list` shows")
+    undone.add_argument("ids", nargs="+", type=int, metavar="ID")
     return parser
 
 
@@ -100,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(engine, everything=args.all)
         if args.command == "translate":
             return _translate(engine, args)
+        if args.command == "corrections":
+            return _corrections(engine, args)
         return _export(engine, args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -175,7 +193,7 @@ def _export(engine, args) -> int:
         return 2
     articles = reads.load_articles(engine)
     try:
-        dictionary = pipeline.load_dictionary()
+        dictionary = pipeline.corrected_dictionary(engine)
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -207,6 +225,57 @@ def _export(engine, args) -> int:
     else:
         print(f"wrote {len(table)} article(s) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _corrections(engine, args) -> int:
+    """``geowire corrections list|export|import|undo``."""
+    try:
+        if args.action == "list":
+            stored = store_corrections.load(engine)
+            for correction in correction_files.read(config.CORRECTIONS_FILE):
+                print(f"file\t{correction.origin}\t{corrections.describe(correction)}")
+            for correction in stored:
+                print(f"{correction.id}\t{correction.at:%Y-%m-%d %H:%M} UTC · {correction.analyst}\t"
+                      f"{corrections.describe(correction)}")
+            if not stored:
+                print("no corrections in the store", file=sys.stderr)
+            return 0
+        if args.action == "export":
+            text = pipeline.export_corrections(engine)
+            if args.file == "-":
+                sys.stdout.write(text)
+            else:
+                _write_text(Path(args.file), text)
+                print(f"wrote {len(store_corrections.load(engine))} correction(s) to {args.file}", file=sys.stderr)
+            return 0
+        if args.action == "import":
+            outcome = pipeline.import_corrections(engine, args.file, args.analyst or config.analyst_name())
+        else:
+            outcome = pipeline.undo_corrections(engine, args.ids)
+            missing = sorted(set(args.ids) - {c.id for c in outcome.removed})
+            if missing:
+                print(f"no correction {', '.join(map(str, missing))} in the store", file=sys.stderr)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(outcome.describe())
+    if outcome.run is not None:
+        for line in outcome.run.steps_not_done():
+            print(line, file=sys.stderr)
+        if outcome.run.not_extracted:
+            return 2
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, renamed over it."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise InputError(path, f"cannot be written: {err.strerror or err}") from None
 
 
 def _actor_ids(references: list[str], found: pd.DataFrame, dictionary: actor_dictionary.Dictionary) -> dict[str, str]:

@@ -201,3 +201,22 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
         raise ConfigError(f"translation URL {url!r}: expected an http:// or https:// address")
     values.update(provider=provider, target=target)
     return TranslationSettings(**values)
+
+
+def analyst_name(environ=None, settings_file: Path | None = None) -> str:
+    """Who the analysts' corrections made here are recorded as: ``GEOWIRE_ANALYST``, else the
+    settings file's top-level ``analyst``, else "local". Free text, for the team to read."""
+    import tomllib
+
+    environ = os.environ if environ is None else environ
+    name = (environ.get("GEOWIRE_ANALYST") or "").strip()
+    path = settings_file or Path(environ.get("GEOWIRE_CONFIG") or SETTINGS_FILE)
+    if not name and path.exists():
+        try:
+            value = tomllib.loads(path.read_text(encoding="utf-8")).get("analyst", "")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{path}: not a valid TOML file ({err})") from None
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: analyst = {value!r}: expected a name in quotes")
+        name = value.strip()
+    return name[:100] or "local"

@@ -13,15 +13,17 @@ into an exit status and the pages into a message; nothing here prints.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from core import config
-from core.actors import actor_dictionary, extraction, frames
+from core.actors import actor_dictionary, correction_files, corrections, extraction, frames
 from core.errors import InputError
 from core.ingest import batch
+from core.store import corrections as store_corrections
 from core.translate import run
 
 
@@ -48,14 +50,29 @@ class PipelineRun:
         return lines
 
 
-def dictionary_version() -> str:
-    """The version extraction records: a digest of the dictionary files and the corrections."""
-    return extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+def dictionary_version(stored: Sequence[store_corrections.Correction] = ()) -> str:
+    """The version extraction records: a digest of the dictionary files and the corrections file.
+    With ``stored`` (the store's corrections, ``store_corrections.load``) the version the
+    dashboard's frames are kept under, which every change of the store's corrections changes, so
+    frames are never read with corrections other than those they were made with."""
+    version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    if not stored:
+        return version
+    digest = hashlib.sha256(repr([(c.id, c.change()) for c in stored]).encode("utf-8"))
+    return f"{version}-{digest.hexdigest()[:12]}"
 
 
 def load_dictionary() -> actor_dictionary.Dictionary:
-    """The actor dictionary with the analysts' corrections; ``InputError`` names a broken file."""
+    """The actor dictionary with the corrections file's corrections (the store's are added by
+    ``corrections.with_corrections``); ``InputError`` names a broken file."""
     return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+
+
+def corrected_dictionary(engine: sa.Engine,
+                         dictionary: actor_dictionary.Dictionary | None = None) -> actor_dictionary.Dictionary:
+    """The dictionary (``load_dictionary``'s unless given) with the store's corrections after the
+    file's: what the frames are resolved with."""
+    return corrections.with_corrections(dictionary or load_dictionary(), store_corrections.load(engine))
 
 
 def ingest(engine: sa.Engine, paths: Iterable[str | Path], *, extract: bool = True,
@@ -92,11 +109,88 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
         outcome.not_extracted = str(err)
         return
+    # The store's corrections: their aliases are matched, the rest applied to the frames.
+    stored = store_corrections.load(engine)
     version = dictionary_version()
-    outcome.extracted = extraction.run(engine, dictionary, version, everything=everything, progress=progress)
+    outcome.extracted = extraction.run(engine, corrections.finding_dictionary(dictionary, stored), version,
+                                       everything=everything, progress=progress)
     cache_dir = config.frames_cache_dir(str(engine.url))
     try:
-        frames.prepare_frames(engine, dictionary, version, cache_dir)
+        frames.prepare_frames(engine, corrections.with_corrections(dictionary, stored), dictionary_version(stored),
+                              cache_dir)
     except OSError as err:  # a full disk beside the store: the store itself is not touched by this step
         outcome.frames_not_written = f"{cache_dir}: {err.strerror or err}; the store is unchanged, and the " \
                                      "dashboard derives the frames itself when it starts"
+
+
+# --- the analysts' corrections of the actors ------------------------------------------------------
+
+@dataclasses.dataclass
+class CorrectionRun:
+    """What a change to the store's corrections did: the corrections ``added`` (with their ids) or
+    ``removed``, how many were ``already`` stored, and the extraction that followed (the articles an
+    alias could be found in are extracted again; the frames are written anew)."""
+    added: list[store_corrections.Correction] = dataclasses.field(default_factory=list)
+    removed: list[store_corrections.Correction] = dataclasses.field(default_factory=list)
+    already: int = 0
+    run: PipelineRun | None = None
+
+    def describe(self) -> str:
+        parts = [f"{len(self.added)} correction(s) added"] if self.added or not self.removed else []
+        parts += [f"{len(self.removed)} removed"] if self.removed else []
+        parts += [f"{self.already} already in the store"] if self.already else []
+        if self.run is not None and self.run.extracted is not None and self.run.extracted.articles:
+            parts.append(f"{self.run.extracted.articles} article(s) extracted again")
+        return "; ".join(parts)
+
+
+def correct(engine: sa.Engine, new: Sequence[store_corrections.Correction],
+            dictionary: actor_dictionary.Dictionary | None = None) -> CorrectionRun:
+    """Store corrections (each checked first: ``InputError`` names every problem, and nothing is
+    stored), extract again the articles their aliases could be found in, and write the frames."""
+    problems = []
+    for correction in new:
+        try:
+            corrections.check(correction)
+        except InputError as err:
+            problems.append(str(err))
+    if problems:
+        raise InputError("corrections", "; ".join(problems))
+    due = corrections.alias_articles(engine, [c.alias for c in new if c.kind == "alias"])
+    added = store_corrections.add(engine, new, due_articles=due)
+    outcome = CorrectionRun(added=added, already=len(new) - len(added))
+    if added or due:
+        outcome.run = PipelineRun()
+        _extract_into(outcome.run, engine, dictionary, everything=False)
+    return outcome
+
+
+def undo_corrections(engine: sa.Engine, ids: Iterable[int],
+                     dictionary: actor_dictionary.Dictionary | None = None) -> CorrectionRun:
+    """Remove the store's corrections ``ids``; articles a removed alias was found in are extracted
+    again, and the frames written anew."""
+    ids = {int(i) for i in ids}
+    going = [c for c in store_corrections.load(engine) if c.id in ids]
+    due = corrections.alias_articles(engine, [c.alias for c in going if c.kind == "alias"])
+    outcome = CorrectionRun(removed=store_corrections.remove(engine, ids, due_articles=due))
+    if outcome.removed or due:
+        outcome.run = PipelineRun()
+        _extract_into(outcome.run, engine, dictionary, everything=False)
+    return outcome
+
+
+def import_corrections(engine: sa.Engine, path: Path, analyst: str,
+                       dictionary: actor_dictionary.Dictionary | None = None) -> CorrectionRun:
+    """Add the corrections of a corrections file to the store (``correct``): those already stored
+    are left out, so importing a file twice, or a file exported from this store, changes nothing.
+    A correction without an analyst is recorded as ``analyst``'s."""
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    found = correction_files.read(path)
+    return correct(engine, [dataclasses.replace(c, analyst=c.analyst or analyst, origin="store") for c in found],
+                   dictionary)
+
+
+def export_corrections(engine: sa.Engine) -> str:
+    """The store's corrections as a corrections file (``import_corrections`` reads it back)."""
+    return correction_files.dumps(store_corrections.load(engine))

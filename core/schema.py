@@ -130,8 +130,8 @@ actors = sa.Table(
     _column("country", sa.String(8), "string",
             "ISO 3166-1 alpha-2 of the state a person serves or an organisation belongs to; <NA> when none"),
     _column("origin", sa.String(16), "string",
-            "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by "
-            "data/corrections.toml)", nullable=False),
+            "dictionary | discovered (found by cues, not in the dictionary) | corrected (changed by an "
+            "analyst's correction: the store's or data/corrections.toml)", nullable=False),
 )
 ACTOR_FIELDS: tuple[tuple[str, str, str], ...] = _fields(actors)
 ACTOR_COLUMNS: tuple[str, ...] = _names(ACTOR_FIELDS)
@@ -193,6 +193,28 @@ extractions = sa.Table(
     metadata,
     sa.Column("article_id", sa.String(32), primary_key=True),
     sa.Column("dictionary_version", sa.String(32), nullable=False),
+)
+
+# One row is one analyst's correction of the actors (core.actors.corrections): kept in the store so
+# that a team on one store shares them. They are applied whenever mentions are resolved to actors,
+# never written into the mentions, so every re-extraction keeps them. Columns a kind does not use
+# are NULL (docs/actors.md, "Corrections").
+actor_corrections = sa.Table(
+    "actor_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # merge | split | rename | alias | retype | ignore
+    sa.Column("actor", sa.String(96)),  # the actor corrected, by id; NULL for an ignored spelling alone
+    sa.Column("actor_name", sa.Text),  # its name when corrected, for lists and files
+    sa.Column("into_actor", sa.String(96)),  # merge: the actor kept; split: an existing actor the spellings go to
+    sa.Column("name", sa.Text),  # rename: the new name; split: the new actor's name
+    sa.Column("type", sa.String(16)),  # retype, and a split's new actor: person | country | organisation
+    sa.Column("surfaces", sa.Text),  # split and ignore: the spellings, a JSON list
+    sa.Column("alias", sa.Text),
+    sa.Column("language", sa.String(16)),  # alias: ISO 639-1 code of the language it is written in
+    sa.Column("article_id", sa.String(32)),  # ignore: only in this article
+    sa.Column("analyst", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # One row is one translated segment (a title, a paragraph or a piece of a long one). It is the

@@ -8,7 +8,8 @@ Sources, all under ``data/`` (format in ``data/actors/README.md``):
   capital and seat-of-power metonyms, extra names);
 - ``actors/name_cues.toml``: titles, given names and name particles that mark people outside the
   dictionary;
-- ``corrections.toml``: merges, splits, renames, extra aliases and ignored actors.
+- ``corrections.toml``: merges, splits, renames, extra aliases, new types and ignored actors
+  (``correction_files``; the store's corrections are added by ``corrections.with_corrections``).
 """
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from pathlib import Path
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 
-from core.actors import spelling, transliteration
+from core.actors import correction_files, spelling, transliteration
 from core.errors import InputError
 from core.schema import ACTOR_COLUMNS
+from core.store.corrections import Correction
 
 ALIAS_LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "fa", "he", "tr", "el", "it", "pt", "nl", "pl", "ur", "zh")
 # Country names come from CLDR for these languages too: the press languages lingua detects.
@@ -45,16 +47,18 @@ class NameCues:
     not_names: dict[str, set[str]] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Corrections:
-    """Analysts' corrections, applied by every extraction. Actors are named by id or English name."""
+    """Analysts' corrections (``core.actors.corrections``): the corrections file's, then the
+    store's, in the order they apply. Actors are named by id or English name."""
 
-    merges: list[tuple[str, list[str]]] = field(default_factory=list)      # (into, [actors])
-    splits: list[tuple[str, str, str]] = field(default_factory=list)       # (actor, surface, new name)
-    renames: dict[str, str] = field(default_factory=dict)                  # actor -> new name
-    aliases: list[tuple[str, str, str]] = field(default_factory=list)      # (actor, language, alias)
-    ignored_actors: set[str] = field(default_factory=set)
-    ignored_surfaces: set[str] = field(default_factory=set)                # folded surfaces
+    entries: tuple[Correction, ...] = ()
+
+    @property
+    def aliases(self) -> list[tuple[str, str, str]]:
+        """(actor, language, alias) of the file's aliases: the dictionary's own (the store's are
+        added by ``corrections.with_corrections``)."""
+        return [(c.actor, c.language or "en", c.alias) for c in self.entries if c.kind == "alias" and c.origin != "store"]
 
 
 @dataclass(eq=False)  # compared and hashed by identity: matcher indexes are cached per dictionary
@@ -173,24 +177,7 @@ def _load_cues(path: Path) -> NameCues:
 
 
 def _load_corrections(path: Path | None) -> Corrections:
-    corrections = Corrections()
-    if path is None or not path.exists():
-        return corrections
-    data = _read_toml(path)
-    for entry in data.get("merge", []):
-        corrections.merges.append((entry["into"], list(entry["actors"])))
-    for entry in data.get("split", []):
-        corrections.splits.append((entry["actor"], entry["surface"], entry["name"]))
-    for entry in data.get("rename", []):
-        corrections.renames[entry["actor"]] = entry["name"]
-    for entry in data.get("alias", []):
-        corrections.aliases.append((entry["actor"], entry.get("language", "en"), entry["alias"]))
-    for entry in data.get("ignore", []):
-        if "actor" in entry:
-            corrections.ignored_actors.add(entry["actor"])
-        if "surface" in entry:
-            corrections.ignored_surfaces.add(spelling.fold(entry["surface"]))
-    return corrections
+    return Corrections(correction_files.read(path))
 
 
 def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
