@@ -249,7 +249,10 @@ def _corrections(engine, args) -> int:
                 print(f"wrote {len(store_corrections.load(engine))} correction(s) to {args.file}", file=sys.stderr)
             return 0
         if args.action == "import":
-            outcome = pipeline.import_corrections(engine, args.file, args.analyst or config.analyst_name())
+            if not args.file.is_file():
+                raise InputError(args.file, "no such file")
+            outcome = pipeline.import_corrections(engine, correction_files.read(args.file),
+                                                  args.analyst or config.analyst_name())
         else:
             outcome = pipeline.undo_corrections(engine, args.ids)
             missing = sorted(set(args.ids) - {c.id for c in outcome.removed})

@@ -155,7 +155,7 @@ def correct(engine: sa.Engine, new: Sequence[store_corrections.Correction],
         except InputError as err:
             problems.append(str(err))
     if problems:
-        raise InputError("corrections", "; ".join(problems))
+        raise InputError("correction not stored", "; ".join(problems))
     due = corrections.alias_articles(engine, [c.alias for c in new if c.kind == "alias"])
     added = store_corrections.add(engine, new, due_articles=due)
     outcome = CorrectionRun(added=added, already=len(new) - len(added))
@@ -179,14 +179,12 @@ def undo_corrections(engine: sa.Engine, ids: Iterable[int],
     return outcome
 
 
-def import_corrections(engine: sa.Engine, path: Path, analyst: str,
+def import_corrections(engine: sa.Engine, found: Sequence[store_corrections.Correction], analyst: str,
                        dictionary: actor_dictionary.Dictionary | None = None) -> CorrectionRun:
-    """Add the corrections of a corrections file to the store (``correct``): those already stored
-    are left out, so importing a file twice, or a file exported from this store, changes nothing.
-    A correction without an analyst is recorded as ``analyst``'s."""
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    found = correction_files.read(path)
+    """Add corrections read from a corrections file (``correction_files.read`` or ``loads``) to the
+    store (``correct``): those already stored are left out, so importing a file twice, or a file
+    exported from this store, changes nothing. One that names no analyst is recorded as
+    ``analyst``'s."""
     return correct(engine, [dataclasses.replace(c, analyst=c.analyst or analyst, origin="store") for c in found],
                    dictionary)
 

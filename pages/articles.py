@@ -6,7 +6,7 @@ import streamlit as st
 from core import languages
 from core.analysis import reading
 from core.charts import tables, text
-from ui import corpus, filters, layout
+from ui import corpus, corrections, filters, layout
 
 data, selected = layout.open_page("Reader")
 target = data.target
@@ -69,6 +69,7 @@ with actors_tab:
         chosen = named["actor_id"].iloc[pick.selection.rows[0]]
         st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=filters.select_actor, args=(chosen,),
                   key="reader_filter_actor")
+    corrections.article_actors(data, named, article["article_id"], language)
 with dates_tab:
     days = data.dates[data.dates["article_id"] == article["article_id"]]
     st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",

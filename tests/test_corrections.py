@@ -169,12 +169,12 @@ def test_export_then_import_gives_the_same_actors(db, base_store, tmp_path, dict
     other_db = tmp_path / "other.db"
     shutil.copyfile(base_store, other_db)
     other = database.connect(f"sqlite:///{other_db}")
-    outcome = pipeline.import_corrections(other, exported, "importer", dictionary)
+    outcome = pipeline.import_corrections(other, correction_files.read(exported), "importer", dictionary)
     assert len(outcome.added) == len(made)
     mine, theirs = store_corrections.load(engine), store_corrections.load(other)
     assert [(c.change(), c.analyst, c.at) for c in theirs] == [(c.change(), c.analyst, c.at) for c in mine]
     assert _actors(other, dictionary)[0].sort_index().equals(_actors(engine, dictionary)[0].sort_index())
-    again = pipeline.import_corrections(other, exported, "importer", dictionary)
+    again = pipeline.import_corrections(other, correction_files.read(exported), "importer", dictionary)
     assert (again.added, again.already) == ([], len(made))
 
 

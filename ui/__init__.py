@@ -20,11 +20,14 @@ app.py lists live in ``pages/``.
 - ``plotly_view`` (with ``plotly_view.js``): figures drawn in the page with Geowire's own
   plotly.js bundle. ``filters_pending.js`` is the filter bar's "not applied yet" note.
 - ``jobs``: long work (ingest, translation) on a background thread, one registry per process.
+- ``corrections``: the analysts' corrections of the actors: a "Correct…" popover per actor (the
+  Reader's, and the sidebar's for any actor) and the corrections in force with their undo, export
+  and import.
 
 Import direction: ``pages`` → ``ui`` → ``core.pipeline`` and the core stage packages; ``core``
 never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages never import each
 other (tests/test_layering.py). Pages import ``ui``'s modules, not names from this package.
 Inside ``ui``, ``navigation``, ``corpus`` and ``plotly_view`` import no other ``ui`` module;
-``filters`` imports ``navigation`` and ``corpus``; ``result_cache``, ``layout``, ``downloads`` and
-``jobs`` import those below them.
+``filters`` imports ``navigation`` and ``corpus``; ``corrections`` imports ``corpus`` and ``filters``;
+``result_cache``, ``layout``, ``downloads`` and ``jobs`` import those below them.
 """

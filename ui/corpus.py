@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from core import config, pipeline
-from core.actors import actor_dictionary, frames
+from core.actors import actor_dictionary, corrections, frames
 from core.analysis import filtering, ranking
 from core.charts import theme
 from core.errors import ConfigError
-from core.store import database, frame_cache, translation_memory
+from core.store import corrections as store_corrections, database, frame_cache, translation_memory
 from core.translate import translated
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -55,15 +55,19 @@ def dictionary() -> actor_dictionary.Dictionary:
     return pipeline.load_dictionary()
 
 
+# A change to the analysts' corrections is a write to the store (its revision moves, so every page
+# reads afresh) and changes the version the frames are kept under (the corrections' digest), so
+# frames are never read with other corrections than those they were made with.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
-    version = pipeline.dictionary_version()
-    return frames.cached_actor_frames(_engine, dictionary, version, config.frames_cache_dir(url))
+    stored = store_corrections.load(_engine)
+    return frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
+                                      pipeline.dictionary_version(stored), config.frames_cache_dir(url))
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
 def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
-    version = pipeline.dictionary_version()
+    version = pipeline.dictionary_version(store_corrections.load(_engine))
     return frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
 
 

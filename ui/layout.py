@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis import timelines
-from ui import corpus, filters, plotly_view
+from ui import corpus, corrections, filters, plotly_view
 
 
 def open_page(title: str, charts: bool = False) -> tuple[corpus.Corpus, pd.DataFrame]:
@@ -21,6 +21,7 @@ def open_page(title: str, charts: bool = False) -> tuple[corpus.Corpus, pd.DataF
     selected = filters.selection(data, title)
     if empty_store_notice(data):
         st.stop()
+    corrections.sidebar(data)
     return data, selected
 
 

@@ -86,28 +86,33 @@ def _with_aliases(dictionary: actor_dictionary.Dictionary, aliases: tuple[Correc
                                aliases=aliases_frame.drop(columns="folded").reset_index(drop=True))
 
 
+# What each kind needs, and how to say it is missing.
+_NEEDS = {"merge": (("actor", "the actor to merge"), ("into", "the actor it is the same as")),
+          "split": (("actor", "the actor to split"), ("surfaces", "the spellings to split off")),
+          "rename": (("actor", "the actor to rename"), ("name", "the new name")),
+          "alias": (("actor", "the actor"), ("alias", "the spelling")),
+          "retype": (("actor", "the actor"), ("type", "the type")), "ignore": ()}
+
+
 def check(correction: Correction) -> None:
-    """Raise ``InputError`` naming every problem of ``correction`` (a field its kind needs, a type
-    that is not one, an actor merged into itself); nothing when it is whole."""
-    problems = []
+    """Raise ``InputError`` naming every problem of ``correction`` (what its kind needs and lacks, a
+    type that is not one, an actor merged into itself); nothing when it is whole."""
     kind = correction.kind
     if kind not in KINDS:
         raise InputError("correction", f"kind {kind!r} is not one of {', '.join(KINDS)}")
-    needs = {"merge": ("actor", "into"), "split": ("actor", "surfaces"), "rename": ("actor", "name"),
-             "alias": ("actor", "alias"), "retype": ("actor", "type"), "ignore": ()}[kind]
-    problems += [f"{kind} needs {field}" for field in needs if not getattr(correction, field)]
+    problems = [f"{kind} needs {what}" for field, what in _NEEDS[kind] if not getattr(correction, field)]
     if kind == "split" and not (correction.into or correction.name.strip()):
-        problems.append("split needs the new actor's name or an actor to move the spellings to")
+        problems.append("split needs the new actor's name or the actor the spellings name")
     if kind == "ignore" and not (correction.actor or correction.surfaces):
         problems.append("ignore needs an actor or spellings")
     if kind in ("merge", "split") and correction.into and correction.into == correction.actor:
         problems.append(f"{kind}: an actor cannot be {'merged into' if kind == 'merge' else 'split into'} itself")
     if correction.type and correction.type not in actor_dictionary.ACTOR_TYPES:
         problems.append(f"type {correction.type!r} is not one of {', '.join(actor_dictionary.ACTOR_TYPES)}")
-    if kind in ("rename", "split") and len(correction.name) > 200:
-        problems.append("a name is at most 200 characters")
+    if len(correction.name) > 200 or len(correction.alias) > 200:
+        problems.append("a name or spelling is at most 200 characters")
     if problems:
-        raise InputError("correction", "; ".join(problems), where=correction.actor_name or correction.actor or None)
+        raise InputError(correction.actor_name or correction.actor or "correction", "; ".join(problems))
 
 
 def apply_corrections(actors: pd.DataFrame, mentions: pd.DataFrame,
