@@ -63,13 +63,14 @@ else:
 actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
 with actors_tab:
     named = reading.article_actors(data.mentions, data.actors, article["article_id"])
+    # Above the table, so that an open popover has the table's height below it.
+    corrections.article_actors(data, named, article["article_id"], language)
     pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
         chosen = named["actor_id"].iloc[pick.selection.rows[0]]
         st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=filters.select_actor, args=(chosen,),
                   key="reader_filter_actor")
-    corrections.article_actors(data, named, article["article_id"], language)
 with dates_tab:
     days = data.dates[data.dates["article_id"] == article["article_id"]]
     st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",

@@ -38,7 +38,7 @@ def article_actors(data: corpus.Corpus, named: pd.DataFrame, article_id: str, la
     if named.empty:
         return
     st.caption("Correct an actor: the change shows at once on every page, for everyone using this store "
-               "(undo it from the sidebar's Corrections).")
+               "(undo it in the sidebar's Corrections in force).")
     with st.container(horizontal=True, gap="small"):
         for actor_id, name in named[["actor_id", "name"]].itertuples(index=False):
             actor_popover(data, actor_id, name, f"reader-{actor_id}", article_id=article_id, language=language)
@@ -55,13 +55,15 @@ def actor_popover(data: corpus.Corpus, actor_id: str, name: str, key: str, artic
 
 
 def sidebar(data: corpus.Corpus) -> None:
-    """The sidebar's Corrections: a popover to correct any actor (the first one the filters name
-    chosen to start with) and the list of corrections in force."""
+    """The sidebar's Corrections: any actor corrected (the first one the filters name chosen to
+    start with), and the list of corrections in force. Expanders, not popovers: at the foot of the
+    sidebar a popover would open below the window's edge."""
     show_note()
     with st.sidebar:
         st.divider()
         st.subheader("Corrections")
-        with st.popover("Correct an actor…", key="sidebar-correct-open", on_change="rerun", width="stretch") as box:
+        with st.expander("Correct an actor", key="sidebar-correct-open", on_change="rerun",
+                         icon=":material/edit:") as box:
             if box.open:
                 labels = corpus.actor_labels(data)
                 options = list(data.actors["actor_id"])
@@ -72,8 +74,8 @@ def sidebar(data: corpus.Corpus) -> None:
                 if actor_id is not None:
                     _form(data, actor_id, corpus.actor_names(data).get(actor_id, actor_id), "sidebar", None, None)
         stored = store_corrections.load(corpus.engine())
-        with st.popover(f"Corrections in force ({len(stored)})…", key="sidebar-list-open", on_change="rerun",
-                        width="stretch") as box:
+        with st.expander(f"Corrections in force ({len(stored)})", key="sidebar-list-open", on_change="rerun",
+                         icon=":material/history:") as box:
             if box.open:
                 _listing(data, stored)
 
@@ -144,7 +146,7 @@ def _form(data: corpus.Corpus, actor_id: str, name: str, key: str, article_id: s
         _button("Ignore", key, lambda s: Correction(
             kind="ignore", article=article_id if s[f"{key}-scope"] == "article" else "",
             surfaces=tuple(s.get(f"{key}-ignored") or ()) if s[f"{key}-scope"] == "spellings" else (), **made))
-    st.caption(f"Recorded as {tables.plain(analyst())} (change it in the sidebar's list of corrections).")
+    st.caption(f"Recorded as {tables.plain(analyst())} (change it in the sidebar's Corrections in force).")
 
 
 def _alias_widgets(key: str, language: str | None) -> None:
@@ -215,11 +217,12 @@ def _listing(data: corpus.Corpus, stored: tuple[Correction, ...]) -> None:
     with st.container(height=320 if len(stored) > 6 else "content"):
         if not stored:
             st.caption("No correction in the store yet.")
-        for correction in reversed(stored):
-            text, undo = st.columns([4, 1], vertical_alignment="center")
-            text.markdown(tables.plain(corrections.describe(correction, names)))
-            text.caption(f"{tables.plain(correction.analyst)} · {correction.at:%Y-%m-%d %H:%M} UTC")
-            undo.button("Undo", key=f"undo-{correction.id}", on_click=_undo, args=(correction.id,))
+        for correction in reversed(stored):  # the newest first
+            st.markdown(tables.plain(corrections.describe(correction, names)))
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                st.caption(f"{tables.plain(correction.analyst)} · {correction.at:%Y-%m-%d %H:%M} UTC")
+                st.button("Undo", key=f"undo-{correction.id}", on_click=_undo, args=(correction.id,),
+                          type="tertiary", icon=":material/undo:")
     try:
         from_file = correction_files.read(config.CORRECTIONS_FILE)
     except USER_ERRORS as err:
