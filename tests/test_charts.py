@@ -158,7 +158,7 @@ def _label_boxes_drawn(fig: go.Figure) -> list:
     positions = {(i, j): (x, y) for i, t in enumerate(nodes) for j, (x, y) in enumerate(zip(t.x, t.y))}
     sizes = {(i, j): size for i, t in enumerate(nodes) for j, size in enumerate(t.marker.size)}
     labels = [((i, j), name, side) for i, t in enumerate(nodes)
-              for j, (name, side) in enumerate(zip(t.text, t.textposition)) if name]
+              for j, (name, side) in enumerate(zip(t.text, t.textposition)) if name.strip()]
     return network_layout.label_boxes(positions, sizes, labels)
 
 

@@ -152,7 +152,10 @@ def _draw_nodes(fig: go.Figure, part: pd.DataFrame, positions: dict, sizes_px: d
                        if centre_name is not None and pd.notna(r.with_ego) else "")
         hover.append(f"<b>{esc(r.name)}</b> ({esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions, "
                      f"named with {r.degree} actors{with_centre}<br>As written: {esc(r.spellings, HOVER_CHARS)}")
-    text = [(f"<b>{esc(n)}</b>" if bold else esc(n)) if a in placed else "" for a, n in zip(ids, part["name"])]
+    # A node without a name gets a space, not "": Plotly.react never draws a name later given to a
+    # point whose text was "" (plotly.js#5360), so choosing a centre in the page left Iran, Russia
+    # and Israel unnamed although the figure named them.
+    text = [(f"<b>{esc(n)}</b>" if bold else esc(n)) if a in placed else " " for a, n in zip(ids, part["name"])]
     marker = dict(style.pop("marker"), size=[sizes_px[a] for a in ids], line=outline)
     fig.add_scatter(x=[positions[a][0] for a in ids], y=[positions[a][1] for a in ids], mode="markers+text",
                     text=text, textposition=[placed.get(a, "top center") for a in ids], customdata=ids,
