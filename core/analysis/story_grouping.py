@@ -36,14 +36,15 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
     index = mention_index.of(mentions)
     kept = _shared.selected_pairs(index, articles)
     found = index.pairs_frame(kept).assign(mentions=index.pair_mentions[kept])
-    title_pairs = _title_pairs(index, mentions, kept)
     if labels is None:
         labels = story_labels(articles, mentions, window_days, min_similarity)
     else:
         ids = articles["article_id"].drop_duplicates()
         where = mention_index.positions(ids, labels.index)
         labels = pd.Series(labels.to_numpy()[where[where >= 0]], index=ids.to_numpy()[where >= 0])
-    return _describe_groups(articles, found, title_pairs, actors, labels, min_articles, limit)
+    # articles of the selection naming each actor: how rare an actor is (story_titles)
+    naming = pd.Series(np.bincount(index.pair_actor[kept], minlength=len(index.actors)), index=index.actors)
+    return _describe_groups(articles, found, index, mentions, naming, actors, labels, min_articles, limit)
 
 
 def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame,
@@ -99,20 +100,24 @@ def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame,
     return pd.Series(labels, index=pd.Index(ids, name="article_id"), name="story")
 
 
-def _title_pairs(index: mention_index.MentionIndex, mentions: pd.DataFrame, kept: np.ndarray) -> pd.DataFrame:
-    """The (article_id, actor_id) of mentions in the titles of the kept pairs' articles (none
-    when the mentions frame has no ``field``)."""
+def _title_pairs(index: mention_index.MentionIndex, mentions: pd.DataFrame, article_ids) -> pd.DataFrame:
+    """The (article_id, actor_id) of the mentions in these articles' titles (none when the
+    mentions frame has no ``field``). Only these articles' rows are read: the field of a million
+    mentions, read whole, cost a tenth of a second a filter change."""
     if "field" not in mentions:
         return pd.DataFrame({"article_id": pd.Series(dtype="string"), "actor_id": pd.Series(dtype="string")})
-    in_title = (mentions["field"].to_numpy()[index.mention_row] == "title")
-    selected_articles = np.zeros(len(index.articles), dtype=bool)
-    selected_articles[index.pair_article[kept]] = True
-    in_title &= selected_articles[index.mention_article]
-    return pd.DataFrame({"article_id": index.articles[index.mention_article[in_title]],
-                         "actor_id": index.actors[index.mention_actor[in_title]]}).drop_duplicates()
+    members = np.zeros(len(index.articles), dtype=bool)
+    codes = mention_index.positions(pd.Series(list(article_ids), dtype="string"), index.articles)
+    members[codes[codes >= 0]] = True
+    rows = np.flatnonzero(members[index.mention_article])
+    in_title = (mentions["field"].iloc[index.mention_row[rows]] == "title").to_numpy(dtype=bool)
+    rows = rows[in_title]
+    return pd.DataFrame({"article_id": index.articles[index.mention_article[rows]],
+                         "actor_id": index.actors[index.mention_actor[rows]]}).drop_duplicates()
 
 
-def _describe_groups(articles, found, title_pairs, actors, labels: pd.Series, min_articles: int, limit: int | None) -> pd.DataFrame:
+def _describe_groups(articles, found, index: mention_index.MentionIndex, mentions: pd.DataFrame, naming: pd.Series, actors,
+                     labels: pd.Series, min_articles: int, limit: int | None) -> pd.DataFrame:
     columns = ["group", "articles", "article_ids", "languages", "sources", "first", "last", "top_actors", "title",
                "title_article", "title_language", "title_translated"]
     codes, _ = pd.factorize(labels)
@@ -134,12 +139,12 @@ def _describe_groups(articles, found, title_pairs, actors, labels: pd.Series, mi
     members = members.assign(label=kept).sort_values("published", na_position="last")
     names = (actors.drop_duplicates("actor_id").set_index("actor_id")["name"] if actors is not None
              else pd.Series(dtype=str))
-    naming = found["actor_id"].value_counts()  # articles of the selection naming each actor
     where = mention_index.positions(found["article_id"], kept.index)
     found = found[where >= 0].assign(label=kept.to_numpy()[where[where >= 0]])
     top = story_titles.main_actors(found, names)
     members = members.rename_axis("article_id").reset_index()
-    titles = story_titles.story_titles(members, found, title_pairs, naming, articles["article_id"].nunique())
+    titles = story_titles.story_titles(members, found, _title_pairs(index, mentions, kept.index), naming,
+                                       articles["article_id"].nunique())
     by_group = members.groupby("label", sort=False)
     table = pd.DataFrame({
         "articles": by_group.size(),
