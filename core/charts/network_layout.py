@@ -160,12 +160,6 @@ def _separate(points: np.ndarray, radii: np.ndarray, fixed: np.ndarray, boxes: n
     reach_high = np.maximum(radii[:, None], np.nan_to_num(boxes[:, 2:], nan=0.0))
     low, high = -reach_low, np.array(PLOT_PX, dtype=float) - reach_high
     high = np.maximum(high, low)
-    # Markers on the same spot have no direction between them: they part along a fixed angle
-    # that differs for every pair.
-    first, second = np.minimum.outer(np.arange(n), np.arange(n)), np.maximum.outer(np.arange(n), np.arange(n))
-    pair_angle = (first * n + second) * 2.399963  # the golden angle: no two pairs alike
-    side = np.sign(np.subtract.outer(np.arange(n), np.arange(n)))[..., None]
-    stuck = side * np.stack([np.cos(pair_angle), np.sin(pair_angle)], axis=-1)
     mobile = (~fixed).astype(float)
     share = mobile[:, None] / np.maximum(mobile[:, None] + mobile[None, :], 1)  # [i, j]: i's part of a move apart
     need = radii[:, None] + radii[None, :] + GAP_PX
@@ -174,10 +168,17 @@ def _separate(points: np.ndarray, radii: np.ndarray, fixed: np.ndarray, boxes: n
     for _ in range(_SEPARATION_ROUNDS):
         apart = points[:, None, :] - points[None, :, :]
         distance = np.hypot(apart[..., 0], apart[..., 1])
-        short = np.clip(need - distance, 0, None)
-        direction = np.where((distance > 1e-9)[..., None], apart / np.maximum(distance, 1e-9)[..., None], stuck)
-        push = ((short * share)[..., None] * direction).sum(axis=1)
-        worst = short.max()
+        # only the few pairs too close are moved: directions for all n x n pairs took most of the time
+        i, j = np.nonzero(need - distance > 0)
+        short = (need - distance)[i, j]
+        # markers on the same spot have no direction between them: they part along an angle that
+        # differs for every pair (the golden angle), opposite for its two ends
+        angle = (np.minimum(i, j) * n + np.maximum(i, j)) * 2.399963
+        stuck = np.sign(i - j)[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=-1)
+        direction = np.where((distance[i, j] > 1e-9)[:, None], apart[i, j] / np.maximum(distance[i, j], 1e-9)[:, None], stuck)
+        push = np.zeros_like(points)
+        np.add.at(push, i, (short * share[i, j])[:, None] * direction)
+        worst = short.max(initial=0)
         if len(named):
             placed = np.concatenate([points[named] + boxes[named, :2], points[named] + boxes[named, 2:]], axis=1)
             # a box (k) and the markers (n) in it: the marker leaves, the box's node gives way
