@@ -21,7 +21,9 @@ _DRAWN = """() => {
             id, name: trace.name, symbol: trace.marker.symbol,
             x: box.left + layout._size.l + layout.xaxis.d2p(trace.x[i]),
             y: box.top + layout._size.t + layout.yaxis.d2p(trace.y[i]),
-            r: (Array.isArray(trace.marker.size) ? trace.marker.size[i] : trace.marker.size) / 2}));
+            // a star's points reach 1.4 times its half size (plotly.js symbol_defs)
+            r: (Array.isArray(trace.marker.size) ? trace.marker.size[i] : trace.marker.size) / 2
+               * (trace.marker.symbol === 'star' ? 1.4 : 1)}));
     }
     const names = [...chart.querySelectorAll('.scatterlayer .textpoint text')]
         .filter(t => t.textContent.trim())

@@ -49,8 +49,10 @@ def _nodes(fig) -> pd.DataFrame:
 
 
 def _overlapping_markers(nodes: pd.DataFrame) -> list:
+    # a star's points reach 1.4 times its half size from its centre (plotly.js symbol_defs)
+    reach = {n.actor: n.diameter / 2 * (1.4 if n.symbol == "star" else 1) for n in nodes.itertuples()}
     return [(a.actor, b.actor) for a, b in itertools.combinations(nodes.itertuples(), 2)
-            if np.hypot(a.x - b.x, a.y - b.y) < (a.diameter + b.diameter) / 2]
+            if np.hypot(a.x - b.x, a.y - b.y) < reach[a.actor] + reach[b.actor]]
 
 
 def _name_box(node) -> tuple:
@@ -65,7 +67,7 @@ def _name_box(node) -> tuple:
 
 def _covers(box, node) -> bool:
     nearest_x, nearest_y = min(max(node.x, box[0]), box[2]), min(max(node.y, box[1]), box[3])
-    return np.hypot(nearest_x - node.x, nearest_y - node.y) < node.diameter / 2
+    return np.hypot(nearest_x - node.x, nearest_y - node.y) < node.diameter / 2 * (1.4 if node.symbol == "star" else 1)
 
 
 def _name_collisions(nodes: pd.DataFrame) -> list:

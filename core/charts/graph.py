@@ -1,7 +1,7 @@
 """The co-occurrence network drawn (``network_chart``): nodes where ``network_layout`` puts them
 (none covering another), links by weight, nodes by community, the centre of a network around one
-actor as a star, and names placed where they cover no other name and no node (``label_boxes``,
-``label_positions``)."""
+actor as a star, and the most important names, placed by ``network_layout`` where they cover no
+other name and no node."""
 from __future__ import annotations
 
 import math
@@ -17,7 +17,7 @@ from core.charts.theme import HOVER_CHARS, OTHER_COLOUR, PALETTE, empty_figure, 
 NETWORK_LABELS = 24  # names tried beside the most important nodes (the centre's first); the others on hover
 LABEL_FONT_PX = network_layout.LABEL_FONT_PX
 CENTRE_FONT_PX = 13
-CENTRE_MIN_PX = 34  # the centre's marker is at least this wide, and a star
+CENTRE_MIN_PX = 30  # the centre's star is at least this size (its points reach 1.4 times as far)
 # Markers may cover at most this share of the plot area together; above it they are all made
 # smaller, or the pass that parts them could not find room for them all.
 MARKERS_MAX_SHARE = 0.25
@@ -82,7 +82,7 @@ def network_chart(network: _Network, title: str = "Actors named in the same arti
     if centre is not None:
         colour = PALETTE[int(row["community"].iloc[0])] if int(row["community"].iloc[0]) < len(PALETTE) else OTHER_COLOUR
         _draw_nodes(fig, row, positions, sizes_px, placed, None, centre,
-                    dict(name=f"Centre: {esc(centre_name)}", showlegend=True, marker=dict(color=colour, symbol="star"),
+                    dict(name=f"Centre: {esc(centre_name)}", showlegend=True, marker=dict(color=colour, symbol=network_layout.CENTRE_SYMBOL),
                          textfont=dict(size=CENTRE_FONT_PX, color="black")), bold=True)
     width, height = network_layout.PLOT_PX
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False, range=[0, width])

@@ -25,6 +25,10 @@ LAYOUT_SEED = 7  # fixed, so one selection always draws the same picture
 RING_INNER, RING_OUTER = 0.36, 0.97
 _SEPARATION_ROUNDS = 400
 LABEL_FONT_PX = 11
+CENTRE_SYMBOL = "star"  # the actor a network is drawn around
+# Plotly draws a star of size d with its points 1.4 x d / 2 from its centre (plotly.js
+# symbol_defs "star": a = r * 1.4), and sets a name beside it as beside a circle of size d.
+CENTRE_REACH = 1.4
 # Names the layout keeps room for (the first of those asked, the most important): each node of
 # these moves together with a box for its name, which no other marker or kept box may enter. The
 # other names are written only where there is room already.
@@ -49,9 +53,11 @@ def place(actors: list, links: list, diameters: np.ndarray, named: list, fonts: 
     chart, where names point outwards) that moves with it. Then every name is given the first
     free side of its node (``label_positions``); one without a free side is left out (its node
     names it on hover)."""
-    points = node_positions(actors, links, diameters, centre, closeness)
-    sizes_px = dict(zip(actors, np.asarray(diameters, dtype=float)))
     fixed = np.array([a == centre for a in actors], dtype=bool)
+    # what each marker covers: the centre's star reaches past its size (see CENTRE_REACH)
+    reach = np.asarray(diameters, dtype=float) / 2 * np.where(fixed, CENTRE_REACH, 1.0)
+    points = node_positions(actors, links, 2 * reach, centre, closeness)
+    sizes_px = dict(zip(actors, np.asarray(diameters, dtype=float)))
     at = {actor: i for i, actor in enumerate(actors)}
     boxes, kept = np.full((len(actors), 4), np.nan), {}
     for actor, name in named[:ROOM_NAMES]:
@@ -59,8 +65,9 @@ def place(actors: list, links: list, diameters: np.ndarray, named: list, fonts: 
         kept[actor] = "top center" if actor == centre or points[i, 1] >= PLOT_PX[1] / 2 else "bottom center"
         # the box's offsets from its node: label_boxes of the node placed at (0, 0)
         boxes[i] = label_boxes({actor: (0.0, 0.0)}, sizes_px, [(actor, name, kept[actor])], fonts)[0]
-    points = _separate(points, np.asarray(diameters, dtype=float) / 2, fixed, boxes)
-    return Placement(points=points, sides=label_positions(dict(zip(actors, points)), sizes_px, named, fonts, kept))
+    points = _separate(points, reach, fixed, boxes)
+    return Placement(points=points, sides=label_positions(dict(zip(actors, points)), sizes_px, named, fonts, kept,
+                                                          dict(zip(actors, reach))))
 
 
 def node_positions(actors: list, links: list, diameters: np.ndarray, centre: str | None = None,
@@ -294,18 +301,20 @@ def _covers_marker(boxes: np.ndarray, centres: np.ndarray, radii: np.ndarray) ->
 
 
 def label_positions(positions: dict, sizes_px: dict, named: list, fonts: dict | None = None,
-                    prefer: dict | None = None) -> dict:
+                    prefer: dict | None = None, reach: dict | None = None) -> dict:
     """Where to write each name of ``named`` ((actor, name), the most important first) beside its
     node: the first of its sides (``prefer``[actor] first, then the outer sides, away from the
     middle of the chart where the nodes are thickest) that covers no name already placed and no
     other node's marker, and stays inside the plot area (beyond it Plotly cuts a name off). A
     name with no such place is left out: its node names it on hover. Plotly writes a label where
     it is told, over any other (adjustText, the usual remedy, works on matplotlib only), so names
-    of a dense cluster piled up and hid the nodes under them."""
+    of a dense cluster piled up and hid the nodes under them. ``reach``: actor -> the radius its
+    marker covers, where not half its size."""
     prefer = prefer or {}
     actors = list(positions)
     centres = np.array([positions[a] for a in actors], dtype=float)
-    radii = np.array([sizes_px[a] / 2 + 1 for a in actors])  # the white outline too
+    reach = reach or {}
+    radii = np.array([reach.get(a, sizes_px[a] / 2) + 1 for a in actors])  # the white outline too
     width, height = PLOT_PX
     middle = np.array([width / 2, height / 2])
     placed, taken = {}, np.empty((0, 4))
