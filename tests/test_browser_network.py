@@ -112,6 +112,19 @@ def test_the_network_around_iran_as_drawn(browser, app_url):
     page.context.close()
 
 
+def test_the_network_holds_in_a_narrower_window(browser, app_url):
+    # 1100 px: the sidebar leaves the chart 640 px; with its legend beside the plot (as it was) the
+    # plot had 437 of them and 110 pairs of markers overlapped
+    page = browser.new_context(viewport={"width": 1100, "height": 1000}).new_page()
+    _open(page, app_url, "network")
+    for centre in (None, "Iran"):
+        if centre:
+            _choose_centre(page, centre)
+        drawn = page.evaluate(_DRAWN)
+        assert _overlapping_markers(drawn["nodes"]) == [] and _collisions(drawn) == [], centre
+    page.context.close()
+
+
 # Whether each axis label is laid out right to left: its first character drawn right of its last.
 _LABEL_DIRECTIONS = """() => [...document.querySelectorAll('.js-plotly-plot .ytick text')].map(t => {
     const n = t.getNumberOfChars();

@@ -87,7 +87,10 @@ def network_chart(network: _Network, title: str = "Actors named in the same arti
     width, height = network_layout.PLOT_PX
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False, range=[0, width])
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, range=[0, height], scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=640, margin=_MARGIN)
+    # The legend under the plot, not beside it: beside it took 190 px of the plot's width, and a
+    # 1280-px window then gave the plot less than PLOT_PX.
+    fig.update_layout(height=700, margin=_MARGIN, legend=dict(orientation="h", x=0, xanchor="left", y=-0.01, yanchor="top",
+                                                              title_side="top"))
     minimum = int(network.edges["weight"].min()) if len(network.edges) else 1
     cut = (f"all of {esc(centre_name)}'s, the others' {network.links_per_actor} strongest" if centre is not None
            else f"each actor's {network.links_per_actor} strongest")

@@ -11,11 +11,12 @@ import math
 import networkx as nx
 import numpy as np
 
-# The plot area the network is laid out in, in CSS pixels: the smallest it gets in use. In the
-# dashboard of a 1400-px-wide window (the sidebar, the legend and the chart's narrow margins
-# taken off) it measured 760 x 550; a report-wide export (1200 x 700) has 940 x 600. The axes
-# span exactly this box with one scale on both, so Plotly draws one unit as at least one pixel:
-# markers (sized in pixels) that are apart here are apart on screen and in every export.
+# The plot area the network is laid out in, in CSS pixels: about the smallest it gets in use. With
+# its legend under it, the dashboard gives it 920 x 524 in a 1400-px-wide window, 800 x 524 at
+# 1280 px and 620 x 494 at 1100 px (the sidebar and the chart's narrow margins taken off); a
+# report-wide export (1200 x 700) about 1180 x 550. The axes span exactly this box with one scale
+# on both, so Plotly draws one unit as at least one pixel in all of these (nearly, at 1100 px):
+# markers, sized in pixels, that are apart here are apart on screen and in every export.
 PLOT_PX = (640, 480)
 GAP_PX = 3.0  # between two markers' edges: their white outlines touch at 0
 LAYOUT_SEED = 7  # fixed, so one selection always draws the same picture
