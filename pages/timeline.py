@@ -48,8 +48,8 @@ if stories.open:
         downloads.chart(over_time.story_groups_chart(groups), "stories")
         downloads.data_downloads(groups, "stories", filters.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
-        labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
-                               f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"
+        labels = {group.group: f"{group.title} · {group.articles} articles · {', '.join(group.languages)} · "
+                               f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'}"
                   for group in groups.itertuples()}
         # One story's articles at a time: twenty expanders of up to 25 links each made every filter
         # change redraw hundreds of elements.

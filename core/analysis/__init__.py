@@ -15,7 +15,8 @@ The modules, in the order a page uses them:
 - ``story_grouping``: the story of every article (``story_labels``) and a selection's
   ``story_groups``; ``story_links`` is the method both use (which articles are linked, and the
   stories the links make), ``story_corpus`` the same labels for a store read a batch at a time
-  (``StoryCorpus``, its pairs and links spilled to files).
+  (``StoryCorpus``, its pairs and links spilled to files); ``story_titles`` names each story by
+  its most representative title and its main actors.
 - ``cooccurrence``: the co-occurrence network of actors (``cooccurrence_network``) and its backbone.
 - ``sources``: outlets compared (``source_volume``, ``attention_share``).
 - ``passages``: what outlets wrote about one actor (``actor_mentions``, ``actor_sentences``,
