@@ -36,8 +36,18 @@ if attention.open:
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **layout.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        followed = result_cache.call(timelines.attention, selected, data.mentions, data.actors, chosen, freq)
-        downloads.chart(over_time.attention_chart(followed, measure), "attention")
+        # The pair view: the articles naming all the followed actors, drawn under each alone. On at
+        # first when the filter asks for articles naming all its actors.
+        together = st.toggle("Together: articles naming all of them", disabled=len(chosen) < 2,
+                             **layout.kept("timeline_together", value=filters.current_filters().actor_match == "all"),
+                             help="Bars: the articles of each period naming every followed actor (Iran and Russia "
+                                  "together); lines: each actor alone. Follow two actors or more.")
+        if together and len(chosen) >= 2:
+            followed = result_cache.call(timelines.together, selected, data.mentions, data.actors, chosen, freq)
+            downloads.chart(over_time.together_chart(followed, measure), "attention-together")
+        else:
+            followed = result_cache.call(timelines.attention, selected, data.mentions, data.actors, chosen, freq)
+            downloads.chart(over_time.attention_chart(followed, measure), "attention")
         downloads.data_downloads(followed, "attention", filters.current_filters())
 if stories.open:
     with stories:
