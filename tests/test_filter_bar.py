@@ -135,6 +135,11 @@ def test_timeline_draws_iran_and_russia_together_next_to_each_alone(app, dated):
     assert [b["name"] for b in bars] == ["Iran and Russia together"]
     assert sorted(t["name"] for t in lines) == ["Iran", "Russia"]
     assert sum(_values(bars[0]["y"])) == len(_naming(app, IRAN, RUSSIA) & dated) > 0
+    # each alone is counted without the actor filter, which would make every line the pair's
+    for line in lines:
+        actor_id = IRAN if line["name"] == "Iran" else RUSSIA
+        assert sum(_values(line["y"])) == len(_naming(app, actor_id) & dated) > sum(_values(bars[0]["y"]))
+    assert any("the Actors filter is left out here" in c.value for c in at.caption)
     toggle.set_value(False).run()
     [figure] = _figures(at)
     assert [t["type"] for t in figure["data"]] == ["scatter", "scatter"]

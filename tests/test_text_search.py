@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core import cli
 from core.analysis import filtering, text_search
 from tests import sample_corpus
 
@@ -89,6 +90,13 @@ def test_a_query_it_cannot_read_is_one_line(query, says):
     assert "\n" not in str(caught.value) and query.strip() in str(caught.value)
     with pytest.raises(text_search.QueryError):
         filtering.filter_articles(ARTICLES.assign(published=pd.NaT, language="en", source="s"), filtering.Filters(query=query))
+
+
+def test_the_command_line_says_what_is_wrong_with_a_query_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "none.toml"))
+    assert cli.main(["--db", str(tmp_path / "store.db"), "export", "--text", "(Iran OR Russia"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: --text: a parenthesis is not closed") and error.count("\n") == 1
 
 
 def test_typographic_quotes_are_quotes():

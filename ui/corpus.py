@@ -106,7 +106,6 @@ def preload() -> bool:
     articles_with_translations(config.translation_settings().target)
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
-    _spelling_index(found, mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     theme.empty_figure("Geowire").to_json()
     return True
@@ -171,7 +170,8 @@ def _spelling_index(_actors, _mentions, url: str, revision: int) -> actor_search
 
 def spelling_index(data: Corpus) -> actor_search.SpellingIndex:
     """Every alias and seen spelling of the store's actors, indexed for ``actor_search`` once per
-    revision (0.3 s on the sample corpus; about 3 s for 250k distinct spellings)."""
+    revision, on the first search (0.3 s on the sample corpus; 2-4 s for 100k distinct spellings
+    seen: not in the preload, which would delay every server start by as much)."""
     eng = engine()
     return _spelling_index(data.actors, data.mentions, str(eng.url), database.revision(eng))
 

@@ -20,7 +20,7 @@ from ui import corpus, navigation
 # ``filtering.Filters.to_query_params`` writes them.
 FILTER_KEYS = ("from", "to", "undated", "actor", "actor_mode", "type", "lang", "source", "q")
 ACTOR_MODES = {"any": "any of them", "all": "all of them"}
-FOUND_ACTORS = 6  # results of the actor search shown
+FOUND_ACTORS = 5  # results of the actor search shown (each a button two or three lines high)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -196,7 +196,7 @@ def selection(data: corpus.Corpus, page: str) -> pd.DataFrame:
         text_search.parse(filters.query)
     except text_search.QueryError as err:
         st.sidebar.error(f"Text contains: {err}. The text is left out until it is fixed.", icon=":material/error:")
-        filters = dataclasses.replace(filters, query="")
+    filters = _readable(filters)
     view = (str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
     chosen = _select(data, *view)
     summary = _summary(chosen, *view)
@@ -204,6 +204,24 @@ def selection(data: corpus.Corpus, page: str) -> pd.DataFrame:
     st.caption(f"{summary.articles} of {len(data.articles)} articles · {_count(summary.sources, 'source')} · "
                f"{_count(summary.languages, 'language')} · {summary.undated} undated{span}")
     return chosen
+
+
+def _readable(filters: filtering.Filters) -> filtering.Filters:
+    """``filters`` without a text query that cannot be read (``selection`` says why)."""
+    try:
+        text_search.parse(filters.query)
+    except text_search.QueryError:
+        return dataclasses.replace(filters, query="")
+    return filters
+
+
+def selection_without_actors(data: corpus.Corpus) -> pd.DataFrame:
+    """The articles the current filters select with the chosen actors left out: what a view that
+    counts each actor itself (the Timeline's attention to actors) counts over. Under an actor
+    filter every selected article names the actors, and each actor's line would be the filter's."""
+    eng = corpus.engine()
+    filters = dataclasses.replace(_readable(current_filters()), actors=(), actor_match="any")
+    return _select(data, str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
 
 
 def _count(number: int, noun: str) -> str:

@@ -36,6 +36,7 @@ MIN_SCORE = 70  # below, "Patru" would offer Trump (ratio 60 × 0.9)
 MIN_SKELETON = 4  # consonants; shorter skeletons are shared by too many names (Putin, Biden: "btn")
 MIN_FUZZY = 4  # letters typed before an edit-distance ratio means anything ("Pat" is 70 % of many names)
 SHOWN_WITHIN = 3  # a spelling this close to an actor's closest one is shown instead, if it is the name
+RESULTS_WITHIN = 20  # once an actor is this much closer than another, the other is noise ("روسيا": not Iraq)
 MENTION_BONUS = 6  # the most-named actor gains this much over one named once
 NAMED_SCORE = 96  # ``named``: only a whole spelling or one of its words, typed exactly
 
@@ -203,10 +204,12 @@ def search(query: str, index: SpellingIndex, limit: int = 8) -> pd.DataFrame:
 
     Returns: actor_id, name, type, spelling (the closest spelling, as written), matched (bool:
     that spelling is not the actor's name, so worth showing), closeness (0-100), score (closeness
-    plus up to ``MENTION_BONUS`` for the most-named actors: the order), articles, mentions. Empty
-    when nothing is ``MIN_SCORE`` close, or the query is blank.
+    plus up to ``MENTION_BONUS`` for the most-named actors: the order), articles, mentions. Actors
+    more than ``RESULTS_WITHIN`` less close than the closest are left out. Empty when nothing is
+    ``MIN_SCORE`` close, or the query is blank.
     """
-    return _best(index, _form_scores(index, query), MIN_SCORE, limit)
+    found = _best(index, _form_scores(index, query), MIN_SCORE, limit)
+    return found[found["closeness"] >= found["closeness"].max() - RESULTS_WITHIN].reset_index(drop=True)
 
 
 def named(terms, index: SpellingIndex) -> pd.DataFrame:
@@ -274,9 +277,11 @@ def _best(index: SpellingIndex, scores: np.ndarray, threshold: float, limit: int
     found = found.join(index.spellings, on="spelling_row")
     found["order"] = found["origin"].map({"name": 0, "alias": 1, "seen": 2})
     # Each actor's closest spelling, or its name (then an alias) when that is nearly as close: "Patru"
-    # starts "Patruşev" (89) and "Patrushev" (88); the name Nikolai Patrushev says it best.
+    # starts "Patruşev" (89) and "Patrushev" (88); the name Nikolai Patrushev says it best. A
+    # spelling typed exactly is shown as typed ("Иран", not Iran through its transliteration).
     closest = found.groupby("actor")["closeness"].transform("max")
-    found = found[found["closeness"] >= closest - SHOWN_WITHIN]
+    within = np.where(closest >= EXACT_WORD, 0, SHOWN_WITHIN)
+    found = found[found["closeness"] >= closest - within]
     found = found.sort_values(["actor", "order", "closeness", "seen"], ascending=[True, True, False, False], kind="stable")
     best = found.drop_duplicates("actor")
     best = best.assign(closeness=closest[best.index].to_numpy())

@@ -316,7 +316,11 @@ class _Search:
             open_rows = rows[~found]
             if not len(open_rows):
                 break
-            values = column if len(open_rows) == self.length else column.take(pa.array(open_rows))
+            # Taking most of the rows copies most of the texts (0.3 s of 340 MB) for little saved:
+            # beyond half of them, the whole column is searched and the rows' answers picked.
+            whole = len(open_rows) > self.length // 2
+            values = column if whole else column.take(pa.array(open_rows))
             hit = pc.fill_null(pc.match_substring_regex(values, regex, ignore_case=True), False)
-            found[~found] = hit.to_numpy(zero_copy_only=False)
+            hit = hit.to_numpy(zero_copy_only=False)
+            found[~found] = hit[open_rows] if whole else hit
         return found

@@ -227,7 +227,7 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
 
 
 TOGETHER_COLOUR = "#4D4D4D"  # dark grey: the overlap of the coloured lines, not another actor
-TOGETHER_OPACITY = 0.35
+TOGETHER_OPACITY = 0.5
 
 
 def together_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Figure:
