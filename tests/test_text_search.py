@@ -66,6 +66,12 @@ def test_case_diacritics_and_scripts_in_the_original(query, expected):
     assert _found(query, _originals()) == expected
 
 
+def test_vowel_marks_and_the_shadda_are_inside_words_in_the_query_and_the_text():
+    articles = pd.DataFrame({"title": ["هجوم بمسيّرة", "مُحَمَّد باقري", "مسيرة"], "text": ["", "", ""]})
+    assert list(text_search.matches(articles, "مسيّرة")) == [True, False, True]  # was read as two words
+    assert list(text_search.matches(articles, "محمد")) == [False, True, False]
+
+
 def test_the_translation_is_searched():
     assert _found("Shoigu", _originals()) == []
     assert _found("Shoigu") == ["a4"]  # only its translation says "Shoigu"

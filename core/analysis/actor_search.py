@@ -73,7 +73,10 @@ class SpellingIndex:
         return len(self.spellings)
 
 
-_WORDS = re.compile(r"[^\W_]+")
+# Words of a spelling; combining marks (Arabic vowels and shadda, Hebrew points, decomposed accents),
+# tatweel and zero-width joiners are inside words, though ``re`` does not count them as letters.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d"
+_WORDS = re.compile(f"[^\\W_](?:[^\\W_]|[{_MARKS}])*")
 _ROMANIZED_AT_ONCE = 5000  # spellings romanised in one ICU call: one call each cost 8 µs of overhead
 
 

@@ -193,7 +193,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def _term(text: str, phrase: bool) -> Term | None:
-    words = tuple(fold(w) for w in _WORD.findall(text))
+    # Folded first: vowel marks and the shadda are no word characters to ``re`` ("مسيّرة" would be
+    # two words), and folding removes them.
+    words = tuple(_WORD.findall(fold(text)))
     return Term(words, text, phrase) if words else None
 
 
