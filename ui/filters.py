@@ -239,6 +239,18 @@ def _isolated(text: str) -> str:
     return f"\u2068{tables.plain(text)}\u2069"
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _found(_index: actor_search.SpellingIndex, url: str, revision: int, typed: str) -> pd.DataFrame:
+    # Kept per store revision: the box keeps its text, and every later run of the page would
+    # search again (40-100 ms at 100k spellings).
+    return actor_search.search(typed, _index, limit=FOUND_ACTORS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _offered(_index: actor_search.SpellingIndex, url: str, revision: int, query: str) -> actor_search.Offer | None:
+    return actor_search.offer(query, _index)
+
+
 def _actor_finder(data: corpus.Corpus) -> None:
     """A search box for an actor by any spelling in any script (every alias of the dictionary and
     every spelling seen in the articles, ``actor_search``); a result adds the actor to the filter.
@@ -248,7 +260,8 @@ def _actor_finder(data: corpus.Corpus) -> None:
                                "as the articles write them; picking a result adds the actor to the filter.")
     if not typed.strip():
         return
-    found = actor_search.search(typed, corpus.spelling_index(data), limit=FOUND_ACTORS)
+    eng = corpus.engine()
+    found = _found(corpus.spelling_index(data), str(eng.url), database.revision(eng), typed)
     if found.empty:
         st.caption(f"No actor is spelled like {_isolated(typed)}.")
         return
@@ -273,7 +286,8 @@ def _actor_offer(data: corpus.Corpus) -> None:
     query = st.session_state[_SAVED].get("q") or ""
     if not query.strip():
         return
-    found = actor_search.offer(query, corpus.spelling_index(data))
+    eng = corpus.engine()
+    found = _offered(corpus.spelling_index(data), str(eng.url), database.revision(eng), query)
     if found is None:
         return
     names = " and ".join(_isolated(name) for name in found.actors["name"])
