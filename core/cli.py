@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from core import __version__, config, pipeline
 from core.actors import actor_dictionary, frames, spelling
-from core.analysis import filtering
+from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     out = command("export", help="write the stored articles, all or those the filters select",
                   description="The filters are the dashboard's: an article passes when it passes every one given; "
-                              "a filter given twice (two --actor) keeps articles that match either. CSV and JSON "
+                              "a filter given twice (two --actor) keeps articles that match either (--actor-mode all: "
+                              "articles naming every --actor). CSV and JSON "
                               "Lines files get a manifest FILE.json beside them recording the filters; JSON and "
                               "XLSX record them inside.")
     out.add_argument("--format", choices=export_data.FORMATS, default="csv")
@@ -72,10 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--actor", action="append", default=[], metavar="NAME",
                      help="names this actor: its id, English name or any alias in the dictionary, or a discovered "
                           "person's name as the dashboard shows it (repeat for several)")
+    out.add_argument("--actor-mode", choices=("any", "all"), default="any",
+                     help="with several --actor: articles naming any of them (default) or all of them")
+    out.add_argument("--all-actors", dest="actor_mode", action="store_const", const="all",
+                     help="the same as --actor-mode all")
     out.add_argument("--language", action="append", default=[], metavar="CODE",
                      help="in this language, ISO 639-1 (repeat for several)")
     out.add_argument("--source", action="append", default=[], metavar="NAME", help="from this outlet (repeat for several)")
-    out.add_argument("--text", default="", help="title or text (original or translated) contains this, ignoring case")
+    out.add_argument("--text", default="", metavar="QUERY",
+                     help='title or text, original or translated, has these whole words, ignoring case and accents: '
+                          'words side by side must all be there, OR takes either, NOT (or -word) excludes, "quotes" '
+                          'keep a phrase, parentheses group (the dashboard\'s "Text contains")')
     return parser
 
 
@@ -173,6 +181,11 @@ def _export(engine, args) -> int:
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
         return 2
+    try:
+        text_search.parse(args.text)  # before the store is read: a typo in the query fails at once
+    except text_search.QueryError as err:
+        print(f"error: --text: {err}", file=sys.stderr)
+        return 2
     articles = reads.load_articles(engine)
     try:
         dictionary = pipeline.load_dictionary()
@@ -192,7 +205,8 @@ def _export(engine, args) -> int:
         return 2
     articles = translated.with_translations(articles, translation_memory.load_translations(engine, target), target)
     filters = filtering.Filters(date_from=args.since, date_to=args.until, languages=tuple(args.language),
-                               sources=tuple(args.source), query=args.text, actors=tuple(chosen_actors))
+                               sources=tuple(args.source), query=args.text, actors=tuple(chosen_actors),
+                               actor_match=args.actor_mode)
     selected = filtering.filter_articles(articles, filters, mentions, found)
     table = export_articles.article_table(selected, found, mentions, dates)
     metadata = export_data.export_metadata("articles", filters.to_dict(), dt.datetime.now(dt.timezone.utc),

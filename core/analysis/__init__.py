@@ -9,6 +9,9 @@ network. ``docs/dashboard.md`` explains the story grouping and the network.
 The modules, in the order a page uses them:
 
 - ``filtering``: ``Filters`` (and their URL form), ``filter_articles``, ``overview`` of a selection.
+- ``text_search``: the free-text query (words, "phrases", AND, OR, NOT) and the articles it matches.
+- ``actor_search``: every spelling of the actors, indexed once, searched as typed; the actors a
+  free-text query names.
 - ``timelines``: articles per period (``volume``), ``attention`` to chosen actors per period, the
   days the articles write about (``mentioned_dates_timeline``).
 - ``ranking``: the actors a selection names most (``top_actors``) and their ``spellings``.

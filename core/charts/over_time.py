@@ -1,6 +1,7 @@
 """Figures with time along the x axis: articles published per period (``volume_chart``),
-attention to chosen actors per period (``attention_chart``), the days the articles write about
-(``mentioned_dates_chart``) and the span of each story (``story_groups_chart``).
+attention to chosen actors per period (``attention_chart``; ``together_chart``: with the articles
+naming all of them), the days the articles write about (``mentioned_dates_chart``) and the span of
+each story (``story_groups_chart``).
 
 Every one of them draws its time axis the same way (``_time_axis``): each value is drawn over its
 whole period (a bar exactly as wide as its day, week or month; a marker in the period's middle),
@@ -223,6 +224,41 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
     if partial:
         note += f"; open markers: a {unit} the articles cover only in part"
     return titled(fig, title, f"Publication date ({period.axis})", y_title, legend_title="Actor", subtitle=note)
+
+
+TOGETHER_COLOUR = "#4D4D4D"  # dark grey: the overlap of the coloured lines, not another actor
+TOGETHER_OPACITY = 0.5
+
+
+def together_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Figure:
+    """Attention to the chosen actors together (``timelines.together``): bars their period wide for
+    the articles naming all of them, under the lines of each actor alone (``attention_chart``)."""
+    both = attention[attention["together"].astype(bool)] if "together" in attention else attention.iloc[:0]
+    alone = attention[~attention.index.isin(both.index)]
+    alone.attrs = dict(attention.attrs)
+    fig = attention_chart(alone, measure)
+    if both.empty or alone.empty or not alone["articles"].any():
+        return fig
+    period = _period_of(attention)
+    unit = period.name
+    name = esc(both["name"].iloc[0])
+    partial = _partial_periods(both)
+    cut = [p in partial for p in both["period"]]
+    values = both["share"] * 100 if measure == "share" else both["articles"]
+    fig.add_bar(x=both["period"], y=values, name=name, width=period.lengths_ms(both["period"]), **period.placed(),
+                marker_color=TOGETHER_COLOUR,
+                marker_opacity=[TOGETHER_OPACITY * (PARTIAL_OPACITY if c else 1.0) for c in cut],
+                hovertext=[f"<b>{name}</b><br>{period.label(p)}: {n} article{'s' * (n != 1)} naming all of them "
+                           f"({s:.0%} of that {unit}'s articles)" + (PARTIAL_HOVER.format(unit=unit) if c else "")
+                           for p, n, s, c in zip(both["period"], both["articles"], both["share"], cut)],
+                hovertemplate="%{hovertext}<extra></extra>")
+    fig.data = (fig.data[-1],) + fig.data[:-1]  # the bars behind the lines, first in the legend
+    total = int(both["articles"].sum())
+    note = (f"{unit.capitalize()}s in UTC; grey bars: articles naming all of them ({total} in all)"
+            + (f"; open markers: a {unit} the articles cover only in part" if partial else ""))
+    return titled(fig, f"{name}, next to each alone", f"Publication date ({period.axis})",
+                  "Share of the period's articles (%)" if measure == "share" else "Articles naming the actors",
+                  legend_title="Actors", subtitle=note)
 
 
 def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
