@@ -196,8 +196,9 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
         if hit is None:
             continue
         surname, given = hit
+        start += lookup.name_start(word, index.language, frozenset(spelling.keys(surname, index.language)))
         found.append({"article_id": article_id, "field": field, "start": start, "end": end,
-                      "surface": word, "candidates": (), "ambiguous": False, "method": "surname",
+                      "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
                       "surname": surname, "given": given})
         covered[k] = True
     return found
