@@ -4,7 +4,8 @@ A name starts with a known given name, or (in scripts with capitals) follows a t
 same clause, or stands before a comma and a title ("Arkady Zabelin, the deputy secretary of ...");
 every later use of its surname alone in the same article is found too, and anywhere when the
 corpus has met the full name (``surname_mentions``). Discovered names carry a ``name_key``
-("given|surname" as written) until ``grouping`` gives them an actor.
+("given|surname|language": the name as written and the language of the article it is written in,
+``name_key``) until ``grouping`` gives them an actor.
 """
 from __future__ import annotations
 
@@ -224,12 +225,25 @@ def remember_surnames(known_skeletons: dict, discovered: list[dict]) -> None:
             known_skeletons.setdefault(skeleton, (mention["surname"], mention["given"]))
 
 
+def name_key(given: str, surname: str, language: str | None) -> str:
+    """The key of a discovered name: "given|surname|language" ("Dmitri|Peskow|de"). The language
+    tells ``grouping`` which spelling is English (the display name); keys stored before it was
+    written have two parts."""
+    return f"{given}|{surname}|{language or ''}"
+
+
+def key_parts(key: str) -> tuple[str, str, str | None]:
+    """(given, surname, language or None) of a ``name_key``, of two parts or three."""
+    given, surname, *rest = key.split("|")
+    return given, surname, (rest[0] or None) if rest else None
+
+
 def known_surnames(name_keys) -> dict[str, str]:
     """The ``known_surnames`` of ``finding.find_mentions`` from the name keys ("given|surname") of
     names discovered earlier: each surname by its skeleton, the first met kept."""
     surnames = {}
     for key in name_keys:
-        surname = key.split("|", 1)[1]
+        surname = key_parts(key)[1]
         skeleton = transliteration.skeleton(surname)
         if len(skeleton) > transliteration.MIN_SKELETON:
             surnames.setdefault(skeleton, surname)
