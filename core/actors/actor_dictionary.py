@@ -37,12 +37,14 @@ ALIAS_COLUMNS = ("actor_id", "alias", "language", "kind", "ambiguous")
 @dataclass
 class NameCues:
     """Per-language words that mark a person's name: titles before it, given names that start it,
-    particles inside it, and capitalised words that are never names."""
+    particles inside it, capitalised words that are never names, and words that make a name an
+    organisation's (newspaper, Stiftung, фонд)."""
 
     titles: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     given_names: dict[str, set[str]] = field(default_factory=dict)
     particles: dict[str, set[str]] = field(default_factory=dict)
     not_names: dict[str, set[str]] = field(default_factory=dict)
+    organisation_words: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,6 +208,7 @@ def _load_cues(path: Path) -> NameCues:
         cues.given_names[language] = {spelling.fold(n) for n in table.get("given_names", ())}
         cues.particles[language] = {spelling.fold(p.rstrip("-־")) for p in table.get("particles", ())}
         cues.not_names[language] = {spelling.fold(n) for n in table.get("not_names", ())}
+        cues.organisation_words[language] = {spelling.fold(n) for n in table.get("organisation_words", ())}
     return cues
 
 

@@ -126,7 +126,9 @@ _COMMA = re.compile(r"\s*[,،]\s*")
 def _appositions(index: lookup.Index, words, covered, folded, forms, text: str, cased: bool, spans):
     """Names followed by a comma and a title: "Arkady Zabelin, the deputy secretary of ...",
     "مهند الساعدي، المتحدث باسم ...". The title may follow a few small words ("the", "Iran's")."""
-    taken = {k for first, last, _ in spans for k in range(first, last)}
+    taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
+    if spans:
+        taken.update(k for k, done in enumerate(covered) if done)
     found = []
     after_comma = [k for k in range(1, len(words)) if (words[k][1] - words[k - 1][2] > 1 or text[words[k - 1][2]] != " ")
                    and _COMMA.fullmatch(text, words[k - 1][2], words[k][1])]
@@ -167,14 +169,48 @@ def discover(index: lookup.Index, article_id: str, field: str, text: str, words:
     name dictionary people (``matching.match_aliases``), whose titles introduce nobody else;
     ``cased``: whether the script has capitals."""
     discovered = []
-    for first, last, cue in _discover(index, words, infos, covered, text, cased, person_words):
-        start, end = words[first][1], words[last - 1][2]
-        discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
-                           "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
-                           "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
+    spans = _discover(index, words, infos, covered, text, cased, person_words)
+    taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
+    if spans:
+        taken.update(k for k, done in enumerate(covered) if done)
+    for first, last, cue in spans:
+        organisation = _organisation_span(index, words, infos, taken, first, last, text, cased)
+        if organisation is not None:
+            # Not a person: left out, its words covered so that no part of it ("Ronald Reagan" of
+            # the Ronald Reagan Presidential Foundation) is taken for one either.
+            first, last = organisation
+        else:
+            start, end = words[first][1], words[last - 1][2]
+            discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                               "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
+                               "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
         for k in range(first, last):
             covered[k] = True
     return discovered
+
+
+def _organisation_span(index: lookup.Index, words, infos: list[lookup.Word], taken: set[int], first: int,
+                       last: int, text: str, cased: bool) -> tuple[int, int] | None:
+    """A name found like a person's that is an organisation's: one of its words, or (in scripts
+    with capitals) a capitalised word right before or after it, is an organisation word
+    (``lookup.Index.organisation_keys``: "The Wall Street Journal", "Ronald Reagan Presidential
+    Foundation", "Radyo Özgür Avrupa"). Returns the span with that neighbour taken in (unless a
+    name or an alias has it: ``taken``), or None for a person's name. Without capitals a
+    neighbour says nothing: "مسؤول العلاقات الإعلامية في الحزب غسان طليس" is the party's official."""
+    keys = index.organisation_keys
+
+    def organisation_word(k: int) -> bool:
+        return not keys.isdisjoint(infos[k].key_set)
+
+    def joins(k: int, left: int, right: int) -> bool:
+        return (cased and 0 <= k < len(words) and k not in taken and organisation_word(k)
+                and spelling.adjacent(text, words[left], words[right]) and spelling.is_capitalised(words[k][0]))
+
+    before = joins(first - 1, first - 1, first)
+    after = joins(last, last - 1, last)
+    if not (before or after or any(organisation_word(k) for k in range(first, last))):
+        return None
+    return first - before, last + after
 
 
 def surname_mentions(index: lookup.Index, article_id, field, text, words, infos, covered, surnames: dict,

@@ -9,6 +9,7 @@ then be assigned batch by batch (``DiscoveredGroups.assign``).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from core.actors import actor_dictionary, discovery, spelling, transliteration
+from core.actors import actor_dictionary, discovery, lookup, spelling, transliteration
 from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
 
 # Two discovered surnames in different scripts are one actor at this skeleton similarity (0-100).
@@ -64,6 +65,7 @@ class DiscoveredGroups:
     similarity: dict  # name_key -> surname skeleton similarity to its head (0-1)
     names: dict  # head -> display name, heads in order of first appearance in the names grouped
     actor_ids: dict  # head -> actor_id
+    types: dict = dataclasses.field(default_factory=dict)  # head -> "organisation"; "person" when absent
 
     def assign(self, mentions: pd.DataFrame) -> pd.DataFrame:
         """``mentions`` with actor_id and confidence set on the discovered rows, and the
@@ -93,7 +95,8 @@ class DiscoveredGroups:
         the first of them."""
         heads = list(self.names) if heads is None else list(heads)
         return pd.DataFrame({"actor_id": [self.actor_ids[h] for h in heads], "name": [self.names[h] for h in heads],
-                             "type": "person", "country": None, "origin": "discovered"},
+                             "type": [self.types.get(h, "person") for h in heads], "country": None,
+                             "origin": "discovered"},
                             columns=list(ACTOR_COLUMNS)).drop_duplicates("actor_id")
 
 
@@ -159,8 +162,22 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
             forms[cluster_of[key]][(surface, parts[key][2])] += int(count)
     display = {head: _display_name(counter) for head, counter in forms.items()}
     known_ids = set(dictionary.actors["actor_id"])
+    types = {head: "organisation" for head, counter in forms.items() if _organisation(counter, dictionary)}
     return DiscoveredGroups(head_of=cluster_of, similarity=similarity, names=display,
-                            actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()})
+                            actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()},
+                            types=types)
+
+
+def _organisation(forms: Counter, dictionary: actor_dictionary.Dictionary) -> bool:
+    """Whether a discovered name is an organisation's: one of its forms has a word that names
+    organisations in its article's language or in English (``lookup.Index.organisation_keys``:
+    "The Wall Street Journal", "Ronald Reagan Presidential Foundation"). Discovery leaves such
+    names out; mentions stored before it did are typed "organisation" here, never "person"."""
+    for surface, language in forms:
+        keys = lookup.for_language(dictionary, language).organisation_keys
+        if any(not keys.isdisjoint(spelling.keys(word, language)) for word, _, _ in spelling.words(surface, language)):
+            return True
+    return False
 
 
 def _similar_groups(skeletons: list[str]) -> dict[str, int]:

@@ -140,6 +140,13 @@ class Index:
         self.particles = dictionary.cues.particles.get(language, set())
         self.not_names = (dictionary.cues.not_names.get(language, set()) | _calendar_words(language)
                           | _stopwords(language) | self.title_words)
+        # Words that make a name an organisation's: the language's and, in every language, the
+        # English ones (The Wall Street Journal in a Russian article), under the keys an article
+        # word is compared by (stems; Russian and Ukrainian inflections: фонда, газеты).
+        words = dictionary.cues.organisation_words
+        self.organisation_keys = frozenset(
+            {key for word in words.get(language, ()) for key in spelling.alias_keys(word, language)}
+            | {key for word in words.get("en", ()) for key in spelling.alias_keys(word, "en")})
 
 
 @functools.lru_cache(maxsize=64)
