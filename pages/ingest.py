@@ -7,7 +7,8 @@ import streamlit as st
 
 import pandas as pd
 
-from core import config, languages
+from core import config
+from core.charts import tables
 from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
@@ -108,8 +109,8 @@ def _new_articles(since) -> None:
         return
     st.page_link("pages/articles.py", label=f"Show the newest of the {len(added)} new article(s) in the Reader",
                  icon=":material/article:", query_params={"article": added["article_id"].iloc[0]})
-    shown = pd.DataFrame({"open": "articles?article=" + added["article_id"], "source": added["source"],
-                          "language": added["language"].map(languages.language_name), "title": added["title"]})
+    shown = tables.readable(pd.DataFrame({"open": "articles?article=" + added["article_id"], "source": added["source"],
+                                          "language": added["language"], "title": added["title"]}))
     st.dataframe(shown, hide_index=True, width="stretch", key="new_articles",
                  column_config={"open": st.column_config.LinkColumn("Reader", display_text="open")})
 
@@ -121,7 +122,7 @@ st.subheader("Rejected files and items")
 log = reads.load_ingest_log(corpus.engine())
 rejected = log[log["status"] == "rejected"].sort_values("at", ascending=False)
 if rejected.empty:
-    st.write("None so far.")
+    st.write("No file or item has been rejected.")
 else:
-    st.dataframe(rejected[["at", "path", "item", "message"]], hide_index=True, width="stretch",
+    st.dataframe(tables.readable(rejected[["at", "path", "item", "message"]]), hide_index=True, width="stretch",
                  column_config={"at": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm")})

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import filtering
 from core.errors import ExportError
 from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
@@ -57,9 +58,25 @@ def data_downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], view: str, 
                       (f"Filters of the {fmt.upper()}", lambda name=name: export_data.manifest_bytes(made(), name, metadata),
                        export_files.manifest_name(name), export_files.MIME_TYPES["json"], f"data-{view}-{fmt}-manifest")]
         else:
-            files.append((f"Data as {fmt.upper()}", lambda fmt=fmt: export_data.to_bytes(made(), fmt, metadata), name,
-                          export_files.MIME_TYPES[fmt], f"data-{view}-{fmt}"))
+            # A spreadsheet is read by people: it names the languages beside their codes. The CSV
+            # and JSON are read by programs and keep the codes alone.
+            shaped = (lambda: _language_names(made())) if fmt == "xlsx" else made
+            files.append((f"Data as {fmt.upper()}", lambda fmt=fmt, shaped=shaped: export_data.to_bytes(shaped(), fmt, metadata),
+                          name, export_files.MIME_TYPES[fmt], f"data-{view}-{fmt}"))
     _download_menu("Download data", ":material/table:", f"data-{view}", files)
+
+
+def _language_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``language_name`` column ("Persian") right after its ``language`` codes."""
+    if "language" not in frame.columns or "language_name" in frame.columns:
+        return frame
+    names = frame["language"].map(languages.language_name, na_action="ignore")
+    return frame.assign(language_name=names)[_after(list(frame.columns), "language", "language_name")]
+
+
+def _after(columns: list, column: str, new: str) -> list:
+    at = columns.index(column) + 1
+    return columns[:at] + [new] + columns[at:]
 
 
 def article_downloads(data: corpus.Corpus, selected: pd.DataFrame, view: str, filters: filtering.Filters) -> None:
