@@ -13,7 +13,7 @@ from core import languages
 from core.analysis import filtering
 from core.errors import ExportError
 from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
-from ui import corpus, plotly_view
+from ui import corpus, filters as filter_bar, plotly_view  # `filters` names the Filters given to data_downloads
 
 
 def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
@@ -23,15 +23,25 @@ def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
     # The chart's own camera button saves under the same name as the download below.
     camera = {"format": "png", "scale": 2, "filename": export_files.export_filename(view, "png", today).removesuffix(".png")}
     plotly_view.draw(fig, key or f"{view}-chart", {"displaylogo": False, "toImageButtonOptions": camera}, on_click)
+    # Worked out now, in the page's run: the file is made later, when its button is pressed.
+    caption = figure_caption(today)
     _download_menu("Download chart", ":material/download:", f"{key or view}-export",
-                   [(fmt.upper(), _figure_file(fig, fmt), export_files.export_filename(view, fmt, today),
+                   [(fmt.upper(), _figure_file(fig, fmt, caption), export_files.export_filename(view, fmt, today),
                      export_files.MIME_TYPES[fmt], f"{key or view}-{fmt}") for fmt in export_figures.FIGURE_FORMATS])
 
 
-def _figure_file(fig, fmt: str):
+def figure_caption(today: dt.date | None = None) -> str:
+    """The caption a chart file carries: the filters applied on the page (actors by name) and the
+    export date (``core.export.figures.filters_caption``)."""
+    applied = filter_bar.current_filters()
+    names = corpus.actor_names(corpus.current()) if applied.actors else {}
+    return export_figures.filters_caption(applied.to_dict(), today or dt.date.today(), names)
+
+
+def _figure_file(fig, fmt: str, caption: str):
     def render() -> bytes:
         try:
-            return export_figures.figure_bytes(fig, fmt)
+            return export_figures.figure_bytes(fig, fmt, caption=caption)
         except ExportError as err:
             # The download then carries the reason instead of a broken image.
             st.error(str(err))

@@ -1,6 +1,7 @@
 """Issue 22 item 10, in the browser: the Translation page's counts and the Ingest page's count follow
-a background job the moment it ends, without a reload, and the Ingest page links to what it added.
-Only the job panel (a fragment) reran every second before, so the counts above it stayed stale."""
+a background job the moment it ends, without a reload, and the Ingest page links to what it added
+(only the job panel, a fragment, reran every second before, so the counts above it stayed stale);
+a downloaded chart names the filters it was drawn under."""
 import os
 import subprocess
 import sys
@@ -105,3 +106,15 @@ def test_the_ingest_count_follows_the_job_and_links_to_what_it_added(page, app):
     link.click()
     page.get_by_role("heading", name="Reader").wait_for(timeout=60_000)
     assert "article=" in page.url
+
+
+def test_a_downloaded_chart_names_its_filters(page, app):
+    url, _ = app
+    page.goto(f"{url}/?lang=fa")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=120_000)
+    _settled(page)
+    page.get_by_role("button", name="Download chart").first.click()
+    with page.expect_download(timeout=120_000) as chart:
+        page.get_by_role("button", name="HTML", exact=True).first.click()
+    drawn = Path(chart.value.path()).read_text(encoding="utf-8")
+    assert "Filters: languages Persian" in drawn and "from Geowire" in drawn
