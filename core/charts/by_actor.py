@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.charts import text
 from core.charts.tables import MISSING
-from core.charts.theme import HOVER_CHARS, OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
+from core.charts.theme import OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
 from core.languages import language_name
 
 
@@ -29,7 +30,7 @@ def top_actors_chart(top: pd.DataFrame) -> go.Figure:
         fig.add_bar(x=part["articles"], y=[esc(n) for n in part["name"]], orientation="h", name=esc(kind),
                     marker_color=colours.get(kind, OTHER_COLOUR),
                     hovertext=[f"<b>{esc(r.name)}</b> ({esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions"
-                               f"<br>As written: {esc(r.spellings, HOVER_CHARS) or MISSING}" for r in part.itertuples()],
+                               f"<br>As written:<br>{text.hover_text(r.spellings) or MISSING}" for r in part.itertuples()],
                     hovertemplate="%{hovertext}<extra></extra>")
     fig.update_yaxes(categoryorder="array", categoryarray=[esc(n) for n in frame["name"]])
     height = max(360, 26 * len(frame) + 140)
