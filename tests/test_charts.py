@@ -141,7 +141,9 @@ def test_network_layout_lies_along_the_charts_width(sample):
     assert fig.layout.yaxis.scaleanchor == "x"
     nodes = [t for t in fig.data if t.mode == "markers+text"]
     xs, ys = [x for t in nodes for x in t.x], [y for t in nodes for y in t.y]
-    assert max(xs) - min(xs) > 1.3 * (max(ys) - min(ys))
+    # 1.26 since the sample's false people (The Wall Street Journal, a foundation...) left the
+    # network; the layout as it came was taller than wide.
+    assert max(xs) - min(xs) > 1.2 * (max(ys) - min(ys))
 
 
 def test_turning_a_layout_keeps_its_distances():
