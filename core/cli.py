@@ -13,11 +13,11 @@ from tqdm import tqdm
 
 from core import __version__, config, pipeline
 from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
-from core.analysis import filtering
+from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import corrections as store_corrections, database, reads, translation_memory
-from core.translate import run, translated
+from core.translate import providers, run, translated
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
     turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
-    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR, else libre when a --url or "
+                      "$GEOWIRE_TRANSLATE_URL is given, else none (nothing is sent anywhere until one is chosen)")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
     turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
@@ -61,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
 
     out = command("export", help="write the stored articles, all or those the filters select",
                   description="The filters are the dashboard's: an article passes when it passes every one given; "
-                              "a filter given twice (two --actor) keeps articles that match either. CSV and JSON "
+                              "a filter given twice (two --actor) keeps articles that match either (--actor-mode all: "
+                              "articles naming every --actor). CSV and JSON "
                               "Lines files get a manifest FILE.json beside them recording the filters; JSON and "
                               "XLSX record them inside.")
     out.add_argument("--format", choices=export_data.FORMATS, default="csv")
@@ -73,10 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--actor", action="append", default=[], metavar="NAME",
                      help="names this actor: its id, English name or any alias in the dictionary, or a discovered "
                           "person's name as the dashboard shows it (repeat for several)")
+    out.add_argument("--actor-mode", choices=("any", "all"), default="any",
+                     help="with several --actor: articles naming any of them (default) or all of them")
+    out.add_argument("--all-actors", dest="actor_mode", action="store_const", const="all",
+                     help="the same as --actor-mode all")
     out.add_argument("--language", action="append", default=[], metavar="CODE",
                      help="in this language, ISO 639-1 (repeat for several)")
     out.add_argument("--source", action="append", default=[], metavar="NAME", help="from this outlet (repeat for several)")
-    out.add_argument("--text", default="", help="title or text (original or translated) contains this, ignoring case")
+    out.add_argument("--text", default="", metavar="QUERY",
+                     help='title or text, original or translated, has these whole words, ignoring case and accents: '
+                          'words side by side must all be there, OR takes either, NOT (or -word) excludes, "quotes" '
+                          'keep a phrase, parentheses group (the dashboard\'s "Text contains")')
     fix = command("corrections", help="list, export, import or undo the analysts' corrections of the actors",
                   description="Corrections (merge, split, rename, alias, retype, ignore) are kept in the store, shared "
                               "by everyone who uses it, and applied whenever actors are read, so every page and every "
@@ -179,7 +188,10 @@ def _translate(engine, args) -> int:
             print(f"[{done}/{total}] translated {summary.translated}, from memory {summary.from_memory}, "
                   f"failed {summary.failed}", flush=True)
 
-    print(f"translating with {settings.describe()}", file=sys.stderr)
+    if not settings.configured:
+        print(f"error: {providers.NOT_CONFIGURED}", file=sys.stderr)
+        return 2
+    print(f"translating with {settings.describe()}. {providers.destination(settings).describe()}", file=sys.stderr)
     summary = pipeline.translate(engine, settings, limit=args.limit, progress=report)
     print(summary.describe())
     return 1 if summary.failed or summary.stopped else 0
@@ -190,6 +202,11 @@ def _export(engine, args) -> int:
     (``core.export.articles``), newest first as the dashboard lists them."""
     if args.format == "xlsx" and args.out is None:
         print("error: --format xlsx needs --out FILE (a spreadsheet is not written to a terminal)", file=sys.stderr)
+        return 2
+    try:
+        text_search.parse(args.text)  # before the store is read: a typo in the query fails at once
+    except text_search.QueryError as err:
+        print(f"error: --text: {err}", file=sys.stderr)
         return 2
     articles = reads.load_articles(engine)
     try:
@@ -210,7 +227,8 @@ def _export(engine, args) -> int:
         return 2
     articles = translated.with_translations(articles, translation_memory.load_translations(engine, target), target)
     filters = filtering.Filters(date_from=args.since, date_to=args.until, languages=tuple(args.language),
-                               sources=tuple(args.source), query=args.text, actors=tuple(chosen_actors))
+                               sources=tuple(args.source), query=args.text, actors=tuple(chosen_actors),
+                               actor_match=args.actor_mode)
     selected = filtering.filter_articles(articles, filters, mentions, found)
     table = export_articles.article_table(selected, found, mentions, dates)
     metadata = export_data.export_metadata("articles", filters.to_dict(), dt.datetime.now(dt.timezone.utc),

@@ -3,7 +3,7 @@ colour, node size by mentions; choosing a node filters every page to that actor.
 import streamlit as st
 
 from core.analysis import cooccurrence, filtering, ranking
-from core.charts import graph
+from core.charts import graph, tables
 from ui import corpus, downloads, filters, layout, plotly_view, result_cache
 
 data, selected = layout.open_page("Actor network", charts=True)
@@ -38,12 +38,23 @@ apply.button("Filter to this actor", disabled=choice is None, on_click=filters.s
 
 # Only the open tab's table is sent: the links of a large corpus are thousands of rows (400 KB
 # at 100k articles) that every filter change would otherwise send to the browser.
+# The tables follow the view: around one actor they list that actor's links and its neighbours
+# by the articles naming them with it; the links among the neighbours only place them in the drawing.
+links = network.view_edges()
+centre = names.get(network.ego, network.ego) if network.ego is not None else None
 nodes, edges = st.tabs(["Actors", "Links"], key="network_table_tab", on_change="rerun")
 if nodes.open:
     # numbered from 1, as the chart's legend names them ("Community 1" is the largest)
-    nodes.dataframe(network.nodes[["name", "type", "articles", "mentions", "degree", "community", "spellings"]]
-                    .assign(community=network.nodes["community"] + 1), hide_index=True, width="stretch")
+    actors = network.nodes.assign(community=network.nodes["community"] + 1)
+    columns = ["name", "type", "articles", "mentions", "degree", "community", "spellings"]
+    if centre:
+        actors = actors.sort_values(["with_ego", "mentions"], ascending=False).rename(columns={"with_ego": f"with {centre}"})
+        columns.insert(2, f"with {centre}")
+    nodes.dataframe(actors[columns], hide_index=True, width="stretch")
 if edges.open:
-    edges.dataframe(network.edges[["source_name", "target_name", "weight"]].rename(
+    if centre:
+        edges.caption(tables.plain(f"{centre}'s links only: the actors named with {centre} in at least {min_weight} "
+                                   f"article{'s' * (min_weight != 1)}."))
+    edges.dataframe(links[["source_name", "target_name", "weight"]].rename(
         columns={"source_name": "actor", "target_name": "named with", "weight": "articles"}), hide_index=True, width="stretch")
-downloads.data_downloads(network.edges, "network-links", filters.current_filters())
+downloads.data_downloads(links, "network-links", filters.current_filters())

@@ -3,6 +3,7 @@ actors over time, and the stories several outlets covered, each opening its arti
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import ranking, story_grouping, timelines
 from core.charts import over_time, tables
 from ui import corpus, downloads, filters, layout, navigation, result_cache
@@ -27,7 +28,13 @@ if mentioned.open:
         downloads.data_downloads(days, "mentioned-dates", filters.current_filters())
 if attention.open:
     with attention:
-        top = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=30, with_spellings=False)
+        # Each line is an actor's own filter: counted over what the other filters select, or under an
+        # actor filter every line would be that filter (and Iran alone the same as Iran and Russia).
+        counted = filters.selection_without_actors(data) if filters.current_filters().actors else selected
+        if counted is not selected:
+            st.caption(f"Counted over the {len(counted)} articles the other filters select: the Actors filter is "
+                       "left out here, as each line is one actor's own.")
+        top = result_cache.call(ranking.top_actors, counted, data.mentions, data.actors, limit=30, with_spellings=False)
         names = corpus.actor_names(data)
         default = list(filters.current_filters().actors) or list(top["actor_id"].head(4))
         # The chosen actors and measure outlive a visit to another tab (layout.kept).
@@ -36,8 +43,18 @@ if attention.open:
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
         measure = st.radio("Measure", ["articles", "share"], horizontal=True, **layout.kept("timeline_measure"),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
-        followed = result_cache.call(timelines.attention, selected, data.mentions, data.actors, chosen, freq)
-        downloads.chart(over_time.attention_chart(followed, measure), "attention")
+        # The pair view: the articles naming all the followed actors, drawn under each alone. On at
+        # first when the filter asks for articles naming all its actors.
+        together = st.toggle("Together: articles naming all of them", disabled=len(chosen) < 2,
+                             **layout.kept("timeline_together", value=filters.current_filters().actor_match == "all"),
+                             help="Bars: the articles of each period naming every followed actor (Iran and Russia "
+                                  "together); lines: each actor alone. Follow two actors or more.")
+        if together and len(chosen) >= 2:
+            followed = result_cache.call(timelines.together, counted, data.mentions, data.actors, chosen, freq)
+            downloads.chart(over_time.together_chart(followed, measure), "attention-together")
+        else:
+            followed = result_cache.call(timelines.attention, counted, data.mentions, data.actors, chosen, freq)
+            downloads.chart(over_time.attention_chart(followed, measure), "attention")
         downloads.data_downloads(followed, "attention", filters.current_filters())
 if stories.open:
     with stories:
@@ -48,8 +65,8 @@ if stories.open:
         downloads.chart(over_time.story_groups_chart(groups), "stories")
         downloads.data_downloads(groups, "stories", filters.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
-        labels = {group.group: f"#{group.group} · {group.articles} articles · {', '.join(group.languages)} · "
-                               f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'} · {group.title}"
+        labels = {group.group: f"{group.title} · {group.articles} articles · {', '.join(group.languages)} · "
+                               f"{f'{group.first:%Y-%m-%d}' if pd.notna(group.first) else 'undated'}"
                   for group in groups.itertuples()}
         # One story's articles at a time: twenty expanders of up to 25 links each made every filter
         # change redraw hundreds of elements.
@@ -63,5 +80,5 @@ if stories.open:
                 article = by_id.loc[article_id]
                 day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
                 heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
-                st.page_link("pages/articles.py", label=tables.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                st.page_link("pages/articles.py", label=tables.plain(f"{day} · {article['source']} ({languages.language_name(article['language'])}) · {heading}"),
                              query_params={"article": article_id})

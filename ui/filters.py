@@ -1,21 +1,26 @@
 """The shared filter bar: drawn in the sidebar of every page, its applied values held across pages
 (in the session) and in the URL (a copied link reopens the same view), and the selection of
-articles they give, with the caption that counts it under every page's title."""
+articles they give, with the caption that counts it under every page's title. Above it, a search
+for an actor by any spelling; under it, the actors a text query names, offered as the filter."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core import languages
-from core.analysis import filtering
+from core.analysis import actor_search, filtering, text_search
+from core.charts import tables
 from core.store import database
 from ui import corpus, navigation
 
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``filtering.Filters.to_query_params`` writes them.
-FILTER_KEYS = ("from", "to", "undated", "actor", "type", "lang", "source", "q")
+FILTER_KEYS = ("from", "to", "undated", "actor", "actor_mode", "type", "lang", "source", "q")
+ACTOR_MODES = {"any": "any of them", "all": "all of them"}
+FOUND_ACTORS = 5  # results of the actor search shown (each a button two or three lines high)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -71,6 +76,7 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
         navigation.menu()
         st.divider()
         st.header("Filters")
+        _actor_finder(data)
         # A form: choices take effect together when "Apply filters" is pressed (or Enter in the
         # text box). Setting actor, language and source is then one redraw of 100k articles, not
         # three; and a multiselect that applies a pick at once sends it 0.1 s after the pointer goes
@@ -97,11 +103,18 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
             labels = corpus.actor_labels(data)
             st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
                            placeholder="a name in any script")
+            st.radio("Articles naming", list(ACTOR_MODES), format_func=ACTOR_MODES.get, key="actor_mode", horizontal=True,
+                     help="Any of them: articles naming at least one of the chosen actors. All of them: only articles "
+                          "naming every chosen actor (Iran and Russia together).")
             st.multiselect("Actor types", options["type"], key="type")
             st.multiselect("Languages", options["lang"], key="lang",
                            format_func=lambda code: f"{languages.language_name(code)} ({code})")
             st.multiselect("Sources", options["source"], key="source")
-            st.text_input("Text contains", key="q", placeholder="original or translation")
+            st.text_input("Text contains", key="q", placeholder='words, "a phrase", AND, OR, NOT',
+                          help='Whole words in the title or text, original or translated, ignoring case and accents. '
+                               'Words side by side must all be there; OR takes either; NOT (or -word) excludes; '
+                               '"quotes" keep a phrase together; parentheses group: (Iran OR Russia) NOT Ukraine.')
+        _actor_offer(data)
     filters = current_filters()
     wanted = filters.to_query_params()
     for key in FILTER_KEYS:
@@ -117,7 +130,8 @@ def _filters_from_url(options: dict, first, last) -> dict:
     """The filters a copied link carries, as widget values. Values the store does not have (an
     actor since removed, a mistyped language, a date outside the corpus) are dropped."""
     given = filtering.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
-    values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query}
+    values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query,
+                    "actor_mode": given.actor_match}
     for key, chosen in (("actor", given.actors), ("type", given.actor_types), ("lang", given.languages),
                         ("source", given.sources)):
         values[key] = [v for v in chosen if v in set(options[key])]
@@ -127,7 +141,8 @@ def _filters_from_url(options: dict, first, last) -> dict:
     return values
 
 
-_DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "type": [], "lang": [], "source": [], "q": ""}
+_DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "actor_mode": "any", "type": [], "lang": [], "source": [],
+             "q": ""}
 
 
 def _apply_filters() -> None:
@@ -149,6 +164,7 @@ def current_filters() -> filtering.Filters:
     return filtering.Filters(
         date_from=state.get("from"), date_to=state.get("to"), include_undated=bool(state.get("undated", True)),
         actors=tuple(state.get("actor") or ()), actor_types=tuple(state.get("type") or ()),
+        actor_match="all" if state.get("actor_mode") == "all" else "any",
         languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "")
 
 
@@ -176,6 +192,11 @@ def selection(data: corpus.Corpus, page: str) -> pd.DataFrame:
     how many they are: every page (``page``: its title) shows it, under the filter bar."""
     eng = corpus.engine()
     filters = filter_bar(data, page)
+    try:
+        text_search.parse(filters.query)
+    except text_search.QueryError as err:
+        st.sidebar.error(f"Text contains: {err}. The text is left out until it is fixed.", icon=":material/error:")
+    filters = _readable(filters)
     view = (str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
     chosen = _select(data, *view)
     summary = _summary(chosen, *view)
@@ -185,5 +206,99 @@ def selection(data: corpus.Corpus, page: str) -> pd.DataFrame:
     return chosen
 
 
+def _readable(filters: filtering.Filters) -> filtering.Filters:
+    """``filters`` without a text query that cannot be read (``selection`` says why)."""
+    try:
+        text_search.parse(filters.query)
+    except text_search.QueryError:
+        return dataclasses.replace(filters, query="")
+    return filters
+
+
+def selection_without_actors(data: corpus.Corpus) -> pd.DataFrame:
+    """The articles the current filters select with the chosen actors left out: what a view that
+    counts each actor itself (the Timeline's attention to actors) counts over. Under an actor
+    filter every selected article names the actors, and each actor's line would be the filter's."""
+    eng = corpus.engine()
+    filters = dataclasses.replace(_readable(current_filters()), actors=(), actor_match="any")
+    return _select(data, str(eng.url), database.revision(eng), database.revision(eng, "translations"), data.target, filters)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# --- finding actors by any spelling -----------------------------------------------------------------
+
+_FIND = "actor_find"  # the actor search box
+
+
+def _isolated(text: str) -> str:
+    """Text from the data inside a label, isolated for the bidirectional algorithm (an Arabic
+    spelling keeps its own direction and does not carry the count after it along), Markdown inert."""
+    return f"\u2068{tables.plain(text)}\u2069"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _found(_index: actor_search.SpellingIndex, url: str, revision: int, typed: str) -> pd.DataFrame:
+    # Kept per store revision: the box keeps its text, and every later run of the page would
+    # search again (40-100 ms at 100k spellings).
+    return actor_search.search(typed, _index, limit=FOUND_ACTORS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _offered(_index: actor_search.SpellingIndex, url: str, revision: int, query: str) -> actor_search.Offer | None:
+    return actor_search.offer(query, _index)
+
+
+def _actor_finder(data: corpus.Corpus) -> None:
+    """A search box for an actor by any spelling in any script (every alias of the dictionary and
+    every spelling seen in the articles, ``actor_search``); a result adds the actor to the filter.
+    Outside the form: results follow the typing (Enter), not "Apply filters"."""
+    typed = st.text_input("Find an actor", key=_FIND, placeholder="any spelling: Патрушев, باتروشيف, Patrouchev…",
+                          help="Searches every spelling of every actor, in any script, as the dictionary lists them and "
+                               "as the articles write them; picking a result adds the actor to the filter.")
+    if not typed.strip():
+        return
+    eng = corpus.engine()
+    found = _found(corpus.spelling_index(data), str(eng.url), database.revision(eng), typed)
+    if found.empty:
+        st.caption(f"No actor is spelled like {_isolated(typed)}.")
+        return
+    chosen = set(st.session_state[_SAVED].get("actor") or [])
+    for actor in found.itertuples():
+        matched = f" — matched «{_isolated(actor.spelling)}»" if actor.matched else ""
+        count = f" · {actor.articles} article{'s' * (actor.articles != 1)}"
+        st.button(f"{_isolated(actor.name)}{matched}{count}", key=f"found_{actor.actor_id}", on_click=_add_actor,
+                  args=(actor.actor_id,), disabled=actor.actor_id in chosen, width="stretch",
+                  help="already in the filter" if actor.actor_id in chosen else "add to the Actors filter")
+
+
+def _add_actor(actor_id: str) -> None:
+    saved = st.session_state.get(_SAVED, {})
+    _save_filters({**saved, "actor": list(dict.fromkeys([*(saved.get("actor") or []), actor_id]))})
+    st.session_state[_FIND] = ""
+
+
+def _actor_offer(data: corpus.Corpus) -> None:
+    """Under the text box: the actors the applied text names, offered as the actor filter, which
+    finds them in every script and spelling ("Shoigu" is also Шойгу and شويغو)."""
+    query = st.session_state[_SAVED].get("q") or ""
+    if not query.strip():
+        return
+    eng = corpus.engine()
+    found = _offered(corpus.spelling_index(data), str(eng.url), database.revision(eng), query)
+    if found is None:
+        return
+    names = " and ".join(_isolated(name) for name in found.actors["name"])
+    terms = ", ".join(f"“{_isolated(term)}”" for term in found.actors["term"])
+    st.caption(f"{terms} {'names an actor' if len(found.actors) == 1 else 'name actors'}: {names}. The actor filter "
+               "finds every spelling, in every script; the text only the words as typed.")
+    st.button(f"Filter by {names} instead", key="text_to_actor", on_click=_text_to_actors,
+              args=(list(found.actors["actor_id"]), found.query, found.mode), icon=":material/person_search:")
+
+
+def _text_to_actors(actor_ids: list, query: str, mode: str) -> None:
+    saved = st.session_state.get(_SAVED, {})
+    actors = list(dict.fromkeys([*(saved.get("actor") or []), *actor_ids]))
+    _save_filters({**saved, "actor": actors, "q": query, "actor_mode": mode if len(actors) > 1 else saved.get("actor_mode", "any")})

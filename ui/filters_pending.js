@@ -5,12 +5,12 @@ const FORM = '[data-testid="stSidebar"] [data-testid="stForm"]';
 // A box's list of options opens in a popover outside the form.
 const FORM_PARTS = FORM + ', [role="listbox"], [data-baseweb="popover"]';
 
-// What the boxes show: picked options, dates, text, the checkbox. A multiselect's search text (its
-// combobox input) is not a choice.
+// What the boxes show: picked options, dates, text, the checkbox and the any/all choice. A
+// multiselect's search text (its combobox input) is not a choice.
 function shown(form) {
   return JSON.stringify([...form.querySelectorAll("[data-tag], input")].map((element) =>
     element.matches("[data-tag]") ? element.getAttribute("aria-label")
-      : element.type === "checkbox" ? element.checked
+      : element.type === "checkbox" || element.type === "radio" ? element.checked
         : element.getAttribute("role") === "combobox" ? null : element.value));
 }
 

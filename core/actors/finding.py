@@ -113,7 +113,7 @@ def find_mentions(articles: pd.DataFrame, dictionary: actor_dictionary.Dictionar
     ``grouping.resolve_discovered``), field ("title" | "text"), start/end (character offsets in that
     field), surface (as written), sentence, method (alias | stem | inflection | metonym | context
     for dictionary actors; title | given_name | surname for discovered names), confidence (0-1),
-    name_key (discovered names: "given|surname" as written; <NA> otherwise), occurrences (1, or
+    name_key (discovered names: "given|surname|language", ``discovery.name_key``; <NA> otherwise), occurrences (1, or
     the count of identical mentions beyond MAX_IDENTICAL_MENTIONS on the last row kept of them).
     Fields longer than ``passages.WINDOW_CHARS`` are matched in pieces (``passages.windows``).
     """
@@ -149,7 +149,7 @@ def find_mentions(articles: pd.DataFrame, dictionary: actor_dictionary.Dictionar
         for mention, actor_id, method in matching.attribute(kept.matched):
             rows.append(_row(mention, actor_id, method, matching.CONFIDENCE[method], pd.NA))
         for mention in kept.discovered:
-            name_key = f"{mention['given']}|{mention['surname']}"
+            name_key = discovery.name_key(mention["given"], mention["surname"], index.language)
             rows.append(_row(mention, pd.NA, mention["method"], discovery.DISCOVERED_CONFIDENCE[mention["method"]],
                              name_key))
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)

@@ -9,13 +9,17 @@ network. ``docs/dashboard.md`` explains the story grouping and the network.
 The modules, in the order a page uses them:
 
 - ``filtering``: ``Filters`` (and their URL form), ``filter_articles``, ``overview`` of a selection.
+- ``text_search``: the free-text query (words, "phrases", AND, OR, NOT) and the articles it matches.
+- ``actor_search``: every spelling of the actors, indexed once, searched as typed; the actors a
+  free-text query names.
 - ``timelines``: articles per period (``volume``), ``attention`` to chosen actors per period, the
   days the articles write about (``mentioned_dates_timeline``).
 - ``ranking``: the actors a selection names most (``top_actors``) and their ``spellings``.
 - ``story_grouping``: the story of every article (``story_labels``) and a selection's
   ``story_groups``; ``story_links`` is the method both use (which articles are linked, and the
   stories the links make), ``story_corpus`` the same labels for a store read a batch at a time
-  (``StoryCorpus``, its pairs and links spilled to files).
+  (``StoryCorpus``, its pairs and links spilled to files); ``story_titles`` names each story by
+  its most representative title and its main actors.
 - ``cooccurrence``: the co-occurrence network of actors (``cooccurrence_network``) and its backbone.
 - ``sources``: outlets compared (``source_volume``, ``attention_share``).
 - ``passages``: what outlets wrote about one actor (``actor_mentions``, ``actor_sentences``,

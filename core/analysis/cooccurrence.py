@@ -27,13 +27,29 @@ SEED = 7  # fixed, so the communities of one selection are the same on every run
 @dataclasses.dataclass
 class Network:
     """The co-occurrence network: ``graph`` (networkx, node attributes = the node columns, edge
-    attribute ``weight``), ``nodes`` and ``edges`` as frames for tables and charts."""
+    attribute ``weight``), ``nodes`` and ``edges`` as frames for tables and charts; ``view_edges``
+    the links a table of this view lists."""
 
     graph: nx.Graph
     nodes: pd.DataFrame
-    edges: pd.DataFrame
+    edges: pd.DataFrame  # every link among the nodes (around one actor, its neighbours' links too)
     backbone: pd.DataFrame  # the links drawn and grouped into communities (see NETWORK_MAX_DRAWN_LINKS)
     links_per_actor: int  # how many strongest links each actor keeps in the backbone when it is cut
+    ego: str | None = None  # the actor the network is drawn around, when it is in the network
+
+    def view_edges(self) -> pd.DataFrame:
+        """The links this view is about, heaviest first: around one actor only that actor's own,
+        the actor as their ``source`` (the links among its neighbours place them in the drawing,
+        but a table of "Iran's links" that lists Russia-Ukraine misleads), else every link."""
+        if self.ego is None:
+            return self.edges
+        edges = self.edges[((self.edges["source"] == self.ego) | (self.edges["target"] == self.ego)).to_numpy(dtype=bool)]
+        # the ego always as the source: a table then reads "Iran | named with | articles"
+        turned = (edges["target"] == self.ego).to_numpy(dtype=bool)
+        swapped = edges.copy()
+        for one, other in (("source", "target"), ("source_name", "target_name")):
+            swapped.loc[turned, [one, other]] = edges.loc[turned, [other, one]].to_numpy()
+        return swapped.reset_index(drop=True)
 
 
 def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, min_weight: int = 1,
@@ -48,8 +64,11 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     articles are kept (the ego always is). ``types`` keeps actors of those types.
     Returns Network with nodes[actor_id, name, type, articles (int), mentions (int, counting
     ``occurrences``), degree (int), weighted_degree (int), community (int, 0 = largest; Louvain,
-    fixed seed), spellings (str)]
-    and edges[source, target, weight (int), source_name, target_name], heaviest first.
+    fixed seed), spellings (str), with_ego (Int64: articles naming the actor and the ego, the ego's
+    own articles for the ego; <NA> without an ego)]
+    and edges[source, target, weight (int), source_name, target_name], heaviest first. Around an
+    ego the backbone holds every link of the ego (they are what the view is about) besides the
+    strongest among its neighbours, and ``Network.ego`` is set when the ego has a link.
     """
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=_shared.STAGE)
     schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=_shared.STAGE)
@@ -92,6 +111,8 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     source, target, weight = source[order], target[order], weight[order]
     node_codes = np.union1d(source, target)
     drawn = _backbone(source, target, weight, per_actor)
+    if ego_code >= 0:
+        drawn = np.union1d(drawn, np.flatnonzero((source == ego_code) | (target == ego_code)))
     graph = nx.Graph()
     graph.add_nodes_from(index.actors[node_codes].tolist())
     # lists first: iterating Arrow-backed columns row by row converts each value on its own
@@ -114,10 +135,16 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
     nodes["weighted_degree"] = np.bincount(ends, weights=np.concatenate([weight, weight]),
                                            minlength=len(index.actors))[node_codes].astype(np.int64)
     nodes["community"] = [community.get(n, 0) for n in node_ids]
+    with_ego = np.zeros(len(index.actors), dtype=np.int64)
+    if ego_code >= 0:
+        touches = (source == ego_code) | (target == ego_code)
+        with_ego[source[touches]], with_ego[target[touches]] = weight[touches], weight[touches]
+        with_ego[ego_code] = per_actor[ego_code]
+    nodes["with_ego"] = pd.array(with_ego[node_codes], dtype="Int64") if ego_code >= 0 else pd.NA
     written = index.spellings(_shared.mention_mask(index, pairs, node_codes), 6)
     nodes["spellings"] = nodes["actor_id"].map(written).fillna("")
     nodes = nodes.astype({"articles": "int64", "mentions": "int64", "degree": "int64", "weighted_degree": "int64",
-                          "community": "int64"})
+                          "community": "int64", "with_ego": "Int64"})
     for row in nodes.itertuples(index=False):
         graph.nodes[row.actor_id].update(row._asdict())
     name_of = np.full(len(index.actors), None, dtype=object)
@@ -129,8 +156,9 @@ def cooccurrence_network(articles: pd.DataFrame, mentions: pd.DataFrame, actors:
                              "weight": weight[keep],
                              "source_name": name_of[source[keep]], "target_name": name_of[target[keep]]},
                             ).astype({"source_name": nodes["name"].dtype, "target_name": nodes["name"].dtype})
+    centre = ego if ego_code >= 0 and ego_code in set(node_codes.tolist()) else None
     return Network(graph=graph, nodes=nodes, edges=links(slice(None)), backbone=links(drawn),
-                   links_per_actor=NETWORK_LINKS_PER_ACTOR)
+                   links_per_actor=NETWORK_LINKS_PER_ACTOR, ego=centre)
 
 
 def _backbone(source: np.ndarray, target: np.ndarray, weight: np.ndarray, articles: np.ndarray) -> np.ndarray:

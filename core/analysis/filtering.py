@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 
 from core import schema
-from core.analysis import _shared, mention_index
+from core.analysis import _shared, mention_index, text_search
 
 ACTOR_TYPES = ("person", "country", "organisation")
-TRANSLATION_COLUMNS = ("title_translated", "text_translated")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +21,8 @@ class Filters:
     """What the user selected. Empty tuples and None mean "no restriction".
 
     ``actors`` keeps articles that mention any of them (``actor_match="all"``: every one of them);
-    ``actor_types`` keeps articles that mention at least one actor of those types.
+    ``actor_types`` keeps articles that mention at least one actor of those types. ``query`` is
+    read by ``text_search.parse`` (words, "phrases", AND, OR, NOT).
     """
 
     date_from: date | None = None
@@ -65,7 +65,7 @@ class Filters:
         if not self.include_undated:
             params["undated"] = "0"
         if self.actor_match != "any":
-            params["match"] = self.actor_match
+            params["actor_mode"] = self.actor_match
         return params
 
     @classmethod
@@ -102,7 +102,9 @@ class Filters:
         fields["actor_types"] = tuple(t for t in fields["actor_types"] if t in ACTOR_TYPES)
         undated = (last("undated") or "").strip().lower()
         fields["include_undated"] = undated not in ("0", "false", "no", "off")
-        fields["actor_match"] = "all" if (last("match") or "").strip().lower() == "all" else "any"
+        # "match" is how the mode was first written; links may still carry it
+        mode = last("actor_mode") or last("match") or ""
+        fields["actor_match"] = "all" if mode.strip().lower() == "all" else "any"
         return cls(**fields)
 
 
@@ -130,12 +132,14 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
     for ``actor_types`` also actors[actor_id, type].
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article
-    never silently disappears from a view that does not restrict dates. The text query matches
-    case-insensitively as a plain substring (no regular expression: users type names with dots
-    and brackets). When every article passes and ``articles`` is already newest first with a
-    default index, ``articles`` itself is returned (like every frame here, not to be changed).
+    never silently disappears from a view that does not restrict dates. The text query is read
+    by ``text_search.parse`` and matched (``text_search.matches``) in the rows the other filters
+    kept; a query it cannot read raises ``text_search.QueryError`` (one line). When every article
+    passes and ``articles`` is already newest first with a default index, ``articles`` itself is
+    returned (like every frame here, not to be changed).
     """
     schema.require_columns(articles, ("published", "language", "source", "title", "text"), stage=_shared.STAGE)
+    query = text_search.parse(filters.query)  # first: a query that cannot be read fails at once
     keep = pd.Series(True, index=articles.index)
     published = articles["published"]
     if filters.date_from is not None:
@@ -148,16 +152,12 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
         keep &= articles["language"].isin(filters.languages)
     if filters.sources:
         keep &= articles["source"].isin(filters.sources)
-    query = filters.query.strip().casefold()
-    if query:
-        columns = ["title", "text"] + [c for c in TRANSLATION_COLUMNS if c in articles.columns]
-        hit = pd.Series(False, index=articles.index)
-        for column in columns:
-            hit |= articles[column].fillna("").astype(str).str.casefold().str.contains(query, regex=False)
-        keep &= hit
     if filters.actors or filters.actor_types:
         keep &= _articles_with_actors(articles, filters, mentions, actors)
-    keep = keep.fillna(False).to_numpy(dtype=bool)
+    keep = keep.fillna(False).to_numpy(dtype=bool, copy=True)
+    if query.root is not None:  # last: the texts are searched only in the rows still kept
+        kept = np.flatnonzero(keep)
+        keep[kept] = text_search.matches(articles, query, kept)
     # Newest first, undated last. Rows are taken once, and not at all when every article passes
     # in the order it already has (the dashboard's corpus is kept newest first): copying 100k
     # texts cost a third of a second on every unfiltered view.

@@ -1,5 +1,6 @@
 """Counts over time: articles per period (``volume``), articles naming chosen actors per period
-(``attention``), and the days the articles write about (``mentioned_dates_timeline``).
+(``attention``; ``together``: also those naming all of them), and the days the articles write about
+(``mentioned_dates_timeline``).
 
 Periods are days, weeks (Monday to Sunday, as ISO 8601) or months of the publication time in UTC;
 undated articles have no period, so they are left out here (``filtering.overview`` counts them).
@@ -109,6 +110,42 @@ def attention(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFra
     table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
     table["partial"] = _partial(table["period"], dated["published"], freq)
     return _counted_by(table[columns].astype({"articles": "int64"}).reset_index(drop=True), freq)
+
+
+def together(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, actor_ids,
+             freq: str = "week") -> pd.DataFrame:
+    """Attention to the chosen actors together: per period, the articles naming every one of them
+    ("Iran and Russia together"), next to the articles naming each (``attention``).
+
+    Needs what ``attention`` needs. Returns its columns plus together (bool): the rows of each
+    actor alone first, then one row per period for all of them (actor_id: the ids joined by "+";
+    name: "Iran and Russia together"; share: of all dated articles of that period). With fewer
+    than two actors it is ``attention`` with together False. ``attrs["freq"]`` is ``freq``.
+    """
+    actor_ids = list(dict.fromkeys(actor_ids))
+    alone = attention(articles, mentions, actors, actor_ids, freq)
+    alone = _counted_by(alone.assign(together=False), freq)
+    if len(actor_ids) < 2 or alone.empty:
+        return alone
+    index = mention_index.of(mentions)
+    chosen = index.actor_mask(actor_ids)[index.pair_actor] & index.article_mask(articles)[index.pair_article]
+    # Distinct (article, actor) pairs: an article naming all of them has one pair per actor.
+    named = np.bincount(index.pair_article[chosen], minlength=len(index.articles)) == len(actor_ids)
+    codes = index.article_codes(articles)
+    dated = articles["published"].notna().to_numpy(dtype=bool)
+    every = dated & (codes >= 0) & named[np.maximum(codes, 0)]
+    periods = _period(articles["published"][dated], freq)
+    totals = periods.value_counts()
+    counts = _period(articles["published"][every], freq).value_counts()
+    grid = alone.drop_duplicates("period")[["period", "partial"]].reset_index(drop=True)
+    names = alone.drop_duplicates("actor_id").set_index("actor_id")["name"]
+    listed = [names.get(a, a) for a in actor_ids]
+    label = (" and ".join(listed) if len(listed) == 2 else ", ".join(listed[:-1]) + " and " + listed[-1]) + " together"
+    both = grid.assign(actor_id="+".join(actor_ids), name=label,
+                       articles=grid["period"].map(counts).fillna(0).astype("int64"), together=True)
+    both["share"] = (both["articles"] / grid["period"].map(totals).replace(0, np.nan)).fillna(0.0)
+    table = pd.concat([alone, both[alone.columns]], ignore_index=True)
+    return _counted_by(table.astype({"articles": "int64", "partial": "bool", "together": "bool"}), freq)
 
 
 def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, samples: int = 3) -> pd.DataFrame:

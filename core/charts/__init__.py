@@ -15,7 +15,8 @@ The modules:
 - ``over_time``: figures with time along the x axis (``volume_chart``, ``attention_chart``,
   ``mentioned_dates_chart``, ``story_groups_chart``).
 - ``by_actor``: figures with actors along an axis (``top_actors_chart``, ``attention_share_chart``).
-- ``graph``: the co-occurrence network (``network_chart``) and where its names are written.
+- ``graph``: the co-occurrence network (``network_chart``); ``network_layout`` places its nodes and
+  names in the plot area's pixels (no marker over another, no name over a node or a name).
 - ``tables``: small HTML tables, headings and Markdown-inert text for pages.
 - ``text``: an article or a quoted passage as HTML, escaped and in its own direction.
 

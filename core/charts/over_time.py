@@ -1,6 +1,7 @@
 """Figures with time along the x axis: articles published per period (``volume_chart``),
-attention to chosen actors per period (``attention_chart``), the days the articles write about
-(``mentioned_dates_chart``) and the span of each story (``story_groups_chart``).
+attention to chosen actors per period (``attention_chart``; ``together_chart``: with the articles
+naming all of them), the days the articles write about (``mentioned_dates_chart``) and the span of
+each story (``story_groups_chart``).
 
 Every one of them draws its time axis the same way (``_time_axis``): each value is drawn over its
 whole period (a bar exactly as wide as its day, week or month; a marker in the period's middle),
@@ -18,11 +19,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts.theme import (HOVER_CHARS, OTHER_COLOUR, PALETTE, colour_map, empty_figure, esc, new_figure, titled,
+from core.charts import text
+from core.charts.theme import (OTHER_COLOUR, PALETTE, colour_map, empty_figure, esc, new_figure, titled,
                                whole_numbers)
-from core.languages import language_name
+from core.languages import is_right_to_left, language_name
 
-MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
+MAX_SERIES = 12  # beyond this many colours categories blur; the rest is grouped as "other"
 # The first and last periods of a series are often cut by where the data starts or stops: drawn
 # like the others, their low counts read as a fall in coverage.
 PARTIAL_OPACITY = 0.45
@@ -142,7 +144,7 @@ def _naive_utc(times: pd.Series) -> pd.Series:
 
 def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     """Stacked bars of articles per period, one colour per language or source (``timelines.volume``);
-    beyond seven the smaller ones are summed as "other"."""
+    beyond twelve the smaller ones are summed as "other"."""
     title = f"Articles published per period, by {by}"
     if volume.empty:
         return empty_figure(title, "No dated article under the current filters")
@@ -225,6 +227,41 @@ def attention_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Fi
     return titled(fig, title, f"Publication date ({period.axis})", y_title, legend_title="Actor", subtitle=note)
 
 
+TOGETHER_COLOUR = "#4D4D4D"  # dark grey: the overlap of the coloured lines, not another actor
+TOGETHER_OPACITY = 0.5
+
+
+def together_chart(attention: pd.DataFrame, measure: str = "articles") -> go.Figure:
+    """Attention to the chosen actors together (``timelines.together``): bars their period wide for
+    the articles naming all of them, under the lines of each actor alone (``attention_chart``)."""
+    both = attention[attention["together"].astype(bool)] if "together" in attention else attention.iloc[:0]
+    alone = attention[~attention.index.isin(both.index)]
+    alone.attrs = dict(attention.attrs)
+    fig = attention_chart(alone, measure)
+    if both.empty or alone.empty or not alone["articles"].any():
+        return fig
+    period = _period_of(attention)
+    unit = period.name
+    name = esc(both["name"].iloc[0])
+    partial = _partial_periods(both)
+    cut = [p in partial for p in both["period"]]
+    values = both["share"] * 100 if measure == "share" else both["articles"]
+    fig.add_bar(x=both["period"], y=values, name=name, width=period.lengths_ms(both["period"]), **period.placed(),
+                marker_color=TOGETHER_COLOUR,
+                marker_opacity=[TOGETHER_OPACITY * (PARTIAL_OPACITY if c else 1.0) for c in cut],
+                hovertext=[f"<b>{name}</b><br>{period.label(p)}: {n} article{'s' * (n != 1)} naming all of them "
+                           f"({s:.0%} of that {unit}'s articles)" + (PARTIAL_HOVER.format(unit=unit) if c else "")
+                           for p, n, s, c in zip(both["period"], both["articles"], both["share"], cut)],
+                hovertemplate="%{hovertext}<extra></extra>")
+    fig.data = (fig.data[-1],) + fig.data[:-1]  # the bars behind the lines, first in the legend
+    total = int(both["articles"].sum())
+    note = (f"{unit.capitalize()}s in UTC; grey bars: articles naming all of them ({total} in all)"
+            + (f"; open markers: a {unit} the articles cover only in part" if partial else ""))
+    return titled(fig, f"{name}, next to each alone", f"Publication date ({period.axis})",
+                  "Share of the period's articles (%)" if measure == "share" else "Articles naming the actors",
+                  legend_title="Actors", subtitle=note)
+
+
 def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
     """The days articles write about (``timelines.mentioned_dates_timeline``): one marker per day,
     height = articles naming it, size = mentions, sample sentences on hover."""
@@ -240,7 +277,7 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
     for row in timeline.itertuples():
         lines = [f"<b>{row.date:%Y-%m-%d}</b>: {row.articles} article{'s' * (row.articles != 1)}, "
                  f"{row.sources} source{'s' * (row.sources != 1)} ({esc(row.languages)})"]
-        lines += [f"“{esc(s, HOVER_CHARS)}”" for s in row.sentences]
+        lines += [f"“{text.hover_text(s)}”" for s in row.sentences]
         hover.append("<br>".join(lines))
     days = _naive_utc(timeline["date"]).dt.normalize()
     day = _PERIODS["day"]
@@ -254,29 +291,73 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
 
 
 def story_groups_chart(groups: pd.DataFrame, limit: int = 20) -> go.Figure:
-    """One horizontal span per story group (``story_grouping.story_groups``): from its first to its
-    last article, labelled with its size and languages, the title and top actors on hover."""
+    """One horizontal span per story (``story_grouping.story_groups``): from its first to its
+    last article, named by its title (cut to STORY_LABEL_CHARS at a word, in its own writing
+    direction), the whole title, its main actors, articles, sources and languages on hover."""
     title = "Stories covered by several articles"
     dated = groups[groups["first"].notna()].head(limit) if len(groups) else groups
     if dated.empty:
         return empty_figure(title, "No story is covered by more than one article under the current filters")
-    labels = [f"#{g.group} · {g.articles} articles · {', '.join(g.languages)}" for g in dated.itertuples()]
+    labels = _story_labels(dated)
     # Whole days, first to last inclusive: a story of one day is a day wide (it was a made-up half
     # day), and times of day, often unknown (articles dated only to the day), are not drawn.
     day = _PERIODS["day"]
     first = _naive_utc(dated["first"]).dt.normalize()
     end = _naive_utc(dated["last"]).dt.normalize() + day.step
-    hover = [f"<b>{esc(g.title, HOVER_CHARS)}</b><br>{g.articles} articles from {len(g.sources)} sources "
+    hover = [f"<b>{text.hover_text(g.title)}</b>{_translated_from(g)}"
+             f"<br>Main actors: {esc(', '.join(g.top_actors[:STORY_MAIN_ACTORS])) or 'none named'}"
+             f"<br>{g.articles} articles from {len(g.sources)} source{'s' * (len(g.sources) != 1)} "
              f"in {esc(', '.join(map(language_name, g.languages)))}<br>{f:%Y-%m-%d} – {e - day.step:%Y-%m-%d}"
-             f"<br>Actors: {esc(', '.join(g.top_actors))}" for g, f, e in zip(dated.itertuples(), first, end)]
+             for g, f, e in zip(dated.itertuples(), first, end)]
     # Horizontal bars from a base date, as Plotly's own timeline (px.timeline) draws spans: the
     # length is in milliseconds on a date axis.
     fig = new_figure(go.Bar(y=labels, base=first, x=((end - first) / pd.Timedelta(milliseconds=1)).astype("int64"),
                             orientation="h", showlegend=False,
                             marker_color=[PALETTE[(g - 1) % len(PALETTE)] for g in dated["group"]],
                             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
     fig.update_layout(height=max(320, 30 * len(labels) + 160))
     _time_axis(fig, day, first.min(), end.max())
-    return titled(fig, title, "Publication date (first to last day, UTC)", "Story group",
-                  subtitle="Grouped by shared actors within a week")
+    return titled(fig, title, "Publication date (first to last day, UTC)", "Story",
+                  subtitle="Grouped by shared actors within a week; named by their most representative title")
+
+
+STORY_LABEL_CHARS = 48  # a longer name takes a third of a report-wide chart from the bars
+STORY_MAIN_ACTORS = 3
+# Unicode isolates around a title on the axis and in the hover: a Persian or Hebrew title is laid
+# out right to left inside them, whatever the label around it, and does not reorder its neighbours.
+_ISOLATE = {"rtl": "\u2067", "ltr": "\u2066", "auto": "\u2068"}
+_POP_ISOLATE = "\u2069"
+
+
+def _story_labels(stories: pd.DataFrame) -> list:
+    """Each story's name on the axis: its title, cut at a word before STORY_LABEL_CHARS, and
+    made unique (two stories with one title would otherwise share one row of the axis)."""
+    labels, seen = [], {}
+    for story in stories.itertuples():
+        name = " ".join(str(story.title).split())
+        if len(name) > STORY_LABEL_CHARS:
+            cut = name[:STORY_LABEL_CHARS - 1]
+            name = (cut.rsplit(" ", 1)[0] if " " in cut[STORY_LABEL_CHARS // 2:] else cut).rstrip(" ,.;:–-") + "…"
+        name = _isolated(esc(name), story)
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
+
+
+def _isolated(text: str, story) -> str:
+    """``text`` in the writing direction of the story's title: its article's language, or the
+    direction of its first letter when it is a translation (or its language is not known)."""
+    language = getattr(story, "title_language", None)
+    if getattr(story, "title_translated", False) or not isinstance(language, str):
+        way = "auto"
+    else:
+        way = "rtl" if is_right_to_left(language) else "ltr"
+    return f"{_ISOLATE[way]}{text}{_POP_ISOLATE}"
+
+
+def _translated_from(story) -> str:
+    language = getattr(story, "title_language", None)
+    if not getattr(story, "title_translated", False) or not isinstance(language, str):
+        return ""
+    return f"<br><i>title translated from {esc(language_name(language))}</i>"
