@@ -117,23 +117,23 @@ def test_a_wrong_merge_is_split_from_the_reader(app_db):
 
 
 def test_the_sidebar_corrects_any_actor_and_records_who_did(app_db):
-    at = _open("pages/timeline.py", actor="gw:the-wall-street-journal")
+    at = _open("pages/timeline.py", actor="Q7184")
     at.session_state["sidebar-list-open"] = True
     at.run()
     at.text_input(key="corrections_analyst_box").input("Rana").run()
     at.session_state["sidebar-correct-open"] = True
     at.run()
-    assert at.selectbox(key="sidebar-correct-actor").value == "gw:the-wall-street-journal"
-    at.segmented_control(key="sidebar-action").set_value("retype").run()
-    at.radio(key="sidebar-type").set_value("organisation")
-    at.button(key="sidebar-Change the type").click().run()
+    assert at.selectbox(key="sidebar-correct-actor").value == "Q7184", "the actor the filters name"
+    at.text_input(key="sidebar-name").input("North Atlantic Treaty Organization")
+    at.button(key="sidebar-Rename").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     [stored] = store_corrections.load(database.connect(f"sqlite:///{app_db}"))
-    assert (stored.kind, stored.type, stored.analyst) == ("retype", "organisation", "Rana")
+    assert (stored.kind, stored.name, stored.analyst) == ("rename", "North Atlantic Treaty Organization", "Rana")
     at.session_state["sidebar-list-open"] = True
     at.run()
-    listed = [m.value for m in at.sidebar.markdown]
-    assert any("The Wall Street Journal: type organisation" in value.replace("\\", "") for value in listed)
+    listed = [m.value.replace("\\", "") for m in at.sidebar.markdown]
+    assert "NATO renamed North Atlantic Treaty Organization" in listed
+    assert any("Rana · " in c.value for c in at.sidebar.caption)
 
 
 def test_an_incomplete_correction_says_what_is_missing_and_stores_nothing(app_db):
