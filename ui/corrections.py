@@ -86,10 +86,11 @@ def show_note() -> None:
     if note is None:
         return
     level, message = note
+    # Names and spellings come from the articles: shown as text, never as Markdown.
     if level == "error":
-        st.error(message)
+        st.error(tables.plain(message))
     else:
-        st.toast(message, icon=":material/check:")
+        st.toast(tables.plain(message), icon=":material/check:")
 
 
 def analyst() -> str:

@@ -4,7 +4,8 @@ kept in the store (shared by a team) and in the corrections file (``data/correct
 ``correction_files``).
 
 - ``with_corrections``: the dictionary with the store's corrections added to the file's; their
-  aliases become dictionary aliases (extraction finds them), the rest waits for resolution.
+  aliases become dictionary aliases (extraction finds them, ``finding_dictionary``), the rest waits
+  for resolution (discovered names are grouped with the dictionary they were added to, ``base_of``).
 - ``apply_corrections``: actors and mentions corrected, at resolution time (``resolution``), so a
   correction shows as soon as the frames are read again and holds through every re-extraction.
 - ``check``: what is wrong with a correction, every problem at once (``InputError``).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import weakref
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -28,12 +30,6 @@ from core.actors import actor_dictionary, spelling
 from core.errors import InputError
 from core.store import batches
 from core.store.corrections import KINDS, Correction
-
-# The suffix grouping gives a discovered person whose id a dictionary actor already has
-# (``grouping._discovered_id``): a person an alias made a dictionary actor meets their own
-# discovered spellings under it, and the two are one.
-_DISCOVERED_SUFFIX = "-discovered"
-
 
 def with_corrections(dictionary: actor_dictionary.Dictionary,
                      stored: Sequence[Correction]) -> actor_dictionary.Dictionary:
@@ -50,7 +46,24 @@ def _with_corrections(dictionary: actor_dictionary.Dictionary, stored: tuple[Cor
     if not stored:
         return dictionary
     found = finding_dictionary(dictionary, stored)
-    return dataclasses.replace(found, corrections=actor_dictionary.Corrections(dictionary.corrections.entries + stored))
+    corrected = dataclasses.replace(found, corrections=actor_dictionary.Corrections(dictionary.corrections.entries + stored))
+    _BASE[corrected] = dictionary
+    return corrected
+
+
+# The dictionary each corrected one was made from (``base_of``). Weak: a corrected dictionary no
+# longer used takes its entry with it.
+_BASE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def base_of(dictionary: actor_dictionary.Dictionary) -> actor_dictionary.Dictionary:
+    """The dictionary the store's corrections were added to (``with_corrections``,
+    ``finding_dictionary``), else ``dictionary`` itself: what discovered names are grouped with.
+    Grouping reads the matchers' indexes, kept per dictionary object, so a correction does not
+    build them again; and a person an alias made a dictionary actor is not in it, so their
+    discovered spellings are grouped under the same id as the alias (``grouping._discovered_id``
+    gives another id to a name a dictionary actor has) and the two are one actor."""
+    return _BASE.get(dictionary, dictionary)
 
 
 def finding_dictionary(dictionary: actor_dictionary.Dictionary,
@@ -82,8 +95,10 @@ def _with_aliases(dictionary: actor_dictionary.Dictionary, aliases: tuple[Correc
     aliases_frame = aliases_frame.drop_duplicates(["actor_id", "folded", "language"])
     claimants = aliases_frame.groupby("folded")["actor_id"].transform("nunique")
     aliases_frame["ambiguous"] = aliases_frame["ambiguous"].astype(bool) | (claimants > 1)
-    return dataclasses.replace(dictionary, actors=actors.reset_index(drop=True),
-                               aliases=aliases_frame.drop(columns="folded").reset_index(drop=True))
+    found = dataclasses.replace(dictionary, actors=actors.reset_index(drop=True),
+                                aliases=aliases_frame.drop(columns="folded").reset_index(drop=True))
+    _BASE[found] = dictionary
+    return found
 
 
 # What each kind needs, and how to say it is missing.
@@ -125,8 +140,10 @@ def apply_corrections(actors: pd.DataFrame, mentions: pd.DataFrame,
     is corrected from its own actor, spelling and article, so a corpus's batches can be corrected
     one at a time (``resolution.BatchResolver``) with the same result.
     """
-    steps = _implicit_merges(dictionary) + [c for c in dictionary.corrections.entries if c.kind != "alias"]
-    table = _Actors(actors, dictionary)
+    steps = [c for c in dictionary.corrections.entries if c.kind != "alias"]
+    # A person an alias made a dictionary actor is also in the discovered actors, under the same
+    # id (``base_of``): the dictionary's row, which comes first, is kept.
+    table = _Actors(actors.drop_duplicates("actor_id"), dictionary)
     if not steps:
         return table.frame.reset_index(drop=True), mentions.reset_index(drop=True)
     # Every step is worked out once per distinct (actor, folded spelling), not per mention.
@@ -174,13 +191,6 @@ def apply_corrections(actors: pd.DataFrame, mentions: pd.DataFrame,
         keep &= ~((mentions["article_id"] == article).to_numpy(dtype=bool) & hit[codes])
     corrected = mentions.assign(actor_id=pd.array(current[codes], dtype=mentions["actor_id"].dtype))
     return table.frame.reset_index(drop=True), corrected[keep].reset_index(drop=True)
-
-
-def _implicit_merges(dictionary: actor_dictionary.Dictionary) -> list[Correction]:
-    """A person an alias made a dictionary actor is one with their discovered spellings, which
-    grouping files under the same id with ``_DISCOVERED_SUFFIX``."""
-    promoted = dictionary.actors.loc[dictionary.actors["origin"] == "corrected", "actor_id"]
-    return [Correction(kind="merge", actor=f"{actor_id}{_DISCOVERED_SUFFIX}", into=actor_id) for actor_id in promoted]
 
 
 class _Actors:

@@ -21,7 +21,7 @@ def extract(articles: pd.DataFrame, dictionary: actor_dictionary.Dictionary) -> 
 def resolve(mentions: pd.DataFrame, dictionary: actor_dictionary.Dictionary) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions as found (stored or fresh) to final actors: ``grouping.resolve_discovered`` then
     ``corrections.apply_corrections``. Returns (actors mentioned at least once, mentions)."""
-    discovered, mentions = grouping.resolve_discovered(mentions, dictionary)
+    discovered, mentions = grouping.resolve_discovered(mentions, corrections.base_of(dictionary))
     known = dictionary.actors[dictionary.actors["actor_id"].isin(set(mentions["actor_id"]))]
     actors, mentions = corrections.apply_corrections(pd.concat([known, discovered], ignore_index=True), mentions,
                                                      dictionary)
@@ -38,7 +38,8 @@ class BatchResolver:
         """``names``: ``grouping.discovered_names`` of the whole corpus, in any order;
         ``actor_ids``: the distinct actor_id of its dictionary mentions."""
         self.dictionary = dictionary
-        self.groups = grouping.group_discovered(names, dictionary) if len(names) else None
+        # Grouping reads the matchers' indexes, kept per dictionary object (``corrections.base_of``).
+        self.groups = grouping.group_discovered(names, corrections.base_of(dictionary)) if len(names) else None
         self.known = dictionary.actors[dictionary.actors["actor_id"].isin(set(actor_ids))]
         self._table = pd.concat([self.known, self._discovered(None)], ignore_index=True)
         self._heads: dict = {}  # discovered heads in order of first appearance: the order of resolve's table

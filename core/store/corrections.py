@@ -82,17 +82,19 @@ def load(engine: sa.Engine) -> tuple[Correction, ...]:
 
 def add(engine: sa.Engine, corrections: Sequence[Correction], due_articles: Iterable[str] = (),
         now: dt.datetime | None = None) -> list[Correction]:
-    """Store ``corrections`` in one transaction, each with its analyst and time (``now``, else its
-    own ``at``, else the clock), leaving out any whose change is already stored; the articles
+    """Store ``corrections`` in one transaction, each with its analyst and time (its own ``at``,
+    else ``now``, else the clock), leaving out any whose change is already stored; the articles
     ``due_articles`` become due for extraction. Returns the corrections stored, with their ids."""
     stored = []
+    now = now or dt.datetime.now(dt.timezone.utc)
     with database._writing(engine) as conn:
         known = {correction.change() for correction in _read(conn)}
-        for correction in corrections:
+        for position, correction in enumerate(corrections):
             if correction.change() in known:
                 continue
             known.add(correction.change())
-            at = now or correction.at or dt.datetime.now(dt.timezone.utc)
+            # A microsecond apart: a corrections file orders its corrections by their time alone.
+            at = correction.at or now + dt.timedelta(microseconds=position)
             row = _row(dataclasses.replace(correction, at=at))
             new_id = conn.execute(_TABLE.insert().values(**row)).inserted_primary_key[0]
             stored.append(dataclasses.replace(correction, at=at, id=int(new_id), origin="store"))
@@ -109,7 +111,7 @@ def remove(engine: sa.Engine, ids: Iterable[int], due_articles: Iterable[str] = 
     stored, removed meanwhile by someone else, is left out)."""
     wanted = sorted({int(i) for i in ids})
     with database._writing(engine) as conn:
-        found = [c for c in _read(conn, wanted)]
+        found = _read(conn, wanted)
         if found:
             conn.execute(_TABLE.delete().where(_TABLE.c.id.in_([c.id for c in found])))
             database._bump_revision(conn)
