@@ -7,7 +7,8 @@ dates (MENTIONED_DATE_COLUMNS). Reads and writes the store through ``core.store`
 
 The dictionary and the spellings it is matched under:
 - ``actor_dictionary``: the dictionary files (actors, countries from CLDR, name cues, the
-  analysts' corrections file) loaded into a ``Dictionary``.
+  analysts' corrections file) loaded into a ``Dictionary``; ``correction_files`` reads and writes
+  corrections files.
 - ``spelling``: the keys a word is looked up under (folded, stemmed, clitics and short endings
   removed), the words of a text and which of them can belong to one name.
 - ``transliteration``: a name in Latin letters (ICU) and its cross-script consonant skeleton.
@@ -22,7 +23,8 @@ Finding mentions, article by article:
 
 Resolving mentions to actors, over the whole corpus:
 - ``grouping``: discovered names grouped into actors across articles and scripts.
-- ``corrections``: the analysts' merges, splits, renames and ignores.
+- ``corrections``: the analysts' merges, splits, renames, aliases, new types and ignores (the
+  file's and the store's) added to the dictionary and applied to resolved actors and mentions.
 - ``resolution``: ``resolve`` (grouping then corrections) whole or batch by batch, and ``extract``
   (find then resolve). Every function that gives both frames gives actors first, then mentions.
 

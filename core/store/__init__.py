@@ -20,6 +20,8 @@ The tables themselves are described once, in ``core.schema``.
 - ``extractions``: the extraction's side: the articles due (``count_due``, ``due_articles``),
   their results replaced (``save_extraction``), and the summaries of stored mentions that grouping
   and the stories start from (``discovered_names``, ``mentioned_actor_ids``, ...).
+- ``corrections``: the analysts' corrections of the actors (``load``, ``add``, ``remove``), shared
+  by everyone using the store; a write can make articles due for extraction again.
 - ``translation_memory``: the memory of translated segments (``lookup_memory``, ``save_memory``)
   and each article's translation built from it (``load_untranslated``, ``save_translation``,
   ``load_translations``).
