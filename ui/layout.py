@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis import timelines
-from ui import corpus, filters, plotly_view
+from ui import corpus, filters, plotly_view, view_state
 
 
 def open_page(title: str, charts: bool = False) -> tuple[corpus.Corpus, pd.DataFrame]:
@@ -52,5 +52,6 @@ def _save_widget(key: str) -> None:
 
 
 def period(key: str) -> str:
-    """The day / week / month choice of a time chart."""
-    return st.segmented_control("Period", list(timelines.FREQUENCIES), default="week", key=key) or "week"
+    """The day / week / month choice of a time chart, kept in the URL (ui.view_state)."""
+    return st.segmented_control("Period", list(timelines.FREQUENCIES),
+                                **view_state.in_url(key, "week", timelines.FREQUENCIES)) or "week"
