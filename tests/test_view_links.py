@@ -113,3 +113,40 @@ def test_reader_article_chosen_in_the_table_round_trips(app_with_db):
     assert shown != first_shown
     again = _reopen(at, "pages/articles.py")
     assert [m.value for m in again.markdown if "geowire-article" in m.value] == shown
+
+
+def test_saved_view_is_saved_listed_opened_and_deleted(app_with_db):
+    from urllib.parse import parse_qsl
+
+    from core.store import database, saved_views
+
+    at = _first("pages/timeline.py")
+    at.segmented_control(key="timeline_freq").set_value("month").run()
+    _open_tab(at, "timeline_view", "Attention to actors")
+    drawn = _chart_data(at)
+    at.sidebar.text_input(key="saved_view_name").input("Attention, monthly")
+    at.sidebar.button(key="saved_view_save").click().run()
+    assert not at.exception
+    engine = database.connect(f"sqlite:///{app_with_db}")
+    [view] = saved_views.list_views(engine)
+    assert (view.name, view.page) == ("Attention, monthly", "pages/timeline.py")
+    assert dict(parse_qsl(view.query))["timeline_freq"] == "month"
+    links = [link for link in at.sidebar.get("page_link") if link.proto.label == "Attention, monthly"]
+    assert len(links) == 1 and "saved_view=1" in links[0].proto.query_string
+    # Opened in the same session after the view changed: the saved one comes back, marker gone.
+    at.segmented_control(key="timeline_freq").set_value("day").run()
+    _open_tab(at, "timeline_view", "Published")
+    for key in list(at.query_params):
+        del at.query_params[key]
+    for key, value in parse_qsl(links[0].proto.query_string, keep_blank_values=True):
+        at.query_params[key] = value
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception
+    assert at.segmented_control(key="timeline_freq").value == "month"
+    assert at.session_state["timeline_view"] == "Attention to actors"
+    assert "saved_view" not in at.query_params
+    assert _chart_data(at) == drawn
+    # Deleted from the sidebar.
+    at.sidebar.button(key="saved_view_delete_0").click().run()
+    assert saved_views.list_views(engine) == []
+    assert not [link for link in at.sidebar.get("page_link") if link.proto.label == "Attention, monthly"]
