@@ -36,7 +36,7 @@ def _follow(page, names: list[str]) -> None:
 
 def _set_timeline_view(page, app_url) -> list[dict]:
     _open(page, app_url, "timeline")
-    page.locator("[data-testid='stButtonGroup']").get_by_role("button", name="month", exact=True).click()
+    page.locator("[data-testid='stButtonGroup']").get_by_text("month", exact=True).click()
     _settled(page)
     page.get_by_role("tab", name="Attention to actors").click()
     _settled(page)
@@ -78,7 +78,7 @@ def test_a_saved_view_is_listed_and_reopens_from_the_sidebar(page, app_url):
     assert _charts(page) == drawn
     assert "saved_view" not in page.url and "timeline_freq=month" in page.url
     _shot(page, "views-saved-view-reopened")
-    page.locator("[data-testid='stSidebar']").get_by_role("button", name=re.compile("Delete")).first.click()
+    page.locator("[data-testid='stSidebar'] .st-key-saved_view_delete_0 button").first.click()
     _settled(page)
     assert page.locator("[data-testid='stSidebar']").get_by_role(
         "link", name="Iran and Russia together, monthly").count() == 0

@@ -36,7 +36,7 @@ def section(page: str) -> None:
         link, delete = st.columns([5, 1], vertical_alignment="center")
         link.page_link(view.page, label=tables.plain(view.name), icon=":material/bookmark:",
                        query_params=[*parse_qsl(view.query, keep_blank_values=True), (view_state.OPEN_PARAM, "1")],
-                       help=f"{titles[view.page]}, saved {view.saved_at:%Y-%m-%d %H:%M} UTC")
+                       help=f"{tables.plain(view.name)}: {titles[view.page]}, saved {view.saved_at:%Y-%m-%d %H:%M} UTC")
         delete.button("", icon=":material/delete:", key=f"saved_view_delete_{number}", help=f"Delete “{view.name}”",
                       on_click=_delete, args=(view.name,))
     with st.form("save_view", border=False, enter_to_submit=True):
