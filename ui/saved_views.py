@@ -37,8 +37,8 @@ def section(page: str) -> None:
         link.page_link(view.page, label=tables.plain(view.name), icon=":material/bookmark:",
                        query_params=[*parse_qsl(view.query, keep_blank_values=True), (view_state.OPEN_PARAM, "1")],
                        help=f"{tables.plain(view.name)}: {titles[view.page]}, saved {view.saved_at:%Y-%m-%d %H:%M} UTC")
-        delete.button("", icon=":material/delete:", key=f"saved_view_delete_{number}", help=f"Delete “{view.name}”",
-                      on_click=_delete, args=(view.name,))
+        delete.button("", icon=":material/delete:", key=f"saved_view_delete_{number}", on_click=_delete,
+                      args=(view.name,), help=f"Delete “{tables.plain(view.name)}” for everyone using this store")
     with st.form("save_view", border=False, enter_to_submit=True):
         st.text_input("Name of this view", key=_NAME, max_chars=saved_views.NAME_LENGTH,
                       placeholder="e.g. Iran and Russia, weekly")

@@ -3,7 +3,7 @@ actors it follows, the network's centre, the Reader's article...) is declared "i
 ``in_url``; its value is then read from the query string when a link is opened and written back to
 it on every run, so a copied link reopens exactly that view in a fresh browser. Its value also
 outlives the runs that do not draw it (a closed tab's widget, a visit to another page), as
-``layout.kept`` did.
+a ``kept`` helper of ui/layout.py did before.
 
 Streamlit 1.67's own ``bind="query-params"`` was tried first: the frontend writes those values to
 the address bar, so ``st.query_params`` (and AppTest) never see them, and a multiselect's URL
