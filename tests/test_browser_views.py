@@ -82,3 +82,22 @@ def test_a_saved_view_is_listed_and_reopens_from_the_sidebar(page, app_url):
     _settled(page)
     assert page.locator("[data-testid='stSidebar']").get_by_role(
         "link", name="Iran and Russia together, monthly").count() == 0
+
+
+def test_the_article_chosen_in_the_reader_is_in_the_link(page, browser, app_url):
+    _open(page, app_url, "articles")
+    before = page.locator(".geowire-article").first.inner_text()
+    grid = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    # The grid is drawn on a canvas: a click on the fourth row's selection marker (rows 35 px high).
+    page.mouse.click(grid["x"] + 18, grid["y"] + 35 * 4 + 17)
+    _settled(page)
+    page.wait_for_url(re.compile(r"article="))
+    shown = page.locator(".geowire-article").first.inner_text()
+    assert shown != before
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+    fresh.goto(page.url)
+    fresh.get_by_role("heading", name="Reader").wait_for(timeout=120_000)
+    _settled(fresh)
+    assert fresh.locator(".geowire-article").first.inner_text() == shown
+    _shot(fresh, "views-reader-article-fresh-browser")
+    fresh.context.close()
