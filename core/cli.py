@@ -16,7 +16,7 @@ from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import database, reads, translation_memory
-from core.translate import run, translated
+from core.translate import providers, run, translated
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Keys are read from GEOWIRE_TRANSLATE_KEY or the settings file only, never from a flag "
                     "(a flag would leave them in the shell history and the process list).")
     turn.add_argument("--to", dest="target", help="target language, ISO 639-1 (default: $GEOWIRE_TARGET_LANG or en)")
-    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR or google")
+    turn.add_argument("--provider", choices=config.TRANSLATION_PROVIDERS, help="default: $GEOWIRE_TRANSLATOR, else libre when a --url or "
+                      "$GEOWIRE_TRANSLATE_URL is given, else none (nothing is sent anywhere until one is chosen)")
     turn.add_argument("--url", help="base URL of a self-hosted provider such as LibreTranslate ($GEOWIRE_TRANSLATE_URL)")
     turn.add_argument("--limit", type=int, help="translate at most N articles in this run")
     turn.add_argument("--timeout", type=float, help="seconds a whole request may take, connecting, waiting and "
@@ -169,7 +170,10 @@ def _translate(engine, args) -> int:
             print(f"[{done}/{total}] translated {summary.translated}, from memory {summary.from_memory}, "
                   f"failed {summary.failed}", flush=True)
 
-    print(f"translating with {settings.describe()}", file=sys.stderr)
+    if not settings.configured:
+        print(f"error: {providers.NOT_CONFIGURED}", file=sys.stderr)
+        return 2
+    print(f"translating with {settings.describe()}. {providers.destination(settings).describe()}", file=sys.stderr)
     summary = pipeline.translate(engine, settings, limit=args.limit, progress=report)
     print(summary.describe())
     return 1 if summary.failed or summary.stopped else 0

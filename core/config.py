@@ -111,7 +111,12 @@ CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 # data/settings.toml, which git ignores so keys stay out of the repo), then the environment, then
 # flags override them.
 SETTINGS_FILE = DATA_DIR / "settings.toml"
-TRANSLATION_PROVIDERS = ("google", "libre", "deepl", "microsoft", "mymemory")
+TRANSLATION_PROVIDERS = ("libre", "google", "deepl", "microsoft", "mymemory")
+# The provider until one is configured: nothing is translated and no text is sent anywhere. Every
+# provider but a LibreTranslate on this machine sends the articles' text off it, so none is chosen
+# unless the settings file, the environment, a flag or the Translation page names it (a
+# GEOWIRE_TRANSLATE_URL alone names a self-hosted LibreTranslate).
+NO_PROVIDER = "none"
 # Characters per request. LibreTranslate (through deep-translator) sends the text in the query
 # string, and percent-encoded Arabic or Cyrillic takes six URL bytes a character: 1,000 characters
 # stay under the 8 KB request-line limit of common servers. Google fails above ~1,800 characters
@@ -131,7 +136,7 @@ TRANSLATION_MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 class TranslationSettings:
     """How to translate. Built by ``translation_settings`` from file, environment and flags."""
 
-    provider: str = "google"
+    provider: str = NO_PROVIDER  # NO_PROVIDER or one of TRANSLATION_PROVIDERS
     target: str = "en"
     url: str | None = None  # base URL of a self-hosted provider (LibreTranslate)
     key: str | None = None
@@ -144,10 +149,17 @@ class TranslationSettings:
     max_response_bytes: int = TRANSLATION_MAX_RESPONSE_BYTES  # larger answers (after decoding) are refused
 
     @property
+    def configured(self) -> bool:
+        """Whether a provider is chosen (``NO_PROVIDER``: nothing can be translated)."""
+        return self.provider != NO_PROVIDER
+
+    @property
     def request_chars(self) -> int:
-        return self.max_chars or TRANSLATION_MAX_CHARS[self.provider]
+        return self.max_chars or TRANSLATION_MAX_CHARS.get(self.provider, min(TRANSLATION_MAX_CHARS.values()))
 
     def describe(self) -> str:
+        if not self.configured:
+            return f"no provider configured → {self.target}"
         where = f" at {self.url}" if self.url else ""
         return f"{self.provider}{where} → {self.target}"
 
@@ -190,9 +202,12 @@ def translation_settings(environ=None, settings_file: Path | None = None, **flag
             if not math.isfinite(values[name]) or values[name] < _TRANSLATION_MINIMUMS.get(name, 0):
                 raise ConfigError(f"translation setting {name}={values[name]!r}: too small "
                                   f"(at least {_TRANSLATION_MINIMUMS.get(name, 0)})")
-    provider = str(values.get("provider", TranslationSettings.provider)).lower()
-    if provider not in TRANSLATION_PROVIDERS:
-        raise ConfigError(f"translation provider {provider!r} is not known (choose from: {', '.join(TRANSLATION_PROVIDERS)})")
+    # A server address alone names a self-hosted LibreTranslate; nothing at all names no provider.
+    default = "libre" if values.get("url") else TranslationSettings.provider
+    provider = str(values.get("provider") or default).strip().lower()
+    if provider not in (NO_PROVIDER, *TRANSLATION_PROVIDERS):
+        raise ConfigError(f"translation provider {provider!r} is not known "
+                          f"(choose from: {', '.join((*TRANSLATION_PROVIDERS, NO_PROVIDER))})")
     target = str(values.get("target", TranslationSettings.target)).strip()
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", target):
         raise ConfigError(f"target language {target!r}: expected an ISO 639-1 code such as en, fr or de")

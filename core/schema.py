@@ -155,7 +155,7 @@ mentions = sa.Table(
     _column("confidence", sa.Float, "float64",
             "0-1: 1 for an exact alias, lower for inflections, metonyms and discovered names", nullable=False),
     _column("name_key", sa.Text, "string",
-            "discovered names: 'given|surname' as written, used to group them across articles; <NA> otherwise"),
+            "discovered names: 'given|surname|language' as written (the article's language; rows stored before it: 'given|surname'), used to group them across articles; <NA> otherwise"),
     # server_default: a store made before this column gets it filled with 1 (core.store.database)
     _column("occurrences", sa.Integer, "int64",
             "how many mentions this row stands for: 1, or more on the last row kept of a name an article "

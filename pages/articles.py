@@ -20,9 +20,9 @@ outside = linked is not None and linked not in set(selected["article_id"])
 if selected.empty and not outside:
     st.info("No article matches these filters.")
     st.stop()
-table = selected[["published", "source", "language", "title", "translation_status"]].copy()
+table = tables.readable(selected[["published", "source", "language", "title", "translation_status"]])
 table["published"] = tables.published_text(selected["published"], selected["published_precision"])
-table = table.rename(columns={"translation_status": f"translation ({target})"})
+table = table.rename(columns={"translation_status": f"translation ({languages.language_name(target)})"})
 st.session_state["_reader_rows"] = list(selected["article_id"])
 
 
@@ -46,7 +46,7 @@ else:
 st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
 when = tables.published_text(pd.Series([article["published"]]), pd.Series([article["published_precision"]])).iloc[0]
-st.caption(" · ".join([tables.plain(article["source"]), languages.language_name(language), when]))
+st.caption(" · ".join([tables.plain(article["source"]) or tables.MISSING, languages.language_name(language), when]))
 
 names = corpus.actor_names(data)
 found = data.mentions[data.mentions["article_id"] == article["article_id"]]
@@ -73,7 +73,7 @@ else:
 actors_tab, dates_tab, copies_tab, provenance_tab = st.tabs(["Actors", "Dates mentioned", "Other outlets", "Provenance"])
 with actors_tab:
     named = reading.article_actors(data.mentions, data.actors, article["article_id"])
-    pick = st.dataframe(named[["name", "type", "mentions", "written"]], hide_index=True, width="stretch",
+    pick = st.dataframe(tables.readable(named[["name", "type", "mentions", "written"]]), hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key="reader_actors")
     if pick and pick.selection and pick.selection.rows:
         chosen = named["actor_id"].iloc[pick.selection.rows[0]]
@@ -81,18 +81,23 @@ with actors_tab:
                   key="reader_filter_actor")
 with dates_tab:
     days = data.dates[data.dates["article_id"] == article["article_id"]]
-    st.dataframe(days[["date", "kind", "surface", "sentence"]], hide_index=True, width="stretch",
+    st.dataframe(tables.readable(days[["date", "kind", "surface", "sentence"]]), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
     copies = reading.copies_elsewhere(data.articles, article["article_id"])
     if copies.empty:
         st.write("No copy of this article in another outlet.")
     for copy in copies.itertuples():
-        st.page_link("pages/articles.py", label=tables.plain(f"{copy.source} ({copy.language}) · {copy.title}"),
+        st.page_link("pages/articles.py", label=tables.plain(f"{copy.source} ({languages.language_name(copy.language)})"
+                                                            f" · {copy.title if isinstance(copy.title, str) else tables.MISSING}"),
                      query_params={"article": copy.article_id})
 with provenance_tab:
     if text.is_web_link(article["url"]):
         st.link_button("Original page", article["url"])
-    st.json({k: (None if pd.isna(article[k]) else str(article[k])) for k in
-             ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",
-              "duplicate_of", "language_declared", "ingested_at")})
+    # A table rather than JSON: JSON wrote "null" where the source gave nothing.
+    fields = ("article_id", "url", "origin_file", "origin_item", "format", "encoding", "content_hash",
+              "duplicate_of", "language_declared", "ingested_at")
+    values = [languages.language_name(article[k]) if k == "language_declared" and pd.notna(article[k]) else article[k]
+              for k in fields]
+    st.markdown(tables.table_html(pd.DataFrame({"field": fields, "value": values}), max_chars=400),
+                unsafe_allow_html=True)

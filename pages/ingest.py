@@ -5,7 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
+import pandas as pd
+
 from core import config
+from core.charts import tables
 from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
@@ -72,6 +75,7 @@ if paths:
 
 @st.fragment(run_every=1.0)
 def job_panel():
+    jobs.refresh_page_when_changed("ingest")
     job = jobs.job("ingest")
     if job is None:
         return
@@ -93,15 +97,32 @@ def job_panel():
         st.text(f"rejected: {problem}")
     for line in outcome.steps_not_done():
         st.text(line)
+    _new_articles(job.started_at)
 
 
+def _new_articles(since) -> None:
+    """The articles the last ingest stored, each linked to the Reader (which opens it even when
+    the filters leave it out)."""
+    stored = corpus.articles()
+    added = stored[stored["ingested_at"] >= since].sort_values("ingested_at", ascending=False)
+    if added.empty:
+        return
+    st.page_link("pages/articles.py", label=f"Show the newest of the {len(added)} new article(s) in the Reader",
+                 icon=":material/article:", query_params={"article": added["article_id"].iloc[0]})
+    shown = tables.readable(pd.DataFrame({"open": "articles?article=" + added["article_id"], "source": added["source"],
+                                          "language": added["language"], "title": added["title"]}))
+    st.dataframe(shown, hide_index=True, width="stretch", key="new_articles",
+                 column_config={"open": st.column_config.LinkColumn("Reader", display_text="open")})
+
+
+jobs.page_drawn_with("ingest")
 job_panel()
 
 st.subheader("Rejected files and items")
 log = reads.load_ingest_log(corpus.engine())
 rejected = log[log["status"] == "rejected"].sort_values("at", ascending=False)
 if rejected.empty:
-    st.write("None so far.")
+    st.write("No file or item has been rejected.")
 else:
-    st.dataframe(rejected[["at", "path", "item", "message"]], hide_index=True, width="stretch",
+    st.dataframe(tables.readable(rejected[["at", "path", "item", "message"]]), hide_index=True, width="stretch",
                  column_config={"at": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm")})

@@ -18,7 +18,7 @@ data, selected = layout.open_page("Sources", charts=True)
 
 st.subheader("Volume per source and language")
 volumes = result_cache.call(sources.source_volume, selected)
-st.dataframe(volumes, hide_index=True, width="stretch",
+st.dataframe(tables.readable(volumes), hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
 

@@ -3,6 +3,7 @@ actors over time, and the stories several outlets covered, each opening its arti
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import ranking, story_grouping, timelines
 from core.charts import over_time, tables
 from ui import corpus, downloads, filters, layout, navigation, result_cache, view_state
@@ -81,5 +82,5 @@ if stories.open:
                 article = by_id.loc[article_id]
                 day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"
                 heading = article["title_translated"] if pd.notna(article["title_translated"]) else article["title"]
-                st.page_link("pages/articles.py", label=tables.plain(f"{day} · {article['source']} ({article['language']}) · {heading}"),
+                st.page_link("pages/articles.py", label=tables.plain(f"{day} · {article['source']} ({languages.language_name(article['language'])}) · {heading}"),
                              query_params={"article": article_id})

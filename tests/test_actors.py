@@ -376,7 +376,7 @@ def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictiona
     # Iran's three rows and the eleven names fill the rows; once full, later mentions of a name
     # kept are counted on its last row, and a name first met then (Zedski) is left out
     assert mentions.groupby(mentions["actor_id"].fillna(mentions["name_key"]))["occurrences"].sum().to_dict() == \
-        {"Q794": 3, **{f"Omar|{name}ski": 5 for name in names}}
+        {"Q794": 3, **{f"Omar|{name}ski|en": 5 for name in names}}
 
 
 def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictionary):

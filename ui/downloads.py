@@ -9,10 +9,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from core import languages
 from core.analysis import filtering
 from core.errors import ExportError
 from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
-from ui import corpus, plotly_view
+from ui import corpus, filters as filter_bar, plotly_view  # `filters` names the Filters given to data_downloads
 
 
 def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
@@ -22,15 +23,25 @@ def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
     # The chart's own camera button saves under the same name as the download below.
     camera = {"format": "png", "scale": 2, "filename": export_files.export_filename(view, "png", today).removesuffix(".png")}
     plotly_view.draw(fig, key or f"{view}-chart", {"displaylogo": False, "toImageButtonOptions": camera}, on_click)
+    # Worked out now, in the page's run: the file is made later, when its button is pressed.
+    caption = figure_caption(today)
     _download_menu("Download chart", ":material/download:", f"{key or view}-export",
-                   [(fmt.upper(), _figure_file(fig, fmt), export_files.export_filename(view, fmt, today),
+                   [(fmt.upper(), _figure_file(fig, fmt, caption), export_files.export_filename(view, fmt, today),
                      export_files.MIME_TYPES[fmt], f"{key or view}-{fmt}") for fmt in export_figures.FIGURE_FORMATS])
 
 
-def _figure_file(fig, fmt: str):
+def figure_caption(today: dt.date | None = None) -> str:
+    """The caption a chart file carries: the filters applied on the page (actors by name) and the
+    export date (``core.export.figures.filters_caption``)."""
+    applied = filter_bar.current_filters()
+    names = corpus.actor_names(corpus.current()) if applied.actors else {}
+    return export_figures.filters_caption(applied.to_dict(), today or dt.date.today(), names)
+
+
+def _figure_file(fig, fmt: str, caption: str):
     def render() -> bytes:
         try:
-            return export_figures.figure_bytes(fig, fmt)
+            return export_figures.figure_bytes(fig, fmt, caption=caption)
         except ExportError as err:
             # The download then carries the reason instead of a broken image.
             st.error(str(err))
@@ -57,9 +68,25 @@ def data_downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], view: str, 
                       (f"Filters of the {fmt.upper()}", lambda name=name: export_data.manifest_bytes(made(), name, metadata),
                        export_files.manifest_name(name), export_files.MIME_TYPES["json"], f"data-{view}-{fmt}-manifest")]
         else:
-            files.append((f"Data as {fmt.upper()}", lambda fmt=fmt: export_data.to_bytes(made(), fmt, metadata), name,
-                          export_files.MIME_TYPES[fmt], f"data-{view}-{fmt}"))
+            # A spreadsheet is read by people: it names the languages beside their codes. The CSV
+            # and JSON are read by programs and keep the codes alone.
+            shaped = (lambda: _language_names(made())) if fmt == "xlsx" else made
+            files.append((f"Data as {fmt.upper()}", lambda fmt=fmt, shaped=shaped: export_data.to_bytes(shaped(), fmt, metadata),
+                          name, export_files.MIME_TYPES[fmt], f"data-{view}-{fmt}"))
     _download_menu("Download data", ":material/table:", f"data-{view}", files)
+
+
+def _language_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``language_name`` column ("Persian") right after its ``language`` codes."""
+    if "language" not in frame.columns or "language_name" in frame.columns:
+        return frame
+    names = frame["language"].map(languages.language_name, na_action="ignore")
+    return frame.assign(language_name=names)[_after(list(frame.columns), "language", "language_name")]
+
+
+def _after(columns: list, column: str, new: str) -> list:
+    at = columns.index(column) + 1
+    return columns[:at] + [new] + columns[at:]
 
 
 def article_downloads(data: corpus.Corpus, selected: pd.DataFrame, view: str, filters: filtering.Filters) -> None:

@@ -7,6 +7,7 @@ same ``core.pipeline`` call the command line makes, given a progress callback an
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +52,7 @@ class BackgroundJob:
         self._result = None
         self._error: str | None = None
         self._started = time.monotonic()
+        self.started_at = dt.datetime.now(dt.timezone.utc)  # when it began, to find what it stored
         self._finished: float | None = None
         self._thread = threading.Thread(target=self._run, name=f"geowire-{name}", daemon=True)
 
@@ -113,6 +115,31 @@ def start_job(name: str, work: Work) -> BackgroundJob:
     started = BackgroundJob(name, work).start()
     _jobs()[(str(corpus.engine().url), name)] = started
     return started
+
+
+def _seen_key(name: str) -> str:
+    return f"_job_seen_{name}"
+
+
+def _job_state(name: str) -> tuple | None:
+    found = job(name)
+    return None if found is None else (id(found), found.started_at, found.running)
+
+
+def page_drawn_with(name: str) -> None:
+    """Record, in this session, the state of the job ``name`` that the page's full run drew its
+    counts with. Called by the page outside its job fragment (see ``refresh_page_when_changed``)."""
+    st.session_state[_seen_key(name)] = _job_state(name)
+
+
+def refresh_page_when_changed(name: str) -> None:
+    """Inside a page's polling fragment: rerun the whole page once the job ``name`` has started or
+    ended since the page was last drawn (``page_drawn_with``). Only the fragment reruns every
+    second, so without this the counts above it (articles in the store, translations) stayed those
+    of before the job until the page was reloaded. The caches are keyed by the store's revision:
+    the rerun reads what the job wrote."""
+    if st.session_state.get(_seen_key(name)) != _job_state(name):
+        st.rerun()
 
 
 def ingest_and_extract(paths: list, report, cancelled, roots: list[Path] | None = None) -> pipeline.PipelineRun:

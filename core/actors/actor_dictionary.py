@@ -37,12 +37,14 @@ ALIAS_COLUMNS = ("actor_id", "alias", "language", "kind", "ambiguous")
 @dataclass
 class NameCues:
     """Per-language words that mark a person's name: titles before it, given names that start it,
-    particles inside it, and capitalised words that are never names."""
+    particles inside it, capitalised words that are never names, and words that make a name an
+    organisation's (newspaper, Stiftung, фонд)."""
 
     titles: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     given_names: dict[str, set[str]] = field(default_factory=dict)
     particles: dict[str, set[str]] = field(default_factory=dict)
     not_names: dict[str, set[str]] = field(default_factory=dict)
+    organisation_words: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,12 +59,30 @@ class Corrections:
     ignored_surfaces: set[str] = field(default_factory=set)                # folded surfaces
 
 
+@dataclass(frozen=True)
+class AliasContext:
+    """An actor's alias that is also an everyday word in one language (Arabic القاعدة is "the base"
+    as well as al-Qaeda): a ``[[actor.context]]`` table of the dictionary. Where the article's
+    language is ``language``, a match of the alias (any of the actor's aliases that folds to it, in
+    whichever language it was written: Persian القاعده matches Arabic text too) is dropped when a
+    word of ``exclude`` stands right beside it (القاعدة الجوية, "the air base"), and when no word of
+    ``require`` stands in its sentence near it (تنظيم, زعيم), it counts only in an article that
+    names the actor without doubt elsewhere, as an alias two actors share does. Words are folded."""
+
+    actor_id: str
+    language: str
+    alias: str
+    require: frozenset[str]
+    exclude: frozenset[str]
+
+
 @dataclass(eq=False)  # compared and hashed by identity: matcher indexes are cached per dictionary
 class Dictionary:
     actors: pd.DataFrame          # ACTOR_COLUMNS
     aliases: pd.DataFrame         # ALIAS_COLUMNS
     cues: NameCues
     corrections: Corrections
+    contexts: tuple[AliasContext, ...] = ()
 
     def actor_id(self, reference: str) -> str | None:
         """Id of the dictionary actor named by id or by English name (case-insensitive)."""
@@ -127,7 +147,7 @@ def _cldr_names(iso: str) -> list[tuple[str, str]]:
     return found
 
 
-def _load_countries(path: Path) -> tuple[list[dict], list[dict]]:
+def _load_countries(path: Path) -> tuple[list[dict], list[dict], list[AliasContext]]:
     actors, aliases = [], []
     for country in _read_toml(path).get("country", []):
         iso = country["iso"]
@@ -141,11 +161,11 @@ def _load_countries(path: Path) -> tuple[list[dict], list[dict]]:
         aliases += _alias_rows(actor_id, country.get("names", {}), "name", ambiguous)
         aliases += _alias_rows(actor_id, country.get("adjectives", {}), "adjective", ambiguous)
         aliases += _alias_rows(actor_id, country.get("metonyms", {}), "metonym", ambiguous)
-    return actors, aliases
+    return actors, aliases, []
 
 
-def _load_actor_file(path: Path) -> tuple[list[dict], list[dict]]:
-    actors, aliases = [], []
+def _load_actor_file(path: Path) -> tuple[list[dict], list[dict], list[AliasContext]]:
+    actors, aliases, contexts = [], [], []
     for number, actor in enumerate(_read_toml(path).get("actor", []), 1):
         name, kind = actor.get("name"), actor.get("type")
         if not name or kind not in ACTOR_TYPES:
@@ -154,8 +174,27 @@ def _load_actor_file(path: Path) -> tuple[list[dict], list[dict]]:
         actors.append({"actor_id": actor_id, "name": name, "type": kind, "country": actor.get("country"),
                        "origin": "dictionary"})
         aliases.append({"actor_id": actor_id, "alias": name, "language": "en", "kind": "name", "ambiguous": False})
-        aliases += _alias_rows(actor_id, actor, "name", set(actor.get("ambiguous", ())))
-    return actors, aliases
+        own = _alias_rows(actor_id, actor, "name", set(actor.get("ambiguous", ())))
+        aliases += own
+        contexts += _contexts(path, name, actor_id, actor.get("context", ()), {spelling.fold(a["alias"]) for a in own})
+    return actors, aliases, contexts
+
+
+def _contexts(path: Path, name: str, actor_id: str, tables, folded_aliases: set[str]) -> list[AliasContext]:
+    """The ``[[actor.context]]`` tables of one actor (``AliasContext``), checked: each names a
+    language, one of the actor's aliases and words to require or exclude."""
+    found = []
+    for table in tables:
+        alias, language = table.get("alias"), table.get("language")
+        if not isinstance(alias, str) or spelling.fold(alias) not in folded_aliases or not language:
+            raise InputError(path, f"{name}: a [[actor.context]] table needs a language and one of the actor's aliases "
+                                   f"(found language={language!r}, alias={alias!r})")
+        require = frozenset(spelling.fold(w) for w in table.get("require", ()))
+        exclude = frozenset(spelling.fold(w) for w in table.get("exclude", ()))
+        if not require and not exclude:
+            raise InputError(path, f"{name}: the context of {alias!r} names no word to require or exclude")
+        found.append(AliasContext(actor_id, language, spelling.fold(alias), require, exclude))
+    return found
 
 
 def _load_cues(path: Path) -> NameCues:
@@ -169,6 +208,7 @@ def _load_cues(path: Path) -> NameCues:
         cues.given_names[language] = {spelling.fold(n) for n in table.get("given_names", ())}
         cues.particles[language] = {spelling.fold(p.rstrip("-־")) for p in table.get("particles", ())}
         cues.not_names[language] = {spelling.fold(n) for n in table.get("not_names", ())}
+        cues.organisation_words[language] = {spelling.fold(n) for n in table.get("organisation_words", ())}
     return cues
 
 
@@ -202,14 +242,15 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
     article names one of them unambiguously (``tests/test_actor_dictionary.py`` keeps the
     hand-written files free of unmarked clashes).
     """
-    actors, aliases = [], []
+    actors, aliases, contexts = [], [], []
     for path in sorted(directory.glob("*.toml")):
         if path.name == "name_cues.toml":
             continue
         loader = _load_countries if path.name == "countries.toml" else _load_actor_file
-        found_actors, found_aliases = loader(path)
+        found_actors, found_aliases, found_contexts = loader(path)
         actors += found_actors
         aliases += found_aliases
+        contexts += found_contexts
     corrections = _load_corrections(corrections_file)
     actor_frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).drop_duplicates("actor_id")
     for reference, language, alias in corrections.aliases:
@@ -223,4 +264,4 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
     claimants = alias_frame.groupby("folded")["actor_id"].transform("nunique")
     alias_frame["ambiguous"] = alias_frame["ambiguous"].astype(bool) | (claimants > 1)
     return Dictionary(actor_frame.reset_index(drop=True), alias_frame.drop(columns="folded").reset_index(drop=True),
-                      _load_cues(directory / "name_cues.toml"), corrections)
+                      _load_cues(directory / "name_cues.toml"), corrections, tuple(contexts))

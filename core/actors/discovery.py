@@ -4,7 +4,8 @@ A name starts with a known given name, or (in scripts with capitals) follows a t
 same clause, or stands before a comma and a title ("Arkady Zabelin, the deputy secretary of ...");
 every later use of its surname alone in the same article is found too, and anywhere when the
 corpus has met the full name (``surname_mentions``). Discovered names carry a ``name_key``
-("given|surname" as written) until ``grouping`` gives them an actor.
+("given|surname|language": the name as written and the language of the article it is written in,
+``name_key``) until ``grouping`` gives them an actor.
 """
 from __future__ import annotations
 
@@ -125,7 +126,9 @@ _COMMA = re.compile(r"\s*[,،]\s*")
 def _appositions(index: lookup.Index, words, covered, folded, forms, text: str, cased: bool, spans):
     """Names followed by a comma and a title: "Arkady Zabelin, the deputy secretary of ...",
     "مهند الساعدي، المتحدث باسم ...". The title may follow a few small words ("the", "Iran's")."""
-    taken = {k for first, last, _ in spans for k in range(first, last)}
+    taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
+    if spans:
+        taken.update(k for k, done in enumerate(covered) if done)
     found = []
     after_comma = [k for k in range(1, len(words)) if (words[k][1] - words[k - 1][2] > 1 or text[words[k - 1][2]] != " ")
                    and _COMMA.fullmatch(text, words[k - 1][2], words[k][1])]
@@ -166,14 +169,48 @@ def discover(index: lookup.Index, article_id: str, field: str, text: str, words:
     name dictionary people (``matching.match_aliases``), whose titles introduce nobody else;
     ``cased``: whether the script has capitals."""
     discovered = []
-    for first, last, cue in _discover(index, words, infos, covered, text, cased, person_words):
-        start, end = words[first][1], words[last - 1][2]
-        discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
-                           "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
-                           "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
+    spans = _discover(index, words, infos, covered, text, cased, person_words)
+    taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
+    if spans:
+        taken.update(k for k, done in enumerate(covered) if done)
+    for first, last, cue in spans:
+        organisation = _organisation_span(index, words, infos, taken, first, last, text, cased)
+        if organisation is not None:
+            # Not a person: left out, its words covered so that no part of it ("Ronald Reagan" of
+            # the Ronald Reagan Presidential Foundation) is taken for one either.
+            first, last = organisation
+        else:
+            start, end = words[first][1], words[last - 1][2]
+            discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                               "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
+                               "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
         for k in range(first, last):
             covered[k] = True
     return discovered
+
+
+def _organisation_span(index: lookup.Index, words, infos: list[lookup.Word], taken: set[int], first: int,
+                       last: int, text: str, cased: bool) -> tuple[int, int] | None:
+    """A name found like a person's that is an organisation's: one of its words, or (in scripts
+    with capitals) a capitalised word right before or after it, is an organisation word
+    (``lookup.Index.organisation_keys``: "The Wall Street Journal", "Ronald Reagan Presidential
+    Foundation", "Radyo Özgür Avrupa"). Returns the span with that neighbour taken in (unless a
+    name or an alias has it: ``taken``), or None for a person's name. Without capitals a
+    neighbour says nothing: "مسؤول العلاقات الإعلامية في الحزب غسان طليس" is the party's official."""
+    keys = index.organisation_keys
+
+    def organisation_word(k: int) -> bool:
+        return not keys.isdisjoint(infos[k].key_set)
+
+    def joins(k: int, left: int, right: int) -> bool:
+        return (cased and 0 <= k < len(words) and k not in taken and organisation_word(k)
+                and spelling.adjacent(text, words[left], words[right]) and spelling.is_capitalised(words[k][0]))
+
+    before = joins(first - 1, first - 1, first)
+    after = joins(last, last - 1, last)
+    if not (before or after or any(organisation_word(k) for k in range(first, last))):
+        return None
+    return first - before, last + after
 
 
 def surname_mentions(index: lookup.Index, article_id, field, text, words, infos, covered, surnames: dict,
@@ -196,8 +233,9 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
         if hit is None:
             continue
         surname, given = hit
+        start += lookup.name_start(word, index.language, frozenset(spelling.keys(surname, index.language)))
         found.append({"article_id": article_id, "field": field, "start": start, "end": end,
-                      "surface": word, "candidates": (), "ambiguous": False, "method": "surname",
+                      "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
                       "surname": surname, "given": given})
         covered[k] = True
     return found
@@ -223,12 +261,25 @@ def remember_surnames(known_skeletons: dict, discovered: list[dict]) -> None:
             known_skeletons.setdefault(skeleton, (mention["surname"], mention["given"]))
 
 
+def name_key(given: str, surname: str, language: str | None) -> str:
+    """The key of a discovered name: "given|surname|language" ("Dmitri|Peskow|de"). The language
+    tells ``grouping`` which spelling is English (the display name); keys stored before it was
+    written have two parts."""
+    return f"{given}|{surname}|{language or ''}"
+
+
+def key_parts(key: str) -> tuple[str, str, str | None]:
+    """(given, surname, language or None) of a ``name_key``, of two parts or three."""
+    given, surname, *rest = key.split("|")
+    return given, surname, (rest[0] or None) if rest else None
+
+
 def known_surnames(name_keys) -> dict[str, str]:
     """The ``known_surnames`` of ``finding.find_mentions`` from the name keys ("given|surname") of
     names discovered earlier: each surname by its skeleton, the first met kept."""
     surnames = {}
     for key in name_keys:
-        surname = key.split("|", 1)[1]
+        surname = key_parts(key)[1]
         skeleton = transliteration.skeleton(surname)
         if len(skeleton) > transliteration.MIN_SKELETON:
             surnames.setdefault(skeleton, surname)

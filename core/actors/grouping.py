@@ -9,6 +9,7 @@ then be assigned batch by batch (``DiscoveredGroups.assign``).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from core.actors import actor_dictionary, spelling, transliteration
+from core.actors import actor_dictionary, discovery, lookup, spelling, transliteration
 from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
 
 # Two discovered surnames in different scripts are one actor at this skeleton similarity (0-100).
@@ -64,6 +65,7 @@ class DiscoveredGroups:
     similarity: dict  # name_key -> surname skeleton similarity to its head (0-1)
     names: dict  # head -> display name, heads in order of first appearance in the names grouped
     actor_ids: dict  # head -> actor_id
+    types: dict = dataclasses.field(default_factory=dict)  # head -> "organisation"; "person" when absent
 
     def assign(self, mentions: pd.DataFrame) -> pd.DataFrame:
         """``mentions`` with actor_id and confidence set on the discovered rows, and the
@@ -93,7 +95,8 @@ class DiscoveredGroups:
         the first of them."""
         heads = list(self.names) if heads is None else list(heads)
         return pd.DataFrame({"actor_id": [self.actor_ids[h] for h in heads], "name": [self.names[h] for h in heads],
-                             "type": "person", "country": None, "origin": "discovered"},
+                             "type": [self.types.get(h, "person") for h in heads], "country": None,
+                             "origin": "discovered"},
                             columns=list(ACTOR_COLUMNS)).drop_duplicates("actor_id")
 
 
@@ -111,11 +114,11 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
     does not depend on the order of ``names``; the order of the actors does.
     """
     keys = names["name_key"]
-    parts = {key: key.split("|", 1) for key in keys.unique()}
-    given_skeleton = {key: transliteration.skeleton(given) if given else "" for key, (given, _) in parts.items()}
+    parts = {key: discovery.key_parts(key) for key in keys.unique()}
+    given_skeleton = {key: transliteration.skeleton(given) if given else "" for key, (given, _, _) in parts.items()}
     with_article = set(keys[names["surface"].str.contains(_ARABIC_ARTICLE).to_numpy(dtype=bool)])
     surname_skeleton = {key: _surname_key(transliteration.skeleton(surname), given_skeleton[key], key in with_article)
-                        for key, (_, surname) in parts.items()}
+                        for key, (_, surname, _) in parts.items()}
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= transliteration.MIN_SKELETON})
     group_of = _similar_groups(skeletons)
     # Within one surname group, different given names are different people (two brothers).
@@ -153,14 +156,28 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
                 home = key
             cluster_of[key] = home
             similarity[key] = fuzz.ratio(surname_skeleton[key], surname_skeleton[home]) / 100
-    forms: dict[str, Counter] = defaultdict(Counter)
+    forms: dict[str, Counter] = defaultdict(Counter)  # head -> (surface, language) -> mentions
     for surface, key, count in zip(names["surface"], keys, names["occurrences"]):
         if key in cluster_of:
-            forms[cluster_of[key]][surface] += int(count)
+            forms[cluster_of[key]][(surface, parts[key][2])] += int(count)
     display = {head: _display_name(counter) for head, counter in forms.items()}
     known_ids = set(dictionary.actors["actor_id"])
+    types = {head: "organisation" for head, counter in forms.items() if _organisation(counter, dictionary)}
     return DiscoveredGroups(head_of=cluster_of, similarity=similarity, names=display,
-                            actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()})
+                            actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()},
+                            types=types)
+
+
+def _organisation(forms: Counter, dictionary: actor_dictionary.Dictionary) -> bool:
+    """Whether a discovered name is an organisation's: one of its forms has a word that names
+    organisations in its article's language or in English (``lookup.Index.organisation_keys``:
+    "The Wall Street Journal", "Ronald Reagan Presidential Foundation"). Discovery leaves such
+    names out; mentions stored before it did are typed "organisation" here, never "person"."""
+    for surface, language in forms:
+        keys = lookup.for_language(dictionary, language).organisation_keys
+        if any(not keys.isdisjoint(spelling.keys(word, language)) for word, _, _ in spelling.words(surface, language)):
+            return True
+    return False
 
 
 def _similar_groups(skeletons: list[str]) -> dict[str, int]:
@@ -216,11 +233,48 @@ _LATIN_NAME = icu.UnicodeSet(r"[[:Script=Latin:][:White_Space:]\'\-]")
 
 
 def _display_name(forms: Counter) -> str:
-    """The most used full form in Latin letters, else the most used form romanised."""
-    full = [(count, form) for form, count in forms.items() if " " in form]
-    pool = full or [(count, form) for form, count in forms.items()]
-    latin = [(count, form) for count, form in pool if form and _LATIN_NAME.containsAll(form)]
+    """The English name of a discovered person, from the forms it is written in (``forms``:
+    (surface, article language) -> mentions), the full names when there are any, each step taking
+    the most used form:
+    1. as English articles write it (Dmitry Peskov);
+    2. a Latin form that articles in two languages or more write alike: the name's own spelling
+       (Steffen Hebestreit in German and French) or an established one;
+    3. the standard romanisation of a form in Cyrillic, Greek, Armenian or Georgian
+       (``transliteration.standard_romanization``: Мария Захарова -> Mariya Zakharova), rather than
+       another language's transcription of it (German Maria Sacharowa, French Sergueï Riabkov,
+       Turkish Yuriy Uşakov);
+    4. the Latin form of another language;
+    5. the form romanised letter by letter (Arabic, Persian, Hebrew: their romanisations need the
+       vowels the press leaves out)."""
+    full = Counter({form: count for form, count in forms.items() if " " in form[0]})
+    pool = full or forms
+    latin = Counter({form: count for form, count in pool.items() if form[0] and _LATIN_NAME.containsAll(form[0])})
+    english = Counter({form: count for form, count in latin.items() if form[1] == "en"})
+    if english:
+        return _most_used(english)
+    languages: dict[str, set] = defaultdict(set)
+    for surface, language in latin:
+        if language:
+            languages[surface].add(language)
+    shared = Counter({form: count for form, count in latin.items() if len(languages[form[0]]) >= 2})
+    if shared:
+        return _most_used(shared)
+    romanised = Counter()
+    for (surface, language), count in pool.items():
+        standard = transliteration.standard_romanization(surface, language)
+        if standard:
+            romanised[(standard, language)] += count
+    if romanised:
+        return _most_used(romanised)
     if latin:
-        return max(latin)[1]
-    best = max(pool)[1]
+        return _most_used(latin)
+    best = _most_used(pool)
     return " ".join(part.capitalize() for part in transliteration.romanize(best).split())
+
+
+def _most_used(forms: Counter) -> str:
+    """The surface written most often (summed over languages); of equals, the greatest."""
+    by_surface = Counter()
+    for (surface, _), count in forms.items():
+        by_surface[surface] += count
+    return max((count, surface) for surface, count in by_surface.items())[1]

@@ -10,6 +10,7 @@ another language is used when it is in the same script, as ICU's Script property
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ class Entry:
     folded: tuple[str, ...]
     acronym: tuple[bool, ...]
     capitalised: tuple[bool, ...]
+    # The words that must or must not stand near this alias in this language, where it is also an
+    # everyday word (``actor_dictionary.AliasContext``); None for most aliases.
+    context: actor_dictionary.AliasContext | None = None
 
 
 @functools.lru_cache(maxsize=32)
@@ -97,6 +101,7 @@ class Index:
         self.words: dict[str, Word] = {}
         self.given_names = set(dictionary.cues.given_names.get(language, ()))
         aliases = dictionary.aliases
+        contexts = {(c.actor_id, c.alias): c for c in dictionary.contexts if c.language == language}
         for actor_id, alias, kind, ambiguous, alias_language in zip(
                 aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
             words = [w for w, _, _ in spelling.words(alias)]
@@ -109,7 +114,8 @@ class Index:
                           tuple(frozenset(spelling.alias_keys(w, language)) for w in words),
                           tuple(spelling.fold(w) for w in words),
                           tuple(spelling.is_acronym(w) for w in words),
-                          tuple(spelling.is_capitalised(w) for w in words))
+                          tuple(spelling.is_capitalised(w) for w in words),
+                          contexts.get((actor_id, spelling.fold(alias))) if contexts else None)
             for key in entry.tokens[0]:
                 by_key[key].append(entry)
         self.by_key = dict(by_key)
@@ -134,6 +140,13 @@ class Index:
         self.particles = dictionary.cues.particles.get(language, set())
         self.not_names = (dictionary.cues.not_names.get(language, set()) | _calendar_words(language)
                           | _stopwords(language) | self.title_words)
+        # Words that make a name an organisation's: the language's and, in every language, the
+        # English ones (The Wall Street Journal in a Russian article), under the keys an article
+        # word is compared by (stems; Russian and Ukrainian inflections: фонда, газеты).
+        words = dictionary.cues.organisation_words
+        self.organisation_keys = frozenset(
+            {key for word in words.get(language, ()) for key in spelling.alias_keys(word, language)}
+            | {key for word in words.get("en", ()) for key in spelling.alias_keys(word, "en")})
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,6 +216,44 @@ def word_info(index: Index, word: str) -> Word:
             index.words.clear()
         info = index.words[word] = Word(index, word)
     return info
+
+
+# Letters a word may carry before a name in the scripts that attach short words (Arabic "وبال",
+# the longest of ``spelling``'s proclitics).
+_MAX_PROCLITIC = 4
+# Inside a word but not letters of its folded form: combining marks (harakat, niqqud) and the
+# characters ``spelling.fold`` drops (tatweel, hamza on the line, ZWNJ).
+_NOT_LETTERS = {"\u0640", "\u0621", "\u200c"}
+
+
+def name_start(word: str, language: str | None, wanted) -> int:
+    """Where the name starts in ``word``, in characters: after the one-letter words that Arabic,
+    Persian and Hebrew attach to it (وعباس -> 1, ونتنياهو, ובנתניהו -> 2), so that a mention's
+    offsets and surface are the name's. ``wanted``: the folded forms the name is known under (an
+    alias's first word, a surname's keys). 0 when the word is the name as written, in a script
+    that attaches nothing, or when no shorter part of it is one of ``wanted``."""
+    if language not in spelling.ABJAD_LANGUAGES:
+        return 0
+    folded = spelling.fold(word)
+    if folded in wanted:
+        return 0
+    for letters in range(1, min(_MAX_PROCLITIC, len(folded) - 2) + 1):
+        if folded[letters:] in wanted:
+            return _letters_end(word, letters)
+    return 0
+
+
+def _letters_end(word: str, letters: int) -> int:
+    """The index in ``word`` just after its first ``letters`` letters as ``spelling.fold`` counts
+    them, and the marks that sit on the last of them."""
+    seen = 0
+    for position, ch in enumerate(word):
+        if unicodedata.combining(ch) or ch in _NOT_LETTERS:
+            continue
+        if seen == letters:
+            return position
+        seen += 1
+    return len(word)
 
 
 def _title_form(folded_word: str, language: str | None) -> str:

@@ -3,9 +3,13 @@
 Aliases are looked up word by word under the keys of ``spelling`` (folded, stemmed, clitics
 removed, short case endings), longest alias first. An alias two actors share, or one the
 dictionary marks ambiguous, only counts in an article that names one of its actors unambiguously
-(``attribute``).
+(``attribute``). An alias that is also an everyday word of the article's language (the
+dictionary's ``[[actor.context]]`` tables) is dropped beside a word that gives it its everyday
+sense, and is taken as ambiguous unless a word that confirms the actor stands near it.
 """
 from __future__ import annotations
+
+import re
 
 from core.actors import lookup, spelling
 
@@ -96,9 +100,16 @@ def match_aliases(index: lookup.Index, article_id: str, field: str, text: str, w
         if match is None:
             continue
         entries, length, method = match
-        start, end = words[i][1], words[i + length - 1][2]
+        doubtful = False
+        if any(e.context is not None for e in entries):
+            entries, doubtful = _in_context(entries, words, infos, i, length, text)
+            if not entries:
+                continue
+        # The mention starts at the name, after a conjunction or preposition attached to it (وعباس).
+        first = frozenset().union(*(e.tokens[0] for e in entries))
+        start, end = words[i][1] + lookup.name_start(words[i][0], index.language, first), words[i + length - 1][2]
         actors = (entries[0].actor_id,) if len(entries) == 1 else tuple(dict.fromkeys(e.actor_id for e in entries))
-        ambiguous = len(actors) > 1 or any(e.ambiguous for e in entries)
+        ambiguous = len(actors) > 1 or doubtful or any(e.ambiguous for e in entries)
         if any(e.kind == "metonym" for e in entries) and method == "alias":
             method = "metonym"
         found.append({"article_id": article_id, "field": field, "start": start, "end": end,
@@ -109,6 +120,46 @@ def match_aliases(index: lookup.Index, article_id: str, field: str, text: str, w
             person_words.update(range(i, i + length))
         free = i + length
     return found, person_words
+
+
+# How far (words, within the sentence) a word that confirms an alias's actor may stand from it:
+# "أعلن تنظيم القاعدة في جزيرة العرب", "زعيم القاعدة أيمن الظواهري".
+CONTEXT_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?;:؟؛\n]")
+
+
+def _in_context(entries: list, words, infos: list[lookup.Word], i: int, length: int, text: str) -> tuple[list, bool]:
+    """The entries of a match at words ``i`` to ``i + length`` that their context allows, and
+    whether one of them lacks the confirming word it requires (the match is then ambiguous)."""
+    kept, doubtful = [], False
+    for entry in entries:
+        rule = entry.context
+        if rule is None:
+            kept.append(entry)
+            continue
+        if rule.exclude and any(not rule.exclude.isdisjoint(infos[k].key_set)
+                                for k in _neighbours(words, i, length, text, 1)):
+            continue
+        if rule.require and all(rule.require.isdisjoint(infos[k].key_set)
+                                for k in _neighbours(words, i, length, text, CONTEXT_WORDS)):
+            doubtful = True
+        kept.append(entry)
+    return kept, doubtful
+
+
+def _neighbours(words, i: int, length: int, text: str, reach: int) -> list[int]:
+    """The indexes of up to ``reach`` words on each side of words ``i`` to ``i + length``, in the
+    same sentence."""
+    found = []
+    k = i - 1
+    while k >= 0 and i - k <= reach and not _SENTENCE_END.search(text, words[k][2], words[k + 1][1]):
+        found.append(k)
+        k -= 1
+    k = i + length
+    while k < len(words) and k - (i + length) < reach and not _SENTENCE_END.search(text, words[k - 1][2], words[k][1]):
+        found.append(k)
+        k += 1
+    return found
 
 
 def attribute(matched: list[dict]) -> list[tuple[dict, str, str]]:

@@ -30,6 +30,40 @@ def romanize(text: str) -> str:
     return _to_latin().transliterate(text)
 
 
+# The standard romanisations (US Board on Geographic Names, as ICU carries them) of the
+# alphabets whose every vowel is written: language -> (its script, ICU's transform). A text in one
+# of these scripts whose language is not listed is romanised as its script's first language here
+# (Cyrillic: Russian, or Ukrainian when it has і, ї, є or ґ). Arabic, Persian and Hebrew are not
+# here: their BGN romanisations need the vowel marks the press leaves out (ديفيد -> "dيfيd").
+_BGN = {"ru": ("Cyrl", "Russian-Latin/BGN"), "uk": ("Cyrl", "Ukrainian-Latin/BGN"),
+        "be": ("Cyrl", "Belarusian-Latin/BGN"), "bg": ("Cyrl", "Bulgarian-Latin/BGN"),
+        "sr": ("Cyrl", "Serbian-Latin/BGN"), "mk": ("Cyrl", "Macedonian-Latin/BGN"), "kk": ("Cyrl", "Kazakh-Latin/BGN"),
+        "ky": ("Cyrl", "Kirghiz-Latin/BGN"), "mn": ("Cyrl", "Mongolian-Latin/BGN"), "el": ("Grek", "Greek-Latin/BGN"),
+        "hy": ("Armn", "Armenian-Latin/BGN"), "ka": ("Geor", "Georgian-Latin/BGN")}
+_FIRST_LANGUAGE = {"Cyrl": "ru", "Grek": "el", "Armn": "hy", "Geor": "ka"}
+_UKRAINIAN_LETTERS = icu.UnicodeSet("[іїєґІЇЄҐ]")
+
+
+@functools.lru_cache(maxsize=16)
+def _bgn(transform: str):
+    # BGN writes the soft and hard signs as ʹ ʺ, which English spellings of names leave out
+    # (Дульцев: Dultsev); Latin-ASCII then folds ë and the like.
+    return icu.Transliterator.createInstance(f"{transform}; [\\u02b9\\u02ba] Remove; Latin-ASCII")
+
+
+def standard_romanization(name: str, language: str | None = None) -> str | None:
+    """``name`` in the BGN romanisation of its language (``language`` when it is written in the
+    name's script, else the script's first language): Дмитрий Песков -> Dmitriy Peskov, Андрій
+    Єрмак -> Andriy Yermak, Артём Дульцев -> Artem Dultsev. None for a name in Latin letters or in
+    a script without a standard romanisation here (Arabic, Persian, Hebrew)."""
+    script = next((icu.Script.getScript(ch).getShortName() for ch in name if ch.isalpha()), None)
+    if script not in _FIRST_LANGUAGE:
+        return None
+    if _BGN.get(language, ("",))[0] != script:
+        language = "uk" if script == "Cyrl" and _UKRAINIAN_LETTERS.containsSome(name) else _FIRST_LANGUAGE[script]
+    return _bgn(_BGN[language][1]).transliterate(name)
+
+
 _DIGRAPHS = (("sch", "s"), ("tch", "s"), ("dzh", "j"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"),
              ("zh", "j"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("tz", "s"), ("dj", "j"),
              ("ck", "k"), ("ou", "u"))

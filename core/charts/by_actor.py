@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts.theme import HOVER_CHARS, OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
+from core.charts import text
+from core.charts.tables import MISSING
+from core.charts.theme import OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
 from core.languages import language_name
 
 
@@ -28,7 +30,7 @@ def top_actors_chart(top: pd.DataFrame) -> go.Figure:
         fig.add_bar(x=part["articles"], y=[esc(n) for n in part["name"]], orientation="h", name=esc(kind),
                     marker_color=colours.get(kind, OTHER_COLOUR),
                     hovertext=[f"<b>{esc(r.name)}</b> ({esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions"
-                               f"<br>As written: {esc(r.spellings, HOVER_CHARS)}" for r in part.itertuples()],
+                               f"<br>As written:<br>{text.hover_text(r.spellings) or MISSING}" for r in part.itertuples()],
                     hovertemplate="%{hovertext}<extra></extra>")
     fig.update_yaxes(categoryorder="array", categoryarray=[esc(n) for n in frame["name"]])
     height = max(360, 26 * len(frame) + 140)
@@ -52,7 +54,7 @@ def attention_share_chart(share: pd.DataFrame) -> go.Figure:
     meta = share.drop_duplicates("source").set_index("source").reindex(sources)
     # plain lists: a .loc lookup per cell took 40 ms instead of 20 ms for 40 outlets x 8 actors
     languages, totals = meta["language"].tolist(), meta["source_articles"].tolist()
-    labels = [f"{esc(s)} ({esc(language)}, {total})" for s, language, total in zip(sources, languages, totals)]
+    labels = [f"{esc(s)} ({esc(language_name(language))}, {total})" for s, language, total in zip(sources, languages, totals)]
     hover = [[f"<b>{esc(s)}</b> ({esc(language_name(language))}) on <b>{esc(a)}</b><br>"
               f"{int(count)} of {total} articles ({value:.0%})"
               for a, count, value in zip(actors, count_row, value_row)]

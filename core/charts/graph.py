@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.charts import network_layout
-from core.charts.theme import HOVER_CHARS, OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
+from core.charts import text as chart_text
+from core.charts.theme import OTHER_COLOUR, PALETTE, empty_figure, esc, new_figure, titled
 
 NETWORK_LABELS = 24  # names tried beside the most important nodes (the centre's first); the others on hover
 LABEL_FONT_PX = network_layout.LABEL_FONT_PX
@@ -154,7 +155,7 @@ def _draw_nodes(fig: go.Figure, part: pd.DataFrame, positions: dict, sizes_px: d
         with_centre = (f"<br>Named with {esc(centre_name)} in {r.with_ego} article{'s' * bool(r.with_ego != 1)}"
                        if centre_name is not None and pd.notna(r.with_ego) else "")
         hover.append(f"<b>{esc(r.name)}</b> ({esc(r.type)})<br>{r.articles} articles, {r.mentions} mentions, "
-                     f"named with {r.degree} actors{with_centre}<br>As written: {esc(r.spellings, HOVER_CHARS)}")
+                     f"named with {r.degree} actors{with_centre}<br>As written:<br>{chart_text.hover_text(r.spellings)}")
     # A node without a name gets a space, not "": Plotly.react never draws a name later given to a
     # point whose text was "" (plotly.js#5360), so choosing a centre in the page left Iran, Russia
     # and Israel unnamed although the figure named them.

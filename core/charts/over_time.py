@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts.theme import (HOVER_CHARS, OTHER_COLOUR, PALETTE, colour_map, empty_figure, esc, new_figure, titled,
+from core.charts import text
+from core.charts.theme import (OTHER_COLOUR, PALETTE, colour_map, empty_figure, esc, new_figure, titled,
                                whole_numbers)
 from core.languages import is_right_to_left, language_name
 
-MAX_SERIES = 7  # beyond this many colours categories blur; the rest is grouped as "other"
+MAX_SERIES = 12  # beyond this many colours categories blur; the rest is grouped as "other"
 # The first and last periods of a series are often cut by where the data starts or stops: drawn
 # like the others, their low counts read as a fall in coverage.
 PARTIAL_OPACITY = 0.45
@@ -143,7 +144,7 @@ def _naive_utc(times: pd.Series) -> pd.Series:
 
 def volume_chart(volume: pd.DataFrame, by: str = "language") -> go.Figure:
     """Stacked bars of articles per period, one colour per language or source (``timelines.volume``);
-    beyond seven the smaller ones are summed as "other"."""
+    beyond twelve the smaller ones are summed as "other"."""
     title = f"Articles published per period, by {by}"
     if volume.empty:
         return empty_figure(title, "No dated article under the current filters")
@@ -276,7 +277,7 @@ def mentioned_dates_chart(timeline: pd.DataFrame) -> go.Figure:
     for row in timeline.itertuples():
         lines = [f"<b>{row.date:%Y-%m-%d}</b>: {row.articles} article{'s' * (row.articles != 1)}, "
                  f"{row.sources} source{'s' * (row.sources != 1)} ({esc(row.languages)})"]
-        lines += [f"“{esc(s, HOVER_CHARS)}”" for s in row.sentences]
+        lines += [f"“{text.hover_text(s)}”" for s in row.sentences]
         hover.append("<br>".join(lines))
     days = _naive_utc(timeline["date"]).dt.normalize()
     day = _PERIODS["day"]
@@ -303,7 +304,7 @@ def story_groups_chart(groups: pd.DataFrame, limit: int = 20) -> go.Figure:
     day = _PERIODS["day"]
     first = _naive_utc(dated["first"]).dt.normalize()
     end = _naive_utc(dated["last"]).dt.normalize() + day.step
-    hover = [f"<b>{_isolated(esc(g.title, HOVER_CHARS), g)}</b>{_translated_from(g)}"
+    hover = [f"<b>{text.hover_text(g.title)}</b>{_translated_from(g)}"
              f"<br>Main actors: {esc(', '.join(g.top_actors[:STORY_MAIN_ACTORS])) or 'none named'}"
              f"<br>{g.articles} articles from {len(g.sources)} source{'s' * (len(g.sources) != 1)} "
              f"in {esc(', '.join(map(language_name, g.languages)))}<br>{f:%Y-%m-%d} – {e - day.step:%Y-%m-%d}"

@@ -1,12 +1,34 @@
 """Values from the data shown in a page's Markdown as HTML: small tables (``table_html``), names
 as headings (``heading_html``), publication times (``published_text``), and text made inert for
-Streamlit's Markdown (``plain``); every character escaped, each value on one line."""
+Streamlit's Markdown (``plain``); every character escaped, each value on one line. Tables a page
+hands to Streamlit's grid are made readable first (``readable``): language names, and a dash
+where a value is missing (the grid wrote "None")."""
 from __future__ import annotations
 
 import html
 import re
 
 import pandas as pd
+
+from core.languages import language_name
+
+# What a page shows where the data has no value, in tables, captions and metadata alike.
+MISSING = "—"
+
+
+def readable(frame: pd.DataFrame, language_columns: tuple[str, ...] = ("language",)) -> pd.DataFrame:
+    """A copy of ``frame`` for a table a person reads: language codes in ``language_columns``
+    named ("fa" -> "Persian"), and ``MISSING`` in the text columns where a value is missing.
+    Numbers and times are left as they are, for the grid to sort and format."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if column in language_columns:
+            shown[column] = values.map(language_name, na_action="ignore").astype(object).where(values.notna(), MISSING)
+        elif not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)
+                  or pd.api.types.is_bool_dtype(values)):
+            shown[column] = values.astype(object).where(values.notna(), MISSING)
+    return shown
 
 
 def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_chars: int = 100,
@@ -22,7 +44,7 @@ def table_html(frame: pd.DataFrame, headers: dict[str, str] | None = None, max_c
     def cell(value) -> str:
         if isinstance(value, pd.Timestamp):
             return f"{value:%Y-%m-%d %H:%M}"
-        text = _one_line(value)
+        text = _one_line(value) or MISSING
         return text if len(text) <= max_chars else text[:max_chars - 1].rstrip() + "…"
 
     names = headers or {}

@@ -1,12 +1,25 @@
 """Untrusted article text made safe to show: every character escaped, paragraphs kept, and the
 direction set from the language so Arabic, Persian and Hebrew read right to left. ``article_html``
 is one article (with its actor mentions marked), ``quote_html`` one quoted passage with its
-translation; ``is_web_link`` says which addresses from articles may become links."""
+translation; ``hover_text`` a quote or a list of spellings for a chart's hover box;
+``is_web_link`` says which addresses from articles may become links."""
 from __future__ import annotations
 
 import html
+import textwrap
 
+import pandas as pd
+
+from core.charts.theme import HOVER_CHARS
 from core.languages import is_right_to_left
+
+# A hover box line of this many characters is about 450 px in the charts' 13 px type: a box of
+# such lines fits beside a point in a chart 1000 px wide, where one line of 220 characters ran
+# past the chart's edge and was cut (right-to-left quotes lost their beginning).
+HOVER_LINE_CHARS = 60
+# Each line of a hover box is a bidirectional isolate (U+2068 ... U+2069): an Arabic line reads
+# right to left from its own first letter, whatever the lines and labels around it.
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
 
 
 def _direction(language: str | None) -> str:
@@ -86,3 +99,18 @@ def is_web_link(url) -> bool:
     """Only http(s) addresses from articles become links: a ``javascript:`` or ``data:`` URL in a
     feed would run in the page."""
     return isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
+
+
+def hover_text(value, limit: int = HOVER_CHARS, width: int = HOVER_LINE_CHARS) -> str:
+    """Text from the data for a chart's hover box: cut at ``limit`` characters, broken into lines
+    of at most ``width`` characters at word boundaries (Plotly's ``<br>``), each line escaped and
+    kept in its own direction. "" where the value is missing."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    flat = " ".join(str(value).split())
+    if len(flat) > limit:
+        flat = flat[:limit - 1].rstrip() + "…"
+    # Plotly decodes only a few named entities (&lt; &gt; &amp;): an escaped quotation mark
+    # (&quot;) would be shown as written, so quotes are left as they are.
+    return "<br>".join(f"{_ISOLATE}{html.escape(line, quote=False)}{_END_ISOLATE}"
+                       for line in textwrap.wrap(flat, width, break_long_words=True, break_on_hyphens=False))

@@ -14,6 +14,9 @@ import plotly.io as pio
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and
 # tritanopia. Yellow (#F0E442) is last because it is faint on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+# Four more of Paul Tol's muted colours, distinct from the eight above, for charts with up to twelve
+# series (a corpus in ten languages draws ten, none lumped into "other").
+EXTRA_PALETTE = ("#882255", "#44AA99", "#999933", "#332288")
 OTHER_COLOUR = "#999999"  # "other" and small communities: grey reads as "the rest"
 FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=13)
 HOVER_CHARS = 220  # longer sentences make hover boxes wider than the chart
@@ -27,7 +30,8 @@ def esc(value, limit: int | None = None) -> str:
     text = str(value)
     if limit and len(text) > limit:
         text = text[:limit - 1].rstrip() + "…"
-    return html.escape(text, quote=True)
+    # Plotly decodes only &lt; &gt; &amp; in labels: an escaped quotation mark would show as "&quot;".
+    return html.escape(text, quote=False)
 
 
 # The house style, given to every figure as Plotly's default template. Plotly gives a new figure
@@ -78,5 +82,6 @@ def empty_figure(title: str, message: str = "No data for the current filters") -
 
 
 def colour_map(categories) -> dict:
-    """A colour of the palette for each category, in order; grey for those beyond it."""
-    return {c: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, c in enumerate(categories)}
+    """A colour of the palette (then the extra colours) for each category, in order; grey beyond."""
+    colours = PALETTE + EXTRA_PALETTE
+    return {c: (colours[i] if i < len(colours) else OTHER_COLOUR) for i, c in enumerate(categories)}

@@ -1,5 +1,6 @@
 """Charts as files: PNG, SVG and PDF drawn by kaleido in a headless Chromium, and a standalone
-HTML page (``figure_bytes``).
+HTML page (``figure_bytes``), each with a caption line naming the filters it was drawn under and
+the export date (``filters_caption``).
 
 Takes a Plotly figure; gives the bytes of one file. The browser stays open for the life of the
 process (``_Renderer``; ``start_renderer`` opens it in advance, ``stop_renderer`` closes it; see
@@ -11,16 +12,20 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import datetime as dt
 import html
 import logging
 import os
 import re
 import shutil
 import signal
+import textwrap
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from core.errors import ExportError
+from core.languages import language_name
 
 # kaleido, choreographer and plotly are imported inside the functions that draw, on purpose: only
 # a chart export needs them, and importing them costs about 0.2 s that every command line run and
@@ -39,21 +44,75 @@ INSTALL_HINT = ("install it with `apt-get install chromium` (Debian/Ubuntu) or s
                 "a Chrome or Chromium binary; the HTML export works without it")
 
 
+# A caption line of this many characters fits a 1200 px chart in the caption's 11 px type; a
+# longer one (many actors) is wrapped, and cut after CAPTION_LINES lines.
+CAPTION_CHARS, CAPTION_LINES, CAPTION_LINE_PX = 190, 3, 15
+
+
+def filters_caption(filters: Mapping, exported: dt.date, actor_names: Mapping[str, str] | None = None) -> str:
+    """One line saying what a chart was drawn under: ``filters`` as ``Filters.to_dict`` gives them
+    (actors by their names from ``actor_names``, languages by name), then the export date.
+    "Filters: actors Iran, Russia (all of them) · 2024-04-01 to 2024-08-31 · languages Persian ·
+    exported 2026-12-07 from Geowire"."""
+    names = actor_names or {}
+    parts = []
+    actors = [names.get(a) or a for a in filters.get("actors") or ()]
+    if actors:
+        every = " (all of them)" if filters.get("actor_match") == "all" and len(actors) > 1 else ""
+        parts.append(f"actor{'s' * (len(actors) > 1)} {', '.join(actors)}{every}")
+    if filters.get("actor_types"):
+        parts.append(f"actor types {', '.join(filters['actor_types'])}")
+    start, end = filters.get("date_from"), filters.get("date_to")
+    if start or end:
+        parts.append(f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}")
+    if filters.get("include_undated") is False:
+        parts.append("undated articles left out")
+    if filters.get("languages"):
+        parts.append(f"languages {', '.join(language_name(code) for code in filters['languages'])}")
+    if filters.get("sources"):
+        parts.append(f"sources {', '.join(filters['sources'])}")
+    if (filters.get("query") or "").strip():
+        parts.append(f'text "{filters["query"].strip()}"')
+    chosen = f"Filters: {' · '.join(parts)}" if parts else "No filters: every stored article"
+    return f"{chosen} · exported {exported:%Y-%m-%d} from Geowire"
+
+
+def _captioned(fig, caption: str):
+    """A copy of ``fig`` with ``caption`` in small grey type under it, escaped (actor and source
+    names come from the articles) and wrapped, the bottom margin grown to hold it."""
+    import plotly.graph_objects as go
+
+    copy = go.Figure(fig)
+    lines = textwrap.wrap(" ".join(caption.split()), CAPTION_CHARS, break_long_words=True)
+    if len(lines) > CAPTION_LINES:
+        lines = lines[:CAPTION_LINES - 1] + [textwrap.shorten(" ".join(lines[CAPTION_LINES - 1:]), CAPTION_CHARS, placeholder=" …")]
+    template = copy.layout.template.layout.margin.b if copy.layout.template is not None else None
+    bottom = copy.layout.margin.b if copy.layout.margin.b is not None else (template if template is not None else 80)
+    copy.update_layout(margin_b=bottom + 10 + CAPTION_LINE_PX * len(lines))
+    copy.add_annotation(text="<br>".join(html.escape(line, quote=False) for line in lines), xref="paper", yref="paper", x=0, y=0,
+                        xanchor="left", yanchor="top", yshift=-bottom, align="left", showarrow=False,
+                        font=dict(size=11, color="#666666"))
+    return copy
+
+
 def figure_bytes(fig, fmt: str, *, width: int = WIDTH, height: int = HEIGHT, scale: float = PNG_SCALE,
-                 timeout: float = RENDER_TIMEOUT) -> bytes:
+                 timeout: float = RENDER_TIMEOUT, caption: str | None = None) -> bytes:
     """A Plotly figure as PNG, SVG, PDF (one page) or a standalone HTML page.
 
     ``width`` and ``height`` are CSS pixels and replace the figure's own size; ``scale`` applies
     to PNG only (a 1200x700 chart at scale 2 is a 2400x1400 image; SVG and PDF are vectors, the
     PDF page is width x height px). The HTML page carries plotly.js inline (about 4.6 MB), opens
     offline from a file, fills the browser window, and its camera button saves a PNG of the same
-    size as ``figure_bytes`` would. Raises ``ExportError`` (message says what is missing and how to
-    install it) when PNG, SVG or PDF cannot be drawn; HTML needs no browser.
+    size as ``figure_bytes`` would. ``caption`` (``filters_caption``) is written under the chart.
+    Raises ``ExportError`` (message says what is missing and how to install it) when PNG, SVG or
+    PDF cannot be drawn; HTML needs no browser.
     """
     if fmt not in FIGURE_FORMATS:
         raise ValueError(f"unknown chart format {fmt!r} (choose from: {', '.join(FIGURE_FORMATS)})")
     if not hasattr(fig, "to_dict"):
         raise TypeError(f"expected a plotly Figure, got {type(fig).__name__}")
+    if caption:
+        fig = _captioned(fig, caption)
     if fmt == "html":
         return _html(fig, width, height, scale)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}

@@ -192,8 +192,11 @@ def extract_html_page(page: str) -> HtmlPage:
     title = (document.title or "").translate(_RESTORE).strip() or None
     paragraphs = [" ".join(p.split()) for p in (document.text or "").translate(_RESTORE).splitlines()]
     paragraphs = [p for p in paragraphs if p]
-    if title and paragraphs and scraped_text.normalize(paragraphs[0]) == scraped_text.normalize(title):
-        paragraphs = paragraphs[1:]
+    if title:
+        # The page's heading, wherever trafilatura keeps it (after a kicker such as "NATO at 75",
+        # or twice), is the title, not a paragraph.
+        heading = scraped_text.normalize(title)
+        paragraphs = [p for p in paragraphs if scraped_text.normalize(p) != heading]
     return HtmlPage(
         title=title,
         text="\n\n".join(paragraphs),

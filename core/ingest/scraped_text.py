@@ -12,6 +12,7 @@ import dataclasses
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ MAX_CAPTION_WORDS = 40
 END_MARKER_MIN_SHARE = 0.5
 
 _SENTENCE_END = tuple(".!?。！？؟۔…\"'»”’)")
+_CLOSING_QUOTES = "\"'»”’›"
+_SENTENCE_PUNCTUATION = tuple(".!?。！？؟۔…")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,11 +96,22 @@ def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+def _ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends as a sentence does. A closing quotation mark ends one only after the
+    sentence's own punctuation ('he said: "We will win."', «…».): a headline ending in a quotation
+    (Саміт визнав шлях «незворотним», الحديث عن اتفاق "وهم") is no sentence."""
+    line = line.rstrip()
+    unquoted = line.rstrip(_CLOSING_QUOTES)
+    if unquoted != line:
+        return unquoted.endswith(_SENTENCE_PUNCTUATION)
+    return line.endswith(_SENTENCE_END)
+
+
 def _is_paragraph(line: str) -> bool:
     words = _words(line)
     if words >= PARAGRAPH_WORDS or (words <= 3 and len(line) >= PARAGRAPH_CHARS):
         return True
-    return words >= SENTENCE_WORDS and line.rstrip().endswith(_SENTENCE_END)
+    return words >= SENTENCE_WORDS and _ends_sentence(line)
 
 
 def _is_clutter(line: str, norm: str, lexicon: Lexicon) -> bool:
@@ -170,7 +184,12 @@ def split_scraped_text(raw: str, language: str | None, lexicon: Lexicon) -> Scra
         kinds.append(kind)
 
     content = [i for i, k in enumerate(kinds) if k == "content"]
-    body_start = next((i for i in content if _is_paragraph(lines[i])), None)
+    # A headline printed twice (page heading and article heading) is the headline, whatever its
+    # shape: taken for the first paragraph, it left the page without a title and the body with
+    # the headline twice.
+    printed = Counter(normalize(lines[i]) for i in content)
+    body_start = next((i for i in content if _is_paragraph(lines[i])
+                       and not (printed[normalize(lines[i])] > 1 and _words(lines[i]) <= MAX_TITLE_WORDS)), None)
     if body_start is None:
         body_start = content[0] if content else len(lines)
     header = [i for i in content if i < body_start]

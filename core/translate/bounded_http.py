@@ -26,6 +26,7 @@ and other callers in the process, are left as they were.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import socket
 import threading
 import time
@@ -75,6 +76,16 @@ def _describe_size(size: int) -> str:
     return f"{size} bytes"
 
 
+@dataclasses.dataclass(frozen=True)
+class Probe:
+    """What ``BoundedSession.probe`` learnt of a server: whether a connection to it was made, the
+    HTTP status it answered with (None without an answer) and the error that ended the call."""
+
+    connected: bool
+    status: int | None
+    error: Exception | None
+
+
 class BoundedSession(requests.Session):
     """A Session whose every call ends within ``seconds``, reads at most ``max_bytes`` of an
     answer, and is cut when ``should_stop()`` says so (see the module's docstring). Used by one
@@ -122,6 +133,23 @@ class BoundedSession(requests.Session):
             # watchdog records) and sends no cookie this one was given.
             self.close()
             self.cookies.clear()
+
+    def probe(self, url: str) -> Probe:
+        """Whether the server of ``url`` can be reached: one HEAD request within the session's
+        bounds, no redirect followed. Any answer, whatever its status, and a connection made but
+        not answered in time both count as reached (``connected``); a name that does not resolve,
+        a refused connection or no connection before the deadline do not."""
+        connected = False
+        try:
+            with self.bounded():
+                call = self._call
+                try:
+                    response = self.head(url, allow_redirects=False)
+                finally:
+                    connected = bool(call._sockets)  # recorded once a connection is made
+        except (BoundError, requests.RequestException) as error:
+            return Probe(connected, None, error)
+        return Probe(True, response.status_code, None)
 
     def send(self, request, **kwargs):
         # Session.request and each redirect come through here.

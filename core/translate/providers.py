@@ -1,4 +1,6 @@
-"""The translation providers: deep-translator's clients as a ``Sender``, their failures classified.
+"""The translation providers: deep-translator's clients as a ``Sender``, their failures classified;
+where each sends the articles' text (``destination``) and whether it can be reached before a run
+starts (``check_reachable``).
 
 deep-translator 1.11 takes no session: its clients call ``requests.get``/``requests.post`` of their
 module, with no timeout. ``make_sender`` gives each client class a subclass whose methods that call
@@ -9,18 +11,27 @@ and every other caller in the process see no change.
 """
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
+import time
 import types
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
 from core import config
+from core.errors import ConfigError
 from core.translate import bounded_http
 
 Sender = Callable[[str, str, str], str]  # (text, source language or "auto", target) -> translation
 
+NOT_CONFIGURED = ("no translation provider is configured. A self-hosted LibreTranslate keeps the text on your "
+                  "machine: set GEOWIRE_TRANSLATE_URL (e.g. http://127.0.0.1:5000/) or pass --provider libre --url "
+                  "URL. google, deepl, microsoft and mymemory send the articles' text to their servers: choose one "
+                  "with GEOWIRE_TRANSLATOR or --provider only if that is allowed.")
 # Providers that need a key before any request can succeed.
 NEEDS_KEY = ("deepl", "microsoft")
 # Codes that differ between ISO 639-1 (our ``language`` column) and a provider's.
@@ -52,11 +63,147 @@ class Cancelled(TranslationError):
         super().__init__("cancelled", stop=True)
 
 
+# --- where the text goes ------------------------------------------------------------------------
+
+# The services, as a reader knows them, and the address each client sends to. The addresses are
+# deep-translator's (``deep_translator.constants.BASE_URLS``, checked by tests/test_translation_provider.py),
+# written here because importing that module loads every client (0.1-0.3 s) on pages that only
+# say where the text would go.
+SERVICES = {"libre": "LibreTranslate", "google": "Google Translate", "deepl": "DeepL",
+            "microsoft": "Microsoft Translator", "mymemory": "MyMemory"}
+PUBLIC_LIBRE_URL = "https://libretranslate.com/"
+_ENDPOINTS = {"google": "https://translate.google.com/m", "deepl": "https://api.deepl.com/",
+              "deepl_free": "https://api-free.deepl.com/", "microsoft": "https://api.cognitive.microsofttranslator.com/",
+              "mymemory": "http://api.mymemory.translated.net/get"}
+# Who runs each commercial service: the text is on their servers once sent.
+_OPERATORS = {"google": "Google", "deepl": "DeepL", "microsoft": "Microsoft", "mymemory": "Translated"}
+# Where a destination is: "none" (no provider), "this machine", "local network" or "elsewhere".
+THIS_MACHINE, LOCAL_NETWORK, ELSEWHERE = "this machine", "local network", "elsewhere"
+
+
+@dataclasses.dataclass(frozen=True)
+class Destination:
+    """The service that receives the articles' text under some settings, and where it is."""
+
+    provider: str
+    service: str  # "Google Translate"; "" without a provider
+    url: str  # the address the client sends to; "" without a provider
+    where: str  # "none" | THIS_MACHINE | LOCAL_NETWORK | ELSEWHERE
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def leaves_machine(self) -> bool:
+        return self.where in (LOCAL_NETWORK, ELSEWHERE)
+
+    def describe(self) -> str:
+        """One plain sentence saying who receives the text."""
+        if self.where == "none":
+            return ("No translation provider is configured: nothing is translated, and no article text leaves this "
+                    "machine.")
+        if self.where == THIS_MACHINE:
+            return f"Article text is sent to {self.service} at {self.url}, on this machine: it does not leave it."
+        if self.where == LOCAL_NETWORK:
+            return (f"Article text is sent to {self.service} at {self.url}: another machine on your local network "
+                    "(it leaves this machine).")
+        operator = _OPERATORS.get(self.provider)
+        if operator:
+            return f"Article text is sent to {self.service} ({self.host}), on {operator}'s servers: it leaves this machine."
+        return f"Article text is sent to {self.service} at {self.url}, on the server {self.host}: it leaves this machine."
+
+
+def destination(settings: config.TranslationSettings) -> Destination:
+    """Where ``settings`` send the articles' text. Nothing is looked up: a host named by an address
+    of this machine or of a private network is placed there, any other host is ``ELSEWHERE``."""
+    provider = settings.provider
+    if not settings.configured:
+        return Destination(provider, "", "", "none")
+    if provider == "libre":
+        url = settings.url or PUBLIC_LIBRE_URL
+    elif provider == "deepl" and (settings.key or "").endswith(":fx"):
+        url = _ENDPOINTS["deepl_free"]
+    else:
+        url = _ENDPOINTS[provider]
+    return Destination(provider, SERVICES[provider], url, _where(urlsplit(url).hostname or ""))
+
+
+def _where(host: str) -> str:
+    if host == "localhost" or host.endswith(".localhost"):
+        return THIS_MACHINE
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return ELSEWHERE
+    if address.is_loopback or address.is_unspecified:
+        return THIS_MACHINE
+    return LOCAL_NETWORK if address.is_private or address.is_link_local else ELSEWHERE
+
+
+# --- can it be reached ----------------------------------------------------------------------------
+
+# Seconds the check before a run may take: a connection to a server that is up takes a fraction
+# of this (a TLS handshake to a far host ~0.3 s); offline, a name that does not resolve fails at
+# once and a dropped connection is given up here rather than after a request's full timeout,
+# retries and back-off (12 s and more before this check existed).
+REACH_SECONDS = 2.0
+_PROBE_MAX_BYTES = 64 * 1024  # a HEAD answer has no body; a server that sends one anyway is cut here
+
+
+@dataclasses.dataclass(frozen=True)
+class Reachability:
+    """The outcome of ``check_reachable``: whether the provider can be reached, a sentence saying
+    so (naming the host, and why not), and how long the check took."""
+
+    reachable: bool
+    message: str
+    seconds: float
+
+
+def check_reachable(settings: config.TranslationSettings, seconds: float = REACH_SECONDS,
+                    should_stop: Callable[[], bool] = lambda: False) -> Reachability:
+    """Whether the provider of ``settings`` can be reached at all: a connection to its host within
+    ``seconds``, through a ``bounded_http.BoundedSession`` (so proxies are used as a run would use
+    them). Nothing of an article is sent. Raises ``Cancelled`` when ``should_stop`` says so."""
+    where = destination(settings)
+    if not settings.configured:
+        return Reachability(False, where.describe(), 0.0)
+    started = time.monotonic()
+    probe = bounded_http.BoundedSession(seconds, _PROBE_MAX_BYTES, should_stop).probe(where.url)
+    took = time.monotonic() - started
+    if isinstance(probe.error, bounded_http.Cancelled):
+        raise Cancelled()
+    if probe.connected:
+        return Reachability(True, f"{where.service} at {where.host} can be reached ({took:.1f} s)", took)
+    return Reachability(False, f"{where.service} is unreachable: {_unreachable_reason(probe.error, where, seconds)}"
+                               f" — checked in {took:.1f} s, nothing was sent", took)
+
+
+def _unreachable_reason(error: Exception | None, where: Destination, seconds: float) -> str:
+    reason = _reason(error) if error is not None else "no connection"
+    if reason in ("name or service not known", "temporary failure in name resolution"):
+        return f"offline, or {where.host} is not a known host ({reason})"
+    if reason in ("network is unreachable", "no route to host"):
+        return f"offline ({reason})"
+    if reason == "connection refused":
+        port = urlsplit(where.url).port or (443 if where.url.startswith("https") else 80)
+        return f"nothing answers at {where.host}:{port} (connection refused)"
+    if isinstance(error, bounded_http.DeadlineExceeded):
+        return f"offline, or {where.host} does not accept a connection (none within {seconds:g} s)"
+    return f"cannot connect to {where.host} ({reason})"
+
+
+# --- sending --------------------------------------------------------------------------------------
+
 def make_sender(settings: config.TranslationSettings, should_stop: Callable[[], bool] = lambda: False) -> Sender:
     """A deep-translator client for ``settings`` as a ``Sender``. Each call is bounded as a whole
     (``bounded_http.BoundedSession``): ``settings.timeout`` seconds for everything the client does
     over the network, answers of at most ``settings.max_response_bytes`` after decoding, and cut at
-    once when ``should_stop()`` says so. It raises TranslationError (see ``classify``)."""
+    once when ``should_stop()`` says so. It raises TranslationError (see ``classify``); ConfigError
+    at once when no provider is configured."""
+    if not settings.configured:
+        raise ConfigError(NOT_CONFIGURED)
     if settings.provider not in config.TRANSLATION_PROVIDERS:
         raise ValueError(f"unknown translation provider {settings.provider!r} "
                          f"(choose from: {', '.join(config.TRANSLATION_PROVIDERS)})")
@@ -86,7 +233,7 @@ def _client(settings: config.TranslationSettings, session: requests.Session, sou
     if settings.provider in NEEDS_KEY and not settings.key:
         raise dt.exceptions.ApiKeyException("GEOWIRE_TRANSLATE_KEY")
     if settings.provider == "libre":
-        url = settings.url or "https://libretranslate.com/"
+        url = settings.url or PUBLIC_LIBRE_URL
         # The client requires a key even for servers that take none; any non-empty value does.
         client = _on_session(dt.LibreTranslator, session)(source="auto", target="en", api_key=settings.key or "none",
                                                           custom_url=url if url.endswith("/") else url + "/")
@@ -181,7 +328,7 @@ def _classify(error: Exception, settings: config.TranslationSettings) -> Transla
     return TranslationError(f"{name}: {type(error).__name__}: {str(error)[:200]}")
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: BaseException) -> str:
     text = str(error)
     for marker in ("Connection refused", "Name or service not known", "Temporary failure in name resolution",
                    "Network is unreachable", "No route to host", "Connection reset"):

@@ -191,6 +191,7 @@ class RunSummary:
     memory_hits: int = 0
     provider_seconds: float = 0.0
     stopped: str | None = None
+    unreachable: str | None = None  # the provider could not be reached before the run: nothing was sent
 
     def describe(self) -> str:
         text = (f"translated to {self.target}: {self.translated} article(s) translated, {self.from_memory} from memory, "
@@ -198,7 +199,9 @@ class RunSummary:
                 f" · {self.requests} request(s), {self.memory_hits}/{self.segments} segment(s) from memory")
         if self.not_attempted:
             text += f" · {self.not_attempted} not attempted"
-        if self.stopped:
+        if self.unreachable:
+            text += f"\nnot started: {self.unreachable}. The articles stay pending; run again once it can be reached."
+        elif self.stopped:
             text += f"\nstopped early: {self.stopped} (untranslated articles stay pending; run again to resume)"
         return text
 
@@ -212,12 +215,29 @@ def run(engine, settings: config.TranslationSettings, send: providers.Sender | N
     says so (it is asked before every request and during the waits between retries, and a request
     in flight is cut within ``bounded_http.STOP_POLL_SECONDS``), when the key is refused, or when
     ``give_up_after`` articles in a row fail to reach the provider. ``sleep`` waits between
-    retries (by default, until the time is up or ``should_stop`` says so)."""
+    retries (by default, until the time is up or ``should_stop`` says so).
+
+    Without ``send``, the provider's client is built from ``settings`` (ConfigError when no
+    provider is configured) and, before the first request, ``providers.check_reachable`` connects
+    to its host: when it cannot, the run ends at once, every article left pending and untried
+    (``unreachable`` says why)."""
+    check = send is None
     send = send or providers.make_sender(settings, should_stop)
     sleep = sleep or _sleep_unless_stopped(should_stop)
     summary = RunSummary(target=settings.target)
     summary.skipped = translation_memory.count_in_language(engine, settings.target)
     due = translation_memory.load_untranslated(engine, settings.target, limit=limit)
+    # A missing key is reported by the first request, at once and without the network.
+    if check and len(due) and not (settings.provider in providers.NEEDS_KEY and not settings.key):
+        try:
+            reach = providers.check_reachable(settings, should_stop=should_stop)
+        except providers.Cancelled:
+            summary.stopped, summary.not_attempted = "cancelled", len(due)
+            return summary
+        if not reach.reachable:
+            summary.stopped = summary.unreachable = reach.message
+            summary.not_attempted = len(due)
+            return summary
     batching = [True]
     network_failures = 0
     for position, article in enumerate(due.itertuples(index=False), start=1):
