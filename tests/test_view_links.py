@@ -150,3 +150,22 @@ def test_saved_view_is_saved_listed_opened_and_deleted(app_with_db):
     at.sidebar.button(key="saved_view_delete_0").click().run()
     assert saved_views.list_views(engine) == []
     assert not [link for link in at.sidebar.get("page_link") if link.proto.label == "Attention, monthly"]
+
+
+def test_unknown_or_mistyped_view_values_fall_back_to_the_defaults(app_with_db):
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in {"timeline_freq": "fortnight", "timeline_view": "", "timeline_actors": "no-such-actor",
+                       "timeline_together": "maybe", "network_min_weight": "abc", "network_ego": "nobody",
+                       "article": "<script>"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception
+    assert at.segmented_control(key="timeline_freq").value == "week"
+    assert at.session_state["timeline_view"] == "Published"
+    assert "timeline_freq" not in at.query_params and "timeline_view" not in at.query_params
+    at.switch_page("pages/network.py").run()
+    assert not at.exception
+    assert at.slider(key="network_min_weight").value == 2 and at.selectbox(key="network_ego").value is None
+    at.switch_page("pages/articles.py").run()
+    assert not at.exception and "article" not in at.query_params
