@@ -251,6 +251,17 @@ translations = sa.Table(
 TRANSLATION_FIELDS: tuple[tuple[str, str, str], ...] = _fields(translations)
 TRANSLATION_COLUMNS: tuple[str, ...] = _names(TRANSLATION_FIELDS)
 
+# One row is one saved view of the dashboard: a name, the page and the query string that reopens it
+# (filters and view widgets, as ui/view_state.py writes them). In the store, so a team shares them.
+saved_views = sa.Table(
+    "saved_views",
+    metadata,
+    sa.Column("name", sa.String(120), primary_key=True),
+    sa.Column("page", sa.String(64), nullable=False),  # the page's script, e.g. "pages/timeline.py"
+    sa.Column("query", sa.Text, nullable=False),  # URL query string, without the leading "?"
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 store_meta = sa.Table(
     "store_meta",

@@ -6,29 +6,39 @@ import streamlit as st
 from core import languages
 from core.analysis import reading
 from core.charts import tables, text
-from ui import corpus, corrections, filters, layout
+from ui import corpus, corrections, filters, layout, view_state
 
 data, selected = layout.open_page("Reader")
 target = data.target
 
-# A link from another page (?article=ID) opens that article even when the filters leave it out.
-linked = st.query_params.get("article")
-if linked and linked in set(data.articles["article_id"]) and linked not in set(selected["article_id"]):
-    selected = pd.concat([data.articles[data.articles["article_id"] == linked], selected], ignore_index=True)
-if selected.empty:
+# The article shown is in the URL (?article=ID, ui.view_state): a link from another page, or a copied
+# link, opens it even when the filters leave it out; a row chosen in the table replaces it.
+known = set(data.articles["article_id"])
+view_state.in_url("article", None, known | {None})
+linked = st.session_state["article"]
+outside = linked is not None and linked not in set(selected["article_id"])
+if selected.empty and not outside:
     st.info("No article matches these filters.")
     st.stop()
-
 table = tables.readable(selected[["published", "source", "language", "title", "translation_status"]])
 table["published"] = tables.published_text(selected["published"], selected["published_precision"])
 table = table.rename(columns={"translation_status": f"translation ({languages.language_name(target)})"})
-choice = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="article_table", height=260,
-                      column_config={"title": st.column_config.TextColumn("title", width="large")})
-rows = choice.selection.rows if choice and choice.selection else []
-if rows:
-    article = selected.iloc[rows[0]]
-elif linked in set(selected["article_id"]):
+st.session_state["_reader_rows"] = list(selected["article_id"])
+
+
+def _open_chosen_row() -> None:
+    # A callback: the row chosen becomes the article in the URL (the rows are those of the last run).
+    rows = st.session_state["article_table"].selection.rows
+    if rows:
+        st.session_state["article"] = st.session_state["_reader_rows"][rows[0]]
+
+
+st.dataframe(table, hide_index=True, width="stretch", on_select=_open_chosen_row, selection_mode="single-row",
+             key="article_table", height=260, column_config={"title": st.column_config.TextColumn("title", width="large")})
+if outside:
+    article = data.articles[data.articles["article_id"] == linked].iloc[0]
+    st.caption("The article below was opened by its link; the filters leave it out of the table.")
+elif linked is not None:
     article = selected[selected["article_id"] == linked].iloc[0]
 else:
     article = selected.iloc[0]

@@ -4,16 +4,18 @@ import streamlit as st
 
 from core.analysis import cooccurrence, filtering, ranking
 from core.charts import graph, tables
-from ui import corpus, downloads, filters, layout, plotly_view, result_cache
+from ui import corpus, downloads, filters, layout, plotly_view, result_cache, view_state
 
 data, selected = layout.open_page("Actor network", charts=True)
 
 names = corpus.actor_names(data)
 left, middle, right = st.columns(3)
-min_weight = left.slider("Minimum articles naming both", 1, 20, 2, key="network_min_weight")
-types = middle.multiselect("Actor types", list(filtering.ACTOR_TYPES), key="network_types")
+min_weight = left.slider("Minimum articles naming both", 1, 20, **view_state.in_url("network_min_weight", 2, range(1, 21)))
+types = middle.multiselect("Actor types", list(filtering.ACTOR_TYPES),
+                           **view_state.in_url("network_types", [], filtering.ACTOR_TYPES))
 ranked = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=200, with_spellings=False)
-ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]), key="network_ego",
+ego = right.selectbox("Around one actor", [None] + list(ranked["actor_id"]),
+                      **view_state.in_url("network_ego", None, [None] + list(ranked["actor_id"])),
                       format_func=lambda a: "all actors" if a is None else names.get(a, a))
 network = result_cache.call(cooccurrence.cooccurrence_network, selected, data.mentions, data.actors,
                             min_weight=min_weight, ego=ego, types=tuple(types))
@@ -42,7 +44,8 @@ apply.button("Filter to this actor", disabled=choice is None, on_click=filters.s
 # by the articles naming them with it; the links among the neighbours only place them in the drawing.
 links = network.view_edges()
 centre = names.get(network.ego, network.ego) if network.ego is not None else None
-nodes, edges = st.tabs(["Actors", "Links"], key="network_table_tab", on_change="rerun")
+nodes, edges = st.tabs(["Actors", "Links"], on_change="rerun",
+                       **view_state.in_url("network_table_tab", "Actors", ["Actors", "Links"]))
 if nodes.open:
     # numbered from 1, as the chart's legend names them ("Community 1" is the largest)
     actors = network.nodes.assign(community=network.nodes["community"] + 1)

@@ -7,13 +7,14 @@ import streamlit as st
 from core import languages
 from core.analysis import ranking, reading, timelines
 from core.charts import by_actor, over_time, tables
-from ui import downloads, filters, layout, result_cache
+from ui import downloads, filters, layout, result_cache, view_state
 
 data, selected = layout.open_page("Overview", charts=True)
 
 freq = layout.period("overview_freq")
 # Only the open tab is drawn: a hidden chart would be built and redrawn on every filter change.
-by_language, by_source = st.tabs(["By language", "By source"], key="overview_volume_tab", on_change="rerun")
+by_language, by_source = st.tabs(["By language", "By source"], on_change="rerun",
+                                 **view_state.in_url("overview_volume_tab", "By language", ["By language", "By source"]))
 for tab, by in ((by_language, "language"), (by_source, "source")):
     if tab.open:
         with tab:

@@ -7,7 +7,7 @@ from core import languages
 from core.analysis import passages, ranking, sources
 from core.charts import by_actor, tables, text
 from core.translate import translated
-from ui import corpus, downloads, filters, layout, result_cache
+from ui import corpus, downloads, filters, layout, result_cache, view_state
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
 # elements the browser redraws on every filter change.
@@ -25,9 +25,9 @@ st.dataframe(tables.readable(volumes), hide_index=True, width="stretch",
 top = result_cache.call(ranking.top_actors, selected, data.mentions, data.actors, limit=40, with_spellings=False)
 names = corpus.actor_names(data)
 filtered = list(filters.current_filters().actors)
-compared = st.multiselect("Actors to compare", list(dict.fromkeys(filtered + list(top["actor_id"]))),
-                          default=filtered or list(top["actor_id"].head(8)), format_func=lambda a: names.get(a, a),
-                          key="sources_actors")
+comparable = list(dict.fromkeys(filtered + list(top["actor_id"])))
+compared = st.multiselect("Actors to compare", comparable, format_func=lambda a: names.get(a, a),
+                          **view_state.in_url("sources_actors", filtered or list(top["actor_id"].head(8)), comparable))
 share = result_cache.call(sources.attention_share, selected, data.mentions, data.actors, actor_ids=compared or None)
 downloads.chart(result_cache.call(by_actor.attention_share_chart, share), "attention-by-source")
 
@@ -36,7 +36,8 @@ options = list(dict.fromkeys(filtered + list(top["actor_id"])))
 if not options:
     st.info("No actor is named in the selected articles.")
     st.stop()
-actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a), key="sources_about")
+actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a),
+                     **view_state.in_url("sources_about", options[0], options))
 
 
 def _side_by_side(selected, mentions, actor):

@@ -6,7 +6,7 @@ import streamlit as st
 from core import languages
 from core.analysis import ranking, story_grouping, timelines
 from core.charts import over_time, tables
-from ui import corpus, downloads, filters, layout, navigation, result_cache
+from ui import corpus, downloads, filters, layout, navigation, result_cache, view_state
 
 STORIES_SHOWN = 20
 
@@ -15,7 +15,8 @@ data, selected = layout.open_page("Timeline", charts=True)
 freq = layout.period("timeline_freq")
 # One view at a time, and only the open one is computed and drawn: a filter change then redraws
 # one chart, not four (each Plotly chart costs the browser about 0.2 s to redraw).
-published, mentioned, attention, stories = st.tabs(list(navigation.TIMELINE_VIEWS), key="timeline_view", on_change="rerun")
+published, mentioned, attention, stories = st.tabs(list(navigation.TIMELINE_VIEWS), on_change="rerun", **view_state.in_url(
+    "timeline_view", navigation.TIMELINE_VIEWS[0], navigation.TIMELINE_VIEWS))
 if published.open:
     with published:
         volume = result_cache.call(timelines.volume, selected, "language", freq)
@@ -37,16 +38,16 @@ if attention.open:
         top = result_cache.call(ranking.top_actors, counted, data.mentions, data.actors, limit=30, with_spellings=False)
         names = corpus.actor_names(data)
         default = list(filters.current_filters().actors) or list(top["actor_id"].head(4))
-        # The chosen actors and measure outlive a visit to another tab (layout.kept).
-        following = layout.kept("timeline_actors", default=default)
+        # The chosen actors, measure and pair toggle are in the URL and outlive a visit to another tab.
+        following = view_state.in_url("timeline_actors", default, data.actors["actor_id"])
         offered = list(dict.fromkeys(list(top["actor_id"]) + default + list(st.session_state.get("timeline_actors") or [])))
         chosen = st.multiselect("Actors to follow", offered, format_func=lambda a: names.get(a, a), **following)
-        measure = st.radio("Measure", ["articles", "share"], horizontal=True, **layout.kept("timeline_measure"),
+        measure = st.radio("Measure", ["articles", "share"], horizontal=True, **view_state.in_url("timeline_measure", "articles", ["articles", "share"]),
                            format_func={"articles": "Articles naming the actor", "share": "Share of the period's articles"}.get)
         # The pair view: the articles naming all the followed actors, drawn under each alone. On at
         # first when the filter asks for articles naming all its actors.
         together = st.toggle("Together: articles naming all of them", disabled=len(chosen) < 2,
-                             **layout.kept("timeline_together", value=filters.current_filters().actor_match == "all"),
+                             **view_state.in_url("timeline_together", filters.current_filters().actor_match == "all"),
                              help="Bars: the articles of each period naming every followed actor (Iran and Russia "
                                   "together); lines: each actor alone. Follow two actors or more.")
         if together and len(chosen) >= 2:
@@ -70,7 +71,8 @@ if stories.open:
                   for group in groups.itertuples()}
         # One story's articles at a time: twenty expanders of up to 25 links each made every filter
         # change redraw hundreds of elements.
-        opened = st.selectbox("Open a story", list(labels), format_func=labels.get, key="timeline_story",
+        opened = st.selectbox("Open a story", list(labels), format_func=labels.get,
+                              **view_state.in_url("timeline_story", next(iter(labels), None), labels),
                               placeholder="no story has two articles under these filters")
         if opened is not None:
             group = groups[groups["group"] == opened].iloc[0]

@@ -11,6 +11,11 @@ app.py lists live in ``pages/``.
   first start.
 - ``filters``: the filter bar in the sidebar, its values held across pages and in the URL, and the
   selection of articles they give, with its count under every page's title.
+- ``view_state``: every widget that shapes what a page shows (period, open tab, followed actors,
+  the network's centre...) read from the URL when a link is opened and written back to it, its
+  value kept across the runs that do not draw it.
+- ``saved_views``: the sidebar's saved views: the view on the screen saved under a name in the
+  store, each listed as a link that reopens it, deletable.
 - ``result_cache``: analysis results (charts, story groups, the network) kept per process in a
   locked, bounded LRU keyed on the computing function, its arguments and the view.
 - ``layout``: the start of every analysis page (title, corpus, filter bar, selection, the empty
@@ -28,6 +33,7 @@ Import direction: ``pages`` → ``ui`` → ``core.pipeline`` and the core stage 
 never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages never import each
 other (tests/test_layering.py). Pages import ``ui``'s modules, not names from this package.
 Inside ``ui``, ``navigation``, ``corpus`` and ``plotly_view`` import no other ``ui`` module;
-``filters`` imports ``navigation`` and ``corpus``; ``corrections`` imports ``corpus`` and ``filters``;
-``result_cache``, ``layout``, ``downloads`` and ``jobs`` import those below them.
+``view_state`` imports none; ``saved_views`` imports ``navigation``, ``corpus`` and ``view_state``;
+``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
+``layout``, ``downloads`` and ``jobs`` import those below them.
 """

@@ -14,7 +14,7 @@ from core import languages
 from core.analysis import actor_search, filtering, text_search
 from core.charts import tables
 from core.store import database
-from ui import corpus, navigation
+from ui import corpus, navigation, saved_views, view_state
 
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``filtering.Filters.to_query_params`` writes them.
@@ -59,7 +59,8 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
     eng = corpus.engine()
     first, last, options = _filter_options(data.articles, data.actors, str(eng.url), database.revision(eng))
     state = st.session_state
-    if _SAVED not in state:
+    # A saved view being opened (ui.view_state) brings its filters, as a fresh browser's link does.
+    if view_state.begin_run() or _SAVED not in state:
         state[_SAVED] = _filters_from_url(options, first, last)
     # A widget on another page is another widget to Streamlit (it would start from its default):
     # the first run of a page hands the saved values to its widgets, and "Apply filters" saves
@@ -115,6 +116,7 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
                                'Words side by side must all be there; OR takes either; NOT (or -word) excludes; '
                                '"quotes" keep a phrase together; parentheses group: (Iran OR Russia) NOT Ukraine.')
         _actor_offer(data)
+        saved_views.section(page)
     filters = current_filters()
     wanted = filters.to_query_params()
     for key in FILTER_KEYS:

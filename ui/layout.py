@@ -1,13 +1,13 @@
 """The start of every analysis page (its title, the corpus, the filter bar and the selection; the
-empty store's notice) and the small widgets pages share: the period of a time chart, and widgets
-whose value outlives the runs that do not draw them."""
+empty store's notice) and the small widgets pages share: the period of a time chart (in the URL,
+with the other view widgets: ui/view_state.py)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from core.analysis import timelines
-from ui import corpus, corrections, filters, plotly_view
+from ui import corpus, corrections, filters, plotly_view, view_state
 
 
 def open_page(title: str, charts: bool = False) -> tuple[corpus.Corpus, pd.DataFrame]:
@@ -33,25 +33,7 @@ def empty_store_notice(data: corpus.Corpus) -> bool:
     return True
 
 
-_KEPT = "_widgets_kept"  # values of widgets that may go undrawn for a run (see kept)
-
-
-def kept(key: str, **default) -> dict:
-    """Arguments for a widget whose value should survive runs in which it is not drawn, such as a
-    closed tab's (Streamlit drops the state of a widget that a run did not draw): pass them
-    instead of ``key``, and the widget's default as a keyword (``default=...``). The default is
-    left out once the user has chosen a value: Streamlit refuses both at once."""
-    saved = st.session_state.setdefault(_KEPT, {})
-    if key in saved and key not in st.session_state:
-        st.session_state[key] = saved[key]
-    return {"key": key, "on_change": _save_widget, "args": (key,), **({} if key in saved else default)}
-
-
-def _save_widget(key: str) -> None:
-    """A kept widget's callback: its value, saved for the runs that do not draw it (see kept)."""
-    st.session_state.setdefault(_KEPT, {})[key] = st.session_state.get(key)
-
-
 def period(key: str) -> str:
-    """The day / week / month choice of a time chart."""
-    return st.segmented_control("Period", list(timelines.FREQUENCIES), default="week", key=key) or "week"
+    """The day / week / month choice of a time chart, kept in the URL (ui.view_state)."""
+    return st.segmented_control("Period", list(timelines.FREQUENCIES),
+                                **view_state.in_url(key, "week", timelines.FREQUENCIES)) or "week"

@@ -12,8 +12,8 @@ The dictionary and the spellings it is matched under:
 - ``spelling``: the keys a word is looked up under (folded, stemmed, clitics and short endings
   removed), the words of a text and which of them can belong to one name.
 - ``transliteration``: a name in Latin letters (ICU) and its cross-script consonant skeleton.
-- ``passages``: the windows a long field is read in and the sentence around an offset, shared by
-  actor matching and mentioned dates.
+- ``passages``: the windows a long field is read in, shared by actor matching and mentioned dates
+  (``sentences`` gives the whole sentence around an offset, for both).
 
 Finding mentions, article by article:
 - ``lookup``: the dictionary indexed for one article language, and what is known of one word.

@@ -31,6 +31,7 @@ from core.errors import InputError
 from core.store import batches
 from core.store.corrections import KINDS, Correction
 
+
 def with_corrections(dictionary: actor_dictionary.Dictionary,
                      stored: Sequence[Correction]) -> actor_dictionary.Dictionary:
     """``dictionary`` with ``stored`` (the store's corrections) after its own. Their aliases are

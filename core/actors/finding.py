@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.actors import actor_dictionary, discovery, lookup, matching, passages, spelling
+from core.actors import actor_dictionary, discovery, lookup, matching, passages, sentences, spelling
 from core.schema import MENTION_COLUMNS, require_columns
 
 # An article that writes one name in one form (same actor or discovered name, field and surface)
@@ -41,7 +41,7 @@ class _Kept:
         self.discovered: list[dict] = []
         self._last: dict = {}  # key -> [rows kept, last row kept]
 
-    def add(self, mention: dict, key, sentences: passages.Sentences, offset: int) -> None:
+    def add(self, mention: dict, key, around: sentences.Sentences, offset: int) -> None:
         kept = self._last.get(key)
         full = len(self.matched) + len(self.discovered) >= MAX_MENTION_ROWS
         if kept is not None and (kept[0] >= MAX_IDENTICAL_MENTIONS or full):
@@ -49,7 +49,7 @@ class _Kept:
             return
         if full:
             return
-        mention["sentence"] = sentences.at(mention["start"])
+        mention["sentence"] = around.at(mention["start"], mention["end"])
         mention["start"] += offset
         mention["end"] += offset
         mention["occurrences"] = 1
@@ -87,7 +87,7 @@ class _Piece:
         text = body[self.start:self._end]
         words = spelling.words(text, index.language)
         infos = [lookup.word_info(index, word) for word, _, _ in words]
-        return text, words, infos, [bool(c) for c in self.covered], passages.Sentences(text)
+        return text, words, infos, [bool(c) for c in self.covered], sentences.Sentences(text, index.language)
 
 
 def _field_mentions(index: lookup.Index, article_id: str, field: str, text: str, cased: bool):
@@ -132,20 +132,20 @@ def find_mentions(articles: pd.DataFrame, dictionary: actor_dictionary.Dictionar
             for start, end in spans:
                 piece = body if len(spans) == 1 else body[start:end]
                 words, infos, covered, found, new = _field_mentions(index, article_id, field, piece, cased)
-                sentences = passages.Sentences(piece)
+                found_sentences = sentences.Sentences(piece, index.language)
                 for mention in found + new:
-                    kept.add(mention, _key(mention), sentences, start)
-                pieces.append(_Piece(field, start, piece, words, infos, covered, sentences, whole=len(spans) == 1))
+                    kept.add(mention, _key(mention), found_sentences, start)
+                pieces.append(_Piece(field, start, piece, words, infos, covered, found_sentences, whole=len(spans) == 1))
         discovery.remember_surnames(skeletons, kept.discovered)
         parsed_articles.append((article_id, index, cased, dict(fields), kept, pieces))
     rows = []
     for article_id, index, cased, bodies, kept, pieces in parsed_articles:
         surnames = discovery.article_surnames(kept.discovered, index.language)
         for piece in pieces:
-            text, words, infos, covered, sentences = piece.parsed(index, bodies[piece.field])
+            text, words, infos, covered, piece_sentences = piece.parsed(index, bodies[piece.field])
             for mention in discovery.surname_mentions(index, article_id, piece.field, text, words, infos, covered,
                                                       surnames, skeletons, cased):
-                kept.add(mention, _key(mention), sentences, piece.start)
+                kept.add(mention, _key(mention), piece_sentences, piece.start)
         for mention, actor_id, method in matching.attribute(kept.matched):
             rows.append(_row(mention, actor_id, method, matching.CONFIDENCE[method], pd.NA))
         for mention in kept.discovered:

@@ -1,8 +1,7 @@
-"""Pieces of one article's text: the windows long fields are read in, and the sentence around an
-offset. Actor matching and mentioned dates read a text the same way, so both use these."""
+"""The windows a long field is read in. Actor matching and mentioned dates read a text the same
+way, so both use these (the sentence around an offset is ``core.actors.sentences``)."""
 from __future__ import annotations
 
-import bisect
 import re
 
 # Fields longer than this are matched piece by piece (``windows``), so that one huge article never
@@ -38,27 +37,3 @@ def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
     pieces.append((start, len(text)))
     return pieces
 
-
-_SENTENCE_END = re.compile(r"[.!?؟。\n]\s*")
-MAX_SENTENCE_CHARS = 400
-
-
-class Sentences:
-    """The sentence around any offset of one text (for the ``sentence`` column of mentions)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        # A sentence ends at a newline, or at end punctuation followed by white space ("U.S." does
-        # not end one). Scanning for the punctuation and checking what follows is ten times faster
-        # than a look-behind pattern, which was a third of extraction time.
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
-                             if m.end() - m.start() > 1 or text[m.start()] == "\n"]
-        self._found: dict[int, str] = {}
-
-    def at(self, position: int) -> str:
-        k = bisect.bisect_right(self.starts, position) - 1
-        sentence = self._found.get(k)
-        if sentence is None:
-            end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
-            sentence = self._found[k] = self.text[self.starts[k]:end].strip()[:MAX_SENTENCE_CHARS]
-        return sentence

@@ -25,6 +25,8 @@ The tables themselves are described once, in ``core.schema``.
 - ``translation_memory``: the memory of translated segments (``lookup_memory``, ``save_memory``)
   and each article's translation built from it (``load_untranslated``, ``save_translation``,
   ``load_translations``).
+- ``saved_views``: the dashboard's saved views (a name, a page, its query string), shared by
+  everyone on the store: ``save_view``, ``list_views``, ``delete_view``.
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
   (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
   ``prepare_articles``).
