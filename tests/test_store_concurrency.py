@@ -166,7 +166,7 @@ def test_a_held_write_lock_stops_the_ingest_at_once_with_one_line(tmp_path):
     holder = _hold_write_lock(db)
     try:
         began = time.monotonic()
-        result = run_cli("ingest", folder, db=db, env=dict(os.environ, GEOWIRE_BUSY_SECONDS="2"))
+        result = run_cli("ingest", folder, db=db, env={"GEOWIRE_BUSY_SECONDS": "2"})
         waited = time.monotonic() - began
     finally:
         holder.execute("ROLLBACK")
@@ -189,7 +189,7 @@ def test_a_held_write_lock_stops_the_ingest_at_once_with_one_line(tmp_path):
     assert run_cli("ingest", "--no-extract", folder, db=db).returncode == 0
     holder = _hold_write_lock(db)
     try:
-        extract = run_cli("extract", db=db, env=dict(os.environ, GEOWIRE_BUSY_SECONDS="1"))
+        extract = run_cli("extract", db=db, env={"GEOWIRE_BUSY_SECONDS": "1"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -199,7 +199,7 @@ def test_a_held_write_lock_stops_the_ingest_at_once_with_one_line(tmp_path):
 
 
 def test_a_bad_busy_setting_is_named(tmp_path):
-    result = run_cli("extract", db=tmp_path / "s.db", env=dict(os.environ, GEOWIRE_BUSY_SECONDS="soon"))
+    result = run_cli("extract", db=tmp_path / "s.db", env={"GEOWIRE_BUSY_SECONDS": "soon"})
     assert result.returncode == 2
     assert result.stderr.strip() == "error: GEOWIRE_BUSY_SECONDS='soon': expected a number of seconds, e.g. 60"
 

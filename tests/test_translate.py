@@ -2,7 +2,6 @@
 reach the internet): memory hits, request splitting, every kind of failure, a kill mid-run."""
 import email.utils
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,28 +13,16 @@ import pytest
 
 from core import config, schema
 from core.errors import ConfigError
-from core.ingest import batch
 from core.store import database, reads, translation_memory
 from core.translate import providers, run, segments, translated
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    """The shipped sample corpus ingested once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("translate") / "samples.db"
-    engine = database.connect(f"sqlite:///{path}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def engine(sample_store, tmp_path):
-    path = tmp_path / "store.db"
-    shutil.copy(sample_store, path)
-    return database.connect(f"sqlite:///{path}")
+def engine(sample_store):
+    """The shipped sample corpus, ingested once per session (tests/conftest.py); this test's own copy."""
+    return database.connect(f"sqlite:///{sample_store}")
 
 
 def libre(url: str, **overrides) -> config.TranslationSettings:
@@ -212,8 +199,8 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
                               cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         url = server.stdout.readline().strip()
-        env = dict(os.environ, PYTHONPATH=str(REPO), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=url,
-                   GEOWIRE_CONFIG=str(tmp_path / "none.toml"))
+        settings = {"GEOWIRE_TRANSLATOR": "libre", "GEOWIRE_TRANSLATE_URL": url, "GEOWIRE_CONFIG": str(tmp_path / "none.toml")}
+        env = dict(os.environ, PYTHONPATH=str(REPO), **settings)
         process = subprocess.Popen([sys.executable, "-m", "core", "--db", db, "translate"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         reported = 0
@@ -228,7 +215,7 @@ def test_translation_resumes_after_a_kill(engine, tmp_path):
         done = translation_memory.load_translations(engine, "en")
         assert (done["status"] == "translated").sum() >= reported, "a translation reported as stored was lost"
         memory_after_kill = translation_memory.memory_size(engine)
-        resumed = run_cli("translate", db=db, env=env)
+        resumed = run_cli("translate", db=db, env=settings)  # the re-run need not be a process of its own
         assert resumed.returncode == 0, resumed.stderr
     finally:
         server.kill()
