@@ -194,31 +194,32 @@ def test_stop_ends_the_wait_a_server_asked_for(engine):
 
 def test_translation_resumes_after_a_kill(engine, tmp_path):
     db = engine.url.database
-    port = _closed_port()
-    server = subprocess.Popen([sys.executable, "-m", "tests.fake_libretranslate", "--port", str(port), "--delay", "0.15"],
-                              cwd=REPO, stdout=subprocess.PIPE, text=True)
-    try:
-        url = server.stdout.readline().strip()
-        settings = {"GEOWIRE_TRANSLATOR": "libre", "GEOWIRE_TRANSLATE_URL": url, "GEOWIRE_CONFIG": str(tmp_path / "none.toml")}
+    # The server answers slowly while the command that is killed runs, so that the kill lands
+    # mid-run, and at once for the re-run (which only has to finish the work).
+    with FakeLibreTranslate(delay=0.15) as server:
+        settings = {"GEOWIRE_TRANSLATOR": "libre", "GEOWIRE_TRANSLATE_URL": server.url,
+                    "GEOWIRE_CONFIG": str(tmp_path / "none.toml")}
         env = dict(os.environ, PYTHONPATH=str(REPO), **settings)
         process = subprocess.Popen([sys.executable, "-m", "core", "--db", db, "translate"], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        reported = 0
-        deadline = time.time() + 120
-        while reported < 5 and time.time() < deadline:
-            line = process.stdout.readline()
-            if line.startswith("["):
-                reported = int(line[1:line.index("/")])
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            reported = 0
+            deadline = time.time() + 120
+            while reported < 5 and time.time() < deadline:
+                line = process.stdout.readline()
+                if line.startswith("["):
+                    reported = int(line[1:line.index("/")])
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        server.delay = 0
         assert reported >= 5
         done = translation_memory.load_translations(engine, "en")
         assert (done["status"] == "translated").sum() >= reported, "a translation reported as stored was lost"
+        assert (_status(engine) == "pending").any(), "the kill came too late to test anything"
         memory_after_kill = translation_memory.memory_size(engine)
         resumed = run_cli("translate", db=db, env=settings)  # the re-run need not be a process of its own
         assert resumed.returncode == 0, resumed.stderr
-    finally:
-        server.kill()
     status = _status(engine)
     assert set(status) <= {"translated", "not needed"}
     assert translation_memory.memory_size(engine) >= memory_after_kill
