@@ -70,7 +70,7 @@ def sample_corpus(tmp_path_factory) -> SampleCorpus:
     cost: a fresh process builds the matcher's index for each of the corpus's ten languages)."""
     db = tmp_path_factory.mktemp("sample-corpus") / "samples.db"
     engine = database.connect(f"sqlite:///{db}")
-    run = pipeline.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    run = pipeline.ingest(engine, [config.SAMPLES_DIR], dictionary=shared_dictionary(), progress=False)
     # Closing the last connection checkpoints the WAL into the file, so copying the one file
     # copies the whole store.
     engine.dispose()
@@ -90,8 +90,7 @@ def sample_frames(sample_corpus, tmp_path_factory):
     """``(articles, actors, mentions, dates)`` of the sample corpus as the dashboard derives them
     from the store; shared by the session, so copy a frame before changing it."""
     engine = database.connect(f"sqlite:///{sample_corpus.copy(tmp_path_factory.mktemp('sample-frames'))}")
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    actors, mentions, dates = frames.actor_frames(engine, dictionary)
+    actors, mentions, dates = frames.actor_frames(engine, shared_dictionary())
     articles = reads.load_articles(engine)
     engine.dispose()
     return articles, actors, mentions, dates

@@ -8,13 +8,14 @@ from benchmarks import actor_eval
 from core import config
 from core.actors import actor_dictionary, finding, lookup, passages, resolution, spelling, transliteration
 from core.ingest import batch
-from core.config import ACTORS_DIR, CORRECTIONS_FILE
+from core.config import ACTORS_DIR
 from core.store import database, extractions, reads
+from tests.conftest import shared_dictionary
 
 
 @pytest.fixture(scope="session")
 def dictionary():
-    return actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
+    return shared_dictionary()  # the shipped dictionary, read once per session
 
 
 def found(dictionary, language, text, title=""):
@@ -292,7 +293,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
     (folder / first_page.name).write_bytes(first_page.read_bytes())
     batch.ingest(engine, [folder], progress=False)
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    dictionary = shared_dictionary()
     extraction.run(engine, dictionary, "v1")
     loads = []
 

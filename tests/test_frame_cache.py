@@ -7,10 +7,11 @@ import shutil
 import pandas as pd
 
 from core import cli, config
-from core.actors import actor_dictionary, extraction, frames
+from core.actors import extraction, frames
 from core.analysis import story_grouping, story_links
 from core.ingest import batch
 from core.store import batches, database, extractions, frame_cache, reads
+from tests.conftest import shared_dictionary
 
 
 def _sample_slice(tmp_path, files: int):
@@ -67,7 +68,7 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(sample_sto
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
     engine = database.connect(f"sqlite:///{sample_store}")  # ingested and extracted
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    dictionary = shared_dictionary()
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     assert extractions.count_due(engine, version) == 0
     # More undated articles and copies than the sample has, so every path of the stories runs.
