@@ -101,7 +101,8 @@ def sample_frames(sample_corpus, tmp_path_factory):
 def run_cli(*args, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """``python -m core --db DB ARGS`` run in this process by ``core.cli.main``, its output
     captured as a subprocess's would be: returns its exit status, stdout and stderr (text,
-    universal newlines). ``env`` adds to (or overrides) the environment for the call only.
+    universal newlines). ``env`` adds to (or overrides) the environment for the call only. The
+    command reads the actor dictionary through ``shared_dictionary``.
 
     In-process runs share the process's caches (the matcher's per-language index takes ~13 s to
     build in a fresh process); tests whose point is a separate process (a kill, a resource
