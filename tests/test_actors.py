@@ -10,12 +10,12 @@ from core.actors import actor_dictionary, finding, lookup, passages, resolution,
 from core.ingest import batch
 from core.config import ACTORS_DIR
 from core.store import database, extractions, reads
-from tests.conftest import shared_dictionary
+from tests import sample_corpus
 
 
 @pytest.fixture(scope="session")
 def dictionary():
-    return shared_dictionary()  # the shipped dictionary, read once per session
+    return sample_corpus.dictionary()  # the shipped dictionary, read once per session
 
 
 def found(dictionary, language, text, title=""):
@@ -293,7 +293,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
     (folder / first_page.name).write_bytes(first_page.read_bytes())
     batch.ingest(engine, [folder], progress=False)
-    dictionary = shared_dictionary()
+    dictionary = sample_corpus.dictionary()
     extraction.run(engine, dictionary, "v1")
     loads = []
 
@@ -319,8 +319,8 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
 
 
 @pytest.fixture(scope="module")
-def sample_articles(sample_corpus, tmp_path_factory):
-    return reads.load_articles(database.connect(f"sqlite:///{sample_corpus.copy(tmp_path_factory.mktemp('actors'))}"))
+def sample_articles(sample_ingest, tmp_path_factory):
+    return reads.load_articles(database.connect(f"sqlite:///{sample_ingest.copy(tmp_path_factory.mktemp('actors'))}"))
 
 
 def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(dictionary, sample_articles, monkeypatch):

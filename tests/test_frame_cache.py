@@ -11,7 +11,7 @@ from core.actors import extraction, frames
 from core.analysis import story_grouping, story_links
 from core.ingest import batch
 from core.store import batches, database, extractions, frame_cache, reads
-from tests.conftest import shared_dictionary
+from tests import sample_corpus
 
 
 def _sample_slice(tmp_path, files: int):
@@ -43,9 +43,9 @@ def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeyp
     assert [p.name for p in cache.iterdir()] == [f"articles-{database.revision(engine)}"], "the stale entry is removed"
 
 
-def test_extract_command_prepares_the_dashboard_frames(sample_corpus, tmp_path, monkeypatch):
+def test_extract_command_prepares_the_dashboard_frames(sample_ingest, tmp_path, monkeypatch):
     # The session's store of the sample corpus without its frames: the command must write them.
-    db = sample_corpus.copy(tmp_path, "store.db")
+    db = sample_ingest.copy(tmp_path, "store.db")
     shutil.rmtree(config.frames_cache_dir(f"sqlite:///{db}"))
     monkeypatch.setenv("GEOWIRE_DB", str(db))
     assert cli.main(["ingest", str(config.SAMPLES_DIR)]) == 0
@@ -68,7 +68,7 @@ def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(sample_sto
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
     engine = database.connect(f"sqlite:///{sample_store}")  # ingested and extracted
-    dictionary = shared_dictionary()
+    dictionary = sample_corpus.dictionary()
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     assert extractions.count_due(engine, version) == 0
     # More undated articles and copies than the sample has, so every path of the stories runs.

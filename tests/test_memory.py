@@ -19,7 +19,7 @@ from core import config, dedup, schema
 from core.actors import extraction, finding, frames
 from core.analysis import ranking
 from core.store import database, reads
-from tests.conftest import shared_dictionary
+from tests import sample_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 # Allocator settings for the limited process. Without them glibc reserves a 64 MB arena per
@@ -51,7 +51,7 @@ def _run_limited(db: Path, *args) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def dictionary():
-    return shared_dictionary()
+    return sample_corpus.dictionary()
 
 
 def test_the_limit_stops_a_command_that_needs_more(tmp_path):

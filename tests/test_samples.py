@@ -12,10 +12,10 @@ MANIFEST = config.DATA_DIR / "sample_manifest.csv"
 
 
 @pytest.fixture(scope="module")
-def corpus(sample_corpus, tmp_path_factory):
+def corpus(sample_ingest, tmp_path_factory):
     """The session's ingest of the corpus (tests/conftest.py): its summary and what it stored."""
-    summary = sample_corpus.run.ingested
-    articles = reads.load_articles(database.connect(f"sqlite:///{sample_corpus.copy(tmp_path_factory.mktemp('samples'))}"))
+    summary = sample_ingest.run.ingested
+    articles = reads.load_articles(database.connect(f"sqlite:///{sample_ingest.copy(tmp_path_factory.mktemp('samples'))}"))
     articles["file"] = [os.path.relpath(p, config.SAMPLES_DIR) for p in articles["origin_file"]]
     manifest = pd.read_csv(MANIFEST, keep_default_na=False, dtype=str)
     manifest["item"] = manifest["item"].astype(int)
