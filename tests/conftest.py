@@ -1,13 +1,17 @@
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from core import config
+from core import cli, config, pipeline
 from core.ingest import scraped_text
 from core.store import database
+from tests import sample_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -31,7 +35,60 @@ def seeds():
     return {path.name: path for path in sorted(SEEDS.glob("*.txt"))}
 
 
-def run_cli(*args, db: Path, cwd: Path = REPO, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    env = dict(env or os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "core", "--db", str(db), *map(str, args)],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+# --- The sample corpus, ingested once (tests/sample_corpus.py) -----------------------------------
+
+@pytest.fixture(scope="session")
+def sample_ingest(request) -> sample_corpus.Store:
+    """The session's store of data/samples/ and what its ingest returned; read it through
+    ``copy`` (or take ``sample_store``), never in place, so no test sees another's writes."""
+    return sample_corpus.store(request.config)
+
+
+@pytest.fixture
+def sample_store(sample_ingest, tmp_path) -> Path:
+    """A fresh copy of the sample corpus's store (with its frames cache, ``samples.frames/``
+    beside it) for this test alone: write to it freely."""
+    return sample_ingest.copy(tmp_path / "sample-store")
+
+
+@pytest.fixture(scope="session")
+def sample_frames(request):
+    """``(articles, actors, mentions, dates)`` of the sample corpus as the dashboard derives them
+    from the store; shared by the session, so copy a frame before changing it."""
+    return sample_corpus.session_frames(request.config)
+
+
+# --- The command line ----------------------------------------------------------------------------
+
+def run_cli(*args, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m core --db DB ARGS`` run in this process by ``core.cli.main``, its output
+    captured as a subprocess's would be: returns its exit status, stdout and stderr (text,
+    universal newlines). ``env`` adds to (or overrides) the environment for the call only. The
+    command reads the actor dictionary through ``tests.sample_corpus.dictionary`` (once per version
+    of its files).
+
+    In-process runs share the process's caches (the matcher's per-language index takes ~13 s to
+    build in a fresh process); tests whose point is a separate process (a kill, a resource
+    limit, two processes at once, the installed command) start one with ``subprocess``."""
+    argv = ["--db", str(db), *map(str, args)]
+    out, err = _Output(), _Output()
+    with mock.patch.dict(os.environ, env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            mock.patch.object(pipeline, "load_dictionary", sample_corpus.dictionary):
+        try:
+            code = cli.main(argv)
+        except SystemExit as stop:  # argparse's usage errors, --version
+            if isinstance(stop.code, str):  # as the interpreter does with `sys.exit("message")`
+                print(stop.code, file=sys.stderr)
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return subprocess.CompletedProcess(argv, code, out.text(), err.text())
+
+
+class _Output(io.TextIOWrapper):
+    """A text stream with the ``buffer`` a standard stream has (``export`` writes bytes to it)."""
+
+    def __init__(self):
+        super().__init__(io.BytesIO(), encoding="utf-8", write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")

@@ -9,7 +9,7 @@ reply without ``translatedText``; and the way a hostile
 one would (see HOSTILE_MODES). With ``bad_requests=N`` only the first N requests misbehave and
 the rest are answered well, so a test can check that a run goes on after a refused answer.
 
-Run alone (the kill test does): ``python -m tests.fake_libretranslate --port 5555 --delay 0.2``.
+Run alone (the translation benchmark does): ``python -m tests.fake_libretranslate --port 5555 --delay 0.2``.
 """
 from __future__ import annotations
 

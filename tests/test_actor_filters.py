@@ -7,12 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from core import cli, config
-from core.actors import extraction
+from core import cli, pipeline
 from core.analysis import filtering, timelines
 from core.charts import over_time
-from core.ingest import batch
-from core.store import database
 from tests import sample_corpus
 
 IRAN, RUSSIA, ISRAEL = "Q794", "Q159", "Q801"
@@ -104,14 +101,10 @@ def test_pair_chart_draws_bars_their_period_wide_under_the_lines(sample):
         assert fig.layout.xaxis.range is not None and fig.layout.xaxis.tickformat  # _time_axis drew it
 
 
-def test_export_keeps_articles_naming_every_actor(tmp_path, sample, monkeypatch):
-    db = tmp_path / "store.db"
-    engine = database.connect(f"sqlite:///{db}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    extraction.run(engine, sample_corpus.dictionary(),
-                   extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
-    engine.dispose()
+def test_export_keeps_articles_naming_every_actor(tmp_path, sample, sample_store, monkeypatch):
+    db = sample_store  # the sample corpus, ingested and extracted
     monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setattr(pipeline, "load_dictionary", sample_corpus.dictionary)  # read once, not per export
     counts = {}
     for flags in ([], ["--all-actors"], ["--actor-mode", "all"]):
         out = tmp_path / f"out{len(flags)}.json"

@@ -8,13 +8,14 @@ from benchmarks import actor_eval
 from core import config
 from core.actors import actor_dictionary, finding, lookup, passages, resolution, spelling, transliteration
 from core.ingest import batch
-from core.config import ACTORS_DIR, CORRECTIONS_FILE
+from core.config import ACTORS_DIR
 from core.store import database, extractions, reads
+from tests import sample_corpus
 
 
 @pytest.fixture(scope="session")
 def dictionary():
-    return actor_dictionary.load(ACTORS_DIR, CORRECTIONS_FILE)
+    return sample_corpus.dictionary()  # the shipped dictionary, read once per session
 
 
 def found(dictionary, language, text, title=""):
@@ -267,6 +268,8 @@ def test_gold_set_quality_does_not_regress(dictionary):
 def test_cli_ingest_extracts_and_export_carries_actors(tmp_path):
     from tests.conftest import REPO, run_cli
 
+    # This test is about what `ingest` does, so it ingests the corpus itself rather than copy the
+    # session's store; run_cli runs the commands in this process.
     db = tmp_path / "g.db"
     assert run_cli("ingest", REPO / "data" / "samples", "--quiet", db=db).returncode == 0
     again = run_cli("extract", db=db)
@@ -290,7 +293,7 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
     first_page, second_page = sorted((config.SAMPLES_DIR / "capital-ledger").glob("*.txt"))
     (folder / first_page.name).write_bytes(first_page.read_bytes())
     batch.ingest(engine, [folder], progress=False)
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    dictionary = sample_corpus.dictionary()
     extraction.run(engine, dictionary, "v1")
     loads = []
 
@@ -316,10 +319,8 @@ def test_actor_frames_are_cached_per_store_revision_and_dictionary_version(tmp_p
 
 
 @pytest.fixture(scope="module")
-def sample_articles():
-    engine = database.connect("sqlite://")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    return reads.load_articles(engine)
+def sample_articles(sample_ingest, tmp_path_factory):
+    return reads.load_articles(database.connect(f"sqlite:///{sample_ingest.copy(tmp_path_factory.mktemp('actors'))}"))
 
 
 def test_long_fields_matched_in_pieces_give_the_mentions_and_dates_of_the_whole(dictionary, sample_articles, monkeypatch):
@@ -379,11 +380,10 @@ def test_an_article_naming_very_many_people_keeps_at_most_the_row_limit(dictiona
         {"Q794": 3, **{f"Omar|{name}ski|en": 5 for name in names}}
 
 
-def test_extraction_pages_through_the_due_articles(tmp_path, monkeypatch, dictionary):
+def test_extraction_pages_through_the_due_articles(sample_store, monkeypatch, dictionary):
     from core.actors import extraction
 
-    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
+    engine = database.connect(f"sqlite:///{sample_store}")
     extraction.run(engine, dictionary, "v1")
     whole = reads.load_mentions(engine)
     monkeypatch.setattr(extraction, "CHUNK", 4)

@@ -7,31 +7,13 @@ import pandas as pd
 import pytest
 
 from core import config
-from core.actors import actor_dictionary, extraction, frames
 from core.analysis import cooccurrence, filtering, passages, ranking, reading, sources, story_grouping, timelines
-from core.ingest import batch
-from core.store import database, reads
-
-
-def _sample_frames():
-    engine = database.connect("sqlite://")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
-    actors, mentions, dates = frames.actor_frames(engine, dictionary)
-    return reads.load_articles(engine), actors, mentions, dates
 
 
 @pytest.fixture(scope="module")
-def sample(request):
-    """Frames of the sample corpus, ingested and extracted once per test session (about ten seconds
-    of extraction). Kept on the pytest config rather than in a module cache because test_charts.py
-    imports this module under another name, which would make a second cache."""
-    frames = getattr(request.config, "_geowire_sample_frames", None)
-    if frames is None:
-        frames = _sample_frames()
-        request.config._geowire_sample_frames = frames
-    articles, actors, mentions, dates = frames
+def sample(sample_frames):
+    """Frames of the sample corpus (tests/conftest.py's ``sample_frames``), each module its own copy."""
+    articles, actors, mentions, dates = sample_frames
     return {"articles": articles.copy(), "actors": actors.copy(), "mentions": mentions.copy(), "dates": dates.copy()}
 
 

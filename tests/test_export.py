@@ -109,12 +109,12 @@ def sample_db(tmp_path_factory):
     for outlet in SAMPLE_OUTLETS:
         shutil.copytree(config.SAMPLES_DIR / outlet, folder / "in" / outlet)
     db = folder / "s.db"
-    assert cli.main(["--db", str(db), "ingest", str(folder / "in"), "--quiet"]) == 0
+    assert run_cli("ingest", str(folder / "in"), "--quiet", db=db).returncode == 0
     return db
 
 
 def _cli_export(db, out: Path, *options) -> Path:
-    assert cli.main(["--db", str(db), "export", "--format", out.suffix[1:], "--out", str(out), *options]) == 0
+    assert run_cli("export", "--format", out.suffix[1:], "--out", str(out), *options, db=db).returncode == 0
     return out
 
 
@@ -200,12 +200,12 @@ def test_cli_export_takes_the_dashboards_filters(sample_db, tmp_path):
     assert recorded["actors"] == [{"id": "Q7747", "name": "Vladimir Putin"}] and recorded["languages"] == ["tr"]
 
 
-def test_cli_unknown_actor_is_one_line_naming_it(sample_db, tmp_path, capsys):
+def test_cli_unknown_actor_is_one_line_naming_it(sample_db, tmp_path):
     out = tmp_path / "a.csv"
-    code = cli.main(["--db", str(sample_db), "export", "--out", str(out), "--actor", "Vladimir Putn",
-                     "--actor", "Putin", "--actor", "Nobody Atall"])
-    assert code == 2
-    error = capsys.readouterr().err
+    result = run_cli("export", "--out", str(out), "--actor", "Vladimir Putn", "--actor", "Putin", "--actor", "Nobody Atall",
+                     db=sample_db)
+    assert result.returncode == 2
+    error = result.stderr
     assert error.count("\n") == 1 and error.startswith("error: no actor named 'Vladimir Putn'")
     assert "Vladimir Putin (Q7747)" in error and "no actor named 'Nobody Atall'" in error
     assert not out.exists()

@@ -8,27 +8,18 @@ import base64
 import numpy as np
 import pytest
 
-from core import config
-from core.actors import extraction, frames
-from core.ingest import batch
-from core.store import database, reads
-from tests import sample_corpus
 from tests.test_app import _figures, _open_tab, _run, _selected
 
 IRAN, RUSSIA, PATRUSHEV, SHOIGU = "Q794", "Q159", "gw:nikolai-patrushev", "gw:sergei-shoigu"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """The sample corpus with its actors, stored once for the module (no test here writes)."""
-    db = tmp_path_factory.mktemp("filter-bar") / "app.db"
-    engine = database.connect(f"sqlite:///{db}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    extraction.run(engine, sample_corpus.dictionary(), extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
-    _, mentions, _ = frames.actor_frames(engine, sample_corpus.dictionary())
-    articles = reads.load_articles(engine)
-    engine.dispose()
-    return db, mentions, set(articles.loc[articles["published"].notna(), "article_id"])
+def store(sample_ingest, sample_frames, tmp_path_factory):
+    """The sample corpus with its actors (a copy of the session's store, with its frames), stored
+    once for the module (no test here writes)."""
+    db = sample_ingest.copy(tmp_path_factory.mktemp("filter-bar"), "app.db")
+    articles, _, mentions, _ = sample_frames
+    return db, mentions.copy(), set(articles.loc[articles["published"].notna(), "article_id"])
 
 
 @pytest.fixture

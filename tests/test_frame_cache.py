@@ -2,13 +2,16 @@
 gives, re-derived after every write, written by `python -m core extract`."""
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 
 from core import cli, config
-from core.actors import actor_dictionary, extraction, frames
+from core.actors import extraction, frames
 from core.analysis import story_grouping, story_links
 from core.ingest import batch
-from core.store import batches, database, frame_cache, reads
+from core.store import batches, database, extractions, frame_cache, reads
+from tests import sample_corpus
 
 
 def _sample_slice(tmp_path, files: int):
@@ -40,8 +43,10 @@ def test_cached_articles_equal_the_store_and_follow_its_writes(tmp_path, monkeyp
     assert [p.name for p in cache.iterdir()] == [f"articles-{database.revision(engine)}"], "the stale entry is removed"
 
 
-def test_extract_command_prepares_the_dashboard_frames(tmp_path, monkeypatch):
-    db = tmp_path / "store.db"
+def test_extract_command_prepares_the_dashboard_frames(sample_ingest, tmp_path, monkeypatch):
+    # The session's store of the sample corpus without its frames: the command must write them.
+    db = sample_ingest.copy(tmp_path, "store.db")
+    shutil.rmtree(config.frames_cache_dir(f"sqlite:///{db}"))
     monkeypatch.setenv("GEOWIRE_DB", str(db))
     assert cli.main(["ingest", str(config.SAMPLES_DIR)]) == 0
     engine = database.connect(config.database_url())
@@ -58,15 +63,14 @@ def test_extract_command_prepares_the_dashboard_frames(tmp_path, monkeypatch):
                                    check_names=False, check_index_type=False, check_dtype=False)
 
 
-def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(tmp_path, monkeypatch):
+def test_frames_written_batch_by_batch_equal_the_frames_derived_whole(sample_store, tmp_path, monkeypatch):
     """prepare_frames streams the store in batches (mentions resolved per batch, stories from
     spilled pairs a window at a time); what it writes must read back as the frames derived from
     the whole corpus in memory, written and read the way the cache always wrote them."""
-    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    engine = database.connect(f"sqlite:///{sample_store}")  # ingested and extracted
+    dictionary = sample_corpus.dictionary()
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    extraction.run(engine, dictionary, version)
+    assert extractions.count_due(engine, version) == 0
     # More undated articles and copies than the sample has, so every path of the stories runs.
     with engine.begin() as conn:
         ids = [row[0] for row in conn.exec_driver_sql("SELECT article_id FROM articles ORDER BY article_id")]

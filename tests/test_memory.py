@@ -16,9 +16,10 @@ import pytest
 
 from benchmarks import memory_bench
 from core import config, dedup, schema
-from core.actors import actor_dictionary, extraction, finding, frames
+from core.actors import extraction, finding, frames
 from core.analysis import ranking
 from core.store import database, reads
+from tests import sample_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 # Allocator settings for the limited process. Without them glibc reserves a 64 MB arena per
@@ -50,7 +51,7 @@ def _run_limited(db: Path, *args) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def dictionary():
-    return actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
+    return sample_corpus.dictionary()
 
 
 def test_the_limit_stops_a_command_that_needs_more(tmp_path):

@@ -1,7 +1,17 @@
 """core.pipeline: the one chain ingest → extraction → frames, as the command line and the pages run it."""
+import pytest
+
 from core import config, pipeline
 from core.store import database, extractions, reads
 from tests import inputs
+from tests import sample_corpus
+
+
+@pytest.fixture(autouse=True)
+def _dictionary_read_once(monkeypatch):
+    """The pipeline reads the dictionary as before, once per version of its files (see
+    tests/sample_corpus.py dictionary), so that each test does not rebuild the matcher's index."""
+    monkeypatch.setattr(pipeline, "load_dictionary", sample_corpus.dictionary)
 
 
 def _folder(tmp_path, text: str = "Vladimir Putin met Recep Tayyip Erdogan in Ankara."):

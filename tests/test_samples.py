@@ -6,17 +6,16 @@ import pandas as pd
 import pytest
 
 from core import config
-from core.ingest import batch
 from core.store import database, reads
 
 MANIFEST = config.DATA_DIR / "sample_manifest.csv"
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    engine = database.connect("sqlite://")
-    summary = batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    articles = reads.load_articles(engine)
+def corpus(sample_ingest, tmp_path_factory):
+    """The session's ingest of the corpus (tests/conftest.py): its summary and what it stored."""
+    summary = sample_ingest.run.ingested
+    articles = reads.load_articles(database.connect(f"sqlite:///{sample_ingest.copy(tmp_path_factory.mktemp('samples'))}"))
     articles["file"] = [os.path.relpath(p, config.SAMPLES_DIR) for p in articles["origin_file"]]
     manifest = pd.read_csv(MANIFEST, keep_default_na=False, dtype=str)
     manifest["item"] = manifest["item"].astype(int)

@@ -227,14 +227,14 @@ def test_the_dashboard_listens_only_on_loopback_by_default(tmp_path, cwd):
                               cwd=REPO if cwd == "repo" else tmp_path, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(120):
+        for _ in range(600):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
                 break
             except OSError:
                 if server.poll() is not None:
                     pytest.fail(f"the server stopped: {server.stderr.read()[-2000:]}")
-                time.sleep(0.5)
+                time.sleep(0.1)
         else:
             pytest.fail("the dashboard did not answer within 60 s")
         assert _listening_addresses(port) == {"127.0.0.1"}

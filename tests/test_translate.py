@@ -2,7 +2,6 @@
 reach the internet): memory hits, request splitting, every kind of failure, a kill mid-run."""
 import email.utils
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,28 +13,16 @@ import pytest
 
 from core import config, schema
 from core.errors import ConfigError
-from core.ingest import batch
 from core.store import database, reads, translation_memory
 from core.translate import providers, run, segments, translated
 from tests.conftest import REPO, run_cli
 from tests.fake_libretranslate import FakeLibreTranslate
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    """The shipped sample corpus ingested once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("translate") / "samples.db"
-    engine = database.connect(f"sqlite:///{path}")
-    batch.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def engine(sample_store, tmp_path):
-    path = tmp_path / "store.db"
-    shutil.copy(sample_store, path)
-    return database.connect(f"sqlite:///{path}")
+def engine(sample_store):
+    """The shipped sample corpus, ingested once per session (tests/conftest.py); this test's own copy."""
+    return database.connect(f"sqlite:///{sample_store}")
 
 
 def libre(url: str, **overrides) -> config.TranslationSettings:
@@ -207,31 +194,32 @@ def test_stop_ends_the_wait_a_server_asked_for(engine):
 
 def test_translation_resumes_after_a_kill(engine, tmp_path):
     db = engine.url.database
-    port = _closed_port()
-    server = subprocess.Popen([sys.executable, "-m", "tests.fake_libretranslate", "--port", str(port), "--delay", "0.15"],
-                              cwd=REPO, stdout=subprocess.PIPE, text=True)
-    try:
-        url = server.stdout.readline().strip()
-        env = dict(os.environ, PYTHONPATH=str(REPO), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=url,
-                   GEOWIRE_CONFIG=str(tmp_path / "none.toml"))
+    # The server answers slowly while the command that is killed runs, so that the kill lands
+    # mid-run, and at once for the re-run (which only has to finish the work).
+    with FakeLibreTranslate(delay=0.15) as server:
+        settings = {"GEOWIRE_TRANSLATOR": "libre", "GEOWIRE_TRANSLATE_URL": server.url,
+                    "GEOWIRE_CONFIG": str(tmp_path / "none.toml")}
+        env = dict(os.environ, PYTHONPATH=str(REPO), **settings)
         process = subprocess.Popen([sys.executable, "-m", "core", "--db", db, "translate"], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        reported = 0
-        deadline = time.time() + 120
-        while reported < 5 and time.time() < deadline:
-            line = process.stdout.readline()
-            if line.startswith("["):
-                reported = int(line[1:line.index("/")])
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            reported = 0
+            deadline = time.time() + 120
+            while reported < 5 and time.time() < deadline:
+                line = process.stdout.readline()
+                if line.startswith("["):
+                    reported = int(line[1:line.index("/")])
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        server.delay = 0
         assert reported >= 5
         done = translation_memory.load_translations(engine, "en")
         assert (done["status"] == "translated").sum() >= reported, "a translation reported as stored was lost"
+        assert (_status(engine) == "pending").any(), "the kill came too late to test anything"
         memory_after_kill = translation_memory.memory_size(engine)
-        resumed = run_cli("translate", db=db, env=env)
+        resumed = run_cli("translate", db=db, env=settings)  # the re-run need not be a process of its own
         assert resumed.returncode == 0, resumed.stderr
-    finally:
-        server.kill()
     status = _status(engine)
     assert set(status) <= {"translated", "not needed"}
     assert translation_memory.memory_size(engine) >= memory_after_kill

@@ -292,8 +292,8 @@ def test_a_smaller_cap_refuses_a_smaller_answer(engine):
 # The CLI under a limit on its address space (RLIMIT_AS). Measured on the 2-core host where this
 # was written (2026-12): a plain `python -m core translate` of these three articles against a
 # well-behaved server has a VmPeak of 655-670 MB (the imports of lingua, pandas, numpy, ICU; 190 MB
-# resident) and fails under 655 MB (a MemoryError, or lingua's library cannot be mapped). Each test measures that baseline again (the
-# wrapper below prints VmPeak at exit) and limits the hostile run to it plus MEMORY_MARGIN: a gzip
+# resident) and fails under 655 MB (a MemoryError, or lingua's library cannot be mapped). The tests measure that baseline on the machine that runs them (the
+# wrapper below prints VmPeak at exit) and limit the hostile run to it plus MEMORY_MARGIN: a gzip
 # bomb read whole needs 1 GiB more (7.4 GB was seen), the flood below 300 MB more for its bytes
 # alone (then as much again as text and as JSON).
 MEMORY_MARGIN = 300 * 1024 * 1024
@@ -333,19 +333,25 @@ def _cli_translate(tmp_path, url: str, limit: int | None = None) -> tuple[subpro
     return result, peaks
 
 
-@pytest.mark.parametrize("mode, options", [("gzip_bomb", {}), ("flood_unsized", {"flood_bytes": 300 * 1024 * 1024})])
-def test_memory_stays_bounded_in_the_command_line(tmp_path, mode, options):
-    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
-    _add_articles(engine)
-    engine.dispose()
-    baseline_dir = tmp_path / "baseline"
-    baseline_dir.mkdir()
+@pytest.fixture(scope="module")
+def baseline_peaks(tmp_path_factory):
+    """VmPeak and VmHWM of a plain translate of the three articles, measured once for the module."""
+    baseline_dir = tmp_path_factory.mktemp("baseline")
     baseline_engine = database.connect(f"sqlite:///{baseline_dir / 'store.db'}")
     _add_articles(baseline_engine)
     baseline_engine.dispose()
     with FakeLibreTranslate("ok") as server:
         baseline, peaks = _cli_translate(baseline_dir, server.url)
     assert baseline.returncode == 0, baseline.stderr
+    return peaks
+
+
+@pytest.mark.parametrize("mode, options", [("gzip_bomb", {}), ("flood_unsized", {"flood_bytes": 300 * 1024 * 1024})])
+def test_memory_stays_bounded_in_the_command_line(tmp_path, mode, options, baseline_peaks):
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    _add_articles(engine)
+    engine.dispose()
+    peaks = baseline_peaks
     limit = peaks["VmPeak"] + MEMORY_MARGIN
     with FakeLibreTranslate(mode, bad_requests=1, **options) as server:
         started = time.monotonic()
