@@ -78,3 +78,29 @@ def test_a_text_naming_an_actor_offers_every_spelling(page, app_url):  # noqa: F
     by_actor, _ = _selected(page)
     assert by_actor > by_text and "q=" not in page.url and "actor=gw%3Asergei-shoigu" in page.url.replace(":", "%3A")
     _shot(page, "filters-shoigu-as-actor")
+
+
+def test_patrushev_coverage_by_outlet_and_language(page, app_url):  # noqa: F811
+    """An analyst who knows only the Arabic spelling follows Nikolai Patrushev on the Sources page:
+    which outlets, in which languages, and what each wrote about him."""
+    _open(page, app_url, "")
+    label = _find_actor(page, "باتروشيف", "Nikolai Patrushev")
+    assert "باتروشيف" in label, "the Arabic spelling that matched is said"
+    page.locator("[data-testid='stSidebar'] button").filter(
+        has_text=re.compile("^\u2068?Nikolai Patrushev")).first.click()
+    _settled(page)
+    chosen, total = _selected(page)
+    assert 0 < chosen < total and "actor=Q" in page.url
+    page.get_by_role("link", name="Sources").click()
+    page.get_by_role("heading", name="Sources").wait_for(timeout=60_000)
+    _settled(page)
+    assert _selected(page)[0] == chosen, "the filter holds on the Sources page"
+    volume = page.locator("[data-testid='stDataFrame']").first
+    volume.wait_for(timeout=30_000)
+    shown = volume.inner_text()
+    assert "Russian" in shown and "Arabic" in shown, "languages are named, those that wrote of him among them"
+    assert not re.search(r"\b(ru|ar|fa)\b", shown), "no language codes"
+    about = page.locator("[data-testid='stSelectbox']").filter(has_text="About")
+    assert "Nikolai Patrushev" in about.inner_text(), "what each outlet wrote is about the chosen actor"
+    page.get_by_role("heading", name="What each outlet wrote").wait_for(timeout=30_000)
+    _shot(page, "sources-patrushev-by-outlet")
