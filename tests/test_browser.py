@@ -1,6 +1,7 @@
 """The whole app in a real browser: Debian's chromium driven by Playwright, against the app started
 on 127.0.0.1 by the test, on the sample corpus plus one hostile article. Screenshots of every page
 go to tests/screenshots/."""
+import contextlib
 import io
 import json
 import os
@@ -40,6 +41,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serving(env: dict, wait_seconds: float = 90):
+    """The dashboard as ``scripts/dashboard.sh`` starts it (serve.py), with ``env``, on a free
+    loopback port: its URL, once it answers its health check, until the block ends."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(REPO / "serve.py"), "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + wait_seconds
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the app did not answer on /_stcore/health within {wait_seconds:.0f} s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def _prepare_store(db: Path, folder: Path) -> None:
     """The sample corpus with its actors, plus a scraped Arabic page whose title carries markup."""
     engine = database.connect(f"sqlite:///{db}")
@@ -62,30 +88,13 @@ def app_url(tmp_path_factory):
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
     db = tmp_path_factory.mktemp("browser") / "app.db"
     _prepare_store(db, tmp_path_factory.mktemp("inputs"))
-    port = _free_port()
     # A local LibreTranslate-speaking server, slow enough that a translation run lasts a few seconds.
     translator = FakeLibreTranslate(delay=0.05).__enter__()
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=translator.url,
                GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"),
                GEOWIRE_UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not answer on /_stcore/health within 60 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    with serving(env) as url:
+        yield url
     translator.__exit__(None, None, None)
 
 

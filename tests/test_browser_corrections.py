@@ -2,11 +2,6 @@
 splits a wrong merge, and a rename made there shows on the Overview; screenshots of the popover in
 tests/screenshots/. The server is started as tests/test_browser.py starts it."""
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -14,11 +9,7 @@ import pytest
 from core import config, pipeline
 from core.store import database, reads
 
-REPO = Path(__file__).resolve().parent.parent
-SHOTS = REPO / "tests" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.test_browser import CHROMIUM, FLAGS, SHOTS, serving
 
 
 @pytest.fixture(scope="module")
@@ -30,28 +21,10 @@ def app(tmp_path_factory):
     engine = database.connect(f"sqlite:///{db}")
     pipeline.ingest(engine, [config.SAMPLES_DIR], progress=False)
     engine.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_ANALYST="Rana",
                GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"))
-    server = subprocess.Popen([sys.executable, str(REPO / "serve.py"), "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not answer on /_stcore/health within 90 s")
-    yield url, db
-    server.terminate()
-    server.wait(timeout=20)
+    with serving(env) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")

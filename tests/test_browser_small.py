@@ -3,10 +3,6 @@ a background job the moment it ends, without a reload, and the Ingest page links
 (only the job panel, a fragment, reran every second before, so the counts above it stayed stale);
 a downloaded chart names the filters it was drawn under."""
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,7 @@ from core.ingest import batch
 from core.store import database
 from tests import inputs
 from tests.fake_libretranslate import FakeLibreTranslate
-from tests.test_browser import CHROMIUM, FLAGS, REPO, _free_port, _selected, _settled, _shot
+from tests.test_browser import CHROMIUM, FLAGS, _selected, _settled, _shot, serving
 
 pytestmark = pytest.mark.browser
 
@@ -28,28 +24,12 @@ def app(tmp_path_factory):
     root = tmp_path_factory.mktemp("jobs")
     db = root / "app.db"
     batch.ingest(database.connect(f"sqlite:///{db}"), [config.SAMPLES_DIR / "payam-e-shargh"], progress=False)
-    port = _free_port()
     translator = FakeLibreTranslate(delay=0.05).__enter__()
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_TRANSLATE_URL=translator.url,
                GEOWIRE_CONFIG=str(root / "none.toml"), GEOWIRE_INGEST_ROOTS=str(root), GEOWIRE_SAMPLE_CORPUS="0")
     env.pop("GEOWIRE_TRANSLATOR", None)
-    server = subprocess.Popen([sys.executable, str(REPO / "serve.py"), "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not start")
-    yield url, root
-    server.terminate()
-    server.wait(timeout=20)
+    with serving(env) as url:
+        yield url, root
     translator.__exit__(None, None, None)
 
 
