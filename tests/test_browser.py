@@ -143,6 +143,14 @@ def _open(page, app_url, path: str, query: str = "") -> None:
     _settled(page)
 
 
+def _go_to(page, title: str) -> None:
+    """Follow the menu's link to the page ``title`` (the filters travel in the link) and wait until
+    it has drawn."""
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    _settled(page)
+
+
 def _selected(page) -> tuple[int, int]:
     caption = page.get_by_text("articles ·").first.inner_text()
     shown, rest = caption.split(" of ", 1)
@@ -244,9 +252,7 @@ def test_filtering_by_an_actor_changes_the_network_and_the_timeline(page, app_ur
     assert 1 < _network_actors(page) < before
     assert page.url.endswith("actor=Q38799")  # Hamas alone, by its Wikidata id
     _shot(page, "network-hamas")
-    page.get_by_role("link", name="Timeline").click()
-    page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
-    _settled(page)
+    _go_to(page, "Timeline")
     assert _selected(page)[0] == shown, "the actor filter holds on the next page"
     page.get_by_role("tab", name="Attention to actors").click()
     page.get_by_text("Actors to follow").wait_for(timeout=60_000)
@@ -292,9 +298,7 @@ def test_clicking_a_network_node_filters_every_page_to_that_actor(browser, app_u
     page.wait_for_function(_FILTERED_TO, arg=node["id"], timeout=60_000)
     _settled(page)
     assert 0 < _selected(page)[0] < total
-    page.get_by_role("link", name="Timeline").click()
-    page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
-    _settled(page)
+    _go_to(page, "Timeline")
     assert page.evaluate(_FILTERED_TO, node["id"]), "the clicked actor's filter holds on the next page"
     page.context.close()
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.test_browser import (_open, _selected, _settled, _shot, app_url, browser,  # noqa: F401 (fixtures)
+from tests.test_browser import (_go_to, _open, _selected, _settled, _shot, app_url, browser,  # noqa: F401 (fixtures)
                                 page)
 
 pytestmark = pytest.mark.browser
@@ -48,9 +48,7 @@ def test_iran_and_russia_together_over_time(page, app_url):  # noqa: F811
     undated = int(re.search(r"(\d+) undated", page.get_by_text("articles ·").first.inner_text()).group(1))
     _shot(page, "filters-iran-and-russia-all")
 
-    page.get_by_role("link", name="Timeline").click()
-    page.get_by_role("heading", name="Timeline").wait_for(timeout=60_000)
-    _settled(page)
+    _go_to(page, "Timeline")
     assert _selected(page)[0] == both, "the filter holds on the Timeline"
     page.get_by_role("tab", name="Attention to actors").click()
     page.get_by_text("Actors to follow").wait_for(timeout=60_000)
@@ -91,9 +89,7 @@ def test_patrushev_coverage_by_outlet_and_language(page, app_url):  # noqa: F811
     _settled(page)
     chosen, total = _selected(page)
     assert 0 < chosen < total and "actor=" in page.url
-    page.get_by_role("link", name="Sources").click()
-    page.get_by_role("heading", name="Sources").wait_for(timeout=60_000)
-    _settled(page)
+    _go_to(page, "Sources")
     assert _selected(page)[0] == chosen, "the filter holds on the Sources page"
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)  # volume per source and language
     outlets = [t for t in page.evaluate(_TRACES) if t["type"] == "heatmap"]
