@@ -15,4 +15,6 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
-exec .venv/bin/python -m pytest "$@"
+# One worker per core; the tests of a module stay together on one worker, so its module-scoped
+# fixtures (a dashboard server, a browser, a built store) are made once. "-n 0" runs in one process.
+exec .venv/bin/python -m pytest -n auto --dist loadscope "$@"

@@ -58,6 +58,33 @@ def sample_frames(request):
     return sample_corpus.session_frames(request.config)
 
 
+# --- The dashboard's store (GEOWIRE_DB) for AppTest runs -------------------------------------------
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch) -> Path:
+    """The path of the app's store (GEOWIRE_DB), nothing there yet, and no settings file."""
+    db = tmp_path / "app.db"
+    monkeypatch.setenv("GEOWIRE_DB", str(db))
+    monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "no-settings.toml"))
+    return db
+
+
+@pytest.fixture
+def app_with_db(app_store, sample_ingest) -> Path:
+    """The app on the sample corpus as its first start leaves the store (the same
+    ``pipeline.ingest`` of data/samples/), copied from the session's store instead of ingested
+    again for every test. tests/test_app.py runs the first start itself
+    (test_first_start_loads_the_sample_corpus_with_its_actors)."""
+    sample_ingest.copy(app_store.parent, app_store.name)
+    return app_store
+
+
+@pytest.fixture
+def empty_app(app_store, monkeypatch):
+    monkeypatch.setenv("GEOWIRE_SAMPLE_CORPUS", "0")
+    return app_store
+
+
 # --- The command line ----------------------------------------------------------------------------
 
 def run_cli(*args, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
