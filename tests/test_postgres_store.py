@@ -308,3 +308,79 @@ def test_the_frames_folder_of_a_server_stays_inside_its_root_and_names_no_creden
         assert folder.parent == tmp_path and not folder.name.startswith(".")
     assert config.frames_cache_dir("sqlite:////srv/geowire.db", environ) == Path("/srv/geowire.frames")
     assert config.frames_cache_dir("sqlite://", environ) is None
+
+
+@pytest.fixture
+def held_commit(monkeypatch):
+    """The writer running in a thread named "first" stops just before its commit (at its revision
+    bump, the last thing every write transaction does) until ``release`` is set: a second writer
+    then starts while the first's transaction is open, the interleaving that on SQLite cannot
+    happen and on PostgreSQL happens whenever two writers meet."""
+    release, reached = threading.Event(), threading.Event()
+    bump = database._bump_revision
+
+    def held(conn, key="revision"):
+        if threading.current_thread().name == "first" and not release.is_set():
+            reached.set()
+            release.wait(60)
+        bump(conn, key)
+
+    monkeypatch.setattr(database, "_bump_revision", held)
+    return reached, release
+
+
+def _interleaved(reached, release, first, second) -> list[str]:
+    problems = []
+
+    def guarded(work):
+        def run_it():
+            try:
+                work()
+            except Exception as err:  # every failure is reported by the test, none hidden
+                problems.append(repr(err))
+        return run_it
+
+    one = threading.Thread(target=guarded(first), name="first")
+    one.start()
+    assert reached.wait(60), "the first writer never reached its commit"
+    two = threading.Thread(target=guarded(second), name="second")
+    two.start()
+    two.join(1.5)  # the second writer is now waiting (for the lock), or done when nothing made it wait
+    release.set()
+    one.join(60)
+    two.join(60)
+    return problems
+
+
+def test_one_story_ingested_twice_at_once_is_stored_once(db_url, tmp_path, held_commit):
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "story.txt").write_text(inputs.scraped_page(7), encoding="utf-8")
+    engine = database.connect(db_url)
+    outcomes = []
+
+    def ingest(folder):
+        return lambda: outcomes.append(pipeline.ingest(engine, [folder], extract=False, progress=False, source="Wire"))
+
+    problems = _interleaved(*held_commit, ingest(folders[0]), ingest(folders[1]))
+    assert not problems, problems
+    assert len(reads.load_articles(engine)) == 1
+    assert sorted((o.ingested.stored, o.ingested.duplicates) for o in outcomes) == [(0, 1), (1, 0)]
+
+
+def test_one_article_extracted_twice_at_once_keeps_one_set_of_mentions(db_url, tmp_path, held_commit):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Vladimir Putin met Recep Tayyip Erdogan in Moscow on 3 March 2024.\n\n"
+                                    + inputs.article_text(3), encoding="utf-8")
+    engine = database.connect(db_url)
+    pipeline.ingest(engine, [folder], extract=False, progress=False)
+
+    def extract():
+        pipeline.extract(engine, everything=True, dictionary=sample_corpus.dictionary())
+
+    problems = _interleaved(*held_commit, extract, extract)
+    assert not problems, problems
+    mentions = reads.load_mentions(engine)
+    assert len(mentions) >= 2 and not mentions.duplicated(["field", "start", "end", "actor_id", "name_key"]).any()
