@@ -4,7 +4,9 @@ revision counters, the schema brought up to date, the WAL checkpoint.
 Every write goes through one way of beginning a transaction (``_writing``): on SQLite it takes the
 write lock up front (``BEGIN IMMEDIATE``), so a second writer queues for its turn instead of
 failing on a stale snapshot, and gives up with ``StoreBusy`` after the configured wait. Reads stay
-deferred and never take the write lock, so the dashboard reads while an ingest writes.
+deferred and never take the write lock, so the dashboard reads while an ingest writes. On a
+PostgreSQL server writers go side by side, each taking the locks its write needs
+(``core.store.postgres``; docs/postgresql.md).
 
 ``_writing``, ``_bump_revision`` and ``_checkpoint`` are the package's own: the other modules of
 ``core.store`` write through them; callers outside it write through those modules.
