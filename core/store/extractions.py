@@ -15,6 +15,7 @@ def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.Data
                     dictionary_version: str) -> None:
     """Replace the mentions and mentioned dates of ``article_ids`` in one transaction."""
     with database._writing(engine) as conn:
+        database._lock_articles(conn, article_ids)
         for table in (schema.mentions, schema.mentioned_dates, schema.extractions):
             for start in range(0, len(article_ids), 500):
                 conn.execute(table.delete().where(table.c.article_id.in_(article_ids[start:start + 500])))

@@ -154,7 +154,7 @@ def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list
     results: list[FileResult] = []
     current = files[0].path if files else None
     try:
-        with database._writing(engine) as conn:
+        with database._writing(engine, lock="ingest") as conn:
             for file in files:
                 current = file.path
                 result, log = FileResult(), []
@@ -199,7 +199,7 @@ def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], state
         """Store ``rows[start:]`` up to the bounds of one transaction; returns where it stopped."""
         nonlocal message, commits
         end, rejections = start, len(result.rejections)
-        with database._writing(engine) as conn:
+        with database._writing(engine, lock="ingest") as conn:
             began, log = time.monotonic(), []
             while end < len(rows) and end - start < MAX_TRANSACTION_ROWS and (
                     end == start or time.monotonic() - began < MAX_TRANSACTION_SECONDS):
