@@ -5,14 +5,21 @@ in ``ui/``.
 """
 import streamlit as st
 
+from core import errors
 from ui import corpus, navigation
 
 navigation.page_config()
-corpus.ensure_sample_corpus()
 
 # The menu is drawn by each page (ui.filters.filter_bar), not by st.navigation: with the sidebar's
 # automatic navigation off (.streamlit/config.toml), a page opened by its URL no longer lists the
 # raw files of pages/ while it loads.
 pages = [st.Page(path, title=title, icon=icon, default=(path == navigation.PAGES[0][0]))
          for path, title, icon in navigation.PAGES]
-st.navigation(pages, position="hidden").run()
+try:
+    corpus.ensure_sample_corpus()
+    st.navigation(pages, position="hidden").run()
+except errors.StoreError as err:
+    # A team store on a server can be down, or refuse the login: the page says so in one line (the
+    # password masked), where a traceback would show the analyst the code instead.
+    st.error(f"The store cannot be used: {err}")
+

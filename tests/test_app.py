@@ -98,6 +98,17 @@ def test_first_start_loads_the_sample_corpus_with_its_actors(app_store, sample_i
     assert shown == total == len(articles)
 
 
+def test_a_store_that_cannot_be_reached_is_one_line_without_the_password(app_store, monkeypatch):
+    # Nothing listens on port 1 of the loopback: the connection is refused at once.
+    monkeypatch.setenv("GEOWIRE_DB", "postgresql://analyst:s3cret-word@127.0.0.1:1/newsroom")
+    at = _run()
+    assert not at.exception, [e.value for e in at.exception]
+    [error] = at.error
+    assert error.value.startswith("The store cannot be used: ") and "\n" not in error.value
+    assert "Connection refused" in error.value or "connection failed" in error.value
+    assert "s3cret-word" not in error.value and "analyst:***@127.0.0.1:1/newsroom" in error.value
+
+
 def test_articles_dated_only_to_the_day_show_no_made_up_time(app_with_db):
     engine = database.connect(f"sqlite:///{app_with_db}")
     at = _run()
