@@ -1,0 +1,179 @@
+"""The pipeline on a real Dask cluster (``--scheduler``): a ``dask scheduler`` and two ``dask worker``
+processes on 127.0.0.1, started here and stopped at the end (also when a test fails). The cluster
+run must store exactly what the local run stores; a scheduler that cannot be reached is one line
+and an exit status, with nothing stored."""
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import distributed
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from benchmarks import ingest_bench
+from core import config
+from tests.conftest import REPO, run_cli
+
+EXPORT_ROWS = 300  # more than one batch (core.ingest.prepare.BATCH_RECORDS) of each export in flight
+# What differs between two runs by nature: when they ran. Everything else must be the same.
+_WHEN = {"articles": ["ingested_at"], "ingested_files": ["at", "mtime_ns"]}
+_TABLES = {"articles": ["article_id"], "mentions": ["article_id", "field", "start", "end", "method", "surface"],
+           "mentioned_dates": ["article_id", "field", "start", "date"], "extractions": ["article_id"],
+           "minhash_signatures": ["article_id"], "near_duplicate_bands": ["article_id", "band_key"],
+           "ingested_files": ["path"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """Each process was started in a session of its own: its group holds it and what it started
+    (a worker's nanny and the worker it runs)."""
+    for process in processes:
+        with_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        with_group(process, signal.SIGKILL)
+        process.wait()
+
+
+def with_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory):
+    """The address of a scheduler with two single-threaded workers that import this project."""
+    logs = tmp_path_factory.mktemp("dask")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    processes = []
+
+    def start(name: str, *args: str) -> None:
+        log = open(logs / f"{name}.log", "wb")
+        processes.append(subprocess.Popen([*args], cwd=logs, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True))
+        log.close()
+
+    try:
+        start("scheduler", sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
+              address.rsplit(":", 1)[1], "--no-dashboard")
+        for n in (1, 2):
+            start(f"worker{n}", sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--host",
+                  "127.0.0.1", "--no-dashboard", "--name", f"worker{n}")
+        with distributed.Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address
+    finally:
+        _stop(processes)
+
+
+def _exports(folder):
+    """A CSV and a JSON Lines export of realistic articles in nine languages (the ingest benchmark's)."""
+    folder.mkdir()
+    articles = [ingest_bench.make_article(n, 23, 1500) for n in range(2 * EXPORT_ROWS)]
+    with open(folder / "monitoring.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["headline", "body", "pubDate", "link", "outlet", "lang"])
+        for a in articles[:EXPORT_ROWS]:
+            writer.writerow([a.title, "\n".join(a.paragraphs), f"{a.published:%Y-%m-%d %H:%M}",
+                             f"https://{a.outlet_slug}.example/{a.number}", a.outlet, a.language])
+    with open(folder / "clippings.jsonl", "w", encoding="utf-8") as handle:
+        for a in articles[EXPORT_ROWS:]:
+            handle.write(json.dumps({"headline": a.title, "description": "\n".join(a.paragraphs),
+                                     "datetime": f"{a.published:%Y-%m-%dT%H:%M:%SZ}", "site": a.outlet,
+                                     "link": f"https://{a.outlet_slug}.example/{a.number}"}, ensure_ascii=False) + "\n")
+
+
+def _stored(db) -> dict[str, pd.DataFrame]:
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        tables = {name: pd.read_sql_table(name, conn).drop(columns=_WHEN.get(name, []))
+                  .sort_values(keys).reset_index(drop=True) for name, keys in _TABLES.items()}
+    engine.dispose()
+    return tables
+
+
+def test_a_cluster_run_stores_exactly_what_the_local_run_stores(scheduler, tmp_path):
+    _exports(tmp_path / "exports")
+    inputs = [str(config.SAMPLES_DIR), str(tmp_path / "exports")]
+    local = run_cli("ingest", "--quiet", *inputs, db=tmp_path / "local.db")
+    assert local.returncode == 0, local.stderr
+    # --scheduler after the command here; GEOWIRE_SCHEDULER in the next test.
+    clustered = run_cli("ingest", "--quiet", *inputs, "--scheduler", scheduler, db=tmp_path / "cluster.db")
+    assert clustered.returncode == 0, clustered.stderr
+    assert clustered.stdout == local.stdout
+
+    local_tables, cluster_tables = _stored(tmp_path / "local.db"), _stored(tmp_path / "cluster.db")
+    assert len(local_tables["articles"]) >= 2 * EXPORT_ROWS + 50
+    assert local_tables["articles"]["language"].nunique() >= 9
+    assert len(local_tables["mentions"]) > 1000 and len(local_tables["mentioned_dates"]) > 50
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
+
+    # The work was done by the workers, not quietly here: the scheduler saw every kind of task.
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert {"prepare_group", "prepared_rows", "extract_page"} <= set(prefixes)  # Dask drops the leading "_"
+
+    # Re-running on the cluster changes nothing.
+    again = run_cli("ingest", "--quiet", *inputs, db=tmp_path / "cluster.db",
+                    env={"GEOWIRE_SCHEDULER": scheduler})
+    assert again.returncode == 0, again.stderr
+    assert "unchanged since the last ingest" in again.stdout and " 0 article(s) stored" in again.stdout
+    for name, frame in _stored(tmp_path / "cluster.db").items():
+        if name != "ingested_files":  # the re-run remembers when it looked again
+            pd.testing.assert_frame_equal(frame, cluster_tables[name], obj=name)
+
+
+def test_extract_all_on_the_cluster_gives_the_local_extraction(scheduler, sample_ingest, tmp_path):
+    # Against a local `extract --all` of the same store: extracting again knows the surnames the
+    # first extraction discovered, so it differs from the store's first extraction by design.
+    local, clustered = sample_ingest.copy(tmp_path / "local"), sample_ingest.copy(tmp_path / "cluster")
+    here = run_cli("extract", "--all", db=local)
+    there = run_cli("--scheduler", scheduler, "extract", "--all", db=clustered)
+    assert here.returncode == there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout and there.stdout.startswith("extracted ")
+    local_tables, cluster_tables = _stored(local), _stored(clustered)
+    for name in ("mentions", "mentioned_dates", "extractions"):
+        pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
+
+
+def test_an_unreachable_scheduler_is_one_line_and_nothing_is_stored(tmp_path):
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    db = tmp_path / "store.db"
+    env = dict(os.environ, PYTHONPATH=str(REPO), GEOWIRE_SCHEDULER=address,
+               DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
+    done = subprocess.run([sys.executable, "-m", "core", "--db", str(db), "ingest", str(config.SAMPLES_DIR)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 5
+    assert done.stderr.splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith(f"error: Dask scheduler {address}: cannot be reached (")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from articles")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_scheduler_address_that_is_not_one_is_refused_before_anything_runs(tmp_path):
+    done = run_cli("extract", "--scheduler", "not an address", db=tmp_path / "store.db")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: scheduler 'not an address': expected a Dask scheduler address such as "
+                                   "tcp://HOST:8786 (protocols: tcp, tls, ucx, ws, wss, inproc)")
