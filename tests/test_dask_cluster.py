@@ -5,83 +5,33 @@ and an exit status, with nothing stored."""
 import csv
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 
 import distributed
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from benchmarks import ingest_bench
+from benchmarks import dask_bench, ingest_bench
 from core import config
 from tests.conftest import REPO, run_cli
 
 EXPORT_ROWS = 300  # more than one batch (core.ingest.prepare.BATCH_RECORDS) of each export in flight
 # What differs between two runs by nature: when they ran. Everything else must be the same.
-_WHEN = {"articles": ["ingested_at"], "ingested_files": ["at", "mtime_ns"]}
+_WHEN = {"articles": ["ingested_at"], "ingested_files": ["at"]}
 _TABLES = {"articles": ["article_id"], "mentions": ["article_id", "field", "start", "end", "method", "surface"],
            "mentioned_dates": ["article_id", "field", "start", "date"], "extractions": ["article_id"],
            "minhash_signatures": ["article_id"], "near_duplicate_bands": ["article_id", "band_key"],
            "ingested_files": ["path"]}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(processes: list[subprocess.Popen]) -> None:
-    """Each process was started in a session of its own: its group holds it and what it started
-    (a worker's nanny and the worker it runs)."""
-    for process in processes:
-        with_group(process, signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
-        with_group(process, signal.SIGKILL)
-        process.wait()
-
-
-def with_group(process: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
-
-
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory):
-    """The address of a scheduler with two single-threaded workers that import this project."""
-    logs = tmp_path_factory.mktemp("dask")
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    processes = []
-
-    def start(name: str, *args: str) -> None:
-        log = open(logs / f"{name}.log", "wb")
-        processes.append(subprocess.Popen([*args], cwd=logs, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True))
-        log.close()
-
-    try:
-        start("scheduler", sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
-              address.rsplit(":", 1)[1], "--no-dashboard")
-        for n in (1, 2):
-            start(f"worker{n}", sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--host",
-                  "127.0.0.1", "--no-dashboard", "--name", f"worker{n}")
-        with distributed.Client(address, timeout=60, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=90)
+    """The address of a scheduler with two single-threaded workers that import this project,
+    stopped at the end (``benchmarks.dask_bench.local_cluster``)."""
+    with dask_bench.local_cluster(2, tmp_path_factory.mktemp("dask")) as address:
         yield address
-    finally:
-        _stop(processes)
 
 
 def _exports(folder):
@@ -156,7 +106,7 @@ def test_extract_all_on_the_cluster_gives_the_local_extraction(scheduler, sample
 
 
 def test_an_unreachable_scheduler_is_one_line_and_nothing_is_stored(tmp_path):
-    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    address = f"tcp://127.0.0.1:{dask_bench.free_port()}"  # nothing listens there
     db = tmp_path / "store.db"
     env = dict(os.environ, PYTHONPATH=str(REPO), GEOWIRE_SCHEDULER=address,
                DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
