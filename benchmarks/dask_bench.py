@@ -15,11 +15,13 @@ SQLite store, run as a user runs it (a subprocess):
   same cluster, as a long-lived cluster serves one ingest after another.
 
 articles/s = articles stored (from the printed summary) / wall time of the whole command, from
-its start to the end of extraction. The scheduler and workers are stopped after each K, also when
+its start to the end of extraction; ``driver CPU`` is the CPU time of the command's process (with
+its local worker processes, if it started any): on a cluster, the share of the work that stays
+with the one writer, which bounds what more workers can give. The scheduler and workers are stopped after each K, also when
 interrupted. On this 2-core machine a cluster of workers competes with the driving process for
 the same two cores, so these figures show the overhead and the correctness of the path more than
 the speed-up a cluster of real machines gives; other processes running at the same time make them
-noisy. Run from the repository root:
+noisy. It also prints each worker's RSS after the runs (language models and the matcher's indexes). Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python benchmarks/dask_bench.py --sizes 2000 --workers 1,2
 
@@ -33,6 +35,7 @@ import argparse
 import contextlib
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -115,22 +118,31 @@ class Run:
     stored: int
     returncode: int
     error: str
+    cpu: float  # seconds of CPU of the command's process (and of its local worker processes)
 
     def line(self) -> str:
         if self.returncode != 0:
             return f"{self.label:<14} failed (exit {self.returncode}): {self.error.strip().splitlines()[-1:]}"
-        return f"{self.label:<14} {self.stored:>7} articles  {self.seconds:8.1f} s  {self.stored / self.seconds:8.1f} articles/s"
+        return (f"{self.label:<14} {self.stored:>7} articles  {self.seconds:8.1f} s  "
+                f"{self.stored / self.seconds:8.1f} articles/s  driver CPU {self.cpu:6.1f} s")
 
 
 def ingest(label: str, corpus: Path, db: Path, scheduler: str | None = None) -> Run:
     command = [sys.executable, "-m", "core", "--db", str(db), "ingest", "--quiet", str(corpus)]
     if scheduler:
         command += ["--scheduler", scheduler]
-    started = time.perf_counter()
+    started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     found = _STORED.search(done.stdout)
-    return Run(label, seconds, int(found.group(1)) if found else 0, done.returncode, done.stderr)
+    return Run(label, seconds, int(found.group(1)) if found else 0, done.returncode, done.stderr, cpu)
+
+
+def _worker_rss(address: str) -> str:
+    with distributed.Client(address, set_as_default=False) as client:
+        sizes = client.run(lambda: __import__("psutil").Process().memory_info().rss)
+    return ", ".join(f"{size / 2**20:.0f} MB" for _, size in sorted(sizes.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 with local_cluster(k, work / f"logs-{n}-{k}") as address:
                     print(ingest(f"dask-{k} cold", corpus, work / f"dask-{n}-{k}-cold.db", address).line(), flush=True)
                     print(ingest(f"dask-{k} warm", corpus, work / f"dask-{n}-{k}-warm.db", address).line(), flush=True)
+                    print(f"{'':<14} worker RSS after the runs: {_worker_rss(address)}", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -122,11 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         engine = database.connect(config.database_url(getattr(args, "db", None)), busy_seconds=config.busy_seconds())
-        scheduler = config.scheduler_address(getattr(args, "scheduler", None))
+        # Read by the commands that use it only: a bad GEOWIRE_SCHEDULER does not stop an export.
+        scheduler = getattr(args, "scheduler", None)
         if args.command == "ingest":
-            return _ingest(engine, args, scheduler)
+            return _ingest(engine, args, config.scheduler_address(scheduler))
         if args.command == "extract":
-            return _extract(engine, everything=args.all, scheduler=scheduler)
+            return _extract(engine, everything=args.all, scheduler=config.scheduler_address(scheduler))
         if args.command == "translate":
             return _translate(engine, args)
         if args.command == "corrections":

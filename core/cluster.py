@@ -32,6 +32,8 @@ from core.errors import ClusterError
 NO_WORKERS_SECONDS = 60.0
 # How often a wait for a result looks whether the cluster is still there.
 _WATCH_SECONDS = 5.0
+# Sending the run's data to every worker fails when one dies meanwhile: tried this many times.
+_SHARE_ATTEMPTS = 3
 
 
 class WorkerLost(RuntimeError):
@@ -48,11 +50,24 @@ class Pool:
     slots: int
     address: str
     _client: object = dataclasses.field(repr=False, default=None)
+    # distributed.KilledWorker: Dask's word for a task whose workers died, given by connect
+    _killed: tuple[type[BaseException], ...] = dataclasses.field(repr=False, default=())
 
     def share(self, value):
         """``value`` sent once to every worker (the actor dictionary, the lexicon): what to pass
-        to ``executor.submit`` instead of the value, so it is not sent again with every task."""
-        return self._client.scatter(value, broadcast=True, hash=False)
+        to ``executor.submit`` instead of the value, so it is not sent again with every task, and
+        each worker keeps one copy (the matcher's indexes are cached per dictionary object). Every
+        worker holds a replica, so one that dies loses nothing; a worker dying while it is sent
+        fails the sending, which is tried again."""
+        for attempt in range(_SHARE_ATTEMPTS):
+            try:
+                return self._client.scatter(value, broadcast=True, hash=False)
+            except OSError as err:  # distributed's CommClosedError: a worker (or the scheduler) went away
+                if attempt == _SHARE_ATTEMPTS - 1:
+                    raise ClusterError(self.address, f"the cluster failed while given the run's data ({_reason(err)}); "
+                                                     "what was reported stored is kept; run again to continue") from None
+                self._check(None)
+                time.sleep(1.0)
 
     def result(self, future: concurrent.futures.Future):
         """The future's result, or ``WorkerLost``, or ``ClusterError`` when the scheduler is lost
@@ -66,10 +81,8 @@ class Pool:
             except concurrent.futures.CancelledError:
                 raise ClusterError(self.address, "the connection to the scheduler was lost; what was reported stored "
                                                  "is kept; run again to continue") from None
-            except Exception as err:
-                if type(err).__name__ == "KilledWorker":  # distributed.KilledWorker, imported only by connect
-                    raise WorkerLost(str(err)) from None
-                raise
+            except self._killed as err:
+                raise WorkerLost(str(err)) from None
 
     def ordered(self, task: Callable, items: Iterable, *shared) -> Iterator:
         """``task(item, *shared)`` for every item, run on the cluster, in the items' order: at most
@@ -115,8 +128,10 @@ def connect(address: str | None) -> Iterator[Pool | None]:
         return
     # Imported here, not with the module: ~0.4 s and ~40 MB that a run without a cluster (every
     # dashboard start, every local command) does not need.
-    import distributed
-
+    try:
+        import distributed
+    except ImportError as err:
+        raise ClusterError(address, f"Dask is not installed here ({err}): pip install -r requirements.txt") from None
     try:
         client = distributed.Client(address, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
@@ -126,9 +141,10 @@ def connect(address: str | None) -> Iterator[Pool | None]:
         _check_workers(client, address)
         slots = max(1, sum(client.nthreads().values()))
         # pure=False: the same group of files submitted twice (after a lost worker) runs twice.
-        yield Pool(client.get_executor(pure=False), slots, address, client)
-    except OSError as err:  # the scheduler went away while being asked
-        raise ClusterError(address, f"the connection to the scheduler was lost ({_reason(err)})") from None
+        yield Pool(client.get_executor(pure=False), slots, address, client, (distributed.KilledWorker,))
+    except OSError as err:  # the scheduler or a worker went away while being asked
+        raise ClusterError(address, f"the cluster stopped answering ({_reason(err)}); what was reported stored is "
+                                    "kept; run again to continue") from None
     finally:
         client.close()
 

@@ -5,8 +5,10 @@ and an exit status, with nothing stored."""
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import distributed
 import pandas as pd
@@ -102,6 +104,39 @@ def test_extract_all_on_the_cluster_gives_the_local_extraction(scheduler, sample
     assert there.stdout == here.stdout and there.stdout.startswith("extracted ")
     local_tables, cluster_tables = _stored(local), _stored(clustered)
     for name in ("mentions", "mentioned_dates", "extractions"):
+        pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
+
+
+def test_a_worker_killed_mid_run_loses_nothing(scheduler, tmp_path):
+    """A worker process killed while it cleans (SIGKILL: what the kernel does for lack of memory):
+    Dask runs its tasks again on the other worker, its nanny starts a new one, and the store ends
+    as the local run leaves it."""
+    _exports(tmp_path / "exports")
+    local = run_cli("ingest", "--quiet", str(tmp_path / "exports"), db=tmp_path / "local.db")
+    assert local.returncode == 0, local.stderr
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
+        with open(out, "w") as stdout, open(err, "w") as stderr:  # files: a full pipe would stop the run
+            process = subprocess.Popen([sys.executable, "-m", "core", "--db", str(tmp_path / "cluster.db"),
+                                        "--scheduler", scheduler, "ingest", str(tmp_path / "exports")], cwd=REPO,
+                                       env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=stdout, stderr=stderr)
+        try:
+            # The first chunk committed: the tasks of the next ones are in flight.
+            while "committed" not in out.read_text() and process.poll() is None:
+                time.sleep(0.1)
+            os.kill(victim, signal.SIGKILL)
+            process.wait(timeout=400)
+        finally:
+            process.kill()
+        assert process.returncode == 0, err.read_text()
+        client.wait_for_workers(2, timeout=90)  # the nanny's new worker, for the tests after this one
+        assert victim not in client.run(os.getpid).values()
+    err = err.read_text()
+    assert "Traceback" not in err
+    local_tables, cluster_tables = _stored(tmp_path / "local.db"), _stored(tmp_path / "cluster.db")
+    assert len(local_tables["articles"]) == 2 * EXPORT_ROWS
+    for name in _TABLES:
         pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
 
 
