@@ -21,6 +21,7 @@ import collections
 import concurrent.futures
 import contextlib
 import dataclasses
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -60,13 +61,18 @@ class Pool:
         worker holds a replica, so one that dies loses nothing; a worker dying while it is sent
         fails the sending, which is tried again."""
         for attempt in range(_SHARE_ATTEMPTS):
+            self._check(None)
             try:
                 return self._client.scatter(value, broadcast=True, hash=False)
-            except OSError as err:  # distributed's CommClosedError: a worker (or the scheduler) went away
+            except Exception as err:
+                # A closed client (the scheduler lost past Dask's reconnection time) fails in
+                # ways of its own (an AttributeError on its missing connection): said once here.
+                self._check(None)
+                if not isinstance(err, OSError):  # distributed's CommClosedError: a worker went away
+                    raise
                 if attempt == _SHARE_ATTEMPTS - 1:
                     raise ClusterError(self.address, f"the cluster failed while given the run's data ({_reason(err)}); "
                                                      "what was reported stored is kept; run again to continue") from None
-                self._check(None)
                 time.sleep(1.0)
 
     def result(self, future: concurrent.futures.Future):
@@ -132,21 +138,43 @@ def connect(address: str | None) -> Iterator[Pool | None]:
         import distributed
     except ImportError as err:
         raise ClusterError(address, f"Dask is not installed here ({err}): pip install -r requirements.txt") from None
+    with _quiet(logging.getLogger("distributed")):
+        try:
+            client = distributed.Client(address, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ClusterError(address, f"cannot be reached ({_reason(err)}); is `dask scheduler` running there, "
+                                        "and is the address right?") from None
+        with _connected(client, address, distributed.KilledWorker) as pool:
+            yield pool
+
+
+@contextlib.contextmanager
+def _connected(client, address: str, killed: type[BaseException]) -> Iterator[Pool]:
     try:
-        client = distributed.Client(address, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as err:
-        raise ClusterError(address, f"cannot be reached ({_reason(err)}); is `dask scheduler` running there, and "
-                                    "is the address right?") from None
-    try:
-        _check_workers(client, address)
-        slots = max(1, sum(client.nthreads().values()))
+        try:
+            _check_workers(client, address)
+            slots = max(1, sum(client.nthreads().values()))
+        except OSError as err:  # the scheduler went away while being asked
+            raise ClusterError(address, f"the scheduler stopped answering ({_reason(err)})") from None
         # pure=False: the same group of files submitted twice (after a lost worker) runs twice.
-        yield Pool(client.get_executor(pure=False), slots, address, client, (distributed.KilledWorker,))
-    except OSError as err:  # the scheduler or a worker went away while being asked
-        raise ClusterError(address, f"the cluster stopped answering ({_reason(err)}); what was reported stored is "
-                                    "kept; run again to continue") from None
+        yield Pool(client.get_executor(pure=False), slots, address, client, (killed,))
     finally:
         client.close()
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Dask logs a lost scheduler or worker on standard error, tracebacks included, while the
+    command says what happened in one line (``ClusterError``): its handlers pass only critical
+    records meanwhile."""
+    handlers = [(handler, handler.level) for handler in logger.handlers]
+    for handler, _ in handlers:
+        handler.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for handler, level in handlers:
+            handler.setLevel(level)
 
 
 def _check_workers(client, address: str) -> None:

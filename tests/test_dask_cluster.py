@@ -140,6 +140,42 @@ def test_a_worker_killed_mid_run_loses_nothing(scheduler, tmp_path):
         pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
 
 
+def test_a_scheduler_lost_mid_run_is_one_line_and_a_rerun_completes(tmp_path):
+    """The scheduler killed after the first committed chunk: the command stops with the summary and
+    one line (exit 5), keeps what it reported stored, and a run without a cluster completes the rest
+    to the same store as a local run from the start."""
+    _exports(tmp_path / "exports")
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with dask_bench.local_cluster(1, tmp_path / "logs") as address:
+        with distributed.Client(address, set_as_default=False) as client:
+            scheduler_pid = client.run_on_scheduler(os.getpid)
+        with open(out, "w") as stdout, open(err, "w") as stderr:
+            process = subprocess.Popen([sys.executable, "-m", "core", "--db", str(tmp_path / "cluster.db"),
+                                        "--scheduler", address, "ingest", str(tmp_path / "exports")], cwd=REPO,
+                                       env=dict(os.environ, PYTHONPATH=str(REPO),
+                                                DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="3s"),
+                                       stdout=stdout, stderr=stderr)
+        try:
+            while "committed" not in out.read_text() and process.poll() is None:
+                time.sleep(0.1)
+            os.kill(scheduler_pid, signal.SIGKILL)
+            process.wait(timeout=300)
+        finally:
+            process.kill()
+    assert process.returncode == 5, err.read_text()
+    assert err.read_text().splitlines() == [f"Dask scheduler {address}: the connection to the scheduler was lost; what "
+                                            "was reported stored is kept; run again to continue"]
+    assert "stopped" in out.read_text().splitlines()[-1]
+    again = run_cli("ingest", "--quiet", str(tmp_path / "exports"), db=tmp_path / "cluster.db")
+    assert again.returncode == 0, again.stderr
+    local = run_cli("ingest", "--quiet", str(tmp_path / "exports"), db=tmp_path / "local.db")
+    assert local.returncode == 0, local.stderr
+    local_tables, cluster_tables = _stored(tmp_path / "local.db"), _stored(tmp_path / "cluster.db")
+    for name in _TABLES:
+        if name != "ingested_files":  # a file finished by the re-run records that run's counts
+            pd.testing.assert_frame_equal(cluster_tables[name], local_tables[name], obj=name)
+
+
 def test_an_unreachable_scheduler_is_one_line_and_nothing_is_stored(tmp_path):
     address = f"tcp://127.0.0.1:{dask_bench.free_port()}"  # nothing listens there
     db = tmp_path / "store.db"
