@@ -1,7 +1,8 @@
 """The pipeline on a real Dask cluster (``--scheduler``): a ``dask scheduler`` and two ``dask worker``
 processes on 127.0.0.1, started here and stopped at the end (also when a test fails). The cluster
-run must store exactly what the local run stores; a scheduler that cannot be reached is one line
-and an exit status, with nothing stored."""
+run must store exactly what the local run stores, also when a worker is killed mid-run; a scheduler
+that cannot be reached, or is lost mid-run, is one line and an exit status, with nothing
+half-stored."""
 import csv
 import json
 import os
