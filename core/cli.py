@@ -15,7 +15,7 @@ from core import __version__, config, pipeline
 from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
 from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
-from core.errors import ConfigError, ExportError, InputError, StoreError, StoreWriteError
+from core.errors import ClusterError, ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import corrections as store_corrections, database, reads, translation_memory
 from core.translate import providers, run, translated
 
@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--db", default=argparse.SUPPRESS,
                         help="store: SQLAlchemy URL or SQLite file (default: $GEOWIRE_DB or data/geowire.db)")
+    shared.add_argument("--scheduler", default=argparse.SUPPRESS, metavar="tcp://HOST:8786",
+                        help="ingest and extract on this Dask cluster's workers; this process writes the store "
+                             "(default: $GEOWIRE_SCHEDULER, else worker processes on this machine; docs/scaling.md)")
     parser = argparse.ArgumentParser(prog="geowire", parents=[shared],
                                      description="Geowire: multilingual news monitoring, offline.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -115,14 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status: 0 done, 1 done with problems (rejected inputs,
     failed translations), 2 a bad setting or dictionary, 3 store busy (another process kept the
     store's write lock past GEOWIRE_BUSY_SECONDS), 4 the store or a file beside it could not be
-    written (a full disk)."""
+    written (a full disk), 5 the Dask cluster of --scheduler could not be used or failed."""
     args = _parser().parse_args(argv)
     try:
         engine = database.connect(config.database_url(getattr(args, "db", None)), busy_seconds=config.busy_seconds())
+        # Read by the commands that use it only: a bad GEOWIRE_SCHEDULER does not stop an export.
+        scheduler = getattr(args, "scheduler", None)
         if args.command == "ingest":
-            return _ingest(engine, args)
+            return _ingest(engine, args, config.scheduler_address(scheduler))
         if args.command == "extract":
-            return _extract(engine, everything=args.all)
+            return _extract(engine, everything=args.all, scheduler=config.scheduler_address(scheduler))
         if args.command == "translate":
             return _translate(engine, args)
         if args.command == "corrections":
@@ -134,16 +139,22 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as err:  # one line naming the store; what was committed before it is kept
         print(err, file=sys.stderr)
         return err.exit_code
+    except ClusterError as err:  # one line naming the scheduler; nothing was stored by the step it stopped
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
 
 
-def _extract(engine, everything: bool = False) -> int:
-    return _report_extraction(pipeline.extract(engine, everything=everything))
+def _extract(engine, everything: bool = False, scheduler: str | None = None) -> int:
+    return _report_extraction(pipeline.extract(engine, everything=everything, scheduler=scheduler))
 
 
 def _report_extraction(outcome: pipeline.PipelineRun) -> int:
     if outcome.not_extracted:
         print(f"error: {outcome.not_extracted}", file=sys.stderr)
         return 2
+    if outcome.cluster_failed:
+        print(f"error: {outcome.cluster_failed}", file=sys.stderr)
+        return outcome.cluster_failed.exit_code
     print(outcome.extracted.describe())
     if outcome.frames_not_written:
         print(f"frames not written: {outcome.frames_not_written}", file=sys.stderr)
@@ -151,7 +162,7 @@ def _report_extraction(outcome: pipeline.PipelineRun) -> int:
     return 0
 
 
-def _ingest(engine, args) -> int:
+def _ingest(engine, args, scheduler: str | None = None) -> int:
     def report(done: int, total: int, path: str, outcome: str) -> None:
         # Printed after the file's transaction has ended: a line seen here is a file safely stored.
         if not args.quiet:
@@ -159,7 +170,7 @@ def _ingest(engine, args) -> int:
             sys.stdout.flush()
 
     outcome = pipeline.ingest(engine, args.paths, extract=not args.no_extract, source=args.source, force=args.force,
-                              progress=None if not args.quiet else False, on_file=report)
+                              progress=None if not args.quiet else False, on_file=report, scheduler=scheduler)
     summary = outcome.ingested
     for problem in summary.problems:
         print(f"rejected: {problem}", file=sys.stderr)

@@ -135,6 +135,26 @@ def busy_seconds(environ=None) -> float | None:
         raise ConfigError(f"GEOWIRE_BUSY_SECONDS={raw!r}: must be between 0 and 86400 (a day)")
     return seconds
 
+# Dask's own names for the addresses of its schedulers (``distributed.comm``).
+_SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+
+
+def scheduler_address(value: str | None = None, environ=None) -> str | None:
+    """The Dask scheduler the per-file and per-article work is sent to: ``--scheduler`` value,
+    else ``GEOWIRE_SCHEDULER``, else None (worker processes on this machine). A bare
+    ``HOST:PORT`` means ``tcp://HOST:PORT``."""
+    raw = value or (os.environ if environ is None else environ).get("GEOWIRE_SCHEDULER") or ""
+    raw = raw.strip()
+    if not raw:
+        return None
+    address = raw if "://" in raw else f"tcp://{raw}"
+    protocol, _, location = address.partition("://")
+    if protocol not in _SCHEDULER_PROTOCOLS or not re.fullmatch(r"[^\s/]+", location):
+        raise ConfigError(f"scheduler {raw!r}: expected a Dask scheduler address such as tcp://HOST:8786 "
+                          f"(protocols: {', '.join(_SCHEDULER_PROTOCOLS)})")
+    return address
+
+
 ACTORS_DIR = DATA_DIR / "actors"
 CORRECTIONS_FILE = DATA_DIR / "corrections.toml"
 

@@ -80,3 +80,18 @@ class StoreWriteError(StoreError):
 
 # Errors whose message is written for the user and is shown as it is (one line, no type name).
 USER_ERRORS = (InputError, ConfigError, ExportError, StoreError)
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster the work was sent to could not do it: its scheduler unreachable or lost,
+    no workers, workers without the project, or a worker killed by the same work again and again.
+    ``str(err)`` is one line naming the scheduler; what was reported stored before it is kept (the
+    store is written by the driving process alone, in its bounded transactions), so a re-run
+    continues. ``exit_code`` is the command line's status for it."""
+
+    exit_code = 5
+
+    def __init__(self, address: str, reason: str):
+        self.address = address
+        self.reason = reason
+        super().__init__(f"Dask scheduler {address}: {reason}")

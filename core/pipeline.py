@@ -19,9 +19,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core import config
+from core import cluster, config
 from core.actors import actor_dictionary, correction_files, corrections, extraction, frames
-from core.errors import InputError
+from core.errors import ClusterError, InputError
 from core.ingest import batch
 from core.store import corrections as store_corrections
 from core.translate import run
@@ -33,11 +33,13 @@ class PipelineRun:
     ``extract``), ``extracted`` None when extraction did not run: skipped on request, after a
     stopped ingest, or for a broken dictionary (``not_extracted`` says why). ``frames_not_written``
     says why the dashboard's frames could not be written (a full disk beside the store: the store
-    is unchanged, and the dashboard derives the frames itself)."""
+    is unchanged, and the dashboard derives the frames itself). ``cluster_failed`` is the Dask
+    cluster's failure that stopped the extraction (the pages extracted before it are stored)."""
     ingested: batch.IngestSummary | None = None
     extracted: extraction.ExtractionSummary | None = None
     not_extracted: str | None = None
     frames_not_written: str | None = None
+    cluster_failed: ClusterError | None = None
 
     def steps_not_done(self) -> list[str]:
         """The steps after the ingest that did not happen, one line each (the rejected inputs
@@ -45,6 +47,8 @@ class PipelineRun:
         lines = []
         if self.not_extracted:
             lines.append(f"actors not extracted: {self.not_extracted}")
+        if self.cluster_failed:
+            lines.append(f"actors not all extracted: {self.cluster_failed}")
         if self.frames_not_written:
             lines.append(f"frames not written: {self.frames_not_written}")
         return lines
@@ -76,22 +80,28 @@ def corrected_dictionary(engine: sa.Engine,
 
 
 def ingest(engine: sa.Engine, paths: Iterable[str | Path], *, extract: bool = True,
-           dictionary: actor_dictionary.Dictionary | None = None, **options) -> PipelineRun:
+           dictionary: actor_dictionary.Dictionary | None = None, scheduler: str | None = None,
+           **options) -> PipelineRun:
     """Store the files, folders and globs (``options`` go to ``core.ingest.batch.ingest``: source,
     force, roots, on_file, progress…), then extract and write the frames. A store that could not
-    take a write stops the run after the ingest (``ingested.stopped``); what was stored stays."""
-    outcome = PipelineRun(ingested=batch.ingest(engine, paths, **options))
-    if extract and outcome.ingested.stopped is None:
-        _extract_into(outcome, engine, dictionary, everything=False)
+    take a write stops the run after the ingest (``ingested.stopped``); what was stored stays.
+    With ``scheduler`` (a Dask scheduler's address) the reading, cleaning and extraction run on
+    that cluster's workers and this process writes the store; ``ClusterError`` when it cannot be
+    used at all."""
+    with cluster.connect(scheduler) as cluster_pool:
+        outcome = PipelineRun(ingested=batch.ingest(engine, paths, cluster_pool=cluster_pool, **options))
+        if extract and outcome.ingested.stopped is None:
+            _extract_into(outcome, engine, dictionary, everything=False, cluster_pool=cluster_pool)
     return outcome
 
 
 def extract(engine: sa.Engine, *, everything: bool = False, dictionary: actor_dictionary.Dictionary | None = None,
-            progress: Callable[[int, int], None] | None = None) -> PipelineRun:
+            progress: Callable[[int, int], None] | None = None, scheduler: str | None = None) -> PipelineRun:
     """Actors and dates for the articles not extracted with the current dictionary (every article
-    with ``everything``), then the dashboard's frames."""
+    with ``everything``), then the dashboard's frames; on the Dask cluster at ``scheduler`` if given."""
     outcome = PipelineRun()
-    _extract_into(outcome, engine, dictionary, everything=everything, progress=progress)
+    with cluster.connect(scheduler) as cluster_pool:
+        _extract_into(outcome, engine, dictionary, everything=everything, progress=progress, cluster_pool=cluster_pool)
     return outcome
 
 
@@ -103,7 +113,8 @@ def translate(engine: sa.Engine, settings: config.TranslationSettings, **options
 
 
 def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dictionary.Dictionary | None,
-                  everything: bool, progress: Callable[[int, int], None] | None = None) -> None:
+                  everything: bool, progress: Callable[[int, int], None] | None = None,
+                  cluster_pool: cluster.Pool | None = None) -> None:
     try:
         dictionary = dictionary or load_dictionary()
     except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
@@ -112,8 +123,12 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     # The store's corrections: their aliases are matched, the rest applied to the frames.
     stored = store_corrections.load(engine)
     version = dictionary_version()
-    outcome.extracted = extraction.run(engine, corrections.finding_dictionary(dictionary, stored), version,
-                                       everything=everything, progress=progress)
+    try:
+        outcome.extracted = extraction.run(engine, corrections.finding_dictionary(dictionary, stored), version,
+                                           everything=everything, progress=progress, cluster_pool=cluster_pool)
+    except ClusterError as err:  # the pages extracted before it are stored; the frames wait for the rest
+        outcome.cluster_failed = err
+        return
     cache_dir = config.frames_cache_dir(str(engine.url))
     try:
         frames.prepare_frames(engine, corrections.with_corrections(dictionary, stored), dictionary_version(stored),

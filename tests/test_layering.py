@@ -8,11 +8,13 @@ import pytest
 from ui import navigation
 
 REPO = Path(__file__).resolve().parent.parent
-# Modules every stage may use: the table descriptions, errors, settings, language facts, fingerprints.
-BASE = {"schema", "errors", "config", "languages", "dedup"}
+# Modules every stage may use: the table descriptions, errors, settings, language facts, fingerprints,
+# the Dask cluster the per-file and per-article work may be sent to.
+BASE = {"schema", "errors", "config", "languages", "dedup", "cluster"}
 # What each part of core/ may import besides itself (docs/architecture.md, "What may import what").
 ALLOWED = {
     "schema": set(), "errors": set(), "languages": set(), "config": {"errors"}, "dedup": {"schema"},
+    "cluster": {"errors", "__version__"},
     "store": BASE,
     "analysis": BASE,
     "charts": BASE,

@@ -13,7 +13,8 @@ The driver
     walk             folders walked and globs expanded, lazily, in a stable order
     prepare          one file (or a group of small ones) to prepared rows: read by format,
                      cleaned, fingerprinted; exports in batches of ``BATCH_RECORDS``
-    workers          worker processes that run ``prepare.prepare_group`` ahead of the store
+    workers          worker processes (or a Dask cluster's, ``core.cluster``) that run
+                     ``prepare.prepare_group`` ahead of the store
     inbox            uploads saved into one folder; folder reads limited to configured roots
 
 Reading: bytes to raw records (``raw_record.RAW_KEYS``), one per article

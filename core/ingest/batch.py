@@ -29,9 +29,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from core import config
+from core import cluster, config
 from core.store import ingested
-from core.errors import StoreError
+from core.errors import ClusterError, StoreError
 from core.ingest import prepare, raw_record, scraped_text, walk, workers
 
 
@@ -47,7 +47,7 @@ class IngestSummary:
     problems: list[str] = dataclasses.field(default_factory=list)
     # Set when the store could not take a write and the batch stopped: the error (one line), the
     # files whose transaction it rolled back, and how many files were not tried at all.
-    stopped: StoreError | None = None
+    stopped: StoreError | ClusterError | None = None
     interrupted: list[str] = dataclasses.field(default_factory=list)
     interrupted_items: int = 0  # of an interrupted export: its first items, stored by committed chunks
     not_attempted: int = 0
@@ -69,7 +69,9 @@ class IngestSummary:
             parts.append(f"{self.hidden} hidden file(s) or folder(s) (names starting with '.') left alone")
         if self.stopped is not None:
             others = len(self.interrupted) - 1
-            parts.append(f"stopped while storing {self.interrupted[0] if self.interrupted else 'the store'}"
+            parts.append((f"stopped while storing {self.interrupted[0] if self.interrupted else 'the store'}"
+                          if self.interrupted or isinstance(self.stopped, StoreError)
+                          else "stopped: the Dask cluster lost the work in flight (nothing of it was stored)")
                          + (f" (and {others} other file(s) of the same transaction, not stored)" if others > 0 else "")
                          + (f" (its items 1-{self.interrupted_items} are stored; a re-run continues after them)"
                             if self.interrupted_items else "")
@@ -89,6 +91,7 @@ def ingest(
     on_file: Callable[[int, int, str, str], None] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     roots: list[Path] | None = None,
+    cluster_pool: cluster.Pool | None = None,
 ) -> IngestSummary:
     """Ingest files, folders and globs into the store; returns what happened.
 
@@ -98,11 +101,14 @@ def ingest(
     one per core when there are enough files to repay starting them). ``progress`` shows a
     progress bar (None: only on a terminal); ``on_file(done, total, path, outcome)`` is called
     after each file's transaction has ended, and after each committed chunk of a large export
-    (with ``done`` unchanged), so what it reports is durable.
+    (with ``done`` unchanged), so what it reports is durable. With ``cluster_pool``
+    (``core.cluster.connect``) the files and the rows of exports are cleaned on a Dask cluster's
+    workers instead, whatever their number; this process still stores them, in the same transactions.
 
     A store that cannot take a write (``StoreBusy``, ``StoreWriteError``) stops the batch: the
     summary's ``stopped`` holds the error, ``interrupted`` the files whose transaction it rolled
-    back, ``not_attempted`` the count of files not tried.
+    back, ``not_attempted`` the count of files not tried. A cluster that fails (``ClusterError``)
+    stops it in the same way.
     """
     lexicon = lexicon or scraped_text.Lexicon.load(config.BOILERPLATE_FILE)
     max_bytes = config.max_document_bytes()
@@ -157,18 +163,19 @@ def ingest(
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(ahead) >= MIN_FILES_FOR_WORKERS else 1
     try:
-        with workers.Workers(jobs) as pool:
+        with workers.Workers(jobs, cluster_pool) as pool:
             groups = _chunks(itertools.chain(ahead, pending), GROUP_FILES)
             for group in pool.prepare(groups, source, lexicon, max_bytes):
                 storing[:] = [prepared.path for prepared in group]
                 for path, outcome in _store_group(engine, group, force, clock, summary):
                     report(path, outcome)
+                storing.clear()  # stored: a cluster failing while the next group is cleaned did not interrupt it
         for path in streamed:
             storing[:] = [path]
             report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary, force,
-                                         lambda outcome, path=path: report_chunk(path, outcome)))
+                                         lambda outcome, path=path: report_chunk(path, outcome), cluster_pool))
         storing.clear()
-    except StoreError as err:
+    except (StoreError, ClusterError) as err:
         summary.stopped = err
         summary.interrupted = list(storing)
         summary.not_attempted = max(0, total - done - len(storing))
@@ -225,7 +232,7 @@ def _store_group(engine, group: list[prepare.Prepared], force: bool, clock, summ
 
 
 def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summary: IngestSummary, force: bool,
-                    report_chunk: Callable[[str], None]) -> str:
+                    report_chunk: Callable[[str], None], cluster_pool: cluster.Pool | None = None) -> str:
     """Store an export in chunks, continuing an unfinished earlier run on the same bytes."""
     key = str(path)
     try:
@@ -253,9 +260,9 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
 
     skip = (resume.items_done or 0) if resume else 0
     try:
-        result = ingested.save_file(engine, key, prepare.streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
+        result = ingested.save_file(engine, key, prepare.streamed_batches(path, source, lexicon, max_bytes, skip, cluster_pool), state, clock(),
                                  resume=resume, on_commit=committed)
-    except StoreError:
+    except (StoreError, ClusterError):
         _tally(key, durable, summary)
         summary.interrupted_items = durable.items or skip
         raise

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import dedup, schema
-from core.errors import InputError
+from core import cluster, dedup, schema
+from core.errors import ClusterError, InputError
 from core.ingest import clean, delimited, documents, json_records, raw_record, scraped_text
 from core.store import ingested
 
@@ -104,14 +104,36 @@ def unreadable(err: BaseException) -> str:
 
 
 def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int,
-                     skip: int = 0) -> Iterator[list[dict]]:
+                     skip: int = 0, cluster_pool: cluster.Pool | None = None) -> Iterator[list[dict]]:
     """An export's items as prepared rows, one per item, ``BATCH_RECORDS`` at a time, after the
     first ``skip`` items (already stored by an earlier run: they are parsed, not cleaned). A
     problem with the whole file, or a reader that fails part-way, ends the file with a row whose
-    ``problem`` says so (``where`` None): the items before it are kept."""
+    ``problem`` says so (``where`` None): the items before it are kept. With ``cluster_pool`` this
+    process only parses the file; the batches are cleaned on the cluster's workers, a few ahead,
+    and come back in order (a batch whose task kills the workers it is given to stops the file
+    with ``ClusterError``: the batches before it are kept)."""
+    failure: list[str] = []
+    batches = _raw_batches(path, max_document_bytes, skip, failure)
+    if cluster_pool is None:
+        for batch in batches:
+            yield _prepared_rows(batch, source, lexicon)
+    else:
+        try:
+            yield from cluster_pool.ordered(_prepared_rows, batches, source, cluster_pool.share(lexicon))
+        except cluster.WorkerLost as err:
+            raise ClusterError(cluster_pool.address, f"the workers cleaning {path} were killed by the same batch of "
+                                                     f"{BATCH_RECORDS} items, over and over (perhaps for lack of "
+                                                     f"memory): {' '.join(str(err).split())[:MAX_REASON_CHARS]}") from None
+    if failure:
+        yield [{"where": None, "problem": failure[0]}]
+
+
+def _raw_batches(path: Path, max_document_bytes: int, skip: int, failure: list[str]) -> Iterator[list[dict]]:
+    """The raw records of an export after the first ``skip``, ``BATCH_RECORDS`` at a time; a
+    problem that ends the file is appended to ``failure`` once the records before it are given."""
     records = _raw_records(path, max_document_bytes)
     batch: list[dict] = []
-    last_where, failure = None, None
+    last_where = None
     try:
         for _ in itertools.islice(records, skip):
             pass
@@ -119,18 +141,16 @@ def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexic
             batch.append(dict(record, origin_file=str(path)))
             last_where = record.get("where") or last_where
             if len(batch) == BATCH_RECORDS:
-                yield _prepared_rows(batch, source, lexicon)
+                yield batch
                 batch = []
     except InputError as err:
-        failure = err.problem
+        failure.append(err.problem)
     except OSError as err:
-        failure = f"cannot be read ({err.strerror or err})"
+        failure.append(f"cannot be read ({err.strerror or err})")
     except Exception as err:  # the safety net: the rest of the file is rejected with the reason
-        failure = unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else "")
+        failure.append(unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else ""))
     if batch:
-        yield _prepared_rows(batch, source, lexicon)
-    if failure is not None:
-        yield [{"where": None, "problem": failure}]
+        yield batch
 
 
 @dataclasses.dataclass

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from core import cluster
+from core.errors import ClusterError
 from core.ingest import language, prepare
 
 # Why a file is rejected when the worker process cleaning it died: the operating system kills a
@@ -27,14 +29,21 @@ class Workers:
     ``concurrent.futures`` reports that (``BrokenProcessPool``) where ``multiprocessing.Pool``
     would wait for ever for the lost task. The groups that were in flight are then cleaned again
     one at a time in a fresh pool; a group that breaks it alone is split into its files, and the
-    file that breaks it alone is rejected with the reason."""
+    file that breaks it alone is rejected with the reason.
 
-    def __init__(self, jobs: int):
-        self.jobs = max(1, jobs)
+    With a Dask cluster (``core.cluster.Pool``) the groups are cleaned on its workers instead, as
+    many ahead as it has threads; Dask runs a group whose worker died on another, and a group that
+    kills ``WorkerLost`` is split in the same way."""
+
+    def __init__(self, jobs: int, cluster_pool: cluster.Pool | None = None):
+        self.cluster = cluster_pool
+        self.jobs = cluster_pool.slots if cluster_pool else max(1, jobs)
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self):
-        if self.jobs > 1:
+        if self.cluster is not None:
+            self.pool = self.cluster.executor
+        elif self.jobs > 1:
             # Loaded before the fork, the language models are shared by the workers instead of
             # being loaded once in each.
             language.preload()
@@ -42,7 +51,7 @@ class Workers:
         return self
 
     def __exit__(self, *exc):
-        if self.pool is not None:
+        if self.pool is not None and self.cluster is None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -50,6 +59,8 @@ class Workers:
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
 
     def _restart(self) -> None:
+        if self.cluster is not None:  # Dask replaces its dead workers itself
+            return
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._new_pool()
 
@@ -70,11 +81,15 @@ class Workers:
     def _next_result(self, pending: collections.deque, args) -> Iterator[list[prepare.Prepared]]:
         group, future = pending.popleft()
         try:
-            yield future.result()
+            yield self._result(future)
             return
         except BrokenProcessPool:
             lost = [group] + [other for other, _ in pending]
             pending.clear()
+        except cluster.WorkerLost:  # on a cluster only this group's task is lost; the others go on
+            lost = [group]
+        except ClusterError:
+            raise
         except Exception as err:  # a result that cannot come back (it failed to pickle): the group is rejected
             yield [_lost(path, prepare.unreadable(err)) for path in group]
             return
@@ -84,15 +99,18 @@ class Workers:
 
     def _alone(self, group: list[str], args) -> Iterator[list[prepare.Prepared]]:
         try:
-            yield self.pool.submit(prepare.prepare_group, group, *args).result()
+            yield self._result(self.pool.submit(prepare.prepare_group, group, *args))
             return
-        except BrokenProcessPool:
+        except (BrokenProcessPool, cluster.WorkerLost):
             self._restart()
         if len(group) == 1:
             yield [_lost(group[0], _WORKER_DIED)]
             return
         for path in group:
             yield from self._alone([path], args)
+
+    def _result(self, future):
+        return self.cluster.result(future) if self.cluster is not None else future.result()
 
 
 def _lost(path: str, problem: str) -> prepare.Prepared:
