@@ -43,6 +43,7 @@ elif linked is not None:
 else:
     article = selected.iloc[0]
 
+article = corpus.with_texts(article.to_frame().T).iloc[0]  # the one text shown, read from the store
 st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
 when = tables.published_text(pd.Series([article["published"]]), pd.Series([article["published_precision"]])).iloc[0]

@@ -10,12 +10,12 @@ import os
 import pandas as pd
 import streamlit as st
 
-from core import config, pipeline
+from core import config, pipeline, schema
 from core.actors import actor_dictionary, corrections, frames, spelling, transliteration
-from core.analysis import actor_search, filtering, ranking
+from core.analysis import actor_search, filtering, indexed_search, ranking
 from core.charts import theme
 from core.errors import ConfigError
-from core.store import corrections as store_corrections, database, frame_cache, translation_memory
+from core.store import corrections as store_corrections, database, frame_cache, reads, text_index, translation_memory
 from core.translate import translated
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -39,13 +39,22 @@ def engine():
     return _engine(config.database_url())
 
 
+# What the server holds of each article: everything but its text, which stays in the store (a
+# million 3 KB texts are 3 GB) and is read for the articles shown or exported (``with_texts``),
+# while the text query looks its words up in the full-text index (``text_lookup``). A store
+# without a frames folder (not a local file) has no index: its texts are held and scanned.
+HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name != "text")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _articles(_engine, url: str, revision: int):
-    return frame_cache.cached_articles(_engine, config.frames_cache_dir(url))
+    cache_dir = config.frames_cache_dir(url)
+    return frame_cache.cached_articles(_engine, cache_dir, HELD_COLUMNS if cache_dir is not None else None)
 
 
 def articles():
-    """All stored articles, re-read only when the store's revision changes."""
+    """All stored articles (without their texts when the store has a frames folder), re-read
+    only when the store's revision changes."""
     eng = engine()
     return _articles(eng, str(eng.url), database.revision(eng))
 
@@ -216,3 +225,35 @@ def articles_with_translations(target: str):
     revision, translated_revision = database.revision(eng), database.revision(eng, "translations")
     found = _translations(eng, str(eng.url), target, translated_revision)
     return _with_translations(articles(), found, str(eng.url), target, revision, translated_revision)
+
+
+# --- the texts --------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Indexing the texts for search (once after each change to the store)…", max_entries=2)
+def _text_index(_engine, url: str, revision: int):
+    return frame_cache.text_index(_engine, config.frames_cache_dir(url), indexed_search.documents)
+
+
+def text_lookup():
+    """The text query's lookup in the store's full-text index (``filtering.TextLookup``), or None
+    when the store has no frames folder (the texts are then held and scanned)."""
+    eng = engine()
+    if config.frames_cache_dir(str(eng.url)) is None:
+        return None
+    folder = _text_index(eng, str(eng.url), database.revision(eng))
+    return lambda term: text_index.lookup(folder, indexed_search.match(term))
+
+
+def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
+    """``chosen`` (rows of ``current().articles``) with their texts read from the store, and the
+    text of those already in the target language as their translation: for the articles a page
+    shows whole or exports."""
+    if "text" in chosen.columns:
+        return chosen
+    texts = reads.article_texts(engine(), chosen["article_id"]).drop_duplicates("article_id").set_index("article_id")["text"]
+    text = chosen["article_id"].map(texts).astype("string")
+    out = chosen.assign(text=text)
+    if "text_translated" in out.columns:
+        same = out["translation_status"].eq(translated.STATUS_NOT_NEEDED).fillna(False).to_numpy(dtype=bool)
+        out["text_translated"] = out["text_translated"].where(~same, text)
+    return out[[*[c for c in schema.ARTICLE_COLUMNS if c in out.columns], *[c for c in out.columns if c not in schema.ARTICLE_COLUMNS]]]

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.actors import actor_dictionary, resolution
-from core.analysis import story_corpus, story_grouping
+from core.analysis import indexed_search, story_corpus, story_grouping
 from core.store import batches, database, extractions, frame_cache, frame_files, reads
 
 
@@ -66,13 +66,15 @@ def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.
 
 def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str,
                    cache_dir: Path | None) -> None:
-    """Write the frames the dashboard starts from (articles, actor frames, story labels) for the
+    """Write the frames the dashboard starts from (articles, the full-text index of their texts,
+    actor frames, story labels) for the
     store as it is now, so that its next start reads them instead of deriving them. They are
     written a batch at a time and never read back here, so the memory this takes does not grow
     with the corpus (docs/actors.md, "Memory")."""
     if cache_dir is None:
         return
     frame_cache.prepare_articles(engine, cache_dir)
+    frame_cache.text_index(engine, cache_dir, indexed_search.documents)
     key = f"{database.revision(engine)}-{version}"
     with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
             frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:

@@ -25,6 +25,22 @@ def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> p
     return schema.as_articles(frame)
 
 
+# Ids per query: SQLite's default limit on bound parameters is 999 in older builds.
+_IDS_PER_QUERY = 500
+
+
+def article_texts(engine: sa.Engine, article_ids) -> pd.DataFrame:
+    """article_id and text of the given articles (in no particular order): the dashboard holds
+    its articles without their texts and reads these only for the articles it shows or exports."""
+    table = schema.articles
+    ids = list(dict.fromkeys(article_ids))
+    parts = [pd.DataFrame({"article_id": pd.Series(dtype="str"), "text": pd.Series(dtype="str")})]
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        query = sa.select(table.c.article_id, table.c.text).where(table.c.article_id.in_(ids[start:start + _IDS_PER_QUERY]))
+        parts.append(_read_frame(engine, query, ("article_id", "text")))
+    return pd.concat(parts, ignore_index=True).astype({"article_id": "str", "text": "str"})
+
+
 def _read_frame(engine: sa.Engine, query, columns) -> pd.DataFrame:
     """A query's rows as a frame. pandas reads the driver's tuples directly: building the frame
     from SQLAlchemy row mappings took 3x longer (30 s for a million mentions)."""
