@@ -49,7 +49,7 @@ def _with_texts(selected, mentions):
 
 
 def _side_by_side(selected, mentions, actor):
-    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
+    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences)
     shown = found.shown
     return found._replace(shown=shown.assign(sentence_translated=translated.translated_passages(shown, _with_texts(selected, shown))))
 
@@ -57,7 +57,7 @@ def _side_by_side(selected, mentions, actor):
 def _every_passage():
     mentions = passages.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, _with_texts(selected, mentions)))
-    return passages.actor_sentences(selected, mentions, actor)
+    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences)
 
 
 per_outlet, quotes = result_cache.call(_side_by_side, selected, data.mentions, actor)

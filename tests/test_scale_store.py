@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core import config
-from core.analysis import filtering, indexed_search, text_search
+from core.analysis import filtering, indexed_search, passages, text_search
 from core.store import database, frame_cache, reads, text_index
 from tests import sample_corpus
 from tests.test_text_search import ARTICLES
@@ -89,3 +89,28 @@ def test_preparing_the_frames_writes_the_index_and_a_change_of_the_store_makes_a
     assert second != first and (second / text_index.INDEX_FILE).exists() and not first.exists()
     assert len(text_index.lookup(second, indexed_search.match(text_search.parse("Iran").root))) > 0
     assert not any(p.name.startswith(".") for p in cache.iterdir()), "no half-written entry is left"
+
+
+def test_passages_from_sentence_keys_equal_passages_from_the_sentences(sample_frames):
+    """The dashboard holds each mention's sentence as a key and reads the sentences it shows: the
+    passages counted and shown, and every passage of the download, are those of the full frame."""
+    articles, actors, mentions, _ = sample_frames
+    keys = pd.util.hash_array(mentions["sentence"].fillna(mentions["surface"]).to_numpy(dtype=object)).view("int64")
+    lean = mentions.drop(columns="sentence").assign(sentence_key=keys)
+    asked: list[int] = []
+
+    def sentences(labels):
+        asked.append(len(labels))
+        return mentions["sentence"].loc[labels].reset_index(drop=True)
+    named = mentions["actor_id"].value_counts().index[:5]
+    assert len(named) == 5
+    for actor_id in named:
+        full = passages.outlet_passages(articles, mentions, actor_id, outlets=3, per_outlet=2)
+        held = passages.outlet_passages(articles, lean, actor_id, outlets=3, per_outlet=2, sentences=sentences)
+        pd.testing.assert_series_equal(held.per_outlet, full.per_outlet)
+        pd.testing.assert_frame_equal(held.shown, full.shown)
+        assert asked[-1] == len(full.shown) <= 6, "only the shown sentences are read"
+        pd.testing.assert_frame_equal(passages.actor_sentences(articles, lean, actor_id, sentences=sentences),
+                                      passages.actor_sentences(articles, mentions, actor_id))
+    with pytest.raises(ValueError, match="sentence"):
+        passages.actor_sentences(articles, lean, named[0])

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import Callable
+
+import numpy as np
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +18,8 @@ from core.actors import actor_dictionary, corrections, frames, spelling, transli
 from core.analysis import actor_search, filtering, indexed_search, ranking
 from core.charts import theme
 from core.errors import ConfigError
-from core.store import corrections as store_corrections, database, frame_cache, reads, text_index, translation_memory
+from core.store import (batches, corrections as store_corrections, database, frame_cache, frame_files, reads, text_index,
+                        translation_memory)
 from core.translate import translated
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -70,8 +74,17 @@ def dictionary() -> actor_dictionary.Dictionary:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
     stored = store_corrections.load(_engine)
-    return frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
-                                      pipeline.dictionary_version(stored), config.frames_cache_dir(url))
+    version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
+    held = {"mentions": [c for c in batches.empty_mentions().columns if c != "sentence"]}
+    found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
+                                                        version, cache_dir, held if cache_dir is not None else None)
+    if "sentence" in mentions.columns:
+        return found, mentions, dates, None
+    # The sentences stay in the file: the frame has a key of each (passages are counted by it), and
+    # the sentences of the passages a page shows are read by their rows.
+    path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "mentions")
+    mentions = mentions.assign(sentence_key=frame_files.keys(path, "sentence", "surface"))
+    return found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows)
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
@@ -95,14 +108,17 @@ class Corpus:
     mentions: pd.DataFrame
     dates: pd.DataFrame
     target: str
+    # The sentences of rows of ``mentions`` (by position), when the frame holds only their keys
+    # (``passages.Sentences``); None when it holds them.
+    sentences: Callable[[np.ndarray], pd.Series] | None = None
 
 
 def current() -> Corpus:
     """The corpus of the store's current revision, translated into the session's target."""
     eng = engine()
     target = translation_settings().target
-    found, mentions, dates = _actor_frames(eng, str(eng.url), database.revision(eng))
-    return Corpus(articles_with_translations(target), found, mentions, dates, target)
+    found, mentions, dates, sentences = _actor_frames(eng, str(eng.url), database.revision(eng))
+    return Corpus(articles_with_translations(target), found, mentions, dates, target, sentences)
 
 
 def preload() -> bool:
@@ -115,7 +131,7 @@ def preload() -> bool:
     if database.revision(eng) == 0:
         return False
     url, revision = str(eng.url), database.revision(eng)
-    found, mentions, dates = _actor_frames(eng, url, revision)
+    found, mentions, dates, _ = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)

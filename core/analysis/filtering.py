@@ -140,9 +140,9 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     passes and ``articles`` is already newest first with a default index, ``articles`` itself is
     returned (like every frame here, not to be changed).
     """
-    schema.require_columns(articles, ("published", "language", "source", "title") + (("text",) if text_lookup is None else ()),
-                           stage=_shared.STAGE)
     query = text_search.parse(filters.query)  # first: a query that cannot be read fails at once
+    searched = ("text",) if query.root is not None and text_lookup is None else ()
+    schema.require_columns(articles, ("published", "language", "source", "title") + searched, stage=_shared.STAGE)
     keep = pd.Series(True, index=articles.index)
     published = articles["published"]
     if filters.date_from is not None:

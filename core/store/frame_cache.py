@@ -18,7 +18,7 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -30,13 +30,14 @@ from core.store import batches, database, frame_files, reads, text_index as text
 
 def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
            derive: Callable[[], Sequence[pd.DataFrame]],
-           write: Callable[[Path], None] | None = None, columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
+           write: Callable[[Path], None] | None = None,
+           columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
     """The frames ``names`` of entry ``kind``-``key``: read from ``cache_dir`` when present, else
     derived, written, and read back (so a first start and every later one see the same dtypes).
     They are derived by ``write(folder)``, which writes each ``<name>.parquet`` into the folder
     (batch by batch, see ``frame_files.ParquetFrames``), when given, else by ``derive()``, which returns them
     whole. ``cache_dir`` None (a store that is not a local file) calls ``derive`` every time.
-    ``columns``: read only those of each file."""
+    ``columns``: read only those of each file (or, by name, of the files named)."""
     if cache_dir is None:
         return tuple(derive())
     path = cache_dir / f"{kind}-{key}"
@@ -101,12 +102,21 @@ def read(cache_dir: Path, kind: str, key: str, names: Sequence[str]) -> tuple[pd
     return _read(cache_dir / f"{kind}-{key}", names)
 
 
-def _read(entry_path: Path, names: Sequence[str], columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
+def entry_file(cache_dir: Path, kind: str, key: str, name: str) -> Path:
+    """Where frame ``name`` of entry ``kind``-``key`` is kept."""
+    return cache_dir / f"{kind}-{key}" / _file_name(name)
+
+
+def _read(entry_path: Path, names: Sequence[str],
+          columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
     # One Arrow chunk per column: pd.read_parquet returns a million mentions in 8 chunks, and
     # pyarrow's take on a chunked column joins the chunks first, so picking 500 sentences out of
     # them took 10-300 ms instead of 1 ms, on every page that shows passages.
-    return tuple(pq.read_table(entry_path / f"{name}.parquet", columns=None if columns is None else list(columns))
-                 .combine_chunks().to_pandas() for name in names)
+    def wanted(name: str) -> list[str] | None:
+        chosen = columns.get(name) if isinstance(columns, Mapping) else columns
+        return None if chosen is None else list(chosen)
+    return tuple(pq.read_table(entry_path / f"{name}.parquet", columns=wanted(name)).combine_chunks().to_pandas()
+                 for name in names)
 
 
 def cached_articles(engine: sa.Engine, cache_dir: Path | None, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -18,9 +18,9 @@ import numpy as np
 import pyarrow.parquet as pq
 
 INDEX_FILE = "text.sqlite"
-# Articles folded and inserted at a time: bounded memory (a batch of 3 KB texts is ~60 MB with its
-# folded copy), few enough statements.
-BATCH_ROWS = 10_000
+# Articles folded and inserted at a time: the folding holds ~6 copies of a batch's texts as Python
+# strings (2-4 bytes a character outside Latin): 10k texts of 3 KB took 550 MB, 2k take ~110 MB.
+BATCH_ROWS = 2_000
 
 
 def write(articles_file: Path, folder: Path, documents: Callable[[list, list], tuple[list[str], list[str]]]) -> int:
