@@ -54,7 +54,7 @@ PAGES = {"overview": "pages/overview.py", "timeline": "pages/timeline.py", "netw
 # Filter changes, as URL query parameters (ui/filters.py reads them as a link's filters).
 CHANGES = {"dates": {"from": "2025-06-01", "to": "2025-08-31"}, "language": {"lang": "ru"},
            "actor": {"actor": "Q7747"}, "source": {"source": "DE Outlet 2"}, "text": {"q": "ministro"},
-           "text+language": {"q": "Sicherheit", "lang": "de"}}
+           "text+language": {"q": "Sicherheit", "lang": "de"}, "phrase": {"q": '"the minister" OR Sicherheit'}}
 EXPORTED = 10_000
 
 

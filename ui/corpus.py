@@ -71,11 +71,16 @@ def dictionary() -> actor_dictionary.Dictionary:
 # A change to the analysts' corrections is a write to the store (its revision moves, so every page
 # reads afresh) and changes the version the frames are kept under (the corrections' digest), so
 # frames are never read with other corrections than those they were made with.
+# Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
+# sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
+_LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
     stored = store_corrections.load(_engine)
     version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
-    held = {"mentions": [c for c in batches.empty_mentions().columns if c != "sentence"]}
+    held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE]}
     found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
                                                         version, cache_dir, held if cache_dir is not None else None)
     if "sentence" in mentions.columns:

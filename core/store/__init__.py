@@ -14,7 +14,7 @@ The tables themselves are described once, in ``core.schema``.
   its duplicates or linked to the same story from another source, and the ingest log written;
   ``known_file`` and ``touch_file`` (what the store remembers of a file).
 - ``reads``: what is read whole: ``load_articles``, ``load_ingest_log``, ``load_mentions``,
-  ``load_mentioned_dates``.
+  ``load_mentioned_dates``; and the texts of chosen articles (``article_texts``).
 - ``batches``: the same a batch at a time, so that memory does not grow with the corpus:
   ``article_batches``, ``mention_batches``, ``mentioned_date_batches`` (and their empty frames).
 - ``extractions``: the extraction's side: the articles due (``count_due``, ``due_articles``),
@@ -31,7 +31,10 @@ The tables themselves are described once, in ``core.schema``.
   (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
   ``prepare_articles``).
 - ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
-  ``read_batches``) and scratch files of records (``Spill``).
+  ``read_batches``), scratch files of records (``Spill``), and a column left in its file: keys of
+  its values (``keys``, hashed by DuckDB) and its values by row (``read_rows``).
+- ``text_index``: the full-text index of the articles' titles and texts (SQLite FTS5), kept with
+  the frames (``frame_cache.text_index``): ``write`` and ``lookup``.
 
 Inside the package: ``database`` is imported by every module that writes; ``reads`` and
 ``extractions`` read through ``batches``; ``frame_cache`` reads through ``reads`` and ``batches``

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
@@ -115,8 +116,23 @@ def _read(entry_path: Path, names: Sequence[str],
     def wanted(name: str) -> list[str] | None:
         chosen = columns.get(name) if isinstance(columns, Mapping) else columns
         return None if chosen is None else list(chosen)
-    return tuple(pq.read_table(entry_path / f"{name}.parquet", columns=wanted(name)).combine_chunks().to_pandas()
-                 for name in names)
+    return tuple(_read_file(entry_path / f"{name}.parquet", wanted(name)) for name in names)
+
+
+def _read_file(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    # A column at a time, and the freed buffers handed back to the system after each: read whole,
+    # a million mentions (149 MB as Arrow) took 505 MB of RSS, kept by Arrow's allocator.
+    parquet = pq.ParquetFile(path)
+    names = columns if columns is not None else parquet.schema_arrow.names
+    pool = pa.default_memory_pool()
+    arrays = []
+    for name in names:
+        arrays.append(parquet.read(columns=[name]).column(0).combine_chunks())
+        pool.release_unused()
+    frame = pa.Table.from_arrays(arrays, schema=pa.schema([parquet.schema_arrow.field(name) for name in names],
+                                                          metadata=parquet.schema_arrow.metadata)).to_pandas()
+    pool.release_unused()
+    return frame
 
 
 def cached_articles(engine: sa.Engine, cache_dir: Path | None, columns: Sequence[str] | None = None) -> pd.DataFrame:
