@@ -197,7 +197,10 @@ def export_frame(corpus, rows: int):
     """The export of the first ``rows`` articles the corpus has, as the Download menu makes it."""
     from core.export import articles as export_articles
     data = corpus.current()
-    return export_articles.article_table(data.articles.head(rows), data.actors, data.mentions, data.dates)
+    chosen = data.articles.head(rows)
+    if hasattr(corpus, "with_texts"):  # the texts are read from the store, as the Download menu does
+        chosen = corpus.with_texts(chosen)
+    return export_articles.article_table(chosen, data.actors, data.mentions, data.dates)
 
 
 # --- the parent ---------------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def _child(args: list[str], code: Path) -> list[dict]:
         except ValueError:
             pass
     if done.returncode:
-        print(f"  child {' '.join(args[:1])} exited {done.returncode}: {done.stderr.strip().splitlines()[-3:]}")
+        print(f"  child {' '.join(args[:1])} exited {done.returncode}: {done.stderr.strip().splitlines()[-3:]}", flush=True)
     return figures
 
 
