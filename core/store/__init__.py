@@ -28,8 +28,9 @@ The tables themselves are described once, in ``core.schema``.
 - ``saved_views``: the dashboard's saved views (a name, a page, its query string), shared by
   everyone on the store: ``save_view``, ``list_views``, ``delete_view``.
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
-  (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
-  ``prepare_articles``).
+  (``cached``, ``entry``, ``read``, ``entry_file``; read a column at a time, only the columns
+  asked for), the articles frame among them (``cached_articles``, ``prepare_articles``,
+  ``articles_file``), and the full-text index (``text_index``).
 - ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
   ``read_batches``), scratch files of records (``Spill``), and a column left in its file: keys of
   its values (``keys``, hashed by DuckDB) and its values by row (``read_rows``).
