@@ -17,7 +17,10 @@ Per size it prints:
   an actor, a source, free text), so the selection is new to the process every time; then the
   export of 10k selected articles (``core.export.articles.article_table`` and its CSV, as the
   pages' download menus call them). It prints the frames it holds (deep sizes) and its RSS after
-  the warm-up (VmRSS) and its peak (VmHWM).
+  the warm-up (VmRSS) and its peak (VmHWM);
+* with ``--columnar``: DuckDB queries over the same Parquet frames (a selection's counts, a
+  weekly volume, the top actors of a selection), timed, the way on for the memory still held
+  (docs/scaling-store.md).
 
 Times are server side only: the browser's share (drawing the charts, ~0.3-1 s a page here, see
 dashboard_bench.py) is not included. Chromium is not driven at these sizes: dashboard_bench.py
@@ -203,6 +206,41 @@ def export_frame(corpus, rows: int):
     return export_articles.article_table(chosen, data.actors, data.mentions, data.dates)
 
 
+# --- the columnar path -----------------------------------------------------------------------------
+
+# What the pages' selections and aggregates take when DuckDB answers them from the Parquet frames
+# instead of pandas from frames held in memory (docs/scaling-store.md, "Still held").
+COLUMNAR = {
+    "articles of a language (count)": "SELECT count(*) FROM read_parquet('{a}') WHERE language = 'ru'",
+    "weekly volume by language, 3 months": "SELECT date_trunc('week', published) AS week, language, count(*) "
+                                           "FROM read_parquet('{a}') WHERE published >= '2025-06-01' "
+                                           "AND published < '2025-09-01' GROUP BY ALL",
+    "top 20 actors of a language's articles": "SELECT m.actor_id, count(DISTINCT m.article_id) AS n FROM read_parquet('{m}') m "
+                                              "JOIN read_parquet('{a}') a USING (article_id) WHERE a.language = 'ru' "
+                                              "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
+    "ids of the articles naming an actor": "SELECT DISTINCT article_id FROM read_parquet('{m}') WHERE actor_id = 'Q7747'",
+    "top 20 actors of everything": "SELECT actor_id, count(DISTINCT article_id) AS n FROM read_parquet('{m}') "
+                                   "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
+}
+
+
+def columnar(db: Path) -> None:
+    """Child process: the COLUMNAR queries over the store's frames, each timed (its second run:
+    the files in the page cache, as on a server that has read them once), and the peak RSS."""
+    import duckdb
+    frames = Path(f"{db.with_suffix('')}.frames")
+    articles = next(frames.glob("articles-*/articles.parquet"))
+    mentions = next(frames.glob("actors-*/mentions.parquet"))
+    connection = duckdb.connect()
+    for label, sql in COLUMNAR.items():
+        query = sql.format(a=articles, m=mentions)
+        connection.execute(query).fetchall()
+        started = time.perf_counter()
+        rows = len(connection.execute(query).fetchall())
+        print(json.dumps({"step": "columnar", "query": label, "seconds": time.perf_counter() - started, "rows": rows}), flush=True)
+    print(json.dumps({"step": "columnar memory", "peak_mb": _status("VmHWM")}), flush=True)
+
+
 # --- the parent ---------------------------------------------------------------------------------
 
 def _child(args: list[str], code: Path) -> list[dict]:
@@ -219,7 +257,8 @@ def _child(args: list[str], code: Path) -> list[dict]:
     return figures
 
 
-def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str], delete: bool, code: Path) -> None:
+def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str], delete: bool, code: Path,
+            with_columnar: bool = False) -> None:
     print(f"== {articles} articles, texts of {text_bytes or 'about 500'} characters; the code of {code} "
           f"({_revision(code)}) ==", flush=True)
     db = ensure_store(articles, text_bytes)
@@ -236,6 +275,11 @@ def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str]
             continue
         print(f"  {step}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figure.items()),
               flush=True)
+    if with_columnar:
+        for figure in _child(["--_columnar", str(db)], code):
+            step = figure.pop("step")
+            print(f"  {step}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figure.items()),
+                  flush=True)
     if delete:
         import shutil
         shutil.rmtree(Path(f"{db.with_suffix('')}.frames"), ignore_errors=True)
@@ -260,7 +304,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=REPO,
                         help="the checkout whose frames and server are measured (default this one; e.g. a main "
                              "worktree, to compare); the store is built by this one")
+    parser.add_argument("--columnar", action="store_true", help="also time DuckDB queries over the frames (the way on)")
     parser.add_argument("--_prepare", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--_columnar", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     pages, changes = args.pages.split(","), args.changes.split(",")
@@ -268,9 +314,11 @@ def main() -> None:
         return prepare(args._prepare)
     if args._serve:
         return serve(args._serve, pages, changes)
+    if args._columnar:
+        return columnar(args._columnar)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at {dt.datetime.now():%H:%M} (shared machine)")
     for size in args.articles.split(","):
-        measure(int(size), args.text_bytes, pages, changes, args.delete, args.code.resolve())
+        measure(int(size), args.text_bytes, pages, changes, args.delete, args.code.resolve(), args.columnar)
 
 
 if __name__ == "__main__":
