@@ -70,11 +70,11 @@ def test_texts_are_read_for_the_articles_asked_for(sample_store):
     engine = database.connect(f"sqlite:///{sample_store}")
     stored = reads.load_articles(engine)
     wanted = list(stored["article_id"].iloc[[3, 0, 7]])
-    texts = reads.article_texts(engine, wanted + wanted[:1])
+    texts = reads.article_columns(engine, wanted + wanted[:1], ["text", "origin_item", "ingested_at"])
     assert sorted(texts["article_id"]) == sorted(wanted)
-    expected = stored.set_index("article_id")["text"]
-    assert all(texts.set_index("article_id")["text"][a] == expected[a] for a in wanted)
-    assert reads.article_texts(engine, []).empty
+    expected = stored.set_index("article_id").loc[wanted, ["text", "origin_item", "ingested_at"]]
+    pd.testing.assert_frame_equal(texts.set_index("article_id").loc[wanted], expected)
+    assert reads.article_columns(engine, [], ["text"]).empty
 
 
 def test_preparing_the_frames_writes_the_index_and_a_change_of_the_store_makes_a_new_one(sample_store):

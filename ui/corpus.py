@@ -45,9 +45,11 @@ def engine():
 
 # What the server holds of each article: everything but its text, which stays in the store (a
 # million 3 KB texts are 3 GB) and is read for the articles shown or exported (``with_texts``),
-# while the text query looks its words up in the full-text index (``text_lookup``). A store
-# without a frames folder (not a local file) has no index: its texts are held and scanned.
-HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name != "text")
+# while the text query looks its words up in the full-text index (``text_lookup``), and but its
+# provenance, which only the Reader shows and the exports write. A store without a frames folder
+# (not a local file) has no index: its articles are held whole and the texts scanned.
+LEFT_IN_STORE = ("text", "origin_file", "origin_item", "format", "encoding", "content_hash", "language_declared")
+HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -266,14 +268,15 @@ def text_lookup():
 
 
 def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
-    """``chosen`` (rows of ``current().articles``) with their texts read from the store, and the
-    text of those already in the target language as their translation: for the articles a page
-    shows whole or exports."""
-    if "text" in chosen.columns:
+    """``chosen`` (rows of ``current().articles``) with their texts and provenance read from the
+    store, and the text of those already in the target language as their translation: for the
+    articles a page shows whole or exports."""
+    missing = [name for name in LEFT_IN_STORE if name not in chosen.columns]
+    if not missing:
         return chosen
-    texts = reads.article_texts(engine(), chosen["article_id"]).drop_duplicates("article_id").set_index("article_id")["text"]
-    text = chosen["article_id"].map(texts).astype("string")
-    out = chosen.assign(text=text)
+    stored = reads.article_columns(engine(), chosen["article_id"], missing).drop_duplicates("article_id").set_index("article_id")
+    out = chosen.assign(**{name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in missing})
+    text = out["text"]
     if "text_translated" in out.columns:
         same = out["translation_status"].eq(translated.STATUS_NOT_NEEDED).fillna(False).to_numpy(dtype=bool)
         out["text_translated"] = out["text_translated"].where(~same, text)

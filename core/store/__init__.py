@@ -14,7 +14,7 @@ The tables themselves are described once, in ``core.schema``.
   its duplicates or linked to the same story from another source, and the ingest log written;
   ``known_file`` and ``touch_file`` (what the store remembers of a file).
 - ``reads``: what is read whole: ``load_articles``, ``load_ingest_log``, ``load_mentions``,
-  ``load_mentioned_dates``; and the texts of chosen articles (``article_texts``).
+  ``load_mentioned_dates``; and columns of chosen articles (``article_columns``: their texts).
 - ``batches``: the same a batch at a time, so that memory does not grow with the corpus:
   ``article_batches``, ``mention_batches``, ``mentioned_date_batches`` (and their empty frames).
 - ``extractions``: the extraction's side: the articles due (``count_due``, ``due_articles``),
