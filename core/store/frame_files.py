@@ -83,9 +83,20 @@ READ_BATCH_ROWS = 100_000
 
 
 def read_batches(path: Path) -> Iterator[pd.DataFrame]:
-    """A Parquet file's rows, READ_BATCH_ROWS at a time."""
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH_ROWS):
+    """A Parquet file's rows, READ_BATCH_ROWS at a time (or fewer: a row group's end ends a batch)."""
+    for batch in arrow_batches(path, READ_BATCH_ROWS):
         yield batch.to_pandas()
+
+
+def arrow_batches(path: Path, rows: int, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """A Parquet file's ``columns``, at most ``rows`` rows at a time, a row group read at a time.
+    Not ``ParquetFile.iter_batches``: Arrow keeps what it has read until the iteration ends
+    (11 MB more for every 10k articles of 3 KB: 1.1 GB over a million)."""
+    parquet = pq.ParquetFile(path)
+    for number in range(parquet.num_row_groups):
+        group = parquet.read_row_group(number, columns=columns)
+        for start in range(0, group.num_rows, rows):
+            yield group.slice(start, rows)
 
 
 # --- a column left in its file ------------------------------------------------------------------

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pyarrow.parquet as pq
+
+from core.store import frame_files
 
 INDEX_FILE = "text.sqlite"
 # Articles folded and inserted at a time: the folding holds ~6 copies of a batch's texts as Python
@@ -40,7 +41,7 @@ def write(articles_file: Path, folder: Path, documents: Callable[[list, list], t
         connection.execute("CREATE VIRTUAL TABLE words USING fts5(doc, extra, content='', "
                            "tokenize='unicode61 remove_diacritics 0')")
         done = 0
-        for batch in pq.ParquetFile(articles_file).iter_batches(batch_size=BATCH_ROWS, columns=["article_id", "title", "text"]):
+        for batch in frame_files.arrow_batches(articles_file, BATCH_ROWS, ["article_id", "title", "text"]):
             ids, titles, texts = (batch.column(name).to_pylist() for name in ("article_id", "title", "text"))
             docs, extras = documents(titles, texts)
             rows = range(done + 1, done + 1 + len(ids))
