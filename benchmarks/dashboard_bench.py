@@ -218,8 +218,9 @@ def build_store(path: Path, n: int, version: str, seed: int = 20261202) -> dict:
         for batch in (batch_articles, batch_mentions, batch_dates, batch_done):
             batch.clear()
 
+    # One transaction, in WAL mode with synchronous=NORMAL (database.connect): a PRAGMA
+    # synchronous inside it is refused by SQLite, and outside it would gain little.
     with engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA synchronous=OFF")
         for i in range(n):
             lang = rng.choices(languages, lang_weights)[0]
             source = rng.choice([s for s, code in sources if code == lang])

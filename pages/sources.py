@@ -40,15 +40,24 @@ actor = st.selectbox("About", options, format_func=lambda a: names.get(a, a),
                      **view_state.in_url("sources_about", options[0], options))
 
 
+def _with_texts(selected, mentions):
+    # The texts of the articles these passages are in that have a translation (or need none):
+    # a translated passage is found by its paragraph in the original.
+    readable = selected["text_translated"].notna() | selected["translation_status"].eq(translated.STATUS_NOT_NEEDED)
+    named = selected[(selected["article_id"].isin(mentions["article_id"]) & readable).fillna(False).to_numpy(dtype=bool)]
+    return corpus.with_texts(named)
+
+
 def _side_by_side(selected, mentions, actor):
-    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET)
-    return found._replace(shown=found.shown.assign(sentence_translated=translated.translated_passages(found.shown, selected)))
+    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences)
+    shown = found.shown
+    return found._replace(shown=shown.assign(sentence_translated=translated.translated_passages(shown, _with_texts(selected, shown))))
 
 
 def _every_passage():
     mentions = passages.actor_mentions(selected, data.mentions, actor)
-    mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, selected))
-    return passages.actor_sentences(selected, mentions, actor)
+    mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, _with_texts(selected, mentions)))
+    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences)
 
 
 per_outlet, quotes = result_cache.call(_side_by_side, selected, data.mentions, actor)

@@ -53,7 +53,7 @@ def test_extract_command_prepares_the_dashboard_frames(sample_ingest, tmp_path, 
     revision = database.revision(engine)
     cache = config.frames_cache_dir(config.database_url())
     kinds = sorted(p.name.split("-")[0] for p in cache.iterdir() if not p.name.startswith("."))
-    assert kinds == ["actors", "articles", "stories"]
+    assert kinds == ["actors", "articles", "search", "stories"]  # search: the full-text index of the texts
     assert all(p.name.split("-")[1] == str(revision) for p in cache.iterdir())
     version = extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE)
     articles = frame_cache.cached_articles(engine, cache)

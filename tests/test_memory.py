@@ -120,7 +120,7 @@ def test_extract_all_on_many_short_articles_stays_under_the_limit(tmp_path):
     cache = config.frames_cache_dir(f"sqlite:///{db}")
     revision = database.revision(engine)
     entries = {p.name.split("-")[0]: p for p in cache.iterdir() if not p.name.startswith(".")}
-    assert sorted(entries) == ["actors", "articles", "stories"]
+    assert sorted(entries) == ["actors", "articles", "search", "stories"]  # search: the full-text index of the texts
     assert all(p.name.split("-")[1] == str(revision) for p in entries.values())
     assert pq.ParquetFile(entries["articles"] / "articles.parquet").metadata.num_rows == ARTICLES
     assert pq.ParquetFile(entries["stories"] / "stories.parquet").metadata.num_rows == ARTICLES

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import Callable
+
+import numpy as np
 
 import pandas as pd
 import streamlit as st
 
-from core import config, pipeline
+from core import config, pipeline, schema
 from core.actors import actor_dictionary, corrections, frames, spelling, transliteration
-from core.analysis import actor_search, filtering, ranking
+from core.analysis import actor_search, filtering, indexed_search, ranking
 from core.charts import theme
 from core.errors import ConfigError
-from core.store import corrections as store_corrections, database, frame_cache, translation_memory
+from core.store import (batches, corrections as store_corrections, database, frame_cache, frame_files, reads, text_index,
+                        translation_memory)
 from core.translate import translated
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
@@ -39,13 +43,24 @@ def engine():
     return _engine(config.database_url())
 
 
+# What the server holds of each article: everything but its text, which stays in the store (a
+# million 3 KB texts are 3 GB) and is read for the articles shown or exported (``with_texts``),
+# while the text query looks its words up in the full-text index (``text_lookup``), and but its
+# provenance, which only the Reader shows and the exports write. A store without a frames folder
+# (not a local file) has no index: its articles are held whole and the texts scanned.
+LEFT_IN_STORE = ("text", "origin_file", "origin_item", "format", "encoding", "content_hash", "language_declared")
+HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _articles(_engine, url: str, revision: int):
-    return frame_cache.cached_articles(_engine, config.frames_cache_dir(url))
+    cache_dir = config.frames_cache_dir(url)
+    return frame_cache.cached_articles(_engine, cache_dir, HELD_COLUMNS if cache_dir is not None else None)
 
 
 def articles():
-    """All stored articles, re-read only when the store's revision changes."""
+    """All stored articles (without their texts when the store has a frames folder), re-read
+    only when the store's revision changes."""
     eng = engine()
     return _articles(eng, str(eng.url), database.revision(eng))
 
@@ -58,11 +73,25 @@ def dictionary() -> actor_dictionary.Dictionary:
 # A change to the analysts' corrections is a write to the store (its revision moves, so every page
 # reads afresh) and changes the version the frames are kept under (the corrections' digest), so
 # frames are never read with other corrections than those they were made with.
+# Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
+# sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
+_LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _actor_frames(_engine, url: str, revision: int):
     stored = store_corrections.load(_engine)
-    return frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
-                                      pipeline.dictionary_version(stored), config.frames_cache_dir(url))
+    version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
+    held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE]}
+    found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
+                                                        version, cache_dir, held if cache_dir is not None else None)
+    if "sentence" in mentions.columns:
+        return found, mentions, dates, None
+    # The sentences stay in the file: the frame has a key of each (passages are counted by it), and
+    # the sentences of the passages a page shows are read by their rows.
+    path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "mentions")
+    mentions = mentions.assign(sentence_key=frame_files.keys(path, "sentence", "surface"))
+    return found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows)
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
@@ -86,14 +115,17 @@ class Corpus:
     mentions: pd.DataFrame
     dates: pd.DataFrame
     target: str
+    # The sentences of rows of ``mentions`` (by position), when the frame holds only their keys
+    # (``passages.Sentences``); None when it holds them.
+    sentences: Callable[[np.ndarray], pd.Series] | None = None
 
 
 def current() -> Corpus:
     """The corpus of the store's current revision, translated into the session's target."""
     eng = engine()
     target = translation_settings().target
-    found, mentions, dates = _actor_frames(eng, str(eng.url), database.revision(eng))
-    return Corpus(articles_with_translations(target), found, mentions, dates, target)
+    found, mentions, dates, sentences = _actor_frames(eng, str(eng.url), database.revision(eng))
+    return Corpus(articles_with_translations(target), found, mentions, dates, target, sentences)
 
 
 def preload() -> bool:
@@ -106,7 +138,7 @@ def preload() -> bool:
     if database.revision(eng) == 0:
         return False
     url, revision = str(eng.url), database.revision(eng)
-    found, mentions, dates = _actor_frames(eng, url, revision)
+    found, mentions, dates, _ = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
     _story_labels(eng, articles(), mentions, url, revision)
@@ -216,3 +248,36 @@ def articles_with_translations(target: str):
     revision, translated_revision = database.revision(eng), database.revision(eng, "translations")
     found = _translations(eng, str(eng.url), target, translated_revision)
     return _with_translations(articles(), found, str(eng.url), target, revision, translated_revision)
+
+
+# --- the texts --------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Indexing the texts for search (once after each change to the store)…", max_entries=2)
+def _text_index(_engine, url: str, revision: int):
+    return frame_cache.text_index(_engine, config.frames_cache_dir(url), indexed_search.documents)
+
+
+def text_lookup():
+    """The text query's lookup in the store's full-text index (``filtering.TextLookup``), or None
+    when the store has no frames folder (the texts are then held and scanned)."""
+    eng = engine()
+    if config.frames_cache_dir(str(eng.url)) is None:
+        return None
+    folder = _text_index(eng, str(eng.url), database.revision(eng))
+    return lambda term: text_index.lookup(folder, indexed_search.match(term))
+
+
+def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
+    """``chosen`` (rows of ``current().articles``) with their texts and provenance read from the
+    store, and the text of those already in the target language as their translation: for the
+    articles a page shows whole or exports."""
+    missing = [name for name in LEFT_IN_STORE if name not in chosen.columns]
+    if not missing:
+        return chosen
+    stored = reads.article_columns(engine(), chosen["article_id"], missing).drop_duplicates("article_id").set_index("article_id")
+    out = chosen.assign(**{name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in missing})
+    text = out["text"]
+    if "text_translated" in out.columns:
+        same = out["translation_status"].eq(translated.STATUS_NOT_NEEDED).fillna(False).to_numpy(dtype=bool)
+        out["text_translated"] = out["text_translated"].where(~same, text)
+    return out[[*[c for c in schema.ARTICLE_COLUMNS if c in out.columns], *[c for c in out.columns if c not in schema.ARTICLE_COLUMNS]]]

@@ -179,7 +179,7 @@ def select_actor(actor_id: str) -> None:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _select(_data: corpus.Corpus, url: str, revision: int, translations_revision: int, target: str,
             filters: filtering.Filters) -> pd.DataFrame:
-    return filtering.filter_articles(_data.articles, filters, _data.mentions, _data.actors)
+    return filtering.filter_articles(_data.articles, filters, _data.mentions, _data.actors, corpus.text_lookup())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 
 from core.actors import actor_dictionary, resolution
-from core.analysis import story_corpus, story_grouping
+from core.analysis import indexed_search, story_corpus, story_grouping
 from core.store import batches, database, extractions, frame_cache, frame_files, reads
 
 
@@ -42,15 +42,17 @@ _STORY_TEMPLATE = pd.DataFrame({"article_id": pd.Series(dtype="str"), "story": p
 
 
 def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_dictionary.Dictionary], version: str,
-                        cache_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                        cache_dir: Path | None, columns: Mapping[str, Sequence[str]] | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``actor_frames``, kept as Parquet files in ``cache_dir`` under the store's revision and the
     dictionary version (``frame_cache``), so that a new process reads them instead of loading every
     mention and grouping the discovered names again: for a million mentions that was most of a
     25-45 s dashboard start. The dictionary is loaded only on a miss, and the files are then
-    written batch by batch (``prepare_frames``)."""
+    written batch by batch (``prepare_frames``). ``columns``: only those of a frame, by name, are
+    read from its file (all of them when there are no files)."""
     return frame_cache.cached(cache_dir, "actors", f"{database.revision(engine)}-{version}", FRAME_NAMES,
                               lambda: actor_frames(engine, load_dictionary()),
-                              lambda folder: _write_frames(engine, load_dictionary(), folder, None))
+                              lambda folder: _write_frames(engine, load_dictionary(), folder, None), columns)
 
 
 def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.DataFrame, version: str,
@@ -66,13 +68,15 @@ def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.
 
 def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str,
                    cache_dir: Path | None) -> None:
-    """Write the frames the dashboard starts from (articles, actor frames, story labels) for the
+    """Write the frames the dashboard starts from (articles, the full-text index of their texts,
+    actor frames, story labels) for the
     store as it is now, so that its next start reads them instead of deriving them. They are
     written a batch at a time and never read back here, so the memory this takes does not grow
     with the corpus (docs/actors.md, "Memory")."""
     if cache_dir is None:
         return
     frame_cache.prepare_articles(engine, cache_dir)
+    frame_cache.text_index(engine, cache_dir, indexed_search.documents)
     key = f"{database.revision(engine)}-{version}"
     with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
             frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:

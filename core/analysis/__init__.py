@@ -9,7 +9,9 @@ network. ``docs/dashboard.md`` explains the story grouping and the network.
 The modules, in the order a page uses them:
 
 - ``filtering``: ``Filters`` (and their URL form), ``filter_articles``, ``overview`` of a selection.
-- ``text_search``: the free-text query (words, "phrases", AND, OR, NOT) and the articles it matches.
+- ``text_search``: the free-text query (words, "phrases", AND, OR, NOT) and the articles it matches,
+  by a scan of the texts or through a full-text index (a ``Lookup``); ``indexed_search``: what that
+  index is given for each article and asked for each word, so that it finds what the scan finds.
 - ``actor_search``: every spelling of the actors, indexed once, searched as typed; the actors a
   free-text query names.
 - ``timelines``: articles per period (``volume``), ``attention`` to chosen actors per period, the
@@ -23,7 +25,7 @@ The modules, in the order a page uses them:
 - ``cooccurrence``: the co-occurrence network of actors (``cooccurrence_network``) and its backbone.
 - ``sources``: outlets compared (``source_volume``, ``attention_share``).
 - ``passages``: what outlets wrote about one actor (``actor_mentions``, ``actor_sentences``,
-  ``outlet_passages``).
+  ``outlet_passages``), from mentions with their sentences or with keys of them (``Sentences``).
 - ``reading``: one article in the Reader (``article_actors``, ``copies_elsewhere``) and the
   articles waiting for translation (``pending_translation``).
 - ``mention_index``: integer codes of the mentions frame, built once per frame, which every

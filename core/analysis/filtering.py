@@ -124,11 +124,13 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
-                    actors: pd.DataFrame | None = None) -> pd.DataFrame:
+                    actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> pd.DataFrame:
     """The articles that pass every filter, newest first.
 
     Needs: articles[article_id, published, language, source, title, text], and optionally
-    title_translated / text_translated, which the text query then also searches.
+    title_translated / text_translated, which the text query then also searches. With
+    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``) the text
+    is not needed: the query's words are looked up there, and only the translations scanned.
     Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
     for ``actor_types`` also actors[actor_id, type].
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article
@@ -138,8 +140,9 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     passes and ``articles`` is already newest first with a default index, ``articles`` itself is
     returned (like every frame here, not to be changed).
     """
-    schema.require_columns(articles, ("published", "language", "source", "title", "text"), stage=_shared.STAGE)
     query = text_search.parse(filters.query)  # first: a query that cannot be read fails at once
+    searched = ("text",) if query.root is not None and text_lookup is None else ()
+    schema.require_columns(articles, ("published", "language", "source", "title") + searched, stage=_shared.STAGE)
     keep = pd.Series(True, index=articles.index)
     published = articles["published"]
     if filters.date_from is not None:
@@ -157,7 +160,7 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     keep = keep.fillna(False).to_numpy(dtype=bool, copy=True)
     if query.root is not None:  # last: the texts are searched only in the rows still kept
         kept = np.flatnonzero(keep)
-        keep[kept] = text_search.matches(articles, query, kept)
+        keep[kept] = text_search.matches(articles, query, kept, text_lookup)
     # Newest first, undated last. Rows are taken once, and not at all when every article passes
     # in the order it already has (the dashboard's corpus is kept newest first): copying 100k
     # texts cost a third of a second on every unfiltered view.

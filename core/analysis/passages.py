@@ -16,28 +16,48 @@ def actor_mentions(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str
     """The rows of ``mentions`` that name ``actor_id`` in these articles (found through the
     mention index: comparing a million ids as strings took most of a second)."""
     schema.require_columns(mentions, ("article_id", "actor_id"), stage=_shared.STAGE)
+    return mentions.iloc[_actor_rows(articles, mentions, actor_id)]
+
+
+def _actor_rows(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str) -> np.ndarray:
     index = mention_index.of(mentions)
     code = int(mention_index.positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
     chosen = (index.mention_actor == code) & index.article_mask(articles)[index.mention_article]
-    return mentions.iloc[index.mention_row[chosen]]
+    return index.mention_row[chosen]
+
+
+# The sentences of rows of a mentions frame that holds a key of each sentence (``sentence_key``:
+# equal sentences, equal keys) instead of the sentence itself, by the rows' index labels (the frame
+# as read from its file, or rows of it): the dashboard leaves a million articles' sentences in
+# their file and reads those it shows.
+Sentences = typing.Callable[[np.ndarray], pd.Series]
+
+
+def _sentence_column(mentions: pd.DataFrame, sentences: Sentences | None) -> None:
+    if "sentence" not in mentions.columns and (sentences is None or "sentence_key" not in mentions.columns):
+        raise ValueError(f"{_shared.STAGE}: mentions without their sentences need their sentence_key and a way to read "
+                         "the sentences (sentences=)")
 
 
 def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str,
-                    memory: pd.DataFrame | None = None) -> pd.DataFrame:
+                    memory: pd.DataFrame | None = None, sentences: Sentences | None = None) -> pd.DataFrame:
     """What each outlet wrote about one actor: every sentence naming it, as written.
 
     Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
     actor_id, surface, sentence]. Optional: ``memory``[source_text, translated_text] (the
     translation memory: sentences translated one by one) fills ``sentence_translated`` where a
     sentence was translated as a segment; an ``sentence_translated`` column in ``mentions`` is
-    used as it is.
+    used as it is. Mentions without ``sentence`` need ``sentence_key`` and ``sentences``.
     Returns, by source then newest first, one row per article and sentence: source, language,
     published, article_id, url, title, surface, sentence, sentence_translated (str; <NA> when not
     translated; present only when a memory or that column was given).
     """
     schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=_shared.STAGE)
-    schema.require_columns(mentions, ("article_id", "actor_id", "surface", "sentence"), stage=_shared.STAGE)
+    schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=_shared.STAGE)
+    _sentence_column(mentions, sentences)
     found = actor_mentions(articles, mentions, actor_id)
+    if "sentence" not in found.columns:
+        found = found.assign(sentence=pd.Series(sentences(found.index.to_numpy()).to_numpy(), index=found.index, dtype="str"))
     keep = ["article_id", "surface", "sentence"] + (["sentence_translated"] if "sentence_translated" in found else [])
     found = found[keep].assign(sentence=found["sentence"].fillna(found["surface"]))
     found = found.drop_duplicates(["article_id", "sentence"])
@@ -61,7 +81,7 @@ class OutletPassages(typing.NamedTuple):
 
 
 def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str, outlets: int,
-                    per_outlet: int) -> OutletPassages:
+                    per_outlet: int, sentences: Sentences | None = None) -> OutletPassages:
     """How many passages about ``actor_id`` each outlet has, and the newest ``per_outlet`` of the
     ``outlets`` outlets with the most, without building every passage: actor_sentences copies the
     text of each of them (112k passages, 0.3-0.4 s at 100k articles) and a page shows 18.
@@ -69,10 +89,12 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
     actor_id, field, start, surface, sentence]. ``shown`` has actor_sentences' columns (without
     sentence_translated) plus ``field`` and ``start``, which core.translate.translated.translated_passages needs; it
-    lists the same passages as actor_sentences does for those outlets, in the same order.
+    lists the same passages as actor_sentences does for those outlets, in the same order. Mentions
+    without ``sentence`` need ``sentence_key`` and ``sentences``: only the shown ones are read.
     """
     schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=_shared.STAGE)
-    schema.require_columns(mentions, ("article_id", "actor_id", "field", "start", "surface", "sentence"), stage=_shared.STAGE)
+    schema.require_columns(mentions, ("article_id", "actor_id", "field", "start", "surface"), stage=_shared.STAGE)
+    _sentence_column(mentions, sentences)
     columns = ["source", "language", "published", "article_id", "url", "title", "surface", "sentence", "field", "start"]
     index = mention_index.of(mentions)
     # The first row of ``articles`` for each article code (actor_sentences keeps the first too).
@@ -87,8 +109,12 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
         return OutletPassages(pd.Series(dtype="int64", name="passages", index=pd.Index([], dtype="string", name="source")),
                               _shared.empty(columns, **dtypes))
     rows, row_of_article = index.mention_row[chosen], article_row[index.mention_article[chosen]]
-    sentence = mentions["sentence"].iloc[rows].reset_index(drop=True)
-    sentence = sentence.fillna(mentions["surface"].iloc[rows].reset_index(drop=True))
+    held = "sentence" in mentions.columns
+    if held:
+        sentence = mentions["sentence"].iloc[rows].reset_index(drop=True)
+        sentence = sentence.fillna(mentions["surface"].iloc[rows].reset_index(drop=True))
+    else:  # its key stands for it until the shown ones are read
+        sentence = mentions["sentence_key"].iloc[rows].reset_index(drop=True)
     # One passage per article and sentence, kept at its first mention, as drop_duplicates keeps.
     sentence_code, _ = pd.factorize(sentence)
     _, first = np.unique(row_of_article * len(rows) + sentence_code, return_index=True)
@@ -112,5 +138,8 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     about = articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]]
     said = mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]]
     shown = pd.concat([about.reset_index(drop=True), said.reset_index(drop=True)], axis=1)
-    shown["sentence"] = sentence.iloc[pick].to_numpy()
+    if held:
+        shown["sentence"] = sentence.iloc[pick].to_numpy()
+    else:
+        shown["sentence"] = sentences(said.index.to_numpy()).fillna(said["surface"].reset_index(drop=True)).to_numpy()
     return OutletPassages(passages, shown[columns])

@@ -14,7 +14,7 @@ The tables themselves are described once, in ``core.schema``.
   its duplicates or linked to the same story from another source, and the ingest log written;
   ``known_file`` and ``touch_file`` (what the store remembers of a file).
 - ``reads``: what is read whole: ``load_articles``, ``load_ingest_log``, ``load_mentions``,
-  ``load_mentioned_dates``.
+  ``load_mentioned_dates``; and columns of chosen articles (``article_columns``: their texts).
 - ``batches``: the same a batch at a time, so that memory does not grow with the corpus:
   ``article_batches``, ``mention_batches``, ``mentioned_date_batches`` (and their empty frames).
 - ``extractions``: the extraction's side: the articles due (``count_due``, ``due_articles``),
@@ -28,14 +28,18 @@ The tables themselves are described once, in ``core.schema``.
 - ``saved_views``: the dashboard's saved views (a name, a page, its query string), shared by
   everyone on the store: ``save_view``, ``list_views``, ``delete_view``.
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
-  (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
-  ``prepare_articles``).
+  (``cached``, ``entry``, ``read``, ``entry_file``; read a column at a time, only the columns
+  asked for), the articles frame among them (``cached_articles``, ``prepare_articles``,
+  ``articles_file``), and the full-text index (``text_index``).
 - ``postgres``: a store on a PostgreSQL server (psycopg 3): the tables as PostgreSQL makes them,
   the locks that stand in for SQLite's single writer (advisory locks for ingest, corrections and
   schema changes; the rows of the articles an extraction replaces), its errors as ``StoreError``
   without the password. Only ``database`` and ``batches`` call it (docs/postgresql.md).
 - ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
-  ``read_batches``) and scratch files of records (``Spill``).
+  ``read_batches``), scratch files of records (``Spill``), and a column left in its file: keys of
+  its values (``keys``, hashed by DuckDB) and its values by row (``read_rows``).
+- ``text_index``: the full-text index of the articles' titles and texts (SQLite FTS5), kept with
+  the frames (``frame_cache.text_index``): ``write`` and ``lookup``.
 
 Inside the package: ``database`` is imported by every module that writes; ``reads`` and
 ``extractions`` read through ``batches``; ``frame_cache`` reads through ``reads`` and ``batches``

@@ -19,24 +19,27 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from core import schema
-from core.store import batches, database, frame_files, reads
+from core.store import batches, database, frame_files, reads, text_index as text_index_file
 
 
 def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
            derive: Callable[[], Sequence[pd.DataFrame]],
-           write: Callable[[Path], None] | None = None) -> tuple[pd.DataFrame, ...]:
+           write: Callable[[Path], None] | None = None,
+           columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
     """The frames ``names`` of entry ``kind``-``key``: read from ``cache_dir`` when present, else
     derived, written, and read back (so a first start and every later one see the same dtypes).
     They are derived by ``write(folder)``, which writes each ``<name>.parquet`` into the folder
     (batch by batch, see ``frame_files.ParquetFrames``), when given, else by ``derive()``, which returns them
-    whole. ``cache_dir`` None (a store that is not a local file) calls ``derive`` every time."""
+    whole. ``cache_dir`` None (a store that is not a local file) calls ``derive`` every time.
+    ``columns``: read only those of each file (or, by name, of the files named)."""
     if cache_dir is None:
         return tuple(derive())
     path = cache_dir / f"{kind}-{key}"
@@ -46,7 +49,7 @@ def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
                 write(folder)
             else:
                 _write_whole(folder, kind, names, derive())
-    return _read(path, names)
+    return _read(path, names, columns)
 
 
 def _write_whole(folder: Path, kind: str, names: Sequence[str], frames: Sequence[pd.DataFrame]) -> None:
@@ -57,9 +60,14 @@ def _write_whole(folder: Path, kind: str, names: Sequence[str], frames: Sequence
         frame.to_parquet(folder / f"{name}.parquet", index=False)
 
 
+def _file_name(name: str) -> str:
+    """A frame's file (``<name>.parquet``), or a file named whole (the text index's ``text.sqlite``)."""
+    return name if "." in name else f"{name}.parquet"
+
+
 def _present(cache_dir: Path, kind: str, key: str, names: Sequence[str]) -> bool:
     entry_path = cache_dir / f"{kind}-{key}"
-    return all((entry_path / f"{name}.parquet").exists() for name in names)
+    return all((entry_path / _file_name(name)).exists() for name in names)
 
 
 @contextlib.contextmanager
@@ -80,7 +88,7 @@ def entry(cache_dir: Path, kind: str, key: str, names: Sequence[str]) -> Iterato
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    missing = [name for name in names if not (partial / f"{name}.parquet").exists()]
+    missing = [name for name in names if not (partial / _file_name(name)).exists()]
     if missing:
         shutil.rmtree(partial, ignore_errors=True)
         raise ValueError(f"frame cache {kind}: no frame written for {', '.join(missing)}")
@@ -98,19 +106,61 @@ def read(cache_dir: Path, kind: str, key: str, names: Sequence[str]) -> tuple[pd
     return _read(cache_dir / f"{kind}-{key}", names)
 
 
-def _read(entry_path: Path, names: Sequence[str]) -> tuple[pd.DataFrame, ...]:
+def entry_file(cache_dir: Path, kind: str, key: str, name: str) -> Path:
+    """Where frame ``name`` of entry ``kind``-``key`` is kept."""
+    return cache_dir / f"{kind}-{key}" / _file_name(name)
+
+
+def _read(entry_path: Path, names: Sequence[str],
+          columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
     # One Arrow chunk per column: pd.read_parquet returns a million mentions in 8 chunks, and
     # pyarrow's take on a chunked column joins the chunks first, so picking 500 sentences out of
     # them took 10-300 ms instead of 1 ms, on every page that shows passages.
-    return tuple(pq.read_table(entry_path / f"{name}.parquet").combine_chunks().to_pandas() for name in names)
+    def wanted(name: str) -> list[str] | None:
+        chosen = columns.get(name) if isinstance(columns, Mapping) else columns
+        return None if chosen is None else list(chosen)
+    return tuple(_read_file(entry_path / f"{name}.parquet", wanted(name)) for name in names)
 
 
-def cached_articles(engine: sa.Engine, cache_dir: Path | None) -> pd.DataFrame:
+def _read_file(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    # A column at a time, and the freed buffers handed back to the system after each: read whole,
+    # a million mentions (149 MB as Arrow) took 505 MB of RSS, kept by Arrow's allocator.
+    parquet = pq.ParquetFile(path)
+    names = columns if columns is not None else parquet.schema_arrow.names
+    pool = pa.default_memory_pool()
+    arrays = []
+    for name in names:
+        arrays.append(parquet.read(columns=[name]).column(0).combine_chunks())
+        pool.release_unused()
+    frame = pa.Table.from_arrays(arrays, schema=pa.schema([parquet.schema_arrow.field(name) for name in names],
+                                                          metadata=parquet.schema_arrow.metadata)).to_pandas()
+    pool.release_unused()
+    return frame
+
+
+def cached_articles(engine: sa.Engine, cache_dir: Path | None, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """``reads.load_articles``, kept as Parquet in ``cache_dir`` under the store's revision
     (``cached``): reading 100k articles from Parquet takes a tenth of the SQL read. The file
-    is written a batch at a time (``batches.article_batches``)."""
+    is written a batch at a time (``batches.article_batches``). ``columns``: only those are read
+    from the file (the dashboard leaves the texts there); all of them without a file."""
     return cached(cache_dir, "articles", str(database.revision(engine)), ("articles",),
-                  lambda: (reads.load_articles(engine),), lambda folder: _write_articles(engine, folder))[0]
+                  lambda: (reads.load_articles(engine),), lambda folder: _write_articles(engine, folder), columns)[0]
+
+
+def articles_file(engine: sa.Engine, cache_dir: Path) -> Path:
+    """The articles frame's file for the store as it is now, written first if missing."""
+    prepare_articles(engine, cache_dir)
+    return cache_dir / f"articles-{database.revision(engine)}" / "articles.parquet"
+
+
+def text_index(engine: sa.Engine, cache_dir: Path, documents: Callable[[list, list], tuple[list[str], list[str]]]) -> Path:
+    """The folder of the full-text index (``text_index``) of the store as it is now, written
+    first if missing (from the articles frame, a batch at a time)."""
+    revision = str(database.revision(engine))
+    with entry(cache_dir, "search", revision, (text_index_file.INDEX_FILE,)) as folder:
+        if folder is not None:
+            text_index_file.write(articles_file(engine, cache_dir), folder, documents)
+    return cache_dir / f"search-{revision}"
 
 
 def prepare_articles(engine: sa.Engine, cache_dir: Path) -> None:

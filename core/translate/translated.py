@@ -21,12 +21,13 @@ def with_translations(articles: pd.DataFrame, translations: pd.DataFrame, target
     """Articles with ``title_translated``, ``text_translated``, ``translation_status`` and
     ``translation_error`` for one target language.
 
-    Needs: articles[article_id, language]; translations[article_id, title, text, status, error]
+    Needs: articles[article_id, language, title] (and text, else ``text_translated`` is left
+    empty for the articles already in the target); translations[article_id, title, text, status, error]
     (``translation_memory.load_translations``). Status: "translated"; "not needed" when the article is already in
     the target language (its own title and text are then the translation); "pending" otherwise,
     with the last error when a run failed on it (<NA> when none was tried yet).
     """
-    schema.require_columns(articles, ("article_id", "language", "title", "text"), stage="translate")
+    schema.require_columns(articles, ("article_id", "language", "title"), stage="translate")
     schema.require_columns(translations, ("article_id", "title", "text", "status", "error"), stage="translate")
     done = translations.rename(columns={"title": "title_translated", "text": "text_translated",
                                         "status": "_status", "error": "translation_error"})
@@ -38,7 +39,10 @@ def with_translations(articles: pd.DataFrame, translations: pd.DataFrame, target
     status[translated] = STATUS_TRANSLATED
     status[same & ~translated] = STATUS_NOT_NEEDED
     merged["title_translated"] = merged["title_translated"].astype("string").where(~same, merged["title"])
-    merged["text_translated"] = merged["text_translated"].astype("string").where(~same, merged["text"])
+    # Articles held without their texts (the dashboard's): the text of one already in the target
+    # is read with its original text, when shown or exported.
+    merged["text_translated"] = merged["text_translated"].astype("string").where(
+        ~same, merged["text"] if "text" in merged.columns else pd.NA)
     merged.loc[~status.eq(STATUS_PENDING), "translation_error"] = pd.NA
     merged["translation_error"] = merged["translation_error"].astype("string")
     merged["translation_status"] = status
