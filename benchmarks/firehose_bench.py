@@ -123,9 +123,15 @@ def generate(root: Path, n: int, html: int, export_rows: int, seed: int = 23) ->
 
 
 def _peaks() -> dict:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"driver_mb": own, "worker_mb": children}
+    """Peak RSS and CPU seconds of this process and of its waited-for children (the workers).
+    CPU seconds say what a stage costs when the machine is shared and wall times are noisy."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"driver_mb": own.ru_maxrss / 1024, "worker_mb": children.ru_maxrss / 1024,
+            "driver_cpu": own.ru_utime + own.ru_stime, "worker_cpu": children.ru_utime + children.ru_stime}
+
+
+def _cpu(result: dict) -> str:
+    return f"cpu: driver {result.get('driver_cpu', 0):.0f} s, workers {result.get('worker_cpu', 0):.0f} s"
 
 
 def _child(stage: str, db: str, folder: str, jobs: int | None) -> dict:
@@ -220,25 +226,25 @@ def measure(form: str, root: Path, work: Path, n: int, jobs: int | None) -> None
     folder = root / form
     ingest = _run_child("ingest", db, folder, jobs)
     print(f"[{form}] ingest    {ingest['seconds']:7.1f} s {_rate(ingest['count'], ingest['seconds'])}  stored {ingest['count']}"
-          f"  driver {ingest['driver_mb']:.0f} MB, workers {ingest['worker_mb']:.0f} MB"
+          f"  driver {ingest['driver_mb']:.0f} MB, workers {ingest['worker_mb']:.0f} MB; {_cpu(ingest)}"
           f"  rate by fifth of the input: {_by_fifth(ingest.get('marks', []), n if form != 'html' else ingest['count'])}",
           flush=True)
     if form == "html":
         alone = _run_child("trafilatura", db, folder, None)
         ratio = ingest["seconds"] / alone["seconds"] if alone["seconds"] else float("nan")
         print(f"[html] trafilatura alone (1 process) {alone['seconds']:.1f} s {_rate(alone['count'], alone['seconds'])};"
-              f" storing / trafilatura = {ratio:.2f}x (target <= {TARGET_HTML_RATIO}x)", flush=True)
+              f" storing / trafilatura = {ratio:.2f}x (target <= {TARGET_HTML_RATIO}x); {_cpu(alone)}", flush=True)
         return
     extract = _run_child("extract", db, folder, jobs)
     frames_s = extract.get("frames_seconds", 0.0)
     print(f"[{form}] extract   {extract['seconds'] - frames_s:7.1f} s {_rate(extract['count'], extract['seconds'] - frames_s)}"
-          f"  frames {frames_s:.1f} s  driver {extract['driver_mb']:.0f} MB, workers {extract['worker_mb']:.0f} MB"
+          f"  frames {frames_s:.1f} s  driver {extract['driver_mb']:.0f} MB, workers {extract['worker_mb']:.0f} MB; {_cpu(extract)}"
           f"  ({extract.get('describe', '')})", flush=True)
     total = ingest["seconds"] + extract["seconds"]
     print(f"[{form}] END TO END {total:7.1f} s {_rate(ingest['count'], total)} (target >= {TARGET_RATE:.0f}/s)", flush=True)
     again = _run_child("reingest", db, folder, jobs)
     print(f"[{form}] re-ingest {again['seconds']:7.2f} s: {total / again['seconds']:.0f}x faster "
-          f"(target >= {TARGET_REINGEST_SPEEDUP:.0f}x)  driver {again['driver_mb']:.0f} MB", flush=True)
+          f"(target >= {TARGET_REINGEST_SPEEDUP:.0f}x)  driver {again['driver_mb']:.0f} MB; {_cpu(again)}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

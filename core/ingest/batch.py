@@ -94,8 +94,9 @@ def ingest(
 
     ``source`` names the outlet for every article (otherwise the input's own source field, the
     feed or site name, or the folder a file sits in). ``force`` re-reads unchanged files.
-    ``jobs`` worker processes clean single-article files while this process stores them (default:
-    one per core when there are enough files to repay starting them). ``progress`` shows a
+    ``jobs`` worker processes clean single-article files, and the records of exports, while this
+    process reads and stores them (default: one per core when there are enough files, or export
+    bytes, to repay starting them). ``progress`` shows a
     progress bar (None: only on a terminal); ``on_file(done, total, path, outcome)`` is called
     after each file's transaction has ended, and after each committed chunk of a large export
     (with ``done`` unchanged), so what it reports is durable.
@@ -154,6 +155,7 @@ def ingest(
     pending = changed_small_files()
     # Workers are only worth starting for many changed files; look ahead that far, no further.
     ahead = list(itertools.islice(pending, MIN_FILES_FOR_WORKERS))
+    streamed_jobs = jobs
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(ahead) >= MIN_FILES_FOR_WORKERS else 1
     try:
@@ -163,10 +165,11 @@ def ingest(
                 storing[:] = [prepared.path for prepared in group]
                 for path, outcome in _store_group(engine, group, force, clock, summary):
                     report(path, outcome)
-        for path in streamed:
-            storing[:] = [path]
-            report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary, force,
-                                         lambda outcome, path=path: report_chunk(path, outcome)))
+        with workers.Workers(streamed_jobs if streamed_jobs is not None else _streamed_jobs(streamed)) as pool:
+            for path in streamed:
+                storing[:] = [path]
+                report(path, _store_streamed(engine, Path(path), source, lexicon, max_bytes, clock, summary, force,
+                                             lambda outcome, path=path: report_chunk(path, outcome), pool))
         storing.clear()
     except StoreError as err:
         summary.stopped = err
@@ -188,6 +191,24 @@ GROUP_FILES = 32
 # Starting a worker costs about 2 s (it loads the language models): not worth it for a handful of files.
 MIN_FILES_FOR_WORKERS = 200
 _STREAMED = {"csv", "tsv", "json", "jsonl"}
+
+
+# Exports of fewer bytes than this, together, are cleaned in this process: about 300 articles of
+# 3 KB, a few seconds of cleaning, against the two seconds a worker costs to start.
+MIN_BYTES_FOR_WORKERS = 1 << 20
+
+
+def _streamed_jobs(paths: list[str]) -> int:
+    """Worker processes for the exports: one per core when they are large enough to repay them."""
+    if not paths:
+        return 1
+    size = 0
+    for path in paths:
+        try:
+            size += os.stat(path).st_size
+        except OSError:  # gone since the walk: _store_streamed rejects it with the reason
+            continue
+    return (os.cpu_count() or 1) if size >= MIN_BYTES_FOR_WORKERS else 1
 
 
 def _is_streamed(path: Path) -> bool:
@@ -225,7 +246,7 @@ def _store_group(engine, group: list[prepare.Prepared], force: bool, clock, summ
 
 
 def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summary: IngestSummary, force: bool,
-                    report_chunk: Callable[[str], None]) -> str:
+                    report_chunk: Callable[[str], None], pool: workers.Workers) -> str:
     """Store an export in chunks, continuing an unfinished earlier run on the same bytes."""
     key = str(path)
     try:
@@ -252,8 +273,12 @@ def _store_streamed(engine, path: Path, source, lexicon, max_bytes, clock, summa
                      f"{result.duplicates} merged as duplicates, {result.rejected} rejected); continuing")
 
     skip = (resume.items_done or 0) if resume else 0
+
+    def clean(raw_batches):
+        return pool.prepare_records(raw_batches, source, lexicon)
+
     try:
-        result = ingested.save_file(engine, key, prepare.streamed_batches(path, source, lexicon, max_bytes, skip), state, clock(),
+        result = ingested.save_file(engine, key, prepare.streamed_batches(path, source, lexicon, max_bytes, skip, clean), state, clock(),
                                  resume=resume, on_commit=committed)
     except StoreError:
         _tally(key, durable, summary)

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -103,15 +103,39 @@ def unreadable(err: BaseException) -> str:
     return f"could not be read: {type(err).__name__}" + (f": {text}" if text else "")
 
 
+def prepare_records(raw_records: list[dict], source: str | None, lexicon: scraped_text.Lexicon) -> list[dict]:
+    """Raw records of an export (with ``origin_file``) as prepared rows, one per record, in their
+    order; a record that cannot be cleaned is a row with its ``problem``. Runs in a worker process
+    on large exports."""
+    return _prepared_rows(raw_records, source, lexicon)
+
+
 def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int,
-                     skip: int = 0) -> Iterator[list[dict]]:
+                     skip: int = 0, clean: Callable[[Iterator[list[dict]]], Iterator[list[dict]]] | None = None
+                     ) -> Iterator[list[dict]]:
     """An export's items as prepared rows, one per item, ``BATCH_RECORDS`` at a time, after the
     first ``skip`` items (already stored by an earlier run: they are parsed, not cleaned). A
     problem with the whole file, or a reader that fails part-way, ends the file with a row whose
-    ``problem`` says so (``where`` None): the items before it are kept."""
+    ``problem`` says so (``where`` None): the items before it are kept.
+
+    ``clean`` turns the batches of raw records into batches of prepared rows, in their order
+    (``workers.Workers.prepare_records`` cleans them in worker processes while this one reads and
+    stores); by default ``prepare_records`` here, one batch after another."""
+    if clean is None:
+        def clean(raw_batches):
+            return (prepare_records(batch, source, lexicon) for batch in raw_batches)
+    failure: list[str] = []
+    yield from clean(_raw_batches(path, max_document_bytes, skip, failure))
+    if failure:
+        yield [{"where": None, "problem": failure[0]}]
+
+
+def _raw_batches(path: Path, max_document_bytes: int, skip: int, failure: list[str]) -> Iterator[list[dict]]:
+    """The export's raw records after the first ``skip``, ``BATCH_RECORDS`` at a time; a reader
+    that fails ends them, its reason appended to ``failure``."""
     records = _raw_records(path, max_document_bytes)
     batch: list[dict] = []
-    last_where, failure = None, None
+    last_where = None
     try:
         for _ in itertools.islice(records, skip):
             pass
@@ -119,18 +143,16 @@ def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexic
             batch.append(dict(record, origin_file=str(path)))
             last_where = record.get("where") or last_where
             if len(batch) == BATCH_RECORDS:
-                yield _prepared_rows(batch, source, lexicon)
+                yield batch
                 batch = []
     except InputError as err:
-        failure = err.problem
+        failure.append(err.problem)
     except OSError as err:
-        failure = f"cannot be read ({err.strerror or err})"
+        failure.append(f"cannot be read ({err.strerror or err})")
     except Exception as err:  # the safety net: the rest of the file is rejected with the reason
-        failure = unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else "")
+        failure.append(unreadable(err) + (f" (after {last_where}; the items before it were read)" if last_where else ""))
     if batch:
-        yield _prepared_rows(batch, source, lexicon)
-    if failure is not None:
-        yield [{"where": None, "problem": failure}]
+        yield batch
 
 
 @dataclasses.dataclass
