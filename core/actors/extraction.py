@@ -9,11 +9,19 @@ corrections file changes ``dictionary_version`` and makes every article due agai
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+import pandas as pd
 import sqlalchemy as sa
 
 from core.store import extractions
@@ -50,28 +58,96 @@ def dictionary_version(directory: Path, corrections_file: Path | None) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass
+class PageExtraction:
+    """What ``extract_page`` found in one page of articles."""
+
+    mentions: pd.DataFrame
+    dates: pd.DataFrame
+
+
+def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, known: set[str]) -> PageExtraction:
+    """Actor mentions and mentioned dates of one page of articles: the work of a worker process
+    (a module-level function, so that it pickles by name for any ``concurrent.futures`` executor)."""
+    return PageExtraction(finding.find_mentions(page, dictionary, known_surnames=known), mentioned_dates.extract(page))
+
+
 def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> ExtractionSummary:
+        progress: Callable[[int, int], None] | None = None, jobs: int | None = None,
+        executor: Executor | None = None) -> ExtractionSummary:
     """Extract actors and dates for the articles not yet extracted with this dictionary version
     (all of them with ``everything``), a page of ``CHUNK`` articles (at most ``CHUNK_CHARS``
     characters of text) per transaction, paged by article_id. The summary counts mentions, not
-    rows (``occurrences``)."""
+    rows (``occurrences``).
+
+    Pages are extracted by ``executor`` when given (any ``concurrent.futures.Executor``), else
+    by ``jobs`` worker processes (default: one per core when at least ``MIN_ARTICLES_FOR_WORKERS``
+    are due), at most ``PAGES_AHEAD`` pages ahead of the one this process stores; each page is
+    extracted as it would be here, so the result does not depend on where it ran."""
     pending = None if everything else version
     total = extractions.count_due(engine, pending)
     known = discovery.known_surnames(extractions.discovered_name_keys(engine))
-    done = mention_count = date_count = 0
+    if executor is None and jobs is None:
+        jobs = (os.cpu_count() or 1) if total >= MIN_ARTICLES_FOR_WORKERS else 1
+    with contextlib.ExitStack() as stack:
+        if executor is None and jobs > 1:
+            executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
+                "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"))
+            stack.callback(executor.shutdown, wait=True, cancel_futures=True)
+        done = mention_count = date_count = 0
+        for page, found in _extracted(_pages(engine, pending), dictionary, known, executor):
+            extractions.save_extraction(engine, list(page["article_id"]), found.mentions, found.dates, version)
+            done += len(page)
+            mention_count += int(found.mentions["occurrences"].sum())
+            date_count += int(found.dates["occurrences"].sum())
+            if progress:
+                progress(min(done, total), max(total, done))
+    return ExtractionSummary(done, mention_count, date_count)
+
+
+# Extraction is worth worker processes (forked in ~0.1 s, the dictionary sent with each page)
+# from about two pages of articles on.
+MIN_ARTICLES_FOR_WORKERS = 2 * CHUNK
+# Pages extracted ahead of the one being stored: enough to keep two workers busy while a page is
+# stored, few enough that memory stays a handful of pages (~50 MB each at CHUNK_CHARS).
+PAGES_AHEAD = 4
+
+
+def _pages(engine: sa.Engine, pending: str | None) -> Iterator[pd.DataFrame]:
     after = None
     while True:
         page = extractions.due_articles(engine, pending, after, CHUNK, CHUNK_CHARS)
         if page.empty:
-            break
+            return
         after = page["article_id"].iloc[-1]
-        found = finding.find_mentions(page, dictionary, known_surnames=known)
-        dates = mentioned_dates.extract(page)
-        extractions.save_extraction(engine, list(page["article_id"]), found, dates, version)
-        done += len(page)
-        mention_count += int(found["occurrences"].sum())
-        date_count += int(dates["occurrences"].sum())
-        if progress:
-            progress(min(done, total), max(total, done))
-    return ExtractionSummary(done, mention_count, date_count)
+        yield page
+
+
+def _extracted(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
+               executor: Executor | None) -> Iterator[tuple[pd.DataFrame, PageExtraction]]:
+    """Each page with what was found in it, in order. A page whose worker died (a process killed
+    for memory breaks a process pool) is extracted again in this process."""
+    if executor is None:
+        for page in pages:
+            yield page, extract_page(page, dictionary, known)
+        return
+    ahead: collections.deque = collections.deque()
+    broken = False
+    for page in itertools.chain(pages, [None]):
+        if page is not None:
+            future = None
+            if not broken:
+                try:
+                    future = executor.submit(extract_page, page, dictionary, known)
+                except BrokenProcessPool:
+                    broken = True
+            ahead.append((page, future))
+        while ahead and (page is None or len(ahead) >= PAGES_AHEAD):
+            earliest, future = ahead.popleft()
+            found = None
+            if future is not None:
+                try:
+                    found = future.result()
+                except BrokenProcessPool:
+                    broken = True
+            yield earliest, found if found is not None else extract_page(earliest, dictionary, known)
