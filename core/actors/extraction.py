@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -66,9 +67,22 @@ class PageExtraction:
     dates: pd.DataFrame
 
 
-def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, known: set[str]) -> PageExtraction:
+# The dictionary a worker process extracts with, under the token of the run that sent it. The
+# matcher's indexes (``lookup.for_language``) are built once per dictionary object, ~2 s a
+# language: a copy unpickled with every page would build them again for every page.
+_DICTIONARY: dict[str, actor_dictionary.Dictionary] = {}
+
+
+def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, known: set[str],
+                 token: str | None = None) -> PageExtraction:
     """Actor mentions and mentioned dates of one page of articles: the work of a worker process
-    (a module-level function, so that it pickles by name for any ``concurrent.futures`` executor)."""
+    (a module-level function, so that it pickles by name for any ``concurrent.futures`` executor).
+    Pages sent with the same ``token`` share the first copy of the dictionary that arrived."""
+    if token is not None:
+        if token not in _DICTIONARY:
+            _DICTIONARY.clear()
+            _DICTIONARY[token] = dictionary
+        dictionary = _DICTIONARY[token]
     return PageExtraction(finding.find_mentions(page, dictionary, known_surnames=known), mentioned_dates.extract(page))
 
 
@@ -132,13 +146,13 @@ def _extracted(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
             yield page, extract_page(page, dictionary, known)
         return
     ahead: collections.deque = collections.deque()
-    broken = False
+    broken, token = False, uuid.uuid4().hex
     for page in itertools.chain(pages, [None]):
         if page is not None:
             future = None
             if not broken:
                 try:
-                    future = executor.submit(extract_page, page, dictionary, known)
+                    future = executor.submit(extract_page, page, dictionary, known, token)
                 except BrokenProcessPool:
                     broken = True
             ahead.append((page, future))

@@ -136,21 +136,23 @@ def ingest(
     storing: list[str] = []  # the files of the transaction under way, for the summary if it fails
 
     def changed_small_files() -> Iterator[str]:
-        for path in walk.unique_files(paths, roots):
-            try:
-                stat = os.stat(path)
-            except OSError as err:  # gone or unreadable since the walk counted it
-                summary.rejected += 1
-                summary.problems.append(f"{path}: cannot be read ({err.strerror or err})")
-                report(path, "rejected: cannot be read")
-                continue
-            known = None if force else ingested.known_file(engine, path)
-            if known and known.complete and (known.state.size, known.state.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                report(path, _unchanged(known, summary))
-            elif _is_streamed(Path(path)):
-                streamed.append(path)
-            else:
-                yield path
+        for some in _chunks(walk.unique_files(paths, roots), KNOWN_FILES_AT_ONCE):
+            known_files = {} if force else ingested.known_files(engine, some)
+            for path in some:
+                try:
+                    stat = os.stat(path)
+                except OSError as err:  # gone or unreadable since the walk counted it
+                    summary.rejected += 1
+                    summary.problems.append(f"{path}: cannot be read ({err.strerror or err})")
+                    report(path, "rejected: cannot be read")
+                    continue
+                known = known_files.get(path)
+                if known and known.complete and (known.state.size, known.state.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                    report(path, _unchanged(known, summary))
+                elif _is_streamed(Path(path)):
+                    streamed.append(path)
+                else:
+                    yield path
 
     pending = changed_small_files()
     # Workers are only worth starting for many changed files; look ahead that far, no further.
@@ -186,6 +188,8 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
+# Files whose record in the store is read in one query when deciding which changed.
+KNOWN_FILES_AT_ONCE = 500
 # Groups of this many files are cleaned together (one frame each).
 GROUP_FILES = 32
 # Starting a worker costs about 2 s (it loads the language models): not worth it for a handful of files.

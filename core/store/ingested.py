@@ -60,13 +60,21 @@ class KnownFile:
 
 
 def known_file(engine: sa.Engine, path: str) -> KnownFile | None:
+    return known_files(engine, [path]).get(path)
+
+
+def known_files(engine: sa.Engine, paths: list[str]) -> dict[str, KnownFile]:
+    """``known_file`` of many paths in a few queries (a re-run over a folder of 200,000 unchanged
+    files spent most of its time on one query per file); paths the store does not know are left out."""
     table = schema.ingested_files
+    known: dict[str, KnownFile] = {}
     with engine.connect() as conn:
-        row = conn.execute(sa.select(table).where(table.c.path == path)).mappings().first()
-    if row is None:
-        return None
-    return KnownFile(row["path"], FileState(row["size"], row["mtime_ns"], row["sha256"]), row["stored"],
-                     row["duplicates"], row["rejected"], row["message"], row["items_done"], bool(row["complete"]))
+        for start in range(0, len(paths), 500):
+            for row in conn.execute(sa.select(table).where(table.c.path.in_(paths[start:start + 500]))).mappings():
+                known[row["path"]] = KnownFile(
+                    row["path"], FileState(row["size"], row["mtime_ns"], row["sha256"]), row["stored"], row["duplicates"],
+                    row["rejected"], row["message"], row["items_done"], bool(row["complete"]))
+    return known
 
 
 def touch_file(engine: sa.Engine, path: str, state: FileState) -> None:
