@@ -113,7 +113,7 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     stored = store_corrections.load(engine)
     version = dictionary_version()
     outcome.extracted = extraction.run(engine, corrections.finding_dictionary(dictionary, stored), version,
-                                       everything=everything, progress=progress)
+                                       everything=everything, progress=progress, only_affected=True)
     cache_dir = config.frames_cache_dir(str(engine.url))
     try:
         frames.prepare_frames(engine, corrections.with_corrections(dictionary, stored), dictionary_version(stored),

@@ -3,6 +3,7 @@ ingest transaction's articles looked up and inserted together, extraction pages 
 processes. Each must store exactly what the one-process path stores."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -11,10 +12,10 @@ import signal
 import pandas as pd
 import pytest
 
-from core import pipeline
+from core import pipeline, schema
 from core.actors import extraction
 from core.ingest import batch, prepare, workers
-from core.store import database, reads
+from core.store import database, extractions, reads
 from tests import inputs
 
 _PREPARE_RECORDS = prepare.prepare_records
@@ -115,3 +116,38 @@ def test_extraction_in_workers_finds_what_one_process_finds(ingested_export, tmp
     assert found[1][0].mentions > 397 and found[1][0].dates >= 397
     for one, two in zip(found[1][1], found[2][1]):
         pd.testing.assert_frame_equal(one, two)
+
+
+def test_a_dictionary_change_re_extracts_only_the_articles_it_can_affect(ingested_export, tmp_path):
+    """Olaf Scholz taken out of the dictionary: only the articles that spell one of his aliases
+    are extracted again, and the store ends as a full re-extraction leaves it."""
+    dictionary = pipeline.load_dictionary()
+    scholz = dictionary.actor_id("Olaf Scholz")
+    changed = dataclasses.replace(dictionary, aliases=dictionary.aliases[dictionary.aliases["actor_id"] != scholz])
+    stores = {}
+    for name in ("partial", "full"):
+        shutil.copy(ingested_export, tmp_path / f"{name}.db")
+        stores[name] = database.connect(f"sqlite:///{tmp_path / f'{name}.db'}")
+        assert extraction.run(stores[name], dictionary, "v1", only_affected=True).articles == 397
+    assert extraction.run(stores["partial"], dictionary, "v1", only_affected=True).articles == 0
+    partial = extraction.run(stores["partial"], changed, "v2", only_affected=True)
+    full = extraction.run(stores["full"], changed, "v2", everything=True)
+    naming = reads.load_articles(stores["full"])["text"].str.contains("Scholz").sum()  # the French articles
+    assert full.articles == 397 and naming <= partial.articles < 397 // 2
+    assert (partial.mentions, partial.dates) != (full.mentions, full.dates)  # counts of the articles read only
+    for one, two in zip(_extracted(stores["partial"]), _extracted(stores["full"])):
+        pd.testing.assert_frame_equal(one, two)
+    assert extractions.extracted_versions(stores["partial"]) == ["v2"]
+    assert not (reads.load_mentions(stores["partial"])["actor_id"] == scholz).any()
+
+
+def test_a_changed_cue_or_an_unknown_earlier_dictionary_makes_every_article_due(ingested_export, tmp_path):
+    dictionary = pipeline.load_dictionary()
+    shutil.copy(ingested_export, tmp_path / "store.db")
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+    extraction.run(engine, dictionary, "v1")
+    cues = dataclasses.replace(dictionary.cues, particles={**dictionary.cues.particles, "en": {"von", "zzz"}})
+    assert extraction.run(engine, dataclasses.replace(dictionary, cues=cues), "v2", only_affected=True).articles == 397
+    with database._writing(engine) as conn:
+        conn.execute(schema.dictionary_snapshots.delete())
+    assert extraction.run(engine, dictionary, "v3", only_affected=True).articles == 397

@@ -26,7 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.store import extractions
-from core.actors import actor_dictionary, discovery, finding, mentioned_dates
+from core.actors import actor_dictionary, corrections, dictionary_changes, discovery, finding, mentioned_dates
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -88,7 +88,7 @@ def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, kn
 
 def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
         progress: Callable[[int, int], None] | None = None, jobs: int | None = None,
-        executor: Executor | None = None) -> ExtractionSummary:
+        executor: Executor | None = None, only_affected: bool = False) -> ExtractionSummary:
     """Extract actors and dates for the articles not yet extracted with this dictionary version
     (all of them with ``everything``), a page of ``CHUNK`` articles (at most ``CHUNK_CHARS``
     characters of text) per transaction, paged by article_id. The summary counts mentions, not
@@ -97,8 +97,16 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
     Pages are extracted by ``executor`` when given (any ``concurrent.futures.Executor``), else
     by ``jobs`` worker processes (default: one per core when at least ``MIN_ARTICLES_FOR_WORKERS``
     are due), at most ``PAGES_AHEAD`` pages ahead of the one this process stores; each page is
-    extracted as it would be here, so the result does not depend on where it ran."""
+    extracted as it would be here, so the result does not depend on where it ran.
+
+    With ``only_affected``, articles extracted with an earlier version whose dictionary snapshot
+    the store keeps are due only where a changed alias could be matched (``dictionary_changes``);
+    the others keep their mentions under this version. The snapshot of this dictionary is kept
+    for the next change."""
     pending = None if everything else version
+    current = dictionary_changes.snapshot(dictionary)
+    if only_affected and not everything:
+        _carry_over(engine, current, version)
     total = extractions.count_due(engine, pending)
     known = discovery.known_surnames(extractions.discovered_name_keys(engine))
     if executor is None and jobs is None:
@@ -116,7 +124,18 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
             date_count += int(found.dates["occurrences"].sum())
             if progress:
                 progress(min(done, total), max(total, done))
+    extractions.save_dictionary_snapshot(engine, version, current.dumps())
     return ExtractionSummary(done, mention_count, date_count)
+
+
+def _carry_over(engine: sa.Engine, current: dictionary_changes.Snapshot, version: str) -> None:
+    """Articles extracted with an earlier, snapshotted version and holding no changed alias are
+    marked extracted with ``version``; the rest stay due."""
+    for old in extractions.extracted_versions(engine):
+        kept = extractions.dictionary_snapshot(engine, old) if old != version else None
+        changed = dictionary_changes.changed_aliases(dictionary_changes.Snapshot.loads(kept), current) if kept else None
+        if changed is not None:
+            extractions.carry_over(engine, old, version, corrections.alias_articles(engine, changed) if changed else [])
 
 
 # Extraction is worth worker processes (forked in ~0.1 s, the dictionary sent with each page)
