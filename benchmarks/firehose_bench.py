@@ -222,7 +222,7 @@ def measure(form: str, root: Path, work: Path, n: int, jobs: int | None) -> None
     db = work / f"{form}.db"
     for stale in work.glob(f"{form}.db*"):
         stale.unlink()
-    shutil.rmtree(work / f"{form}.db-frames", ignore_errors=True)
+    shutil.rmtree(work / f"{form}.frames", ignore_errors=True)  # config.frames_cache_dir: a stale one would be reused
     folder = root / form
     ingest = _run_child("ingest", db, folder, jobs)
     print(f"[{form}] ingest    {ingest['seconds']:7.1f} s {_rate(ingest['count'], ingest['seconds'])}  stored {ingest['count']}"
