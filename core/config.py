@@ -5,10 +5,13 @@ Core functions receive settings as arguments; only the command line and the page
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import os
 import re
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from core.errors import ConfigError
 
@@ -37,13 +40,41 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def frames_cache_dir(url: str) -> Path | None:
-    """Where derived frames of an SQLite store file are cached (beside it, ``<name>.frames/``);
-    None for an in-memory or server database."""
-    if not url.startswith("sqlite:///") or url == "sqlite://":
+# Where the frames of stores on a PostgreSQL server are kept on this machine, one folder a server
+# and database (GEOWIRE_FRAMES_DIR moves it): the server has no folder beside it to put them in.
+FRAMES_DIR = DATA_DIR / "frames"
+
+
+def frames_cache_dir(url: str, environ=None) -> Path | None:
+    """Where derived frames of a store are cached: beside an SQLite file (``<name>.frames/``);
+    for a PostgreSQL database, a folder of its own under ``GEOWIRE_FRAMES_DIR`` (default
+    ``data/frames/``) named for the server, port and database, never the user or password
+    (``postgresql-HOST-PORT-DATABASE-DIGEST``); None for an in-memory database."""
+    if url.startswith("sqlite:///") and url != "sqlite://":
+        path = Path(url.removeprefix("sqlite:///"))
+        return path.parent / f"{path.stem}.frames"
+    scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
+    if scheme not in ("postgresql", "postgres"):
         return None
-    path = Path(url.removeprefix("sqlite:///"))
-    return path.parent / f"{path.stem}.frames"
+    environ = os.environ if environ is None else environ
+    root = Path(environ.get("GEOWIRE_FRAMES_DIR") or FRAMES_DIR).expanduser().resolve()
+    return root / _server_folder(url)
+
+
+def _server_folder(url: str) -> str:
+    """A folder name for a server's database: readable parts reduced to letters, digits, dots and
+    dashes (no separator or "..": the folder stays inside its root), and a digest of the exact
+    parts, so two databases whose names reduce alike never share a folder."""
+    try:
+        parsed = sa.make_url(url.replace("postgres://", "postgresql://", 1))
+    except sa.exc.ArgumentError:
+        raise ConfigError("the store's URL is not a valid database URL (expected postgresql://USER@HOST:PORT/DATABASE)") from None
+    socket_dir = parsed.query.get("host")
+    host = parsed.host or (socket_dir if isinstance(socket_dir, str) else None) or "localhost"
+    port, database = str(parsed.port or 5432), parsed.database or ""
+    digest = hashlib.sha256("\0".join((host, port, database)).encode("utf-8")).hexdigest()[:10]
+    readable = "-".join(re.sub(r"[^A-Za-z0-9.]+", "_", part).strip("._")[:40] or "_" for part in (host, port, database))
+    return f"postgresql-{readable}-{digest}"
 
 
 def max_document_bytes() -> int:

@@ -11,7 +11,7 @@ import pytest
 from core import cli, config, pipeline
 from core.ingest import scraped_text
 from core.store import database
-from tests import sample_corpus
+from tests import postgres_server, sample_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -35,6 +35,40 @@ def seeds():
     return {path.name: path for path in sorted(SEEDS.glob("*.txt"))}
 
 
+# --- The store on both databases: SQLite, and a PostgreSQL server the session starts ----------------
+
+@pytest.fixture(scope="session")
+def postgres(request) -> postgres_server.Server:
+    """A throwaway PostgreSQL cluster for the session (tests/postgres_server.py), stopped and
+    removed at its end, also after failures. Without Debian's server binaries the tests that need
+    it are skipped, except on CI (``CI=true``), which must run them and fails instead."""
+    try:
+        server = postgres_server.Server()
+    except postgres_server.Unavailable as err:
+        _no_postgres(err)
+    request.addfinalizer(server.stop)  # before start: a half-started cluster is stopped and removed too
+    try:
+        return server.start()
+    except postgres_server.Unavailable as err:
+        _no_postgres(err)
+
+
+def _no_postgres(err: Exception):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI runs the PostgreSQL tests, and no server could be started: {err}", pytrace=False)
+    pytest.skip(f"no PostgreSQL server: {err}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path, monkeypatch) -> str:
+    """The URL of a new empty store, once on SQLite (a file in tmp_path) and once on a new database
+    of the session's PostgreSQL server; a PostgreSQL store's frames go under tmp_path too."""
+    monkeypatch.setenv("GEOWIRE_FRAMES_DIR", str(tmp_path / "frames"))
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres").database()
+
+
 # --- The sample corpus, ingested once (tests/sample_corpus.py) -----------------------------------
 
 @pytest.fixture(scope="session")
@@ -56,6 +90,33 @@ def sample_frames(request):
     """``(articles, actors, mentions, dates)`` of the sample corpus as the dashboard derives them
     from the store; shared by the session, so copy a frame before changing it."""
     return sample_corpus.session_frames(request.config)
+
+
+# --- The dashboard's store (GEOWIRE_DB) for AppTest runs -------------------------------------------
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch) -> Path:
+    """The path of the app's store (GEOWIRE_DB), nothing there yet, and no settings file."""
+    db = tmp_path / "app.db"
+    monkeypatch.setenv("GEOWIRE_DB", str(db))
+    monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "no-settings.toml"))
+    return db
+
+
+@pytest.fixture
+def app_with_db(app_store, sample_ingest) -> Path:
+    """The app on the sample corpus as its first start leaves the store (the same
+    ``pipeline.ingest`` of data/samples/), copied from the session's store instead of ingested
+    again for every test. tests/test_app.py runs the first start itself
+    (test_first_start_loads_the_sample_corpus_with_its_actors)."""
+    sample_ingest.copy(app_store.parent, app_store.name)
+    return app_store
+
+
+@pytest.fixture
+def empty_app(app_store, monkeypatch):
+    monkeypatch.setenv("GEOWIRE_SAMPLE_CORPUS", "0")
+    return app_store
 
 
 # --- The command line ----------------------------------------------------------------------------

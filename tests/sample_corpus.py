@@ -11,7 +11,9 @@ dashboard's frames of it (articles, actors, mentions, dates), each caller its ow
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -57,20 +59,49 @@ def _dictionary(actors_dir: Path, corrections_file: Path, version: str) -> actor
 
 
 def store(pytest_config) -> Store:
-    """The session's store, built at the first call."""
+    """The session's store, built at the first call. Under pytest-xdist the workers of one run
+    share it: the first to ask builds it in the run's shared temporary folder while the others
+    wait on a lock, then each reads it from there."""
     found = getattr(pytest_config, "_geowire_sample_store", None)
     if found is None:
-        folder = Path(tempfile.mkdtemp(prefix="geowire-samples-"))
-        pytest_config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-        db = folder / "samples.db"
-        engine = database.connect(f"sqlite:///{db}")
-        run = pipeline.ingest(engine, [config.SAMPLES_DIR], dictionary=dictionary(), progress=False)
-        # Closing the last connection checkpoints the WAL into the file, so copying the one file
-        # copies the whole store.
-        engine.dispose()
-        assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
-        found = pytest_config._geowire_sample_store = Store(db, run)
+        if hasattr(pytest_config, "workerinput"):
+            found = _shared_store(pytest_config._tmp_path_factory.getbasetemp().parent / "geowire-samples")
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="geowire-samples-"))
+            pytest_config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+            found = _build(folder)
+        pytest_config._geowire_sample_store = found
     return found
+
+
+def _build(folder: Path) -> Store:
+    db = folder / "samples.db"
+    engine = database.connect(f"sqlite:///{db}")
+    run = pipeline.ingest(engine, [config.SAMPLES_DIR], dictionary=dictionary(), progress=False)
+    # Closing the last connection checkpoints the WAL into the file, so copying the one file
+    # copies the whole store.
+    engine.dispose()
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+    return Store(db, run)
+
+
+def _shared_store(folder: Path) -> Store:
+    """The store in ``folder``, built there by the first worker to get the lock. pytest removes
+    the run's temporary folders itself (it keeps the last three runs')."""
+    folder.mkdir(parents=True, exist_ok=True)
+    built = folder / "run.pickle"
+    with open(folder / "lock", "w") as lock:
+        # pytest-xdist's workers are processes of one machine; an flock is what they share
+        # (the filelock package is not installed and one lock needs no more).
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if built.exists():
+                return Store(folder / "samples.db", pickle.loads(built.read_bytes()))
+            found = _build(folder)
+            built.write_bytes(pickle.dumps(found.run))
+            return found
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def session_frames(pytest_config) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:

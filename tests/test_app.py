@@ -25,20 +25,6 @@ PAGES = {"pages/overview.py": "Overview", "pages/timeline.py": "Timeline", "page
          "pages/translation.py": "Translation"}
 
 
-@pytest.fixture
-def app_with_db(tmp_path, monkeypatch):
-    db = tmp_path / "app.db"
-    monkeypatch.setenv("GEOWIRE_DB", str(db))
-    monkeypatch.setenv("GEOWIRE_CONFIG", str(tmp_path / "no-settings.toml"))
-    return db
-
-
-@pytest.fixture
-def empty_app(app_with_db, monkeypatch):
-    monkeypatch.setenv("GEOWIRE_SAMPLE_CORPUS", "0")
-    return app_with_db
-
-
 def _run(page: str | None = None, **query):
     """The app opened at ``page`` with ``query`` in its URL. AppTest keeps the filter bar (drawn by
     app.py, before st.navigation) only in the tree of its first run, so every interaction with the
@@ -97,11 +83,19 @@ def test_every_page_renders_on_an_empty_store(empty_app, page):
         assert any("The store is empty" in i.value for i in at.info)
 
 
-def test_first_start_loads_the_sample_corpus_with_its_actors(app_with_db):
-    _run()
-    engine = database.connect(f"sqlite:///{app_with_db}")
-    assert len(reads.load_articles(engine)) >= 50
-    assert len(reads.load_mentions(engine)) > 1000
+def test_first_start_loads_the_sample_corpus_with_its_actors(app_store, sample_ingest):
+    at = _run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(toast.value.startswith("Sample corpus loaded:") for toast in at.toast)
+    engine = database.connect(f"sqlite:///{app_store}")
+    articles, mentions = reads.load_articles(engine), reads.load_mentions(engine)
+    assert len(articles) >= 50 and len(mentions) > 1000
+    # The store app_with_db copies for the other tests is the one this first start makes.
+    session = database.connect(f"sqlite:///{sample_ingest.db}")
+    assert sorted(articles["article_id"]) == sorted(reads.load_articles(session)["article_id"])
+    assert len(mentions) == len(reads.load_mentions(session))
+    shown, total = _selected(at)
+    assert shown == total == len(articles)
 
 
 def test_articles_dated_only_to_the_day_show_no_made_up_time(app_with_db):

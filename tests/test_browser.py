@@ -17,10 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import config
-from core.ingest import batch
+from core import pipeline
 from core.store import database
-from tests import inputs
+from tests import inputs, sample_corpus
 from tests.fake_libretranslate import FakeLibreTranslate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,8 +65,10 @@ def serving(env: dict, wait_seconds: float = 90):
         server.wait(timeout=20)
 
 
-def _prepare_store(db: Path, folder: Path) -> None:
-    """The sample corpus with its actors, plus a scraped Arabic page whose title carries markup."""
+def _prepare_store(sample_ingest, db: Path, folder: Path) -> None:
+    """The sample corpus with its actors (a copy of the session's store), plus a scraped Arabic
+    page whose title carries markup, ingested and extracted as the command line does."""
+    sample_ingest.copy(db.parent, db.name)
     engine = database.connect(f"sqlite:///{db}")
     hostile = folder / "hostile-outlet"
     hostile.mkdir()
@@ -75,19 +76,16 @@ def _prepare_store(db: Path, folder: Path) -> None:
         f"الثلاثاء 2024/03/12\n\n{HOSTILE_TITLE}\n\nشارك\n\nقال وزير الخارجية الإيراني في طهران إن المحادثات مع روسيا "
         "ستستمر الأسبوع المقبل، وأضاف أن الوفد سيزور موسكو قريبا لبحث التعاون.\n\n"
         "وأكد المتحدث أن إيران لا تسعى إلى التصعيد في المنطقة.\n", encoding="utf-8")
-    batch.ingest(engine, [config.SAMPLES_DIR, hostile], progress=False)
-    from core.actors import actor_dictionary, extraction
-    dictionary = actor_dictionary.load(config.ACTORS_DIR, config.CORRECTIONS_FILE)
-    extraction.run(engine, dictionary, extraction.dictionary_version(config.ACTORS_DIR, config.CORRECTIONS_FILE))
+    pipeline.ingest(engine, [hostile], dictionary=sample_corpus.dictionary(), progress=False)
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def app_url(tmp_path_factory, sample_ingest):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
     db = tmp_path_factory.mktemp("browser") / "app.db"
-    _prepare_store(db, tmp_path_factory.mktemp("inputs"))
+    _prepare_store(sample_ingest, db, tmp_path_factory.mktemp("inputs"))
     # A local LibreTranslate-speaking server, slow enough that a translation run lasts a few seconds.
     translator = FakeLibreTranslate(delay=0.05).__enter__()
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_TRANSLATOR="libre", GEOWIRE_TRANSLATE_URL=translator.url,

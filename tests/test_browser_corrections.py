@@ -6,21 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from core import config, pipeline
 from core.store import database, reads
 
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, serving
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """(url, store path) of the app serving the sample corpus."""
+def app(tmp_path_factory, sample_ingest):
+    """(url, store path) of the app serving the sample corpus (a copy of the session's store)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
-    db = tmp_path_factory.mktemp("corrections-browser") / "app.db"
-    engine = database.connect(f"sqlite:///{db}")
-    pipeline.ingest(engine, [config.SAMPLES_DIR], progress=False)
-    engine.dispose()
+    db = sample_ingest.copy(tmp_path_factory.mktemp("corrections-browser"), "app.db")
     env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_ANALYST="Rana",
                GEOWIRE_CONFIG=str(tmp_path_factory.mktemp("config") / "none.toml"))
     with serving(env) as url:

@@ -13,7 +13,7 @@ import pytest
 from core.analysis import cooccurrence
 from core.charts import graph
 from tests.test_analysis import sample  # noqa: F401 (fixture)
-from tests.test_app import _figures, _open_tab, _run, app_with_db  # noqa: F401 (fixture)
+from tests.test_app import _figures, _open_tab, _run
 
 IRAN, RUSSIA, UNITED_STATES, ISRAEL = "Q794", "Q159", "Q30", "Q801"
 # About the smallest plot area the dashboard gives the network (a 1280-px window measured 800 x 524

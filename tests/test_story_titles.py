@@ -11,7 +11,7 @@ from core.analysis import story_grouping
 from core.charts import over_time
 from core.export import figures
 from tests.test_analysis import _articles, _mentions, sample  # noqa: F401 (fixture)
-from tests.test_app import _figures, _open_tab, _run, app_with_db  # noqa: F401 (fixture)
+from tests.test_app import _figures, _open_tab, _run
 
 NUMBERED = re.compile(r"#\d+ · \d+ articles")
 RLI, LRI, FSI, PDI = "\u2067", "\u2066", "\u2068", "\u2069"

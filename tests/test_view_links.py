@@ -7,7 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from test_app import APP, _actor_id, _figures, _open_tab, app_with_db  # noqa: F401  (a fixture, used by name)
+from test_app import APP, _actor_id, _figures, _open_tab
 
 
 def _reopen(at, page: str) -> AppTest:

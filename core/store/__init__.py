@@ -33,6 +33,10 @@ The tables themselves are described once, in ``core.schema``.
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
   (``cached``, ``entry``, ``read``), the articles frame among them (``cached_articles``,
   ``prepare_articles``).
+- ``postgres``: a store on a PostgreSQL server (psycopg 3): the tables as PostgreSQL makes them,
+  the locks that stand in for SQLite's single writer (advisory locks for ingest, corrections and
+  schema changes; the rows of the articles an extraction replaces), its errors as ``StoreError``
+  without the password. Only ``database`` and ``batches`` call it (docs/postgresql.md).
 - ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
   ``read_batches``) and scratch files of records (``Spill``).
 

@@ -12,6 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core import schema
+from core.store import postgres
 
 # Rows per batch of mentions or dates. A row read is ~1.5 KB of Python objects until the batch is
 # a frame (a sentence, a dozen values, the driver's row): batches of 100,000 rows took 230 MB on
@@ -37,8 +38,16 @@ def empty_mentioned_dates() -> pd.DataFrame:
 
 def _insertion_order(engine: sa.Engine, table: sa.Table):
     """The order rows were written in, which ties are broken by: SQLite's rowid (a table without
-    a primary key has one); nothing elsewhere."""
+    a primary key has one), PostgreSQL's ``postgres.ROW_ORDER`` column; nothing elsewhere."""
+    if engine.dialect.name == "postgresql":
+        return postgres.order_written(table)
     return [sa.literal_column(f"{table.name}.rowid")] if engine.dialect.name == "sqlite" else []
+
+
+def _oldest_first(engine: sa.Engine, column):
+    """``column`` ascending with missing values first, SQLite's own order, on every database
+    (PostgreSQL puts them last unless told)."""
+    return column.asc().nulls_first() if engine.dialect.name == "postgresql" else column
 
 
 def _batches(engine: sa.Engine, query, names, rows: int, chars: int | None = None) -> Iterator[pd.DataFrame]:
@@ -65,7 +74,8 @@ def _batches(engine: sa.Engine, query, names, rows: int, chars: int | None = Non
 def article_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
     """``reads.load_articles`` a batch at a time (ARTICLE_BATCH_ROWS, ARTICLE_BATCH_CHARS), in its order."""
     table = schema.articles
-    query = sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS]).order_by(table.c.published, table.c.article_id)
+    query = sa.select(*[table.c[name] for name in schema.ARTICLE_COLUMNS]).order_by(_oldest_first(engine, table.c.published),
+                                                                                    table.c.article_id)
     for frame in _batches(engine, query, schema.ARTICLE_COLUMNS, ARTICLE_BATCH_ROWS, ARTICLE_BATCH_CHARS):
         yield schema.as_articles(frame)
 
@@ -93,7 +103,8 @@ def mention_batches(engine: sa.Engine, every_article: bool = False) -> Iterator[
     # up; an inner join made SQLite sort every mention first.
     joined = articles.outerjoin(mentions, mentions.c.article_id == articles.c.article_id)
     query = (sa.select(*columns).select_from(joined)
-             .order_by(articles.c.published, articles.c.article_id, *_insertion_order(engine, mentions)))
+             .order_by(_oldest_first(engine, articles.c.published), articles.c.article_id,
+                       *_insertion_order(engine, mentions)))
     dtypes = {name: _MENTION_DTYPES.get(name, "str") for name in schema.MENTION_COLUMNS}
     for frame in _batches(engine, query, ARTICLE_ORDER_COLUMNS + schema.MENTION_COLUMNS, BATCH_ROWS):
         if every_article:

@@ -87,7 +87,7 @@ def add(engine: sa.Engine, corrections: Sequence[Correction], due_articles: Iter
     ``due_articles`` become due for extraction. Returns the corrections stored, with their ids."""
     stored = []
     now = now or dt.datetime.now(dt.timezone.utc)
-    with database._writing(engine) as conn:
+    with database._writing(engine, lock="corrections") as conn:
         known = {correction.change() for correction in _read(conn)}
         for position, correction in enumerate(corrections):
             if correction.change() in known:
@@ -110,7 +110,7 @@ def remove(engine: sa.Engine, ids: Iterable[int], due_articles: Iterable[str] = 
     ``due_articles`` become due for extraction. Returns the corrections removed (an id no longer
     stored, removed meanwhile by someone else, is left out)."""
     wanted = sorted({int(i) for i in ids})
-    with database._writing(engine) as conn:
+    with database._writing(engine, lock="corrections") as conn:
         found = _read(conn, wanted)
         if found:
             conn.execute(_TABLE.delete().where(_TABLE.c.id.in_([c.id for c in found])))
@@ -130,6 +130,7 @@ def _read(conn: sa.Connection, ids: list[int] | None = None) -> list[Correction]
 def _make_due(conn: sa.Connection, article_ids: Iterable[str]) -> None:
     """Forget that ``article_ids`` were extracted, so the next extraction reads them again."""
     article_ids = list(dict.fromkeys(article_ids))
+    database._lock_articles(conn, article_ids)
     done = schema.extractions
     for start in range(0, len(article_ids), 500):
         conn.execute(done.delete().where(done.c.article_id.in_(article_ids[start:start + 500])))

@@ -4,7 +4,9 @@ revision counters, the schema brought up to date, the WAL checkpoint.
 Every write goes through one way of beginning a transaction (``_writing``): on SQLite it takes the
 write lock up front (``BEGIN IMMEDIATE``), so a second writer queues for its turn instead of
 failing on a stale snapshot, and gives up with ``StoreBusy`` after the configured wait. Reads stay
-deferred and never take the write lock, so the dashboard reads while an ingest writes.
+deferred and never take the write lock, so the dashboard reads while an ingest writes. On a
+PostgreSQL server writers go side by side, each taking the locks its write needs
+(``core.store.postgres``; docs/postgresql.md).
 
 ``_writing``, ``_bump_revision`` and ``_checkpoint`` are the package's own: the other modules of
 ``core.store`` write through them; callers outside it write through those modules.
@@ -16,9 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core import schema
 from core.errors import StoreBusy, StoreError, StoreWriteError
+from core.store import postgres
 
 # How long a writer waits for another's write transaction before giving up with StoreBusy
 # (GEOWIRE_BUSY_SECONDS). Every write transaction Geowire makes is bounded: a chunk of an export
@@ -49,7 +53,11 @@ def connect(url: str, busy_seconds: float | None = None) -> sa.Engine:
     ``StoreBusy`` (0: at once)."""
     busy_seconds = BUSY_SECONDS if busy_seconds is None else busy_seconds
     engine_args: dict = {"execution_options": {_BUSY_OPTION: busy_seconds}}
-    if url.startswith("sqlite:"):
+    target: str | sa.URL = url
+    if postgres.is_postgres_url(url):
+        target = postgres.driver_url(url)
+        engine_args.update(postgres.engine_options(target))
+    elif url.startswith("sqlite:"):
         # The driver's busy timeout: how long a BEGIN IMMEDIATE queues for the write lock.
         engine_args["connect_args"] = {"timeout": busy_seconds}
     if url.startswith("sqlite:///"):
@@ -58,13 +66,15 @@ def connect(url: str, busy_seconds: float | None = None) -> sa.Engine:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreWriteError(url.removeprefix("sqlite:///"), f"cannot make its folder {folder} ({err.strerror or err})") from err
-    engine = sa.create_engine(url, **engine_args)
+    engine = sa.create_engine(target, **engine_args)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        sa.event.listen(engine, "connect", postgres.on_connect)
     try:
         _create_or_upgrade(engine)
-    except sa.exc.OperationalError as err:  # the first connection: a store that cannot be opened or made
+    except sa.exc.DBAPIError as err:  # the first connection: a store that cannot be opened or made
         problem = _store_error(engine, err)
         if problem is None:
             raise
@@ -78,21 +88,22 @@ def _create_or_upgrade(engine: sa.Engine) -> None:
     translations that cannot be made again, so it is changed in place; only additive changes are
     made here, and a new column must therefore be nullable or have a ``server_default``. A store
     that needs nothing is only read, so opening it never waits behind a writer."""
-    if not _schema_changes(sa.inspect(engine)):
+    metadata = postgres.table_metadata() if engine.dialect.name == "postgresql" else schema.metadata
+    if not _schema_changes(sa.inspect(engine), metadata):
         return
-    with _writing(engine) as conn:
-        schema.metadata.create_all(conn)
+    with _writing(engine, lock="schema") as conn:
+        metadata.create_all(conn)
         # Read again inside the transaction: another process may have upgraded the store meanwhile.
-        for table, column in _schema_changes(sa.inspect(conn)):
+        for table, column in _schema_changes(sa.inspect(conn), metadata):
             definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
             conn.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {definition}")
 
 
-def _schema_changes(inspector) -> list[tuple[sa.Table, sa.Column | None]]:
+def _schema_changes(inspector, metadata: sa.MetaData) -> list[tuple[sa.Table, sa.Column | None]]:
     """(table, None) for a missing table, (table, column) for a column missing from a table."""
     present_tables = set(inspector.get_table_names())
     changes: list[tuple[sa.Table, sa.Column | None]] = []
-    for table in schema.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         if table.name not in present_tables:
             changes.append((table, None))
             continue
@@ -124,25 +135,39 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 
 @contextlib.contextmanager
-def _writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+def _writing(engine: sa.Engine, lock: str | None = None) -> Iterator[sa.Connection]:
     """A write transaction: committed at the end of the block, rolled back on an error. Every write
     to the store begins here. On SQLite it takes the write lock first, waiting up to the busy
-    time (``StoreBusy`` after it); a write the disk refuses raises ``StoreWriteError``."""
+    time (``StoreBusy`` after it); a write the disk refuses raises ``StoreWriteError``.
+
+    On PostgreSQL writers go side by side, each waiting up to the busy time for a lock another
+    holds; ``lock`` names the kind of write that must be alone (``postgres.ADVISORY_LOCKS``:
+    "ingest", "corrections", "schema"), which then queues for others of its kind as every writer
+    does on SQLite."""
     try:
         with engine.connect() as conn:
             conn.execution_options(**{_WRITE_OPTION: True})
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    postgres.set_lock_timeout(conn, engine.get_execution_options().get(_BUSY_OPTION, BUSY_SECONDS))
+                    if lock is not None:
+                        postgres.take_lock(conn, lock)
                 yield conn
-    except sa.exc.OperationalError as err:
+    except sa.exc.DBAPIError as err:
         problem = _store_error(engine, err)
         if problem is None:
             raise
         raise problem from err
 
 
-def _store_error(engine: sa.Engine, err: sa.exc.OperationalError) -> StoreError | None:
-    """What an SQLite error means for the user, or None for one that is not about the store's
-    lock or its files (a bug: it keeps its traceback)."""
+def _store_error(engine: sa.Engine, err: sa.exc.DBAPIError) -> StoreError | None:
+    """What an SQLite or PostgreSQL error means for the user, or None for one that is not about the
+    store's lock, its files or its server (a bug: it keeps its traceback)."""
+    if engine.dialect.name == "postgresql":
+        return postgres.store_error(store_name(engine), engine.get_execution_options().get(_BUSY_OPTION, BUSY_SECONDS),
+                                    err, engine.url.password)
+    if not isinstance(err, sa.exc.OperationalError):
+        return None
     code = getattr(err.orig, "sqlite_errorcode", None)
     if code is None:
         return None
@@ -162,6 +187,25 @@ def store_name(engine: sa.Engine) -> str:
     if engine.dialect.name == "sqlite":
         return engine.url.database or ":memory:"
     return engine.url.render_as_string(hide_password=True)
+
+
+def _replacing(conn: sa.Connection, table: sa.Table, values: dict) -> None:
+    """Insert a row, or replace every column of the row with its primary key: one statement, so
+    that two writers replacing the same row at once (two analysts saving a view of one name) both
+    succeed, the later one's row kept. Deleting and inserting would make the second insert fail
+    on PostgreSQL, where the two do not wait for each other as on SQLite."""
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table).values(**values)
+    keys = [column.name for column in table.primary_key.columns]
+    conn.execute(insert.on_conflict_do_update(index_elements=keys, set_={
+        name: insert.excluded[name] for name in values if name not in keys}))
+
+
+def _lock_articles(conn: sa.Connection, article_ids: list[str]) -> None:
+    """Make this transaction the only writer of what is derived from ``article_ids`` until it ends:
+    on SQLite it is the only writer already; on PostgreSQL their rows are locked
+    (``postgres.lock_articles``)."""
+    if conn.dialect.name == "postgresql":
+        postgres.lock_articles(conn, article_ids)
 
 
 def _checkpoint(engine: sa.Engine) -> None:
@@ -197,5 +241,8 @@ _BUMP = _META.update().where(_META.c.key == sa.bindparam("meta_key")).values(val
 
 
 def _bump_revision(conn: sa.Connection, key: str = "revision") -> None:
+    if conn.dialect.name == "postgresql":
+        postgres.bump(conn, key)
+        return
     if conn.execute(_BUMP, {"meta_key": key}).rowcount == 0:
         conn.execute(_META.insert().values(key=key, value=1))

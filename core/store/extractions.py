@@ -15,6 +15,7 @@ def save_extraction(engine: sa.Engine, article_ids: list[str], mentions: pd.Data
                     dictionary_version: str) -> None:
     """Replace the mentions and mentioned dates of ``article_ids`` in one transaction."""
     with database._writing(engine) as conn:
+        database._lock_articles(conn, article_ids)
         for table in (schema.mentions, schema.mentioned_dates, schema.extractions):
             for start in range(0, len(article_ids), 500):
                 conn.execute(table.delete().where(table.c.article_id.in_(article_ids[start:start + 500])))
@@ -119,8 +120,7 @@ def save_dictionary_snapshot(engine: sa.Engine, version: str, snapshot: str) -> 
     """Keep ``snapshot`` for ``version``, and only for the versions stored extractions still have."""
     table, done = schema.dictionary_snapshots, schema.extractions
     with database._writing(engine) as conn:
-        conn.execute(table.delete().where(table.c.dictionary_version == version))
-        conn.execute(table.insert().values(dictionary_version=version, snapshot=snapshot))
+        database._replacing(conn, table, {"dictionary_version": version, "snapshot": snapshot})
         conn.execute(table.delete().where(table.c.dictionary_version.not_in(sa.select(done.c.dictionary_version).distinct())))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -70,7 +71,9 @@ def entry(cache_dir: Path, kind: str, key: str, names: Sequence[str]) -> Iterato
     if _present(cache_dir, kind, key, names):
         yield None
         return
-    partial = cache_dir / f".{path.name}.{os.getpid()}"
+    # The thread too: two threads of one process (a dashboard session and a background job) may
+    # derive the same entry at once, and must not write into one folder.
+    partial = cache_dir / f".{path.name}.{os.getpid()}.{threading.get_ident()}"
     partial.mkdir(parents=True, exist_ok=True)
     try:
         yield partial

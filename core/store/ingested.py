@@ -133,7 +133,7 @@ def save_files(engine: sa.Engine, files: list[FileInput], now: datetime) -> list
     results: list[FileResult] = []
     current = files[0].path if files else None
     try:
-        with database._writing(engine) as conn:
+        with database._writing(engine, lock="ingest") as conn:
             writer = article_rows.Writer(conn, now)
             batches = [[list(batch) for batch in file.batches] for file in files]
             writer.look_up(row for rows in batches for batch in rows for row in batch)
@@ -183,7 +183,7 @@ def save_file(engine: sa.Engine, path: str, batches: Iterable[list[dict]], state
         """Store ``rows[start:]`` up to the bounds of one transaction; returns where it stopped."""
         nonlocal message, commits
         end, rejections = start, len(result.rejections)
-        with database._writing(engine) as conn:
+        with database._writing(engine, lock="ingest") as conn:
             began, log, writer = time.monotonic(), [], article_rows.Writer(conn, now)
             while end < len(rows) and end - start < MAX_TRANSACTION_ROWS and (
                     end == start or time.monotonic() - began < MAX_TRANSACTION_SECONDS):

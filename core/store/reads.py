@@ -19,7 +19,8 @@ def load_articles(engine: sa.Engine, not_extracted_with: str | None = None) -> p
         done = schema.extractions
         query = query.outerjoin(done, done.c.article_id == table.c.article_id).where(
             sa.or_(done.c.dictionary_version.is_(None), done.c.dictionary_version != not_extracted_with))
-    frame = _read_frame(engine, query.order_by(table.c.published, table.c.article_id), schema.ARTICLE_COLUMNS)
+    frame = _read_frame(engine, query.order_by(batches._oldest_first(engine, table.c.published), table.c.article_id),
+                        schema.ARTICLE_COLUMNS)
     if frame.empty:
         return schema.empty_articles()
     return schema.as_articles(frame)

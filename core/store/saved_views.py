@@ -37,8 +37,7 @@ def save_view(engine: sa.Engine, name: str, page: str, query: str) -> SavedView:
     view = SavedView(clean_name(name), page, query.lstrip("?"), dt.datetime.now(dt.timezone.utc))
     table = schema.saved_views
     with database._writing(engine) as conn:
-        conn.execute(table.delete().where(table.c.name == view.name))
-        conn.execute(table.insert().values(**dataclasses.asdict(view)))
+        database._replacing(conn, table, dataclasses.asdict(view))
     return view
 
 

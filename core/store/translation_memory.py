@@ -13,13 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import schema
-from core.store import database
+from core.store import batches, database
 
 
 def _same_language(column, language: str):
     """``column`` is ``language`` or one of its regional forms ("en", "en-GB")."""
     base = language.split("-")[0]
-    return sa.or_(column == base, column.like(f"{base}-%"))
+    # ILIKE: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not.
+    return sa.or_(column == base, column.ilike(f"{base}-%"))
 
 
 def count_in_language(engine: sa.Engine, language: str) -> int:
@@ -38,7 +39,8 @@ def load_untranslated(engine: sa.Engine, target: str, limit: int | None = None) 
              .outerjoin(done, sa.and_(done.c.article_id == table.c.article_id, done.c.target_lang == target))
              .where(sa.or_(done.c.status.is_(None), done.c.status != "translated"))
              .where(sa.or_(table.c.language.is_(None), sa.not_(_same_language(table.c.language, target))))
-             .order_by(done.c.at.is_not(None), done.c.at, table.c.published, table.c.article_id))
+             .order_by(done.c.at.is_not(None), done.c.at, batches._oldest_first(engine, table.c.published),
+                       table.c.article_id))
     if limit is not None:
         query = query.limit(limit)
     with engine.connect() as conn:
@@ -54,9 +56,6 @@ _LOOKUP_MEMORY = sa.select(_MEMORY.c.segment_hash, _MEMORY.c.translated_text).wh
     _MEMORY.c.target_lang == sa.bindparam("target_lang"),
     _MEMORY.c.segment_hash.in_(sa.bindparam("hashes", expanding=True)))
 _TRANSLATIONS = schema.translations
-_DELETE_TRANSLATION = _TRANSLATIONS.delete().where(_TRANSLATIONS.c.article_id == sa.bindparam("a_id"),
-                                                   _TRANSLATIONS.c.target_lang == sa.bindparam("a_target"))
-_INSERT_TRANSLATION = _TRANSLATIONS.insert()
 
 
 def lookup_memory(engine: sa.Engine, provider: str, source_lang: str, target_lang: str,
@@ -96,10 +95,9 @@ def save_translation(engine: sa.Engine, article_id: str, target_lang: str, provi
                      text: str | None, status: str, error: str | None, now: datetime | None = None) -> None:
     """Write one article's translation (or its failure) in one transaction."""
     with database._writing(engine) as conn:
-        conn.execute(_DELETE_TRANSLATION, {"a_id": article_id, "a_target": target_lang})
-        conn.execute(_INSERT_TRANSLATION, {"article_id": article_id, "target_lang": target_lang, "provider": provider,
-                                           "title": title, "text": text, "status": status, "error": error,
-                                           "at": now or datetime.now(tz=timezone.utc)})
+        database._replacing(conn, _TRANSLATIONS, {"article_id": article_id, "target_lang": target_lang, "provider": provider,
+                                                  "title": title, "text": text, "status": status, "error": error,
+                                                  "at": now or datetime.now(tz=timezone.utc)})
         database._bump_revision(conn, "translations")
 
 
