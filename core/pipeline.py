@@ -125,7 +125,8 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     version = dictionary_version()
     try:
         outcome.extracted = extraction.run(engine, corrections.finding_dictionary(dictionary, stored), version,
-                                           everything=everything, progress=progress, cluster_pool=cluster_pool)
+                                           everything=everything, progress=progress, only_affected=True,
+                                           cluster_pool=cluster_pool)
     except ClusterError as err:  # the pages extracted before it are stored; the frames wait for the rest
         outcome.cluster_failed = err
         return

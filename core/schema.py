@@ -263,6 +263,15 @@ saved_views = sa.Table(
 )
 
 # Bumped by every write transaction: pages cache frames keyed on it.
+# The dictionary each extraction version ran with (``core.actors.dictionary_changes``): with it, a
+# changed dictionary makes due only the articles holding a changed alias.
+dictionary_snapshots = sa.Table(
+    "dictionary_snapshots",
+    metadata,
+    sa.Column("dictionary_version", sa.String(32), primary_key=True),
+    sa.Column("snapshot", sa.Text, nullable=False),
+)
+
 store_meta = sa.Table(
     "store_meta",
     metadata,

@@ -280,12 +280,12 @@ def _fail_after(monkeypatch, commits: int):
     count = 0
 
     @contextlib.contextmanager
-    def failing(engine):
+    def failing(engine, **options):  # options: the lock a PostgreSQL store's writer takes
         nonlocal count
         count += 1
         if count > commits:
             raise StoreWriteError(database.store_name(engine), "database or disk is full (SQLITE_FULL)")
-        with writing(engine) as conn:
+        with writing(engine, **options) as conn:
             yield conn
 
     monkeypatch.setattr(database, "_writing", failing)

@@ -33,7 +33,10 @@ Dates and the store:
   ``date_cues`` reads which way a date without a year points (next/last, since, a year phrase, the
   tense of its clause) with the words ``date_words`` gives per language, and ``sentences`` cuts
   the whole sentence it is quoted in (ICU).
-- ``extraction``: the run over the store's due articles, a page per transaction.
+- ``extraction``: the run over the store's due articles, a page per transaction, pages extracted
+  in worker processes (any ``concurrent.futures`` executor) ahead of the one stored.
+- ``dictionary_changes``: what a dictionary change can affect (the articles holding a changed
+  alias), from the snapshot of the dictionary each extraction version ran with.
 - ``frames``: the resolved frames read back from the store for the export and the dashboard, and
   the dashboard's Parquet copies of them (these also chain ``core.analysis``: see its docstring).
 

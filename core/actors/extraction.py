@@ -9,11 +9,18 @@ corrections file changes ``dictionary_version`` and makes every article due agai
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
-from collections.abc import Iterator
+import itertools
+import multiprocessing
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import sqlalchemy as sa
@@ -21,7 +28,7 @@ import sqlalchemy as sa
 from core import cluster
 from core.errors import ClusterError
 from core.store import extractions
-from core.actors import actor_dictionary, discovery, finding, mentioned_dates
+from core.actors import actor_dictionary, corrections, dictionary_changes, discovery, finding, mentioned_dates
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -55,18 +62,105 @@ def dictionary_version(directory: Path, corrections_file: Path | None) -> str:
 
 
 @dataclass
-class _Page:
-    """What one page of articles holds: its article ids, their mentions and mentioned dates."""
-    article_ids: list[str]
+class PageExtraction:
+    """What ``extract_page`` found in one page of articles."""
+
     mentions: pd.DataFrame
     dates: pd.DataFrame
 
 
-def _extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, known: dict[str, str]) -> _Page:
-    """Mentions and mentioned dates of one page: a function of the page alone (and the surnames
-    known before the run), so that it gives the same on a cluster's worker as here."""
-    return _Page(list(page["article_id"]), finding.find_mentions(page, dictionary, known_surnames=known),
-                 mentioned_dates.extract(page))
+# The dictionary a worker process extracts with, under the token of the run that sent it. The
+# matcher's indexes (``lookup.for_language``) are built once per dictionary object, ~2 s a
+# language: a copy unpickled with every page would build them again for every page.
+_DICTIONARY: dict[str, actor_dictionary.Dictionary] = {}
+
+
+def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, known: set[str],
+                 token: str | None = None) -> PageExtraction:
+    """Actor mentions and mentioned dates of one page of articles: the work of a worker process
+    (a module-level function, so that it pickles by name for any ``concurrent.futures`` executor).
+    Pages sent with the same ``token`` share the first copy of the dictionary that arrived."""
+    if token is not None:
+        if token not in _DICTIONARY:
+            _DICTIONARY.clear()
+            _DICTIONARY[token] = dictionary
+        dictionary = _DICTIONARY[token]
+    return PageExtraction(finding.find_mentions(page, dictionary, known_surnames=known), mentioned_dates.extract(page))
+
+
+def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
+        progress: Callable[[int, int], None] | None = None, jobs: int | None = None,
+        executor: Executor | None = None, only_affected: bool = False,
+        cluster_pool: cluster.Pool | None = None) -> ExtractionSummary:
+    """Extract actors and dates for the articles not yet extracted with this dictionary version
+    (all of them with ``everything``), a page of ``CHUNK`` articles (at most ``CHUNK_CHARS``
+    characters of text) per transaction, paged by article_id. The summary counts mentions, not
+    rows (``occurrences``).
+
+    Pages are extracted by ``executor`` when given (any ``concurrent.futures.Executor``), else
+    by ``jobs`` worker processes (default: one per core when at least ``MIN_ARTICLES_FOR_WORKERS``
+    are due), at most ``PAGES_AHEAD`` pages ahead of the one this process stores; each page is
+    extracted as it would be here, so the result does not depend on where it ran.
+
+    With ``only_affected``, articles extracted with an earlier version whose dictionary snapshot
+    the store keeps are due only where a changed alias could be matched (``dictionary_changes``);
+    the others keep their mentions under this version. The snapshot of this dictionary is kept
+    for the next change.
+
+    With ``cluster_pool`` (``core.cluster.connect``) the pages are extracted on a Dask cluster's
+    workers instead, a few ahead, and stored here in order, one transaction each as without it; a
+    page whose task kills the workers it is given to stops the run with ``ClusterError`` (the pages
+    before it are stored; ``extract`` continues after them)."""
+    pending = None if everything else version
+    current = dictionary_changes.snapshot(dictionary)
+    if only_affected and not everything:
+        _carry_over(engine, current, version)
+    total = extractions.count_due(engine, pending)
+    known = discovery.known_surnames(extractions.discovered_name_keys(engine))
+    if executor is None and jobs is None:
+        jobs = (os.cpu_count() or 1) if total >= MIN_ARTICLES_FOR_WORKERS else 1
+    done = mention_count = date_count = 0
+    with contextlib.ExitStack() as stack:
+        if cluster_pool is not None:
+            extracted = _on_cluster(_pages(engine, pending), dictionary, known, cluster_pool)
+        else:
+            if executor is None and jobs > 1:
+                executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
+                    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"))
+                stack.callback(executor.shutdown, wait=True, cancel_futures=True)
+            extracted = _extracted(_pages(engine, pending), dictionary, known, executor)
+        try:
+            for page, found in extracted:
+                extractions.save_extraction(engine, list(page["article_id"]), found.mentions, found.dates, version)
+                done += len(page)
+                mention_count += int(found.mentions["occurrences"].sum())
+                date_count += int(found.dates["occurrences"].sum())
+                if progress:
+                    progress(min(done, total), max(total, done))
+        except cluster.WorkerLost as err:
+            raise ClusterError(cluster_pool.address, f"the workers extracting a page of articles after {done} were "
+                               "killed by it, over and over (perhaps for lack of memory); those before it are "
+                               f"stored; run `extract` again to continue ({' '.join(str(err).split())[:300]})") from None
+    extractions.save_dictionary_snapshot(engine, version, current.dumps())
+    return ExtractionSummary(done, mention_count, date_count)
+
+
+def _carry_over(engine: sa.Engine, current: dictionary_changes.Snapshot, version: str) -> None:
+    """Articles extracted with an earlier, snapshotted version and holding no changed alias are
+    marked extracted with ``version``; the rest stay due."""
+    for old in extractions.extracted_versions(engine):
+        kept = extractions.dictionary_snapshot(engine, old) if old != version else None
+        changed = dictionary_changes.changed_aliases(dictionary_changes.Snapshot.loads(kept), current) if kept else None
+        if changed is not None:
+            extractions.carry_over(engine, old, version, corrections.alias_articles(engine, changed) if changed else [])
+
+
+# Extraction is worth worker processes (forked in ~0.1 s, the dictionary sent with each page)
+# from about two pages of articles on.
+MIN_ARTICLES_FOR_WORKERS = 2 * CHUNK
+# Pages extracted ahead of the one being stored: enough to keep two workers busy while a page is
+# stored, few enough that memory stays a handful of pages (~50 MB each at CHUNK_CHARS).
+PAGES_AHEAD = 4
 
 
 def _pages(engine: sa.Engine, pending: str | None) -> Iterator[pd.DataFrame]:
@@ -79,33 +173,46 @@ def _pages(engine: sa.Engine, pending: str | None) -> Iterator[pd.DataFrame]:
         yield page
 
 
-def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str, everything: bool = False,
-        progress: Callable[[int, int], None] | None = None, cluster_pool: cluster.Pool | None = None) -> ExtractionSummary:
-    """Extract actors and dates for the articles not yet extracted with this dictionary version
-    (all of them with ``everything``), a page of ``CHUNK`` articles (at most ``CHUNK_CHARS``
-    characters of text) per transaction, paged by article_id. The summary counts mentions, not
-    rows (``occurrences``). With ``cluster_pool`` (``core.cluster.connect``) the pages are
-    extracted on a Dask cluster's workers, a few ahead, and stored here in order, one transaction
-    each as without it; a page whose task kills the workers it is given to stops the run with
-    ``ClusterError`` (the pages before it are stored; ``extract`` continues after them)."""
-    pending = None if everything else version
-    total = extractions.count_due(engine, pending)
-    known = discovery.known_surnames(extractions.discovered_name_keys(engine))
-    done = mention_count = date_count = 0
-    if cluster_pool is None:
-        pages = (_extract_page(page, dictionary, known) for page in _pages(engine, pending))
-    else:
-        pages = cluster_pool.ordered(_extract_page, _pages(engine, pending), cluster_pool.share(dictionary), known)
-    try:
+def _on_cluster(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
+                cluster_pool: cluster.Pool) -> Iterator[tuple[pd.DataFrame, PageExtraction]]:
+    """Each page with what a cluster's worker found in it, in order. The dictionary is sent to
+    every worker once (``Pool.share``), so each builds its matcher's indexes once per run."""
+    taken: collections.deque = collections.deque()
+
+    def taking() -> Iterator[pd.DataFrame]:
         for page in pages:
-            extractions.save_extraction(engine, page.article_ids, page.mentions, page.dates, version)
-            done += len(page.article_ids)
-            mention_count += int(page.mentions["occurrences"].sum())
-            date_count += int(page.dates["occurrences"].sum())
-            if progress:
-                progress(min(done, total), max(total, done))
-    except cluster.WorkerLost as err:
-        raise ClusterError(cluster_pool.address, f"the workers extracting a page of articles after {done} were killed "
-                                                 "by it, over and over (perhaps for lack of memory); those before it "
-                                                 f"are stored; run `extract` again to continue ({' '.join(str(err).split())[:300]})") from None
-    return ExtractionSummary(done, mention_count, date_count)
+            taken.append(page)  # submitted in this order, so the results come back in it
+            yield page
+
+    for found in cluster_pool.ordered(extract_page, taking(), cluster_pool.share(dictionary), known):
+        yield taken.popleft(), found
+
+
+def _extracted(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
+               executor: Executor | None) -> Iterator[tuple[pd.DataFrame, PageExtraction]]:
+    """Each page with what was found in it, in order. A page whose worker died (a process killed
+    for memory breaks a process pool) is extracted again in this process."""
+    if executor is None:
+        for page in pages:
+            yield page, extract_page(page, dictionary, known)
+        return
+    ahead: collections.deque = collections.deque()
+    broken, token = False, uuid.uuid4().hex
+    for page in itertools.chain(pages, [None]):
+        if page is not None:
+            future = None
+            if not broken:
+                try:
+                    future = executor.submit(extract_page, page, dictionary, known, token)
+                except BrokenProcessPool:
+                    broken = True
+            ahead.append((page, future))
+        while ahead and (page is None or len(ahead) >= PAGES_AHEAD):
+            earliest, future = ahead.popleft()
+            found = None
+            if future is not None:
+                try:
+                    found = future.result()
+                except BrokenProcessPool:
+                    broken = True
+            yield earliest, found if found is not None else extract_page(earliest, dictionary, known)

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -103,29 +103,45 @@ def unreadable(err: BaseException) -> str:
     return f"could not be read: {type(err).__name__}" + (f": {text}" if text else "")
 
 
+def prepare_records(raw_records: list[dict], source: str | None, lexicon: scraped_text.Lexicon) -> list[dict]:
+    """Raw records of an export (with ``origin_file``) as prepared rows, one per record, in their
+    order; a record that cannot be cleaned is a row with its ``problem``. Runs in a worker process
+    on large exports."""
+    return _prepared_rows(raw_records, source, lexicon)
+
+
 def streamed_batches(path: Path, source: str | None, lexicon: scraped_text.Lexicon, max_document_bytes: int,
-                     skip: int = 0, cluster_pool: cluster.Pool | None = None) -> Iterator[list[dict]]:
+                     skip: int = 0, clean: Callable[[Iterator[list[dict]]], Iterator[list[dict]]] | None = None
+                     ) -> Iterator[list[dict]]:
     """An export's items as prepared rows, one per item, ``BATCH_RECORDS`` at a time, after the
     first ``skip`` items (already stored by an earlier run: they are parsed, not cleaned). A
     problem with the whole file, or a reader that fails part-way, ends the file with a row whose
-    ``problem`` says so (``where`` None): the items before it are kept. With ``cluster_pool`` this
-    process only parses the file; the batches are cleaned on the cluster's workers, a few ahead,
-    and come back in order (a batch whose task kills the workers it is given to stops the file
-    with ``ClusterError``: the batches before it are kept)."""
+    ``problem`` says so (``where`` None): the items before it are kept.
+
+    ``clean`` turns the batches of raw records into batches of prepared rows, in their order
+    (``workers.Workers.prepare_records`` cleans them in worker processes while this one reads and
+    stores); by default ``prepare_records`` here, one batch after another."""
+    if clean is None:
+        def clean(raw_batches):
+            return (prepare_records(batch, source, lexicon) for batch in raw_batches)
     failure: list[str] = []
-    batches = _raw_batches(path, max_document_bytes, skip, failure)
-    if cluster_pool is None:
-        for batch in batches:
-            yield _prepared_rows(batch, source, lexicon)
-    else:
-        try:
-            yield from cluster_pool.ordered(_prepared_rows, batches, source, cluster_pool.share(lexicon))
-        except cluster.WorkerLost as err:
-            raise ClusterError(cluster_pool.address, f"the workers cleaning {path} were killed by the same batch of "
-                                                     f"{BATCH_RECORDS} items, over and over (perhaps for lack of "
-                                                     f"memory): {' '.join(str(err).split())[:MAX_REASON_CHARS]}") from None
+    yield from clean(_raw_batches(path, max_document_bytes, skip, failure))
     if failure:
         yield [{"where": None, "problem": failure[0]}]
+
+
+def cleaned_on_cluster(raw_batches: Iterator[list[dict]], path: Path, source: str | None,
+                       lexicon: scraped_text.Lexicon, cluster_pool: cluster.Pool) -> Iterator[list[dict]]:
+    """``streamed_batches``'s ``clean`` on a Dask cluster: this process only parses the file; the
+    batches are cleaned on the cluster's workers, a few ahead, and come back in order. A batch whose
+    task kills the workers it is given to stops the file with ``ClusterError``: the batches before
+    it are kept."""
+    try:
+        yield from cluster_pool.ordered(_prepared_rows, raw_batches, source, cluster_pool.share(lexicon))
+    except cluster.WorkerLost as err:
+        raise ClusterError(cluster_pool.address, f"the workers cleaning {path} were killed by the same batch of "
+                                                 f"{BATCH_RECORDS} items, over and over (perhaps for lack of "
+                                                 f"memory): {' '.join(str(err).split())[:MAX_REASON_CHARS]}") from None
 
 
 def _raw_batches(path: Path, max_document_bytes: int, skip: int, failure: list[str]) -> Iterator[list[dict]]:

@@ -1,5 +1,6 @@
-"""Worker processes that prepare groups of small files (``core.ingest.prepare.prepare_group``)
-while the driving process stores the groups before them.
+"""Worker processes that prepare groups of small files (``core.ingest.prepare.prepare_group``), and
+batches of an export's records (``prepare.prepare_records``), while the driving process reads
+and stores the ones before them.
 
 The task each worker runs is a module-level function, so that it pickles by name; the workers
 are forked after the language models are loaded, so they share them.
@@ -111,6 +112,46 @@ class Workers:
 
     def _result(self, future):
         return self.cluster.result(future) if self.cluster is not None else future.result()
+    def prepare_records(self, raw_batches: Iterable[list[dict]], source, lexicon) -> Iterator[list[dict]]:
+        """``prepare.prepare_records`` of every batch of an export's raw records, in order, at
+        most ``2 * jobs`` batches ahead of the one being stored. A batch whose worker died is
+        cleaned again alone, then record by record; the record that kills a worker alone is
+        rejected with the reason."""
+        if self.pool is None:
+            for batch in raw_batches:
+                yield prepare.prepare_records(batch, source, lexicon)
+            return
+        pending: collections.deque = collections.deque()
+        for batch in raw_batches:
+            pending.append((batch, self.pool.submit(prepare.prepare_records, batch, source, lexicon)))
+            if len(pending) >= 2 * self.jobs:
+                yield from self._next_rows(pending, source, lexicon)
+        while pending:
+            yield from self._next_rows(pending, source, lexicon)
+
+    def _next_rows(self, pending: collections.deque, source, lexicon) -> Iterator[list[dict]]:
+        batch, future = pending.popleft()
+        try:
+            yield future.result()
+            return
+        except BrokenProcessPool:
+            lost = [batch] + [other for other, _ in pending]
+            pending.clear()
+        except Exception as err:  # a result that cannot come back: the batch's records are rejected
+            yield [dict(record, problem=prepare.unreadable(err)) for record in batch]
+            return
+        self._restart()
+        for batch in lost:
+            yield self._records_alone(batch, source, lexicon)
+
+    def _records_alone(self, batch: list[dict], source, lexicon) -> list[dict]:
+        try:
+            return self.pool.submit(prepare.prepare_records, batch, source, lexicon).result()
+        except BrokenProcessPool:
+            self._restart()
+        if len(batch) == 1:
+            return [dict(batch[0], problem=_WORKER_DIED)]
+        return [row for record in batch for row in self._records_alone([record], source, lexicon)]
 
 
 def _lost(path: str, problem: str) -> prepare.Prepared:

@@ -13,6 +13,9 @@ The tables themselves are described once, in ``core.schema``.
   and ``save_file`` (an export committed in bounded chunks, resumable), each article merged with
   its duplicates or linked to the same story from another source, and the ingest log written;
   ``known_file`` and ``touch_file`` (what the store remembers of a file).
+- ``article_rows``: the articles of one of those transactions (``Writer``): duplicates looked up
+  for a block of rows in a few indexed queries, the rows inserted together, in the file's order
+  as if one by one.
 - ``reads``: what is read whole: ``load_articles``, ``load_ingest_log``, ``load_mentions``,
   ``load_mentioned_dates``; and columns of chosen articles (``article_columns``: their texts).
 - ``batches``: the same a batch at a time, so that memory does not grow with the corpus:

@@ -100,3 +100,39 @@ def duplicated_articles(engine: sa.Engine) -> set[str]:
     table = schema.articles
     with engine.connect() as conn:
         return set(conn.execute(sa.select(table.c.duplicate_of).where(table.c.duplicate_of.is_not(None)).distinct()).scalars())
+
+
+def extracted_versions(engine: sa.Engine) -> list[str]:
+    """The dictionary versions the stored extractions were made with."""
+    table = schema.extractions
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.select(table.c.dictionary_version).distinct()).scalars())
+
+
+def dictionary_snapshot(engine: sa.Engine, version: str) -> str | None:
+    """The snapshot kept of the dictionary of ``version`` (``save_dictionary_snapshot``), or None."""
+    table = schema.dictionary_snapshots
+    with engine.connect() as conn:
+        return conn.execute(sa.select(table.c.snapshot).where(table.c.dictionary_version == version)).scalar()
+
+
+def save_dictionary_snapshot(engine: sa.Engine, version: str, snapshot: str) -> None:
+    """Keep ``snapshot`` for ``version``, and only for the versions stored extractions still have."""
+    table, done = schema.dictionary_snapshots, schema.extractions
+    with database._writing(engine) as conn:
+        database._replacing(conn, table, {"dictionary_version": version, "snapshot": snapshot})
+        conn.execute(table.delete().where(table.c.dictionary_version.not_in(sa.select(done.c.dictionary_version).distinct())))
+
+
+def carry_over(engine: sa.Engine, old_version: str, new_version: str, affected: list[str]) -> int:
+    """Mark the articles extracted with ``old_version`` as extracted with ``new_version``, but for
+    those of ``affected``, which become due; in one transaction. Returns how many were carried over."""
+    table = schema.extractions
+    with database._writing(engine) as conn:
+        for start in range(0, len(affected), 500):
+            conn.execute(table.delete().where(table.c.dictionary_version == old_version,
+                                              table.c.article_id.in_(affected[start:start + 500])))
+        carried = conn.execute(table.update().where(table.c.dictionary_version == old_version)
+                               .values(dictionary_version=new_version)).rowcount
+        database._bump_revision(conn)
+    return carried
