@@ -925,11 +925,17 @@ def run_browser(db: Path, pages: list[str], args) -> None:
     print(f"Screenshots: {SHOTS.relative_to(REPO)}/<page>-<repetition>-<step>.png")
 
 
-if __name__ == "__main__":
+def run_printing_failures(entry) -> None:
+    """Run a benchmark's ``entry``; a failure is printed with the figures (they are read as a
+    report, so what was measured before it stays on screen) and the script exits 0."""
     try:
-        main()
+        entry()
     except KeyboardInterrupt:
         print("interrupted")
     except Exception:
         traceback.print_exc(file=sys.stdout)
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    run_printing_failures(main)

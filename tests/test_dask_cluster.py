@@ -63,6 +63,25 @@ def _stored(db) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _cluster_ingest_killing(pid: int, scheduler: str, tmp_path, **env):
+    """``ingest`` of tmp_path/exports into tmp_path/cluster.db on the cluster, with ``pid`` killed
+    (SIGKILL) once the first chunk is committed, when the tasks of the next ones are in flight:
+    the finished process and the files holding its output and its errors."""
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with open(out, "w") as stdout, open(err, "w") as stderr:  # files: a full pipe would stop the run
+        process = subprocess.Popen([sys.executable, "-m", "core", "--db", str(tmp_path / "cluster.db"),
+                                    "--scheduler", scheduler, "ingest", str(tmp_path / "exports")], cwd=REPO,
+                                   env=dict(os.environ, PYTHONPATH=str(REPO), **env), stdout=stdout, stderr=stderr)
+    try:
+        while "committed" not in out.read_text() and process.poll() is None:
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=400)
+    finally:
+        process.kill()
+    return process, out, err
+
+
 def test_a_cluster_run_stores_exactly_what_the_local_run_stores(scheduler, tmp_path):
     _exports(tmp_path / "exports")
     inputs = [str(config.SAMPLES_DIR), str(tmp_path / "exports")]
@@ -115,21 +134,9 @@ def test_a_worker_killed_mid_run_loses_nothing(scheduler, tmp_path):
     _exports(tmp_path / "exports")
     local = run_cli("ingest", "--quiet", str(tmp_path / "exports"), db=tmp_path / "local.db")
     assert local.returncode == 0, local.stderr
-    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with distributed.Client(scheduler, set_as_default=False) as client:
         victim = sorted(client.run(os.getpid).values())[0]
-        with open(out, "w") as stdout, open(err, "w") as stderr:  # files: a full pipe would stop the run
-            process = subprocess.Popen([sys.executable, "-m", "core", "--db", str(tmp_path / "cluster.db"),
-                                        "--scheduler", scheduler, "ingest", str(tmp_path / "exports")], cwd=REPO,
-                                       env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=stdout, stderr=stderr)
-        try:
-            # The first chunk committed: the tasks of the next ones are in flight.
-            while "committed" not in out.read_text() and process.poll() is None:
-                time.sleep(0.1)
-            os.kill(victim, signal.SIGKILL)
-            process.wait(timeout=400)
-        finally:
-            process.kill()
+        process, out, err = _cluster_ingest_killing(victim, scheduler, tmp_path)
         assert process.returncode == 0, err.read_text()
         client.wait_for_workers(2, timeout=90)  # the nanny's new worker, for the tests after this one
         assert victim not in client.run(os.getpid).values()
@@ -146,23 +153,11 @@ def test_a_scheduler_lost_mid_run_is_one_line_and_a_rerun_completes(tmp_path):
     one line (exit 5), keeps what it reported stored, and a run without a cluster completes the rest
     to the same store as a local run from the start."""
     _exports(tmp_path / "exports")
-    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with dask_bench.local_cluster(1, tmp_path / "logs") as address:
         with distributed.Client(address, set_as_default=False) as client:
             scheduler_pid = client.run_on_scheduler(os.getpid)
-        with open(out, "w") as stdout, open(err, "w") as stderr:
-            process = subprocess.Popen([sys.executable, "-m", "core", "--db", str(tmp_path / "cluster.db"),
-                                        "--scheduler", address, "ingest", str(tmp_path / "exports")], cwd=REPO,
-                                       env=dict(os.environ, PYTHONPATH=str(REPO),
-                                                DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="3s"),
-                                       stdout=stdout, stderr=stderr)
-        try:
-            while "committed" not in out.read_text() and process.poll() is None:
-                time.sleep(0.1)
-            os.kill(scheduler_pid, signal.SIGKILL)
-            process.wait(timeout=300)
-        finally:
-            process.kill()
+        process, out, err = _cluster_ingest_killing(scheduler_pid, address, tmp_path,
+                                                    DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="3s")
     assert process.returncode == 5, err.read_text()
     assert err.read_text().splitlines() == [f"Dask scheduler {address}: the connection to the scheduler was lost; what "
                                             "was reported stored is kept; run again to continue"]
