@@ -58,17 +58,23 @@ def _batches(engine: sa.Engine, query, names, rows: int, chars: int | None = Non
         result = conn.execute(query)
         if chars is None:
             while batch := result.fetchmany(rows):
-                yield pd.DataFrame.from_records(batch, columns=list(names))
+                yield _frame(batch, names)
             return
         batch, size = [], 0
         for row in result:
             batch.append(row)
             size += sum(len(value) for value in row if isinstance(value, str))
             if len(batch) >= rows or size >= chars:
-                yield pd.DataFrame.from_records(batch, columns=list(names))
+                yield _frame(batch, names)
                 batch, size = [], 0
         if batch:
-            yield pd.DataFrame.from_records(batch, columns=list(names))
+            yield _frame(batch, names)
+
+
+def _frame(rows: list, names) -> pd.DataFrame:
+    # As plain tuples: pandas probes each SQLAlchemy Row for attributes it lacks, and every probe
+    # goes through the Row's failing key lookup (a third of the frames' preparation time).
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(names))
 
 
 def article_batches(engine: sa.Engine) -> Iterator[pd.DataFrame]:
