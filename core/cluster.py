@@ -20,8 +20,13 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
+import ctypes
 import dataclasses
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -33,8 +38,31 @@ from core.errors import ClusterError
 NO_WORKERS_SECONDS = 60.0
 # How often a wait for a result looks whether the cluster is still there.
 _WATCH_SECONDS = 5.0
-# Sending the run's data to every worker fails when one dies meanwhile: tried this many times.
-_SHARE_ATTEMPTS = 3
+# prctl's option that asks for a signal when the parent process dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def process_pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Worker processes on this machine (forked, so they share the loaded language models) that
+    end with the process that started them."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                                  initializer=_end_with_parent, initargs=(os.getpid(),))
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker waits on a task queue whose pipe it shares with its parent, so a parent killed with
+    SIGKILL (a kill -9, the kernel out of memory) left its workers waiting for ever. Linux's
+    parent-death signal ends them with it; Python has no binding for prctl, hence ctypes."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(0)
+
+
+def _itself(value):
+    return value
 
 
 class WorkerLost(RuntimeError):
@@ -55,25 +83,14 @@ class Pool:
     _killed: tuple[type[BaseException], ...] = dataclasses.field(repr=False, default=())
 
     def share(self, value):
-        """``value`` sent once to every worker (the actor dictionary, the lexicon): what to pass
-        to ``executor.submit`` instead of the value, so it is not sent again with every task, and
-        each worker keeps one copy (the matcher's indexes are cached per dictionary object). Every
-        worker holds a replica, so one that dies loses nothing; a worker dying while it is sent
-        fails the sending, which is tried again."""
-        for attempt in range(_SHARE_ATTEMPTS):
-            self._check(None)
-            try:
-                return self._client.scatter(value, broadcast=True, hash=False)
-            except Exception as err:
-                # A closed client (the scheduler lost past Dask's reconnection time) fails in
-                # ways of its own (an AttributeError on its missing connection): said once here.
-                self._check(None)
-                if not isinstance(err, OSError):  # distributed's CommClosedError: a worker went away
-                    raise
-                if attempt == _SHARE_ATTEMPTS - 1:
-                    raise ClusterError(self.address, f"the cluster failed while given the run's data ({_reason(err)}); "
-                                                     "what was reported stored is kept; run again to continue") from None
-                time.sleep(1.0)
+        """``value`` for the tasks of this run (the actor dictionary, the lexicon), sent to the
+        cluster once: what to pass to ``ordered`` in its place. It is the result of a task holding
+        it, so each worker fetches it once, keeps one copy (the matcher's indexes are cached per
+        dictionary object), and a worker that dies holding it only means the task runs again.
+        A broadcast ``scatter`` was tried first: with a worker killed mid-run it waited without
+        end for the dead worker's replica (seen while an ingest ran)."""
+        self._check(None)
+        return self._client.submit(_itself, value, pure=False)
 
     def result(self, future: concurrent.futures.Future):
         """The future's result, or ``WorkerLost``, or ``ClusterError`` when the scheduler is lost

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 
+import psutil
 import sqlalchemy as sa
 
 from core import schema
@@ -108,10 +109,15 @@ def test_sigkill_inside_a_large_export_then_resume(tmp_path):
             reported_items = int(match.group(2))
             if reported_items >= 2 * 256:
                 break
+    # The export's records are cleaned by worker processes of the killed one: they end with it.
+    workers = psutil.Process(process.pid).children(recursive=True)
+    assert workers, "the export was cleaned without worker processes: nothing here checks that they end"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
     assert reported_items, "no chunk of the export was reported"
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"worker processes outlived the killed ingest: {[worker.pid for worker in alive]}"
 
     engine = database.connect(f"sqlite:///{db}")
     done, unfinished, per_file = _progress(engine)

@@ -13,11 +13,10 @@ import collections
 import contextlib
 import hashlib
 import itertools
-import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,8 +124,7 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
             extracted = _on_cluster(_pages(engine, pending), dictionary, known, cluster_pool)
         else:
             if executor is None and jobs > 1:
-                executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
-                    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"))
+                executor = cluster.process_pool(jobs)
                 stack.callback(executor.shutdown, wait=True, cancel_futures=True)
             extracted = _extracted(_pages(engine, pending), dictionary, known, executor)
         try:

@@ -8,7 +8,6 @@ are forked after the language models are loaded, so they share them.
 from __future__ import annotations
 
 import collections
-import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,8 +55,7 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+        return cluster.process_pool(self.jobs)
 
     def _restart(self) -> None:
         if self.cluster is not None:  # Dask replaces its dead workers itself
