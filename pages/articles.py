@@ -20,10 +20,7 @@ outside = linked is not None and linked not in set(selected["article_id"])
 if selected.empty and not outside:
     st.info("No article matches these filters.")
     st.stop()
-# The newest READER_ROWS of the selection in the table: the grid sends every row to the browser,
-# and a million rows took 0.8 GB of the server's memory and 3 s on each run.
-READER_ROWS = 5_000
-listed = selected.head(READER_ROWS)
+listed = selected.head(layout.READER_ROWS)
 if len(selected) > len(listed):
     st.caption(f"The table lists the newest {len(listed):,} of the {len(selected):,} selected articles: narrow the filters "
                "to list others.")

@@ -17,7 +17,7 @@ from core.export import articles as export_articles
 from core.ingest import batch
 from core.store import database, reads, translation_memory
 from tests import inputs
-from ui import jobs
+from ui import jobs, layout
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {"pages/overview.py": "Overview", "pages/timeline.py": "Timeline", "pages/network.py": "Actor network",
@@ -371,6 +371,26 @@ def test_translation_page_runs_a_background_job_and_the_reader_shows_both_texts(
     texts = [m.value for m in at.markdown if "geowire-article" in m.value]
     assert len(texts) == 2  # the original and its translation, side by side
     assert "dir='rtl'" in texts[0] and "[en] " in texts[1] and "dir='ltr'" in texts[1]
+
+
+def test_reader_lists_the_newest_of_a_selection_over_its_table_limit_and_says_so(app_with_db, monkeypatch):
+    # The limit (5,000 rows) lowered so that the sample corpus goes over it.
+    monkeypatch.setattr(layout, "READER_ROWS", 7)
+    at = _run("pages/articles.py")
+    assert not at.exception, [e.value for e in at.exception]
+    shown, total = _selected(at)
+    assert shown == total > 7
+    assert any(c.value.startswith(f"The table lists the newest 7 of the {total:,} selected articles") for c in at.caption)
+    [listed] = [frame.value for frame in at.dataframe if "title" in frame.value.columns]  # the articles' table
+    assert len(listed) == 7
+    articles = reads.load_articles(database.connect(f"sqlite:///{app_with_db}"))
+    newest = articles.sort_values("published", ascending=False, na_position="last").head(7)
+    assert list(listed["source"]) == list(newest["source"])
+    # Under the limit, every selected article is listed and nothing is said.
+    monkeypatch.setattr(layout, "READER_ROWS", 5_000)
+    at = _run("pages/articles.py")
+    assert [len(frame.value) for frame in at.dataframe if "title" in frame.value.columns] == [total]
+    assert not any(c.value.startswith("The table lists the newest") for c in at.caption)
 
 
 def test_reader_marks_untranslated_articles_as_waiting(app_with_db):
