@@ -24,6 +24,7 @@ from core.actors import actor_dictionary, correction_files, corrections, extract
 from core.errors import ClusterError, InputError
 from core.ingest import batch
 from core.store import corrections as store_corrections
+from core.store import database
 from core.translate import run
 
 
@@ -131,10 +132,15 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
         outcome.cluster_failed = err
         return
     cache_dir = config.frames_cache_dir(str(engine.url))
+    revision = database.revision(engine)
     try:
         frames.prepare_frames(engine, corrections.with_corrections(dictionary, stored), dictionary_version(stored),
                               cache_dir)
     except OSError as err:  # a full disk beside the store: the store itself is not touched by this step
+        if database.revision(engine) != revision:
+            # Another writer stored articles meanwhile, and its frames replaced these (the files
+            # read here were removed as stale): the frames of the newer store are its run's.
+            return
         outcome.frames_not_written = f"{cache_dir}: {err.strerror or err}; the store is unchanged, and the " \
                                      "dashboard derives the frames itself when it starts"
 

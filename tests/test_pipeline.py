@@ -2,6 +2,7 @@
 import pytest
 
 from core import config, pipeline
+from core.actors import frames
 from core.store import database, extractions, reads
 from tests import inputs
 from tests import sample_corpus
@@ -66,6 +67,28 @@ def test_frames_that_cannot_be_written_leave_the_store_extracted(tmp_path, monke
     assert outcome.extracted.articles == 1 and str(blocker) in outcome.frames_not_written
     assert extractions.count_due(engine, pipeline.dictionary_version()) == 0
     assert outcome.steps_not_done() == [f"frames not written: {outcome.frames_not_written}"]
+
+
+def test_frames_superseded_by_another_writers_articles_are_not_a_failure(tmp_path, monkeypatch):
+    """Two ingests at once: while this one prepares its frames, the other stores articles and its
+    own frames remove these as stale. The files gone under this run are the newer store's doing,
+    not a failure to report (seen as "frames not written: ... articles.parquet: No such file")."""
+    engine = database.connect(f"sqlite:///{tmp_path / 'store.db'}")
+
+    def other_writer_meanwhile(engine, *args):
+        with database._writing(engine) as conn:
+            database._bump_revision(conn)
+        raise FileNotFoundError(2, "No such file or directory", "articles-1/articles.parquet")
+
+    monkeypatch.setattr(frames, "prepare_frames", other_writer_meanwhile)
+    outcome = pipeline.ingest(engine, [_folder(tmp_path)], progress=False)
+    assert outcome.extracted.articles == 1 and outcome.frames_not_written is None
+    assert outcome.steps_not_done() == []
+    # The same error with the store unchanged is the run's own failure, and said.
+    monkeypatch.setattr(frames, "prepare_frames", lambda *args: (_ for _ in ()).throw(
+        FileNotFoundError(2, "No such file or directory", "articles-1/articles.parquet")))
+    outcome = pipeline.extract(engine, everything=True)
+    assert "No such file or directory" in outcome.frames_not_written
 
 
 def test_extract_everything_extracts_again_with_the_same_result(tmp_path):
