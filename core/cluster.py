@@ -1,4 +1,5 @@
-"""Where the per-file and per-article work runs when it leaves this machine: a Dask cluster.
+"""Where the per-file and per-article work runs: worker processes on this machine
+(``process_pool``, which end with the process that started them), or a Dask cluster.
 
 ``connect(address)`` gives a ``Pool`` over a Dask client's ``concurrent.futures`` executor
 (``Client.get_executor``), or None without an address, and then the work runs as it always has
