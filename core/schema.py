@@ -262,6 +262,39 @@ saved_views = sa.Table(
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# One row is one outlet or feed a user follows (core.monitor): what analysts compare coverage by
+# (country, language, owner, state affiliation, notes) and what the watcher keeps between polls
+# (validators for conditional requests, when to poll next, the last success and error). Articles
+# fetched from it carry its ``name`` in ``articles.source``. What users typed here cannot be rebuilt:
+# removing a source deletes only this row, never its articles.
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("source_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),  # the feed, sitemap or page polled
+    sa.Column("name", sa.Text, nullable=False),  # the outlet as articles.source names it
+    sa.Column("kind", sa.String(8), nullable=False),  # rss | atom | sitemap | page
+    sa.Column("country", sa.String(2)),  # ISO 3166-1 alpha-2 of the outlet; NULL when not said
+    sa.Column("language", sa.String(16)),  # ISO 639-1 code the outlet publishes in; NULL when mixed or not said
+    sa.Column("owner", sa.Text),
+    sa.Column("state_affiliated", sa.Boolean),  # NULL: not known
+    sa.Column("notes", sa.Text),
+    sa.Column("interval_seconds", sa.Integer, nullable=False),  # how often it is polled
+    sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    # What the watcher keeps between polls (NULL until the first poll).
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),  # the server's Last-Modified, as sent back in If-Modified-Since
+    sa.Column("next_poll_at", sa.DateTime(timezone=True)),
+    sa.Column("last_polled_at", sa.DateTime(timezone=True)),
+    sa.Column("last_success_at", sa.DateTime(timezone=True)),
+    sa.Column("last_new_item_at", sa.DateTime(timezone=True)),  # a feed polled fine but silent shows here
+    sa.Column("last_error_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),  # one line: what went wrong on the last failed poll
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("items_stored", sa.Integer, nullable=False, server_default=sa.text("0")),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 # The dictionary each extraction version ran with (``core.actors.dictionary_changes``): with it, a
 # changed dictionary makes due only the articles holding a changed alias.

@@ -22,8 +22,11 @@ ALLOWED = {
     "ingest": BASE | {"store"},
     "actors": BASE | {"store", "analysis"},
     "translate": BASE | {"store", "analysis"},
-    "pipeline": BASE | {"store", "ingest", "actors", "translate"},
-    "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate"},
+    "alerts": BASE | {"store", "analysis"},
+    "pipeline": BASE | {"store", "ingest", "actors", "translate", "alerts"},
+    "monitor": BASE | {"store", "ingest", "pipeline"},
+    "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
+                   "alerts"},
     "__main__": {"cli"},
     "__init__": set(),
 }
