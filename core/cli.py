@@ -4,9 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -317,26 +315,13 @@ def _corrections(engine, args) -> int:
 
 
 def _watch(engine, args) -> int:
-    """``geowire watch``: holds the store's watcher lock while it runs; SIGINT and SIGTERM end it
-    after the poll under way (a request in flight is abandoned, nothing half-stored), exit 0."""
-    url = engine.url.render_as_string(hide_password=False)
-    try:
-        held = control.hold(url)
-    except control.AlreadyWatching as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 3
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    """``geowire watch``: runs until SIGINT or SIGTERM (``core.monitor.control.run``)."""
     try:
         settings = watcher.Settings(
             politeness=politeness.Settings(host_interval=args.host_interval if args.host_interval is not None
                                            else politeness.HOST_INTERVAL_SECONDS),
             translation=config.translation_settings())
     except ConfigError as err:
-        held.release()
         print(f"error: {err}", file=sys.stderr)
         return 2
 
@@ -344,15 +329,7 @@ def _watch(engine, args) -> int:
         if not args.quiet or "failed" in line:
             print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} {line}", flush=True)
 
-    print(f"watching {database.store_name(engine)} (pid {os.getpid()}); Ctrl-C or SIGTERM stops", flush=True)
-    try:
-        summary = watcher.watch(engine, stop, settings=settings, once=args.once, max_seconds=args.max_seconds, log=log)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        held.release()
-    print(summary.describe() + ("; stopped on request" if stop.is_set() else ""), flush=True)
-    return 0
+    return control.run(engine, settings, once=args.once, max_seconds=args.max_seconds, log=log)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -15,12 +15,18 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from core import config
 from core.errors import InputError
+from core.monitor import watcher
+from core.store import database
 
 START_WAIT_SECONDS = 20.0  # a new watcher takes its lock as soon as it has opened the store
 STOP_WAIT_SECONDS = 30.0  # the poll under way ends (a request is abandoned at once, an item stored whole)
@@ -150,6 +156,33 @@ def stop(url: str, wait: float = STOP_WAIT_SECONDS) -> Status:
             break
         time.sleep(0.1)
     return current
+
+
+def run(engine: sa.Engine, settings: watcher.Settings, *, once: bool = False, max_seconds: float | None = None,
+        log: Callable[[str], None] = print) -> int:
+    """The ``watch`` command's process: take the store's lock (exit 3 when another watcher holds
+    it), watch until SIGINT or SIGTERM (which end it after the poll under way: a request in flight
+    is abandoned, nothing half-stored), print a one-line summary, exit 0."""
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        held = hold(url)
+    except AlreadyWatching as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 3
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    print(f"watching {database.store_name(engine)} (pid {os.getpid()}); Ctrl-C or SIGTERM stops", flush=True)
+    try:
+        summary = watcher.watch(engine, stop, settings=settings, once=once, max_seconds=max_seconds, log=log)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        held.release()
+    print(summary.describe() + ("; stopped on request" if stop.is_set() else ""), flush=True)
+    return 0
 
 
 def _log_file(lock: Path) -> Path:
