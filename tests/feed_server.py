@@ -67,8 +67,9 @@ class FeedServer:
         self.conditional: collections.Counter[str] = collections.Counter()  # requests with If-None-Match
         self.not_modified: collections.Counter[str] = collections.Counter()  # 304s sent
         self.huge_sent = 0
-        self.appeared: dict[str, float] = {}  # item link -> time.monotonic() it was first listed
+        self.appeared: dict[str, float] = {}  # item link -> time.time() it was first listed
         self.user_agents: set[str] = set()
+        self.pages: dict[str, Item] = {}  # path -> item, kept after the item leaves its feed
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
@@ -102,15 +103,21 @@ class FeedServer:
             self._listed(items)
         return self.url(f"/feed/{name}.xml")
 
-    def publish(self, name: str, *items: Item) -> None:
-        """New items at the top of a feed (its ETag changes)."""
+    def publish(self, name: str, *items: Item, keep: int | None = None) -> None:
+        """New items at the top of a feed (its ETag changes); with ``keep``, the feed then lists
+        only its newest ``keep`` items, as real feeds do."""
         with self.lock:
-            self.feeds[name].items[:0] = list(items)
+            feed = self.feeds[name]
+            feed.items[:0] = list(items)
+            if keep is not None:
+                del feed.items[keep:]
             self._listed(items)
 
     def _listed(self, items) -> None:
-        now = time.monotonic()
+        now = time.time()
         for item in items:
+            if item.link:
+                self.pages[item.link] = item
             self.appeared.setdefault(self.url(item.link) if item.link else item.id, now)
 
     def page_hits(self) -> dict[str, int]:
@@ -143,7 +150,7 @@ class FeedServer:
 
     def page(self, path: str) -> bytes | None:
         with self.lock:
-            found = next((i for feed in self.feeds.values() for i in feed.items if i.link == path), None)
+            found = self.pages.get(path)
         if found is None:
             return None
         return (f"<!doctype html><html lang=\"en\"><head><title>{html.escape(found.title)}</title>"

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from core import config, pipeline
-from core.errors import StoreBusy
+from core.errors import InputError, StoreBusy
 from core.ingest import language, scraped_text
 from core.monitor import fetch, politeness, polling
 from core.store import watched
@@ -79,6 +79,7 @@ def watch(engine: sa.Engine, stop: threading.Event, *, settings: Settings = Sett
     client = fetch.Client(settings.limits, stop)
     http = polling.Http(client, politeness.Polite(client, settings.politeness))
     pending = _Pending()
+    pending.current_dictionary()
     try:
         while not stop.is_set():
             if max_seconds is not None and time.monotonic() - began >= max_seconds:
@@ -109,6 +110,20 @@ def watch(engine: sa.Engine, stop: threading.Event, *, settings: Settings = Sett
 class _Pending:
     stored: int = 0  # articles stored and not yet extracted
     since: float = dataclasses.field(default_factory=time.monotonic)
+    # The actor dictionary, loaded once and again only when its files change: extraction keeps
+    # caches per dictionary, and a dictionary loaded anew every round grew the watcher by
+    # ~250 MB a round (benchmarks/watch_soak.py), besides costing seconds each time.
+    dictionary: pipeline.actor_dictionary.Dictionary | None = None
+    version: str | None = None
+
+    def current_dictionary(self) -> pipeline.actor_dictionary.Dictionary | None:
+        version = pipeline.dictionary_version()
+        if self.dictionary is None or version != self.version:
+            try:
+                self.dictionary, self.version = pipeline.load_dictionary(), version
+            except InputError:  # a broken file: the pipeline's extraction says so, once per round
+                self.dictionary, self.version = None, None
+        return self.dictionary
 
 
 def _round(engine, http: polling.Http, lexicon, stop: threading.Event, summary: WatchSummary, pending: _Pending,
@@ -141,7 +156,7 @@ def _extract(engine, summary: WatchSummary, pending: _Pending, settings: Setting
     if not pending.stored or (not force and time.monotonic() - pending.since < EXTRACT_EVERY_SECONDS):
         return
     stored, pending.stored, pending.since = pending.stored, 0, time.monotonic()
-    run = pipeline.extract(engine)
+    run = pipeline.extract(engine, dictionary=pending.current_dictionary())
     for line in run.steps_not_done():
         summary.problems.append(line)
         log(line)
