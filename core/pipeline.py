@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import datetime, timezone
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -22,9 +23,9 @@ import sqlalchemy as sa
 from core import cluster, config
 from core.actors import actor_dictionary, correction_files, corrections, extraction, frames
 from core.errors import ClusterError, InputError
-from core.ingest import batch
+from core.ingest import batch, fetched, scraped_text
 from core.store import corrections as store_corrections
-from core.store import database
+from core.store import database, watched
 from core.translate import run
 
 
@@ -41,6 +42,8 @@ class PipelineRun:
     not_extracted: str | None = None
     frames_not_written: str | None = None
     cluster_failed: ClusterError | None = None
+    fetched: watched.FetchedResult | None = None  # what ``ingest_fetched`` stored of the documents
+    translated: run.RunSummary | None = None  # ``ingest_fetched``'s translation of them, when configured
 
     def steps_not_done(self) -> list[str]:
         """The steps after the ingest that did not happen, one line each (the rejected inputs
@@ -93,6 +96,28 @@ def ingest(engine: sa.Engine, paths: Iterable[str | Path], *, extract: bool = Tr
         outcome = PipelineRun(ingested=batch.ingest(engine, paths, cluster_pool=cluster_pool, **options))
         if extract and outcome.ingested.stopped is None:
             _extract_into(outcome, engine, dictionary, everything=False, cluster_pool=cluster_pool)
+    return outcome
+
+
+def ingest_fetched(engine: sa.Engine, documents: Sequence[fetched.FetchedDocument], *, extract: bool = True,
+                   lexicon: scraped_text.Lexicon | None = None, dictionary: actor_dictionary.Dictionary | None = None,
+                   translation: config.TranslationSettings | None = None, now: datetime | None = None) -> PipelineRun:
+    """Store documents fetched from followed sources (``core.monitor``'s watcher) through the
+    ingest's stages (clean, language, dates, fingerprints, deduplication), each with its seen-item
+    record in the same transaction (``core.store.watched.save_fetched``); then, unless asked not to
+    (a watcher storing items one by one extracts once per round), extract, run the stages after
+    extraction and write the frames, as ``ingest`` does for files; then translate the new articles
+    when ``translation`` names a configured provider. ``StoreBusy``/``StoreWriteError`` propagate:
+    nothing of the documents is then stored."""
+    outcome = PipelineRun()
+    if documents:
+        rows = fetched.prepare_documents(list(documents), lexicon or scraped_text.Lexicon.load(config.BOILERPLATE_FILE))
+        items = [watched.SeenItem(doc.source_id, doc.item_key, doc.url) for doc in documents]
+        outcome.fetched = watched.save_fetched(engine, rows, items, now or datetime.now(timezone.utc))
+    if extract:
+        _extract_into(outcome, engine, dictionary, everything=False)
+        if translation is not None and translation.configured and outcome.fetched and outcome.fetched.stored:
+            outcome.translated = run.run(engine, translation, limit=outcome.fetched.stored)
     return outcome
 
 

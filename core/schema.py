@@ -53,7 +53,9 @@ articles = sa.Table(
     _column("duplicate_of", sa.String(32), "string",
             "article_id of the first stored article with the same or a near-identical body from another source; "
             "<NA> for originals"),
-    _column("origin_file", sa.Text, "string", "absolute path of the file the article came from", nullable=False),
+    _column("origin_file", sa.Text, "string",
+            "absolute path of the file the article came from; for an article fetched from a followed source "
+            "(python -m core watch), the URL it was fetched from", nullable=False),
     _column("origin_item", sa.Integer, "Int64",
             "position of the article in that file: row, line or feed item (1-based); 1 for single-article files",
             nullable=False),
@@ -293,6 +295,23 @@ sources = sa.Table(
     sa.Column("last_error", sa.Text),  # one line: what went wrong on the last failed poll
     sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("items_stored", sa.Integer, nullable=False, server_default=sa.text("0")),
+)
+
+# One row is one item the watcher has seen in a followed source (core.monitor): a feed entry, a
+# sitemap URL or a link on a listing page, under its stable key (the feed's guid, else its link,
+# else a hash of title and summary). Written in the same transaction as the item's article, so a
+# watcher killed at any moment neither loses an item it reported stored nor fetches it again.
+# ``article_id`` is the article stored or merged into; NULL for an item rejected (too little text,
+# no link and no content), kept so that it is not fetched again, its reason in ``problem``.
+seen_items = sa.Table(
+    "seen_items",
+    metadata,
+    sa.Column("source_id", sa.Integer, primary_key=True),
+    sa.Column("item_key", sa.String(64), primary_key=True),  # sha256 of the guid, link or title+summary, hex-cut
+    sa.Column("url", sa.Text),  # the item's link; NULL when it had none
+    sa.Column("article_id", sa.String(32), index=True),
+    sa.Column("problem", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Bumped by every write transaction: pages cache frames keyed on it.

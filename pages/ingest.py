@@ -12,7 +12,7 @@ from core.charts import tables
 from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
-from ui import corpus, filters, jobs
+from ui import corpus, filters, jobs, watcher
 
 st.title("Ingest")
 data = corpus.current()
@@ -117,6 +117,8 @@ def _new_articles(since) -> None:
 
 jobs.page_drawn_with("ingest")
 job_panel()
+
+watcher.panel()
 
 st.subheader("Rejected files and items")
 log = reads.load_ingest_log(corpus.engine())

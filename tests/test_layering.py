@@ -24,7 +24,7 @@ ALLOWED = {
     "translate": BASE | {"store", "analysis"},
     "alerts": BASE | {"store", "analysis"},
     "pipeline": BASE | {"store", "ingest", "actors", "translate", "alerts"},
-    "monitor": BASE | {"store", "ingest", "pipeline"},
+    "monitor": BASE | {"store", "ingest", "pipeline", "__version__"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
                    "alerts"},
     "__main__": {"cli"},

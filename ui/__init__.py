@@ -28,6 +28,8 @@ app.py lists live in ``pages/``.
 - ``corrections``: the analysts' corrections of the actors: a "Correct…" popover per actor (the
   Reader's, and the sidebar's for any actor) and the corrections in force with their undo, export
   and import.
+- ``watcher``: the Ingest page's control of ``python -m core watch`` for the store: running since
+  when, Start and Stop (``core.monitor.control``).
 
 Import direction: ``pages`` → ``ui`` → ``core.pipeline`` and the core stage packages; ``core``
 never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages never import each

@@ -26,6 +26,8 @@ Reading: bytes to raw records (``raw_record.RAW_KEYS``), one per article
     json_records     JSON and JSON Lines, streamed
     json_events      JSON values built from parser events in bounded depth, size and time
     documents        single-article files: plain text, HTML pages, RSS and Atom feeds
+    fetched          documents the watcher (core.monitor) fetched: a feed item's text or a page,
+                     prepared like files, the registered source's name kept
 
 Cleaning: raw records to articles
     clean            ``prepare_articles``: the frame stage that runs the four below

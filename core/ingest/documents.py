@@ -37,7 +37,7 @@ def read_document(path: Path, data: bytes, fmt: str) -> Iterator[dict]:
         yield raw_record.new(1, "text", encoding, text=text, note=note)
 
 
-def _feed_depth_problem(data: bytes) -> str | None:
+def feed_depth_problem(data: bytes) -> str | None:
     """A problem if the XML nests deeper than MAX_FEED_DEPTH, found with expat before feedparser
     builds anything. A feed expat cannot parse is left to feedparser's lenient reader."""
     parser = xml.parsers.expat.ParserCreate()
@@ -68,7 +68,7 @@ def _feed_depth_problem(data: bytes) -> str | None:
 
 
 def _read_feed(path: Path, data: bytes) -> Iterator[dict]:
-    too_deep = _feed_depth_problem(data)
+    too_deep = feed_depth_problem(data)
     if too_deep:
         raise InputError(path, too_deep)
     try:

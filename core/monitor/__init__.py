@@ -4,4 +4,11 @@ Takes the registry of followed outlets and feeds (the store's ``sources`` table)
 gives new articles, handed to ``core.pipeline`` like any other input, and each source's health.
 It sits above the pipeline, beside the CLI: the CLI, the pages and ``python -m core watch`` call
 it, and it calls the pipeline; no stage imports it.
+
+    watcher      the loop: due sources polled until stopped, extraction every few seconds
+    polling      one poll of one source: new items stored, full pages for teasers, state, backoff
+    fetch        one bounded GET (requests): byte cap, deadline, redirects hop by hop, gzip, 304
+    politeness   robots.txt (Protego) per site, one request per host every few seconds
+    items        a feed's, sitemap's or listing page's items, each with a stable key
+    control      one watcher per store: its lock file, start and stop from the app, the command
 """

@@ -41,6 +41,10 @@ The tables themselves are described once, in ``core.schema``.
 - ``frame_files``: frames written and read a batch at a time (``ParquetFrames``,
   ``read_batches``), scratch files of records (``Spill``), and a column left in its file: keys of
   its values (``keys``, hashed by DuckDB) and its values by row (``read_rows``).
+- ``watched``: what the watcher (``core.monitor``) reads and writes: the sources due for a poll
+  (``due_sources``, ``next_poll_at``), their polling state (``record_poll``), the items seen
+  (``seen_keys``) and fetched items stored with their seen-item records in one transaction
+  (``save_fetched``).
 - ``text_index``: the full-text index of the articles' titles and texts (SQLite FTS5), kept with
   the frames (``frame_cache.text_index``): ``write`` and ``lookup``.
 
@@ -48,7 +52,7 @@ Inside the package: ``database`` is imported by every module that writes; ``read
 ``extractions`` read through ``batches``; ``frame_cache`` reads through ``reads`` and ``batches``
 and writes with ``frame_files``. Names starting with ``_`` used across these modules
 (``database._writing``, ``database._bump_revision``, ``database._checkpoint``,
-``batches._batches``) are the package's own: callers outside it go through the public functions.
+``batches._batches``, ``ingested._write_log``) are the package's own: callers outside it go through the public functions.
 
 Module names avoid the words callers use for their own variables (``files``, ``translations``).
 """
