@@ -38,7 +38,7 @@ def words(seed: str, count: int) -> str:
         out.append(word.capitalize() if index % 12 == 0 else word)
         if index % 12 == 11:
             out[-1] += "."
-    return " ".join(out) + "."
+    return " ".join(out) + "." if out else ""
 
 
 @dataclasses.dataclass

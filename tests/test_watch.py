@@ -58,9 +58,11 @@ def watch_once(engine):
 def test_new_items_are_stored_once_each_with_conditional_requests_and_full_pages(server, store):
     full = [server.item(f"full{i}", full=True) for i in range(3)]
     teasers = [server.item("teaser1"), server.item("teaser2"), server.item("secret", path="/private/")]
+    # Without a link: a brief of a headline and 8 words is kept; a headline over nothing cannot be read anywhere.
     linkless = server.item("nolink", full=True, link=False, words_count=8)
+    empty = server.item("empty", full=True, link=False, words_count=0)
     add_source(store, server.add_feed("world", full), "World Desk")
-    add_source(store, server.add_feed("briefs", [*teasers, linkless]), "Briefs")
+    add_source(store, server.add_feed("briefs", [*teasers, linkless, empty]), "Briefs")
     atom = server.add_feed("atomic", [server.item("atom1", full=True), server.item("atom2")], atom=True)
     add_source(store, atom, "Atomic", kind="atom")
 
@@ -68,8 +70,9 @@ def test_new_items_are_stored_once_each_with_conditional_requests_and_full_pages
     assert first.failures == 0
     stored = {a["url"]: a for a in articles(store)}
     expected = {server.url(i.link) for i in [*full, *teasers]} | {server.url("/article/atom1.html"),
-                                                                 server.url("/article/atom2.html")}
+                                                                 server.url("/article/atom2.html"), None}
     assert set(stored) == expected
+    assert stored[None]["title"] == linkless.title and len(stored[None]["text"].split()) == 8
     assert stored[server.url("/article/full0.html")]["source"] == "World Desk"
     assert stored[server.url("/article/full0.html")]["format"] == "rss"
     assert stored[server.url("/article/atom1.html")]["format"] == "atom"
@@ -89,11 +92,11 @@ def test_new_items_are_stored_once_each_with_conditional_requests_and_full_pages
     assert server.page_hits() == {"/article/teaser1.html": 1, "/article/teaser2.html": 1, "/article/atom2.html": 1}
     assert server.hits["/robots.txt"] == 1
     assert all(agent.startswith("Geowire/") for agent in server.user_agents)
-    # The item without a link and with too little text: not stored, recorded for its source.
+    # The item without a link or text: not stored, recorded for its source.
     health = sources(store)
-    assert "item not stored" in health["Briefs"]["last_error"] and "words" in health["Briefs"]["last_error"]
+    assert "item not stored" in health["Briefs"]["last_error"] and "neither a link nor any text" in health["Briefs"]["last_error"]
     assert health["World Desk"]["last_error"] is None
-    assert health["World Desk"]["items_stored"] == 3 and health["Briefs"]["items_stored"] == 3
+    assert health["World Desk"]["items_stored"] == 3 and health["Briefs"]["items_stored"] == 4
     assert health["World Desk"]["etag"] and health["World Desk"]["last_success_at"] is not None
     assert health["World Desk"]["next_poll_at"] > health["World Desk"]["last_polled_at"]
     # The articles went through extraction (the pipeline's step after the ingest).

@@ -23,6 +23,8 @@ SENTENCE_CHARS_UNSPACED = 12
 # Formats whose records name their headline and body in fields of their own: their headline is
 # the publisher's, not a guess from a page's layout, so a headline over any body is an article.
 _RECORD_FORMATS = {"rss", "atom", "csv", "tsv", "json", "jsonl"}
+# A body with no letter or digit ("...", "–") is no body.
+_WORD = re.compile(r"\w")
 
 
 def _one_sentence(text: str) -> bool:
@@ -33,7 +35,7 @@ def _one_sentence(text: str) -> bool:
 def _is_article(title: str | None, body: str, record_format: str) -> bool:
     if not dedup.is_brief(body) or _one_sentence(body):
         return True
-    return bool(title and body.strip() and record_format in _RECORD_FORMATS)
+    return bool(title and _WORD.search(body) and record_format in _RECORD_FORMATS)
 
 
 def _not_an_article(body: str) -> str:
@@ -82,7 +84,7 @@ def _prepare_one(raw: dict, lexicon: scraped_text.Lexicon) -> dict:
     out["title"] = title or None
     out["text"] = body
     out["language_declared"] = declared
-    if not body.strip() and title and raw["format"] in _RECORD_FORMATS:
+    if not _WORD.search(body) and title and raw["format"] in _RECORD_FORMATS:
         # A headline-only item (many feeds and exports carry nothing else): its headline is its one
         # sentence, kept as the body so that it is matched and read once, not as title and text.
         out["title"], out["text"], body = None, title, title
