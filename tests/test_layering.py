@@ -27,6 +27,7 @@ ALLOWED = {
     "monitor": BASE | {"store", "ingest", "pipeline"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
                    "alerts"},
+    "cli_sources": BASE | {"monitor", "store"},
     "__main__": {"cli"},
     "__init__": set(),
 }

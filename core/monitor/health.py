@@ -56,9 +56,9 @@ def classify(source: Source, recent_items: int, now: dt.datetime) -> Health:
     span = now - rate_since(source, now)
     rate = recent_items / (max(span, MIN_RATE_SPAN) / dt.timedelta(days=1))
     if source.paused:
-        return Health(PAUSED, "paused: the watcher skips it until it is resumed", rate)
+        return Health(PAUSED, "the watcher skips it until it is resumed", rate)
     if source.last_polled_at is None and source.last_success_at is None and source.last_error_at is None:
-        return Health(NEVER_POLLED, "not polled yet: start the watcher (python -m core watch)", rate)
+        return Health(NEVER_POLLED, "the watcher has not polled it yet (python -m core watch)", rate)
     failed_last = source.last_error_at is not None and (
         source.last_success_at is None or source.last_error_at >= source.last_success_at)
     if failed_last:
