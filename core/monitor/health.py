@@ -30,7 +30,8 @@ DEAD_AFTER_FAILURES = 10
 # ... or failing for this long since its last success (a slow feed polled daily reaches few
 # failures but is as gone after three days of them).
 DEAD_AFTER = dt.timedelta(days=3)
-# Silent: nothing new for SILENT_FACTOR times its usual gap between items (a week's rate)...
+# Silent: nothing new for SILENT_FACTOR times its usual gap between items (the week's rate; a
+# source that brought nothing in the whole week has no rate left, and the floor below applies)...
 SILENT_FACTOR = 10
 # ... and never before this: newsrooms pause overnight and at weekends, and a feed of four items a
 # day is often quiet for half a day.
