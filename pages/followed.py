@@ -43,7 +43,8 @@ else:
         "last_error_at": st.column_config.DatetimeColumn("last error (UTC)", format="YYYY-MM-DD HH:mm"),
         "last_error": st.column_config.TextColumn("reason of the last error")})
 
-add, change, lists = st.tabs(["Add a source", "Edit, pause or remove", "OPML"])
+# Keyed: the tab stays open across the reruns its own widgets cause (an upload, a message shown).
+add, change, lists = st.tabs(["Add a source", "Edit, pause or remove", "OPML"], key="followed_tab")
 
 
 def _details(prefix: str, current: source_registry.Source | None = None) -> sources.SourceDetails:
@@ -69,15 +70,19 @@ def _details(prefix: str, current: source_registry.Source | None = None) -> sour
 
 
 def _done(*messages: tuple[str, str]) -> None:
+    """Say what was done after the rerun that redraws the table, with the add form emptied."""
+    st.session_state["followed_added"] = st.session_state.get("followed_added", 0) + 1
     st.session_state["followed_outcome"] = list(messages)
     st.rerun()
 
 
 with add:
     with st.form("followed_add", clear_on_submit=False):
-        url = st.text_input("URL of the feed, sitemap or page", placeholder="https://example.org/rss.xml")
-        name = st.text_input("Name (as articles will name the outlet; default: the site's host)")
-        details = _details("add")
+        # New keys after each action: the form comes back empty (a widget's value outlives its state).
+        form = f"add_{st.session_state.get('followed_added', 0)}"
+        url = st.text_input("URL of the feed, sitemap or page", placeholder="https://example.org/rss.xml", key=f"{form}_url")
+        name = st.text_input("Name (as articles will name the outlet; default: the site's host)", key=f"{form}_name")
+        details = _details(form)
         if st.form_submit_button("Follow", type="primary"):
             try:
                 added = sources.add(engine, dataclasses.replace(details, url=url, name=name or None))

@@ -62,8 +62,8 @@ def test_adding_a_source_from_the_form(store):
     at = _open()
     at.text_input[0].set_value("https://meridian.example/feed.xml")
     at.text_input[1].set_value("Meridian **Gazette** ![x](https://tracker.example/p.png)")
-    at.selectbox(key="add_state").set_value("yes")
-    at.text_input(key="add_country").set_value("Russia")
+    at.selectbox(key="add_0_state").set_value("yes")
+    at.text_input(key="add_0_country").set_value("Russia")
     at.button[0].click().run()  # the form's submit button comes first in the tree
     assert not at.exception, [e.value for e in at.exception]
     [source] = source_registry.load(store)

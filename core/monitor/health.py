@@ -105,20 +105,21 @@ def of_sources(engine: sa.Engine, sources: list[Source], now: dt.datetime) -> li
 
 
 def as_frame(entries: list[SourceHealth]) -> pd.DataFrame:
-    """One row a source, for a table a person reads: id, name, url, kind, country, language,
-    state_affiliated ("yes" | "no" | "unknown"), owner, every (minutes between polls), status,
-    reason, per_day (float), last_success, last_error_at (UTC times; NaT when never), last_error,
-    notes."""
-    rows = [{"id": e.source.source_id, "name": e.source.name, "url": e.source.url, "kind": e.source.kind,
-             "country": e.source.country, "language": e.source.language,
+    """One row a source, for a table a person reads, health first: id, name, status, per_day
+    (float), last_success, last_error_at (UTC times; NaT when never), last_error, reason, kind,
+    country, language, state_affiliated ("yes" | "no" | "unknown"), owner, every (minutes between
+    polls), url, notes."""
+    rows = [{"id": e.source.source_id, "name": e.source.name, "status": e.health.status,
+             "per_day": e.health.items_per_day, "last_success": e.source.last_success_at,
+             "last_error_at": e.source.last_error_at, "last_error": e.source.last_error, "reason": e.health.reason,
+             "kind": e.source.kind, "country": e.source.country, "language": e.source.language,
              "state_affiliated": {True: "yes", False: "no", None: "unknown"}[e.source.state_affiliated],
-             "owner": e.source.owner, "every": e.source.interval_seconds / 60, "status": e.health.status,
-             "reason": e.health.reason, "per_day": e.health.items_per_day, "last_success": e.source.last_success_at,
-             "last_error_at": e.source.last_error_at, "last_error": e.source.last_error, "notes": e.source.notes}
+             "owner": e.source.owner, "every": e.source.interval_seconds / 60, "url": e.source.url,
+             "notes": e.source.notes}
             for e in entries]
-    frame = pd.DataFrame(rows, columns=["id", "name", "url", "kind", "country", "language", "state_affiliated", "owner",
-                                        "every", "status", "reason", "per_day", "last_success", "last_error_at",
-                                        "last_error", "notes"])
+    frame = pd.DataFrame(rows, columns=["id", "name", "status", "per_day", "last_success", "last_error_at",
+                                        "last_error", "reason", "kind", "country", "language", "state_affiliated",
+                                        "owner", "every", "url", "notes"])
     for column in ("last_success", "last_error_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame.astype({"id": "int64", "every": "float64", "per_day": "float64"})
