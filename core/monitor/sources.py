@@ -10,6 +10,7 @@ import functools
 import re
 import urllib.parse
 
+import pandas as pd
 import sqlalchemy as sa
 from babel import Locale
 
@@ -219,6 +220,14 @@ def find(engine: sa.Engine, reference: str | int) -> Source:
         raise InputError(text, f"names {len(named)} sources ({', '.join(str(s.source_id) for s in named)}): "
                          "give the id or the URL")
     raise InputError(text, "no followed source has this id, URL or name (see `sources list`)")
+
+
+def registry_frame(engine: sa.Engine) -> pd.DataFrame:
+    """What the Sources comparison groups outlets by, one row a followed source: name, country,
+    language, owner, state_affiliated (True, False or None: not known)."""
+    columns = ["name", "country", "language", "owner", "state_affiliated"]
+    rows = [[getattr(source, column) for column in columns] for source in source_registry.load(engine)]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _default_name(url: str) -> str:
