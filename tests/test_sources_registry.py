@@ -1,6 +1,7 @@
 """The registry of followed sources: what a user types is checked and made canonical, a URL is
 followed once, a source is found by id, URL or name, and removing one keeps its articles."""
 import dataclasses
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from core import schema
 from core.errors import InputError
 from core.monitor import sources
 from core.monitor.sources import SourceDetails
-from core.store import source_registry
+from core.store import database, source_registry
 
 
 def test_a_source_gets_defaults_and_canonical_codes(engine):
@@ -105,3 +106,21 @@ def test_pause_resume_and_remove_keep_the_articles(engine):
     assert source_registry.load(engine) == []
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar() == 1
+
+
+def test_the_registry_on_either_store(db_url):
+    """The same registry on SQLite and on a PostgreSQL server (skipped where none can be started)."""
+    engine = database.connect(db_url)
+    added = sources.add(engine, SourceDetails(url="https://a.example/rss", name="A", country="RU",
+                                              state_affiliated="no")).source
+    with pytest.raises(InputError, match="already followed"):
+        sources.add(engine, SourceDetails(url="https://a.example/rss"))
+    # A second writer whose look-up missed the first one's row is refused by the unique URL, in one line.
+    with pytest.raises(source_registry.DuplicateUrl):
+        with mock.patch("sqlalchemy.engine.Result.scalar", return_value=None):
+            source_registry.add(engine, {"url": "https://a.example/rss", "name": "B", "kind": "rss",
+                                         "interval_seconds": 900})
+    edited = sources.edit(engine, added.source_id, SourceDetails(owner="O"))
+    assert (edited.owner, edited.state_affiliated, edited.added_at.tzinfo is not None) == ("O", False, True)
+    assert [s.name for s in source_registry.load(engine)] == ["A"]
+    assert sources.remove(engine, "A").source_id == added.source_id

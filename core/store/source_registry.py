@@ -78,10 +78,18 @@ def add(engine: sa.Engine, values: Mapping[str, object]) -> Source:
     transaction, and the table's unique URL stands behind it for two writers at once)."""
     row = {name: values[name] for name in EDITABLE if name in values}
     row["added_at"] = dt.datetime.now(dt.timezone.utc)
-    with database._writing(engine) as conn:
-        existing = conn.execute(sa.select(_TABLE.c.source_id).where(_TABLE.c.url == row["url"])).scalar()
+    try:
+        with database._writing(engine) as conn:
+            existing = conn.execute(sa.select(_TABLE.c.source_id).where(_TABLE.c.url == row["url"])).scalar()
+            if existing is None:
+                source_id = conn.execute(_TABLE.insert().values(**row)).inserted_primary_key[0]
+    except sa.exc.IntegrityError:
+        # On PostgreSQL two writers go side by side: the other one's row was committed between the
+        # look-up and the insert, and the unique URL refused this one.
+        existing = find(engine, url=row["url"])
         if existing is None:
-            source_id = conn.execute(_TABLE.insert().values(**row)).inserted_primary_key[0]
+            raise
+        raise DuplicateUrl(existing) from None
     if existing is not None:
         raise DuplicateUrl(find(engine, source_id=existing))
     return find(engine, source_id=source_id)
