@@ -100,3 +100,11 @@ def test_edit_pause_and_remove(store):
     at.button(key="followed_remove").click().run()
     assert source_registry.load(store) == []
     assert any("its articles stay" in s.value for s in at.success)
+
+
+def test_the_page_renders_beside_the_sample_corpus(app_with_db):
+    engine = database.connect(f"sqlite:///{app_with_db}")
+    sources.add(engine, SourceDetails(url="https://meridian.example/rss", name="meridian-gazette", country="GB"))
+    at = _open()
+    table = _table(at)
+    assert list(table["name"]) == ["meridian-gazette"] and table.loc[0, "status"] == "never polled"
