@@ -22,6 +22,13 @@ NEAR_DUPLICATE_SIMILARITY = 0.8
 # Too few shingles make the estimate noisy: short texts are compared by exact hash only.
 MIN_SHINGLES = 20
 SHINGLE_WORDS = 3
+# A body shorter than this is a brief (a feed item's summary, a wire flash, an export row of one or
+# two sentences): on its own it does not identify an article ("Read more.", "Developing story."
+# end many feed items), so a brief's headline is part of what identifies it. Longer bodies are
+# identified by themselves, as they always were, so stored ids do not change.
+BRIEF_WORDS = 20
+# ... or, in a script written without spaces between words, fewer characters than this.
+BRIEF_CHARS_UNSPACED = 100
 
 @functools.lru_cache(maxsize=1)
 def _template():
@@ -49,6 +56,18 @@ def _hash(*parts: str, size: int) -> str:
 
 def content_hash(text: str) -> str:
     return _hash(normalize_text(text), size=16)
+
+
+def is_brief(text: str) -> bool:
+    """Whether a body is too short to identify an article by itself (see BRIEF_WORDS)."""
+    words = len(text.split())
+    return words < BRIEF_WORDS and not (words <= 3 and len(text) >= BRIEF_CHARS_UNSPACED)
+
+
+def _identifying_content(title, text: str) -> str:
+    if is_brief(text) and isinstance(title, str) and title:
+        return f"{title}\n\n{text}"
+    return text
 
 
 def article_id(source: str | None, content: str) -> str:
@@ -88,11 +107,13 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def fingerprint(articles: pd.DataFrame) -> pd.DataFrame:
-    """Needs: articles[source, text]. Adds: content_hash (str), article_id (str), signature
-    (uint32 array, or None for texts too short to compare by similarity)."""
+    """Needs: articles[source, text] and, for briefs, title. Adds: content_hash (str; of the body,
+    or of a brief's headline and body), article_id (str), signature (uint32 array, or None for
+    texts too short to compare by similarity)."""
     schema.require_columns(articles, ("source", "text"), stage="dedup")
     out = articles.copy()
-    hashes = [content_hash(t) for t in out["text"]]
+    titles = out["title"] if "title" in out.columns else [None] * len(out)
+    hashes = [content_hash(_identifying_content(title, text)) for title, text in zip(titles, out["text"])]
     out["content_hash"] = hashes
     out["article_id"] = [article_id(s if isinstance(s, str) else None, h) for s, h in zip(out["source"], hashes)]
     out["signature"] = [signature(t) for t in out["text"]]

@@ -26,7 +26,8 @@ _PEOPLE = {"en": "Vladimir Putin met Sergei Lavrov and Emmanuel Macron on 3 Marc
 
 def _export(path, rows: int, poison: int | None = None):
     """A JSONL export of distinct articles in three languages naming dictionary people, with an
-    exact duplicate, the same body from another outlet, an empty body and an unreadable line."""
+    exact duplicate, the same body from another outlet, an empty item (no headline, no body) and an
+    unreadable line."""
     languages = ("en", "fr", "ar")
     with open(path, "w", encoding="utf-8") as out:
         for n in range(rows):
@@ -37,11 +38,12 @@ def _export(path, rows: int, poison: int | None = None):
                 text, source = f"{_PEOPLE['en']} {inputs.article_text(3, 'en')}", "outlet-3"
             if n == 41:  # article 3's body from another outlet: stored, linked to it
                 text, source = f"{_PEOPLE['en']} {inputs.article_text(3, 'en')}", "outlet-1"
+            title = "" if n == 42 else f"Title {n}"
             if n == 42:
                 text = ""
             if n == poison:
                 text += " POISON"
-            line = json.dumps({"title": f"Title {n}", "text": text, "source": source,
+            line = json.dumps({"title": title, "text": text, "source": source,
                                "published": f"2024-03-{1 + n % 28:02d}T10:00:00Z"}, ensure_ascii=False)
             out.write("{not json\n" if n == 43 else line + "\n")
     return path

@@ -53,3 +53,13 @@ def test_an_outlet_given_by_the_user_still_wins(tmp_path, engine, lexicon):
                                      encoding="utf-8")
     batch.ingest(engine, [tmp_path / "a.html"], source="my-outlet", lexicon=lexicon, progress=False)
     assert list(reads.load_articles(engine)["source"]) == ["my-outlet"]
+
+
+def test_a_page_of_broken_markup_read_for_its_visible_text_keeps_its_outlet():
+    page = ('<html><head><meta property="og:site_name" content="Danube Wire"><title>Ministers meet in Vienna<body>'
+            "<div><p>The foreign ministers of Austria and Hungary met in Vienna on Tuesday to discuss the gas transit "
+            "agreement<p>They said the talks would continue next month, and that the pipeline operators had been "
+            "asked to prepare figures<div><b>Officials declined to say whether a deal was close<p>A joint statement "
+            "is expected on Friday")
+    read = html_text.extract_html_page(page)
+    assert (read.source, read.title) == ("Danube Wire", "Ministers meet in Vienna")

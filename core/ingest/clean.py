@@ -10,16 +10,37 @@ import re
 
 import pandas as pd
 
-from core import schema
+from core import dedup, schema
 from core.ingest import html_text, language, published_dates, scraped_text
 
-# Fewer words than this in what is left is not an article (a page of widgets, a 404 page).
-MIN_BODY_WORDS = 20
-MIN_BODY_CHARS = 100
+# A brief (dedup.is_brief: a body of fewer than 20 words) is kept when it says something: a
+# headline over any body, or one sentence on its own. Feed items, wire flashes and export rows of
+# a headline and a sentence or two are a large share of what monitoring brings in.
+# One sentence: at least this many words...
+SENTENCE_WORDS = 4
+# ... or, in a script written without spaces (Chinese, Japanese, Thai), this many characters.
+SENTENCE_CHARS_UNSPACED = 12
+# Formats whose records name their headline and body in fields of their own: their headline is
+# the publisher's, not a guess from a page's layout, so a headline over any body is an article.
+_RECORD_FORMATS = {"rss", "atom", "csv", "tsv", "json", "jsonl"}
 
 
-def _is_article(text: str) -> bool:
-    return len(text.split()) >= MIN_BODY_WORDS or (len(text) >= MIN_BODY_CHARS and len(text.split()) <= 3)
+def _one_sentence(text: str) -> bool:
+    words = text.split()
+    return len(words) >= SENTENCE_WORDS or (len(words) <= 2 and len(text) >= SENTENCE_CHARS_UNSPACED)
+
+
+def _is_article(title: str | None, body: str, record_format: str) -> bool:
+    if not dedup.is_brief(body) or _one_sentence(body):
+        return True
+    return bool(title and body.strip() and record_format in _RECORD_FORMATS)
+
+
+def _not_an_article(body: str) -> str:
+    words = len(body.split())
+    return ("no article found: only site furniture (menus, share buttons, comment prompts) or too little text "
+            f"({words} word{'s' if words != 1 else ''} left: a body of one sentence, or a headline over any body, "
+            "is needed)")
 
 
 def _paragraphs(text: str) -> str:
@@ -61,10 +82,12 @@ def _prepare_one(raw: dict, lexicon: scraped_text.Lexicon) -> dict:
     out["title"] = title or None
     out["text"] = body
     out["language_declared"] = declared
-    if not _is_article(body):
-        words = len(body.split())
-        out["problem"] = ("no article found: only site furniture (menus, share buttons, comment prompts) or "
-                          f"too little text ({words} word{'s' if words != 1 else ''} left, at least {MIN_BODY_WORDS} needed)")
+    if not body.strip() and title and raw["format"] in _RECORD_FORMATS:
+        # A headline-only item (many feeds and exports carry nothing else): its headline is its one
+        # sentence, kept as the body so that it is matched and read once, not as title and text.
+        out["title"], out["text"], body = None, title, title
+    elif not _is_article(out["title"], body, raw["format"]):
+        out["problem"] = _not_an_article(body)
         return out
     if page_language and not declared:
         detected, language_note = page_language, None

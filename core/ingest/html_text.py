@@ -18,6 +18,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from core import dedup
 from core.ingest import scraped_text
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
@@ -122,7 +123,13 @@ def html_fragment_to_text(fragment: str) -> str:
             root = lxml.html.fragment_fromstring(_shallow_html(fragment), create_parent="div")
     except (etree.ParserError, ValueError):
         return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
-    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//object"):
+    return _block_text(root)
+
+
+def _block_text(root, furniture: str = "") -> str:
+    """The text under ``root``, one paragraph per block element; scripts, styles and the elements
+    ``furniture`` names (an XPath union) left out."""
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//object" + furniture):
         bad.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
@@ -195,8 +202,12 @@ def extract_html_page(page: str) -> HtmlPage:
     match = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", page[:5000], re.I)
     if match:
         declared = match.group(1).lower()
-    if document is None:
-        return HtmlPage(None, "", None, None, None, declared)
+    if document is None or dedup.is_brief(document.text or ""):
+        fallback = _visible_text(page)
+        if document is None:
+            return HtmlPage(_head_title(page), fallback.translate(_RESTORE), None, declared_outlet, None, declared)
+        if len(fallback.split()) > len((document.text or "").split()):
+            document.text = fallback
     title, text = document.title or "", document.text or ""
     if hidden:
         title, text = title.translate(_RESTORE), text.translate(_RESTORE)
@@ -267,3 +278,35 @@ def _host(url: str | None) -> str | None:
     except ValueError:
         return None
     return host.removeprefix("www.") if host else None
+
+
+# Page furniture a browser shows around the text, left out of the visible-text fallback.
+_FURNITURE = "|.//nav|.//header|.//footer|.//aside|.//form|.//button|.//select|.//title"
+# An unclosed <title> makes, by HTML's parsing rules, the whole rest of the page its title: the
+# page's text becomes one title hundreds of words long and the body is empty.
+_UNCLOSED_TITLE = re.compile(r"(<title\b[^>]*>)([^<]*)(?=<)", re.I)
+
+
+def _visible_text(page: str) -> str:
+    """What a reader sees on a page that trafilatura finds no main text in (broken markup:
+    unclosed tags, no block structure it recognises): the body's text without the page's
+    furniture. trafilatura's own fallbacks give nothing for such pages; lxml's parser recovers
+    from the broken markup the way browsers do."""
+    if re.search(r"<title\b", page, re.I) and not re.search(r"</title\s*>", page, re.I):
+        page = _UNCLOSED_TITLE.sub(r"\1\2</title>", page, count=1)
+    try:
+        root = lxml.html.document_fromstring(page)
+        if _cut_by_libxml2(root):
+            root = lxml.html.document_fromstring(_shallow_html(page))
+    except (etree.ParserError, ValueError):
+        return ""
+    body = root.find("body")
+    return _block_text(body if body is not None else root, _FURNITURE)
+
+
+def _head_title(page: str) -> str | None:
+    match = _UNCLOSED_TITLE.search(page[:20000]) or re.search(r"<title\b[^>]*>([^<]*)", page[:20000], re.I)
+    if not match:
+        return None
+    title = " ".join(html.unescape(match.groups()[-1]).split())
+    return title or None
