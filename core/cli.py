@@ -11,7 +11,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, config, pipeline
+from core import __version__, cli_sources, config, pipeline
 from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
 from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
@@ -117,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"seconds between two requests to one host (default {politeness.HOST_INTERVAL_SECONDS:g}; "
                             "a robots.txt Crawl-delay may ask for more)")
     watch.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+    cli_sources.add_commands(command, shared)
     return parser
 
 
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             return _corrections(engine, args)
         if args.command == "watch":
             return _watch(engine, args)
+        if args.command == "sources":
+            return cli_sources.run(engine, args)
         return _export(engine, args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -6,6 +6,7 @@ import streamlit as st
 from core import languages
 from core.analysis import passages, ranking, sources
 from core.charts import by_actor, tables, text
+from core.monitor import sources as followed
 from core.translate import translated
 from ui import corpus, downloads, filters, layout, result_cache, view_state
 
@@ -16,8 +17,36 @@ QUOTES_PER_OUTLET = 3
 
 data, selected = layout.open_page("Sources", charts=True)
 
-st.subheader("Volume per source and language")
-volumes = result_cache.call(sources.source_volume, selected)
+
+def _grouped(selected, by, registry_rows):
+    registry = pd.DataFrame(list(registry_rows), columns=["name", "country", "language", "owner", "state_affiliated"])
+    return sources.regroup(selected, registry, by)
+
+
+def _grouped_volume(selected, by, registry_rows):
+    return sources.source_volume(_grouped(selected, by, registry_rows))
+
+
+def _grouped_share(selected, mentions, actors, actor_ids, by, registry_rows):
+    return sources.attention_share(_grouped(selected, by, registry_rows), mentions, actors, actor_ids=actor_ids)
+
+
+# With followed sources, outlets can be pooled by what the registry says of them (state media of
+# one country against independent outlets); the rows are passed by value, so the results are
+# remembered per registry as well as per view.
+registry_rows = tuple(followed.registry_frame(corpus.engine()).itertuples(index=False, name=None))
+GROUP_LABELS = {"outlets": "Outlet", "country": "Country", "state_affiliated": "State affiliation", "owner": "Owner",
+                "language": "Declared language"}
+by = "outlets"
+if registry_rows:
+    by = st.segmented_control("Compare by", list(GROUP_LABELS), format_func=GROUP_LABELS.get,
+                              help="Groups from the Followed sources page; outlets not followed there are "
+                                   f"'{sources.UNREGISTERED}'.",
+                              **view_state.in_url("sources_by", "outlets", GROUP_LABELS)) or "outlets"
+
+st.subheader("Volume per source and language" if by == "outlets" else f"Volume per {GROUP_LABELS[by].lower()} and language")
+volumes = (result_cache.call(sources.source_volume, selected) if by == "outlets"
+           else result_cache.call(_grouped_volume, selected, by, registry_rows))
 st.dataframe(tables.readable(volumes), hide_index=True, width="stretch",
              column_config={"first": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
                             "last": st.column_config.DatetimeColumn(format="YYYY-MM-DD")})
@@ -28,7 +57,9 @@ filtered = list(filters.current_filters().actors)
 comparable = list(dict.fromkeys(filtered + list(top["actor_id"])))
 compared = st.multiselect("Actors to compare", comparable, format_func=lambda a: names.get(a, a),
                           **view_state.in_url("sources_actors", filtered or list(top["actor_id"].head(8)), comparable))
-share = result_cache.call(sources.attention_share, selected, data.mentions, data.actors, actor_ids=compared or None)
+share = (result_cache.call(sources.attention_share, selected, data.mentions, data.actors, actor_ids=compared or None)
+         if by == "outlets" else
+         result_cache.call(_grouped_share, selected, data.mentions, data.actors, compared or None, by, registry_rows))
 downloads.chart(result_cache.call(by_actor.attention_share_chart, share), "attention-by-source")
 
 st.subheader("What each outlet wrote")

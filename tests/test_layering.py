@@ -26,7 +26,8 @@ ALLOWED = {
     "pipeline": BASE | {"store", "ingest", "actors", "translate", "alerts"},
     "monitor": BASE | {"store", "ingest", "pipeline", "__version__"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
-                   "alerts"},
+                   "alerts", "cli_sources"},
+    "cli_sources": BASE | {"monitor", "store"},
     "__main__": {"cli"},
     "__init__": set(),
 }

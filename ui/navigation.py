@@ -10,7 +10,8 @@ import streamlit as st
 PAGES = (("pages/overview.py", "Overview", ":material/dashboard:"), ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/network.py", "Actor network", ":material/hub:"), ("pages/sources.py", "Sources", ":material/compare:"),
          ("pages/articles.py", "Reader", ":material/article:"), ("pages/ingest.py", "Ingest", ":material/upload_file:"),
-         ("pages/translation.py", "Translation", ":material/translate:"))
+         ("pages/translation.py", "Translation", ":material/translate:"),
+         ("pages/followed.py", "Followed sources", ":material/rss_feed:"))
 # The Timeline's views, one tab each (serve.py opens every one before the first visitor does).
 TIMELINE_VIEWS = ("Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets")
 

@@ -1,5 +1,7 @@
 """Outlets compared: articles per source and language (``source_volume``) and the share of each
-outlet's articles that name each actor (``attention_share``)."""
+outlet's articles that name each actor (``attention_share``); outlets pooled by what the registry
+of followed sources says of them (``regroup``: country, state affiliation, owner, language), so
+the same two functions compare state media of one country against independent outlets."""
 from __future__ import annotations
 
 import numpy as np
@@ -74,3 +76,33 @@ def attention_share(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.D
     table["name"] = table["actor_id"].map(names).fillna(table["actor_id"])
     table = table.astype({"source": str, "language": str, "articles": "int64", "source_articles": "int64"})
     return table[columns].sort_values(["source_articles", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# What the registry can group outlets by: the column of the registry frame, and the label of a
+# registered outlet whose registry entry leaves it empty.
+GROUPINGS = {"country": "country not said", "state_affiliated": "affiliation not known", "owner": "owner not said",
+             "language": "language not said"}
+UNREGISTERED = "unregistered"
+_AFFILIATION = {True: "state-affiliated", False: "independent"}
+
+
+def regroup(articles: pd.DataFrame, registry: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The articles with ``source`` replaced by their outlet's group, and the outlet kept in
+    ``outlet``: ``source_volume`` and ``attention_share`` of the result then compare the groups.
+
+    Needs: articles[source]; registry[name, country, language, owner, state_affiliated] (one row
+    a followed source; an outlet followed through several feeds takes its first row's values).
+    ``by``: one of GROUPINGS. Groups: the registry's value (a country or language code, an owner,
+    "state-affiliated" / "independent"); GROUPINGS[by] for a registered outlet that does not say;
+    UNREGISTERED for articles whose source is not in the registry.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group sources by {by!r}: choose one of {', '.join(GROUPINGS)}")
+    schema.require_columns(articles, ("source",), stage=_shared.STAGE)
+    schema.require_columns(registry, ("name", by), stage=_shared.STAGE)
+    values = registry.drop_duplicates("name").set_index("name")[by]
+    if by == "state_affiliated":
+        values = values.map(_AFFILIATION.get)
+    labels = values.astype(object).where(values.notna(), GROUPINGS[by])
+    group = articles["source"].map(labels).astype(object).where(articles["source"].isin(labels.index), UNREGISTERED)
+    return articles.assign(outlet=articles["source"], source=group.astype(articles["source"].dtype))

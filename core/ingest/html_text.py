@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import html
 import html.parser
+import json
 import re
 import sys
+import urllib.parse
 
 import lxml.html
 import trafilatura
@@ -184,6 +186,7 @@ def extract_html_page(page: str) -> HtmlPage:
         tree = trafilatura.load_html(page)
         if tree is not None and _cut_by_libxml2(tree):
             tree = trafilatura.load_html(_shallow_html(page))
+        declared_outlet = None if tree is None else _declared_outlet(tree)  # before trafilatura prunes the tree
         document = None if tree is None else trafilatura.bare_extraction(
             tree,
             include_comments=False,
@@ -202,7 +205,7 @@ def extract_html_page(page: str) -> HtmlPage:
     if document is None or dedup.is_brief(document.text or ""):
         fallback = _visible_text(page)
         if document is None:
-            return HtmlPage(_head_title(page), fallback.translate(_RESTORE), None, None, None, declared)
+            return HtmlPage(_head_title(page), fallback.translate(_RESTORE), None, declared_outlet, None, declared)
         if len(fallback.split()) > len((document.text or "").split()):
             document.text = fallback
     title, text = document.title or "", document.text or ""
@@ -220,10 +223,61 @@ def extract_html_page(page: str) -> HtmlPage:
         title=title,
         text="\n\n".join(paragraphs),
         published=document.date,
-        source=(document.sitename or document.hostname or None),
+        source=declared_outlet or _host(document.url) or document.sitename or document.hostname or None,
         url=document.url,
         language=declared or (document.language or None),
     )
+
+
+# The outlet a page names itself, strongest first. The site's declared name (og:site_name, the
+# publisher of its JSON-LD) is what its feed's title and other pages say too; failing that the host
+# of its canonical URL (link rel=canonical, og:url, which trafilatura reads into ``url``) is stable
+# across its pages, where trafilatura's own guess falls back on a title fragment or a Twitter handle
+# ("@meridiangaz" becomes "Meridiangaz") that another page of the same site does not carry.
+_SITE_NAME = etree.XPath('//head//meta[@property="og:site_name" or @name="og:site_name"]/@content')
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_JSON_LD_SCRIPTS, _JSON_LD_CHARACTERS = 5, 100_000  # a page's metadata, not a data dump
+
+
+def _declared_outlet(tree) -> str | None:
+    for name in _SITE_NAME(tree):
+        name = " ".join(str(name).split())
+        if name:
+            return name
+    for script in _JSON_LD(tree)[:_JSON_LD_SCRIPTS]:
+        if len(script) > _JSON_LD_CHARACTERS:
+            continue
+        try:
+            found = _publisher(json.loads(script))
+        except (ValueError, RecursionError):  # a page's broken metadata is no reason to refuse its text
+            continue
+        if found:
+            return found
+    return None
+
+
+def _publisher(value, depth: int = 0) -> str | None:
+    """The first ``publisher.name`` in a JSON-LD value (objects, lists, ``@graph``)."""
+    if depth > 8:
+        return None
+    if isinstance(value, list):
+        return next((found for item in value if (found := _publisher(item, depth + 1))), None)
+    if not isinstance(value, dict):
+        return None
+    publisher = value.get("publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
+        return " ".join(publisher["name"].split())
+    return _publisher(value.get("@graph"), depth + 1)
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        host = urllib.parse.urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 # Page furniture a browser shows around the text, left out of the visible-text fallback.

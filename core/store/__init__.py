@@ -30,6 +30,9 @@ The tables themselves are described once, in ``core.schema``.
   ``load_translations``).
 - ``saved_views``: the dashboard's saved views (a name, a page, its query string), shared by
   everyone on the store: ``save_view``, ``list_views``, ``delete_view``.
+- ``source_registry``: the followed sources (``schema.sources``) as ``Source`` rows: ``load``,
+  ``find``, ``add`` (``DuplicateUrl``), ``update``, ``delete``; and ``articles_since``, the
+  articles each source name brought in lately (their health's rate).
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
   (``cached``, ``entry``, ``read``, ``entry_file``; read a column at a time, only the columns
   asked for), the articles frame among them (``cached_articles``, ``prepare_articles``,
