@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from core import config, dedup, languages
-from core.ingest import batch, html_text, language, published_dates, scraped_text
+from core.ingest import batch, clean, html_text, language, published_dates, scraped_text
 from core.store import database, reads
 
 PAGES = Path(__file__).parent / "press_pages"
@@ -179,3 +179,8 @@ def test_a_chinese_html_page_keeps_its_text_without_the_portals_furniture():
     assert page.text.startswith("本网万象7月26日电") and "首页" not in page.text and "相关新闻" not in page.text
     assert page.published == "2024年07月26日 09:15 来源：环球时讯网"
     assert page.language == "zh"
+
+
+def test_a_chinese_feed_body_of_three_short_paragraphs_is_one_sentence_at_least():
+    assert clean._one_sentence("王毅会见拉夫罗夫。\n\n双方交换意见。\n\n（完）")
+    assert not clean._one_sentence("（完）")
