@@ -11,7 +11,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from core import schema
+from core import languages, schema
 
 NUM_PERM = 64
 BANDS = 16
@@ -60,7 +60,8 @@ def content_hash(text: str) -> str:
 
 def is_brief(text: str) -> bool:
     """Whether a body is too short to identify an article by itself (see BRIEF_WORDS)."""
-    words = len(text.split())
+    # languages.word_count: a Chinese or Japanese article of four paragraphs is not four words.
+    words = languages.word_count(text)
     return words < BRIEF_WORDS and not (words <= 3 and len(text) >= BRIEF_CHARS_UNSPACED)
 
 
@@ -76,7 +77,9 @@ def article_id(source: str | None, content: str) -> str:
 
 def _shingles(normalized: str) -> list[bytes]:
     words = normalized.split()
-    if len(words) < SHINGLE_WORDS * 4 and len(normalized) > 200:
+    # A Chinese or Japanese article has spaces only between its paragraphs (after normalize_text):
+    # word shingles would be runs of whole paragraphs.
+    if (len(words) < SHINGLE_WORDS * 4 and len(normalized) > 200) or languages.word_count(normalized) > 2 * len(words):
         # Scripts written without spaces: character 5-grams instead of word shingles.
         return [normalized[i:i + 5].encode() for i in range(len(normalized) - 4)]
     return [" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]

@@ -7,15 +7,47 @@ module holds what the store, the charts, the pages and more than one stage share
 from __future__ import annotations
 
 import functools
+import math
+import re
+import unicodedata
 
 from babel import Locale, UnknownLocaleError
 
-# Persian (U+06F0) and Arabic-Indic (U+0660) digits; dateparser's numeric patterns only read ASCII.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Every decimal digit of the BMP (Persian U+06F0, Arabic-Indic U+0660, Devanagari U+0966,
+# Bengali, full-width U+FF10 in CJK pages, ...) as its ASCII digit, one character for one:
+# dateparser's numeric patterns and ours only read ASCII.
+_DIGITS = {code: str(unicodedata.digit(chr(code))) for code in range(0x80, 0x10000)
+           if unicodedata.category(chr(code)) == "Nd"}
 
 
 def normalize_digits(text: str) -> str:
     return text.translate(_DIGITS)
+
+
+# Scripts written without spaces between words: Han, Hiragana, Katakana (with the iteration marks
+# and the prolonged-sound mark), Thai, Lao, Khmer, Myanmar. Korean spaces its words.
+_UNSPACED = re.compile(
+    "[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\U00020000-\U0003134f]+")
+# A word of Chinese or Japanese is 1.5 to 2 characters long on average (segmented news text), a
+# Thai word longer: two characters for a word keeps every word threshold on the cautious side.
+UNSPACED_CHARS_PER_WORD = 2
+
+
+def has_unspaced_script(text: str) -> bool:
+    """Whether ``text`` holds characters of a script written without spaces between words."""
+    return _UNSPACED.search(text) is not None
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, for thresholds ("a paragraph is 25 words"): spaced words as ``split``
+    counts them, and in a script without spaces (Chinese, Japanese, Thai) one word for every
+    ``UNSPACED_CHARS_PER_WORD`` characters, so that such a text is not taken for one long word."""
+    if not _UNSPACED.search(text):
+        return len(text.split())
+    unspaced = sum(len(run) for run in _UNSPACED.findall(text))
+    spaced = sum(1 for token in _UNSPACED.sub(" ", text).split() if any(c.isalnum() for c in token))
+    return spaced + math.ceil(unspaced / UNSPACED_CHARS_PER_WORD)
 
 
 # ISO 639-1 has one code for Kurdish, "ku". CLDR reads it as Kurmanji, written in Latin letters;

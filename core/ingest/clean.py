@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from core import dedup, schema
+from core import dedup, languages, schema
 from core.ingest import html_text, language, published_dates, scraped_text
 
 # A brief (dedup.is_brief: a body of fewer than 20 words) is kept when it says something: a
@@ -29,7 +29,9 @@ _WORD = re.compile(r"\w")
 
 def _one_sentence(text: str) -> bool:
     words = text.split()
-    return len(words) >= SENTENCE_WORDS or (len(words) <= 2 and len(text) >= SENTENCE_CHARS_UNSPACED)
+    # Chinese or Japanese paragraphs are split by spaces too: three short ones are not three words.
+    unspaced = len(words) <= 2 or languages.has_unspaced_script(text)
+    return len(words) >= SENTENCE_WORDS or (unspaced and len(text) >= SENTENCE_CHARS_UNSPACED)
 
 
 def _is_article(title: str | None, body: str, record_format: str) -> bool:
@@ -39,7 +41,7 @@ def _is_article(title: str | None, body: str, record_format: str) -> bool:
 
 
 def _not_an_article(body: str) -> str:
-    words = len(body.split())
+    words = languages.word_count(body)
     return ("no article found: only site furniture (menus, share buttons, comment prompts) or too little text "
             f"({words} word{'s' if words != 1 else ''} left: a body of one sentence, or a headline over any body, "
             "is needed)")

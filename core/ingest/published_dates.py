@@ -28,6 +28,7 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]
 # Solar Hijri years 1300-1500 are Gregorian 1921-2121; lunar Hijri years 1300-1500 are 1882-2077.
 _NON_GREGORIAN_YEARS = range(1300, 1500)
 _SOLAR_HIJRI_LANGUAGES = {"fa", "ps"}
+_PERSIAN_DIGITS = re.compile("[۰-۹]")
 # Day-first is the norm in most of the world's press; US English writes month first. Numeric
 # dates with the year first are read year-month-day whatever this says.
 _MONTH_FIRST_LANGUAGES = {"en"}
@@ -42,7 +43,7 @@ _SETTINGS = {
 
 
 def _precision(surface: str) -> str:
-    return "minute" if _TIME.search(surface) else "day"
+    return "minute" if _TIME.search(surface) or _CJK_CLOCK.search(surface) else "day"
 
 
 def _utc(moment: datetime) -> pd.Timestamp:
@@ -71,11 +72,28 @@ def _machine_readable(text: str) -> tuple[pd.Timestamp, str] | None:
 
 
 _CLOCK = re.compile(r"(\d{1,2})\s?[:h.]\s?(\d{2})(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?", re.I)
+# Chinese, Japanese and Korean times: "18時30分", "18点30分", "오후 6시 30분", "下午6:30", "午後3時".
+# The half of the day is written before the hour.
+_AFTERNOON = ("下午", "午後", "오후", "晚上", "傍晚", "中午")
+_MORNING = ("上午", "午前", "오전", "凌晨", "早上")
+_CJK_CLOCK = re.compile(
+    rf"(?P<half>{'|'.join(_AFTERNOON + _MORNING)})?\s*(?P<hour>\d{{1,2}})\s*"
+    r"(?:[:：]\s*(?P<minute>\d{2})|[時时点點시]\s*(?:(?P<minutes>\d{1,2})\s*[分분])?)")
 
 
 def _clock_after(text: str) -> tuple[int, int] | None:
-    """The time of day written after a date ("14:20", "09h30", "7:58 p.m."), if any."""
+    """The time of day written after a date ("14:20", "09h30", "7:58 p.m.", "18時30分",
+    "오후 6:30"), if any."""
     match = _CLOCK.search(text)
+    east = _CJK_CLOCK.search(text)
+    if east and (not match or east.start() <= match.start()):
+        hour, minute = int(east.group("hour")), int(east.group("minute") or east.group("minutes") or 0)
+        half = east.group("half") or ""
+        if half in _AFTERNOON and hour < 12:
+            hour += 12
+        elif half in _MORNING and hour == 12:
+            hour = 0
+        return (hour, minute) if hour < 24 and minute < 60 else None
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
@@ -121,6 +139,34 @@ def _other_calendar(text: str, language: str | None, had_persian_digits: bool) -
     except (ValueError, OverflowError):
         return None
     return _zoned(*gregorian, text[match.end():])
+
+
+# Year-month-day with the characters of Chinese and Japanese (年月日) and Korean (년월일), the
+# year in the Western count or in a Japanese era (令和6年 is 2024) or the Republic of China's
+# (民國113年, Taiwan's official count). "元年" is an era's first year.
+_ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "民国": 1911}
+_CJK_DATE = re.compile(
+    rf"(?:(?P<era>{'|'.join(_ERA_START)})\s*(?P<era_year>\d{{1,3}}|元)|(?<!\d)(?P<year>\d{{4}}))\s*[年년]\s*"
+    r"(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일号號]?")
+# Korean papers write "2024. 7. 25." (and "2024.07.25."): year first, a full stop after each part.
+_DOTTED_YEAR_FIRST = re.compile(r"(?<!\d)(\d{4})\.\s?(\d{1,2})\.\s?(\d{1,2})\.?(?!\d)")
+
+
+def _east_asian(text: str) -> tuple[pd.Timestamp, str] | None:
+    """Dates written the Chinese, Japanese or Korean way, read here: dateparser reads
+    2024年7月25日 but not an era's year, nor the time after it (18時30分, 오후 6시)."""
+    match = _CJK_DATE.search(text)
+    if match:
+        if match.group("era"):
+            era_year = match.group("era_year")
+            year = _ERA_START[match.group("era")] + (1 if era_year == "元" else int(era_year))
+        else:
+            year = int(match.group("year"))
+        return _zoned(year, int(match.group("month")), int(match.group("day")), text[match.end():])
+    match = _DOTTED_YEAR_FIRST.search(text)
+    if match:
+        return _zoned(*(int(g) for g in match.groups()), text[match.end():])
+    return None
 
 
 @functools.lru_cache(maxsize=128)
@@ -231,7 +277,8 @@ def parse_published(text: str | None, language: str | None = None) -> tuple[pd.T
     original = str(text).strip()
     ascii_digits = languages.normalize_digits(original)
     found = (_machine_readable(ascii_digits)
-             or _other_calendar(ascii_digits, language, ascii_digits != original)
+             or _other_calendar(ascii_digits, language, _PERSIAN_DIGITS.search(original) is not None)
+             or _east_asian(ascii_digits)
              or _numeric(ascii_digits, language)
              or _month_name_date(ascii_digits, language))
     if found:
@@ -269,13 +316,15 @@ def read_date_line(line: str, language: str | None, labels: re.Pattern | None = 
     updated: 21:43") is a date line with no timestamp.
     """
     ascii_digits = languages.normalize_digits(line)
-    if not re.search(r"\d", ascii_digits) or len(ascii_digits.split()) > MAX_DATE_LINE_WORDS * 2:
+    if not re.search(r"\d", ascii_digits) or languages.word_count(ascii_digits) > MAX_DATE_LINE_WORDS * 2:
         return False, None, None
     lowered = ascii_digits.casefold()
     unlabelled = labels.sub(" ", lowered) if labels is not None else lowered
     months = _month_names(language)
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", unlabelled) if w not in months]
-    if len(words) > MAX_DATE_LINE_LETTER_WORDS:
+    # A run of Chinese or Japanese is several words ("2024年7月25日，外交部长王毅在万象会见…" is a
+    # sentence, not a date line): such runs are counted by languages.word_count.
+    words = sum(languages.word_count(w) for w in re.findall(r"[^\W\d_]{3,}", unlabelled) if w not in months)
+    if words > MAX_DATE_LINE_LETTER_WORDS:
         return False, None, None
     stamp, precision = parse_published(line, language) if _has_day_and_year(ascii_digits) else (None, None)
     if stamp is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import languages
 from core.ingest import published_dates
 
 # A line longer than this is prose even when it mentions "share" or "comments".
@@ -24,7 +25,8 @@ MAX_CLUTTER_WORDS = 12
 # Paragraph shape: long, or of sentence length and closed by sentence punctuation.
 PARAGRAPH_WORDS = 25
 SENTENCE_WORDS = 8
-# Scripts without spaces between words are measured in characters instead.
+# Scripts without spaces between words are counted by languages.word_count (two characters a
+# word); a line of a few spaced words this long is a paragraph too (Thai, long compounds).
 PARAGRAPH_CHARS = 120
 MAX_TITLE_WORDS = 30
 MAX_CAPTION_WORDS = 40
@@ -32,9 +34,13 @@ MAX_CAPTION_WORDS = 40
 # has been seen: a "Comments" heading above the text is a widget, below it the page's tail.
 END_MARKER_MIN_SHARE = 0.5
 
-_SENTENCE_END = tuple(".!?。！？؟۔…\"'»”’)")
-_CLOSING_QUOTES = "\"'»”’›"
-_SENTENCE_PUNCTUATION = tuple(".!?。！？؟۔…")
+_SENTENCE_END = tuple(".!?。！？؟۔।…\"'»”’)」』")
+_CLOSING_QUOTES = "\"'»”’›」』"
+_SENTENCE_PUNCTUATION = tuple(".!?。！？؟۔।…")
+# A line made of an e-mail address and a few words is a byline's contact ("kms@example.kr",
+# "김민수 기자 kms@...", "Contact: desk@..."), not prose.
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MAX_CONTACT_WORDS = 6
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,12 +55,13 @@ class Lexicon:
     date_labels: re.Pattern
     caption_credits: frozenset[str]
     breadcrumb_separators: tuple[str, ...]
+    source_labels: frozenset[str]
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
-        missing = [t for t in ("clutter", "end_markers", "date_labels", "caption_credits", "breadcrumb_separators") if t not in data]
+        missing = [t for t in ("clutter", "end_markers", "date_labels", "caption_credits", "breadcrumb_separators", "source_labels") if t not in data]
         if missing:
             raise ValueError(f"{path}: missing table(s) {', '.join(missing)}")
 
@@ -68,9 +75,12 @@ class Lexicon:
             clutter=re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"),
             prefixes=re.compile(rf"^(?:{'|'.join(re.escape(p) for p in multiword)})\s*:"),
             end_markers=frozenset(merged("end_markers")),
-            date_labels=re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in merged('date_labels'))})(?!\w)"),
+            # A date line often names the source or the author beside the date ("2024年7月25日 18:30
+            # 来源：…"): their labels are read past like the date's own.
+            date_labels=re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in sorted({*merged('date_labels'), *merged('source_labels')}, key=len, reverse=True))})(?!\w)"),
             caption_credits=frozenset(merged("caption_credits")),
             breadcrumb_separators=tuple(s for seps in data["breadcrumb_separators"].values() for s in seps),
+            source_labels=frozenset(merged("source_labels")),
         )
 
 
@@ -89,7 +99,7 @@ def normalize(line: str) -> str:
 
 
 def _words(line: str) -> int:
-    return len(line.split())
+    return languages.word_count(line)
 
 
 def _has_letters(text: str) -> bool:
@@ -119,6 +129,8 @@ def _is_clutter(line: str, norm: str, lexicon: Lexicon) -> bool:
         return True
     if lexicon.prefixes.match(norm):
         return True
+    if _CONTACT.search(norm) and _words(_CONTACT.sub(" ", norm)) <= MAX_CONTACT_WORDS:
+        return True
     if _words(norm) > MAX_CLUTTER_WORDS:
         return False
     return not _has_letters(lexicon.clutter.sub(" ", norm))
@@ -127,13 +139,20 @@ def _is_clutter(line: str, norm: str, lexicon: Lexicon) -> bool:
 def _is_caption(line: str, norm: str, lexicon: Lexicon) -> bool:
     if _words(line) > MAX_CAPTION_WORDS:
         return False
-    if "©" in line:
+    if "©" in line or "ⓒ" in line:  # ⓒ: the copyright sign of Korean papers
         return True
     credit = re.search(r"[(\[]([^()\[\]]{2,40})[)\]]\s*$", line)
     if credit and normalize(credit.group(1)) in lexicon.caption_credits:
         return True
     head = re.match(r"^([^:：]{2,30})[:：]", norm)
     return bool(head and normalize(head.group(1)) in lexicon.caption_credits and _words(line) <= 25)
+
+
+def _is_source_line(norm: str, lexicon: Lexicon) -> bool:
+    """"来源：新华网", "출처: …", "Sumber: Antara", "Penulis: … | Editor: …": the page's record of
+    where the article came from and who wrote or edited it, on a short line of its own."""
+    head = re.match(r"^([^:：]{1,30})[:：]", norm)
+    return bool(head and normalize(head.group(1)) in lexicon.source_labels and _words(norm) <= MAX_CLUTTER_WORDS)
 
 
 def _is_breadcrumb(line: str, lexicon: Lexicon) -> bool:
@@ -177,6 +196,8 @@ def split_scraped_text(raw: str, language: str | None, lexicon: Lexicon) -> Scra
             kind = "end"
         elif _is_caption(line, norm, lexicon):
             kind = "caption"
+        elif _is_source_line(norm, lexicon):
+            kind = "source"
         elif _is_breadcrumb(line, lexicon) and not _is_paragraph(line):
             kind = "breadcrumb"
         else:
@@ -222,7 +243,7 @@ def _pick_title(header: list[str], content: list[str]) -> str | None:
     bylines are shorter than the headline they sit next to, and a standfirst ends with a full stop."""
     shaped = [
         line for line in header
-        if (2 <= _words(line) <= MAX_TITLE_WORDS and not line.endswith(".")) or (_words(line) == 1 and len(line) >= 25)
+        if (2 <= _words(line) <= MAX_TITLE_WORDS and not line.endswith((".", "。", "।", "۔"))) or (_words(line) == 1 and len(line) >= 25)
     ]
     counts: dict[str, int] = {}
     for line in content:
