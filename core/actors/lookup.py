@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+import ahocorasick  # pyahocorasick: the dictionary automaton for text without spaces
 import icu  # PyICU (pyicu-wheels)
 import stopwordsiso  # word lists shipped in the package, 50+ languages
 from babel import Locale, UnknownLocaleError
@@ -102,6 +103,7 @@ class Index:
         self.given_names = set(dictionary.cues.given_names.get(language, ()))
         aliases = dictionary.aliases
         contexts = {(c.actor_id, c.alias): c for c in dictionary.contexts if c.language == language}
+        alias_words: set[str] = set()
         for actor_id, alias, kind, ambiguous, alias_language in zip(
                 aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
             words = [w for w, _, _ in spelling.words(alias)]
@@ -118,6 +120,8 @@ class Index:
                           contexts.get((actor_id, spelling.fold(alias))) if contexts else None)
             for key in entry.tokens[0]:
                 by_key[key].append(entry)
+            if language in spelling.UNSPACED_LANGUAGES:
+                alias_words.update(entry.folded)
         self.by_key = dict(by_key)
         people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
         self.people = frozenset(people)
@@ -129,6 +133,7 @@ class Index:
             words = [w for w, _, _ in spelling.words(alias)]
             if len(words) >= 2 and len(spelling.fold(words[0])) >= shortest:
                 self.given_names.add(spelling.fold(words[0]))
+        self.automaton = _automaton(alias_words | self.given_names) if language in spelling.UNSPACED_LANGUAGES else None
         self.plain_stopwords = _stopwords(language, folded=False)
         self.given_names -= _calendar_words(language) | _stopwords(language)
         titles = dictionary.cues.titles.get(language, [])
@@ -260,3 +265,74 @@ def _title_form(folded_word: str, language: str | None) -> str:
     """Titles are compared on stems: "stellvertretender Sekretär", "ειδικού απεσταλμένου"."""
     keys = spelling.keys(folded_word, language) or (folded_word,)
     return keys[-1] if len(keys) > 1 and language not in spelling.ABJAD_LANGUAGES else keys[0]
+
+
+def _automaton(words: set[str]):
+    """An Aho-Corasick automaton over the folded alias words of a language written without spaces
+    (``words``): ``words`` finds them in a run of text in one pass, longest first."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        if word and not word.isascii():
+            automaton.add_word(word, len(word))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+# Characters of the scripts written without spaces (Han, kana, Thai and their marks).
+_UNSPACED = icu.UnicodeSet("[[:Script=Han:][:Script=Hiragana:][:Script=Katakana:][:Script=Thai:]\\u30fc]")
+_KATAKANA = icu.UnicodeSet("[[:Script=Katakana:]\\u30fc]")
+
+
+def _script_of(ch: str) -> str:
+    return icu.Script.getScript(ch).getShortName() if ch != "\u30fc" else "Kana"
+
+
+def words(index: "Index", text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as ``spelling.words`` gives them, and in a language written without
+    spaces (Chinese, Japanese, Thai) a run of its script cut where the dictionary's words stand
+    (the automaton, leftmost and longest first), the rest cut where the script changes (kanji,
+    hiragana particles, a katakana loanword). A katakana alias inside a longer katakana word is
+    no match: "イラン" is not found in "イランド"."""
+    found = spelling.words(text, index.language)
+    if index.automaton is None or not len(index.automaton):
+        return found
+    cut = []
+    for word, start, end in found:
+        if not _UNSPACED.containsSome(word):
+            cut.append((word, start, end))
+            continue
+        folded = "".join(_fold_char(ch) for ch in word)
+        spans = []
+        for last, length in index.automaton.iter_long(folded):
+            first = last - length + 1
+            if index.language == "ja" and _KATAKANA.contains(word[first]) and (
+                    (first > 0 and _KATAKANA.contains(word[first - 1]))
+                    or (last + 1 < len(word) and _KATAKANA.contains(word[last + 1]))):
+                continue
+            spans.append((first, last + 1))
+        position = 0
+        for first, last in spans + [(len(word), len(word))]:
+            cut += _by_script(word[position:first], start + position)
+            if first < last:
+                cut.append((word[first:last], start + first, start + last))
+            position = last
+    return cut
+
+
+def _fold_char(ch: str) -> str:
+    """``spelling.fold`` of one character, kept one character long so that offsets hold."""
+    folded = spelling.fold(ch)
+    return folded if len(folded) == 1 else ch
+
+
+def _by_script(stretch: str, start: int) -> list[tuple[str, int, int]]:
+    """``stretch`` cut where its script changes (漢字, ひらがな, カタカナ, Latin)."""
+    if not stretch:
+        return []
+    pieces, first = [], 0
+    for k in range(1, len(stretch) + 1):
+        if k == len(stretch) or _script_of(stretch[k]) != _script_of(stretch[k - 1]):
+            pieces.append((stretch[first:k], start + first, start + k))
+            first = k
+    return pieces
