@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import ahocorasick  # pyahocorasick: the dictionary automaton for text without spaces
 import icu  # PyICU (pyicu-wheels)
 import stopwordsiso  # word lists shipped in the package, 50+ languages
+import babel.languages
 from babel import Locale, UnknownLocaleError
 
-from core.actors import actor_dictionary, spelling
+from core.actors import actor_dictionary, common_words, spelling
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,15 @@ class Index:
         aliases = dictionary.aliases
         contexts = {(c.actor_id, c.alias): c for c in dictionary.contexts if c.language == language}
         alias_words: set[str] = set()
+        everyday = common_words.refused(language, _borrowed(dictionary, language, script))
         for actor_id, alias, kind, ambiguous, alias_language in zip(
                 aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
             words = [w for w, _, _ in spelling.words(alias)]
             if not words:
                 continue
             if alias_language != language and (_script(alias) != script or (
-                    len(words) == 1 and len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS)):
+                    len(words) == 1 and (len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS
+                                         or spelling.fold(alias) in everyday))):
                 continue
             entry = Entry(actor_id, kind, bool(ambiguous),
                           tuple(frozenset(spelling.alias_keys(w, language)) for w in words),
@@ -152,6 +155,33 @@ class Index:
         self.organisation_keys = frozenset(
             {key for word in words.get(language, ()) for key in spelling.alias_keys(word, language)}
             | {key for word in words.get("en", ()) for key in spelling.alias_keys(word, "en")})
+
+
+def _borrowed(dictionary: actor_dictionary.Dictionary, language: str | None, script: str) -> dict[str, set[tuple[str, str]]]:
+    """The one-word aliases of other languages of ``language``'s script that its own lists do not
+    claim, of people and organisations: folded alias -> {(alias, language of the list)}
+    (``common_words.refused``). States' names, adjectives and capitals are left out (the Spanish
+    "austriaca" is the Italian one too), and so are the people of a state where ``language`` is
+    spoken: Mattarella or Morawiecki are common words only in the sense that their own press names
+    them every day."""
+    actors = dictionary.actors
+    home = {iso for iso in actors["country"].dropna().unique() if language in _official_languages(iso)}
+    exempt = set(actors.loc[(actors["type"] == "country") | actors["country"].isin(home), "actor_id"])
+    aliases = dictionary.aliases
+    own = {spelling.fold(a) for a, lang in zip(aliases["alias"], aliases["language"]) if lang == language}
+    borrowed: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for actor_id, alias, alias_language in zip(aliases["actor_id"], aliases["alias"], aliases["language"]):
+        if alias_language == language or actor_id in exempt or " " in alias.strip() or _script(alias) != script:
+            continue
+        folded = spelling.fold(alias)
+        if len(folded) >= MIN_FOREIGN_ALIAS and folded not in own and len(spelling.words(alias)) == 1:
+            borrowed[folded].add((alias, alias_language))
+    return dict(borrowed)
+
+
+@functools.lru_cache(maxsize=256)
+def _official_languages(territory: str) -> tuple[str, ...]:
+    return tuple(babel.languages.get_official_languages(territory, de_facto=True))
 
 
 @functools.lru_cache(maxsize=64)
