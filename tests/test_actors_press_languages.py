@@ -115,3 +115,10 @@ def test_a_russian_official_written_in_full_only_in_arabic_is_shown_by_the_russi
     discovered = actors[actors["origin"] == "discovered"]
     assert list(discovered["name"]) == ["Gorbunov"]
     assert set(mentions.loc[mentions["actor_id"] == discovered["actor_id"].iloc[0], "article_id"]) == {"ru1", "ar1", "ar2"}
+
+
+def test_a_state_inside_a_longer_chinese_name_is_not_matched(dictionary):
+    found = named(*extract(dictionary, "zh", "双方还就朝鲜半岛局势交换了意见。"))
+    assert "North Korea" not in found
+    found = named(*extract(dictionary, "zh", "双方还就朝鲜半岛局势交换了意见。朝鲜外务相崔善姬出席。"))
+    assert found["North Korea"] == {"朝鲜"} and "Choe Son-hui" in found

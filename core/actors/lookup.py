@@ -111,7 +111,10 @@ class Index:
             words = [w for w, _, _ in spelling.words(alias)]
             if not words:
                 continue
-            if alias_language != language and (_script(alias) != script or (
+            # Latin acronyms stand as they are in the press of the other scripts (NATO, EU, IAEA
+            # in Chinese, Japanese, Korean, Hindi text).
+            acronym = script == "other" and alias_language == "en" and all(spelling.is_acronym(w) for w in words)
+            if alias_language != language and not acronym and (_script(alias) != script or (
                     len(words) == 1 and (len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS
                                          or spelling.fold(alias) in everyday))):
                 continue
@@ -136,7 +139,10 @@ class Index:
             words = [w for w, _, _ in spelling.words(alias)]
             if len(words) >= 2 and len(spelling.fold(words[0])) >= shortest:
                 self.given_names.add(spelling.fold(words[0]))
-        self.automaton = _automaton(alias_words | self.given_names) if language in spelling.UNSPACED_LANGUAGES else None
+        # Names that are no actors but hold one (朝鲜半岛, the Korean Peninsula, holds 朝鲜) are words
+        # of the automaton too: the longest word wins, so the actor inside is not matched.
+        self.automaton = (_automaton(alias_words | self.given_names | dictionary.cues.not_names.get(language, set()))
+                          if language in spelling.UNSPACED_LANGUAGES else None)
         self.plain_stopwords = _stopwords(language, folded=False)
         self.given_names -= _calendar_words(language) | _stopwords(language)
         titles = dictionary.cues.titles.get(language, [])
