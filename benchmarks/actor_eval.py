@@ -22,7 +22,8 @@ from core.actors import actor_dictionary, mentioned_dates, resolution, spelling
 from core.config import ACTORS_DIR, CORRECTIONS_FILE
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "gold"
-SCRIPTS = {"ar": "Arabic", "fa": "Arabic", "he": "Hebrew", "ru": "Cyrillic", "uk": "Cyrillic", "el": "Greek"}
+SCRIPTS = {"ar": "Arabic", "fa": "Arabic", "ur": "Arabic", "he": "Hebrew", "ru": "Cyrillic", "uk": "Cyrillic",
+           "el": "Greek", "zh": "Han", "ja": "Japanese", "ko": "Hangul", "hi": "Devanagari"}
 
 
 def load_gold(directory: Path = GOLD_DIR) -> tuple[pd.DataFrame, dict]:

@@ -28,10 +28,20 @@ from core.errors import InputError
 from core.schema import ACTOR_COLUMNS
 from core.store.corrections import Correction
 
-ALIAS_LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "fa", "he", "tr", "el", "it", "pt", "nl", "pl", "ur", "zh")
+ALIAS_LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "fa", "he", "tr", "el", "it", "pt", "nl", "pl", "ur", "zh",
+                   "ja", "ko", "hi", "id")
 # Country names come from CLDR for these languages too: the press languages lingua detects.
+# zh_Hant: Taiwan's and Hong Kong's press names some states otherwise (寮國 Laos, 義大利 Italy).
 CLDR_LANGUAGES = ALIAS_LANGUAGES + ("be", "bg", "sr", "cs", "az", "ka", "hy", "sv", "no", "da", "fi", "ro", "hu",
-                                    "ps", "ku", "ja", "ko", "hi", "id", "ms")
+                                    "ps", "ku", "ms", "th", "zh_Hant")
+# A dictionary table's key for a language's aliases, where it is not the language's code: an
+# actor's "id" key is its QID, so Indonesian aliases are written under ISO 639-2 "ind".
+_ALIAS_KEYS = {"id": "ind"}
+
+
+def alias_key(language: str) -> str:
+    """The key a dictionary table writes ``language``'s aliases under ("ind" for Indonesian)."""
+    return _ALIAS_KEYS.get(language, language)
 ACTOR_TYPES = ("person", "country", "organisation")
 ALIAS_COLUMNS = ("actor_id", "alias", "language", "kind", "ambiguous")
 
@@ -120,7 +130,7 @@ def _read_toml(path: Path) -> dict:
 def _alias_rows(actor_id: str, table: dict, kind: str, ambiguous: set[str], languages=ALIAS_LANGUAGES) -> list[dict]:
     rows = []
     for language in languages:
-        for alias in table.get(language, ()) or ():
+        for alias in table.get(alias_key(language), ()) or ():
             rows.append({"actor_id": actor_id, "alias": alias, "language": language, "kind": kind,
                          "ambiguous": alias in ambiguous})
     return rows
@@ -140,10 +150,11 @@ def _cldr_names(iso: str) -> list[tuple[str, str]]:
     """CLDR's names of a territory in every supported language, with the parts of compound forms
     ("Congo - Kinshasa", "Myanmar (Burma)") as names of their own."""
     found = []
-    for language in CLDR_LANGUAGES:
-        name = _cldr_territories(language).get(iso)
+    for locale in CLDR_LANGUAGES:
+        name = _cldr_territories(locale).get(iso)
         if not name:
             continue
+        language = locale.split("_")[0]
         found.append((language, name))
         for part in re.split(r"\s+-\s+|\s*[()（）]\s*", name):
             if part and part != name and len(part) > 2:
@@ -201,6 +212,28 @@ def _contexts(path: Path, name: str, actor_id: str, tables, folded_aliases: set[
     return found
 
 
+ALIAS_KINDS = ("name", "adjective", "metonym")
+
+
+def _added_aliases(path: Path, actors: pd.DataFrame) -> list[dict]:
+    """The ``[[aliases]]`` tables of ``path``: more spellings, per language, of an actor another
+    file defines (``actor``: English name, id, or "country:XX"), so that the spellings of a group
+    of languages can be written together. ``kind``: name (default), adjective or metonym."""
+    rows = []
+    for number, table in enumerate(_read_toml(path).get("aliases", []), 1):
+        reference, kind = table.get("actor", ""), table.get("kind", "name")
+        if reference.startswith("country:"):
+            hit = actors.loc[(actors["type"] == "country") & (actors["country"] == reference[8:]), "actor_id"]
+            actor_id = hit.iloc[0] if len(hit) else None
+        else:
+            actor_id = find_actor(actors, reference)
+        if actor_id is None or kind not in ALIAS_KINDS:
+            raise InputError(path, f"aliases table {number}: no actor {reference!r} in the dictionary, or a kind "
+                                   f"other than {', '.join(ALIAS_KINDS)} ({kind!r})")
+        rows += _alias_rows(actor_id, table, kind, set(table.get("ambiguous", ())))
+    return rows
+
+
 def _load_cues(path: Path) -> NameCues:
     cues = NameCues()
     if not path.exists():
@@ -230,8 +263,9 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
     hand-written files free of unmarked clashes).
     """
     actors, aliases, contexts = [], [], []
+    added = sorted(directory.glob("aliases_*.toml"))
     for path in sorted(directory.glob("*.toml")):
-        if path.name == "name_cues.toml":
+        if path.name == "name_cues.toml" or path in added:
             continue
         loader = _load_countries if path.name == "countries.toml" else _load_actor_file
         found_actors, found_aliases, found_contexts = loader(path)
@@ -240,6 +274,8 @@ def load(directory: Path, corrections_file: Path | None = None) -> Dictionary:
         contexts += found_contexts
     corrections = _load_corrections(corrections_file)
     actor_frame = pd.DataFrame(actors, columns=ACTOR_COLUMNS).drop_duplicates("actor_id")
+    for path in added:
+        aliases += _added_aliases(path, actor_frame)
     for reference, language, alias in corrections.aliases:
         actor_id = find_actor(actor_frame, reference)
         if actor_id is None:

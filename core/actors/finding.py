@@ -85,7 +85,7 @@ class _Piece:
         if self.words is not None:
             return self.text, self.words, self.infos, self.covered, self.sentences
         text = body[self.start:self._end]
-        words = spelling.words(text, index.language)
+        words = lookup.words(index, text)
         infos = [lookup.word_info(index, word) for word, _, _ in words]
         return text, words, infos, [bool(c) for c in self.covered], sentences.Sentences(text, index.language)
 
@@ -93,7 +93,7 @@ class _Piece:
 def _field_mentions(index: lookup.Index, article_id: str, field: str, text: str, cased: bool):
     """The first pass over one field (or piece of one): (words, their infos, which are covered,
     dictionary matches, discovered names)."""
-    words = spelling.words(text, index.language)
+    words = lookup.words(index, text)
     known = index.words.get
     infos = [known(word) or lookup.word_info(index, word) for word, _, _ in words]
     covered = [False] * len(words)

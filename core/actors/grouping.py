@@ -245,9 +245,22 @@ def _display_name(forms: Counter) -> str:
        Turkish Yuriy Uşakov);
     4. the Latin form of another language;
     5. the form romanised letter by letter (Arabic, Persian, Hebrew: their romanisations need the
-       vowels the press leaves out)."""
+       vowels the press leaves out).
+    Steps 1 to 4 run over the surnames written alone too before step 5 is taken: a Russian
+    official written in full only in Arabic articles is shown by the Russian articles' surname."""
     full = Counter({form: count for form, count in forms.items() if " " in form[0]})
-    pool = full or forms
+    # A surname written readably (Горбунов: Gorbunov) is better than a full name that can only be
+    # spelt out in consonants (ألكسندر غوربونوف: "Alksndr Ghwrbwnwf").
+    for pool in ((full, forms) if full else (forms,)):
+        readable = _readable_name(pool)
+        if readable:
+            return readable
+    best = _most_used(full or forms)
+    return " ".join(part.capitalize() for part in transliteration.romanize(best).split())
+
+
+def _readable_name(pool: Counter) -> str | None:
+    """Steps 1 to 4 of ``_display_name`` over ``pool``; None when its forms are all in abjads."""
     latin = Counter({form: count for form, count in pool.items() if form[0] and _LATIN_NAME.containsAll(form[0])})
     english = Counter({form: count for form, count in latin.items() if form[1] == "en"})
     if english:
@@ -268,8 +281,7 @@ def _display_name(forms: Counter) -> str:
         return _most_used(romanised)
     if latin:
         return _most_used(latin)
-    best = _most_used(pool)
-    return " ".join(part.capitalize() for part in transliteration.romanize(best).split())
+    return None
 
 
 def _most_used(forms: Counter) -> str:

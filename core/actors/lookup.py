@@ -14,11 +14,13 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+import ahocorasick  # pyahocorasick: the dictionary automaton for text without spaces
 import icu  # PyICU (pyicu-wheels)
 import stopwordsiso  # word lists shipped in the package, 50+ languages
+import babel.languages
 from babel import Locale, UnknownLocaleError
 
-from core.actors import actor_dictionary, spelling
+from core.actors import actor_dictionary, common_words, spelling
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,19 @@ class Index:
         self.given_names = set(dictionary.cues.given_names.get(language, ()))
         aliases = dictionary.aliases
         contexts = {(c.actor_id, c.alias): c for c in dictionary.contexts if c.language == language}
+        alias_words: set[str] = set()
+        everyday = common_words.refused(language, _borrowed(dictionary, language, script))
         for actor_id, alias, kind, ambiguous, alias_language in zip(
                 aliases["actor_id"], aliases["alias"], aliases["kind"], aliases["ambiguous"], aliases["language"]):
             words = [w for w, _, _ in spelling.words(alias)]
             if not words:
                 continue
-            if alias_language != language and (_script(alias) != script or (
-                    len(words) == 1 and len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS)):
+            # Latin acronyms stand as they are in the press of the other scripts (NATO, EU, IAEA
+            # in Chinese, Japanese, Korean, Hindi text).
+            acronym = script == "other" and alias_language == "en" and all(spelling.is_acronym(w) for w in words)
+            if alias_language != language and not acronym and (_script(alias) != script or (
+                    len(words) == 1 and (len(spelling.fold(alias)) < MIN_FOREIGN_ALIAS
+                                         or spelling.fold(alias) in everyday))):
                 continue
             entry = Entry(actor_id, kind, bool(ambiguous),
                           tuple(frozenset(spelling.alias_keys(w, language)) for w in words),
@@ -118,6 +126,8 @@ class Index:
                           contexts.get((actor_id, spelling.fold(alias))) if contexts else None)
             for key in entry.tokens[0]:
                 by_key[key].append(entry)
+            if language in spelling.UNSPACED_LANGUAGES:
+                alias_words.update(entry.folded)
         self.by_key = dict(by_key)
         people = dictionary.actors.loc[dictionary.actors["type"] == "person", "actor_id"]
         self.people = frozenset(people)
@@ -129,6 +139,10 @@ class Index:
             words = [w for w, _, _ in spelling.words(alias)]
             if len(words) >= 2 and len(spelling.fold(words[0])) >= shortest:
                 self.given_names.add(spelling.fold(words[0]))
+        # Names that are no actors but hold one (朝鲜半岛, the Korean Peninsula, holds 朝鲜) are words
+        # of the automaton too: the longest word wins, so the actor inside is not matched.
+        self.automaton = (_automaton(alias_words | self.given_names | dictionary.cues.not_names.get(language, set()))
+                          if language in spelling.UNSPACED_LANGUAGES else None)
         self.plain_stopwords = _stopwords(language, folded=False)
         self.given_names -= _calendar_words(language) | _stopwords(language)
         titles = dictionary.cues.titles.get(language, [])
@@ -147,6 +161,33 @@ class Index:
         self.organisation_keys = frozenset(
             {key for word in words.get(language, ()) for key in spelling.alias_keys(word, language)}
             | {key for word in words.get("en", ()) for key in spelling.alias_keys(word, "en")})
+
+
+def _borrowed(dictionary: actor_dictionary.Dictionary, language: str | None, script: str) -> dict[str, set[tuple[str, str]]]:
+    """The one-word aliases of other languages of ``language``'s script that its own lists do not
+    claim, of people and organisations: folded alias -> {(alias, language of the list)}
+    (``common_words.refused``). States' names, adjectives and capitals are left out (the Spanish
+    "austriaca" is the Italian one too), and so are the people of a state where ``language`` is
+    spoken: Mattarella or Morawiecki are common words only in the sense that their own press names
+    them every day."""
+    actors = dictionary.actors
+    home = {iso for iso in actors["country"].dropna().unique() if language in _official_languages(iso)}
+    exempt = set(actors.loc[(actors["type"] == "country") | actors["country"].isin(home), "actor_id"])
+    aliases = dictionary.aliases
+    own = {spelling.fold(a) for a, lang in zip(aliases["alias"], aliases["language"]) if lang == language}
+    borrowed: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for actor_id, alias, alias_language in zip(aliases["actor_id"], aliases["alias"], aliases["language"]):
+        if alias_language == language or actor_id in exempt or " " in alias.strip() or _script(alias) != script:
+            continue
+        folded = spelling.fold(alias)
+        if len(folded) >= MIN_FOREIGN_ALIAS and folded not in own and len(spelling.words(alias)) == 1:
+            borrowed[folded].add((alias, alias_language))
+    return dict(borrowed)
+
+
+@functools.lru_cache(maxsize=256)
+def _official_languages(territory: str) -> tuple[str, ...]:
+    return tuple(babel.languages.get_official_languages(territory, de_facto=True))
 
 
 @functools.lru_cache(maxsize=64)
@@ -260,3 +301,74 @@ def _title_form(folded_word: str, language: str | None) -> str:
     """Titles are compared on stems: "stellvertretender Sekretär", "ειδικού απεσταλμένου"."""
     keys = spelling.keys(folded_word, language) or (folded_word,)
     return keys[-1] if len(keys) > 1 and language not in spelling.ABJAD_LANGUAGES else keys[0]
+
+
+def _automaton(words: set[str]):
+    """An Aho-Corasick automaton over the folded alias words of a language written without spaces
+    (``words``): ``words`` finds them in a run of text in one pass, longest first."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        if word and not word.isascii():
+            automaton.add_word(word, len(word))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+# Characters of the scripts written without spaces (Han, kana, Thai and their marks).
+_UNSPACED = icu.UnicodeSet("[[:Script=Han:][:Script=Hiragana:][:Script=Katakana:][:Script=Thai:]\\u30fc]")
+_KATAKANA = icu.UnicodeSet("[[:Script=Katakana:]\\u30fc]")
+
+
+def _script_of(ch: str) -> str:
+    return icu.Script.getScript(ch).getShortName() if ch != "\u30fc" else "Kana"
+
+
+def words(index: "Index", text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as ``spelling.words`` gives them, and in a language written without
+    spaces (Chinese, Japanese, Thai) a run of its script cut where the dictionary's words stand
+    (the automaton, leftmost and longest first), the rest cut where the script changes (kanji,
+    hiragana particles, a katakana loanword). A katakana alias inside a longer katakana word is
+    no match: "イラン" is not found in "イランド"."""
+    found = spelling.words(text, index.language)
+    if index.automaton is None or not len(index.automaton):
+        return found
+    cut = []
+    for word, start, end in found:
+        if not _UNSPACED.containsSome(word):
+            cut.append((word, start, end))
+            continue
+        folded = "".join(_fold_char(ch) for ch in word)
+        spans = []
+        for last, length in index.automaton.iter_long(folded):
+            first = last - length + 1
+            if index.language == "ja" and _KATAKANA.contains(word[first]) and (
+                    (first > 0 and _KATAKANA.contains(word[first - 1]))
+                    or (last + 1 < len(word) and _KATAKANA.contains(word[last + 1]))):
+                continue
+            spans.append((first, last + 1))
+        position = 0
+        for first, last in spans + [(len(word), len(word))]:
+            cut += _by_script(word[position:first], start + position)
+            if first < last:
+                cut.append((word[first:last], start + first, start + last))
+            position = last
+    return cut
+
+
+def _fold_char(ch: str) -> str:
+    """``spelling.fold`` of one character, kept one character long so that offsets hold."""
+    folded = spelling.fold(ch)
+    return folded if len(folded) == 1 else ch
+
+
+def _by_script(stretch: str, start: int) -> list[tuple[str, int, int]]:
+    """``stretch`` cut where its script changes (漢字, ひらがな, カタカナ, Latin)."""
+    if not stretch:
+        return []
+    pieces, first = [], 0
+    for k in range(1, len(stretch) + 1):
+        if k == len(stretch) or _script_of(stretch[k]) != _script_of(stretch[k - 1]):
+            pieces.append((stretch[first:k], start + first, start + k))
+            first = k
+    return pieces

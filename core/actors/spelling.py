@@ -33,10 +33,15 @@ _STEMMERS = {
     "sr": "serbian", "hy": "armenian", "id": "indonesian", "hi": "hindi",
 }
 UNCASED_SCRIPT_LANGUAGES = {"ar", "fa", "ur", "ps", "ku", "he", "yi", "zh", "ja", "ko", "th", "hi", "bn", "am", "ka", "hy"}
+# Written without spaces between words: their text is cut into words by the dictionary's automaton
+# (``lookup.words``), not by white space.
+UNSPACED_LANGUAGES = {"zh", "ja", "th"}
 
 _ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ی": "ي",
     "ک": "ك", "ۀ": "ه", "ـ": None, "ء": None,
+    # Urdu's heh goal, do-chashmi heh and yeh barree are its spellings of ه and ي (ابراہیم, ہنیہ).
+    "ہ": "ه", "ۃ": "ه", "ھ": "ه", "ے": "ي",
     "׳": "'", "״": '"', "’": "'", "ʼ": "'", "`": "'", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
     "ς": "σ",
 })
@@ -53,6 +58,9 @@ MIN_LOOSE_STEM = 4
 # Tatweel and combining marks (Arabic harakat, Hebrew niqqud, decomposed Latin accents) are not
 # word characters to ``re`` but sit inside words: "مُحَمَّد" is one word, folded later.
 _IN_WORD = "\u0640\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+# Devanagari vowel signs, virama and nukta (पुतिन, ज़ेलेंस्की), and Thai vowel and tone marks, are
+# marks too.
+_IN_WORD += "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 WORD = re.compile(rf"([^\W\d_][^\W_]*(?:[{_IN_WORD}]+[^\W_]*)*)(?:[\"״׳'][^\W\d_]+)?", re.UNICODE)
 _HEBREW = icu.UnicodeSet("[:Script=Hebrew:]")
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
@@ -66,7 +74,20 @@ def fold(word: str) -> str:
     word = unicodedata.normalize("NFKD", word.casefold().replace("й", "\0"))
     word = "".join(ch for ch in word if not unicodedata.combining(ch)).replace("\0", "й")
     word = word.translate(_ARABIC_FOLD).replace("\u200c", "")
-    return unicodedata.normalize("NFC", word)
+    word = unicodedata.normalize("NFC", word)
+    if _HAN.containsSome(word):
+        # Taiwan's and Hong Kong's traditional characters (聯合國, 澤倫斯基) meet the simplified
+        # aliases character for character; ICU's transform keeps the length.
+        word = _simplified().transliterate(word)
+    return word
+
+
+_HAN = icu.UnicodeSet("[:Script=Han:]")
+
+
+@functools.lru_cache(maxsize=1)
+def _simplified():
+    return icu.Transliterator.createInstance("Traditional-Simplified")
 
 
 @functools.lru_cache(maxsize=64)
@@ -93,7 +114,8 @@ def words(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
     return found
 
 
-_GAP = re.compile(r"[\s\-'’‐־\u200c]{0,3}")
+# Middle dots join the parts of a foreign name in Chinese and Japanese (谢尔盖·拉夫罗夫, セルゲイ・ラブロフ).
+_GAP = re.compile(r"[\s\-'’‐־\u200c·・‧･]{0,3}")
 
 
 def adjacent(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
@@ -134,8 +156,22 @@ def keys(word: str, language: str | None) -> tuple[str, ...]:
             if folded.startswith(first) and len(folded) > 3:
                 found.append(folded[1:])
                 found += [folded[2:] for second in _HEBREW_PROCLITICS if folded[1:].startswith(second) and len(folded) > 4]
+    elif language == "ko":
+        found += [folded[:-len(p)] for p in _KOREAN_PARTICLES if folded.endswith(p) and len(folded) - len(p) >= 1]
     found += [stem for form in list(found) if (stem := _stem(form, language))]
     return tuple(dict.fromkeys(form for form in found if form))
+
+
+# Korean writes case particles and postpositions onto the noun (라브로프는, 푸틴 대통령이,
+# 러시아와의). No Korean analyser ships its model in a wheel we use (kiwipiepy's is a separate
+# 80 MB download package), and the particles are a closed list: a word minus one of them is
+# looked up, and only counts when the dictionary knows the rest (as Arabic proclitics do).
+_KOREAN_PARTICLES = tuple(sorted({
+    "이", "가", "은", "는", "을", "를", "의", "에", "에서", "에게", "에게서", "께서", "한테", "와", "과", "와의", "과의",
+    "으로", "로", "으로서", "로서", "으로부터", "로부터", "도", "만", "까지", "부터", "보다", "처럼", "이나", "나",
+    "이라고", "라고", "이라는", "라는", "과도", "와도", "에도", "에서는", "에는", "으로는", "로는", "과는", "와는",
+    "이며", "며", "이고", "측", "측은", "측이", "측의", "측과",
+}, key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -13,17 +13,21 @@ import datetime as dt
 import re
 import sys
 import tomllib
+
+NEWER_LANGUAGES = {"zh", "ja", "ko", "it", "pt", "pl", "hi", "ur", "id"}
 from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 README = HERE.parent.parent / "data" / "actors" / "README.md"
-LANGS = ["en", "fr", "de", "es", "tr", "ru", "uk", "ar", "fa", "he", "el"]
+LANGS = ["en", "fr", "de", "es", "tr", "ru", "uk", "ar", "fa", "he", "el", "zh", "ja", "ko", "it", "pt", "pl", "hi", "ur",
+         "id"]
 # deliberate traps: a surface labelled elsewhere that is NOT an actor mention here
 TRAPS = {("fa_02.toml", "تهران"): "Tehran province, not the capital (rule 2)"}
 SCRIPT = {"en": "Latin", "fr": "Latin", "de": "Latin", "es": "Latin", "tr": "Latin",
           "ru": "Cyrillic", "uk": "Cyrillic", "ar": "Arabic", "fa": "Arabic", "he": "Hebrew",
-          "el": "Greek"}
+          "el": "Greek", "zh": "Han", "ja": "Japanese", "ko": "Hangul", "hi": "Devanagari", "ur": "Arabic",
+          "it": "Latin", "pt": "Latin", "pl": "Latin", "id": "Latin"}
 
 
 def must_include():
@@ -33,6 +37,15 @@ def must_include():
         line = next(l for l in text.splitlines() if l.startswith(label))
         body = line[len(label):].strip().rstrip(".")
         names.update(n.strip() for n in body.split(";") if n.strip())
+    return names
+
+
+def dictionary_names():
+    """Every English name of the dictionary: issue 25's articles label any dictionary actor (their
+    press names its own ministers, not only the must-include list's)."""
+    names = set()
+    for path in README.parent.glob("*.toml"):
+        names.update(a["name"] for a in tomllib.loads(path.read_text(encoding="utf-8")).get("actor", []))
     return names
 
 
@@ -68,8 +81,10 @@ def main(argv=None):
             errors.append(f"{f.name}: language {d.get('language')!r} != {lang!r}")
         pub = dt.date.fromisoformat(d["published"])
         body = d["title"] + "\n" + d["text"]
-        words = len(d["text"].split())
-        if not 150 <= words <= 350:
+        # Chinese and Japanese write no spaces: two characters count as a word. The articles of
+        # issue 25's languages are shorter, as briefs and portal pages are (60 words at least).
+        words = len(d["text"].split()) + sum(1 for ch in d["text"] if "\u3040" <= ch <= "\u9fff") // 2
+        if not (60 if lang in NEWER_LANGUAGES else 150) <= words <= 350:
             errors.append(f"{f.name}: {words} words")
         refs = Counter(a["ref"] for a in d.get("actor", []))
         for r, c in refs.items():
@@ -83,7 +98,7 @@ def main(argv=None):
             elif r.startswith("new:"):
                 if not re.fullmatch(r"new:[a-z0-9-]+", r):
                     errors.append(f"{f.name}: bad slug {r}")
-            elif r not in names:
+            elif r not in names and not (lang in NEWER_LANGUAGES and r in dictionary_names()):
                 errors.append(f"{f.name}: {r!r} is not a must-include name")
             if not a.get("surfaces"):
                 errors.append(f"{f.name}: {r} has no surfaces")
@@ -152,7 +167,10 @@ def main(argv=None):
                 fict_scripts[a["ref"]].add(SCRIPT[lang])
     for ref in sorted(fict_articles):
         # The held-out articles are few; the coverage rule is for the main set's merge measure.
-        if folder == HERE and (len(fict_articles[ref]) < 4 or len(fict_scripts[ref]) < 3):
+        # Real people outside the dictionary, met only in issue 25's articles (Prabowo Subianto),
+        # are no invented people: the rule is not theirs.
+        newer_only = all(a.split("_")[0] in NEWER_LANGUAGES for a in fict_articles[ref])
+        if folder == HERE and not newer_only and (len(fict_articles[ref]) < 4 or len(fict_scripts[ref]) < 3):
             errors.append(f"{ref}: {len(fict_articles[ref])} articles, scripts {sorted(fict_scripts[ref])}")
 
     print(f"{'lang':5}{'articles':>9}{'actors':>8}{'fict.m':>8}{'dates':>7}")
