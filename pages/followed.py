@@ -10,7 +10,7 @@ from core.charts import tables
 from core.errors import InputError
 from core.monitor import health, opml, sources
 from core.store import source_registry
-from ui import corpus, filters
+from ui import corpus, filters, watcher
 
 st.title("Followed sources")
 filters.selection(corpus.current(), "Followed sources")
@@ -44,6 +44,7 @@ else:
         "last_error": st.column_config.TextColumn("reason of the last error")})
 
 # Keyed: the tab stays open across the reruns its own widgets cause (an upload, a message shown).
+watcher.panel()
 add, change, lists = st.tabs(["Add a source", "Edit, pause or remove", "OPML"], key="followed_tab")
 
 

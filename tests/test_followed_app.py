@@ -17,6 +17,11 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/followed.py"
 
 
+def _follow_button(at):
+    """The add form's submit button (the page has others: the watcher's Start and Stop)."""
+    return next(button for button in at.button if button.label == "Follow")
+
+
 def _open() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -64,7 +69,7 @@ def test_adding_a_source_from_the_form(store):
     at.text_input[1].set_value("Meridian **Gazette** ![x](https://tracker.example/p.png)")
     at.selectbox(key="add_0_state").set_value("yes")
     at.text_input(key="add_0_country").set_value("Russia")
-    at.button[0].click().run()  # the form's submit button comes first in the tree
+    _follow_button(at).click().run()
     assert not at.exception, [e.value for e in at.exception]
     [source] = source_registry.load(store)
     assert (source.kind, source.country, source.state_affiliated) == ("rss", "RU", True)
@@ -77,7 +82,7 @@ def test_adding_a_source_from_the_form(store):
 def test_a_bad_url_is_one_error_and_nothing_is_stored(store):
     at = _open()
     at.text_input[0].set_value("ftp://meridian.example/feed")
-    at.button[0].click().run()
+    _follow_button(at).click().run()
     # Escaped for Markdown, so it reads as typed in the browser.
     assert [e.value for e in at.error] == [tables.plain("ftp://meridian.example/feed: 'ftp://meridian.example/feed' "
                                                         "is not an http or https address")]

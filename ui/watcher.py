@@ -1,4 +1,4 @@
-"""The watcher's control on the Ingest page: whether ``python -m core watch`` runs for this store
+"""The watcher's control, on the Followed sources and Ingest pages: whether ``python -m core watch`` runs for this store
 (since when, which process), with Start and Stop. The watcher is a process of its own
 (``core.monitor.control``): it goes on when the dashboard is closed, and stops only when asked."""
 from __future__ import annotations
