@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 from core import cluster, config
 from core.actors import actor_dictionary, correction_files, corrections, extraction, frames
-from core.errors import ClusterError, InputError
+from core.alerts import stage as alert_stage
+from core.errors import ClusterError, ConfigError, InputError
 from core.ingest import batch
 from core.store import corrections as store_corrections
 from core.store import database
@@ -41,6 +42,8 @@ class PipelineRun:
     not_extracted: str | None = None
     frames_not_written: str | None = None
     cluster_failed: ClusterError | None = None
+    alerted: alert_stage.AlertRun | None = None  # the alert rules evaluated on what this run stored
+    not_alerted: str | None = None  # why the alerts stage could not run (its settings)
 
     def steps_not_done(self) -> list[str]:
         """The steps after the ingest that did not happen, one line each (the rejected inputs
@@ -52,6 +55,8 @@ class PipelineRun:
             lines.append(f"actors not all extracted: {self.cluster_failed}")
         if self.frames_not_written:
             lines.append(f"frames not written: {self.frames_not_written}")
+        if self.not_alerted:
+            lines.append(f"alerts not evaluated: {self.not_alerted}")
         return lines
 
 
@@ -131,6 +136,7 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     except ClusterError as err:  # the pages extracted before it are stored; the frames wait for the rest
         outcome.cluster_failed = err
         return
+    _alert_into(outcome, engine)
     cache_dir = config.frames_cache_dir(str(engine.url))
     revision = database.revision(engine)
     try:
@@ -143,6 +149,17 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
             return
         outcome.frames_not_written = f"{cache_dir}: {err.strerror or err}; the store is unchanged, and the " \
                                      "dashboard derives the frames itself when it starts"
+
+
+def _alert_into(outcome: PipelineRun, engine: sa.Engine) -> None:
+    """The alert rules over the articles stored since their last evaluation (``core.alerts``): run
+    after every extraction, so files and the watcher's articles alike are evaluated once extracted."""
+    try:
+        settings = config.alert_settings(str(engine.url))
+    except ConfigError as err:  # the articles are stored and extracted; the next run evaluates them
+        outcome.not_alerted = str(err)
+        return
+    outcome.alerted = alert_stage.run(engine, settings)
 
 
 # --- the analysts' corrections of the actors ------------------------------------------------------

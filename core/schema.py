@@ -295,6 +295,66 @@ sources = sa.Table(
     sa.Column("items_stored", sa.Integer, nullable=False, server_default=sa.text("0")),
 )
 
+
+# Alerts (core.alerts). One row of ``alert_rules`` is one rule an analyst set: the articles it
+# matches (actors, any of or all of them; a free-text query; sources, languages, countries: an
+# empty list asks nothing of that field) or, for a spike rule, the actor whose attention it watches;
+# and where its alerts go besides the app and the JSON Lines log. Lists are JSON arrays.
+alert_rules = sa.Table(
+    "alert_rules",
+    metadata,
+    sa.Column("rule_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False, unique=True),
+    sa.Column("kind", sa.String(8), nullable=False),  # match | spike
+    sa.Column("actors", sa.Text, nullable=False, server_default="[]"),  # actor ids (resolved when the rule is added)
+    sa.Column("actor_mode", sa.String(4), nullable=False, server_default="any"),  # any | all
+    sa.Column("query", sa.Text, nullable=False, server_default=""),  # core.analysis.text_search syntax
+    sa.Column("sources", sa.Text, nullable=False, server_default="[]"),  # articles.source names
+    sa.Column("languages", sa.Text, nullable=False, server_default="[]"),  # ISO 639-1 codes
+    sa.Column("countries", sa.Text, nullable=False, server_default="[]"),  # ISO 3166-1 alpha-2 (see docs/monitoring.md)
+    sa.Column("webhook", sa.Text),  # a URL of its own; NULL: GEOWIRE_ALERT_WEBHOOK when set
+    sa.Column("email", sa.Text),  # an address of its own; NULL: GEOWIRE_SMTP_TO when set
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+# One row is one alert a rule fired. ``window`` makes a spike fire once per actor and day
+# ("spike:<actor_id>:<YYYY-MM-DD>", unique); a match alert's is "match:<first article id>".
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rule_id", sa.Integer, nullable=False, index=True),
+    sa.Column("rule_name", sa.Text, nullable=False),  # kept: the rule may be removed, its alerts stay
+    sa.Column("kind", sa.String(8), nullable=False),  # match | spike
+    sa.Column("window", sa.Text, nullable=False, unique=True),
+    sa.Column("fired_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),  # one line, plain text
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: a spike's counts and baseline
+)
+# The articles behind each alert. (rule_id, article_id) is unique: an article fires a rule once,
+# whatever re-runs, overlaps or concurrent pipelines evaluate it again.
+alert_articles = sa.Table(
+    "alert_articles",
+    metadata,
+    sa.Column("alert_id", sa.Integer, nullable=False, index=True),
+    sa.Column("rule_id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.String(32), primary_key=True),
+)
+# One row is one alert to send on one channel. A delivery is marked sent in the same transaction
+# that follows its successful send; a failed one stays pending with its error and when to try again.
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True),
+    sa.Column("channel", sa.String(8), primary_key=True),  # webhook | email
+    sa.Column("target", sa.Text, primary_key=True),  # the URL or the address
+    sa.Column("status", sa.String(8), nullable=False),  # pending | sent
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 # The dictionary each extraction version ran with (``core.actors.dictionary_changes``): with it, a
 # changed dictionary makes due only the articles holding a changed alias.
