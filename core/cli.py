@@ -11,7 +11,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, config, pipeline
+from core import __version__, cli_alerts, config, pipeline
 from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
 from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
                                         "(default: $GEOWIRE_ANALYST, the settings file's analyst, else local)")
     undone = actions.add_parser("undo", parents=[shared], help="remove corrections, by the id `list` shows")
     undone.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cli_alerts.add_parser(command, shared)
     return parser
 
 
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             return _translate(engine, args)
         if args.command == "corrections":
             return _corrections(engine, args)
+        if args.command == "alerts":
+            return cli_alerts.run(engine, args, lambda references: _actors_named(engine, references))
         return _export(engine, args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -341,6 +344,18 @@ def _actor_ids(references: list[str], found: pd.DataFrame, dictionary: actor_dic
     if problems:
         raise LookupError("; ".join(problems))
     return chosen
+
+
+def _actors_named(engine, references: list[str]) -> dict[str, str]:
+    """``_actor_ids`` over the store's actors and the dictionary with the store's corrections."""
+    if not references:
+        return {}
+    try:
+        dictionary = pipeline.corrected_dictionary(engine)
+    except InputError as err:
+        raise LookupError(str(err)) from None
+    found, _, _ = frames.actor_frames(engine, dictionary)
+    return _actor_ids(references, found, dictionary)
 
 
 def _named(actor_id: str, names: dict[str, str]) -> str:

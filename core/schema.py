@@ -296,62 +296,50 @@ sources = sa.Table(
 )
 
 
-# Alerts (core.alerts). One row of ``alert_rules`` is one rule an analyst set: the articles it
-# matches (actors, any of or all of them; a free-text query; sources, languages, countries: an
-# empty list asks nothing of that field) or, for a spike rule, the actor whose attention it watches;
-# and where its alerts go besides the app and the JSON Lines log. Lists are JSON arrays.
+# Alerts (core.alerts; docs/monitoring.md). A rule: what articles it matches (an empty list asks
+# nothing of its field; lists are JSON arrays) or, for a spike, the actor watched; where it sends.
 alert_rules = sa.Table(
-    "alert_rules",
-    metadata,
+    "alert_rules", metadata,
     sa.Column("rule_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(120), nullable=False, unique=True),
     sa.Column("kind", sa.String(8), nullable=False),  # match | spike
-    sa.Column("actors", sa.Text, nullable=False, server_default="[]"),  # actor ids (resolved when the rule is added)
+    sa.Column("actors", sa.Text, nullable=False, server_default="[]"),  # actor ids, resolved when added
     sa.Column("actor_mode", sa.String(4), nullable=False, server_default="any"),  # any | all
     sa.Column("query", sa.Text, nullable=False, server_default=""),  # core.analysis.text_search syntax
     sa.Column("sources", sa.Text, nullable=False, server_default="[]"),  # articles.source names
-    sa.Column("languages", sa.Text, nullable=False, server_default="[]"),  # ISO 639-1 codes
-    sa.Column("countries", sa.Text, nullable=False, server_default="[]"),  # ISO 3166-1 alpha-2 (see docs/monitoring.md)
-    sa.Column("webhook", sa.Text),  # a URL of its own; NULL: GEOWIRE_ALERT_WEBHOOK when set
-    sa.Column("email", sa.Text),  # an address of its own; NULL: GEOWIRE_SMTP_TO when set
+    sa.Column("languages", sa.Text, nullable=False, server_default="[]"),  # ISO 639-1
+    sa.Column("countries", sa.Text, nullable=False, server_default="[]"),  # ISO 3166-1 alpha-2 of the source
+    sa.Column("webhook", sa.Text),  # NULL: GEOWIRE_ALERT_WEBHOOK when set
+    sa.Column("email", sa.Text),  # NULL: GEOWIRE_SMTP_TO when set
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
-# One row is one alert a rule fired. ``window`` makes a spike fire once per actor and day
-# ("spike:<actor_id>:<YYYY-MM-DD>", unique); a match alert's is "match:<first article id>".
+# A fired alert. ``window`` is unique: "spike:<rule>:<actor>:<day>" fires once a day,
+# "match:<rule>:<first article>" once. rule_name is kept: a removed rule's alerts stay.
 alerts = sa.Table(
-    "alerts",
-    metadata,
+    "alerts", metadata,
     sa.Column("alert_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("rule_id", sa.Integer, nullable=False, index=True),
-    sa.Column("rule_name", sa.Text, nullable=False),  # kept: the rule may be removed, its alerts stay
-    sa.Column("kind", sa.String(8), nullable=False),  # match | spike
+    sa.Column("rule_name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
     sa.Column("window", sa.Text, nullable=False, unique=True),
     sa.Column("fired_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("articles", sa.Integer, nullable=False),
     sa.Column("summary", sa.Text, nullable=False),  # one line, plain text
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: a spike's counts and baseline
 )
-# The articles behind each alert. (rule_id, article_id) is unique: an article fires a rule once,
-# whatever re-runs, overlaps or concurrent pipelines evaluate it again.
+# The articles behind each alert; the key (rule_id, article_id) lets an article fire a rule once ever.
 alert_articles = sa.Table(
-    "alert_articles",
-    metadata,
-    sa.Column("alert_id", sa.Integer, nullable=False, index=True),
-    sa.Column("rule_id", sa.Integer, primary_key=True),
-    sa.Column("article_id", sa.String(32), primary_key=True),
+    "alert_articles", metadata, sa.Column("alert_id", sa.Integer, nullable=False, index=True),
+    sa.Column("rule_id", sa.Integer, primary_key=True), sa.Column("article_id", sa.String(32), primary_key=True),
 )
-# One row is one alert to send on one channel. A delivery is marked sent in the same transaction
-# that follows its successful send; a failed one stays pending with its error and when to try again.
+# One alert to send on one channel (webhook | email) to one target: pending (with its last error and
+# next attempt) until sent; a failed one is never dropped.
 alert_deliveries = sa.Table(
-    "alert_deliveries",
-    metadata,
-    sa.Column("alert_id", sa.Integer, primary_key=True),
-    sa.Column("channel", sa.String(8), primary_key=True),  # webhook | email
-    sa.Column("target", sa.Text, primary_key=True),  # the URL or the address
-    sa.Column("status", sa.String(8), nullable=False),  # pending | sent
+    "alert_deliveries", metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True), sa.Column("channel", sa.String(8), primary_key=True),
+    sa.Column("target", sa.Text, primary_key=True), sa.Column("status", sa.String(8), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
-    sa.Column("last_error", sa.Text),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)), sa.Column("last_error", sa.Text),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
 )
 

@@ -26,7 +26,8 @@ ALLOWED = {
     "pipeline": BASE | {"store", "ingest", "actors", "translate", "alerts"},
     "monitor": BASE | {"store", "ingest", "pipeline"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
-                   "alerts"},
+                   "alerts", "cli_alerts"},
+    "cli_alerts": BASE | {"store", "alerts"},
     "__main__": {"cli"},
     "__init__": set(),
 }
