@@ -106,29 +106,14 @@ def _add(engine: sa.Engine, args, actors_named) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"added alert rule {added.rule_id}: {describe(added, named)}")
+    print(f"added alert rule {added.rule_id}: {rules.describe(added, named)}")
     return 0
-
-
-def describe(rule: store_alerts.Rule, names: dict[str, str] | None = None) -> str:
-    """A rule in one line: its name and what it asks."""
-    names = names or {}
-    actors = [f"{names.get(a) or a} ({a})" if names.get(a) else a for a in rule.actors]
-    if rule.kind == "spike":
-        return f"{rule.name}: a spike in attention to {actors[0]}"
-    parts = [f"{'all' if rule.actor_mode == 'all' else 'any'} of {', '.join(actors)}"] if rule.actors else []
-    parts += [f"text {rule.query!r}"] if rule.query else []
-    parts += [f"{label} {', '.join(values)}" for label, values in
-              (("sources", rule.sources), ("languages", rule.languages), ("countries", rule.countries)) if values]
-    sent = [f"webhook {rule.webhook}"] if rule.webhook else []
-    sent += [f"email {rule.email}"] if rule.email else []
-    return f"{rule.name}: " + "; ".join(parts) + (f" → {', '.join(sent)}" if sent else "")
 
 
 def _list(engine: sa.Engine, limit: int) -> int:
     kept = store_alerts.rules(engine)
     for rule in kept:
-        print(f"rule {rule.rule_id}\t{describe(rule)}")
+        print(f"rule {rule.rule_id}\t{rules.describe(rule)}")
     if not kept:
         print("no alert rules", file=sys.stderr)
     for alert in store_alerts.recent(engine, limit=limit):

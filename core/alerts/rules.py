@@ -66,3 +66,18 @@ def matching(articles: pd.DataFrame, actors: pd.DataFrame, rule: store_alerts.Ru
         rows = np.flatnonzero(keep)
         keep[rows] = text_search.matches(articles, rule.query, rows)
     return articles["article_id"][keep].reset_index(drop=True)
+
+
+def describe(rule: store_alerts.Rule, names: dict[str, str] | None = None) -> str:
+    """A rule in one line: its name and what it asks."""
+    names = names or {}
+    actors = [f"{names.get(a) or a} ({a})" if names.get(a) else a for a in rule.actors]
+    if rule.kind == "spike":
+        return f"{rule.name}: a spike in attention to {actors[0]}"
+    parts = [f"{'all' if rule.actor_mode == 'all' else 'any'} of {', '.join(actors)}"] if rule.actors else []
+    parts += [f"text {rule.query!r}"] if rule.query else []
+    parts += [f"{label} {', '.join(values)}" for label, values in
+              (("sources", rule.sources), ("languages", rule.languages), ("countries", rule.countries)) if values]
+    sent = [f"webhook {rule.webhook}"] if rule.webhook else []
+    sent += [f"email {rule.email}"] if rule.email else []
+    return f"{rule.name}: " + "; ".join(parts) + (f" → {', '.join(sent)}" if sent else "")

@@ -352,3 +352,9 @@ def day_articles(engine: sa.Engine, actor_id: str, day: dt.date) -> list[str]:
              .where(moment >= start, moment < start + dt.timedelta(days=1), articles.c.duplicate_of.is_(None)))
     with engine.connect() as conn:
         return list(conn.execute(query.order_by(articles.c.article_id)).scalars())
+
+
+def count_articles(engine: sa.Engine) -> int:
+    """Articles in the store: an open page compares it with those it was drawn with."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar() or 0)
