@@ -83,13 +83,15 @@ with alerts_tab:
     for alert in fired:
         fresh = seen_before is None or alert.fired_at > seen_before
         with st.container(border=True):
-            head = f"**{tables.plain(alert.rule_name)}** · {alert.fired_at:%Y-%m-%d %H:%M} UTC · {alert.kind}"
-            st.markdown(("🆕 " if fresh else "") + head)
-            st.text(alert.summary)  # from the data (actor and rule names): plain text
+            # Only what the page writes goes through Markdown: a rule's name, the summary and a
+            # receiver's error are the data's, and Markdown would make links of the URLs in them.
+            st.markdown(f"{':red-badge[:material/fiber_new: new] ' if fresh else ''}**{alert.fired_at:%Y-%m-%d %H:%M} UTC** · "
+                        f"{'a spike' if alert.kind == 'spike' else 'new articles'} · {len(alert.article_ids)} article(s)")
+            st.text(f"Rule: {alert.rule_name}\n{alert.summary}")
             sent = [f"{d.channel} to {d.target}: {d.status}" + (f" after {d.attempts} attempt(s); last error: {d.last_error}"
                                                                if d.status != "sent" and d.last_error else "")
                     for d in alert.deliveries]
-            st.caption(tables.plain(" · ".join(sent) or "not sent anywhere (no webhook or email configured)"))
+            st.text(" · ".join(sent) or "Not sent anywhere: no webhook or email is configured for it.")
             shown = data.articles[data.articles["article_id"].isin(alert.article_ids[:ARTICLES_LISTED])]
             for article in shown.itertuples():
                 title = tables.plain(article.title) or "(no title)"

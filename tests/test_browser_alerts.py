@@ -75,6 +75,7 @@ def test_alerts_page_count_in_the_menu_and_what_is_new(app, store, context, tmp_
     # The rule's name and the summary are shown as written: no image, no link, no bold made of them.
     assert tab.evaluate("window.__pwned") is None
     main = tab.locator('[data-testid="stMain"]')
+    tab.screenshot(path=str(tmp_path / "2-alerts-page.png"), full_page=True)
     assert main.locator("img[src='x']").count() == 0 and main.locator("a[href*='evil.example']").count() == 0
     assert "<img src=x" in main.inner_text()
     assert "webhook to http://127.0.0.1:9/down: pending" in main.inner_text()
@@ -102,16 +103,22 @@ def test_alerts_page_count_in_the_menu_and_what_is_new(app, store, context, tmp_
     tab.get_by_role("button", name="1 new article — show them").wait_for(state="detached", timeout=60_000)
     assert "Alerts (1 new)" in tab.locator('[data-testid="stSidebar"]').inner_text()
 
-    # A new tab is a new visit: what was stored since the last one is offered as a filter.
+    # Stored after this browser last drew a page: a new tab (a new visit) offers it as a filter.
+    (folder / "later.txt").write_text(inputs.scraped_page(8).replace("The foreign minister", "A spokesman"),
+                                      encoding="utf-8")
+    assert pipeline.ingest(engine, [folder], dictionary=sample_corpus.dictionary(), progress=False).ingested.stored == 1
     second = context.new_page()
     second.goto(app)
     _heading(second, "Overview")
-    box = second.get_by_text("Only new since my last visit", exact=False)
+    box = second.get_by_text("Only new since my last visit (1)", exact=False)
     box.wait_for(timeout=60_000)
     box.click()
     second.get_by_role("button", name="Apply filters").click()
     second.wait_for_url("**new=*", timeout=60_000)
-    second.get_by_text("1 of ", exact=False).first.wait_for(timeout=60_000)
+    second.get_by_text("1 of 59 articles", exact=False).first.wait_for(timeout=60_000)
     second.screenshot(path=str(tmp_path / "4-new-since-last-visit.png"))
+    second.get_by_text("Only new since", exact=False).scroll_into_view_if_needed()
+    second.screenshot(path=str(tmp_path / "5-the-filter-in-the-bar.png"))
+    assert "undated" not in second.url, second.url  # only the new filter was changed
     assert outside == []
     engine.dispose()

@@ -139,8 +139,9 @@ def _new_only(data: corpus.Corpus) -> None:
     if since is None:
         return
     count = whats_new.new_since(data, since)
-    st.checkbox(f"Only new since {'the link' if st.session_state[_SAVED].get('new') else 'my last visit'} "
-                f"({count:,})", key="new_only",
+    visit = whats_new.last_visit()
+    when = "my last visit" if visit is not None and abs((since - visit).total_seconds()) < 1 else f"{since:%Y-%m-%d %H:%M} UTC"
+    st.checkbox(f"Only new since {when} ({count:,})", key="new_only",
                 help=f"Articles stored after {since:%Y-%m-%d %H:%M} UTC: what arrived since this browser last had the "
                      "dashboard open (a link carries the moment itself).")
 
