@@ -168,3 +168,38 @@ def test_a_spike_rule_fires_once_per_actor_and_day_in_the_store(engine):
         [("Putin spike", f"spike:{rule.rule_id}:{PUTIN}:2026-03-20", 9)]
     assert first.fired[0].detail["baseline_median"] == 2 and first.fired[0].detail["count"] == 9
     assert stage.run(engine, config.AlertSettings(), now + dt.timedelta(hours=1)).fired == []  # once per day
+
+
+def test_the_alerts_tables_on_sqlite_and_postgresql(db_url):
+    """Rules, alerts with their claims, deliveries and the watermark, on both databases."""
+    engine = database.connect(db_url)
+    now = dt.datetime(2026, 3, 20, 12, tzinfo=dt.timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(schema.articles.insert(), [
+            {"article_id": f"a{i}", "source": "wire", "title": "Iran", "text": "Iran talks", "content_hash": f"h{i}",
+             "origin_file": "f", "origin_item": i, "format": "text", "ingested_at": now + dt.timedelta(seconds=i)}
+            for i in range(3)])
+        conn.execute(schema.extractions.insert(), [{"article_id": "a0", "dictionary_version": "v"},
+                                                   {"article_id": "a2", "dictionary_version": "v"}])
+    rule = store_alerts.add_rule(engine, store_alerts.Rule(name="Iran", query="iran", webhook="http://127.0.0.1:9/x"), now)
+    assert store_alerts.watermark(engine) == now + dt.timedelta(seconds=2)  # what was stored is history
+    horizon = store_alerts.horizon(engine, None)
+    assert horizon == store_alerts.Horizon(now + dt.timedelta(seconds=2), now + dt.timedelta(seconds=1))
+    assert list(store_alerts.evaluated_articles(engine, now, None, 10)["article_id"]) == ["a2"]
+    page = store_alerts.evaluated_articles(engine, None, None, 1)
+    assert list(page["article_id"]) == ["a0"]
+    assert list(store_alerts.evaluated_articles(engine, None, (page["ingested_at"][0].to_pydatetime(), "a0"), 5)
+                ["article_id"]) == ["a2"]
+    alert = store_alerts.record(engine, store_alerts.Fired(rule, None, ("a0", "a2"), "{articles} new", {},
+                                                           (("webhook", rule.webhook),)), now)
+    assert alert.window == "match:1:a0" and store_alerts.record(
+        engine, store_alerts.Fired(rule, None, ("a2",), "x", {}, ()), now) is None
+    (pending,) = store_alerts.due(engine, now)
+    store_alerts.mark(engine, pending, now, "HTTP 500", now + dt.timedelta(minutes=1))
+    assert store_alerts.due(engine, now) == [] and len(store_alerts.due(engine)) == 1
+    store_alerts.mark(engine, store_alerts.due(engine)[0], now, None)
+    [fired] = store_alerts.recent(engine)
+    assert fired.article_ids == ("a0", "a2") and [(d.status, d.attempts) for d in fired.deliveries] == [("sent", 2)]
+    assert store_alerts.count_since(engine, None) == 1 and store_alerts.count_since(engine, now) == 0
+    assert store_alerts.remove_rule(engine, "Iran") and store_alerts.rules(engine) == []
+    assert len(store_alerts.recent(engine)) == 1  # a removed rule's alerts stay
