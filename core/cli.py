@@ -11,7 +11,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from tqdm import tqdm
 
-from core import __version__, cli_sources, config, pipeline
+from core import __version__, cli_alerts, cli_sources, config, pipeline
 from core.actors import actor_dictionary, correction_files, corrections, frames, spelling
 from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
@@ -118,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
                             "a robots.txt Crawl-delay may ask for more)")
     watch.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     cli_sources.add_commands(command, shared)
+    cli_alerts.add_parser(command, shared)
     return parser
 
 
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(engine, args)
         if args.command == "sources":
             return cli_sources.run(engine, args)
+        if args.command == "alerts":
+            return cli_alerts.run(engine, args, lambda references: _actors_named(engine, references))
         return _export(engine, args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -377,6 +380,18 @@ def _actor_ids(references: list[str], found: pd.DataFrame, dictionary: actor_dic
     if problems:
         raise LookupError("; ".join(problems))
     return chosen
+
+
+def _actors_named(engine, references: list[str]) -> dict[str, str]:
+    """``_actor_ids`` over the store's actors and the dictionary with the store's corrections."""
+    if not references:
+        return {}
+    try:
+        dictionary = pipeline.corrected_dictionary(engine)
+    except InputError as err:
+        raise LookupError(str(err)) from None
+    found, _, _ = frames.actor_frames(engine, dictionary)
+    return _actor_ids(references, found, dictionary)
 
 
 def _named(actor_id: str, names: dict[str, str]) -> str:

@@ -286,3 +286,67 @@ def analyst_name(environ=None, settings_file: Path | None = None) -> str:
             raise ConfigError(f"{path}: analyst = {value!r}: expected a name in quotes")
         name = value.strip()
     return name[:100] or "local"
+
+
+# --- Alerts (core.alerts; docs/monitoring.md) ------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class AlertSettings:
+    """Where fired alerts go besides the store: the JSON Lines log, a webhook, email over SMTP.
+    Built by ``alert_settings`` from the environment; ``smtp_password`` never appears in a repr."""
+
+    log: Path | None = None  # the JSON Lines log; None: none (an in-memory store)
+    webhook: str | None = None  # GEOWIRE_ALERT_WEBHOOK: every rule's, unless the rule names its own
+    timeout: float = 10.0  # seconds for a whole webhook request or SMTP conversation
+    smtp_host: str | None = None  # no host: no email
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = dataclasses.field(default=None, repr=False)
+    smtp_from: str = "geowire@localhost"
+    smtp_to: str | None = None  # every rule's address, unless the rule names its own
+    smtp_starttls: bool = True
+
+    @property
+    def email(self) -> bool:
+        return bool(self.smtp_host)
+
+
+_ALERT_ENV = {"webhook": "GEOWIRE_ALERT_WEBHOOK", "timeout": "GEOWIRE_ALERT_TIMEOUT", "smtp_host": "GEOWIRE_SMTP_HOST",
+              "smtp_port": "GEOWIRE_SMTP_PORT", "smtp_user": "GEOWIRE_SMTP_USER", "smtp_password": "GEOWIRE_SMTP_PASSWORD",
+              "smtp_from": "GEOWIRE_SMTP_FROM", "smtp_to": "GEOWIRE_SMTP_TO", "smtp_starttls": "GEOWIRE_SMTP_STARTTLS"}
+
+
+def alert_log_path(url: str, environ=None) -> Path | None:
+    """``GEOWIRE_ALERT_LOG``, else beside the store (``<name>.alerts.jsonl`` next to an SQLite
+    file; ``alerts.jsonl`` in a PostgreSQL store's frames folder); None for an in-memory store."""
+    environ = os.environ if environ is None else environ
+    if environ.get("GEOWIRE_ALERT_LOG"):
+        return Path(environ["GEOWIRE_ALERT_LOG"]).expanduser().resolve()
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return path.parent / f"{path.stem}.alerts.jsonl"
+    folder = frames_cache_dir(url, environ)
+    return None if folder is None else folder / "alerts.jsonl"
+
+
+def alert_settings(url: str, environ=None) -> AlertSettings:
+    """``AlertSettings`` for the store at ``url`` from the ``GEOWIRE_ALERT_*`` and ``GEOWIRE_SMTP_*``
+    variables, validated (the error never shows the password)."""
+    environ = os.environ if environ is None else environ
+    values: dict = {name: environ[var] for name, var in _ALERT_ENV.items() if environ.get(var)}
+    for name, kind in (("timeout", float), ("smtp_port", int)):
+        if name in values:
+            try:
+                values[name] = kind(values[name])
+            except ValueError:
+                raise ConfigError(f"{_ALERT_ENV[name]}={values[name]!r}: expected a {kind.__name__}") from None
+            if not 0 < values[name] <= (65535 if name == "smtp_port" else 3600):
+                raise ConfigError(f"{_ALERT_ENV[name]}={values[name]!r}: out of range")
+    if "smtp_starttls" in values:
+        flag = values["smtp_starttls"].strip().lower()
+        if flag not in ("1", "0", "true", "false", "yes", "no"):
+            raise ConfigError(f"GEOWIRE_SMTP_STARTTLS={values['smtp_starttls']!r}: expected true or false")
+        values["smtp_starttls"] = flag in ("1", "true", "yes")
+    if values.get("webhook") and not re.match(r"https?://", values["webhook"]):
+        raise ConfigError(f"GEOWIRE_ALERT_WEBHOOK={values['webhook']!r}: expected an http:// or https:// address")
+    return AlertSettings(log=alert_log_path(url, environ), **values)

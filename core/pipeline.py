@@ -22,7 +22,8 @@ import sqlalchemy as sa
 
 from core import cluster, config
 from core.actors import actor_dictionary, correction_files, corrections, extraction, frames
-from core.errors import ClusterError, InputError
+from core.alerts import stage as alert_stage
+from core.errors import ClusterError, ConfigError, InputError
 from core.ingest import batch, fetched, scraped_text
 from core.store import corrections as store_corrections
 from core.store import database, watched
@@ -44,6 +45,8 @@ class PipelineRun:
     cluster_failed: ClusterError | None = None
     fetched: watched.FetchedResult | None = None  # what ``ingest_fetched`` stored of the documents
     translated: run.RunSummary | None = None  # ``ingest_fetched``'s translation of them, when configured
+    alerted: alert_stage.AlertRun | None = None  # the alert rules evaluated on what this run stored
+    not_alerted: str | None = None  # why the alerts stage could not run (its settings)
 
     def steps_not_done(self) -> list[str]:
         """The steps after the ingest that did not happen, one line each (the rejected inputs
@@ -55,6 +58,8 @@ class PipelineRun:
             lines.append(f"actors not all extracted: {self.cluster_failed}")
         if self.frames_not_written:
             lines.append(f"frames not written: {self.frames_not_written}")
+        if self.not_alerted:
+            lines.append(f"alerts not evaluated: {self.not_alerted}")
         return lines
 
 
@@ -156,6 +161,7 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
     except ClusterError as err:  # the pages extracted before it are stored; the frames wait for the rest
         outcome.cluster_failed = err
         return
+    _alert_into(outcome, engine)
     cache_dir = config.frames_cache_dir(str(engine.url))
     revision = database.revision(engine)
     try:
@@ -168,6 +174,17 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
             return
         outcome.frames_not_written = f"{cache_dir}: {err.strerror or err}; the store is unchanged, and the " \
                                      "dashboard derives the frames itself when it starts"
+
+
+def _alert_into(outcome: PipelineRun, engine: sa.Engine) -> None:
+    """The alert rules over the articles stored since their last evaluation (``core.alerts``): run
+    after every extraction, so files and the watcher's articles alike are evaluated once extracted."""
+    try:
+        settings = config.alert_settings(str(engine.url))
+    except ConfigError as err:  # the articles are stored and extracted; the next run evaluates them
+        outcome.not_alerted = str(err)
+        return
+    outcome.alerted = alert_stage.run(engine, settings)
 
 
 # --- the analysts' corrections of the actors ------------------------------------------------------

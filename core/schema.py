@@ -314,6 +314,53 @@ seen_items = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Alerts (core.alerts; docs/monitoring.md). A rule: what articles it matches (an empty list asks
+# nothing of its field; lists are JSON arrays) or, for a spike, the actor watched; where it sends.
+alert_rules = sa.Table(
+    "alert_rules", metadata,
+    sa.Column("rule_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False, unique=True),
+    sa.Column("kind", sa.String(8), nullable=False),  # match | spike
+    sa.Column("actors", sa.Text, nullable=False, server_default="[]"),  # actor ids, resolved when added
+    sa.Column("actor_mode", sa.String(4), nullable=False, server_default="any"),  # any | all
+    sa.Column("query", sa.Text, nullable=False, server_default=""),  # core.analysis.text_search syntax
+    sa.Column("sources", sa.Text, nullable=False, server_default="[]"),  # articles.source names
+    sa.Column("languages", sa.Text, nullable=False, server_default="[]"),  # ISO 639-1
+    sa.Column("countries", sa.Text, nullable=False, server_default="[]"),  # ISO 3166-1 alpha-2 of the source
+    sa.Column("webhook", sa.Text),  # NULL: GEOWIRE_ALERT_WEBHOOK when set
+    sa.Column("email", sa.Text),  # NULL: GEOWIRE_SMTP_TO when set
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+# A fired alert. ``window`` is unique: "spike:<rule>:<actor>:<day>" fires once a day,
+# "match:<rule>:<first article>" once. rule_name is kept: a removed rule's alerts stay.
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rule_id", sa.Integer, nullable=False, index=True),
+    sa.Column("rule_name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("window", sa.Text, nullable=False, unique=True),
+    sa.Column("fired_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),  # one line, plain text
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: a spike's counts and baseline
+)
+# The articles behind each alert; the key (rule_id, article_id) lets an article fire a rule once ever.
+alert_articles = sa.Table(
+    "alert_articles", metadata, sa.Column("alert_id", sa.Integer, nullable=False, index=True),
+    sa.Column("rule_id", sa.Integer, primary_key=True), sa.Column("article_id", sa.String(32), primary_key=True),
+)
+# One alert to send on one channel (webhook | email) to one target: pending (with its last error and
+# next attempt) until sent; a failed one is never dropped.
+alert_deliveries = sa.Table(
+    "alert_deliveries", metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True), sa.Column("channel", sa.String(8), primary_key=True),
+    sa.Column("target", sa.Text, primary_key=True), sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)), sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+)
+
 # Bumped by every write transaction: pages cache frames keyed on it.
 # The dictionary each extraction version ran with (``core.actors.dictionary_changes``): with it, a
 # changed dictionary makes due only the articles holding a changed alias.

@@ -26,8 +26,9 @@ ALLOWED = {
     "pipeline": BASE | {"store", "ingest", "actors", "translate", "alerts"},
     "monitor": BASE | {"store", "ingest", "pipeline", "__version__"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
-                   "alerts", "cli_sources"},
+                   "alerts", "cli_sources", "cli_alerts"},
     "cli_sources": BASE | {"monitor", "store"},
+    "cli_alerts": BASE | {"store", "alerts"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -16,6 +16,9 @@ app.py lists live in ``pages/``.
   value kept across the runs that do not draw it.
 - ``saved_views``: the sidebar's saved views: the view on the screen saved under a name in the
   store, each listed as a link that reopens it, deletable.
+- ``whats_new`` (with ``last_visit.js``): this browser's last visit (kept in its localStorage), the
+  articles stored since (the filter bar's "new since my last visit"), the alerts it has not seen
+  (the menu's count), and the note offering the articles stored while a page is open.
 - ``result_cache``: analysis results (charts, story groups, the network) kept per process in a
   locked, bounded LRU keyed on the computing function, its arguments and the view.
 - ``layout``: the start of every analysis page (title, corpus, filter bar, selection, the empty
@@ -36,6 +39,6 @@ never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages nev
 other (tests/test_layering.py). Pages import ``ui``'s modules, not names from this package.
 Inside ``ui``, ``navigation``, ``corpus`` and ``plotly_view`` import no other ``ui`` module;
 ``view_state`` imports none; ``saved_views`` imports ``navigation``, ``corpus`` and ``view_state``;
-``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
+``whats_new`` imports ``corpus``; ``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
 ``layout``, ``downloads`` and ``jobs`` import those below them.
 """

@@ -14,7 +14,7 @@ from core import languages
 from core.analysis import actor_search, filtering, text_search
 from core.charts import tables
 from core.store import database
-from ui import corpus, navigation, saved_views, view_state
+from ui import corpus, navigation, saved_views, view_state, whats_new
 
 # Widget keys of the filter bar; each is also its URL query parameter, named as
 # ``filtering.Filters.to_query_params`` writes them.
@@ -73,8 +73,11 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
         saved = state[_SAVED].get(key, _DEFAULTS[key])
         if arrived or key not in state or state[key] != saved:
             state[key] = saved
+    state["new_only"] = state[_SAVED].get("new") is not None
     with st.sidebar:
-        navigation.menu()
+        whats_new.marker(data)
+        navigation.menu({"pages/alerts.py": whats_new.unseen_alerts()})
+        whats_new.store_watch()
         st.divider()
         st.header("Filters")
         _actor_finder(data)
@@ -115,11 +118,12 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
                           help='Whole words in the title or text, original or translated, ignoring case and accents. '
                                'Words side by side must all be there; OR takes either; NOT (or -word) excludes; '
                                '"quotes" keep a phrase together; parentheses group: (Iran OR Russia) NOT Ukraine.')
+            _new_only(data)
         _actor_offer(data)
         saved_views.section(page)
     filters = current_filters()
     wanted = filters.to_query_params()
-    for key in FILTER_KEYS:
+    for key in (*FILTER_KEYS, "new"):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
@@ -128,12 +132,26 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
     return filters
 
 
+def _new_only(data: corpus.Corpus) -> None:
+    """The "new since the last visit" box: offered once this browser has a last visit (or a link
+    brought a moment); it says how many articles arrived since."""
+    since = st.session_state[_SAVED].get("new") or whats_new.last_visit()
+    if since is None:
+        return
+    count = whats_new.new_since(data, since)
+    visit = whats_new.last_visit()
+    when = "my last visit" if visit is not None and abs((since - visit).total_seconds()) < 1 else f"{since:%Y-%m-%d %H:%M} UTC"
+    st.checkbox(f"Only new since {when} ({count:,})", key="new_only",
+                help=f"Articles stored after {since:%Y-%m-%d %H:%M} UTC: what arrived since this browser last had the "
+                     "dashboard open (a link carries the moment itself).")
+
+
 def _filters_from_url(options: dict, first, last) -> dict:
     """The filters a copied link carries, as widget values. Values the store does not have (an
     actor since removed, a mistyped language, a date outside the corpus) are dropped."""
     given = filtering.Filters.from_query_params({key: st.query_params.get_all(key) for key in st.query_params})
     values: dict = {"from": None, "to": None, "undated": given.include_undated, "q": given.query,
-                    "actor_mode": given.actor_match}
+                    "actor_mode": given.actor_match, "new": given.stored_since}
     for key, chosen in (("actor", given.actors), ("type", given.actor_types), ("lang", given.languages),
                         ("source", given.sources)):
         values[key] = [v for v in chosen if v in set(options[key])]
@@ -144,12 +162,14 @@ def _filters_from_url(options: dict, first, last) -> dict:
 
 
 _DEFAULTS = {"from": None, "to": None, "undated": True, "actor": [], "actor_mode": "any", "type": [], "lang": [], "source": [],
-             "q": ""}
+             "q": "", "new": None}
 
 
 def _apply_filters() -> None:
     """The filter form's submit callback: its values become the filters of every page."""
-    _save_filters({key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS})
+    saved = st.session_state.get(_SAVED, {})
+    new = (saved.get("new") or whats_new.last_visit()) if st.session_state.get("new_only") else None
+    _save_filters({**{key: st.session_state.get(key, _DEFAULTS[key]) for key in FILTER_KEYS}, "new": new})
 
 
 def _reset_filters() -> None:
@@ -167,7 +187,8 @@ def current_filters() -> filtering.Filters:
         date_from=state.get("from"), date_to=state.get("to"), include_undated=bool(state.get("undated", True)),
         actors=tuple(state.get("actor") or ()), actor_types=tuple(state.get("type") or ()),
         actor_match="all" if state.get("actor_mode") == "all" else "any",
-        languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "")
+        languages=tuple(state.get("lang") or ()), sources=tuple(state.get("source") or ()), query=state.get("q") or "",
+        stored_since=state.get("new"))
 
 
 def select_actor(actor_id: str) -> None:

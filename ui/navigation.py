@@ -11,7 +11,7 @@ PAGES = (("pages/overview.py", "Overview", ":material/dashboard:"), ("pages/time
          ("pages/network.py", "Actor network", ":material/hub:"), ("pages/sources.py", "Sources", ":material/compare:"),
          ("pages/articles.py", "Reader", ":material/article:"), ("pages/ingest.py", "Ingest", ":material/upload_file:"),
          ("pages/translation.py", "Translation", ":material/translate:"),
-         ("pages/followed.py", "Followed sources", ":material/rss_feed:"))
+         ("pages/followed.py", "Followed sources", ":material/rss_feed:"), ("pages/alerts.py", "Alerts", ":material/notifications:"))
 # The Timeline's views, one tab each (serve.py opens every one before the first visitor does).
 TIMELINE_VIEWS = ("Published", "Dates the articles mention", "Attention to actors", "Stories in several outlets")
 
@@ -28,8 +28,11 @@ def page_config() -> None:
 _ICON = Path(__file__).resolve().parent.parent / "static" / "geowire-icon.png"
 
 
-def menu() -> None:
-    """A link to every page, in the order of PAGES. The menu is drawn by each page (in the
-    sidebar, above the filter bar), not by st.navigation: see app.py."""
+def menu(counts: dict[str, int] | None = None) -> None:
+    """A link to every page, in the order of PAGES, with a count after a page's title where
+    ``counts`` (page script -> number) gives one above 0 (the Alerts page: alerts not yet seen).
+    The menu is drawn by each page (in the sidebar, above the filter bar), not by st.navigation:
+    see app.py."""
     for path, title, icon in PAGES:
-        st.page_link(path, label=title, icon=icon)
+        count = (counts or {}).get(path, 0)
+        st.page_link(path, label=f"{title} ({count:,} new)" if count else title, icon=icon)

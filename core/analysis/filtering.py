@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import quote, unquote
 
 import numpy as np
@@ -34,13 +34,15 @@ class Filters:
     actors: tuple[str, ...] = ()
     actor_types: tuple[str, ...] = ()
     actor_match: str = "any"
+    # Only the articles stored after this moment (UTC): "new since the last visit".
+    stored_since: datetime | None = None
 
     def to_dict(self) -> dict:
         """Every field as plain JSON-ready values (ISO dates, lists), to record in an export."""
         out = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, date):
+            if isinstance(value, (date, datetime)):
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = list(value)
@@ -66,6 +68,8 @@ class Filters:
             params["undated"] = "0"
         if self.actor_match != "any":
             params["actor_mode"] = self.actor_match
+        if self.stored_since is not None:
+            params["new"] = self.stored_since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return params
 
     @classmethod
@@ -105,6 +109,7 @@ class Filters:
         # "match" is how the mode was first written; links may still carry it
         mode = last("actor_mode") or last("match") or ""
         fields["actor_match"] = "all" if mode.strip().lower() == "all" else "any"
+        fields["stored_since"] = _moment(last("new"))
         return cls(**fields)
 
 
@@ -121,6 +126,14 @@ def _iso_date(value: str | None) -> date | None:
         return date.fromisoformat(value.strip()) if value else None
     except ValueError:
         return None
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
@@ -155,6 +168,8 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
         keep &= articles["language"].isin(filters.languages)
     if filters.sources:
         keep &= articles["source"].isin(filters.sources)
+    if filters.stored_since is not None:
+        keep &= articles["ingested_at"] > pd.Timestamp(filters.stored_since)
     if filters.actors or filters.actor_types:
         keep &= _articles_with_actors(articles, filters, mentions, actors)
     keep = keep.fillna(False).to_numpy(dtype=bool, copy=True)

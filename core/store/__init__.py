@@ -33,6 +33,9 @@ The tables themselves are described once, in ``core.schema``.
 - ``source_registry``: the followed sources (``schema.sources``) as ``Source`` rows: ``load``,
   ``find``, ``add`` (``DuplicateUrl``), ``update``, ``delete``; and ``articles_since``, the
   articles each source name brought in lately (their health's rate).
+- ``alerts``: the alert rules, the alerts fired with the articles each claims (an article fires a
+  rule once), their deliveries (pending with the last error and next attempt, or sent), and the
+  watermark of the articles evaluated; writes bump the "alerts" revision only.
 - ``frame_cache``: derived frames kept as Parquet beside the store under its revision
   (``cached``, ``entry``, ``read``, ``entry_file``; read a column at a time, only the columns
   asked for), the articles frame among them (``cached_articles``, ``prepare_articles``,

@@ -41,7 +41,7 @@ _ROW_ORDER_TABLES = ("mentions", "mentioned_dates")
 #   and every reader go on beside them.
 # - corrections: a correction is left out when the same change is stored already.
 # - schema: two processes opening a new database at once would both create its tables.
-ADVISORY_LOCKS = {"ingest": 0x6765_0001, "corrections": 0x6765_0002, "schema": 0x6765_0003}
+ADVISORY_LOCKS = {"ingest": 0x6765_0001, "corrections": 0x6765_0002, "schema": 0x6765_0003, "alerts": 0x6765_0004}
 
 # SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 _LOCK_NOT_AVAILABLE = "55P03"
