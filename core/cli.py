@@ -17,7 +17,6 @@ from core.analysis import filtering, text_search
 from core.export import articles as export_articles, data as export_data, files as export_files
 from core.errors import ClusterError, ConfigError, ExportError, InputError, StoreError, StoreWriteError
 from core.store import corrections as store_corrections, database, reads, translation_memory
-from core.monitor import control, politeness, watcher
 from core.translate import providers, run, translated
 
 
@@ -106,18 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     undone = actions.add_parser("undo", parents=[shared], help="remove corrections, by the id `list` shows")
     undone.add_argument("ids", nargs="+", type=int, metavar="ID")
 
-    watch = command("watch", help="poll the followed sources until stopped (Ctrl-C or SIGTERM), storing new articles",
-                    description="Polls each source of the store's registry that is not paused on its interval, "
-                                "politely (robots.txt, one request per host every few seconds, conditional requests), "
-                                "fetches the full page of items whose feed carries only a summary, and sends the new "
-                                "articles through the pipeline. One watcher per store (docs/monitoring.md).")
-    watch.add_argument("--once", action="store_true", help="poll every source due now once, then stop")
-    watch.add_argument("--max-seconds", type=float, metavar="S", help="stop after S seconds")
-    watch.add_argument("--host-interval", type=float, metavar="S",
-                       help=f"seconds between two requests to one host (default {politeness.HOST_INTERVAL_SECONDS:g}; "
-                            "a robots.txt Crawl-delay may ask for more)")
-    watch.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     cli_sources.add_commands(command, shared)
+    cli_sources.add_watch_command(command, shared)
     cli_alerts.add_parser(command, shared)
     return parser
 
@@ -148,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "corrections":
             return _corrections(engine, args)
         if args.command == "watch":
-            return _watch(engine, args)
+            return cli_sources.watch(engine, args)
         if args.command == "sources":
             return cli_sources.run(engine, args)
         if args.command == "alerts":
@@ -318,24 +307,6 @@ def _corrections(engine, args) -> int:
         if outcome.run.not_extracted:
             return 2
     return 0
-
-
-def _watch(engine, args) -> int:
-    """``geowire watch``: runs until SIGINT or SIGTERM (``core.monitor.control.run``)."""
-    try:
-        settings = watcher.Settings(
-            politeness=politeness.Settings(host_interval=args.host_interval if args.host_interval is not None
-                                           else politeness.HOST_INTERVAL_SECONDS),
-            translation=config.translation_settings())
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-    def log(line: str) -> None:
-        if not args.quiet or "failed" in line:
-            print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} {line}", flush=True)
-
-    return control.run(engine, settings, once=args.once, max_seconds=args.max_seconds, log=log)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -1,5 +1,6 @@
 """``python -m core sources …``: the followed sources from the command line (add, edit, pause,
-resume, remove, list with their health, OPML import and export). Its own module beside
+resume, remove, list with their health, OPML import and export); and ``python -m core watch``,
+the watcher polling them until stopped. Its own module beside
 ``core.cli``, which adds these commands to its parser and hands them here."""
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import re
 import sys
 from pathlib import Path
 
-from core.errors import InputError
-from core.monitor import health, opml, sources
+from core import config
+from core.errors import ConfigError, InputError
+from core.monitor import control, health, opml, politeness, sources, watcher
 from core.store import source_registry
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -163,3 +165,36 @@ def _export(engine, target: str) -> int:
         raise InputError(path, f"cannot be written: {err.strerror or err}") from None
     print(f"wrote {len(followed)} source(s) to {path}", file=sys.stderr)
     return 0
+
+
+def add_watch_command(command, shared: argparse.ArgumentParser) -> None:
+    """``geowire watch``: the watcher polling the registry's sources."""
+    watch = command("watch", help="poll the followed sources until stopped (Ctrl-C or SIGTERM), storing new articles",
+                    description="Polls each source of the store's registry that is not paused on its interval, "
+                                "politely (robots.txt, one request per host every few seconds, conditional requests), "
+                                "fetches the full page of items whose feed carries only a summary, and sends the new "
+                                "articles through the pipeline. One watcher per store (docs/monitoring.md).")
+    watch.add_argument("--once", action="store_true", help="poll every source due now once, then stop")
+    watch.add_argument("--max-seconds", type=float, metavar="S", help="stop after S seconds")
+    watch.add_argument("--host-interval", type=float, metavar="S",
+                       help=f"seconds between two requests to one host (default {politeness.HOST_INTERVAL_SECONDS:g}; "
+                            "a robots.txt Crawl-delay may ask for more)")
+    watch.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+
+
+def watch(engine, args) -> int:
+    """``geowire watch``: runs until SIGINT or SIGTERM (``core.monitor.control.run``)."""
+    try:
+        settings = watcher.Settings(
+            politeness=politeness.Settings(host_interval=args.host_interval if args.host_interval is not None
+                                           else politeness.HOST_INTERVAL_SECONDS),
+            translation=config.translation_settings())
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    def log(line: str) -> None:
+        if not args.quiet or "failed" in line:
+            print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} {line}", flush=True)
+
+    return control.run(engine, settings, once=args.once, max_seconds=args.max_seconds, log=log)

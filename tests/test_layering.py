@@ -27,7 +27,7 @@ ALLOWED = {
     "monitor": BASE | {"store", "ingest", "pipeline", "__version__"},
     "cli": BASE | {"__version__", "pipeline", "store", "actors", "analysis", "export", "translate", "monitor",
                    "alerts", "cli_sources", "cli_alerts"},
-    "cli_sources": BASE | {"monitor", "store"},
+    "cli_sources": BASE | {"monitor", "store"},  # and the watch command
     "cli_alerts": BASE | {"store", "alerts"},
     "__main__": {"cli"},
     "__init__": set(),
