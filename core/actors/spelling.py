@@ -172,6 +172,7 @@ _KOREAN_PARTICLES = tuple(sorted({
     "이라고", "라고", "이라는", "라는", "과도", "와도", "에도", "에서는", "에는", "으로는", "로는", "과는", "와는",
     "이며", "며", "이고", "측", "측은", "측이", "측의", "측과",
 }, key=len, reverse=True))
+KOREAN_PARTICLES = _KOREAN_PARTICLES  # longest first: also cut from discovered names (script_names)
 
 
 @functools.lru_cache(maxsize=200_000)
