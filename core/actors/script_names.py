@@ -255,7 +255,7 @@ def _title_then_name(index: lookup.Index, text: str, words, infos, covered: list
             j += 1
         if j - (t + 1) < 2 or all(words[k][0].casefold() in everyday for k in range(t + 1, j)):
             continue
-        ends = (j == len(words) or not spelling.adjacent(text, words[j - 1], words[j])
+        ends = (j == len(words) or not spelling.adjacent(text, words[j - 1], words[j]) or words[j][0].isdigit()
                 or words[j][0].casefold() in index.plain_stopwords or infos[j].folded in index.not_names)
         if ends:
             spans.append((words[t + 1][1], words[j - 1][2], words[t + 1][0], words[j - 1][0], "title"))
