@@ -208,6 +208,16 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
         first, last = max(first, start + shift - CUE_CONTEXT_CHARS), min(last, end + shift + CUE_CONTEXT_CHARS)
         return date_cues.read(sentences.text[first:last], start + shift - first, end + shift - first, language)
 
+    # Before the month names: CLDR's Korean and Japanese ones (7월, 7月) would take 7월 3 of 7월 3일.
+    if language in _EAST_ASIAN:
+        for match in _EAST_ASIAN_DATE.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            when = _east_asian(match, reference, language, lambda: cue(match.start(), match.end()),
+                               original, match.start(), match.end())
+            if when:
+                found.append((match.start(), match.end(), when, "absolute"))
+                take(match.start(), match.end())
     for pattern in absolute:
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
@@ -236,15 +246,6 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
             continue
         found.append((match.start(), match.end(), when, "absolute"))
         take(match.start(), match.end())
-    if language in _EAST_ASIAN:
-        for match in _EAST_ASIAN_DATE.finditer(text):
-            if not free(match.start(), match.end()):
-                continue
-            when = _east_asian(match, reference, language, lambda: cue(match.start(), match.end()),
-                               original, match.start(), match.end())
-            if when:
-                found.append((match.start(), match.end(), when, "absolute"))
-                take(match.start(), match.end())
     if relative_pattern is not None and reference is not None:
         for match in relative_pattern.finditer(text):
             if not free(match.start(), match.end()):
@@ -253,6 +254,10 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
             start = match.start("word")
             if kind == "weekday":
                 when = _weekday(value, reference, cue(start, match.end()))
+            elif match.group("word").casefold() in _EITHER_WAY.get(language, ()):
+                # Hindi कल is yesterday and tomorrow: tomorrow in a future clause (कल पहुंचेंगे),
+                # else yesterday, as news reports mostly what was said and done.
+                when = reference + timedelta(days=1 if cue(start, match.end()).direction == date_cues.NEXT else -1)
             else:
                 when = reference + timedelta(days=value)
             found.append((start, match.end(), when, "relative"))
@@ -261,6 +266,8 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
 
 
 _EAST_ASIAN = {"zh", "ja", "ko"}
+# Relative words that point either way, read by the tense of their clause.
+_EITHER_WAY = {"hi": ("कल",)}
 # 2024年7月25日, 7月25日, 25日, 25号; 2024년 7월 25일, 25일. Not a count of days (3日間, 3日内, 3일간)
 # nor Japan (日本, 일본), nor 일부 ("some").
 _EAST_ASIAN_DATE = re.compile(r"(?<![\d:.])(?:(?P<year>\d{4})[ \u3000]*[年년][ \u3000]*)?"

@@ -43,10 +43,12 @@ _FOLLOWING = ("当天", "当日", "当地", "日前", "希望", "明确", "明�
               "本月", "加强", "里程", "尔后", "达成", "东盟", "联合")
 
 
-def _cut(name: str) -> str:
-    """A transliterated run without the word that follows the name in it (扎别林当天 -> 扎别林)."""
+def _cut(name: str, after: str = "") -> str:
+    """A transliterated run without the word that follows the name in it, or starts in it and
+    goes on in ``after``, the text after the run (扎别林当天 -> 扎别林)."""
+    whole = name + after[:2]
     for k in range(MIN_PART, len(name)):
-        if name.startswith(_FOLLOWING, k):
+        if whole.startswith(_FOLLOWING, k):
             return name[:k]
     return name
 _MIDDLE_DOTS = "·・‧･•"
@@ -114,14 +116,18 @@ def _dotted(index: lookup.Index, text: str, words, covered: list[bool]) -> list[
     name starts after any dictionary word glued before it (俄罗斯 in 俄罗斯阿尔卡季…)."""
     blocked = _blocked(text, words, covered)
     spans = []
-    for match in _DOTTED[index.language].finditer(text):
+    # Traditional characters are read as simplified (扎別林 is 扎别林); katakana as written (folding
+    # takes their voicing marks off).
+    scan = _folded(text) if index.language == "zh" else text
+    for match in _DOTTED[index.language].finditer(scan):
         start, end = match.span()
         while start < end and blocked[start]:
             start += 1
         parts = re.split(f"[{_MIDDLE_DOTS}]", text[start:end])
         if index.language == "zh" and len(parts) >= 2:
-            end -= len(parts[-1]) - len(_cut(parts[-1]))
-            parts[-1] = _cut(parts[-1])
+            kept = _cut(re.split(f"[{_MIDDLE_DOTS}]", scan[start:end])[-1], scan[end:end + 2])
+            end -= len(parts[-1]) - len(kept)
+            parts[-1] = parts[-1][:len(kept)]
         if any(blocked[start:end]) or len(parts) < 2 or any(len(p) < MIN_PART for p in parts):
             continue
         spans.append((start, end, parts[0], parts[-1], "given_name"))
@@ -136,18 +142,19 @@ def _titled_surnames(index: lookup.Index, text: str, words, covered: list[bool])
         return []
     blocked = _blocked(text, words, covered)
     pattern = _TRANSLITERATED[index.language]
+    folded = _folded(text)  # titles are folded: simplified characters (書記 is 书记)
     spans = []
     if index.language == "zh":
         for title in titles:
-            for position in _find_all(text, title):
-                match = pattern.match(text, position + len(title))
-                name = _cut(match.group()) if match else ""
+            for position in _find_all(folded, title):
+                match = pattern.match(folded, position + len(title))
+                name = _cut(match.group(), folded[match.end():match.end() + 2]) if match else ""
                 if len(name) >= MIN_PART + 1 and not any(blocked[match.start():match.start() + len(name)]) and (
-                        text[match.start() + len(name):match.start() + len(name) + 1] not in _MIDDLE_DOTS):
+                        folded[match.start() + len(name):match.start() + len(name) + 1] not in _MIDDLE_DOTS):
                     spans.append((match.start(), match.start() + len(name), "", name, "title"))
         return _longest(spans)
     for match in pattern.finditer(text):
-        after = text[match.end():match.end() + 8]
+        after = folded[match.end():match.end() + 8]
         if len(match.group()) < MIN_PART + 1 or any(blocked[match.start():match.end()]) or not (
                 after.startswith(_JAPANESE_HONORIFICS) or any(after.startswith(t) for t in titles)):
             continue
@@ -155,6 +162,11 @@ def _titled_surnames(index: lookup.Index, text: str, words, covered: list[bool])
             continue  # the surname of a dotted name, found whole by ``_dotted``
         spans.append((match.start(), match.end(), "", match.group(), "title"))
     return spans
+
+
+def _folded(text: str) -> str:
+    """``text`` folded character by character (``spelling.fold``), offsets kept."""
+    return "".join(f if len(f := spelling.fold(ch)) == 1 else ch for ch in text)
 
 
 def _find_all(text: str, needle: str):
@@ -268,5 +280,7 @@ def surname_spans(text: str, words, covered: list[bool], surnames: set[str]) -> 
     if not surnames:
         return []
     blocked = _blocked(text, words, covered)
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True)))
-    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if not any(blocked[m.start():m.end()])]
+    by_form = {_folded(s): s for s in surnames}
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(by_form, key=len, reverse=True)))
+    return [(m.start(), m.end(), by_form[m.group()]) for m in pattern.finditer(_folded(text))
+            if not any(blocked[m.start():m.end()])]

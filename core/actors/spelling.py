@@ -175,6 +175,18 @@ _KOREAN_PARTICLES = tuple(sorted({
 KOREAN_PARTICLES = _KOREAN_PARTICLES  # longest first: also cut from discovered names (script_names)
 
 
+def korean_particle(word: str, wanted) -> int:
+    """The length of the case particle ending a Korean ``word`` whose rest is one of ``wanted``
+    (the keys of the alias word it matched): 1 for 라브로프는, 0 when the word is the name."""
+    folded = fold(word)
+    if folded in wanted:
+        return 0
+    for particle in _KOREAN_PARTICLES:
+        if folded.endswith(particle) and folded[:-len(particle)] in wanted:
+            return len(particle)
+    return 0
+
+
 @functools.lru_cache(maxsize=200_000)
 def alias_keys(word: str, language: str | None) -> tuple[str, ...]:
     """The forms a dictionary word is indexed under: folded, and in cased scripts its stem and
