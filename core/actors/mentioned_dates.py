@@ -54,6 +54,7 @@ _CAPITALISED_MONTHS = {"en", "de"}
 _EXTRA_LOCALES = {"ar": ("ar_LB", "ar_SY", "ar_IQ", "ar_JO")}  # Levantine/Iraqi month names
 _PREFIXES = {"he": "(?:[ובלמה]-?)?", "ar": "(?:[وفبل])?", "fa": ""}
 _LETTER = r"[^\W\d_]"
+_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 
 
 def _locale_info(language: str) -> dict:
@@ -123,7 +124,8 @@ def _patterns(language: str | None):
     numeric = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[./](?P<b>[01]?\d)[./](?P<year>\d{4})(?![\d])")
     words = {**{w: ("weekday", n) for w, n in weekdays.items()}, **{w: ("relative", n) for w, n in relative.items()}}
     # Chinese and Japanese write no space around 昨天, 昨日: a letter beside one says nothing.
-    before, after = ("", "") if language in ("zh", "ja") else (f"(?<!{_LETTER})", f"(?!{_LETTER})")
+    # Devanagari vowel signs are marks, not letters, to ``re``: कल is not inside निकल.
+    before, after = ("", "") if language in ("zh", "ja") else (f"(?<!{_LETTER})(?<![{_MARKS}])", f"(?!{_LETTER}|[{_MARKS}])")
     relative_pattern = re.compile(rf"{before}{prefix}(?P<word>{_alternation(words)}){after}",
                                   re.IGNORECASE | re.UNICODE) if words else None
     return absolute, numeric, relative_pattern, {w.casefold(): v for w, v in words.items()}, {
