@@ -24,6 +24,8 @@ from core.config import ACTORS_DIR, CORRECTIONS_FILE
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "gold"
 SCRIPTS = {"ar": "Arabic", "fa": "Arabic", "ur": "Arabic", "he": "Hebrew", "ru": "Cyrillic", "uk": "Cyrillic",
            "el": "Greek", "zh": "Han", "ja": "Japanese", "ko": "Hangul", "hi": "Devanagari"}
+# Issue 25's languages written without capitals: their pairs are also scored apart.
+SCRIPT_PRESS = {"zh", "ja", "ko", "hi", "ur"}
 
 
 def load_gold(directory: Path = GOLD_DIR) -> tuple[pd.DataFrame, dict]:
@@ -99,7 +101,8 @@ def evaluate(dictionary=None, directory: Path = GOLD_DIR):
             if SCRIPTS.get(labels[left]["language"], "Latin") == SCRIPTS.get(labels[right]["language"], "Latin"):
                 continue
             a, b = new_ids[ref].get(left), new_ids[ref].get(right)
-            pairs.append({"person": ref, "left": left, "right": right, "merged": a is not None and a == b})
+            pairs.append({"person": ref, "left": left, "right": right, "merged": a is not None and a == b,
+                          "new_script": bool({labels[left]["language"], labels[right]["language"]} & SCRIPT_PRESS)})
     dates = _evaluate_dates(articles, labels)
     return pd.DataFrame(rows), pd.DataFrame(pairs), dates, unresolved
 
@@ -158,6 +161,10 @@ def main(argv=None) -> int:
     if len(pairs):
         print(f"\ncross-script merges of undictionaried people: {pairs['merged'].sum()}/{len(pairs)} "
               f"pairs = {pairs['merged'].mean():.2f}")
+        press = pairs[pairs["new_script"]]
+        if len(press):
+            print(f"  of which with an article in {' '.join(sorted(SCRIPT_PRESS))}: {press['merged'].sum()}/{len(press)} "
+                  f"pairs = {press['merged'].mean():.2f}")
     _print_dates(dates, errors=False)
     if options.errors:
         wrong = rows[~rows["correct"]]

@@ -66,7 +66,9 @@ def test_korean_particles_are_not_part_of_the_name(dictionary):
     text = "조태열 외교부 장관은 25일 라오스 비엔티안에서 세르게이 라브로프 러시아 외무장관과 만났다. 라브로프는 북한과의 협력을 강조했다."
     found = named(*extract(dictionary, "ko", text))
     assert {"Cho Tae-yul", "Laos", "Sergei Lavrov", "Russia", "North Korea"} <= set(found)
-    assert "라브로프는" in found["Sergei Lavrov"]
+    # The particle is matched and left out of the stored surface (issue 25, item 4).
+    assert "라브로프" in found["Sergei Lavrov"] and "라브로프는" not in found["Sergei Lavrov"]
+    assert "북한" in found["North Korea"]
     assert "Iran" not in named(*extract(dictionary, "ko", "이란성 쌍둥이에 관한 연구가 발표됐다."))
 
 

@@ -13,6 +13,7 @@ refuse them too; the comparison keeps them.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import stopwordsiso
@@ -55,6 +56,24 @@ def refused(language: str | None, borrowed: dict[str, set[tuple[str, str]]]) -> 
         wordfreq.get_frequency_dict.cache_clear()
         wordfreq.get_frequency_list.cache_clear()
     return frozenset(found)
+
+
+# A word this common (Zipf, once in 10,000 words) is an everyday word, not a foreign name.
+EVERYDAY_ZIPF = 4.0
+
+
+@functools.lru_cache(maxsize=16)
+def everyday(language: str | None) -> frozenset[str]:
+    """The words of ``language`` at least ``EVERYDAY_ZIPF`` common (casefolded; empty for a
+    language wordfreq does not list): words after a title in a script without capitals that are
+    all everyday words are no name ("सचिव स्तरीय वार्ता", secretary-level talks)."""
+    if language not in wordfreq.available_languages(_WORDLIST):
+        return frozenset()
+    frequencies = wordfreq.get_frequency_dict(language, _WORDLIST)
+    found = frozenset(word for word in frequencies if _zipf(frequencies, word) >= EVERYDAY_ZIPF)
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
+    return found
 
 
 def _zipf(frequencies: dict, word: str) -> float:

@@ -114,10 +114,46 @@ _HAND: dict[str, dict] = {
            "next": ["ερχόμενη", "ερχόμενο", "ερχόμενος", "ερχόμενης", "ερχόμενου"],
            "last": ["περασμένη", "περασμένο", "περασμένος", "περασμένης", "περασμένου"],
            "clause": ["ότι", "που", "όταν"], "governs": ["να"]},
+    # Issue 25's press languages: the future of Italian (riunirà, saranno), Portuguese (irá,
+    # vai), Polish (będzie, "ma przedstawić": is to), Indonesian (akan), Hindi and Urdu (-गा/-गी/-गे,
+    # -گا/-گی/-گے: जाएंगे, کریں گے), Korean (예정이다; 오는 and 지난 before a day: "오는 20일").
+    "it": {"future": ["sarà", "saranno", "previsto", "prevista", "previsti", "previste", "in programma"],
+           "future_suffix": r"[^\W\d_]{3,}(?:erà|irà|arà|eranno|iranno|aranno|eremo|iremo)",
+           "past": ["ha", "hanno", "era", "erano", "aveva", "avevano", "è stato", "è stata", "sono stati"],
+           "next": ["prossimo", "prossima"], "last": ["scorso", "scorsa"], "since": ["dal", "dallo", "dalla"],
+           "clause": ["che"], "passive": ["sarà", "saranno"]},
+    "pt": {"future": ["vai", "vão", "irá", "irão", "deverá", "deverão", "previsto", "prevista"],
+           "future_suffix": r"[^\W\d_]{3,}(?:ará|erá|irá|arão|erão|irão)",
+           "past": ["foi", "foram", "tinha", "tinham"], "next": ["próximo", "próxima"], "last": ["passado", "passada"],
+           "since": ["desde"], "clause": ["que"]},
+    "pl": {"future": ["będzie", "będą", "zostanie", "zostaną", "ma", "mają", "planowane", "planowany", "planowana"],
+           "past": ["był", "była", "było", "byli", "były"], "next": ["przyszły", "przyszłym", "najbliższy"],
+           "last": ["ubiegły", "ubiegłym", "zeszły", "zeszłym"], "since": ["od"], "clause": ["że", "który", "która"]},
+    "id": {"future": ["akan", "dijadwalkan", "direncanakan", "berencana"], "past": ["telah", "sudah"],
+           "next": ["depan", "mendatang"], "last": ["lalu"], "since": ["sejak"], "clause": ["bahwa", "yang"]},
+    "hi": {"future_suffix": r"[^\W\d_][\w\u0900-\u0903\u093a-\u094f]*(?:गा|गी|गे)",
+           "not_future": ["आगे", "लगे", "लगी", "लगा", "भागे", "मांगे", "सगे", "योगी", "रोगी", "त्यागी", "सहयोगी",
+                          "उपयोगी", "प्रतियोगी", "बागी"],
+           "past": ["था", "थी", "थे", "किया", "कहा", "गया", "गई", "गए", "हुआ", "हुई", "हुए", "दिया", "लिया", "बताया"],
+           "future": ["प्रस्तावित", "निर्धारित"], "next": ["अगले", "अगली", "आगामी"], "last": ["पिछले", "पिछली", "बीते"], "since": ["से"], "clause": ["कि"]},
+    "ur": {"future_suffix": r"(?:گا|گی|گے|گي)",
+           "past": ["تھا", "تھی", "تھے", "کیا", "کہا", "گیا", "گئی", "گئے", "ہوا", "ہوئی", "ہوئے", "دیا", "لیا", "بتایا"],
+           "next": ["اگلے", "آئندہ", "آنے"], "last": ["گزشتہ", "پچھلے"], "clause": ["کہ"]},
+    "ko": {"future": ["예정이다", "예정", "계획이다", "방침이다"], "next": ["오는", "다음"], "last": ["지난"],
+           "past_suffix": r"[^\W\d_]+(?:했다|었다|았다|였다|했고|했으며|했다고)"},
+}
+
+# Chinese and Japanese clauses have no words to split: these are looked for anywhere in the
+# clause of a date (将于26日启程, 28日に演説する予定). (future markers, past markers).
+UNSPACED_CUES = {
+    "zh": (("将于", "将在", "将", "即将", "计划", "预计", "拟于", "定于", "准备"), ("已经", "已", "曾", "了")),
+    "ja": (("予定", "見通し", "見込み", "方針", "する方向", "へ。"), ("した。", "した", "だった", "行った")),
 }
 # One-letter clitics written onto the next word (و، ב־): a word is also looked up without one.
 _CLITICS = {"ar": "وفبل", "he": "ובלהמשכ"}
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Devanagari vowel signs, virama and nukta are marks, not word characters to ``re``, but sit
+# inside words (जाएंगे).
+_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963])+", re.UNICODE)
 _UNITS = ("WEEK", "MONTH", "YEAR", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 _DATEPARSER_UNITS = {"week": ("in 1 week", "1 week ago", "0 week ago"), "month": ("in 1 month", "1 month ago", "0 month ago"),
                      "year": ("in 1 year", "1 year ago", "0 year ago")}

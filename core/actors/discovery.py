@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import lookup, spelling, transliteration
+from core.actors import lookup, script_names, spelling, transliteration
 
 DISCOVERED_CONFIDENCE = {"title": 0.8, "given_name": 0.7, "surname": 0.7}
 
@@ -168,7 +168,9 @@ def discover(index: lookup.Index, article_id: str, field: str, text: str, words:
     "given_name"), the surname and the given name as written. ``person_words``: the words that
     name dictionary people (``matching.match_aliases``), whose titles introduce nobody else;
     ``cased``: whether the script has capitals."""
-    discovered = []
+    # The cues of the scripts without capitals come first: a given name the automaton cut out of
+    # Chinese text (谢尔盖) would otherwise take the rest of its run of characters for a surname.
+    discovered = script_names.discover(index, article_id, field, text, words, infos, covered, person_words)
     spans = _discover(index, words, infos, covered, text, cased, person_words)
     taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
     if spans:
@@ -238,6 +240,16 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
                       "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
                       "surname": surname, "given": given})
         covered[k] = True
+    if index.language in spelling.UNSPACED_LANGUAGES:
+        # A surname inside a run of Chinese characters (扎别林说) is no word of its own.
+        known = {surname: given for _, (surname, given) in surnames.values() if len(surname) >= script_names.MIN_PART}
+        for start, end, surname in script_names.surname_spans(text, words, covered, set(known)):
+            found.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                          "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
+                          "surname": surname, "given": known[surname]})
+            for k in range(len(words)):
+                if words[k][1] < end and words[k][2] > start:
+                    covered[k] = True
     return found
 
 

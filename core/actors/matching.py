@@ -108,6 +108,9 @@ def match_aliases(index: lookup.Index, article_id: str, field: str, text: str, w
         # The mention starts at the name, after a conjunction or preposition attached to it (وعباس).
         first = frozenset().union(*(e.tokens[0] for e in entries))
         start, end = words[i][1] + lookup.name_start(words[i][0], index.language, first), words[i + length - 1][2]
+        if index.language == "ko":
+            # The surface is the name without its particle (라브로프는 -> 라브로프).
+            end -= spelling.korean_particle(words[i + length - 1][0], frozenset().union(*(e.tokens[-1] for e in entries)))
         actors = (entries[0].actor_id,) if len(entries) == 1 else tuple(dict.fromkeys(e.actor_id for e in entries))
         ambiguous = len(actors) > 1 or doubtful or any(e.ambiguous for e in entries)
         if any(e.kind == "metonym" for e in entries) and method == "alias":

@@ -28,7 +28,7 @@ import jdatetime
 import pandas as pd
 from dateparser.languages.loader import default_loader
 
-from core.actors import date_cues
+from core.actors import date_cues, date_words
 from core.actors.passages import windows
 from core.actors.sentences import MAX_SENTENCE_CHARS, Sentences
 from core.languages import normalize_digits
@@ -54,6 +54,7 @@ _CAPITALISED_MONTHS = {"en", "de"}
 _EXTRA_LOCALES = {"ar": ("ar_LB", "ar_SY", "ar_IQ", "ar_JO")}  # Levantine/Iraqi month names
 _PREFIXES = {"he": "(?:[ובלמה]-?)?", "ar": "(?:[وفبل])?", "fa": ""}
 _LETTER = r"[^\W\d_]"
+_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 
 
 def _locale_info(language: str) -> dict:
@@ -122,7 +123,10 @@ def _patterns(language: str | None):
                 re.compile(rf"(?<!{_LETTER}){month}\s+{day}(?:st|nd|rd|th)?{year}", flags)]
     numeric = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[./](?P<b>[01]?\d)[./](?P<year>\d{4})(?![\d])")
     words = {**{w: ("weekday", n) for w, n in weekdays.items()}, **{w: ("relative", n) for w, n in relative.items()}}
-    relative_pattern = re.compile(rf"(?<!{_LETTER}){prefix}(?P<word>{_alternation(words)})(?!{_LETTER})",
+    # Chinese and Japanese write no space around 昨天, 昨日: a letter beside one says nothing.
+    # Devanagari vowel signs are marks, not letters, to ``re``: कल is not inside निकल.
+    before, after = ("", "") if language in ("zh", "ja") else (f"(?<!{_LETTER})(?<![{_MARKS}])", f"(?!{_LETTER}|[{_MARKS}])")
+    relative_pattern = re.compile(rf"{before}{prefix}(?P<word>{_alternation(words)}){after}",
                                   re.IGNORECASE | re.UNICODE) if words else None
     return absolute, numeric, relative_pattern, {w.casefold(): v for w, v in words.items()}, {
         m.casefold(): n for m, n in months.items()}
@@ -206,6 +210,16 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
         first, last = max(first, start + shift - CUE_CONTEXT_CHARS), min(last, end + shift + CUE_CONTEXT_CHARS)
         return date_cues.read(sentences.text[first:last], start + shift - first, end + shift - first, language)
 
+    # Before the month names: CLDR's Korean and Japanese ones (7월, 7月) would take 7월 3 of 7월 3일.
+    if language in _EAST_ASIAN:
+        for match in _EAST_ASIAN_DATE.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            when = _east_asian(match, reference, language, lambda: cue(match.start(), match.end()),
+                               original, match.start(), match.end())
+            if when:
+                found.append((match.start(), match.end(), when, "absolute"))
+                take(match.start(), match.end())
     for pattern in absolute:
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
@@ -242,11 +256,67 @@ def _find(text: str, language: str | None, reference: date | None, sentences: Se
             start = match.start("word")
             if kind == "weekday":
                 when = _weekday(value, reference, cue(start, match.end()))
+            elif match.group("word").casefold() in _EITHER_WAY.get(language, ()):
+                # Hindi कल is yesterday and tomorrow: tomorrow in a future clause (कल पहुंचेंगे),
+                # else yesterday, as news reports mostly what was said and done.
+                when = reference + timedelta(days=1 if cue(start, match.end()).direction == date_cues.NEXT else -1)
             else:
                 when = reference + timedelta(days=value)
             found.append((start, match.end(), when, "relative"))
             take(start, match.end())
     return sorted(found)
+
+
+_EAST_ASIAN = {"zh", "ja", "ko"}
+# Relative words that point either way, read by the tense of their clause.
+_EITHER_WAY = {"hi": ("कल",)}
+# 2024年7月25日, 7月25日, 25日, 25号; 2024년 7월 25일, 25일. Not a count of days (3日間, 3日内, 3일간)
+# nor Japan (日本, 일본), nor 일부 ("some").
+_EAST_ASIAN_DATE = re.compile(r"(?<![\d:.])(?:(?P<year>\d{4})[ \u3000]*[年년][ \u3000]*)?"
+                              r"(?:(?P<month>\d{1,2})[ \u3000]*[月월][ \u3000]*)?"
+                              r"(?P<day>\d{1,2})[ \u3000]*(?:[日号號](?![本間间内])|일(?![간본부]))")
+_UNSPACED_CLAUSE = re.compile(r"[。！？!?；;\n]")
+
+
+def _east_asian(match: re.Match, reference: date | None, language: str, read_cue, text: str, start: int,
+                end: int) -> date | None:
+    """The day of a Chinese, Japanese or Korean date: in full, a month and day (the way its
+    clause points, else the nearest), or a day alone (in the month of publication, the one before
+    or the one after, chosen the same way: 26日 in a 25 July article is 26 July)."""
+    day = int(match.group("day"))
+    if match.group("year") and match.group("month"):
+        return _with_year(int(match.group("year")), int(match.group("month")), day, False)
+    if reference is None or match.group("year"):
+        return None
+    cue = read_cue() if language == "ko" else _unspaced_cue(text, start, end, language)
+    if match.group("month"):
+        return _day_month(int(match.group("month")), day, reference, False, cue) if 1 <= int(match.group("month")) <= 12 else None
+    options = []
+    for shift in (-1, 0, 1):
+        month_index = reference.year * 12 + reference.month - 1 + shift
+        try:
+            options.append(date(month_index // 12, month_index % 12 + 1, day))
+        except ValueError:
+            continue
+    grace = timedelta(days=GRACE_DAYS)
+    if cue.direction == date_cues.NEXT:
+        options = [d for d in options if d >= reference - grace][:1]
+    elif cue.direction == date_cues.LAST:
+        options = [d for d in options if d <= reference + grace][-1:]
+    return min(options, key=lambda d: (abs((d - reference).days), d > reference)) if options else None
+
+
+def _unspaced_cue(text: str, start: int, end: int, language: str) -> date_cues.Cue:
+    """Which way a Chinese or Japanese date points: a future or past marker of
+    ``date_words.UNSPACED_CUES`` in its clause, the future first (将于26日启程)."""
+    before = _UNSPACED_CLAUSE.split(text[max(0, start - CUE_CONTEXT_CHARS):start])[-1]
+    after_text = text[end:end + CUE_CONTEXT_CHARS]
+    stop = _UNSPACED_CLAUSE.search(after_text)
+    clause = before + after_text[:stop.end() if stop else len(after_text)]
+    future, past = date_words.UNSPACED_CUES.get(language, ((), ()))
+    direction = (date_cues.NEXT if any(w in clause for w in future)
+                 else date_cues.LAST if any(w in clause for w in past) else date_cues.NONE)
+    return date_cues.Cue(direction=direction, year_offset=None, attached=False)
 
 
 # As for actor mentions (finding.MAX_IDENTICAL_MENTIONS, MAX_MENTION_ROWS): an article

@@ -172,6 +172,19 @@ _KOREAN_PARTICLES = tuple(sorted({
     "이라고", "라고", "이라는", "라는", "과도", "와도", "에도", "에서는", "에는", "으로는", "로는", "과는", "와는",
     "이며", "며", "이고", "측", "측은", "측이", "측의", "측과",
 }, key=len, reverse=True))
+KOREAN_PARTICLES = _KOREAN_PARTICLES  # longest first: also cut from discovered names (script_names)
+
+
+def korean_particle(word: str, wanted) -> int:
+    """The length of the case particle ending a Korean ``word`` whose rest is one of ``wanted``
+    (the keys of the alias word it matched): 1 for 라브로프는, 0 when the word is the name."""
+    folded = fold(word)
+    if folded in wanted:
+        return 0
+    for particle in _KOREAN_PARTICLES:
+        if folded.endswith(particle) and folded[:-len(particle)] in wanted:
+            return len(particle)
+    return 0
 
 
 @functools.lru_cache(maxsize=200_000)

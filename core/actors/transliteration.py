@@ -67,7 +67,10 @@ def standard_romanization(name: str, language: str | None = None) -> str | None:
 _DIGRAPHS = (("sch", "s"), ("tch", "s"), ("dzh", "j"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"),
              ("zh", "j"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("tz", "s"), ("dj", "j"),
              ("ck", "k"), ("ou", "u"))
-_CONSONANT_CLASS = str.maketrans("pfvwqcgxhdzj", "bbbbkkkkktsj")
+# l and r are one class: Chinese writes r with l (阿夫拉哈米, Avrahami), Japanese l with r
+# (ザベリン, Zabelin), Korean either with ㄹ. j is s's class: Chinese zh and Korean ㅈ write z
+# (扎别林 zha, 자벨린 ja) as the other scripts' z and zh (Забелин, Кряжев).
+_CONSONANT_CLASS = str.maketrans("pfvwqcgxhdzjl", "bbbbkkkkktssr")
 _ABJAD = icu.UnicodeSet("[[:Script=Arabic:][:Script=Hebrew:]]")
 # The Arabic article in a surname is written or not depending on the language: al-Saadi, Saadi,
 # الساعدي, Аль-Саади.
