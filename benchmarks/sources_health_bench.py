@@ -5,8 +5,9 @@
 
 Makes a throwaway SQLite store in a temporary folder with ``--sources`` followed sources (a tenth
 of them added within the week, so they get a window of their own) and ``--articles`` article rows
-spread over 30 days among those sources and as many unregistered ones, then times the health of
-every source (best of three) and one ``source_registry.load``.
+spread over 30 days among those sources and as many unregistered ones (the registered sources'
+articles each with the seen item the watcher would have written), then times the health of every
+source (best of three) and one ``source_registry.load``.
 """
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def main() -> None:
                     content_hash=f"{i:032x}", origin_file="f", origin_item=1, format="rss",
                     ingested_at=now - dt.timedelta(seconds=(i * 2_592_000) // args.articles))
                     for i in range(start, min(start + chunk, args.articles))])
+                conn.execute(schema.seen_items.insert(), [dict(
+                    source_id=i % (2 * args.sources) + 1, item_key=f"{i:064x}", url=None, article_id=f"{i:032x}",
+                    at=now - dt.timedelta(seconds=(i * 2_592_000) // args.articles))
+                    for i in range(start, min(start + chunk, args.articles)) if i % (2 * args.sources) < args.sources])
         started = time.perf_counter()
         followed = source_registry.load(engine)
         loaded = time.perf_counter() - started

@@ -1,5 +1,5 @@
 """Source health from the watcher's columns, on constructed rows: each threshold is crossed on
-one side and not on the other, and items per day are counted from the store's articles."""
+one side and not on the other, and items per day are counted from the items the watcher stored."""
 import dataclasses
 import datetime as dt
 
@@ -94,18 +94,26 @@ def test_a_source_just_added_is_not_silent_and_its_rate_is_not_inflated():
     assert state.items_per_day == pytest.approx(12.0)  # counted over at least a day
 
 
-def test_items_per_day_count_the_articles_stored_under_its_name_this_week(engine):
+def test_items_per_day_count_the_items_the_watcher_stored_from_each_source_this_week(engine):
     old = sources.add(engine, SourceDetails(url="https://a.example/rss", name="A")).source
     new = sources.add(engine, SourceDetails(url="https://b.example/rss", name="B")).source
+    other = sources.add(engine, SourceDetails(url="https://c.example/rss", name="A")).source  # same outlet, own feed
     with engine.begin() as conn:
         conn.execute(schema.sources.update().values(added_at=NOW - 30 * DAY).where(schema.sources.c.name == "A"))
         conn.execute(schema.sources.update().values(added_at=NOW - 2 * DAY).where(schema.sources.c.name == "B"))
-        rows = [("A", NOW - 1 * DAY), ("A", NOW - 6 * DAY), ("A", NOW - 8 * DAY),  # the last is outside the week
-                ("B", NOW - 1 * DAY), ("B", NOW - 3 * DAY),  # before B was followed
-                ("C", NOW - HOUR)]
+        rows = [(old, NOW - 1 * DAY, "a1"), (old, NOW - 6 * DAY, "a2"), (old, NOW - 8 * DAY, "a3"),  # the last is outside the week
+                (old, NOW - 2 * HOUR, None),  # an item turned away: not stored
+                (new, NOW - 1 * DAY, "b1"), (new, NOW - 3 * DAY, "b2"),  # before B was followed
+                (other, NOW - HOUR, "c1")]
+        conn.execute(schema.seen_items.insert(), [dict(
+            source_id=source.source_id, item_key=f"{i:064d}", url=None, article_id=article, at=at)
+            for i, (source, at, article) in enumerate(rows)])
+        # Articles under the outlet's name that no poll brought (a file ingested by hand) are not the feed's.
         conn.execute(schema.articles.insert(), [dict(
-            article_id=f"{i:032d}", source=name, text="t", content_hash="h" * 32, origin_file="f", origin_item=1,
-            format="rss", ingested_at=at) for i, (name, at) in enumerate(rows)])
-    followed = [dataclasses.replace(old, added_at=NOW - 30 * DAY), dataclasses.replace(new, added_at=NOW - 2 * DAY)]
-    rates = {entry.source.name: entry.health.items_per_day for entry in health.of_sources(engine, followed, NOW)}
-    assert rates == {"A": pytest.approx(2 / 7), "B": pytest.approx(1 / 2)}
+            article_id=f"{i:032d}", source="A", text="t", content_hash="h" * 32, origin_file="f", origin_item=1,
+            format="rss", ingested_at=NOW - HOUR) for i in range(5)])
+    followed = [dataclasses.replace(old, added_at=NOW - 30 * DAY), dataclasses.replace(new, added_at=NOW - 2 * DAY),
+                dataclasses.replace(other, added_at=NOW - 30 * DAY)]
+    rates = {entry.source.source_id: entry.health.items_per_day for entry in health.of_sources(engine, followed, NOW)}
+    assert rates == {old.source_id: pytest.approx(2 / 7), new.source_id: pytest.approx(1 / 2),
+                     other.source_id: pytest.approx(1 / 7)}

@@ -1,6 +1,6 @@
 """Each followed source's health, read from what the watcher records after every poll (the
 ``sources`` columns ``last_polled_at``, ``last_success_at``, ``last_error_at``, ``last_error``,
-``consecutive_failures``, ``last_new_item_at``) and the articles stored under its name:
+``consecutive_failures``, ``last_new_item_at``) and the items it stored from the source lately:
 ``classify`` one source (pure: the clock is a parameter), ``of_sources`` for the registry.
 
 Statuses: paused · never polled · ok · failing (the last poll failed) · dead (failing for long, or
@@ -43,7 +43,7 @@ SILENT_AFTER_AT_LEAST = dt.timedelta(hours=24)
 class Health:
     status: str  # one of STATUSES
     reason: str  # one line saying why, for a person
-    items_per_day: float  # articles stored under the source's name per day, over RATE_WINDOW
+    items_per_day: float  # items the watcher stored from the source per day, over RATE_WINDOW
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +53,7 @@ class SourceHealth:
 
 
 def classify(source: Source, recent_items: int, now: dt.datetime) -> Health:
-    """The health of ``source``, given ``recent_items``: the articles stored under its name since
+    """The health of ``source``, given ``recent_items``: the items the watcher stored from it since
     ``rate_since(source, now)``."""
     span = now - rate_since(source, now)
     rate = recent_items / (max(span, MIN_RATE_SPAN) / dt.timedelta(days=1))
@@ -95,13 +95,13 @@ def rate_since(source: Source, now: dt.datetime) -> dt.datetime:
 
 
 def of_sources(engine: sa.Engine, sources: list[Source], now: dt.datetime) -> list[SourceHealth]:
-    """Every source with its health, in the order given. One count of articles for the sources
+    """Every source with its health, in the order given. One count of items for the sources
     whose window is the whole week (most), one for each source added within it."""
-    windows: dict[dt.datetime, set[str]] = {}
+    windows: dict[dt.datetime, set[int]] = {}
     for source in sources:
-        windows.setdefault(rate_since(source, now), set()).add(source.name)
-    counts = {since: source_registry.articles_since(engine, names, since) for since, names in windows.items()}
-    return [SourceHealth(s, classify(s, counts[rate_since(s, now)].get(s.name, 0), now)) for s in sources]
+        windows.setdefault(rate_since(source, now), set()).add(source.source_id)
+    counts = {since: source_registry.items_since(engine, ids, since) for since, ids in windows.items()}
+    return [SourceHealth(s, classify(s, counts[rate_since(s, now)].get(s.source_id, 0), now)) for s in sources]
 
 
 def as_frame(entries: list[SourceHealth]) -> pd.DataFrame:

@@ -54,6 +54,8 @@ seen_items = sa.Table(
     sa.Column("article_id", sa.String(32), index=True),
     sa.Column("problem", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    # A source's health counts its items of the last week: a range of this index, not all its items.
+    sa.Index("ix_seen_items_source_at", "source_id", "at"),
 )
 
 # Alerts (core.alerts; docs/monitoring.md). A rule: what articles it matches (an empty list asks

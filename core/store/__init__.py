@@ -31,8 +31,8 @@ The tables themselves are described once, in ``core.schema``.
 - ``saved_views``: the dashboard's saved views (a name, a page, its query string), shared by
   everyone on the store: ``save_view``, ``list_views``, ``delete_view``.
 - ``source_registry``: the followed sources (``schema.sources``) as ``Source`` rows: ``load``,
-  ``find``, ``add`` (``DuplicateUrl``), ``update``, ``delete``; and ``articles_since``, the
-  articles each source name brought in lately (their health's rate).
+  ``find``, ``add`` (``DuplicateUrl``), ``update``, ``delete``; and ``items_since``, the
+  items the watcher stored from each source lately (their health's rate).
 - ``alerts``: the alert rules, the alerts fired with the articles each claims (an article fires a
   rule once), their deliveries (pending with the last error and next attempt, or sent), and the
   watermark of the articles evaluated; writes bump the "alerts" revision only.

@@ -119,17 +119,19 @@ def delete(engine: sa.Engine, source_id: int) -> bool:
         return conn.execute(_TABLE.delete().where(_TABLE.c.source_id == source_id)).rowcount > 0
 
 
-def articles_since(engine: sa.Engine, names: Iterable[str], since: dt.datetime) -> dict[str, int]:
-    """Articles stored (``ingested_at``) at or after ``since``, per source name among ``names``;
-    a name with none is left out."""
-    names = sorted(set(names))
-    if not names:
+def items_since(engine: sa.Engine, source_ids: Iterable[int], since: dt.datetime) -> dict[int, int]:
+    """Items the watcher stored (or merged into a stored article) at or after ``since``, per source
+    among ``source_ids``; a source with none is left out. Counted from the items seen, not from
+    the articles by outlet name: two feeds of one outlet each count their own, and the count reads
+    only the week's items of the followed sources, not the whole store (0.9 s at 1M articles)."""
+    source_ids = sorted(set(source_ids))
+    if not source_ids:
         return {}
-    articles = schema.articles
-    query = (sa.select(articles.c.source, sa.func.count()).where(articles.c.source.in_(names))
-             .where(articles.c.ingested_at >= since).group_by(articles.c.source))
+    seen = schema.seen_items
+    query = (sa.select(seen.c.source_id, sa.func.count()).where(seen.c.source_id.in_(source_ids))
+             .where(seen.c.article_id.is_not(None)).where(seen.c.at >= since).group_by(seen.c.source_id))
     with engine.connect() as conn:
-        return {source: int(count) for source, count in conn.execute(query)}
+        return {int(source_id): int(count) for source_id, count in conn.execute(query)}
 
 
 def _source(row) -> Source:
