@@ -110,7 +110,7 @@ def rules(engine: sa.Engine) -> list[Rule]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(table).order_by(table.c.rule_id)).mappings().all()
     return [Rule(**{**{k: row[k] for k in ("name", "kind", "actor_mode", "query", "webhook", "email", "rule_id")},
-                    **{name: tuple(json.loads(row[name])) for name in _LISTS}, "created_at": _utc(row["created_at"])})
+                    **{name: tuple(json.loads(row[name])) for name in _LISTS}, "created_at": database.utc(row["created_at"])})
             for row in rows]
 
 
@@ -187,7 +187,7 @@ def recent(engine: sa.Engine, limit: int = 100, since: dt.datetime | None = None
     deliveries: dict[int, list[Delivery]] = {}
     for row in sends:
         deliveries.setdefault(row["alert_id"], []).append(_delivery(row))
-    return [Alert(row["alert_id"], row["rule_id"], row["rule_name"], row["kind"], row["window"], _utc(row["fired_at"]),
+    return [Alert(row["alert_id"], row["rule_id"], row["rule_name"], row["kind"], row["window"], database.utc(row["fired_at"]),
                   row["summary"], json.loads(row["detail"]), tuple(sorted(articles.get(row["alert_id"], []))),
                   tuple(deliveries.get(row["alert_id"], []))) for row in rows]
 
@@ -248,12 +248,7 @@ def revision(engine: sa.Engine) -> int:
 
 def _delivery(row) -> Delivery:
     return Delivery(row["alert_id"], row["channel"], row["target"], row["status"], int(row["attempts"]),
-                    _utc(row["next_attempt_at"]), row["last_error"], _utc(row["sent_at"]))
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite gives back naive datetimes: they were written in UTC.
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+                    database.utc(row["next_attempt_at"]), row["last_error"], database.utc(row["sent_at"]))
 
 
 def evaluated_articles(engine: sa.Engine, after: dt.datetime | None, page_after: tuple | None = None,
@@ -309,7 +304,7 @@ def _moment(value) -> dt.datetime | None:
     # SQLite gives an aggregate of a DateTime column back as its text.
     if value is None:
         return None
-    return _utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value)))
+    return database.utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value)))
 
 
 def actor_ids(engine: sa.Engine, article_ids: list[str]) -> pd.DataFrame:

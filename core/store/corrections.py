@@ -156,8 +156,7 @@ def _correction(row) -> Correction:
         if field == "surfaces":
             value = tuple(json.loads(value)) if value else ()
         elif field == "at":
-            # SQLite keeps no time zone: the store writes UTC.
-            value = value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+            value = database.utc(value)
         elif value is None:
             value = ""
         values[field] = value

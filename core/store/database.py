@@ -14,6 +14,7 @@ PostgreSQL server writers go side by side, each taking the locks its write needs
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -246,3 +247,9 @@ def _bump_revision(conn: sa.Connection, key: str = "revision") -> None:
         return
     if conn.execute(_BUMP, {"meta_key": key}).rowcount == 0:
         conn.execute(_META.insert().values(key=key, value=1))
+
+
+def utc(moment):
+    """A stored time as an aware UTC datetime: SQLite gives times back naive, and the store writes
+    them in UTC (None stays None)."""
+    return moment if moment is None or moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)

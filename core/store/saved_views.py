@@ -46,7 +46,7 @@ def list_views(engine: sa.Engine) -> list[SavedView]:
     table = schema.saved_views
     with engine.connect() as conn:
         rows = conn.execute(sa.select(table.c.name, table.c.page, table.c.query, table.c.saved_at)).all()
-    views = [SavedView(row.name, row.page, row.query, _utc(row.saved_at)) for row in rows]
+    views = [SavedView(row.name, row.page, row.query, database.utc(row.saved_at)) for row in rows]
     return sorted(views, key=lambda view: (view.name.casefold(), view.name))
 
 
@@ -55,8 +55,3 @@ def delete_view(engine: sa.Engine, name: str) -> bool:
     table = schema.saved_views
     with database._writing(engine) as conn:
         return conn.execute(table.delete().where(table.c.name == name)).rowcount > 0
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive datetimes: they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -137,13 +137,8 @@ def items_since(engine: sa.Engine, source_ids: Iterable[int], since: dt.datetime
 def _source(row) -> Source:
     values = dict(zip(_FIELDS, row))
     for name in _TIMES:
-        values[name] = _utc(values[name])
+        values[name] = database.utc(values[name])
     values["paused"] = bool(values["paused"])
     values["consecutive_failures"] = int(values["consecutive_failures"] or 0)
     values["items_stored"] = int(values["items_stored"] or 0)
     return Source(**values)
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite gives back naive datetimes: they were written in UTC.
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

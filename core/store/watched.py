@@ -11,7 +11,7 @@ is not stored twice.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -61,13 +61,6 @@ class FetchedResult:
     rejections: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """A stored time as an aware UTC datetime (SQLite gives them back naive)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
-
-
 def due_sources(engine: sa.Engine, now: datetime) -> list[WatchedSource]:
     """The sources not paused whose next poll is due (never polled first, then the most overdue)."""
     query = (sa.select(_SOURCES).where(_SOURCES.c.paused == sa.false())
@@ -75,7 +68,7 @@ def due_sources(engine: sa.Engine, now: datetime) -> list[WatchedSource]:
              .order_by(_SOURCES.c.next_poll_at.is_not(None), _SOURCES.c.next_poll_at, _SOURCES.c.source_id))
     with engine.connect() as conn:
         return [WatchedSource(row["source_id"], row["url"], row["name"], row["kind"], row["language"],
-                              int(row["interval_seconds"]), row["etag"], row["last_modified"], utc(row["next_poll_at"]),
+                              int(row["interval_seconds"]), row["etag"], row["last_modified"], database.utc(row["next_poll_at"]),
                               int(row["consecutive_failures"] or 0))
                 for row in conn.execute(query).mappings()]
 
@@ -83,7 +76,7 @@ def due_sources(engine: sa.Engine, now: datetime) -> list[WatchedSource]:
 def next_poll_at(engine: sa.Engine) -> datetime | None:
     """When the next source not paused is due (None: no source to poll)."""
     with engine.connect() as conn:
-        return utc(conn.execute(sa.select(sa.func.min(_SOURCES.c.next_poll_at))
+        return database.utc(conn.execute(sa.select(sa.func.min(_SOURCES.c.next_poll_at))
                                 .where(_SOURCES.c.paused == sa.false())).scalar())
 
 
