@@ -338,6 +338,17 @@ def as_articles(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def without_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns as columns of their values' dtype: what rows of a
+    frame the dashboard holds with categorical ids and words (docs/scaling-store.md) are given
+    back as, so that grouping, mapping and merging them behaves as on the frame read whole. The
+    frame itself when it has none."""
+    categorical = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    if not categorical:
+        return frame
+    return frame.astype({name: frame[name].cat.categories.dtype for name in categorical})
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with None for every missing value (pandas gives NaN, NA or NaT by dtype)."""
     return [{key: (None if _missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")]

@@ -42,10 +42,10 @@ class MentionIndex:
     def build(cls, mentions: pd.DataFrame) -> "MentionIndex":
         rows = np.flatnonzero(mentions["actor_id"].notna().to_numpy(dtype=bool))
         named = mentions.iloc[rows]
-        article, articles = pd.factorize(named["article_id"], sort=True)
-        actor, actors = pd.factorize(named["actor_id"], sort=True)
+        article, articles = factorized(named["article_id"])
+        actor, actors = factorized(named["actor_id"])
         written = named["surface"] if "surface" in named else pd.Series("", index=named.index, dtype="string")
-        surface, surfaces = pd.factorize(written.fillna(""), sort=True)
+        surface, surfaces = factorized(written, fill="")
         # A row can stand for several identical mentions of one article (core/actors/finding.py
         # MAX_IDENTICAL_MENTIONS); frames made by hand have no such column: one each.
         occurrences = (named["occurrences"].fillna(1).to_numpy(dtype=np.int32) if "occurrences" in named
@@ -113,6 +113,27 @@ class MentionIndex:
         return pd.Series(joined, index=pd.Index(owners, name="actor_id"), dtype=str, name="spellings")
 
 
+def factorized(values: pd.Series, fill: str | None = None) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values.fillna(fill), sort=True)``, with the uniques as an Index of the
+    values' own dtype also when ``values`` is categorical (the dashboard holds its big id columns
+    so, ``frame_cache._read_file``): then from the codes, without hashing a string."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(values if fill is None else values.fillna(fill), sort=True)
+        return codes, pd.Index(uniques)
+    categories = values.cat.categories
+    codes = values.cat.codes.to_numpy().astype(np.int64)
+    if fill is not None and (codes < 0).any():
+        if fill not in categories:
+            categories = categories.append(pd.Index([fill], dtype=categories.dtype))
+        codes = np.where(codes < 0, categories.get_loc(fill), codes)
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    uniques = categories[used]
+    order = uniques.argsort(kind="stable")  # categories are sorted; an added ``fill`` may not be in place
+    renumbered = np.full(len(categories), -1, dtype=np.int64)
+    renumbered[used[order]] = np.arange(len(used))
+    return np.where(codes >= 0, renumbered[codes], -1), uniques[order]
+
+
 def _counted(keys: np.ndarray, occurrences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys, ascending, and the mentions of each (occurrences summed). Rows standing
     for more than one mention are rare, so they are added to plain counts: a weighted count of
@@ -157,6 +178,11 @@ def positions(values: pd.Series, keys) -> np.ndarray:
     keys = pd.Series(list(keys) if isinstance(keys, (set, frozenset, dict)) else keys)
     if values.empty or keys.empty:
         return np.full(len(values), -1, dtype=np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category looked up once, then by code
+        found = np.append(positions(pd.Series(values.cat.categories), keys), -1)  # a missing value's code -1: -1
+        return found[values.cat.codes.to_numpy().astype(np.int64)]
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        keys = keys.astype(keys.cat.categories.dtype)
     codes, _ = pd.factorize(pd.concat([keys.astype(values.dtype), values], ignore_index=True))
     tail = codes[len(keys):].astype(np.int64)
     tail[tail >= len(keys)] = -1
