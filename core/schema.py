@@ -338,15 +338,15 @@ def as_articles(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def without_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its categorical columns as columns of their values' dtype: what rows of a
-    frame the dashboard holds with categorical ids and words (docs/scaling-store.md) are given
-    back as, so that grouping, mapping and merging them behaves as on the frame read whole. The
-    frame itself when it has none."""
-    categorical = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
-    if not categorical:
-        return frame
-    return frame.astype({name: frame[name].cat.categories.dtype for name in categorical})
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a mentions or mentioned dates frame as the dashboard holds it (docs/scaling-store.md:
+    ids and words as categoricals, offsets and counts in 32 bits) with the dtypes they are stored
+    and read with (every integer of those frames is int64), so that grouping, mapping, merging and
+    summing them behaves as on the frames read whole. The frame itself when nothing is held so."""
+    changed = {name: dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else "int64"
+               for name, dtype in frame.dtypes.items()
+               if isinstance(dtype, pd.CategoricalDtype) or (pd.api.types.is_integer_dtype(dtype) and dtype.itemsize < 8)}
+    return frame.astype(changed) if changed else frame
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

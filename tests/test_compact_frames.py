@@ -1,7 +1,8 @@
 """Issue 23, item 1: the dashboard holds the mentions' and mentioned dates' repeated ids and words
-as categoricals with sorted categories (``ui.corpus._CATEGORICAL``, ``frame_cache._read_file``).
-Every page's analysis, the Reader's tables and the exports give exactly what they give from the
-frames read as strings, on the sample corpus."""
+as categoricals with sorted categories, and their offsets and counts in 32 bits
+(``ui.corpus._HELD_DTYPES``, ``frame_cache._read_file``). Every page's analysis, the Reader's
+tables and the exports give exactly what they give from the frames read as stored, on the
+sample corpus."""
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,7 @@ def held(sample_ingest, tmp_path_factory) -> Held:
     dictionary = corrections.with_corrections(sample_corpus.dictionary(), stored)
     columns = {"mentions": [c for c in batches.empty_mentions().columns if c not in corpus._LEFT_IN_FILE]}
     actors, mentions, dates = frames.cached_actor_frames(engine, lambda: dictionary, version, cache, columns)
-    _, lean, lean_dates = frames.cached_actor_frames(engine, lambda: dictionary, version, cache, columns, corpus._CATEGORICAL)
+    _, lean, lean_dates = frames.cached_actor_frames(engine, lambda: dictionary, version, cache, columns, corpus._HELD_DTYPES)
     sentence = frames.cached_actor_frames(engine, lambda: dictionary, version, cache)[1]["sentence"]
     articles = translated.with_translations(frame_cache.cached_articles(engine, cache),
                                             translation_memory.load_translations(engine, "en"), "en")
@@ -85,12 +86,13 @@ def _same(new, old, where: str = "") -> None:
 def test_the_held_columns_are_categoricals_of_the_same_values_sorted(held):
     for plain, compact, name in zip(held.plain, held.compact, ("mentions", "dates")):
         assert len(plain) > 50
-        for column in corpus._CATEGORICAL[name]:
+        for column in [c for c, dtype in corpus._HELD_DTYPES[name].items() if dtype == "category"]:
             values = compact[column]
             assert isinstance(values.dtype, pd.CategoricalDtype), column
             assert values.cat.categories.is_monotonic_increasing and values.cat.categories.is_unique, column
             assert values.cat.categories.dtype == plain[column].dtype, column
-        pd.testing.assert_frame_equal(schema.without_categories(compact), plain)
+        assert compact["start"].dtype == "int32" and plain["start"].dtype == "int64"
+        pd.testing.assert_frame_equal(schema.as_read(compact), plain)
     assert held.compact[0].memory_usage(deep=True).sum() < held.plain[0].memory_usage(deep=True).sum() / 2
 
 

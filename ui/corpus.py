@@ -82,10 +82,13 @@ def dictionary() -> actor_dictionary.Dictionary:
 # Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
 # sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
 _LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
-# Columns held as categoricals (sorted categories, ``frame_cache._read_file``): ten mentions an
-# article repeat its id, and every actor, spelling and field is written many times; at a million
-# articles the mentions frame took 1.27 GB with these as strings.
-_CATEGORICAL = {"mentions": ("article_id", "actor_id", "field", "surface"), "dates": ("article_id", "kind", "field")}
+# Columns held compact (``frame_cache._read_file``): as categoricals with sorted categories, as ten
+# mentions of an article repeat its id and every actor, spelling and field is written many times
+# (at a million articles the mentions frame took 1.27 GB with these as strings); offsets and counts
+# in 32 bits. Rows a function returns have them back as read (``schema.as_read``).
+_NARROW = {"start": "int32", "end": "int32", "occurrences": "int32"}
+_HELD_DTYPES = {"mentions": dict.fromkeys(("article_id", "actor_id", "field", "surface"), "category") | _NARROW,
+                "dates": dict.fromkeys(("article_id", "kind", "field"), "category") | _NARROW}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -95,7 +98,7 @@ def _actor_frames(_engine, url: str, revision: int):
     held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE]}
     found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
                                                         version, cache_dir, held if cache_dir is not None else None,
-                                                        _CATEGORICAL)
+                                                        _HELD_DTYPES)
     if "sentence" in mentions.columns:
         return found, mentions, dates, None
     # The sentences stay in the file: the frame has a key of each (passages are counted by it), and

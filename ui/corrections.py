@@ -181,7 +181,7 @@ def _split(state, key: str, made: dict) -> Correction:
 
 def _spellings(data: corpus.Corpus, actor_id: str) -> list[str]:
     """The actor's spellings in the store, most written first."""
-    own = schema.without_categories(data.mentions[data.mentions["actor_id"] == actor_id])
+    own = schema.as_read(data.mentions[data.mentions["actor_id"] == actor_id])
     return list(own.groupby("surface")["occurrences"].sum().sort_values(ascending=False, kind="stable").index)
 
 

@@ -53,7 +53,7 @@ class MentionIndex:
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = _counted(keys, occurrences)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
-                   mention_row=rows, mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
+                   mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64), mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
                    mention_surface=surface.astype(np.int32), mention_occurrences=occurrences,
                    pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
                    pair_actor=(distinct % max(len(actors), 1)).astype(np.int32),

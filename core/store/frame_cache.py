@@ -35,15 +35,15 @@ def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
            derive: Callable[[], Sequence[pd.DataFrame]],
            write: Callable[[Path], None] | None = None,
            columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
-           categorical: Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
+           dtypes: Mapping[str, Mapping[str, str]] | None = None) -> tuple[pd.DataFrame, ...]:
     """The frames ``names`` of entry ``kind``-``key``: read from ``cache_dir`` when present, else
     derived, written, and read back (so a first start and every later one see the same dtypes).
     They are derived by ``write(folder)``, which writes each ``<name>.parquet`` into the folder
     (batch by batch, see ``frame_files.ParquetFrames``), when given, else by ``derive()``, which returns them
     whole. ``cache_dir`` None (a store that is not a local file) calls ``derive`` every time.
-    ``columns``: read only those of each file (or, by name, of the files named). ``categorical``:
-    those columns of the files named, read as categoricals with sorted categories (``_read_file``);
-    not applied to derived frames (no file)."""
+    ``columns``: read only those of each file (or, by name, of the files named). ``dtypes``: by
+    file, the dtypes some columns are held in (``_read_file``: "category" for a categorical with
+    sorted categories); not applied to derived frames (no file)."""
     if cache_dir is None:
         return tuple(derive())
     path = cache_dir / f"{kind}-{key}"
@@ -53,7 +53,7 @@ def cached(cache_dir: Path | None, kind: str, key: str, names: Sequence[str],
                 write(folder)
             else:
                 _write_whole(folder, kind, names, derive())
-    return _read(path, names, columns, categorical)
+    return _read(path, names, columns, dtypes)
 
 
 def _write_whole(folder: Path, kind: str, names: Sequence[str], frames: Sequence[pd.DataFrame]) -> None:
@@ -117,22 +117,23 @@ def entry_file(cache_dir: Path, kind: str, key: str, name: str) -> Path:
 
 def _read(entry_path: Path, names: Sequence[str],
           columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
-          categorical: Mapping[str, Sequence[str]] | None = None) -> tuple[pd.DataFrame, ...]:
+          dtypes: Mapping[str, Mapping[str, str]] | None = None) -> tuple[pd.DataFrame, ...]:
     # One Arrow chunk per column: pd.read_parquet returns a million mentions in 8 chunks, and
     # pyarrow's take on a chunked column joins the chunks first, so picking 500 sentences out of
     # them took 10-300 ms instead of 1 ms, on every page that shows passages.
     def wanted(name: str) -> list[str] | None:
         chosen = columns.get(name) if isinstance(columns, Mapping) else columns
         return None if chosen is None else list(chosen)
-    return tuple(_read_file(entry_path / f"{name}.parquet", wanted(name), (categorical or {}).get(name, ()))
+    return tuple(_read_file(entry_path / f"{name}.parquet", wanted(name), (dtypes or {}).get(name, {}))
                  for name in names)
 
 
-def _read_file(path: Path, columns: list[str] | None, categorical: Sequence[str] = ()) -> pd.DataFrame:
+def _read_file(path: Path, columns: list[str] | None, dtypes: Mapping[str, str] | None = None) -> pd.DataFrame:
     # A column at a time, and the freed buffers handed back to the system after each: read whole,
     # a million mentions (149 MB as Arrow) took 505 MB of RSS, kept by Arrow's allocator.
     parquet = pq.ParquetFile(path)
     names = columns if columns is not None else parquet.schema_arrow.names
+    categorical = [name for name, dtype in (dtypes or {}).items() if dtype == "category" and name in names]
     plain = [name for name in names if name not in categorical]
     pool = pa.default_memory_pool()
     arrays = []
@@ -145,10 +146,10 @@ def _read_file(path: Path, columns: list[str] | None, categorical: Sequence[str]
     if not plain:
         frame = pd.DataFrame(index=pd.RangeIndex(parquet.metadata.num_rows))
     for name in categorical:
-        if name in names:
-            frame[name] = _categorical(path, name)
-            pool.release_unused()
-    return frame[names]
+        frame[name] = _categorical(path, name)
+        pool.release_unused()
+    narrowed = {name: dtype for name, dtype in (dtypes or {}).items() if name in plain and dtype != "category"}
+    return (frame.astype(narrowed) if narrowed else frame)[names]
 
 
 def _categorical(path: Path, name: str) -> pd.Categorical:
