@@ -160,6 +160,12 @@ def test_factorized_and_positions_read_categoricals_as_their_values():
         expected_codes, expected = pd.factorize(values if fill is None else values.fillna(fill), sort=True)
         np.testing.assert_array_equal(codes, expected_codes)
         pd.testing.assert_index_equal(uniques, pd.Index(expected))
+    held = values.astype(pd.CategoricalDtype(pd.Index(["", "a", "b", "c"], dtype="str")))  # as read: sorted, all used
+    for fill in (None, ""):
+        codes, uniques = mention_index.factorized(held, fill=fill)
+        expected_codes, expected = pd.factorize(values if fill is None else values.fillna(fill), sort=True)
+        np.testing.assert_array_equal(codes, expected_codes)
+        pd.testing.assert_index_equal(uniques, pd.Index(expected))
     keys = pd.Series(["c", "a", "x"], dtype="str")
     np.testing.assert_array_equal(mention_index.positions(unsorted, keys), [-1, -1, 1, 0, -1, -1, -1])
     np.testing.assert_array_equal(mention_index.positions(unsorted, keys), mention_index.positions(values, keys))

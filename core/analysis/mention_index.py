@@ -41,7 +41,7 @@ class MentionIndex:
     @classmethod
     def build(cls, mentions: pd.DataFrame) -> "MentionIndex":
         rows = np.flatnonzero(mentions["actor_id"].notna().to_numpy(dtype=bool))
-        named = mentions.iloc[rows]
+        named = mentions if len(rows) == len(mentions) else mentions.iloc[rows]  # usually all: no copy
         article, articles = factorized(named["article_id"])
         actor, actors = factorized(named["actor_id"])
         written = named["surface"] if "surface" in named else pd.Series("", index=named.index, dtype="string")
@@ -53,8 +53,9 @@ class MentionIndex:
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = _counted(keys, occurrences)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
-                   mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64), mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
-                   mention_surface=surface.astype(np.int32), mention_occurrences=occurrences,
+                   mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64),
+                   mention_article=article.astype(np.int32, copy=False), mention_actor=actor.astype(np.int32, copy=False),
+                   mention_surface=surface.astype(np.int32, copy=False), mention_occurrences=occurrences,
                    pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
                    pair_actor=(distinct % max(len(actors), 1)).astype(np.int32),
                    pair_mentions=counts.astype(np.int64))
@@ -121,7 +122,13 @@ def factorized(values: pd.Series, fill: str | None = None) -> tuple[np.ndarray, 
         codes, uniques = pd.factorize(values if fill is None else values.fillna(fill), sort=True)
         return codes, pd.Index(uniques)
     categories = values.cat.categories
-    codes = values.cat.codes.to_numpy().astype(np.int64)
+    codes = values.cat.codes.to_numpy()
+    if (fill is None or not (codes < 0).any()) and categories.is_monotonic_increasing \
+            and np.bincount(codes[codes >= 0], minlength=len(categories)).all():
+        # Every category used, in order (as the dashboard reads them): the codes are the answer,
+        # shared with the frame rather than copied (40 MB a column at a million articles).
+        return codes, categories
+    codes = codes.astype(np.int64)
     if fill is not None and (codes < 0).any():
         if fill not in categories:
             categories = categories.append(pd.Index([fill], dtype=categories.dtype))
