@@ -54,7 +54,7 @@ when = tables.published_text(pd.Series([article["published"]]), pd.Series([artic
 st.caption(" · ".join([tables.plain(article["source"]) or tables.MISSING, languages.language_name(language), when]))
 
 names = corpus.actor_names(data)
-found = schema.without_categories(data.mentions[data.mentions["article_id"] == article["article_id"]])
+found = schema.as_read(data.mentions[data.mentions["article_id"] == article["article_id"]])
 marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in found.itertuples()
          if pd.notna(m.actor_id)]
 title = None if pd.isna(article["title"]) else article["title"]
@@ -87,7 +87,7 @@ with actors_tab:
         st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=filters.select_actor, args=(chosen,),
                   key="reader_filter_actor")
 with dates_tab:
-    days = schema.without_categories(data.dates[data.dates["article_id"] == article["article_id"]])
+    days = schema.as_read(data.dates[data.dates["article_id"] == article["article_id"]])
     st.dataframe(tables.readable(days[["date", "kind", "surface", "sentence"]]), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
