@@ -34,7 +34,7 @@ class MentionIndex:
     mention_occurrences: np.ndarray  # per mention row: how many mentions it stands for (its ``occurrences``)
     pair_article: np.ndarray  # per distinct (article, actor): article code, ascending
     pair_actor: np.ndarray  # per distinct (article, actor): actor code
-    pair_mentions: np.ndarray  # per distinct (article, actor): how many mentions (occurrences summed)
+    pair_mentions: np.ndarray  # per distinct (article, actor): how many mentions (occurrences summed; int32)
     # article codes of the frames asked about, by frame id (see article_codes)
     _codes: dict = dataclasses.field(default_factory=dict, repr=False)
 
@@ -48,17 +48,16 @@ class MentionIndex:
         surface, surfaces = factorized(written, fill="")
         # A row can stand for several identical mentions of one article (core/actors/finding.py
         # MAX_IDENTICAL_MENTIONS); frames made by hand have no such column: one each.
-        occurrences = (named["occurrences"].fillna(1).to_numpy(dtype=np.int32) if "occurrences" in named
-                       else np.ones(len(rows), dtype=np.int32))
+        counted = named["occurrences"] if "occurrences" in named else pd.Series(1, index=named.index, dtype=np.int32)
+        # As held (32 bits, no gap) the column is shared, not copied.
+        occurrences = (counted.fillna(1) if counted.hasnans else counted).to_numpy(dtype=np.int32)
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = _counted(keys, occurrences)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
                    mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64),
-                   mention_article=article.astype(np.int32, copy=False), mention_actor=actor.astype(np.int32, copy=False),
-                   mention_surface=surface.astype(np.int32, copy=False), mention_occurrences=occurrences,
-                   pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
-                   pair_actor=(distinct % max(len(actors), 1)).astype(np.int32),
-                   pair_mentions=counts.astype(np.int64))
+                   mention_article=_narrow(article), mention_actor=_narrow(actor), mention_surface=_narrow(surface),
+                   mention_occurrences=occurrences, pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
+                   pair_actor=(distinct % max(len(actors), 1)).astype(np.int32), pair_mentions=counts.astype(np.int32))
 
     def pairs_frame(self, keep: np.ndarray) -> pd.DataFrame:
         """The kept (article, actor) pairs as ids: article_id, actor_id."""
@@ -112,6 +111,13 @@ class MentionIndex:
         joined = [" · ".join(part) for part in np.split(written, cuts)]
         owners = self.actors[actor[np.concatenate([[0], cuts])]] if len(actor) else []
         return pd.Series(joined, index=pd.Index(owners, name="actor_id"), dtype=str, name="spellings")
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Codes in at most 32 bits; the categoricals' own codes (8 or 16 bits for a few thousand
+    actors or spellings) as they are, shared with the frame: ten million mentions take 40 MB a
+    column in 32 bits. Every use widens them before arithmetic (``astype(np.int64)``)."""
+    return codes if codes.dtype.itemsize <= 4 else codes.astype(np.int32)
 
 
 def factorized(values: pd.Series, fill: str | None = None) -> tuple[np.ndarray, pd.Index]:
