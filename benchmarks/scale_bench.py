@@ -14,7 +14,8 @@ Per size it prints:
   then runs every page through Streamlit's own headless runner (``AppTest``, what serve.py warms
   the pages with): each page's first run in the process (its cold start, server side), then each
   filter change as a new session opening that page with the filter in its URL (dates, a language,
-  an actor, a source, free text), so the selection is new to the process every time; then the
+  an actor, a source, free text), so the selection is new to the process every time, with the RSS
+  after it; then the
   export of 10k selected articles (``core.export.articles.article_table`` and its CSV, as the
   pages' download menus call them). It prints the frames it holds (deep sizes) and its RSS after
   the warm-up (VmRSS) and its peak (VmHWM);
@@ -171,7 +172,7 @@ def serve(db: Path, pages: list[str], changes: list[str]) -> None:
     for key in pages:
         for change in changes:
             seconds, note = _timed_page(PAGES[key], CHANGES[change])
-            emit(step="filter", page=key, change=change, seconds=seconds, note=note)
+            emit(step="filter", page=key, change=change, seconds=seconds, note=note, rss_mb=_status("VmRSS"))
     started = time.perf_counter()
     exported = export_frame(corpus, EXPORTED)
     table_seconds = time.perf_counter() - started
@@ -322,5 +323,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     import dashboard_bench  # after sys.path names the checkout measured, as in the functions above
+    # dashboard_bench puts its own checkout first on the path when imported: the checkout measured
+    # goes first again, or --code's children would run this checkout's code (they did).
+    sys.path.insert(0, str(CODE))
 
     dashboard_bench.run_printing_failures(main)

@@ -4,6 +4,8 @@ actors' names and labels and the index of their spellings; the translation setti
 session; the preload of ``serve.py`` and the sample corpus of a first start."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import os
 from typing import Callable
@@ -52,10 +54,14 @@ LEFT_IN_STORE = ("text", "origin_file", "origin_item", "format", "encoding", "co
 HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _articles(_engine, url: str, revision: int):
+def _stored_articles(_engine, url: str):
     cache_dir = config.frames_cache_dir(url)
     return frame_cache.cached_articles(_engine, cache_dir, HELD_COLUMNS if cache_dir is not None else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _articles(_engine, url: str, revision: int):
+    return _stored_articles(_engine, url)
 
 
 def articles():
@@ -76,6 +82,13 @@ def dictionary() -> actor_dictionary.Dictionary:
 # Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
 # sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
 _LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
+# Columns held compact (``frame_cache._read_file``): as categoricals with sorted categories, as ten
+# mentions of an article repeat its id and every actor, spelling and field is written many times
+# (at a million articles the mentions frame took 1.27 GB with these as strings); offsets and counts
+# in 32 bits. Rows a function returns have them back as read (``schema.as_read``).
+_NARROW = {"start": "int32", "end": "int32", "occurrences": "int32"}
+_HELD_DTYPES = {"mentions": dict.fromkeys(("article_id", "actor_id", "field", "surface"), "category") | _NARROW,
+                "dates": dict.fromkeys(("article_id", "kind", "field"), "category") | _NARROW}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -84,7 +97,8 @@ def _actor_frames(_engine, url: str, revision: int):
     version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
     held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE]}
     found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
-                                                        version, cache_dir, held if cache_dir is not None else None)
+                                                        version, cache_dir, held if cache_dir is not None else None,
+                                                        _HELD_DTYPES)
     if "sentence" in mentions.columns:
         return found, mentions, dates, None
     # The sentences stay in the file: the frame has a key of each (passages are counted by it), and
@@ -141,10 +155,23 @@ def preload() -> bool:
     found, mentions, dates, _ = _actor_frames(eng, url, revision)
     articles_with_translations(config.translation_settings().target)
     _actor_labels(found, mentions, url, revision)  # also builds the mention index every analysis uses
-    _story_labels(eng, articles(), mentions, url, revision)
+    _story_labels(eng, articles_with_translations(config.translation_settings().target), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     theme.empty_figure("Geowire").to_json()
+    _hand_back_freed_memory()
     return True
+
+
+def _hand_back_freed_memory() -> None:
+    """Return the heap pages freed while the frames were read and indexed to the system. glibc's
+    malloc keeps them for reuse (numpy's temporary arrays of ten million rows raise its threshold
+    for doing so), which kept ~0.5 GB of a 1M-article server's RSS that nothing used. Python has no
+    binding for malloc_trim; elsewhere than glibc this does nothing."""
+    libc = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(libc).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 def ensure_sample_corpus() -> None:
@@ -237,9 +264,12 @@ def _translations(_engine, url: str, target: str, revision: int):
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _with_translations(_articles, _translations, url: str, target: str, revision: int, translations_revision: int):
-    # Newest first, the order of every selection: an unfiltered view then needs no copy.
-    return filtering.filter_articles(translated.with_translations(_articles, _translations, target), filtering.Filters())
+def _with_translations(_engine, _translations, url: str, target: str, revision: int, translations_revision: int):
+    # Newest first, the order of every selection: an unfiltered view then needs no copy. The
+    # articles are read here, not kept by ``articles()`` beside this copy (280 MB at 1M articles),
+    # unless the store has no frames to read them from again (a read of every row from SQL).
+    stored = _stored_articles(_engine, url) if config.frames_cache_dir(url) is not None else articles()
+    return filtering.filter_articles(translated.with_translations(stored, _translations, target), filtering.Filters())
 
 
 def articles_with_translations(target: str):
@@ -247,7 +277,7 @@ def articles_with_translations(target: str):
     eng = engine()
     revision, translated_revision = database.revision(eng), database.revision(eng, "translations")
     found = _translations(eng, str(eng.url), target, translated_revision)
-    return _with_translations(articles(), found, str(eng.url), target, revision, translated_revision)
+    return _with_translations(eng, found, str(eng.url), target, revision, translated_revision)
 
 
 # --- the texts --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import config, languages, pipeline
+from core import config, languages, pipeline, schema
 from core.actors import actor_dictionary, correction_files, corrections
 from core.charts import tables
 from core.errors import USER_ERRORS, ConfigError
@@ -181,7 +181,7 @@ def _split(state, key: str, made: dict) -> Correction:
 
 def _spellings(data: corpus.Corpus, actor_id: str) -> list[str]:
     """The actor's spellings in the store, most written first."""
-    own = data.mentions[data.mentions["actor_id"] == actor_id]
+    own = schema.as_read(data.mentions[data.mentions["actor_id"] == actor_id])
     return list(own.groupby("surface")["occurrences"].sum().sort_values(ascending=False, kind="stable").index)
 
 

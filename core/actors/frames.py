@@ -42,17 +42,19 @@ _STORY_TEMPLATE = pd.DataFrame({"article_id": pd.Series(dtype="str"), "story": p
 
 
 def cached_actor_frames(engine: sa.Engine, load_dictionary: Callable[[], actor_dictionary.Dictionary], version: str,
-                        cache_dir: Path | None, columns: Mapping[str, Sequence[str]] | None = None
+                        cache_dir: Path | None, columns: Mapping[str, Sequence[str]] | None = None,
+                        dtypes: Mapping[str, Mapping[str, str]] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``actor_frames``, kept as Parquet files in ``cache_dir`` under the store's revision and the
     dictionary version (``frame_cache``), so that a new process reads them instead of loading every
     mention and grouping the discovered names again: for a million mentions that was most of a
     25-45 s dashboard start. The dictionary is loaded only on a miss, and the files are then
     written batch by batch (``prepare_frames``). ``columns``: only those of a frame, by name, are
-    read from its file (all of them when there are no files)."""
+    read from its file (all of them when there are no files); ``dtypes``: by frame, the dtypes some
+    columns are held in (``frame_cache.cached``)."""
     return frame_cache.cached(cache_dir, "actors", f"{database.revision(engine)}-{version}", FRAME_NAMES,
                               lambda: actor_frames(engine, load_dictionary()),
-                              lambda folder: _write_frames(engine, load_dictionary(), folder, None), columns)
+                              lambda folder: _write_frames(engine, load_dictionary(), folder, None), columns, dtypes)
 
 
 def cached_story_labels(engine: sa.Engine, articles: pd.DataFrame, mentions: pd.DataFrame, version: str,

@@ -34,30 +34,30 @@ class MentionIndex:
     mention_occurrences: np.ndarray  # per mention row: how many mentions it stands for (its ``occurrences``)
     pair_article: np.ndarray  # per distinct (article, actor): article code, ascending
     pair_actor: np.ndarray  # per distinct (article, actor): actor code
-    pair_mentions: np.ndarray  # per distinct (article, actor): how many mentions (occurrences summed)
+    pair_mentions: np.ndarray  # per distinct (article, actor): how many mentions (occurrences summed; int32)
     # article codes of the frames asked about, by frame id (see article_codes)
     _codes: dict = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, mentions: pd.DataFrame) -> "MentionIndex":
         rows = np.flatnonzero(mentions["actor_id"].notna().to_numpy(dtype=bool))
-        named = mentions.iloc[rows]
-        article, articles = pd.factorize(named["article_id"], sort=True)
-        actor, actors = pd.factorize(named["actor_id"], sort=True)
+        named = mentions if len(rows) == len(mentions) else mentions.iloc[rows]  # usually all: no copy
+        article, articles = factorized(named["article_id"])
+        actor, actors = factorized(named["actor_id"])
         written = named["surface"] if "surface" in named else pd.Series("", index=named.index, dtype="string")
-        surface, surfaces = pd.factorize(written.fillna(""), sort=True)
+        surface, surfaces = factorized(written, fill="")
         # A row can stand for several identical mentions of one article (core/actors/finding.py
         # MAX_IDENTICAL_MENTIONS); frames made by hand have no such column: one each.
-        occurrences = (named["occurrences"].fillna(1).to_numpy(dtype=np.int32) if "occurrences" in named
-                       else np.ones(len(rows), dtype=np.int32))
+        counted = named["occurrences"] if "occurrences" in named else pd.Series(1, index=named.index, dtype=np.int32)
+        # As held (32 bits, no gap) the column is shared, not copied.
+        occurrences = (counted.fillna(1) if counted.hasnans else counted).to_numpy(dtype=np.int32)
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = _counted(keys, occurrences)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
-                   mention_row=rows, mention_article=article.astype(np.int32), mention_actor=actor.astype(np.int32),
-                   mention_surface=surface.astype(np.int32), mention_occurrences=occurrences,
-                   pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
-                   pair_actor=(distinct % max(len(actors), 1)).astype(np.int32),
-                   pair_mentions=counts.astype(np.int64))
+                   mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64),
+                   mention_article=_narrow(article), mention_actor=_narrow(actor), mention_surface=_narrow(surface),
+                   mention_occurrences=occurrences, pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
+                   pair_actor=(distinct % max(len(actors), 1)).astype(np.int32), pair_mentions=counts.astype(np.int32))
 
     def pairs_frame(self, keep: np.ndarray) -> pd.DataFrame:
         """The kept (article, actor) pairs as ids: article_id, actor_id."""
@@ -113,6 +113,40 @@ class MentionIndex:
         return pd.Series(joined, index=pd.Index(owners, name="actor_id"), dtype=str, name="spellings")
 
 
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Codes in at most 32 bits; the categoricals' own codes (8 or 16 bits for a few thousand
+    actors or spellings) as they are, shared with the frame: ten million mentions take 40 MB a
+    column in 32 bits. Every use widens them before arithmetic (``astype(np.int64)``)."""
+    return codes if codes.dtype.itemsize <= 4 else codes.astype(np.int32)
+
+
+def factorized(values: pd.Series, fill: str | None = None) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values.fillna(fill), sort=True)``, with the uniques as an Index of the
+    values' own dtype also when ``values`` is categorical (the dashboard holds its big id columns
+    so, ``frame_cache._read_file``): then from the codes, without hashing a string."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(values if fill is None else values.fillna(fill), sort=True)
+        return codes, pd.Index(uniques)
+    categories = values.cat.categories
+    codes = values.cat.codes.to_numpy()
+    if (fill is None or not (codes < 0).any()) and categories.is_monotonic_increasing \
+            and np.bincount(codes[codes >= 0], minlength=len(categories)).all():
+        # Every category used, in order (as the dashboard reads them): the codes are the answer,
+        # shared with the frame rather than copied (40 MB a column at a million articles).
+        return codes, categories
+    codes = codes.astype(np.int64)
+    if fill is not None and (codes < 0).any():
+        if fill not in categories:
+            categories = categories.append(pd.Index([fill], dtype=categories.dtype))
+        codes = np.where(codes < 0, categories.get_loc(fill), codes)
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    uniques = categories[used]
+    order = uniques.argsort(kind="stable")  # categories are sorted; an added ``fill`` may not be in place
+    renumbered = np.full(len(categories), -1, dtype=np.int64)
+    renumbered[used[order]] = np.arange(len(used))
+    return np.where(codes >= 0, renumbered[codes], -1), uniques[order]
+
+
 def _counted(keys: np.ndarray, occurrences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys, ascending, and the mentions of each (occurrences summed). Rows standing
     for more than one mention are rare, so they are added to plain counts: a weighted count of
@@ -157,6 +191,11 @@ def positions(values: pd.Series, keys) -> np.ndarray:
     keys = pd.Series(list(keys) if isinstance(keys, (set, frozenset, dict)) else keys)
     if values.empty or keys.empty:
         return np.full(len(values), -1, dtype=np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category looked up once, then by code
+        found = np.append(positions(pd.Series(values.cat.categories), keys), -1)  # a missing value's code -1: -1
+        return found[values.cat.codes.to_numpy().astype(np.int64)]
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        keys = keys.astype(keys.cat.categories.dtype)
     codes, _ = pd.factorize(pd.concat([keys.astype(values.dtype), values], ignore_index=True))
     tail = codes[len(keys):].astype(np.int64)
     tail[tail >= len(keys)] = -1

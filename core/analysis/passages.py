@@ -16,7 +16,7 @@ def actor_mentions(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str
     """The rows of ``mentions`` that name ``actor_id`` in these articles (found through the
     mention index: comparing a million ids as strings took most of a second)."""
     schema.require_columns(mentions, ("article_id", "actor_id"), stage=_shared.STAGE)
-    return mentions.iloc[_actor_rows(articles, mentions, actor_id)]
+    return schema.as_read(mentions.iloc[_actor_rows(articles, mentions, actor_id)])
 
 
 def _actor_rows(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str) -> np.ndarray:
@@ -136,7 +136,7 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     pick = order[mention_index.rank_in_runs(rank[source_code[order]]) < per_outlet]
     # Columns before rows: taking rows of the whole frame would copy every article's text too.
     about = articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]]
-    said = mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]]
+    said = schema.as_read(mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]])
     shown = pd.concat([about.reset_index(drop=True), said.reset_index(drop=True)], axis=1)
     if held:
         shown["sentence"] = sentence.iloc[pick].to_numpy()

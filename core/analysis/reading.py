@@ -34,7 +34,7 @@ def article_actors(mentions: pd.DataFrame, actors: pd.DataFrame, article_id: str
     """
     schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=_shared.STAGE)
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=_shared.STAGE)
-    found = mentions[(mentions["article_id"] == article_id) & mentions["actor_id"].notna()]
+    found = schema.as_read(mentions[(mentions["article_id"] == article_id) & mentions["actor_id"].notna()])
     found = found.assign(occurrences=found["occurrences"].fillna(1) if "occurrences" in found else 1)
     table = found.groupby("actor_id", sort=False).agg(
         mentions=("occurrences", "sum"), written=("surface", lambda s: " · ".join(dict.fromkeys(s))))

@@ -35,7 +35,7 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
                            stage=_shared.STAGE)
     index = mention_index.of(mentions)
     kept = _shared.selected_pairs(index, articles)
-    found = index.pairs_frame(kept).assign(mentions=index.pair_mentions[kept])
+    found = index.pairs_frame(kept).assign(mentions=index.pair_mentions[kept].astype(np.int64))
     if labels is None:
         labels = story_labels(articles, mentions, window_days, min_similarity)
     else:

@@ -70,7 +70,7 @@ def article_table(articles: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Dat
 
 
 def _actors_by_article(ids: pd.Series, actors: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, list[_Actor]]:
-    chosen = mentions.loc[mentions["article_id"].isin(ids), ["article_id", "actor_id", "occurrences"]]
+    chosen = schema.as_read(mentions.loc[mentions["article_id"].isin(ids), ["article_id", "actor_id", "occurrences"]])
     counts = chosen.groupby(["article_id", "actor_id"], sort=False, as_index=False)["occurrences"].sum()
     known = actors.drop_duplicates("actor_id")
     labels = {actor_id: (_text(name), _text(kind))
@@ -88,8 +88,8 @@ def _actors_by_article(ids: pd.Series, actors: pd.DataFrame, mentions: pd.DataFr
 
 
 def _dates_by_article(ids: pd.Series, dates: pd.DataFrame) -> dict[str, list[_MentionedDate]]:
-    chosen = dates.loc[dates["article_id"].isin(ids) & dates["date"].notna(), ["article_id", "date", "field", "start",
-                                                                              "sentence"]]
+    chosen = schema.as_read(dates.loc[dates["article_id"].isin(ids) & dates["date"].notna(),
+                                                 ["article_id", "date", "field", "start", "sentence"]])
     # The first mention of each day in reading order: the title, then the text by position.
     chosen = chosen.assign(in_text=chosen["field"].ne("title"))
     first = chosen.sort_values(["article_id", "date", "in_text", "start"]).drop_duplicates(["article_id", "date"])

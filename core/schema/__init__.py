@@ -294,6 +294,17 @@ def as_articles(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a mentions or mentioned dates frame as the dashboard holds it (docs/scaling-store.md:
+    ids and words as categoricals, offsets and counts in 32 bits) with the dtypes they are stored
+    and read with (every integer of those frames is int64), so that grouping, mapping, merging and
+    summing them behaves as on the frames read whole. The frame itself when nothing is held so."""
+    changed = {name: dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else "int64"
+               for name, dtype in frame.dtypes.items()
+               if isinstance(dtype, pd.CategoricalDtype) or (pd.api.types.is_integer_dtype(dtype) and dtype.itemsize < 8)}
+    return frame.astype(changed) if changed else frame
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with None for every missing value (pandas gives NaN, NA or NaT by dtype)."""
     return [{key: (None if _missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")]
