@@ -8,7 +8,8 @@ network. ``docs/dashboard.md`` explains the story grouping and the network.
 
 The modules, in the order a page uses them:
 
-- ``filtering``: ``Filters`` (and their URL form), ``filter_articles``, ``overview`` of a selection.
+- ``filtering``: ``Filters`` (and their URL form), ``filter_articles`` (``selected_rows``, the positions, then
+  ``rows_of``), ``overview`` of a selection.
 - ``text_search``: the free-text query (words, "phrases", AND, OR, NOT) and the articles it matches,
   by a scan of the texts or through a full-text index (a ``Lookup``); ``indexed_search``: what that
   index is given for each article and asked for each word, so that it finds what the scan finds.

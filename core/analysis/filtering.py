@@ -138,7 +138,14 @@ def _moment(value: str | None) -> datetime | None:
 
 def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
                     actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> pd.DataFrame:
-    """The articles that pass every filter, newest first.
+    """The articles that pass every filter, newest first: ``rows_of(articles, selected_rows(...))``."""
+    return rows_of(articles, selected_rows(articles, filters, mentions, actors, text_lookup))
+
+
+def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
+                  actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> np.ndarray:
+    """Positions in ``articles`` of the articles that pass every filter, newest first: what a
+    selection costs to keep (4 bytes an article) where its rows would cost their columns.
 
     Needs: articles[article_id, published, language, source, title, text], and optionally
     title_translated / text_translated, which the text query then also searches. With
@@ -150,8 +157,7 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     never silently disappears from a view that does not restrict dates. The text query is read
     by ``text_search.parse`` and matched (``text_search.matches``) in the rows the other filters
     kept; a query it cannot read raises ``text_search.QueryError`` (one line). When every article
-    passes and ``articles`` is already newest first with a default index, ``articles`` itself is
-    returned (like every frame here, not to be changed).
+    passes, the positions are every row in order (``rows_of`` then gives ``articles`` itself).
     """
     query = text_search.parse(filters.query)  # first: a query that cannot be read fails at once
     searched = ("text",) if query.root is not None and text_lookup is None else ()
@@ -182,7 +188,12 @@ def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataF
     published = articles["published"].to_numpy(dtype="datetime64[us]").astype(np.int64)
     published[articles["published"].isna().to_numpy()] = np.iinfo(np.int64).min + 1  # negated: last
     rows = np.flatnonzero(keep)
-    rows = rows[np.argsort(-published[rows], kind="stable")] if len(rows) else rows
+    return rows[np.argsort(-published[rows], kind="stable")] if len(rows) else rows
+
+
+def rows_of(articles: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows of ``articles`` at ``rows``, with a default index; ``articles`` itself when that is
+    every row in the order it has (like every frame here, not to be changed)."""
     if len(rows) == len(articles) and (rows == np.arange(len(rows))).all() and isinstance(articles.index, pd.RangeIndex) \
             and articles.index.start == 0 and articles.index.step == 1:
         return articles
