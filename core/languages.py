@@ -88,6 +88,20 @@ def language_name(code: str | None) -> str:
     return _english_language_names().get(code.split("-")[0], code)
 
 
+def country_name(code: str | None) -> str:
+    """English name of an ISO 3166-1 alpha-2 code with the code ("RU" -> "Russia (RU)"), the code
+    itself when CLDR has none."""
+    if not isinstance(code, str) or not code:
+        return "unknown"
+    name = _english_territory_names().get(code.upper())
+    return f"{name} ({code.upper()})" if name else code
+
+
+@functools.cache
+def _english_territory_names() -> dict:
+    return dict(Locale("en").territories)
+
+
 @functools.cache
 def _english_language_names() -> dict:
     # A new babel Locale merges its CLDR data again (2 ms a call), and the filter bar and the

@@ -25,11 +25,11 @@ REGISTRY = pd.DataFrame([["Nevsky", "RU", "ru", "State holding", True], ["Dnipro
 
 
 @pytest.mark.parametrize("by, groups", [
-    ("country", ["RU", "RU", "UA", "country not said", "unregistered"]),
+    ("country", ["Russia (RU)", "Russia (RU)", "Ukraine (UA)", "country not said", "unregistered"]),
     ("state_affiliated", ["state-affiliated", "state-affiliated", "independent", "affiliation not known",
                           "unregistered"]),
     ("owner", ["State holding", "State holding", "owner not said", "Ledger Group", "unregistered"]),
-    ("language", ["ru", "ru", "uk", "en", "unregistered"]),
+    ("language", ["Russian (ru)", "Russian (ru)", "Ukrainian (uk)", "English (en)", "unregistered"]),
 ])
 def test_regroup_names_each_articles_group_and_keeps_its_outlet(by, groups):
     grouped = sources.regroup(ARTICLES, REGISTRY, by)
@@ -46,7 +46,7 @@ def test_the_volume_of_groups_counts_their_articles():
 
 def test_an_outlet_followed_through_two_feeds_takes_its_first_entry():
     registry = pd.concat([REGISTRY, REGISTRY.iloc[[0]].assign(country="BY")])
-    assert list(sources.regroup(ARTICLES, registry, "country")["source"])[:2] == ["RU", "RU"]
+    assert list(sources.regroup(ARTICLES, registry, "country")["source"])[:2] == ["Russia (RU)", "Russia (RU)"]
 
 
 def test_an_unknown_grouping_is_refused():

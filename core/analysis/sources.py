@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core import schema
+from core import languages, schema
 from core.analysis import _shared, mention_index
 
 
@@ -86,13 +86,22 @@ UNREGISTERED = "unregistered"
 _AFFILIATION = {True: "state-affiliated", False: "independent"}
 
 
+def _language_label(code: str) -> str:
+    name = languages.language_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+_NAMED = {"country": languages.country_name, "language": _language_label}
+
+
 def regroup(articles: pd.DataFrame, registry: pd.DataFrame, by: str) -> pd.DataFrame:
     """The articles with ``source`` replaced by their outlet's group, and the outlet kept in
     ``outlet``: ``source_volume`` and ``attention_share`` of the result then compare the groups.
 
     Needs: articles[source]; registry[name, country, language, owner, state_affiliated] (one row
     a followed source; an outlet followed through several feeds takes its first row's values).
-    ``by``: one of GROUPINGS. Groups: the registry's value (a country or language code, an owner,
+    ``by``: one of GROUPINGS. Groups: the registry's value (a country or language by its English
+    name and code, an owner,
     "state-affiliated" / "independent"); GROUPINGS[by] for a registered outlet that does not say;
     UNREGISTERED for articles whose source is not in the registry.
     """
@@ -103,6 +112,8 @@ def regroup(articles: pd.DataFrame, registry: pd.DataFrame, by: str) -> pd.DataF
     values = registry.drop_duplicates("name").set_index("name")[by]
     if by == "state_affiliated":
         values = values.map(_AFFILIATION.get)
+    elif by in _NAMED:  # read as names, with the code: "Russia (RU)", "Russian (ru)"
+        values = values.map(_NAMED[by], na_action="ignore")
     labels = values.astype(object).where(values.notna(), GROUPINGS[by])
     group = articles["source"].map(labels).astype(object).where(articles["source"].isin(labels.index), UNREGISTERED)
     return articles.assign(outlet=articles["source"], source=group.astype(articles["source"].dtype))
