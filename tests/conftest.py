@@ -1,6 +1,7 @@
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,18 @@ def seeds():
     if not SEEDS.is_dir():
         pytest.skip(f"the real scraped seeds are read from {SEEDS}, which this clone does not have")
     return {path.name: path for path in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_watcher_outlives_the_run(tmp_path_factory):
+    """A watcher started from the app (its Start button) outlives the app by design; one a test
+    started must not outlive the test run. Each leaves its pid file beside its store."""
+    yield
+    for pid_file in tmp_path_factory.getbasetemp().rglob("*watcher.pid"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pid = int(pid_file.read_text(encoding="utf-8").split()[0])
+            if b"core\x00watch" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
 
 
 # --- The store on both databases: SQLite, and a PostgreSQL server the session starts ----------------
