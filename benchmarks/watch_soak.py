@@ -33,6 +33,8 @@ from core import schema  # noqa: E402
 from core.store import database  # noqa: E402
 from tests.feed_server import FeedServer  # noqa: E402
 
+EXTRACTED_EVERY = 2.0
+
 
 def _sites(conn, feeds: int, sites: int, items: int, hours: float, hour_seconds: float, teaser_share: float) -> None:
     """The server process: ``sites`` servers sharing ``feeds`` feeds, a publisher adding items on
@@ -119,8 +121,22 @@ def main() -> None:
             rss.append((time.monotonic() - began, process.memory_info().rss / 2**20, stored))
             print(f"  t={rss[-1][0]:6.0f} s  RSS {rss[-1][1]:6.0f} MB  articles {stored}", flush=True)
 
+    # When each article was first seen extracted (the alerts stage runs right after extraction, so
+    # this is the delay to an alert), looked at every EXTRACTED_EVERY seconds.
+    extracted_at: dict[str, float] = {}
+
+    def watch_extractions():
+        while not stop_sampling.wait(EXTRACTED_EVERY):
+            with engine.connect() as conn:
+                ids = conn.execute(sa.select(schema.extractions.c.article_id)).scalars().all()
+            now = time.time()
+            for article_id in ids:
+                extracted_at.setdefault(article_id, now)
+
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    extractions_watcher = threading.Thread(target=watch_extractions, daemon=True)
+    extractions_watcher.start()
     ours.recv()  # publishing over
     published_at = time.monotonic()
     # Let the watcher catch up: one interval and a margin after the last item.
@@ -134,11 +150,15 @@ def main() -> None:
     sites.join(30)
 
     with engine.connect() as conn:
-        stored = conn.execute(sa.select(schema.articles.c.url, schema.articles.c.ingested_at)).all()
-    stored_at = {}
-    for link, at in stored:
+        stored = conn.execute(sa.select(schema.articles.c.url, schema.articles.c.ingested_at,
+                                        schema.articles.c.article_id)).all()
+    stored_at, extracted = {}, {}
+    for link, at, article_id in stored:
         stored_at.setdefault(link, at.replace(tzinfo=timezone.utc).timestamp())
+        if article_id in extracted_at:
+            extracted.setdefault(link, extracted_at[article_id])
     delays = sorted(stored_at[link] - when for link, when in appeared.items() if link in stored_at)
+    to_extracted = sorted(extracted[link] - when for link, when in appeared.items() if link in extracted)
     missed = [link for link in appeared if link not in stored_at]
     duplicates = sum(n - 1 for n in hits.values() if n > 1)
     print(f"\nitems published: {len(appeared)}; articles stored: {len(stored)} ({len(stored_at)} distinct links); "
@@ -151,6 +171,11 @@ def main() -> None:
         print(f"delay from appearing to stored: median {statistics.median(delays):.1f} s, "
               f"p95 {delays[int(0.95 * (len(delays) - 1))]:.1f} s, max {delays[-1]:.1f} s "
               f"(target ≤ {interval + 10} s: one poll interval + 10 s)")
+    if to_extracted:
+        print(f"delay from appearing to extracted (the alerts stage runs right after; seen every "
+              f"{EXTRACTED_EVERY:g} s): median {statistics.median(to_extracted):.1f} s, "
+              f"p95 {to_extracted[int(0.95 * (len(to_extracted) - 1))]:.1f} s, max {to_extracted[-1]:.1f} s; "
+              f"{len(to_extracted)} of {len(stored_at)} seen extracted")
     if rss:
         print("RSS over time (MB): " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m, _ in rss))
     print(f"watcher log: {folder / 'watcher.log'}")

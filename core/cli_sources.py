@@ -179,6 +179,8 @@ def add_watch_command(command, shared: argparse.ArgumentParser) -> None:
     watch.add_argument("--host-interval", type=float, metavar="S",
                        help=f"seconds between two requests to one host (default {politeness.HOST_INTERVAL_SECONDS:g}; "
                             "a robots.txt Crawl-delay may ask for more)")
+    watch.add_argument("--threads", type=int, metavar="N", default=watcher.POLL_THREADS,
+                       help=f"polls under way at once, of different hosts (default {watcher.POLL_THREADS})")
     watch.add_argument("--quiet", action="store_true", help="print only failures and the summary")
 
 
@@ -188,7 +190,7 @@ def watch(engine, args) -> int:
         settings = watcher.Settings(
             politeness=politeness.Settings(host_interval=args.host_interval if args.host_interval is not None
                                            else politeness.HOST_INTERVAL_SECONDS),
-            translation=config.translation_settings())
+            translation=config.translation_settings(), threads=max(1, args.threads))
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -127,12 +127,30 @@ def ingest_fetched(engine: sa.Engine, documents: Sequence[fetched.FetchedDocumen
 
 
 def extract(engine: sa.Engine, *, everything: bool = False, dictionary: actor_dictionary.Dictionary | None = None,
-            progress: Callable[[int, int], None] | None = None, scheduler: str | None = None) -> PipelineRun:
+            progress: Callable[[int, int], None] | None = None, scheduler: str | None = None,
+            with_frames: bool = True) -> PipelineRun:
     """Actors and dates for the articles not extracted with the current dictionary (every article
-    with ``everything``), then the dashboard's frames; on the Dask cluster at ``scheduler`` if given."""
+    with ``everything``), then the dashboard's frames (unless ``with_frames`` is False: the watcher
+    writes them less often, ``write_frames``); on the Dask cluster at ``scheduler`` if given."""
     outcome = PipelineRun()
     with cluster.connect(scheduler) as cluster_pool:
-        _extract_into(outcome, engine, dictionary, everything=everything, progress=progress, cluster_pool=cluster_pool)
+        _extract_into(outcome, engine, dictionary, everything=everything, progress=progress, cluster_pool=cluster_pool,
+                      with_frames=with_frames)
+    return outcome
+
+
+def write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary | None = None) -> PipelineRun:
+    """The dashboard's frames of the store as it is now (``extract`` writes them after extracting):
+    their cost grows with the store, so a watcher extracting every few seconds writes them at a
+    slower pace of its own. ``not_extracted`` names a broken dictionary, ``frames_not_written`` a
+    full disk."""
+    outcome = PipelineRun()
+    try:
+        dictionary = dictionary or load_dictionary()
+    except InputError as err:
+        outcome.not_extracted = str(err)
+        return outcome
+    _frames_into(outcome, engine, dictionary, store_corrections.load(engine))
     return outcome
 
 
@@ -145,7 +163,7 @@ def translate(engine: sa.Engine, settings: config.TranslationSettings, **options
 
 def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dictionary.Dictionary | None,
                   everything: bool, progress: Callable[[int, int], None] | None = None,
-                  cluster_pool: cluster.Pool | None = None) -> None:
+                  cluster_pool: cluster.Pool | None = None, with_frames: bool = True) -> None:
     try:
         dictionary = dictionary or load_dictionary()
     except InputError as err:  # a broken dictionary or corrections file: the articles are stored all the same
@@ -162,6 +180,12 @@ def _extract_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dic
         outcome.cluster_failed = err
         return
     _alert_into(outcome, engine)
+    if with_frames:
+        _frames_into(outcome, engine, dictionary, stored)
+
+
+def _frames_into(outcome: PipelineRun, engine: sa.Engine, dictionary: actor_dictionary.Dictionary,
+                 stored: Sequence[store_corrections.Correction]) -> None:
     cache_dir = config.frames_cache_dir(str(engine.url))
     revision = database.revision(engine)
     try:

@@ -80,12 +80,29 @@ class Client:
 
     def __init__(self, limits: Limits = Limits(), stop: threading.Event | None = None):
         self.limits, self.stop = limits, stop or threading.Event()
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.headers["Accept-Encoding"] = "gzip, deflate"
+        # A session per thread: the watcher polls several hosts at once, and requests does not
+        # promise that one Session may be used by several threads (its cookies and adapters are
+        # not locked); each thread keeps its own keep-alive connections.
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept-Encoding"] = "gzip, deflate"
+            with self._lock:
+                self._sessions.append(session)
+        return session
 
     def close(self) -> None:
-        self.session.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             accept: str = "*/*", max_bytes: int | None = None, before_hop=None) -> Response:

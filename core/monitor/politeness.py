@@ -72,7 +72,8 @@ class Polite:
 
     def next_turn(self, url: str) -> float:
         """Seconds until the host of ``url`` may be asked again (0: now)."""
-        last = self.last_request.get(origin(url))
+        with self.lock:
+            last = self.last_request.get(origin(url))
         return 0.0 if last is None else max(0.0, last + self.settings.host_interval - self.clock())
 
     def _take_turn(self, host: str, interval: float) -> None:
@@ -90,16 +91,21 @@ class Polite:
                 raise fetch.Stopped(host)
 
     def _rules(self, host: str) -> _Rules:
-        now = self.clock()
-        rules = self.rules.get(host)
-        if rules is not None and rules.until > now:
-            self.rules.move_to_end(host)
-            return rules
+        # Polls of several hosts run in threads: the cache is changed under the lock, and a
+        # robots.txt read outside it (a host's slow robots.txt does not hold the others). Two
+        # threads needing one host's rules at once both read it: the watcher polls one source of a
+        # host at a time, so only an item linking to another host can do that, rarely.
+        with self.lock:
+            rules = self.rules.get(host)
+            if rules is not None and rules.until > self.clock():
+                self.rules.move_to_end(host)
+                return rules
         rules = self._read(host)
-        self.rules[host] = rules
-        self.rules.move_to_end(host)
-        while len(self.rules) > MAX_HOSTS:
-            self.rules.popitem(last=False)
+        with self.lock:
+            self.rules[host] = rules
+            self.rules.move_to_end(host)
+            while len(self.rules) > MAX_HOSTS:
+                self.rules.popitem(last=False)
         return rules
 
     def _read(self, host: str) -> _Rules:

@@ -6,11 +6,13 @@ and the ``sources`` command or the app can add, pause or change a source while t
 from another process. A scheduler's in-memory jobs would be a second copy of that table to keep in
 step; reading the due sources again every round (one indexed query) is the schedule itself.
 
-A round polls every due source whose host may be asked now (``politeness``), in order of how
-overdue it is; a source whose host is busy waits for the next round, so one slow or rate-limited
-host does not hold the others. Articles stored by the polls are extracted (and translated, when a
-provider is configured) every ``EXTRACT_EVERY_SECONDS`` and at the end of each round, through the
-pipeline, so the dashboard and the stages after extraction (alerts) see them.
+Due sources are polled in order of how overdue they are, several at once on a small thread pool
+(``POLL_THREADS``), one source of a host at a time and only when the host may be asked now
+(``politeness``): a source whose host is busy waits its turn, so one slow or rate-limited host
+does not hold the others. Articles stored by the polls are extracted (and translated, when a
+provider is configured) every ``EXTRACT_EVERY_SECONDS`` and whenever nothing is left to poll,
+through the pipeline, so the stages after extraction (alerts) see them; the dashboard's frames,
+whose cost grows with the whole store, are written at a slower pace (``_frames``).
 
 ``stop`` (set by SIGINT/SIGTERM in the CLI, or by a test) ends the watcher after the poll under
 way: a request in flight is abandoned, an item is stored whole or not at all, and nothing
@@ -22,12 +24,14 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from core import config, pipeline
-from core.errors import InputError, StoreBusy
+from core.errors import InputError, StoreBusy, StoreError
 from core.ingest import language, scraped_text
 from core.monitor import fetch, politeness, polling
 from core.store import watched
@@ -39,6 +43,16 @@ RESCAN_SECONDS = 5.0
 EXTRACT_EVERY_SECONDS = 10.0
 # A store busy with another writer past its wait: the watcher waits this long and goes on.
 BUSY_PAUSE_SECONDS = 5.0
+# The dashboard's frames are written at most this often, and never more often than this many times
+# the last write took (``_frames``).
+FRAMES_EVERY_SECONDS = 120.0
+FRAMES_COST_FACTOR = 10.0
+# Polls under way at once (of different hosts: ``_Polls``). Most of a poll is waiting for the
+# network and the host's turn; 500 feeds over a dozen hosts polled one at a time did not fit in
+# their interval.
+POLL_THREADS = 8
+# The loop looks at the schedule again at least this often while polls are under way.
+POLL_WAIT_SECONDS = 0.5
 
 
 @dataclasses.dataclass
@@ -64,6 +78,7 @@ class Settings:
     limits: fetch.Limits = fetch.Limits()
     politeness: politeness.Settings = politeness.Settings()
     translation: config.TranslationSettings | None = None
+    threads: int = POLL_THREADS
 
 
 def watch(engine: sa.Engine, stop: threading.Event, *, settings: Settings = Settings(), once: bool = False,
@@ -80,27 +95,41 @@ def watch(engine: sa.Engine, stop: threading.Event, *, settings: Settings = Sett
     http = polling.Http(client, politeness.Polite(client, settings.politeness))
     pending = _Pending()
     pending.current_dictionary()
+    polls = _Polls(engine, http, lexicon, max(1, settings.threads))
+    ends = None if max_seconds is None else began + max_seconds
     try:
-        while not stop.is_set():
-            if max_seconds is not None and time.monotonic() - began >= max_seconds:
-                break
+        queue = list(watched.due_sources(engine, datetime.now(timezone.utc))) if once else None
+        while not stop.is_set() and (ends is None or time.monotonic() < ends):
             try:
-                polled = _round(engine, http, lexicon, stop, summary, pending, settings, log, once, began, max_seconds)
+                if once:
+                    queue = polls.start(queue, wait_for_hosts=True)
+                    if not queue and not polls.running:
+                        break
+                else:
+                    polls.start(list(watched.due_sources(engine, datetime.now(timezone.utc))), wait_for_hosts=False)
+                if polls.running:
+                    polls.finished(POLL_WAIT_SECONDS, lambda outcome: _account(outcome, summary, pending, log))
+                    _extract(engine, summary, pending, settings, log)
+                elif not once:
+                    # Nothing due, nothing under way: the end of a round.
+                    _extract(engine, summary, pending, settings, log, force=True)
+                    stop.wait(_idle_seconds(engine, began, max_seconds))
             except StoreBusy as err:
                 log(f"store busy, waiting {BUSY_PAUSE_SECONDS:g} s: {err}")
                 stop.wait(BUSY_PAUSE_SECONDS)
-                continue
-            if not stop.is_set():
-                _extract(engine, summary, pending, settings, log, force=True)
-            if once:
-                break
-            if not polled:
-                stop.wait(_idle_seconds(engine, began, max_seconds))
     except fetch.Stopped:
         pass
     finally:
-        client.close()
-        summary.seconds = time.monotonic() - began
+        # The polls under way end (a stop abandons their requests); what they stored is counted.
+        polls.close()
+        try:
+            polls.finished(None, lambda outcome: _account(outcome, summary, pending, log))
+        finally:
+            client.close()
+    if not stop.is_set():
+        _extract(engine, summary, pending, settings, log, force=True)
+        _frames(engine, summary, pending, log, force=once)
+    summary.seconds = time.monotonic() - began
     # Stopped: articles stored and not yet extracted are extracted by the next run (or ``extract``),
     # which finds them by their missing extraction; the stop does not wait for it.
     return summary
@@ -115,6 +144,9 @@ class _Pending:
     # ~250 MB a round (benchmarks/watch_soak.py), besides costing seconds each time.
     dictionary: pipeline.actor_dictionary.Dictionary | None = None
     version: str | None = None
+    frames_stale: bool = False  # articles extracted since the dashboard's frames were last written
+    frames_at: float | None = None  # when they were last written (monotonic)
+    frames_seconds: float = 0.0  # how long that took
 
     def current_dictionary(self) -> pipeline.actor_dictionary.Dictionary | None:
         version = pipeline.dictionary_version()
@@ -126,45 +158,118 @@ class _Pending:
         return self.dictionary
 
 
-def _round(engine, http: polling.Http, lexicon, stop: threading.Event, summary: WatchSummary, pending: _Pending,
-           settings: Settings, log, once: bool, began: float, max_seconds: float | None) -> int:
-    """Poll the due sources whose hosts are free (all due ones with ``once``, waiting for their
-    hosts); returns how many were polled."""
-    polled = 0
-    for source in watched.due_sources(engine, datetime.now(timezone.utc)):
-        if stop.is_set() or (max_seconds is not None and time.monotonic() - began >= max_seconds):
-            break
-        if not once and http.polite.next_turn(source.url) > 0:
-            continue
-        outcome = polling.poll(engine, source, http, lexicon)
-        polled += 1
-        summary.polls += 1
-        summary.unchanged += outcome.unchanged
-        summary.failures += outcome.error is not None
-        summary.stored += outcome.stored
-        summary.duplicates += outcome.duplicates
-        summary.rejected += outcome.rejected
-        summary.pages += outcome.pages
-        pending.stored += outcome.stored
-        if outcome.error or outcome.stored or outcome.rejected:
-            log(outcome.describe())
-        _extract(engine, summary, pending, settings, log)
-    return polled
+class _Polls:
+    """Polls under way on a small thread pool, one source of a host at a time: the host's
+    politeness lets one request to it through at a time anyway, so a second poll of it would only
+    hold a thread waiting. Each poll writes the store in its own short transactions (an item and
+    its seen record; the source's state), which SQLite's writers take in turn (``BEGIN
+    IMMEDIATE`` waiting up to the busy timeout); a source is never polled by two threads at once,
+    so its new items are fetched once. The outcomes are counted, and the articles extracted, in
+    the watcher's own thread."""
+
+    def __init__(self, engine: sa.Engine, http: polling.Http, lexicon, threads: int):
+        self.engine, self.http, self.lexicon, self.threads = engine, http, lexicon, threads
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="geowire-poll")
+        self.under_way: dict[Future, tuple[int, str]] = {}  # the poll -> (its source, its host)
+
+    @property
+    def running(self) -> int:
+        return len(self.under_way)
+
+    def start(self, sources: list[watched.WatchedSource], wait_for_hosts: bool) -> list[watched.WatchedSource]:
+        """Start polls of ``sources``, in their order, while a thread is free; returns those not
+        started: under way already, of a host under way, or (unless ``wait_for_hosts``, when the
+        poll waits for the host's turn) of a host whose turn has not come."""
+        sources_under_way = {source_id for source_id, _ in self.under_way.values()}
+        hosts_under_way = {host for _, host in self.under_way.values()}
+        left = []
+        for source in sources:
+            host = politeness.origin(source.url)
+            if (len(self.under_way) >= self.threads or source.source_id in sources_under_way
+                    or host in hosts_under_way
+                    or (not wait_for_hosts and self.http.polite.next_turn(source.url) > 0)):
+                left.append(source)
+                continue
+            future = self.pool.submit(polling.poll, self.engine, source, self.http, self.lexicon)
+            self.under_way[future] = (source.source_id, host)
+            sources_under_way.add(source.source_id)
+            hosts_under_way.add(host)
+        return left
+
+    def finished(self, timeout: float | None, account: Callable[[polling.PollOutcome], None]) -> None:
+        """Wait up to ``timeout`` seconds for a poll to end (None: for all of them) and ``account``
+        for each that ended. A poll's ``StoreError`` is raised after the others are counted; a
+        poll abandoned by the stop counts for nothing (its source is polled again whole)."""
+        if not self.under_way:
+            return
+        done, _ = futures.wait(self.under_way, timeout=timeout,
+                               return_when=futures.ALL_COMPLETED if timeout is None else futures.FIRST_COMPLETED)
+        failed = None
+        for future in done:
+            del self.under_way[future]
+            try:
+                account(future.result())
+            except fetch.Stopped:
+                pass
+            except StoreError as err:
+                failed = failed or err
+        if failed is not None:
+            raise failed
+
+    def close(self) -> None:
+        """No new polls; those under way end (a stop abandons their requests)."""
+        self.pool.shutdown(wait=True)
+
+
+def _account(outcome: polling.PollOutcome, summary: WatchSummary, pending: _Pending, log) -> None:
+    summary.polls += 1
+    summary.unchanged += outcome.unchanged
+    summary.failures += outcome.error is not None
+    summary.stored += outcome.stored
+    summary.duplicates += outcome.duplicates
+    summary.rejected += outcome.rejected
+    summary.pages += outcome.pages
+    pending.stored += outcome.stored
+    if outcome.error or outcome.stored or outcome.rejected:
+        log(outcome.describe())
 
 
 def _extract(engine, summary: WatchSummary, pending: _Pending, settings: Settings, log, force: bool = False) -> None:
-    if not pending.stored or (not force and time.monotonic() - pending.since < EXTRACT_EVERY_SECONDS):
+    """Extract the articles stored since the last time, every EXTRACT_EVERY_SECONDS (``force``:
+    now), and write the dashboard's frames when they are due (``_frames``)."""
+    if pending.stored and (force or time.monotonic() - pending.since >= EXTRACT_EVERY_SECONDS):
+        stored, pending.stored, pending.since = pending.stored, 0, time.monotonic()
+        run = pipeline.extract(engine, dictionary=pending.current_dictionary(), with_frames=False)
+        pending.frames_stale = True
+        for line in run.steps_not_done():
+            summary.problems.append(line)
+            log(line)
+        translation = settings.translation
+        if translation is not None and translation.configured:
+            translated = pipeline.translate(engine, translation, limit=stored)
+            if translated.failed:
+                log(f"translation: {translated.describe()}")
+    _frames(engine, summary, pending, log)
+
+
+def _frames(engine, summary: WatchSummary, pending: _Pending, log, force: bool = False) -> None:
+    """The dashboard's frames, rewritten from the whole store (their actor table and stories group
+    the whole corpus, so they cannot be appended to): at most every FRAMES_EVERY_SECONDS, and
+    never more often than FRAMES_COST_FACTOR times what the last write took, so that a store
+    growing for weeks costs the watcher a bounded share of its time, not all of it. A dashboard
+    open meanwhile sees the new articles all the same: it derives the frames of a revision that has
+    none itself."""
+    if not pending.frames_stale:
         return
-    stored, pending.stored, pending.since = pending.stored, 0, time.monotonic()
-    run = pipeline.extract(engine, dictionary=pending.current_dictionary())
+    now = time.monotonic()
+    if not force and pending.frames_at is not None and \
+            now - pending.frames_at < max(FRAMES_EVERY_SECONDS, FRAMES_COST_FACTOR * pending.frames_seconds):
+        return
+    run = pipeline.write_frames(engine, pending.current_dictionary())
+    pending.frames_stale, pending.frames_at, pending.frames_seconds = False, now, time.monotonic() - now
     for line in run.steps_not_done():
         summary.problems.append(line)
         log(line)
-    translation = settings.translation
-    if translation is not None and translation.configured:
-        translated = pipeline.translate(engine, translation, limit=stored)
-        if translated.failed:
-            log(f"translation: {translated.describe()}")
 
 
 def _idle_seconds(engine, began: float, max_seconds: float | None) -> float:
