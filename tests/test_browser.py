@@ -139,15 +139,15 @@ def _settled(page, timeout: float = 90_000) -> None:
 
 def _open(page, app_url, path: str, query: str = "") -> None:
     page.goto(f"{app_url}/{path}{query}")
-    page.get_by_role("heading", name=PAGES[path]).wait_for(timeout=120_000)
+    page.get_by_role("heading", name=PAGES[path], exact=True).wait_for(timeout=120_000)
     _settled(page)
 
 
 def _go_to(page, title: str) -> None:
     """Follow the menu's link to the page ``title`` (the filters travel in the link) and wait until
-    it has drawn."""
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    it has drawn. Exact names: the menu holds "Sources" and "Followed sources"."""
+    page.get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
     _settled(page)
 
 
@@ -411,10 +411,10 @@ def test_translation_runs_in_the_background_and_the_reader_shows_both_texts(page
     page.get_by_text("Translating in the background").wait_for(timeout=30_000)
     _shot(page, "translation-running")
     # Another page while the job runs: it renders, and marks what is not yet translated.
-    page.get_by_role("link", name="Reader").click()
+    page.get_by_role("link", name="Reader", exact=True).click()
     page.get_by_role("heading", name="Reader").wait_for(timeout=60_000)
     page.locator("div.geowire-article").first.wait_for(timeout=60_000)
-    page.get_by_role("link", name="Translation").click()
+    page.get_by_role("link", name="Translation", exact=True).click()
     page.get_by_text("The last run finished").wait_for(timeout=180_000)
     _shot(page, "translation-done")
     _open(page, app_url, "articles", "?lang=ar&q=" + urllib.request.quote("مسيّرة"))

@@ -176,8 +176,9 @@ def test_network_names_do_not_cover_each_other(sample):
 
 
 def test_a_name_moves_aside_for_a_neighbours():
-    # pixels of the plot area (network_layout.PLOT_PX, 640 x 480), y up
-    positions = {"a": (320.0, 300.0), "b": (380.0, 300.0), "edge": (630.0, 240.0), "far": (10.0, 400.0)}
+    # pixels of the plot area (network_layout.PLOT_PX), y up
+    width = network_layout.PLOT_PX[0]
+    positions = {"a": (width / 2, 300.0), "b": (width / 2 + 60, 300.0), "edge": (width - 10, 240.0), "far": (10.0, 400.0)}
     sizes = dict.fromkeys(positions, 10.0)
     named = [("a", "Alexander Lukashenko"), ("b", "Benjamin Netanyahu"), ("edge", "National Intelligence Organization")]
     placed = network_layout.label_positions(positions, sizes, named)

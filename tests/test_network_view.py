@@ -16,11 +16,11 @@ from tests.test_analysis import sample  # noqa: F401 (fixture)
 from tests.test_app import _figures, _open_tab, _run
 
 IRAN, RUSSIA, UNITED_STATES, ISRAEL = "Q794", "Q159", "Q30", "Q801"
-# About the smallest plot area the dashboard gives the network (a 1280-px window measured 800 x 524
+# About the smallest plot area the dashboard gives the network (a 1100-px window measured 620 x 494
 # once the sidebar, margins and legend are taken off; a report-wide export has more): the figure's axes
 # are mapped onto it with one scale on both, as Plotly does for axes with ``scaleanchor``. A larger
 # area only moves the markers further apart (their sizes are in pixels).
-PLOT_PX = (640, 480)
+PLOT_PX = (620, 480)
 LABEL_FONT_PX = 11
 
 

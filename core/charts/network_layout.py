@@ -15,9 +15,11 @@ import numpy as np
 # its legend under it, the dashboard gives it 920 x 524 in a 1400-px-wide window, 800 x 524 at
 # 1280 px and 620 x 494 at 1100 px (the sidebar and the chart's narrow margins taken off); a
 # report-wide export (1200 x 700) about 1180 x 550. The axes span exactly this box with one scale
-# on both, so Plotly draws one unit as at least one pixel in all of these (nearly, at 1100 px):
-# markers, sized in pixels, that are apart here are apart on screen and in every export.
-PLOT_PX = (640, 480)
+# on both, so Plotly draws one unit as at least one pixel in all of these: markers, sized in
+# pixels, that are apart here are apart on screen and in every export, and names, written in
+# pixels, that clear each other here clear each other there. (640 px wide, the 1100-px window drew
+# it at 0.97 and two names that cleared a marker here by a pixel covered it there.)
+PLOT_PX = (620, 480)
 GAP_PX = 3.0  # between two markers' edges: their white outlines touch at 0
 LAYOUT_SEED = 7  # fixed, so one selection always draws the same picture
 # Around one actor: its neighbours lie between these fractions of the half-box from the centre,
