@@ -44,6 +44,20 @@ def test_reimporting_changes_nothing(engine):
     assert source_registry.load(engine) == before
 
 
+def test_an_update_from_a_file_pauses_and_resumes_as_the_file_says(engine):
+    followed = _registry(engine)
+    resumed = opml.export([dataclasses.replace(s, paused=False) for s in followed], NOW)
+    outcome = opml.import_sources(engine, "list.opml", resumed, update_existing=True)
+    assert len(outcome.updated) == 3 and not any(s.paused for s in source_registry.load(engine))
+    opml.import_sources(engine, "list.opml", opml.export(followed, NOW), update_existing=True)
+    assert [s.paused for s in source_registry.load(engine)] == [s.paused for s in followed] == [True, False, False]
+    # A feed reader's list says nothing of pauses: an update from it leaves them as they are.
+    plain = b"""<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="B" type="rss" xmlUrl="https://b.example/atom"/></body></opml>"""
+    opml.import_sources(engine, "reader.opml", plain, update_existing=True)
+    assert source_registry.find(engine, url="https://b.example/atom").paused
+
+
 def test_the_export_is_plain_opml_2_for_other_readers(engine):
     root = etree.fromstring(opml.export(_registry(engine), NOW))
     assert root.get("version") == "2.0"

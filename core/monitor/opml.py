@@ -39,7 +39,7 @@ class Outline:
     """One outline of a feed list, as source details, and where it is in the file."""
     where: str  # "outline 3 ('Meridian Gazette')"
     details: sources.SourceDetails
-    paused: bool
+    paused: bool | None  # None: the file does not say (a list from another reader)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +96,8 @@ def read(name: str, data: bytes) -> FeedList:
                                         language=geowire["language"] or element.get("language"),
                                         owner=geowire["owner"], state_affiliated=geowire["state_affiliated"],
                                         notes=geowire["notes"], interval_seconds=geowire["interval_seconds"])
-        paused = (element.get(f"{{{NAMESPACE}}}paused") or "").lower() in ("true", "yes", "1")
+        said = element.get(f"{{{NAMESPACE}}}paused")
+        paused = None if said is None else said.lower() in ("true", "yes", "1")
         found.append(Outline(where, details, paused))
     return FeedList(tuple(found), tuple(problems))
 
@@ -113,7 +114,11 @@ def import_sources(engine: sa.Engine, name: str, data: bytes, *, update_existing
                 unchanged += 1
                 continue
             result = sources.add(engine, outline.details, update_existing=update_existing)
-            source = sources.set_paused(engine, result.source.source_id, True) if outline.paused else result.source
+            source = result.source
+            # A new source takes the file's pause; an updated one the file's word either way (a list
+            # exported after a resume resumes it); a file that does not say leaves it as it is.
+            if outline.paused is not None and outline.paused != source.paused and (outline.paused or result.updated):
+                source = sources.set_paused(engine, source.source_id, outline.paused)
         except InputError as err:
             problems.append(f"{name}: {outline.where}: {err}")
             continue
