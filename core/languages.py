@@ -85,7 +85,7 @@ def language_name(code: str | None) -> str:
     (the charts' "other")."""
     if not isinstance(code, str) or not code:
         return "unknown"
-    return _english_language_names().get(code.split("-")[0], code)
+    return english_language_names().get(code.split("-")[0], code)
 
 
 def country_name(code: str | None) -> str:
@@ -93,17 +93,19 @@ def country_name(code: str | None) -> str:
     itself when CLDR has none."""
     if not isinstance(code, str) or not code:
         return "unknown"
-    name = _english_territory_names().get(code.upper())
+    name = english_territory_names().get(code.upper())
     return f"{name} ({code.upper()})" if name else code
 
 
 @functools.cache
-def _english_territory_names() -> dict:
+def english_territory_names() -> dict:
+    """CLDR's English name of every territory code (countries, and groupings such as "EU")."""
     return dict(Locale("en").territories)
 
 
 @functools.cache
-def _english_language_names() -> dict:
+def english_language_names() -> dict:
+    """CLDR's English name of every language code."""
     # A new babel Locale merges its CLDR data again (2 ms a call), and the filter bar and the
     # Sources page name languages dozens of times a run.
     return dict(Locale("en").languages)

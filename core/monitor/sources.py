@@ -12,8 +12,8 @@ import urllib.parse
 
 import pandas as pd
 import sqlalchemy as sa
-from babel import Locale
 
+from core import languages
 from core.errors import InputError
 from core.store import source_registry
 from core.store.source_registry import DuplicateUrl, Source
@@ -270,7 +270,7 @@ def _interval(value, problems: list[str]) -> int | None:
 @functools.cache
 def _countries() -> dict[str, str]:
     """English name (case folded) and code -> ISO 3166-1 alpha-2 code, from CLDR (Babel)."""
-    names = {name.casefold(): code for code, name in Locale("en").territories.items()
+    names = {name.casefold(): code for code, name in languages.english_territory_names().items()
              if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES}
     return names | {code.casefold(): code for code in names.values()}
 
@@ -278,6 +278,6 @@ def _countries() -> dict[str, str]:
 @functools.cache
 def _languages() -> dict[str, str]:
     """English name (case folded) and code -> ISO 639-1 code, from CLDR (Babel)."""
-    names = {name.casefold(): code for code, name in Locale("en").languages.items()
+    names = {name.casefold(): code for code, name in languages.english_language_names().items()
              if len(code) == 2 and code.isalpha()}
     return names | {code: code for code in names.values()}
