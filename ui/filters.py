@@ -100,21 +100,29 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
             # applied filters is known only in the page (ui/filters_pending.js). The note keeps
             # its line when hidden: a line appearing would move the boxes under the pointer.
             _PENDING_NOTE(key="filters-pending", data={"applied": f"{page}#{state.get(_APPLIED, 0)}"})
+            # Each box is also given the applied value as its own default: a tab's first run can be
+            # stopped before it sends the bar (a component's value arriving restarts it), and a
+            # box drawn later without the value falls back to its default in the browser; with
+            # Streamlit's defaults the undated box showed unticked while the pages included
+            # undated articles, and "Apply filters" then left them out.
+            shown = _applied_as_shown(state[_SAVED], options)
             start, end = st.columns(2)
-            start.date_input("From", min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
-            end.date_input("To", min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
-            st.checkbox("Include undated articles", key="undated")
+            start.date_input("From", value=shown["from"], min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
+            end.date_input("To", value=shown["to"], min_value=first, max_value=last, key="to", format="YYYY-MM-DD")
+            st.checkbox("Include undated articles", value=shown["undated"], key="undated")
             labels = corpus.actor_labels(data)
-            st.multiselect("Actors", options["actor"], format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
+            st.multiselect("Actors", options["actor"], default=shown["actor"],
+                           format_func=lambda actor_id: labels.get(actor_id, actor_id), key="actor",
                            placeholder="a name in any script")
-            st.radio("Articles naming", list(ACTOR_MODES), format_func=ACTOR_MODES.get, key="actor_mode", horizontal=True,
+            st.radio("Articles naming", list(ACTOR_MODES), index=list(ACTOR_MODES).index(shown["actor_mode"]),
+                     format_func=ACTOR_MODES.get, key="actor_mode", horizontal=True,
                      help="Any of them: articles naming at least one of the chosen actors. All of them: only articles "
                           "naming every chosen actor (Iran and Russia together).")
-            st.multiselect("Actor types", options["type"], key="type")
-            st.multiselect("Languages", options["lang"], key="lang",
+            st.multiselect("Actor types", options["type"], default=shown["type"], key="type")
+            st.multiselect("Languages", options["lang"], default=shown["lang"], key="lang",
                            format_func=lambda code: f"{languages.language_name(code)} ({code})")
-            st.multiselect("Sources", options["source"], key="source")
-            st.text_input("Text contains", key="q", placeholder='words, "a phrase", AND, OR, NOT',
+            st.multiselect("Sources", options["source"], default=shown["source"], key="source")
+            st.text_input("Text contains", value=shown["q"], key="q", placeholder='words, "a phrase", AND, OR, NOT',
                           help='Whole words in the title or text, original or translated, ignoring case and accents. '
                                'Words side by side must all be there; OR takes either; NOT (or -word) excludes; '
                                '"quotes" keep a phrase together; parentheses group: (Iran OR Russia) NOT Ukraine.')
@@ -132,6 +140,19 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
     return filters
 
 
+def _applied_as_shown(saved: dict, options: dict) -> dict:
+    """The applied filters as the boxes' values: every key present, and the picks of a box limited
+    to its options (an actor or source the store no longer has is not offered)."""
+    shown = {key: saved.get(key, _DEFAULTS[key]) for key in FILTER_KEYS}
+    for key in ("actor", "type", "lang", "source"):
+        allowed = set(options[key])
+        shown[key] = [value for value in shown[key] or [] if value in allowed]
+    shown["undated"] = bool(shown["undated"])
+    shown["actor_mode"] = shown["actor_mode"] if shown["actor_mode"] in ACTOR_MODES else "any"
+    shown["q"] = shown["q"] or ""
+    return shown
+
+
 def _new_only(data: corpus.Corpus) -> None:
     """The "new since the last visit" box: offered once this browser has a last visit (or a link
     brought a moment); it says how many articles arrived since."""
@@ -141,7 +162,7 @@ def _new_only(data: corpus.Corpus) -> None:
     count = whats_new.new_since(data, since)
     visit = whats_new.last_visit()
     when = "my last visit" if visit is not None and abs((since - visit).total_seconds()) < 1 else f"{since:%Y-%m-%d %H:%M} UTC"
-    st.checkbox(f"Only new since {when} ({count:,})", key="new_only",
+    st.checkbox(f"Only new since {when} ({count:,})", value=st.session_state[_SAVED].get("new") is not None, key="new_only",
                 help=f"Articles stored after {since:%Y-%m-%d %H:%M} UTC: what arrived since this browser last had the "
                      "dashboard open (a link carries the moment itself).")
 

@@ -66,8 +66,10 @@ def in_url(key: str, default, options: Iterable | None = None) -> dict:
     else:
         value = kept.get(key, default)
     value = _valid(value, default, allowed)
-    if key not in state or state[key] != value:
-        state[key] = value
+    # Handed to the widget on every run, even unchanged: a run stopped before it drew the widget
+    # (a component's value arriving restarts a tab's first run) leaves the value in the session
+    # but never sent, and the next run would draw the widget with Streamlit's own default.
+    state[key] = value
     kept[key] = value
     wanted = None if value == default else _encode(value)
     if wanted is None:
