@@ -257,6 +257,11 @@ def _korean(index: lookup.Index, text: str, words, covered: list[bool], person_w
 _BODY_ENDINGS = ("부", "회의", "회", "청", "원", "처", "군", "당", "실", "국", "사", "통신", "정부", "대학")
 
 
+def state_compound(word: str) -> bool:
+    """Whether a Korean word is made of one-syllable names of states (한미일, 북미: "Korea-US-Japan")."""
+    return bool(word) and all(syllable in _KO_STATE_SYLLABLES for syllable in spelling.fold(word))
+
+
 def _span(name: str, start: int, end: int) -> tuple:
     family, given = split(name, "ko")
     return start, end, given, family, "title"
@@ -269,7 +274,7 @@ def _name(index: lookup.Index, word: str, covered: bool) -> str | None:
         return None
     if split(word, "ko") is None or (len(word) == 4 and not word.startswith(_KO_COMPOUND)):
         return None
-    if all(syllable in _KO_STATE_SYLLABLES for syllable in word) or _zipf("ko", word) >= 2.5 or word in index.plain_stopwords or _is_title(index, word) \
+    if state_compound(word) or _zipf("ko", word) >= 2.5 or word in index.plain_stopwords or _is_title(index, word) \
             or word.endswith(_BODY_ENDINGS) or word in index.not_names:
         return None
     return word

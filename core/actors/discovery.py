@@ -270,6 +270,9 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
             continue
         surname, given = hit
         start += lookup.name_start(word, index.language, frozenset(spelling.keys(surname, index.language)))
+        if index.language == "ko":
+            # Stored without its case particle (한승민은 -> 한승민), as dictionary names are.
+            end -= spelling.korean_particle(word, frozenset(spelling.keys(surname, index.language)))
         found.append({"article_id": article_id, "field": field, "start": start, "end": end,
                       "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
                       "surname": surname, "given": given})

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import common_words, lookup, spelling
+from core.actors import cjk_names, common_words, lookup, spelling
 
 SCRIPT_LANGUAGES = {"zh", "ja", "ko", "hi", "ur"}
 
@@ -237,6 +237,8 @@ def _korean(index: lookup.Index, text: str, words, covered: list[bool], person_w
         if k in person_words or _CLAUSE_END.search(text, words[given][1], words[t][1]) or any(
                 spelling.fold(words[j][0]).endswith(_KOREAN_NOT_NAME_ENDINGS) for j in (given, surname)):
             continue
+        if any(cjk_names.state_compound(words[j][0]) for j in (given, surname)):
+            continue  # 한미일 외교장관: the states' ministers
         if not spelling.adjacent(text, words[given], words[surname]) or all(
                 words[j][0].casefold() in everyday for j in (given, surname)):
             continue
