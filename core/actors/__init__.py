@@ -18,7 +18,9 @@ The dictionary and the spellings it is matched under:
 Finding mentions, article by article:
 - ``lookup``: the dictionary indexed for one article language, and what is known of one word.
 - ``matching``: dictionary aliases matched in a field's words; the actor an ambiguous alias names.
-- ``discovery``: people outside the dictionary (titles, given names, appositions, surnames alone).
+- ``discovery``: people outside the dictionary (titles, given names, appositions, surnames alone);
+  ``script_names`` the cues of the scripts without capitals, ``cjk_names`` Chinese, Japanese and
+  Korean people's own names and their readings in Latin letters (pypinyin, pykakasi, ICU).
 - ``finding``: ``find_mentions``, both passes over every article, and the rows kept of them.
 
 Resolving mentions to actors, over the whole corpus:

@@ -39,6 +39,9 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
     words = date_words.for_language(language)
     before, after = _clause(text, start, end, words)
     year_offset = _year_offset([_fold(w) for w in before], [_fold(w) for w in after], words)
+    # "by"/"for" right before it: a deadline or the day something is set for ("entro venerdì").
+    if any(words.has(words.by, _fold(word)) for word in before[:_ATTACHED_GAP + 1]):
+        return Cue(NEXT, year_offset, False)
     # "next"/"last"/"since" beside the date.
     for beside in (after[:_ATTACHED_GAP + 1], before[:_ATTACHED_GAP + 1]):
         for word in map(_fold, beside):

@@ -30,6 +30,8 @@ NEXT, LAST, NONE = 1, -1, 0
 #   future / past: words (or word pairs, space-separated) marking the tense of a clause;
 #   next / last:   words for "next"/"coming" and "last"/"past" that CLDR does not give;
 #   since:         "since" (a date after it is in the past);
+#   by:            "by", "for" before a date: a deadline or the day something is set for ("entro
+#                  venerdì", "fissato per martedì", "até sexta-feira"), on or after publication;
 #   future_suffix / past_suffix: a regular expression a lower-case future (past) verb form matches
 #                  whole, with ``not_future`` / ``not_past`` the common words it would misread;
 #   passive:       words after which a past form is a passive or an infinitive ("will be held");
@@ -117,15 +119,17 @@ _HAND: dict[str, dict] = {
     # Issue 25's press languages: the future of Italian (riunirà, saranno), Portuguese (irá,
     # vai), Polish (będzie, "ma przedstawić": is to), Indonesian (akan), Hindi and Urdu (-गा/-गी/-गे,
     # -گا/-گی/-گے: जाएंगे, کریں گے), Korean (예정이다; 오는 and 지난 before a day: "오는 20일").
-    "it": {"future": ["sarà", "saranno", "previsto", "prevista", "previsti", "previste", "in programma"],
+    "it": {"future": ["sarà", "saranno", "previsto", "prevista", "previsti", "previste", "in programma", "deve",
+                      "devono", "fissato", "fissata"],
            "future_suffix": r"[^\W\d_]{3,}(?:erà|irà|arà|eranno|iranno|aranno|eremo|iremo)",
            "past": ["ha", "hanno", "era", "erano", "aveva", "avevano", "è stato", "è stata", "sono stati"],
            "next": ["prossimo", "prossima"], "last": ["scorso", "scorsa"], "since": ["dal", "dallo", "dalla"],
+           "by": ["entro", "per"],
            "clause": ["che"], "passive": ["sarà", "saranno"]},
-    "pt": {"future": ["vai", "vão", "irá", "irão", "deverá", "deverão", "previsto", "prevista"],
+    "pt": {"future": ["vai", "vão", "irá", "irão", "deverá", "deverão", "previsto", "prevista", "deve", "devem"],
            "future_suffix": r"[^\W\d_]{3,}(?:ará|erá|irá|arão|erão|irão)",
-           "past": ["foi", "foram", "tinha", "tinham"], "next": ["próximo", "próxima"], "last": ["passado", "passada"],
-           "since": ["desde"], "clause": ["que"]},
+           "past": ["foi", "foram", "tinha", "tinham"], "next": ["próximo", "próxima"],
+           "last": ["passado", "passada"], "since": ["desde"], "by": ["até"], "clause": ["que"]},
     "pl": {"future": ["będzie", "będą", "zostanie", "zostaną", "ma", "mają", "planowane", "planowany", "planowana"],
            "past": ["był", "była", "było", "byli", "były"], "next": ["przyszły", "przyszłym", "najbliższy"],
            "last": ["ubiegły", "ubiegłym", "zeszły", "zeszłym"], "since": ["od"], "clause": ["że", "który", "która"]},
@@ -196,6 +200,7 @@ class Vocabulary:
     year_adverbs: dict  # one-word "last year", "this year" ("πέρσι", "امسال") -> NEXT, LAST or NONE
     phrases: dict  # first word -> [(words, NEXT or LAST)]: the future and past words and pairs
     since: frozenset[str]
+    by: frozenset[str]
     clause: frozenset[str]
     governs: frozenset[str]
     future_suffix: re.Pattern | None
@@ -323,7 +328,8 @@ def for_language(language: str | None) -> Vocabulary:
         next=frozenset(_declined(cue_words[NEXT], language)), last=frozenset(_declined(cue_words[LAST], language)),
         this=frozenset(_declined(cue_words[NONE], language)), year=frozenset(year), year_adverbs=year_adverbs,
         phrases=_phrase_index(hand),
-        since=frozenset(fold(w) for w in hand.get("since", ())), clause=frozenset(hand.get("clause", ())),
+        since=frozenset(fold(w) for w in hand.get("since", ())), by=frozenset(fold(w) for w in hand.get("by", ())),
+        clause=frozenset(hand.get("clause", ())),
         governs=frozenset(hand.get("governs", ())),
         future_suffix=compile_("future_suffix"), past_suffix=compile_("past_suffix"),
         final_past=compile_("final_past"), past_pair=compile_("past_pair"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import lookup, script_names, spelling, transliteration
+from core.actors import cjk_names, lookup, script_names, spelling, transliteration
 
 DISCOVERED_CONFIDENCE = {"title": 0.8, "given_name": 0.7, "surname": 0.7}
 
@@ -171,6 +171,7 @@ def discover(index: lookup.Index, article_id: str, field: str, text: str, words:
     # The cues of the scripts without capitals come first: a given name the automaton cut out of
     # Chinese text (谢尔盖) would otherwise take the rest of its run of characters for a surname.
     discovered = script_names.discover(index, article_id, field, text, words, infos, covered, person_words)
+    discovered += _native(index, article_id, field, text, words, covered, person_words)
     spans = _discover(index, words, infos, covered, text, cased, person_words)
     taken = {k for first, last, _ in spans for k in range(first, last)} if spans else set()
     if spans:
@@ -183,12 +184,45 @@ def discover(index: lookup.Index, article_id: str, field: str, text: str, words:
             first, last = organisation
         else:
             start, end = words[first][1], words[last - 1][2]
+            surname = words[last - 1][0]
+            tail = _KOREAN_GIVEN_TAIL.match(text, end) if cased and last - first > 1 and len(surname) <= 5 else None
+            if tail:
+                # "Cho Tae-yul", "Han Seung-min": the press writes a Korean given name's second
+                # syllable after a hyphen, in lower case.
+                end, surname = tail.end(), surname + tail.group()
+                covered[last:] = [covered[k] or words[k][1] < end for k in range(last, len(words))]
             discovered.append({"article_id": article_id, "field": field, "start": start, "end": end,
                                "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
-                               "surname": words[last - 1][0], "given": words[first][0] if last - first > 1 else ""})
+                               "surname": surname, "given": words[first][0] if last - first > 1 else ""})
         for k in range(first, last):
             covered[k] = True
     return discovered
+
+
+# The second syllable of a romanised Korean given name (Tae-yul, Seung-min, Jae-myung, Jong-un).
+_KOREAN_GIVEN_TAIL = re.compile(r"[-‐](?:[bcdghjkmnprstwy]{0,2}[aeiouwy]{1,3}[gklmn]{0,2})(?![\w-])")
+
+
+def _native(index: lookup.Index, article_id: str, field: str, text: str, words, covered: list[bool],
+            person_words: set[int]) -> list[dict]:
+    """Chinese, Japanese and Korean people's own names (``cjk_names``) in the words left free,
+    which this covers."""
+    if index.language not in cjk_names.LANGUAGES:
+        return []
+    found = []
+    blocked = script_names.blocked_mask(text, words, covered)
+    for start, end, given, family, cue in cjk_names.discover(index, text, words, covered, blocked, person_words):
+        if any(blocked[start:end]):
+            continue
+        given, surname = cjk_names.key_parts(family, given, index.language)
+        found.append({"article_id": article_id, "field": field, "start": start, "end": end,
+                      "surface": text[start:end], "candidates": (), "ambiguous": False, "method": cue,
+                      "surname": surname, "given": given})
+        blocked[start:end] = b"\x01" * (end - start)
+        for k, (_, first, last) in enumerate(words):
+            if first < end and last > start:
+                covered[k] = True
+    return found
 
 
 def _organisation_span(index: lookup.Index, words, infos: list[lookup.Word], taken: set[int], first: int,
@@ -236,6 +270,9 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
             continue
         surname, given = hit
         start += lookup.name_start(word, index.language, frozenset(spelling.keys(surname, index.language)))
+        if index.language == "ko":
+            # Stored without its case particle (한승민은 -> 한승민), as dictionary names are.
+            end -= spelling.korean_particle(word, frozenset(spelling.keys(surname, index.language)))
         found.append({"article_id": article_id, "field": field, "start": start, "end": end,
                       "surface": text[start:end], "candidates": (), "ambiguous": False, "method": "surname",
                       "surname": surname, "given": given})
@@ -258,7 +295,9 @@ def article_surnames(discovered: list[dict], language: str | None) -> dict:
     its names were discovered with, mapped to (rank, (surname, given)), in order of discovery."""
     surnames = {}
     for mention in discovered:
-        if len(spelling.fold(mention["surname"])) >= 3:
+        # A Chinese, Korean or Japanese name of two characters (毛宁, 岸田) is as long as its script writes them.
+        if len(spelling.fold(mention["surname"])) >= 3 or cjk_names.native_key(
+                mention["given"], mention["surname"], language) is not None:
             for key in spelling.keys(mention["surname"], language):
                 surnames.setdefault(key, (len(surnames), (mention["surname"], mention["given"])))
     return surnames

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from core.actors import actor_dictionary, discovery, lookup, spelling, transliteration
+from core.actors import actor_dictionary, cjk_names, discovery, lookup, spelling, transliteration
 from core.schema import ACTOR_COLUMNS, MENTION_COLUMNS, require_columns
 
 # Two discovered surnames in different scripts are one actor at this skeleton similarity (0-100).
@@ -119,6 +119,7 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
     with_article = set(keys[names["surface"].str.contains(_ARABIC_ARTICLE).to_numpy(dtype=bool)])
     surname_skeleton = {key: _surname_key(transliteration.skeleton(surname), given_skeleton[key], key in with_article)
                         for key, (_, surname, _) in parts.items()}
+    native_cluster, native_similarity = _native_groups(parts, given_skeleton, surname_skeleton)
     skeletons = sorted({s for s in surname_skeleton.values() if len(s) >= transliteration.MIN_SKELETON})
     group_of = _similar_groups(skeletons)
     # Within one surname group, different given names are different people (two brothers).
@@ -127,7 +128,7 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
         if len(skel) >= transliteration.MIN_SKELETON:
             by_group[group_of[skel]].append(key)
     known_given = {name for names in dictionary.cues.given_names.values() for name in names}
-    cluster_of, similarity = {}, {}
+    cluster_of, similarity = dict(native_cluster), dict(native_similarity)
     for group, members in by_group.items():
         heads: list[str] = []
         for key in sorted(members, key=lambda k: (-len(given_skeleton[k]), k)):
@@ -160,12 +161,65 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
     for surface, key, count in zip(names["surface"], keys, names["occurrences"]):
         if key in cluster_of:
             forms[cluster_of[key]][(surface, parts[key][2])] += int(count)
-    display = {head: _display_name(counter) for head, counter in forms.items()}
+    native_forms = {(surface, parts[key][2]) for surface, key in zip(names["surface"], keys)
+                    if cjk_names.native_key(*parts[key]) is not None}
+    display = {head: _display_name(counter, native_forms) for head, counter in forms.items()}
     known_ids = set(dictionary.actors["actor_id"])
     types = {head: "organisation" for head, counter in forms.items() if _organisation(counter, dictionary)}
     return DiscoveredGroups(head_of=cluster_of, similarity=similarity, names=display,
                             actor_ids={head: _discovered_id(name, known_ids) for head, name in display.items()},
                             types=types)
+
+
+def _native_groups(parts: dict, given_skeleton: dict, surname_skeleton: dict) -> tuple[dict, dict]:
+    """The Chinese, Japanese and Korean people's own names (``cjk_names.native_key``) read in Latin
+    letters for the grouping. A Japanese name's family and given names take the skeletons of their
+    Hepburn readings (岸田文雄: "ksd", as Kishida and Кисида), and are grouped as the others. A Chinese
+    or Korean name is one unit, its family name a syllable: it is grouped, whole, with the spellings
+    in other scripts whose given name and surname read alike in the order written (毛宁, "Mao Ning";
+    조태열, "Cho Tae-yul"), apart from the skeleton grouping, whose surnames these short names would
+    meet by chance. Returns (head_of, similarity) of those; their skeletons are emptied (this
+    changes ``given_skeleton`` and ``surname_skeleton``)."""
+    whole: dict[str, str] = {}
+    for key, (given, surname, language) in parts.items():
+        native = cjk_names.native_key(given, surname, language)
+        if native is None:
+            continue
+        family_reading, given_reading = cjk_names.reading(*native, language)
+        if language == "ja":
+            surname_skeleton[key] = transliteration.skeleton(family_reading)
+            given_skeleton[key] = transliteration.skeleton(given_reading)
+            continue
+        whole[key] = transliteration.skeleton(family_reading + given_reading)
+        surname_skeleton[key] = given_skeleton[key] = ""
+    if not whole:
+        return {}, {}
+    others = {key: transliteration.skeleton(given + surname) for key, (given, surname, language) in parts.items()
+              if given and key not in whole and not _NATIVE_SCRIPT.containsSome(given + surname)}
+    head_of, similarity = {}, {}
+    for key, reading in sorted(whole.items(), key=lambda item: item[0]):
+        head = next((h for h, r in whole.items() if h in head_of and head_of[h] == h and _reads_alike(r, reading)), key)
+        head_of[key], similarity[key] = head, 1.0
+        if head != key:
+            continue
+        for other, written in others.items():
+            if other not in head_of and _reads_alike(reading, written):
+                head_of[other], similarity[other] = key, fuzz.ratio(reading, written) / 100
+                surname_skeleton[other] = given_skeleton[other] = ""
+    return head_of, similarity
+
+
+_NATIVE_SCRIPT = icu.UnicodeSet("[[:Script=Han:][:Script=Hangul:][:Script=Hiragana:][:Script=Katakana:]]")
+# A reading this short ("mnk": Mao Ning) must be met exactly; a longer one as the surnames are.
+_SHORT_READING = 5
+
+
+def _reads_alike(left: str, right: str) -> bool:
+    if len(left) < transliteration.MIN_SKELETON or len(right) < transliteration.MIN_SKELETON:
+        return False
+    if min(len(left), len(right)) < _SHORT_READING:
+        return left == right
+    return fuzz.ratio(left, right) >= SURNAME_SIMILARITY
 
 
 def _organisation(forms: Counter, dictionary: actor_dictionary.Dictionary) -> bool:
@@ -232,14 +286,16 @@ def _discovered_id(name: str, known_ids: set[str]) -> str:
 _LATIN_NAME = icu.UnicodeSet(r"[[:Script=Latin:][:White_Space:]\'\-]")
 
 
-def _display_name(forms: Counter) -> str:
+def _display_name(forms: Counter, native: set = frozenset()) -> str:
     """The English name of a discovered person, from the forms it is written in (``forms``:
     (surface, article language) -> mentions), the full names when there are any, each step taking
     the most used form:
     1. as English articles write it (Dmitry Peskov);
     2. a Latin form that articles in two languages or more write alike: the name's own spelling
        (Steffen Hebestreit in German and French) or an established one;
-    3. the standard romanisation of a form in Cyrillic, Greek, Armenian or Georgian
+    3. a Chinese, Japanese or Korean name (one of ``native``: (surface, language)) read as its
+       language reads it (``cjk_names.display``: 毛宁 Mao Ning, 岸田文雄 Fumio Kishida), else the
+       standard romanisation of a form in Cyrillic, Greek, Armenian or Georgian
        (``transliteration.standard_romanization``: Мария Захарова -> Mariya Zakharova), rather than
        another language's transcription of it (German Maria Sacharowa, French Sergueï Riabkov,
        Turkish Yuriy Uşakov);
@@ -248,18 +304,18 @@ def _display_name(forms: Counter) -> str:
        vowels the press leaves out).
     Steps 1 to 4 run over the surnames written alone too before step 5 is taken: a Russian
     official written in full only in Arabic articles is shown by the Russian articles' surname."""
-    full = Counter({form: count for form, count in forms.items() if " " in form[0]})
+    full = Counter({form: count for form, count in forms.items() if " " in form[0] or form in native})
     # A surname written readably (Горбунов: Gorbunov) is better than a full name that can only be
     # spelt out in consonants (ألكسندر غوربونوف: "Alksndr Ghwrbwnwf").
     for pool in ((full, forms) if full else (forms,)):
-        readable = _readable_name(pool)
+        readable = _readable_name(pool, native)
         if readable:
             return readable
     best = _most_used(full or forms)
     return " ".join(part.capitalize() for part in transliteration.romanize(best).split())
 
 
-def _readable_name(pool: Counter) -> str | None:
+def _readable_name(pool: Counter, native: set = frozenset()) -> str | None:
     """Steps 1 to 4 of ``_display_name`` over ``pool``; None when its forms are all in abjads."""
     latin = Counter({form: count for form, count in pool.items() if form[0] and _LATIN_NAME.containsAll(form[0])})
     english = Counter({form: count for form, count in latin.items() if form[1] == "en"})
@@ -272,6 +328,15 @@ def _readable_name(pool: Counter) -> str | None:
     shared = Counter({form: count for form, count in latin.items() if len(languages[form[0]]) >= 2})
     if shared:
         return _most_used(shared)
+    # A Chinese, Japanese or Korean name read in Latin letters as its own language reads it (毛宁:
+    # Mao Ning; 岸田文雄: Fumio Kishida), rather than another script's transcription of it (Кисида).
+    readings = Counter()
+    for (surface, language), count in pool.items():
+        reading = cjk_names.display(surface, language) if (surface, language) in native else None
+        if reading:
+            readings[(reading, language)] += count
+    if readings:
+        return _most_used(readings)
     romanised = Counter()
     for (surface, language), count in pool.items():
         standard = transliteration.standard_romanization(surface, language)

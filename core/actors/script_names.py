@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import common_words, lookup, spelling
+from core.actors import cjk_names, common_words, lookup, spelling
 
 SCRIPT_LANGUAGES = {"zh", "ja", "ko", "hi", "ur"}
 
@@ -102,7 +102,7 @@ def _overlapping(words, start: int, end: int) -> list[int]:
     return [k for k, (_, first, last) in enumerate(words) if first < end and last > start]
 
 
-def _blocked(text: str, words, covered: list[bool]) -> bytearray:
+def blocked_mask(text: str, words, covered: list[bool]) -> bytearray:
     """Each character of ``text``: 1 inside a word the dictionary matched."""
     mask = bytearray(len(text))
     for (_, start, end), done in zip(words, covered):
@@ -114,7 +114,7 @@ def _blocked(text: str, words, covered: list[bool]) -> bytearray:
 def _dotted(index: lookup.Index, text: str, words, covered: list[bool]) -> list[tuple]:
     """Foreign names joined by a middle dot: 阿尔卡季·扎别林, アルカジー・ザベリン. The
     name starts after any dictionary word glued before it (俄罗斯 in 俄罗斯阿尔卡季…)."""
-    blocked = _blocked(text, words, covered)
+    blocked = blocked_mask(text, words, covered)
     spans = []
     # Traditional characters are read as simplified (扎別林 is 扎别林); katakana as written (folding
     # takes their voicing marks off).
@@ -140,7 +140,7 @@ def _titled_surnames(index: lookup.Index, text: str, words, covered: list[bool])
     titles = sorted(index.title_words, key=len, reverse=True)
     if not titles:
         return []
-    blocked = _blocked(text, words, covered)
+    blocked = blocked_mask(text, words, covered)
     pattern = _TRANSLITERATED[index.language]
     folded = _folded(text)  # titles are folded: simplified characters (書記 is 书记)
     spans = []
@@ -237,6 +237,8 @@ def _korean(index: lookup.Index, text: str, words, covered: list[bool], person_w
         if k in person_words or _CLAUSE_END.search(text, words[given][1], words[t][1]) or any(
                 spelling.fold(words[j][0]).endswith(_KOREAN_NOT_NAME_ENDINGS) for j in (given, surname)):
             continue
+        if any(cjk_names.state_compound(words[j][0]) for j in (given, surname)):
+            continue  # 한미일 외교장관: the states' ministers
         if not spelling.adjacent(text, words[given], words[surname]) or all(
                 words[j][0].casefold() in everyday for j in (given, surname)):
             continue
@@ -279,7 +281,7 @@ def surname_spans(text: str, words, covered: list[bool], surnames: set[str]) -> 
     (start, end, surname) of each use outside the dictionary's words and the names found."""
     if not surnames:
         return []
-    blocked = _blocked(text, words, covered)
+    blocked = blocked_mask(text, words, covered)
     by_form = {_folded(s): s for s in surnames}
     pattern = re.compile("|".join(re.escape(s) for s in sorted(by_form, key=len, reverse=True)))
     return [(m.start(), m.end(), by_form[m.group()]) for m in pattern.finditer(_folded(text))
