@@ -196,17 +196,50 @@ def _native_groups(parts: dict, given_skeleton: dict, surname_skeleton: dict) ->
         return {}, {}
     others = {key: transliteration.skeleton(given + surname) for key, (given, surname, language) in parts.items()
               if given and key not in whole and not _NATIVE_SCRIPT.containsSome(given + surname)}
+    readings = sorted(set(whole.values()))
+    alike_readings = _alike(readings, readings)
     head_of, similarity = {}, {}
+    heads_of_reading: dict[str, list[str]] = defaultdict(list)
+    order = {key: position for position, key in enumerate(whole)}
     for key, reading in sorted(whole.items(), key=lambda item: item[0]):
-        head = next((h for h, r in whole.items() if h in head_of and head_of[h] == h and _reads_alike(r, reading)), key)
+        # The head met first in the names' own order, as a scan of them would meet it.
+        candidates = [head for alike in alike_readings.get(reading, ()) for head in heads_of_reading[alike]]
+        head = min(candidates, key=order.__getitem__) if candidates else key
         head_of[key], similarity[key] = head, 1.0
-        if head != key:
-            continue
-        for other, written in others.items():
-            if other not in head_of and _reads_alike(reading, written):
-                head_of[other], similarity[other] = key, fuzz.ratio(reading, written) / 100
-                surname_skeleton[other] = given_skeleton[other] = ""
+        if head == key:
+            heads_of_reading[reading].append(key)
+    # A spelling in another script joins the first head (in the order they were taken) that reads alike.
+    rank = {key: position for position, key in enumerate(sorted(whole)) if head_of[key] == key}
+    alike_spellings = _alike(readings, sorted(set(others.values())))
+    first_head: dict[str, str] = {}
+    for reading, spellings in alike_spellings.items():
+        for written in spellings:
+            for head in heads_of_reading[reading]:
+                if written not in first_head or rank[head] < rank[first_head[written]]:
+                    first_head[written] = head
+    for other, written in others.items():
+        head = first_head.get(written)
+        if head is not None:
+            head_of[other], similarity[other] = head, fuzz.ratio(whole[head], written) / 100
+            surname_skeleton[other] = given_skeleton[other] = ""
     return head_of, similarity
+
+
+def _alike(readings: list[str], spellings: list[str]) -> dict[str, list[str]]:
+    """For each reading, the spellings that read alike (``_reads_alike``). Scored in blocks by
+    rapidfuzz, as ``_similar_groups`` does: a corpus's thousands of Chinese and Korean names
+    against its tens of thousands of other spellings, pair by pair in Python, took minutes."""
+    alike: dict[str, list[str]] = defaultdict(list)
+    if not readings or not spellings:
+        return alike
+    for start in range(0, len(readings), _SKELETON_BLOCK):
+        block = readings[start:start + _SKELETON_BLOCK]
+        scores = process.cdist(block, spellings, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8)
+        for row, column in zip(*scores.nonzero()):
+            reading, written = block[row], spellings[column]
+            if _reads_alike(reading, written):
+                alike[reading].append(written)
+    return alike
 
 
 _NATIVE_SCRIPT = icu.UnicodeSet("[[:Script=Han:][:Script=Hangul:][:Script=Hiragana:][:Script=Katakana:]]")
