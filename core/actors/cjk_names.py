@@ -25,13 +25,7 @@ import math
 import re
 
 import icu  # PyICU (pyicu-wheels)
-import pykakasi
 import wordfreq
-from faker.providers.person.ja_JP import Provider as _JapaneseNames
-from faker.providers.person.ko_KR import Provider as _KoreanNames
-from faker.providers.person.zh_CN import Provider as _ChineseNames
-from faker.providers.person.zh_TW import Provider as _TaiwaneseNames
-from pypinyin import lazy_pinyin
 
 from core.actors import lookup, spelling
 
@@ -70,6 +64,12 @@ _CLAUSE_END = re.compile(r"[.!?;:。\"“”\n]")
 
 @functools.lru_cache(maxsize=1)
 def _family_names() -> dict[str, frozenset[str]]:
+    # Faker, pypinyin and pykakasi are imported where first needed: together they took ~1 s of every
+    # command's start (and of each extraction worker's), and most corpora have no CJK article.
+    from faker.providers.person.ja_JP import Provider as _JapaneseNames
+    from faker.providers.person.ko_KR import Provider as _KoreanNames
+    from faker.providers.person.zh_CN import Provider as _ChineseNames
+    from faker.providers.person.zh_TW import Provider as _TaiwaneseNames
     chinese = {spelling.fold(name) for name in (*_ChineseNames.last_names, *_TaiwaneseNames.last_names)}
     return {"zh": frozenset(chinese), "ko": frozenset(_KoreanNames.last_names) | frozenset(_KO_COMPOUND),
             "ja": frozenset(_JapaneseNames.last_names)}
@@ -87,6 +87,7 @@ def _zipf(language: str, word: str) -> float:
 
 @functools.lru_cache(maxsize=1)
 def _kakasi():
+    import pykakasi  # imported when first needed (see _family_names)
     return pykakasi.kakasi()
 
 
@@ -146,6 +147,7 @@ def reading(family: str, given: str, language: str | None) -> tuple[str, str]:
         return tuple(" ".join(token["hepburn"] for token in _kakasi().convert(part)) for part in (family, given))
     if language == "ko":
         return tuple(_hangul_latin().transliterate(part).replace("-", "") for part in (family, given))
+    from pypinyin import lazy_pinyin  # imported when first needed (see _family_names)
     return tuple("".join(lazy_pinyin(part)) for part in (family, given))
 
 
