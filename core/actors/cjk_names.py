@@ -174,7 +174,7 @@ def _chinese(index: lookup.Index, text: str, blocked: bytearray) -> list[tuple]:
     for title in sorted(index.title_words, key=len, reverse=True):
         if title in ("先生", "女士"):
             continue  # they follow a name
-        for position in _find_all(folded, title):
+        for position in find_all(folded, title):
             start = position + len(title)
             for end in (start + 2, start + 3, start + 4):
                 name = folded[start:end]
@@ -189,7 +189,7 @@ def _chinese(index: lookup.Index, text: str, blocked: bytearray) -> list[tuple]:
                 family, given = split(name, "zh")
                 spans.append((start, end, given, family, "title"))
                 break
-    return _longest(spans)
+    return longest_spans(spans)
 
 
 def _japanese(index: lookup.Index, text: str, blocked: bytearray) -> list[tuple]:
@@ -197,7 +197,7 @@ def _japanese(index: lookup.Index, text: str, blocked: bytearray) -> list[tuple]
     titles = sorted(index.title_words, key=len, reverse=True) + list(_JA_HONORIFICS)
     spans = []
     for title in titles:
-        for position in _find_all(folded, title):
+        for position in find_all(folded, title):
             start = position
             while start > 0 and _HAN.match(text[start - 1]) and not blocked[start - 1] and position - start < 12:
                 start -= 1
@@ -217,7 +217,7 @@ def _japanese(index: lookup.Index, text: str, blocked: bytearray) -> list[tuple]
             if family not in _family_names()["ja"] and len(family) < 2:
                 continue  # one kanji before a given name is a prefix more often than a family name
             spans.append((start, end, given, family, "title"))
-    return _longest(spans)
+    return longest_spans(spans)
 
 
 def _title_start(text: str, start: int, end: int) -> int:
@@ -238,12 +238,12 @@ def _title_start(text: str, start: int, end: int) -> int:
 def _korean(index: lookup.Index, text: str, words, covered: list[bool], person_words: set[int]) -> list[tuple]:
     spans = []
     for t, (word, _, _) in enumerate(words):
-        if covered[t] or not _is_title(index, word):
+        if covered[t] or not is_title(index, word):
             continue
         # Name, then the state or body, then the title: 조태열 외교부 장관은.
         k = t - 1
         while k >= 0 and t - k <= 3 and k not in person_words and (
-                covered[k] or spelling.fold(words[k][0]).endswith(_BODY_ENDINGS) or _is_title(index, words[k][0])):
+                covered[k] or spelling.fold(words[k][0]).endswith(_BODY_ENDINGS) or is_title(index, words[k][0])):
             k -= 1
         if k >= 0 and k not in person_words and _name(index, words[k][0], covered[k]) == words[k][0] \
                 and not _CLAUSE_END.search(text, words[k][2], words[t][1]):
@@ -276,29 +276,37 @@ def _name(index: lookup.Index, word: str, covered: bool) -> str | None:
         return None
     if split(word, "ko") is None or (len(word) == 4 and not word.startswith(_KO_COMPOUND)):
         return None
-    if state_compound(word) or _zipf("ko", word) >= 2.5 or word in index.plain_stopwords or _is_title(index, word) \
+    if state_compound(word) or _zipf("ko", word) >= 2.5 or word in index.plain_stopwords or is_title(index, word) \
             or word.endswith(_BODY_ENDINGS) or word in index.not_names:
         return None
     return word
 
 
-def _is_title(index: lookup.Index, word: str) -> bool:
-    stem = spelling.fold(word)
+def korean_stem(word: str) -> str:
+    """A Korean word without its case particle (부서기는 -> 부서기), folded."""
+    folded = spelling.fold(word)
     for particle in spelling.KOREAN_PARTICLES:
-        if stem.endswith(particle) and len(stem) > len(particle):
-            stem = stem[:-len(particle)]
-            break
+        if folded.endswith(particle) and len(folded) > len(particle):
+            return folded[:-len(particle)]
+    return folded
+
+
+def is_title(index: lookup.Index, word: str) -> bool:
+    """Whether a word (a Korean one with its particle) ends in a title (외교부장관은, 대변인)."""
+    stem = korean_stem(word)
     return any(stem.endswith(title) for title in index.title_words)
 
 
-def _find_all(text: str, needle: str):
+def find_all(text: str, needle: str):
+    """Every position of ``needle`` in ``text``, overlapping ones too."""
     position = text.find(needle)
     while position >= 0:
         yield position
         position = text.find(needle, position + 1)
 
 
-def _longest(spans: list[tuple]) -> list[tuple]:
+def longest_spans(spans: list[tuple]) -> list[tuple]:
+    """Of spans that overlap (a title inside a longer one: 秘书长 in 副秘书长), the longest."""
     kept = []
     for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         if not kept or span[0] >= kept[-1][1]:

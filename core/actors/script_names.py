@@ -146,13 +146,13 @@ def _titled_surnames(index: lookup.Index, text: str, words, covered: list[bool])
     spans = []
     if index.language == "zh":
         for title in titles:
-            for position in _find_all(folded, title):
+            for position in cjk_names.find_all(folded, title):
                 match = pattern.match(folded, position + len(title))
                 name = _cut(match.group(), folded[match.end():match.end() + 2]) if match else ""
                 if len(name) >= MIN_PART + 1 and not any(blocked[match.start():match.start() + len(name)]) and (
                         folded[match.start() + len(name):match.start() + len(name) + 1] not in _MIDDLE_DOTS):
                     spans.append((match.start(), match.start() + len(name), "", name, "title"))
-        return _longest(spans)
+        return cjk_names.longest_spans(spans)
     for match in pattern.finditer(text):
         after = folded[match.end():match.end() + 8]
         if len(match.group()) < MIN_PART + 1 or any(blocked[match.start():match.end()]) or not (
@@ -169,38 +169,8 @@ def _folded(text: str) -> str:
     return "".join(f if len(f := spelling.fold(ch)) == 1 else ch for ch in text)
 
 
-def _find_all(text: str, needle: str):
-    position = text.find(needle)
-    while position >= 0:
-        yield position
-        position = text.find(needle, position + 1)
-
-
-def _longest(spans: list[tuple]) -> list[tuple]:
-    """Of spans that overlap (a title inside a longer one: 秘书长 in 副秘书长), the longest."""
-    kept = []
-    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-        if not kept or span[0] >= kept[-1][1]:
-            kept.append(span)
-    return kept
-
-
-def _korean_stem(word: str) -> str:
-    """A Korean word without its case particle (부서기는 -> 부서기)."""
-    folded = spelling.fold(word)
-    for particle in spelling.KOREAN_PARTICLES:
-        if folded.endswith(particle) and len(folded) > len(particle):
-            return folded[:-len(particle)]
-    return folded
-
-
 def _korean_particle(word: str) -> bool:
-    return _korean_stem(word) != spelling.fold(word)
-
-
-def _is_title(index: lookup.Index, word: str) -> bool:
-    stem = _korean_stem(word)
-    return any(stem.endswith(title) for title in index.title_words)
+    return cjk_names.korean_stem(word) != spelling.fold(word)
 
 
 def _name_word(index: lookup.Index, word: str, k: int, covered: list[bool]) -> bool:
@@ -223,14 +193,14 @@ def _korean(index: lookup.Index, text: str, words, covered: list[bool], person_w
     spans = []
     everyday = common_words.everyday(index.language)
     for t in range(1, len(words)):
-        if covered[t] or not _is_title(index, words[t][0]):
+        if covered[t] or not cjk_names.is_title(index, words[t][0]):
             continue
         k = t - 1
         while k >= 0 and t - k <= MAX_WORDS_BEFORE_TITLE and k not in person_words and (
-                covered[k] or spelling.fold(words[k][0]).endswith(_KOREAN_BODY_ENDINGS) or _is_title(index, words[k][0])):
+                covered[k] or spelling.fold(words[k][0]).endswith(_KOREAN_BODY_ENDINGS) or cjk_names.is_title(index, words[k][0])):
             k -= 1
         surname, given = k, k - 1
-        if given < 0 or not all(_name_word(index, words[j][0], j, covered) and not _is_title(index, words[j][0])
+        if given < 0 or not all(_name_word(index, words[j][0], j, covered) and not cjk_names.is_title(index, words[j][0])
                                 and not spelling.fold(words[j][0]).endswith(_KOREAN_BODY_ENDINGS)
                                 for j in (given, surname)):
             continue
