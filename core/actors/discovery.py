@@ -45,6 +45,18 @@ def _is_name_word(index: lookup.Index, word: str, folded: str, cased: bool) -> b
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?;:؟؛]")
 
 
+def _may_follow_title(index: lookup.Index, word: str, info: lookup.Word) -> bool:
+    """Whether ``word`` may stand between a title and its holder's name: a word in lower case or
+    an acronym ("Rzecznik MSZ Paweł Wroński"), or a capitalised word of the title's ministry or
+    body ("Juru bicara Kementerian Luar Negeri X", "il portavoce del ministero degli Esteri X",
+    "o ministro das Relações Exteriores X"): a title word, a non-name, or an organisation word.
+    Any other capitalised word may itself be a name, so the title is too far."""
+    if not spelling.is_capitalised(word) or spelling.is_acronym(word):
+        return True
+    return (info.folded in index.not_names
+            or not index.organisation_keys.isdisjoint(info.key_set))
+
+
 def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: list[bool], text: str, cased: bool,
               person_words: set[int] = frozenset()):
     """Names of people outside the dictionary: (start word, end word, cue) spans.
@@ -84,8 +96,11 @@ def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: lis
             between = [k for k in range(title_end, i) if not covered[k]]
             gap = text[words[title_end - 1][2]:words[i][1]]
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
-                          and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
-                                  for k in between)
+                          and all(_may_follow_title(index, words[k][0], infos[k]) for k in between)
+                          # "il ministro degli Esteri a Reggio Calabria": after a preposition
+                          # the capitalised words are a place, not the title's holder.
+                          and not (between and between[-1] == i - 1 and not spelling.is_capitalised(words[i - 1][0])
+                                   and words[i - 1][0].casefold() in index.plain_stopwords)
                           # A title whose person the dictionary found introduces nobody else:
                           # "Präsident Selenskyj auf der Münchner Sicherheitskonferenz".
                           and not any(k in person_words for k in range(title_end, i)))
