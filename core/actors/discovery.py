@@ -97,10 +97,6 @@ def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: lis
             gap = text[words[title_end - 1][2]:words[i][1]]
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
                           and all(_may_follow_title(index, words[k][0], infos[k]) for k in between)
-                          # "il ministro degli Esteri a Reggio Calabria": after a preposition
-                          # the capitalised words are a place, not the title's holder.
-                          and not (between and between[-1] == i - 1 and not spelling.is_capitalised(words[i - 1][0])
-                                   and words[i - 1][0].casefold() in index.plain_stopwords)
                           # A title whose person the dictionary found introduces nobody else:
                           # "Präsident Selenskyj auf der Münchner Sicherheitskonferenz".
                           and not any(k in person_words for k in range(title_end, i)))
@@ -108,6 +104,14 @@ def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: lis
                 # The words and the gap since the title only grow, so it stays too far from any
                 # later word: forget it rather than re-check the growing stretch at every word.
                 title_end = None
+            # Right after a preposition the capitalised words are a place ("il ministro degli
+            # Esteri a Reggio Calabria"), and right after a body's word that is no word of a title
+            # they are its name ("il presidente della Regione Friuli Venezia Giulia"), not the
+            # title's holder: the title stays pending for a later name.
+            elif between and between[-1] == i - 1 and not spelling.is_acronym(words[i - 1][0]) and (
+                    infos[i - 1].folded not in index.title_words if spelling.is_capitalised(words[i - 1][0])
+                    else words[i - 1][0].casefold() in index.plain_stopwords):
+                near_title = False
         if folded[i] in _PLACE_WORDS:
             i += 1
             continue
