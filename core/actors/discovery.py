@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import cjk_names, lookup, script_names, spelling, transliteration
+from core.actors import cjk_names, common_words, lookup, script_names, spelling, transliteration
 
 DISCOVERED_CONFIDENCE = {"title": 0.8, "given_name": 0.7, "surname": 0.7}
 
@@ -283,7 +283,10 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
         # article naming thousands of people would otherwise cost words x names.
         ranked = [surnames[key] for key in info.key_set | info.loose if key in surnames]
         hit = min(ranked)[1] if ranked else None
-        if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME:
+        if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME \
+                and word.casefold() not in common_words.everyday(index.language):
+            # An everyday word of the article's language shares a skeleton with some name by chance:
+            # وأعلنت ("and she announced") with the Polish surname Bellandim.
             hit = known_skeletons.get(transliteration.skeleton(word))
         if hit is None:
             continue
