@@ -39,6 +39,11 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
     words = date_words.for_language(language)
     before, after = _clause(text, start, end, words)
     year_offset = _year_offset([_fold(w) for w in before], [_fold(w) for w in after], words)
+    if words.next_after:
+        # "terça-feira que vem": the clause would be cut at "que" before "vem" is read.
+        following = [_fold(w) for w in date_words.split(text[end:end + 40])]
+        if any(tuple(following[:len(phrase)]) == phrase for phrase in words.next_after):
+            return Cue(NEXT, year_offset, True)
     # "by"/"for" right before it: a deadline or the day something is set for ("entro venerdì").
     if any(words.has(words.by, _fold(word)) for word in before[:_ATTACHED_GAP + 1]):
         return Cue(NEXT, year_offset, False)
@@ -54,6 +59,7 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
     folded = [_fold(w) for w in clause]
     date_at = len(before)
     best: tuple[int, int] | None = None
+    deadline = any(words.has(words.before, _fold(word)) for word in before[:_ATTACHED_GAP + 1])
     for index in range(len(clause)):
         distance = date_at - index - 1 if index < date_at else index - date_at
         if distance > MAX_CUE_DISTANCE or (best is not None and distance >= best[0]):
@@ -64,6 +70,8 @@ def read(text: str, start: int, end: int, language: str | None) -> Cue:
         if direction == LAST and index < date_at and any(_governs(w, words) for w in folded[index + length:date_at]):
             continue  # "promised to bring it to the meeting on 24 March": the date is not the promise's
         best = (distance, direction)
+    if deadline and (best is None or best[1] != LAST):
+        return Cue(NEXT, year_offset, False)  # "antes del viernes": a deadline unless the clause is past
     return Cue(best[1] if best else NONE, year_offset, False)
 
 
@@ -95,6 +103,10 @@ def _tense(words: list[str], folded: list[str], index: int, vocabulary: date_wor
     if vocabulary.past_pair is not None and index + 1 < len(words) and \
             vocabulary.past_pair.fullmatch(f"{word} {folded[index + 1]}"):
         return LAST, 2
+    if vocabulary.reflexive and written[:1].islower() and word not in vocabulary.reflexive and any(
+            0 <= k < len(folded) and folded[k] in vocabulary.reflexive for k in (index - 1, index + 1)) \
+            and not vocabulary.has(vocabulary.since, word) and len(word) > 3:
+        return NEXT, 1  # "spotka się": not a past form (read above), so a present or perfective future
     reading = vocabulary.reading(word)
     if reading is not None:
         if reading.normal_form in vocabulary.future_lemmas:

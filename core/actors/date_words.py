@@ -31,7 +31,14 @@ NEXT, LAST, NONE = 1, -1, 0
 #   next / last:   words for "next"/"coming" and "last"/"past" that CLDR does not give;
 #   since:         "since" (a date after it is in the past);
 #   by:            "by", "for" before a date: a deadline or the day something is set for ("entro
-#                  venerdì", "fissato per martedì", "até sexta-feira"), on or after publication;
+#                  venerdì", "fissato per martedì", "até sexta-feira", "do piątku"), on or after
+#                  publication;
+#   before:        "before" before a date ("antes del viernes", "przed piątkiem"): a deadline, on or
+#                  after publication unless its clause is in the past ("se firmó antes del viernes");
+#   next_after:    phrases right after a date that put it ahead and hold a word that starts a
+#                  clause ("terça-feira que vem", "el martes que viene"): read before the clause is cut;
+#   reflexive:     a reflexive word beside which a verb that is not in the past is a present or a
+#                  perfective future ("spotka się we wtorek"): the clause points ahead;
 #   future_suffix / past_suffix: a regular expression a lower-case future (past) verb form matches
 #                  whole, with ``not_future`` / ``not_past`` the common words it would misread;
 #   passive:       words after which a past form is a passive or an infinitive ("will be held");
@@ -76,7 +83,9 @@ _HAND: dict[str, dict] = {
            # Passé composé: "a annoncé", "ont signé", "a été", "a dit", "a pris", "se sont réunis".
            "past_pair": r"(?:a|ont|est|sont)\s+(?!lieu$|du$)[^\W\d_]+(?:é|ée|és|ées|i|ie|is|ies|it|u|ue|us|ues)",
            "last": ["passé", "passée"], "since": ["depuis"], "clause": ["que", "qui", "où", "lorsque"]},
-    "es": {"future": ["va a", "van a", "prevista", "previsto", "previstas", "previstos"],
+    "es": {"future": ["va a", "van a", "prevista", "previsto", "previstas", "previstos", "debe", "deben",
+                      "tiene que", "tienen que", "hay que"],
+           "before": ["antes"], "next_after": ["que viene"],
            "past": ["fue", "fueron", "había", "habían", "hace"],
            "future_suffix": r"[^\W\d_]+r(?:á|án)",
            # Preterite, 3rd person: "anunció", "firmaron", "dijeron".
@@ -124,13 +133,28 @@ _HAND: dict[str, dict] = {
            "future_suffix": r"[^\W\d_]{3,}(?:erà|irà|arà|eranno|iranno|aranno|eremo|iremo)",
            "past": ["ha", "hanno", "era", "erano", "aveva", "avevano", "è stato", "è stata", "sono stati"],
            "next": ["prossimo", "prossima"], "last": ["scorso", "scorsa"], "since": ["dal", "dallo", "dalla"],
-           "by": ["entro", "per"],
+           "by": ["entro", "per"], "before": ["prima"],
            "clause": ["che"], "passive": ["sarà", "saranno"]},
-    "pt": {"future": ["vai", "vão", "irá", "irão", "deverá", "deverão", "previsto", "prevista", "deve", "devem"],
+    "pt": {"future": ["vai", "vão", "irá", "irão", "deverá", "deverão", "previsto", "prevista", "deve", "devem",
+                      "será", "serão"],
+           "before": ["antes"], "next_after": ["que vem", "que vêm"],
            "future_suffix": r"[^\W\d_]{3,}(?:ará|erá|irá|arão|erão|irão)",
            "past": ["foi", "foram", "tinha", "tinham"], "next": ["próximo", "próxima"],
            "last": ["passado", "passada"], "since": ["desde"], "by": ["até"], "clause": ["que"]},
-    "pl": {"future": ["będzie", "będą", "zostanie", "zostaną", "ma", "mają", "planowane", "planowany", "planowana"],
+    # Polish writes the future of a perfective verb in present forms ("spotka", "podpisze"), which
+    # no installed library tags: the common ones of the news are listed, a verb beside "się" that
+    # is not in the past counts as one, and the past is read from its -ł endings.
+    "pl": {"future": ["będzie", "będą", "zostanie", "zostaną", "ma", "mają", "planowane", "planowany", "planowana",
+                      "spotka", "spotkają", "podpisze", "podpiszą", "przedstawi", "przedstawią", "odwiedzi",
+                      "odwiedzą", "przyjedzie", "przyjadą", "rozpocznie", "rozpoczną", "zakończy", "zakończą",
+                      "ogłosi", "ogłoszą", "przekaże", "przekażą", "poleci", "polecą", "wygłosi", "omówi", "omówią",
+                      "podejmie", "podejmą", "zdecyduje", "zdecydują", "przyjmie", "przyjmą", "złoży", "złożą",
+                      "zorganizuje", "wyjedzie", "wróci", "wrócą", "przeprowadzi", "przeprowadzą", "weźmie",
+                      "wezmą", "powinien", "powinna", "powinni", "musi", "muszą", "planuje", "planują"],
+           "past_suffix": r"[^\W\d_]{2,}(?:ł|ła|ło|li|ły|łem|łam|liśmy|łyśmy)",
+           "not_past": ["cały", "cała", "całe", "mały", "mała", "biały", "biała", "stały", "stała", "trwały",
+                        "trwała", "dalej", "woli", "soli", "roli", "doli", "koli", "dzieli", "skali"],
+           "reflexive": ["się"], "by": ["do"], "before": ["przed"],
            "past": ["był", "była", "było", "byli", "były"], "next": ["przyszły", "przyszłym", "najbliższy"],
            "last": ["ubiegły", "ubiegłym", "zeszły", "zeszłym"], "since": ["od"], "clause": ["że", "który", "która"]},
     "id": {"future": ["akan", "dijadwalkan", "direncanakan", "berencana"], "past": ["telah", "sudah"],
@@ -189,6 +213,16 @@ def _reading(language: str, word: str):
     return _morphology(language).parse(word)[0]
 
 
+# Weekdays in the cases the press writes them after a preposition, which dateparser's data lacks
+# (it has the nominative and some accusatives) and no installed library declines: Polish
+# genitive ("do piątku", "od poniedziałku") and instrumental ("przed piątkiem").
+WEEKDAY_FORMS: dict[str, dict[str, int]] = {
+    "pl": {"poniedziałku": 0, "poniedziałkiem": 0, "wtorku": 1, "wtorkiem": 1, "środy": 2, "środą": 2,
+           "czwartku": 3, "czwartkiem": 3, "piątku": 4, "piątkiem": 4, "soboty": 5, "sobotą": 5,
+           "niedzieli": 6, "niedzielą": 6},
+}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """One language's cue words (folded) and verb-form patterns; see ``_HAND`` for the keys."""
@@ -201,6 +235,9 @@ class Vocabulary:
     phrases: dict  # first word -> [(words, NEXT or LAST)]: the future and past words and pairs
     since: frozenset[str]
     by: frozenset[str]
+    before: frozenset[str]
+    next_after: tuple[tuple[str, ...], ...]
+    reflexive: frozenset[str]
     clause: frozenset[str]
     governs: frozenset[str]
     future_suffix: re.Pattern | None
@@ -329,6 +366,9 @@ def for_language(language: str | None) -> Vocabulary:
         this=frozenset(_declined(cue_words[NONE], language)), year=frozenset(year), year_adverbs=year_adverbs,
         phrases=_phrase_index(hand),
         since=frozenset(fold(w) for w in hand.get("since", ())), by=frozenset(fold(w) for w in hand.get("by", ())),
+        before=frozenset(fold(w) for w in hand.get("before", ())),
+        next_after=tuple(tuple(_words(p)) for p in hand.get("next_after", ())),
+        reflexive=frozenset(fold(w) for w in hand.get("reflexive", ())),
         clause=frozenset(hand.get("clause", ())),
         governs=frozenset(hand.get("governs", ())),
         future_suffix=compile_("future_suffix"), past_suffix=compile_("past_suffix"),

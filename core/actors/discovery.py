@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.actors import cjk_names, lookup, script_names, spelling, transliteration
+from core.actors import cjk_names, common_words, lookup, script_names, spelling, transliteration
 
 DISCOVERED_CONFIDENCE = {"title": 0.8, "given_name": 0.7, "surname": 0.7}
 
@@ -43,6 +43,18 @@ def _is_name_word(index: lookup.Index, word: str, folded: str, cased: bool) -> b
 
 
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?;:؟؛]")
+
+
+def _may_follow_title(index: lookup.Index, word: str, info: lookup.Word) -> bool:
+    """Whether ``word`` may stand between a title and its holder's name: a word in lower case or
+    an acronym ("Rzecznik MSZ Paweł Wroński"), or a capitalised word of the title's ministry or
+    body ("Juru bicara Kementerian Luar Negeri X", "il portavoce del ministero degli Esteri X",
+    "o ministro das Relações Exteriores X"): a title word, a non-name, or an organisation word.
+    Any other capitalised word may itself be a name, so the title is too far."""
+    if not spelling.is_capitalised(word) or spelling.is_acronym(word):
+        return True
+    return (info.folded in index.not_names
+            or not index.organisation_keys.isdisjoint(info.key_set))
 
 
 def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: list[bool], text: str, cased: bool,
@@ -84,8 +96,7 @@ def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: lis
             between = [k for k in range(title_end, i) if not covered[k]]
             gap = text[words[title_end - 1][2]:words[i][1]]
             near_title = (len(between) <= MAX_WORDS_AFTER_TITLE and not _SENTENCE_PUNCTUATION.search(gap)
-                          and all(not spelling.is_capitalised(words[k][0]) or spelling.is_acronym(words[k][0])
-                                  for k in between)
+                          and all(_may_follow_title(index, words[k][0], infos[k]) for k in between)
                           # A title whose person the dictionary found introduces nobody else:
                           # "Präsident Selenskyj auf der Münchner Sicherheitskonferenz".
                           and not any(k in person_words for k in range(title_end, i)))
@@ -93,6 +104,14 @@ def _discover(index: lookup.Index, words, infos: list[lookup.Word], covered: lis
                 # The words and the gap since the title only grow, so it stays too far from any
                 # later word: forget it rather than re-check the growing stretch at every word.
                 title_end = None
+            # Right after a preposition the capitalised words are a place ("il ministro degli
+            # Esteri a Reggio Calabria"), and right after a body's word that is no word of a title
+            # they are its name ("il presidente della Regione Friuli Venezia Giulia"), not the
+            # title's holder: the title stays pending for a later name.
+            elif between and between[-1] == i - 1 and not spelling.is_acronym(words[i - 1][0]) and (
+                    infos[i - 1].folded not in index.title_words if spelling.is_capitalised(words[i - 1][0])
+                    else words[i - 1][0].casefold() in index.plain_stopwords):
+                near_title = False
         if folded[i] in _PLACE_WORDS:
             i += 1
             continue
@@ -264,7 +283,10 @@ def surname_mentions(index: lookup.Index, article_id, field, text, words, infos,
         # article naming thousands of people would otherwise cost words x names.
         ranked = [surnames[key] for key in info.key_set | info.loose if key in surnames]
         hit = min(ranked)[1] if ranked else None
-        if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME:
+        if hit is None and known_skeletons and len(folded) >= MIN_CORPUS_SURNAME \
+                and word.casefold() not in common_words.everyday(index.language):
+            # An everyday word of the article's language shares a skeleton with some name by chance:
+            # وأعلنت ("and she announced") with the Polish surname Bellandim.
             hit = known_skeletons.get(transliteration.skeleton(word))
         if hit is None:
             continue

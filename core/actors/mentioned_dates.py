@@ -102,6 +102,7 @@ def _vocabulary(language: str | None) -> tuple[dict[str, int], dict[str, int], d
             if language == "he" and "יום" not in name:
                 continue  # bare שני, שלישי are also "second", "third"
             weekdays[name] = number
+    weekdays.update(date_words.WEEKDAY_FORMS.get(language, {}))
     relative = {word: offset for key, offset in RELATIVE_DAYS.items() for word in info.get("relative-type", {}).get(key, ())}
     return months, weekdays, relative, solar
 
