@@ -134,3 +134,22 @@ def test_timeline_draws_iran_and_russia_together_next_to_each_alone(app, dated):
     toggle.set_value(False).run()
     [figure] = _figures(at)
     assert [t["type"] for t in figure["data"]] == ["scatter", "scatter"]
+
+
+def test_every_box_of_the_bar_defaults_to_the_applied_filter(app):
+    """A box the browser draws without its session value (a tab's first run restarted before it
+    sent the bar) shows its own default: that must be the applied filter, not Streamlit's (the
+    undated box once showed unticked while the pages included undated articles)."""
+    fresh = _run(None)
+    assert fresh.sidebar.checkbox(key="undated").proto.default is True
+    linked = _run(None, undated="0", actor=IRAN, actor_mode="all", lang="ru", q="Iran", **{"from": "2024-03-01"})
+    assert not linked.exception
+    bar = linked.sidebar
+    assert bar.checkbox(key="undated").proto.default is False
+    actors = bar.multiselect(key="actor")
+    assert len(actors.proto.default) == 1 and actors.options[actors.proto.default[0]].startswith("Iran (country)")
+    assert bar.radio(key="actor_mode").proto.default == 1  # "all of them"
+    languages = bar.multiselect(key="lang")
+    assert [languages.options[i] for i in languages.proto.default] == ["Russian (ru)"]
+    assert bar.text_input(key="q").proto.default == "Iran"
+    assert list(bar.date_input(key="from").proto.default) == ["2024-03-01"]
