@@ -3,10 +3,18 @@ a time (``schema.records``), the dashboard's text frames written in a process of
 the actor frames, the matcher's indexes built once before the extraction workers are forked."""
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from core import schema
+from core import cluster, config, pipeline, schema
+from core.actors import frames
+from core.store import database
+from tests import sample_corpus
 
 
 def _records_by_row(frame: pd.DataFrame) -> list[dict]:
@@ -40,3 +48,63 @@ def test_records_a_column_at_a_time_are_the_rows_to_dict_gives():
     assert got[2]["mixed"] == 7 and type(got[2]["mixed"]) is int  # a numpy scalar made a Python one
     assert got[1]["score"] is None and got[1]["at"] is None and got[2]["kind"] is None
     assert schema.records(frame.iloc[:0]) == [] and schema.records(pd.DataFrame(index=range(2))) == [{}, {}]
+
+
+def _written_frames(folder: Path) -> dict[str, object]:
+    """Every frame file of a frames folder by entry kind and name: Parquet files as frames, the
+    full-text index as its article ids and its vocabulary (term, documents, occurrences)."""
+    found = {}
+    for path in sorted(folder.glob("*/*")):
+        if path.parent.name.startswith("."):
+            continue
+        name = f"{path.parent.name.split('-')[0]}/{path.name}"
+        if path.suffix == ".parquet":
+            found[name] = pd.read_parquet(path)
+        else:
+            connection = sqlite3.connect(path)
+            connection.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'words', 'row')")
+            found[name] = (connection.execute("SELECT rowid, article_id FROM ids ORDER BY rowid").fetchall(),
+                           connection.execute("SELECT * FROM temp.vocabulary ORDER BY term").fetchall())
+            connection.close()
+    return found
+
+
+def _prepared(store: Path) -> dict[str, object]:
+    engine = database.connect(f"sqlite:///{store}")
+    folder = config.frames_cache_dir(str(engine.url))
+    shutil.rmtree(folder, ignore_errors=True)
+    run = pipeline.write_frames(engine, sample_corpus.dictionary())
+    assert run.frames_not_written is None and run.not_extracted is None
+    return _written_frames(folder)
+
+
+def _assert_same_frames(one: dict, two: dict) -> None:
+    assert sorted(one) == sorted(two) == ["actors/actors.parquet", "actors/dates.parquet", "actors/mentions.parquet",
+                                          "articles/articles.parquet", "search/text.sqlite", "stories/stories.parquet"]
+    for name, frame in one.items():
+        if isinstance(frame, pd.DataFrame):
+            pd.testing.assert_frame_equal(frame, two[name])
+        else:
+            assert frame == two[name] and frame[0] and frame[1], name
+
+
+def test_text_frames_written_by_a_process_of_their_own_are_those_written_here(sample_store, monkeypatch):
+    here = _prepared(sample_store)
+    pools = []
+    monkeypatch.setattr(frames, "MIN_ARTICLES_FOR_A_TEXT_PROCESS", 1)
+    monkeypatch.setattr(cluster, "process_pool", lambda jobs, pool=cluster.process_pool: pools.append(jobs) or pool(jobs))
+    beside = _prepared(sample_store)
+    assert pools == [1]  # the articles frame and the text index were written by a forked process
+    _assert_same_frames(here, beside)
+    assert not frames._FORKED  # nothing of the run is kept
+
+
+def _killed(token, cache_dir):
+    os._exit(9)  # as the kernel kills a process out of memory: no exception, no result
+
+
+def test_a_text_process_that_dies_leaves_its_frames_to_this_one(sample_store, monkeypatch):
+    here = _prepared(sample_store)
+    monkeypatch.setattr(frames, "MIN_ARTICLES_FOR_A_TEXT_PROCESS", 1)
+    monkeypatch.setattr(frames, "_write_texts_forked", _killed)
+    _assert_same_frames(here, _prepared(sample_store))

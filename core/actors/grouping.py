@@ -170,11 +170,11 @@ def group_discovered(names: pd.DataFrame, dictionary: actor_dictionary.Dictionar
 
 def _organisation(forms: Counter, dictionary: actor_dictionary.Dictionary) -> bool:
     """Whether a discovered name is an organisation's: one of its forms has a word that names
-    organisations in its article's language or in English (``lookup.Index.organisation_keys``:
+    organisations in its article's language or in English (``lookup.organisation_keys``:
     "The Wall Street Journal", "Ronald Reagan Presidential Foundation"). Discovery leaves such
     names out; mentions stored before it did are typed "organisation" here, never "person"."""
     for surface, language in forms:
-        keys = lookup.for_language(dictionary, language).organisation_keys
+        keys = lookup.organisation_keys(dictionary, language)
         if any(not keys.isdisjoint(spelling.keys(word, language)) for word, _, _ in spelling.words(surface, language)):
             return True
     return False
