@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from core import cluster, config, pipeline, schema
-from core.actors import frames
-from core.store import database
+from core.actors import extraction, frames
+from core.store import database, reads
 from tests import sample_corpus
 
 
@@ -108,3 +108,38 @@ def test_a_text_process_that_dies_leaves_its_frames_to_this_one(sample_store, mo
     monkeypatch.setattr(frames, "MIN_ARTICLES_FOR_A_TEXT_PROCESS", 1)
     monkeypatch.setattr(frames, "_write_texts_forked", _killed)
     _assert_same_frames(here, _prepared(sample_store))
+
+
+class _Recording:
+    """A process pool that records what each page was sent with."""
+
+    def __init__(self, pool, sent: list):
+        self.pool, self.sent = pool, sent
+
+    def submit(self, function, page, dictionary, known, token):
+        self.sent.append((dictionary, token))
+        return self.pool.submit(function, page, dictionary, known, token)
+
+    def shutdown(self, **options):
+        self.pool.shutdown(**options)
+
+
+def test_forked_extraction_workers_inherit_the_dictionary_and_its_indexes(sample_store, monkeypatch):
+    """Pages go to the workers without the dictionary (2 MB pickled a page), which they hold from
+    the fork with the matcher's indexes already built, and find what one process finds."""
+    dictionary = sample_corpus.dictionary()
+    found, sent = {}, []
+    monkeypatch.setattr(extraction, "CHUNK", 25)  # several pages in flight
+    monkeypatch.setattr(cluster, "process_pool", lambda jobs, pool=cluster.process_pool: _Recording(pool(jobs), sent))
+    for jobs in (1, 2):
+        store = shutil.copy(sample_store, sample_store.with_name(f"jobs{jobs}.db"))
+        engine = database.connect(f"sqlite:///{store}")
+        summary = extraction.run(engine, dictionary, "firehose-speed", everything=True, jobs=jobs)
+        mentions, dates = reads.load_mentions(engine), reads.load_mentioned_dates(engine)
+        found[jobs] = (summary, mentions.sort_values(list(mentions.columns)).reset_index(drop=True),
+                       dates.sort_values(list(dates.columns)).reset_index(drop=True))
+    assert len(sent) > 2 and all(d is None and t is not None for d, t in sent) and len({t for _, t in sent}) == 1
+    assert not extraction._DICTIONARY  # the run's entry goes with it
+    assert found[1][0] == found[2][0] and found[1][0].mentions > 0
+    for one, two in zip(found[1][1:], found[2][1:]):
+        pd.testing.assert_frame_equal(one, two)
