@@ -1,6 +1,7 @@
 """The firehose's speed-ups store and write exactly what the plain paths do: rows made a column at
 a time (``schema.records``), the dashboard's text frames written in a process of their own beside
-the actor frames, the matcher's indexes built once before the extraction workers are forked."""
+the actor frames, the matcher's indexes built once before the extraction workers are forked, the
+discovered names' groups looked up by position."""
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from core import cluster, config, pipeline, schema
-from core.actors import extraction, frames
-from core.store import database, reads
+from core.actors import extraction, frames, grouping
+from core.store import batches, database, reads
 from tests import sample_corpus
 
 
@@ -143,3 +144,32 @@ def test_forked_extraction_workers_inherit_the_dictionary_and_its_indexes(sample
     assert found[1][0] == found[2][0] and found[1][0].mentions > 0
     for one, two in zip(found[1][1:], found[2][1:]):
         pd.testing.assert_frame_equal(one, two)
+
+
+def test_discovered_groups_looked_up_by_position_assign_what_the_dicts_map():
+    groups = grouping.DiscoveredGroups(
+        head_of={"a|smith|en": "a|smith|en", "a|smyth|en": "a|smith|en", "b|jones|en": "b|jones|en", "c|lost|en": "c|lost|en"},
+        similarity={"a|smith|en": 1.0, "a|smyth|en": 0.8, "b|jones|en": 1.0, "c|lost|en": 1.0},
+        names={"a|smith|en": "A Smith", "b|jones|en": "B Jones"},
+        actor_ids={"a|smith|en": "discovered:a-smith", "b|jones|en": "discovered:b-jones"})  # c: a head without an id
+    mentions = batches.empty_mentions()
+    rows = [("x1", None, "a|smyth|en", 0.9), ("x1", "Q7", None, 1.0), ("x2", None, "b|jones|en", 0.5),
+            ("x2", None, "z|unknown|en", 0.7), ("x3", None, "c|lost|en", 0.6), ("x3", None, "a|smith|en", 0.95)]
+    mentions = pd.concat([mentions, pd.DataFrame([{**dict.fromkeys(mentions.columns), "article_id": a, "actor_id": actor,
+                                                   "name_key": key, "confidence": c, "start": 0, "end": 1, "occurrences": 1,
+                                                   "surface": "s", "field": "text"} for a, actor, key, c in rows])],
+                         ignore_index=True).astype(mentions.dtypes.to_dict())
+    # What assign and heads_in gave with Series.map over the dicts.
+    discovered = mentions["name_key"].notna() & mentions["actor_id"].isna()
+    keys = mentions.loc[discovered, "name_key"]
+    heads = keys.map(groups.head_of)
+    expected = mentions.copy()
+    rows_grouped = heads.index[heads.notna()]
+    expected.loc[rows_grouped, "actor_id"] = heads[heads.notna()].map(groups.actor_ids)
+    factor = keys[heads.notna()].map(groups.similarity).astype("float64")
+    expected.loc[rows_grouped, "confidence"] = (expected.loc[rows_grouped, "confidence"] * factor).round(3)
+    expected = expected[expected["actor_id"].notna()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(groups.assign(mentions), expected)
+    assert list(expected["actor_id"]) == ["discovered:a-smith", "Q7", "discovered:b-jones", "discovered:a-smith"]
+    assert expected["confidence"].tolist() == [0.72, 1.0, 0.5, 0.95]
+    assert groups.heads_in(mentions) == list(dict.fromkeys(heads.dropna())) == ["a|smith|en", "b|jones|en", "c|lost|en"]
