@@ -13,6 +13,7 @@ import collections
 import contextlib
 import hashlib
 import itertools
+import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ import sqlalchemy as sa
 from core import cluster
 from core.errors import ClusterError
 from core.store import extractions
-from core.actors import actor_dictionary, corrections, dictionary_changes, discovery, finding, mentioned_dates
+from core.actors import actor_dictionary, corrections, dictionary_changes, discovery, finding, lookup, mentioned_dates
 
 # Articles extracted per transaction, and the characters of text that end a page sooner. The
 # words of a page are held until its last article is matched (a surname met in one article is
@@ -69,8 +70,9 @@ class PageExtraction:
 
 
 # The dictionary a worker process extracts with, under the token of the run that sent it. The
-# matcher's indexes (``lookup.for_language``) are built once per dictionary object, ~2 s a
-# language: a copy unpickled with every page would build them again for every page.
+# matcher's indexes (``lookup.for_language``) are built once per dictionary object, ~0.5 s a
+# language: a copy unpickled with every page would build them again for every page. Local
+# workers are forked with it in place, its indexes built (``_forked_pool``), and are sent none.
 _DICTIONARY: dict[str, actor_dictionary.Dictionary] = {}
 
 
@@ -84,6 +86,8 @@ def extract_page(page: pd.DataFrame, dictionary: actor_dictionary.Dictionary, kn
             _DICTIONARY.clear()
             _DICTIONARY[token] = dictionary
         dictionary = _DICTIONARY[token]
+    if dictionary is None:
+        raise ValueError("extract_page: no dictionary sent, and none inherited under this token")
     return PageExtraction(finding.find_mentions(page, dictionary, known_surnames=known), mentioned_dates.extract(page))
 
 
@@ -123,10 +127,12 @@ def run(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, version: str
         if cluster_pool is not None:
             extracted = _on_cluster(_pages(engine, pending), dictionary, known, cluster_pool)
         else:
+            token = None
             if executor is None and jobs > 1:
-                executor = cluster.process_pool(jobs)
+                executor, token = _forked_pool(jobs, dictionary, extractions.due_languages(engine, pending))
+                stack.callback(_DICTIONARY.pop, token, None)
                 stack.callback(executor.shutdown, wait=True, cancel_futures=True)
-            extracted = _extracted(_pages(engine, pending), dictionary, known, executor)
+            extracted = _extracted(_pages(engine, pending), dictionary, known, executor, token)
         try:
             for page, found in extracted:
                 extractions.save_extraction(engine, list(page["article_id"]), found.mentions, found.dates, version)
@@ -153,12 +159,28 @@ def _carry_over(engine: sa.Engine, current: dictionary_changes.Snapshot, version
             extractions.carry_over(engine, old, version, corrections.alias_articles(engine, changed) if changed else [])
 
 
-# Extraction is worth worker processes (forked in ~0.1 s, the dictionary sent with each page)
+# Extraction is worth worker processes (forked in ~0.1 s, with the dictionary and its indexes)
 # from about two pages of articles on.
 MIN_ARTICLES_FOR_WORKERS = 2 * CHUNK
 # Pages extracted ahead of the one being stored: enough to keep two workers busy while a page is
 # stored, few enough that memory stays a handful of pages (~50 MB each at CHUNK_CHARS).
 PAGES_AHEAD = 4
+
+
+def _forked_pool(jobs: int, dictionary: actor_dictionary.Dictionary,
+                 languages: list[str | None]) -> tuple[Executor, str | None]:
+    """Local worker processes for ``jobs`` and the token they find the dictionary under. Where
+    processes are forked, the matcher's indexes of ``languages`` are built here first and the
+    workers inherit them: each worker built its own (~5 s for nine languages, the CPU of the
+    other pages' matching), and a 2 MB dictionary was pickled with every page. Elsewhere (spawned
+    workers) the token is None: the dictionary goes with the pages, as to any executor."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return cluster.process_pool(jobs), None
+    for language in languages:
+        lookup.for_language(dictionary, language)
+    token = uuid.uuid4().hex
+    _DICTIONARY[token] = dictionary  # before the pool forks its workers, at its first page
+    return cluster.process_pool(jobs), token
 
 
 def _pages(engine: sa.Engine, pending: str | None) -> Iterator[pd.DataFrame]:
@@ -186,22 +208,24 @@ def _on_cluster(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
         yield taken.popleft(), found
 
 
-def _extracted(pages: Iterator[pd.DataFrame], dictionary, known: set[str],
-               executor: Executor | None) -> Iterator[tuple[pd.DataFrame, PageExtraction]]:
+def _extracted(pages: Iterator[pd.DataFrame], dictionary, known: set[str], executor: Executor | None,
+               inherited: str | None = None) -> Iterator[tuple[pd.DataFrame, PageExtraction]]:
     """Each page with what was found in it, in order. A page whose worker died (a process killed
-    for memory breaks a process pool) is extracted again in this process."""
+    for memory breaks a process pool) is extracted again in this process. ``inherited``: the
+    token the executor's (forked) workers hold the dictionary under, which is then not sent."""
     if executor is None:
         for page in pages:
             yield page, extract_page(page, dictionary, known)
         return
     ahead: collections.deque = collections.deque()
-    broken, token = False, uuid.uuid4().hex
+    broken, token = False, inherited or uuid.uuid4().hex
+    sent = None if inherited else dictionary
     for page in itertools.chain(pages, [None]):
         if page is not None:
             future = None
             if not broken:
                 try:
-                    future = executor.submit(extract_page, page, dictionary, known, token)
+                    future = executor.submit(extract_page, page, sent, known, token)
                 except BrokenProcessPool:
                     broken = True
             ahead.append((page, future))

@@ -10,13 +10,17 @@ grow with the corpus (docs/actors.md, "Memory"). Writing them chains the store, 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import uuid
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 
+from core import cluster
 from core.actors import actor_dictionary, resolution
 from core.analysis import indexed_search, story_corpus, story_grouping
 from core.store import batches, database, extractions, frame_cache, frame_files, reads
@@ -77,13 +81,60 @@ def prepare_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, v
     with the corpus (docs/actors.md, "Memory")."""
     if cache_dir is None:
         return
+    with _texts_beside(engine, cache_dir):
+        key = f"{database.revision(engine)}-{version}"
+        with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
+                frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:
+            if actors_dir is not None or stories_dir is not None:
+                _write_frames(engine, dictionary, actors_dir, stories_dir)
+
+
+# From this many articles on, the articles frame and the full-text index (a fifth of the frames'
+# time, and independent of the actors) are written by a process of their own, forked, while this
+# one writes the actor frames and the stories: the frames of 220k articles took 185 s on one core
+# of two. Below it a fork costs more than it saves.
+MIN_ARTICLES_FOR_A_TEXT_PROCESS = 20_000
+# The store each text process writes from, by its run's token: inherited through the fork (an
+# engine does not pickle); a token apiece, as two threads (dashboard jobs) may write frames at once.
+_FORKED: dict[str, sa.Engine] = {}
+
+
+def _write_texts(engine: sa.Engine, cache_dir: Path) -> None:
     frame_cache.prepare_articles(engine, cache_dir)
     frame_cache.text_index(engine, cache_dir, indexed_search.documents)
-    key = f"{database.revision(engine)}-{version}"
-    with frame_cache.entry(cache_dir, "actors", key, FRAME_NAMES) as actors_dir, \
-            frame_cache.entry(cache_dir, "stories", key, ("stories",)) as stories_dir:
-        if actors_dir is not None or stories_dir is not None:
-            _write_frames(engine, dictionary, actors_dir, stories_dir)
+
+
+def _write_texts_forked(token: str, cache_dir: Path) -> None:
+    engine = _FORKED[token]
+    engine.dispose(close=False)  # the parent's pooled connections stay the parent's (SQLAlchemy's rule for a fork)
+    _write_texts(engine, cache_dir)
+
+
+@contextlib.contextmanager
+def _texts_beside(engine: sa.Engine, cache_dir: Path) -> Iterator[None]:
+    """The text frames written (``_write_texts``) while the block runs: by a forked process for a
+    big store, else here before the block. What writing them raised (an ``OSError`` for a full
+    disk) is raised when the block ends; a process that died (killed for memory) leaves the
+    writing to this one."""
+    forking = ("fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+               and extractions.count_due(engine, None) >= MIN_ARTICLES_FOR_A_TEXT_PROCESS)
+    if not forking:
+        _write_texts(engine, cache_dir)
+        yield
+        return
+    token = uuid.uuid4().hex
+    _FORKED[token] = engine
+    pool = cluster.process_pool(1)
+    try:
+        writing = pool.submit(_write_texts_forked, token, cache_dir)
+        yield
+        try:
+            writing.result()
+        except BrokenProcessPool:
+            _write_texts(engine, cache_dir)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        del _FORKED[token]
 
 
 def _write_frames(engine: sa.Engine, dictionary: actor_dictionary.Dictionary, actors_dir: Path | None,

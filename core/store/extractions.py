@@ -53,6 +53,15 @@ def count_due(engine: sa.Engine, not_extracted_with: str | None) -> int:
         return conn.execute(query).scalar()
 
 
+def due_languages(engine: sa.Engine, not_extracted_with: str | None) -> list[str | None]:
+    """The distinct languages of the articles not yet extracted with that version (every article
+    with None), None for articles without one."""
+    table = schema.articles
+    query = _not_extracted(sa.select(table.c.language).distinct().select_from(table), not_extracted_with)
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
 def due_articles(engine: sa.Engine, not_extracted_with: str | None, after: str | None, limit: int,
                  max_chars: int) -> pd.DataFrame:
     """The next articles to extract: article_id, title, text, language, published (dtypes of
