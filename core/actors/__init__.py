@@ -24,7 +24,8 @@ Finding mentions, article by article:
 - ``finding``: ``find_mentions``, both passes over every article, and the rows kept of them.
 
 Resolving mentions to actors, over the whole corpus:
-- ``grouping``: discovered names grouped into actors across articles and scripts.
+- ``grouping``: discovered names grouped into actors across articles and scripts (``native_grouping``:
+  Chinese, Japanese and Korean own names by their readings in Latin letters).
 - ``corrections``: the analysts' merges, splits, renames, aliases, new types and ignores (the
   file's and the store's) added to the dictionary and applied to resolved actors and mentions.
 - ``resolution``: ``resolve`` (grouping then corrections) whole or batch by batch, and ``extract``
