@@ -5,6 +5,7 @@ import datetime as dt
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from core import schema
 from core.monitor import sources
@@ -87,10 +88,14 @@ def test_add_from_the_form_then_import_and_download_opml(page, app):
     page.get_by_role("tab", name="OPML").click()
     (root / "reader.opml").write_bytes(OPML)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(root / "reader.opml"))
-    page.wait_for_timeout(1000)
+    # The file is sent, then the page runs again with it; on a loaded machine that takes seconds,
+    # and the button stays disabled until the run that holds the file has drawn it.
+    page.locator("[data-testid='stFileChipName']", has_text="reader.opml").wait_for(timeout=60_000)
+    importing = page.get_by_role("button", name="Import", exact=True)
+    expect(importing).to_be_enabled(timeout=60_000)
     _settled(page)
     _shot(page, "followed-upload")
-    page.get_by_role("button", name="Import", exact=True).click()
+    importing.click()
     page.get_by_text("1 source(s) added, 0 already followed, 1 outline(s) left out").wait_for(timeout=30_000)
     assert page.get_by_text("reader.opml: outline 2 ('Broken'): no xmlUrl").is_visible()
     _settled(page)
