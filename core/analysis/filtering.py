@@ -137,13 +137,13 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
-                    actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> pd.DataFrame:
+                    actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | text_search.RowLookup | None = None) -> pd.DataFrame:
     """The articles that pass every filter, newest first: ``rows_of(articles, selected_rows(...))``."""
     return rows_of(articles, selected_rows(articles, filters, mentions, actors, text_lookup))
 
 
 def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
-                  actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> np.ndarray:
+                  actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | text_search.RowLookup | None = None) -> np.ndarray:
     """Positions in ``articles`` of the articles that pass every filter, newest first: what a
     selection costs to keep (4 bytes an article) where its rows would cost their columns.
 
