@@ -149,8 +149,9 @@ def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFra
 
     Needs: articles[article_id, published, language, source, title, text], and optionally
     title_translated / text_translated, which the text query then also searches. With
-    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``) the text
-    is not needed: the query's words are looked up there, and only the translations scanned.
+    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``, or a
+    ``text_search.RowLookup`` bound to ``articles``) the text is not needed: the query's words are
+    looked up there, and only the translations scanned.
     Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
     for ``actor_types`` also actors[actor_id, type].
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article
