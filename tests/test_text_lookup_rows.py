@@ -75,3 +75,11 @@ def test_the_dashboard_selection_is_the_same_bound_on_the_sample_corpus(sample_s
             scanned = filtering.selected_rows(articles, filters)
             found = filtering.selected_rows(lean, filters, text_lookup=bound)
             assert list(found) == list(scanned), (query, chosen)
+
+
+@pytest.mark.parametrize("dtype", ["object", "string[pyarrow]", "category"])
+def test_the_frame_ids_may_be_held_in_any_dtype(folder, dtype):
+    held = ARTICLES.drop(columns="text").iloc[::-1].reset_index(drop=True)
+    held["article_id"] = held["article_id"].astype(dtype)
+    scanned = text_search.matches(ARTICLES.iloc[::-1].reset_index(drop=True), "tehran OR kremlin")
+    assert list(text_search.matches(held, "tehran OR kremlin", lookup=_bound(held, folder))) == list(scanned)

@@ -66,7 +66,9 @@ def bound(articles: pd.DataFrame, entry_ids: list[str], entries: Callable[[str],
     in the frame is found once here (4 bytes an article), so that a lookup is numbers only."""
     frame_ids, frame = pd.Index(articles["article_id"]), weakref.ref(articles)
     if frame_ids.is_unique:
-        position = frame_ids.get_indexer(pd.Index(entry_ids, dtype=frame_ids.dtype)).astype(np.int32)
+        # The entries' ids in the frame's own string dtype: compared in C, not as Python objects.
+        same = object if isinstance(frame_ids.dtype, pd.CategoricalDtype) else frame_ids.dtype
+        position = frame_ids.get_indexer(pd.Index(entry_ids, dtype=same)).astype(np.int32)
 
         def rows(term: text_search.Term) -> np.ndarray:
             found = position[entries(match(term))]
