@@ -229,7 +229,7 @@ SELECTION_FRAMES = 3
 @st.cache_resource(show_spinner=False, max_entries=RECENT_SELECTIONS)
 def _selected_rows(_data: corpus.Corpus, url: str, revision: int, translations_revision: int, target: str,
                    filters: filtering.Filters):
-    return filtering.selected_rows(_data.articles, filters, _data.mentions, _data.actors, corpus.text_lookup())
+    return filtering.selected_rows(_data.articles, filters, _data.mentions, _data.actors, corpus.text_lookup(_data.articles))
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTION_FRAMES)

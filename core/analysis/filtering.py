@@ -137,20 +137,21 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def filter_articles(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
-                    actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> pd.DataFrame:
+                    actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | text_search.RowLookup | None = None) -> pd.DataFrame:
     """The articles that pass every filter, newest first: ``rows_of(articles, selected_rows(...))``."""
     return rows_of(articles, selected_rows(articles, filters, mentions, actors, text_lookup))
 
 
 def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFrame | None = None,
-                  actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | None = None) -> np.ndarray:
+                  actors: pd.DataFrame | None = None, text_lookup: text_search.Lookup | text_search.RowLookup | None = None) -> np.ndarray:
     """Positions in ``articles`` of the articles that pass every filter, newest first: what a
     selection costs to keep (4 bytes an article) where its rows would cost their columns.
 
     Needs: articles[article_id, published, language, source, title, text], and optionally
     title_translated / text_translated, which the text query then also searches. With
-    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``) the text
-    is not needed: the query's words are looked up there, and only the translations scanned.
+    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``, or a
+    ``text_search.RowLookup`` bound to ``articles``) the text is not needed: the query's words are
+    looked up there, and only the translations scanned.
     Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
     for ``actor_types`` also actors[actor_id, type].
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article

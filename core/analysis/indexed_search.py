@@ -20,6 +20,11 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
+from typing import Callable
+
+import numpy as np
+import pandas as pd
 
 from core.analysis import text_search
 
@@ -53,3 +58,24 @@ def match(term: text_search.Term) -> str:
     tokens = [token for word in term.words for token in _WORD.findall(_NO_SPACES.sub(r" \g<0> ", word))]
     phrase = '"' + " ".join(token.replace('"', '""') for token in tokens) + '"'
     return f"{{doc extra}} : {phrase}" if len(tokens) == 1 else f"doc : {phrase}"
+
+
+def bound(articles: pd.DataFrame, entry_ids: list[str], entries: Callable[[str], np.ndarray]) -> text_search.RowLookup:
+    """The index's lookup bound to ``articles``: ``entries(match)`` gives the numbers of the index
+    entries an FTS5 query matches, ``entry_ids`` the article id of each number. Each entry's row
+    in the frame is found once here (4 bytes an article), so that a lookup is numbers only."""
+    frame_ids, frame = pd.Index(articles["article_id"]), weakref.ref(articles)
+    if frame_ids.is_unique:
+        # The entries' ids in the frame's own string dtype: compared in C, not as Python objects.
+        same = object if isinstance(frame_ids.dtype, pd.CategoricalDtype) else frame_ids.dtype
+        position = frame_ids.get_indexer(pd.Index(entry_ids, dtype=same)).astype(np.int32)
+
+        def rows(term: text_search.Term) -> np.ndarray:
+            found = position[entries(match(term))]
+            return found[found >= 0]
+    else:  # an id on several rows: each of them is found, as matching by id finds them
+        ids = np.asarray(entry_ids, dtype=object)
+
+        def rows(term: text_search.Term) -> np.ndarray:
+            return np.flatnonzero(frame()["article_id"].isin(ids[entries(match(term))]).to_numpy(dtype=bool))
+    return text_search.RowLookup(rows, frame)

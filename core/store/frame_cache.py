@@ -199,6 +199,12 @@ def text_index(engine: sa.Engine, cache_dir: Path, documents: Callable[[list, li
     return cache_dir / f"search-{revision}"
 
 
+def text_index_written(engine: sa.Engine, cache_dir: Path) -> bool:
+    """Whether the full-text index of the store as it is now is written (``text_index`` then only
+    names its folder)."""
+    return _present(cache_dir, "search", str(database.revision(engine)), (text_index_file.INDEX_FILE,))
+
+
 def prepare_articles(engine: sa.Engine, cache_dir: Path) -> None:
     """Write ``cached_articles``' file for the store as it is now, without reading it back."""
     with entry(cache_dir, "articles", str(database.revision(engine)), ("articles",)) as folder:

@@ -65,3 +65,25 @@ def lookup(folder: Path, match: str) -> np.ndarray:
     finally:
         connection.close()
     return np.array([row[0] for row in found], dtype=object)
+
+
+def entries(folder: Path, match: str) -> np.ndarray:
+    """The numbers of the index entries (``article_ids``' positions) matching the FTS5 query
+    ``match``: no article id read, nor made a Python string (a word found in 300k of 1M articles
+    took 0.2 s of joining and fetching ids, and as long again to compare them with the frame's)."""
+    connection = sqlite3.connect(f"file:{folder / INDEX_FILE}?mode=ro", uri=True)
+    try:
+        found = connection.execute("SELECT rowid FROM words WHERE words MATCH ?", (match,)).fetchall()
+    finally:
+        connection.close()
+    # Rowids are numbered from 1 in the order the articles were indexed (``write``).
+    return np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found)) - 1
+
+
+def article_ids(folder: Path) -> list[str]:
+    """The article id of every index entry, in the order ``entries`` numbers them."""
+    connection = sqlite3.connect(f"file:{folder / INDEX_FILE}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in connection.execute("SELECT article_id FROM ids ORDER BY rowid")]
+    finally:
+        connection.close()
