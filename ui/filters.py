@@ -69,10 +69,10 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
     # would throw away the choices made in the bar but not applied yet.
     arrived = state.get(_FILTERS_DRAWN_ON) != page
     state[_FILTERS_DRAWN_ON] = page
+    shown = _applied_as_shown(state[_SAVED], options)
     for key in FILTER_KEYS:
-        saved = state[_SAVED].get(key, _DEFAULTS[key])
-        if arrived or key not in state or state[key] != saved:
-            state[key] = saved
+        if arrived or key not in state or state[key] != shown[key]:
+            state[key] = shown[key]
     state["new_only"] = state[_SAVED].get("new") is not None
     with st.sidebar:
         whats_new.marker(data)
@@ -105,7 +105,6 @@ def filter_bar(data: corpus.Corpus, page: str) -> filtering.Filters:
             # box drawn later without the value falls back to its default in the browser; with
             # Streamlit's defaults the undated box showed unticked while the pages included
             # undated articles, and "Apply filters" then left them out.
-            shown = _applied_as_shown(state[_SAVED], options)
             start, end = st.columns(2)
             start.date_input("From", value=shown["from"], min_value=first, max_value=last, key="from", format="YYYY-MM-DD")
             end.date_input("To", value=shown["to"], min_value=first, max_value=last, key="to", format="YYYY-MM-DD")

@@ -10,9 +10,10 @@ it holds the tokens, not a second copy of the texts.
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -55,15 +56,21 @@ def write(articles_file: Path, folder: Path, documents: Callable[[list, list], t
     return done
 
 
-def lookup(folder: Path, match: str) -> np.ndarray:
-    """The ids of the articles whose index entry matches the FTS5 query ``match``."""
+@contextlib.contextmanager
+def _reading(folder: Path) -> Iterator[sqlite3.Connection]:
     # A connection per lookup: pages run in several threads, and opening the file costs ~0.1 ms.
     connection = sqlite3.connect(f"file:{folder / INDEX_FILE}?mode=ro", uri=True)
     try:
-        found = connection.execute("SELECT ids.article_id FROM words JOIN ids ON ids.rowid = words.rowid "
-                                   "WHERE words MATCH ?", (match,)).fetchall()
+        yield connection
     finally:
         connection.close()
+
+
+def lookup(folder: Path, match: str) -> np.ndarray:
+    """The ids of the articles whose index entry matches the FTS5 query ``match``."""
+    with _reading(folder) as connection:
+        found = connection.execute("SELECT ids.article_id FROM words JOIN ids ON ids.rowid = words.rowid "
+                                   "WHERE words MATCH ?", (match,)).fetchall()
     return np.array([row[0] for row in found], dtype=object)
 
 
@@ -71,19 +78,13 @@ def entries(folder: Path, match: str) -> np.ndarray:
     """The numbers of the index entries (``article_ids``' positions) matching the FTS5 query
     ``match``: no article id read, nor made a Python string (a word found in 300k of 1M articles
     took 0.2 s of joining and fetching ids, and as long again to compare them with the frame's)."""
-    connection = sqlite3.connect(f"file:{folder / INDEX_FILE}?mode=ro", uri=True)
-    try:
+    with _reading(folder) as connection:
         found = connection.execute("SELECT rowid FROM words WHERE words MATCH ?", (match,)).fetchall()
-    finally:
-        connection.close()
     # Rowids are numbered from 1 in the order the articles were indexed (``write``).
     return np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found)) - 1
 
 
 def article_ids(folder: Path) -> list[str]:
     """The article id of every index entry, in the order ``entries`` numbers them."""
-    connection = sqlite3.connect(f"file:{folder / INDEX_FILE}?mode=ro", uri=True)
-    try:
+    with _reading(folder) as connection:
         return [row[0] for row in connection.execute("SELECT article_id FROM ids ORDER BY rowid")]
-    finally:
-        connection.close()
