@@ -22,4 +22,8 @@ except errors.StoreError as err:
     # A team store on a server can be down, or refuse the login: the page says so in one line (the
     # password masked), where a traceback would show the analyst the code instead.
     st.error(f"The store cannot be used: {err}")
+finally:
+    # What the run freed (a selection's columns, a chart's JSON) goes back to the system rather
+    # than staying in the allocator's free lists, where a large store's server grew with each run.
+    corpus.hand_back_freed_memory()
 

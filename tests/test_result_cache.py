@@ -1,6 +1,8 @@
 """The pages' process-wide cache of analysis results (ui/result_cache.py): bounded, least recently
 used dropped first, keyed on the function, its arguments and the view, safe across threads."""
+import gc
 import threading
+import weakref
 
 import pandas as pd
 import pytest
@@ -95,8 +97,9 @@ def test_frames_are_keyed_by_identity():
     assert cache.get(rows, (frame,), {"limit": 3}, view=VIEW) == 3
     assert cache.get(rows, (frame,), {"limit": 3}, view=VIEW) == 3
     assert len(cache) == 1
-    assert cache.get(rows, (frame.head(2),), {"limit": 3}, view=VIEW) == 2
-    assert cache.get(rows, (frame.copy(),), {"limit": 3}, view=VIEW) == 3  # equal content, another object
+    head, copy = frame.head(2), frame.copy()
+    assert cache.get(rows, (head,), {"limit": 3}, view=VIEW) == 2
+    assert cache.get(rows, (copy,), {"limit": 3}, view=VIEW) == 3  # equal content, another object
     assert len(cache) == 3
 
 
@@ -168,3 +171,26 @@ def test_call_keys_on_the_view_of_the_session(monkeypatch):
     view[-1] = "filters changed"
     result_cache.call(counted, 7, limit=2)
     assert counted.calls == 2
+
+
+def test_an_entry_goes_with_the_frame_it_was_computed_from():
+    # A result sharing memory with its selection (a column of it, as pandas hands them out without
+    # copying) kept the selection's columns alive for as long as the entry stayed, long after the
+    # selection itself was let go.
+    cache = result_cache.ResultCache()
+    kept = pd.DataFrame({"x": range(3)})
+    cache.get(first_column, (kept,), view=VIEW)
+    selection = pd.DataFrame({"x": range(1000)})
+    column = cache.get(first_column, (selection,), view=VIEW)
+    held = weakref.ref(column)
+    assert len(cache) == 2
+    del selection, column
+    gc.collect()
+    cache.get(square, (2,), view=VIEW)  # any later call sweeps
+    assert held() is None, "the result of a collected frame is still held"
+    assert len(cache) == 2, "the entry of the frame still alive, and the new one, are kept"
+    assert cache.get(first_column, (kept,), view=VIEW) is not None
+
+
+def first_column(frame):
+    return frame["x"]

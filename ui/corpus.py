@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core import config, pipeline, schema
@@ -31,6 +32,30 @@ from core.translate import translated
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
 TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "he", "tr", "zh", "ja")
 
+
+# Arrow's buffers (pandas' strings, the Parquet reader's) from the C library's allocator rather than
+# Arrow's bundled mimalloc: mimalloc kept the pages freed by one session's script thread for that
+# thread, out of reach of every hand-back, so a 1M-article server's RSS only grew with its
+# sessions' selections; glibc's are handed back by ``hand_back_freed_memory`` after each run.
+pa.set_memory_pool(pa.system_memory_pool())
+
+
+def _one_heap() -> None:
+    """One glibc heap for every thread. Streamlit runs each session's script in a thread of its
+    own, and glibc gave threads arenas of their own (up to eight a core): the columns a run freed
+    stayed in its arena, partly used pages that malloc_trim cannot hand back, and a 1M-article
+    server grew by ~300 MB more over a dozen filter changes (measured with MALLOC_ARENA_MAX=1 set
+    outside, which this does from inside). The threads then share one lock for their allocations,
+    which two cores and a few analysts' sessions do not notice. Elsewhere than glibc this does
+    nothing. Python has no binding for mallopt."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c")).mallopt(_M_ARENA_MAX, 1)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
+_M_ARENA_MAX = -8  # glibc's malloc.h
+_one_heap()
 
 # Frames are cached with st.cache_resource, not st.cache_data: cache_data pickles and copies the
 # value on every hit, which for a large store costs more than the page. No stage changes its input
@@ -165,7 +190,7 @@ def preload() -> bool:
     _story_labels(eng, articles_with_translations(config.translation_settings().target), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     theme.empty_figure("Geowire").to_json()
-    _hand_back_freed_memory()
+    hand_back_freed_memory()
     # The actors' spelling index (the actor search, and the actors a text query names under the
     # text box: every text query needs it) in the background: built on the first text query it
     # made that query 1.1-1.5 s slower at 300k articles (the dictionary read, every spelling folded,
@@ -184,11 +209,13 @@ def _build_spelling_index(actors, mentions, url: str, revision: int) -> None:
         logging.getLogger(__name__).exception("the actors' spelling index could not be built in the background")
 
 
-def _hand_back_freed_memory() -> None:
-    """Return the heap pages freed while the frames were read and indexed to the system. glibc's
-    malloc keeps them for reuse (numpy's temporary arrays of ten million rows raise its threshold
-    for doing so), which kept ~0.5 GB of a 1M-article server's RSS that nothing used. Python has no
-    binding for malloc_trim; elsewhere than glibc this does nothing."""
+def hand_back_freed_memory() -> None:
+    """Return the heap pages freed while the frames were read and indexed, or while a page ran, to
+    the system. glibc's malloc keeps them for reuse (numpy's temporary arrays of ten million rows
+    raise its threshold for doing so, and each script thread may have its own arena), which kept
+    ~0.5 GB of a 1M-article server's RSS that nothing used after the preload, and 100-200 MB more
+    after a page's run. It takes 1-10 ms at 1M articles. Python has no binding for malloc_trim;
+    elsewhere than glibc this does nothing."""
     libc = ctypes.util.find_library("c")
     try:
         ctypes.CDLL(libc).malloc_trim(0)
