@@ -211,7 +211,9 @@ def export_frame(corpus, rows: int):
     chosen = data.articles.head(rows)
     if hasattr(corpus, "with_texts"):  # the texts are read from the store, as the Download menu does
         chosen = corpus.with_texts(chosen)
-    return export_articles.article_table(chosen, data.actors, data.mentions, data.dates)
+    # Older code (--code) holds the dates' sentences and has no reader of them.
+    return export_articles.article_table(chosen, data.actors, data.mentions, data.dates,
+                                         *([data.date_sentences] if getattr(data, "date_sentences", None) else []))
 
 
 # --- the columnar path -----------------------------------------------------------------------------
