@@ -202,3 +202,15 @@ def test_the_download_menu_exports_the_sentences(app_with_db, monkeypatch):
     written = [[{"date": d.date, "sentence": d.sentence} for d in days] for days in expected["mentioned_dates"]]
     assert sum(map(len, written)) > 5 and any(d["sentence"] for days in written for d in days)
     assert [row["mentioned_dates"] for row in exported] == written
+
+
+def test_a_store_without_a_frames_folder_keeps_the_sentences(sample_ingest, tmp_path, monkeypatch):
+    """Read from the store's tables (no frame files to read the sentences from), the dates keep their
+    sentences and there is no reader, as for the mentions."""
+    url = f"sqlite:///{sample_ingest.copy(tmp_path)}"
+    monkeypatch.setattr(config, "frames_cache_dir", lambda url, environ=None: None)
+    engine = database.connect(url)
+    _, mentions, dates, sentences, date_sentences = corpus._actor_frames(engine, url, database.revision(engine))
+    engine.dispose()
+    assert "sentence" in dates.columns and "sentence" in mentions.columns and sentences is date_sentences is None
+    assert dates["sentence"].notna().sum() > 50

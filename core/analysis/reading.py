@@ -56,7 +56,8 @@ def article_dates(dates: pd.DataFrame, article_id: str,
     sentence (str; <NA> where none was stored), with the dtypes they are stored with.
     """
     held = "sentence" in dates.columns
-    schema.require_columns(dates, ("article_id", "date", "kind", "surface") + (("sentence",) if held else ()), stage=_shared.STAGE)
+    schema.require_columns(dates, ("article_id", "date", "kind", "surface") + (("sentence",) if held else ()),
+                           stage=_shared.STAGE)
     if not held and sentences is None:
         raise ValueError(f"{_shared.STAGE}: mentioned dates without their sentences need a way to read them (sentences=)")
     found = schema.as_read(dates.loc[(dates["article_id"] == article_id).to_numpy(dtype=bool), ["date", "kind", "surface"]

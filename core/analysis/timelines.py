@@ -166,7 +166,8 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     """
     schema.require_columns(articles, ("article_id", "source", "language"), stage=_shared.STAGE)
     held = "sentence" in dates.columns
-    schema.require_columns(dates, ("article_id", "date", "surface", "sentence" if held else "sentence_key"), stage=_shared.STAGE)
+    schema.require_columns(dates, ("article_id", "date", "surface", "sentence" if held else "sentence_key"),
+                           stage=_shared.STAGE)
     if not held and sentences is None:
         raise ValueError(f"{_shared.STAGE}: mentioned dates without their sentences need a way to read them (sentences=)")
     columns = ["date", "articles", "mentions", "sources", "languages", "sentences", "article_ids"]
