@@ -14,7 +14,9 @@ Per size it prints:
   then runs every page through Streamlit's own headless runner (``AppTest``, what serve.py warms
   the pages with): each page's first run in the process (its cold start, server side), then each
   filter change as a new session opening that page with the filter in its URL (dates, a language,
-  an actor, a source, free text), so the selection is new to the process every time, with the RSS
+  an actor, a source, free text; with ``--changes mentioned,mentioned+language``, the Timeline's
+  mentioned-dates view, whole and with a language), so the selection is new to the process every
+  time, with the RSS
   after it; then the
   export of 10k selected articles (``core.export.articles.article_table`` and its CSV, as the
   pages' download menus call them). It prints the frames it holds (deep sizes) and its RSS after
@@ -57,7 +59,10 @@ PAGES = {"overview": "pages/overview.py", "timeline": "pages/timeline.py", "netw
 # Filter changes, as URL query parameters (ui/filters.py reads them as a link's filters).
 CHANGES = {"dates": {"from": "2025-06-01", "to": "2025-08-31"}, "language": {"lang": "ru"},
            "actor": {"actor": "Q7747"}, "source": {"source": "DE Outlet 2"}, "text": {"q": "ministro"},
-           "text+language": {"q": "Sicherheit", "lang": "de"}, "phrase": {"q": '"the minister" OR Sicherheit'}}
+           "text+language": {"q": "Sicherheit", "lang": "de"}, "phrase": {"q": '"the minister" OR Sicherheit'},
+           # The Timeline's view of the days the articles mention (other pages ignore the parameter).
+           "mentioned": {"timeline_view": "Dates the articles mention"},
+           "mentioned+language": {"timeline_view": "Dates the articles mention", "lang": "ru"}}
 EXPORTED = 10_000
 
 
@@ -211,7 +216,9 @@ def export_frame(corpus, rows: int):
     chosen = data.articles.head(rows)
     if hasattr(corpus, "with_texts"):  # the texts are read from the store, as the Download menu does
         chosen = corpus.with_texts(chosen)
-    return export_articles.article_table(chosen, data.actors, data.mentions, data.dates)
+    # Older code (--code) holds the dates' sentences and has no reader of them.
+    return export_articles.article_table(chosen, data.actors, data.mentions, data.dates,
+                                         *([data.date_sentences] if getattr(data, "date_sentences", None) else []))
 
 
 # --- the columnar path -----------------------------------------------------------------------------
@@ -307,7 +314,8 @@ def main() -> None:
     parser.add_argument("--articles", default="100000", help="comma-separated sizes (default 100000)")
     parser.add_argument("--text-bytes", type=int, default=3000, help="characters per text (0: ~500, dashboard_bench's)")
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of {', '.join(PAGES)}")
-    parser.add_argument("--changes", default=",".join(CHANGES), help=f"comma-separated, of {', '.join(CHANGES)}")
+    parser.add_argument("--changes", default=",".join(c for c in CHANGES if not c.startswith("mentioned")),
+                        help=f"comma-separated, of {', '.join(CHANGES)} (default: all but the mentioned-dates view)")
     parser.add_argument("--delete", action="store_true", help="delete each store and its frames after measuring it")
     parser.add_argument("--code", type=Path, default=REPO,
                         help="the checkout whose frames and server are measured (default this one; e.g. a main "

@@ -90,8 +90,8 @@ with actors_tab:
         st.button(f"Filter every page to {tables.plain(names.get(chosen, chosen))}", on_click=filters.select_actor, args=(chosen,),
                   key="reader_filter_actor")
 with dates_tab:
-    days = schema.as_read(data.dates[data.dates["article_id"] == article["article_id"]])
-    st.dataframe(tables.readable(days[["date", "kind", "surface", "sentence"]]), hide_index=True, width="stretch",
+    days = reading.article_dates(data.dates, article["article_id"], data.date_sentences)
+    st.dataframe(tables.readable(days), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
     copies = reading.copies_elsewhere(data.articles, article["article_id"])

@@ -24,7 +24,7 @@ if published.open:
         downloads.data_downloads(volume, "published-timeline", filters.current_filters())
 if mentioned.open:
     with mentioned:
-        days = result_cache.call(timelines.mentioned_dates_timeline, selected, data.dates)
+        days = result_cache.call(timelines.mentioned_dates_timeline, selected, data.dates, sentences=data.date_sentences)
         downloads.chart(result_cache.call(over_time.mentioned_dates_chart, days), "mentioned-dates")
         downloads.data_downloads(days, "mentioned-dates", filters.current_filters())
 if attention.open:

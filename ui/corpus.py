@@ -110,6 +110,9 @@ def dictionary() -> actor_dictionary.Dictionary:
 # Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
 # sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
 _LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
+# The mentioned dates' sentences too (103 of the 172 MB the dates took at a million articles): read
+# by row for the days the Timeline quotes, the Reader's article and the export (``Corpus.date_sentences``).
+_DATES_LEFT_IN_FILE = ("sentence",)
 # Columns held compact (``frame_cache._read_file``): as categoricals with sorted categories, as ten
 # mentions of an article repeat its id and every actor, spelling and field is written many times
 # (at a million articles the mentions frame took 1.27 GB with these as strings); offsets and counts
@@ -123,17 +126,22 @@ _HELD_DTYPES = {"mentions": dict.fromkeys(("article_id", "actor_id", "field", "s
 def _actor_frames(_engine, url: str, revision: int):
     stored = store_corrections.load(_engine)
     version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
-    held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE]}
+    held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE],
+            "dates": [c for c in batches.empty_mentioned_dates().columns if c not in _DATES_LEFT_IN_FILE]}
     found, mentions, dates = frames.cached_actor_frames(_engine, lambda: corrections.with_corrections(dictionary(), stored),
                                                         version, cache_dir, held if cache_dir is not None else None,
                                                         _HELD_DTYPES)
     if "sentence" in mentions.columns:
-        return found, mentions, dates, None
+        return found, mentions, dates, None, None
     # The sentences stay in the file: the frame has a key of each (passages are counted by it), and
     # the sentences of the passages a page shows are read by their rows.
     path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "mentions")
     mentions = mentions.assign(sentence_key=frame_files.keys(path, "sentence", "surface"))
-    return found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows)
+    # Likewise the dates': the Timeline quotes distinct sentences of a day, told apart by their keys.
+    dates_path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "dates")
+    dates = dates.assign(sentence_key=frame_files.keys(dates_path, "sentence", "surface"))
+    return (found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows),
+            lambda rows: frame_files.read_rows(dates_path, "sentence", rows))
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
@@ -160,14 +168,16 @@ class Corpus:
     # The sentences of rows of ``mentions`` (by position), when the frame holds only their keys
     # (``passages.Sentences``); None when it holds them.
     sentences: Callable[[np.ndarray], pd.Series] | None = None
+    # The same for the rows of ``dates``.
+    date_sentences: Callable[[np.ndarray], pd.Series] | None = None
 
 
 def current() -> Corpus:
     """The corpus of the store's current revision, translated into the session's target."""
     eng = engine()
     target = translation_settings().target
-    found, mentions, dates, sentences = _actor_frames(eng, str(eng.url), database.revision(eng))
-    return Corpus(articles_with_translations(target), found, mentions, dates, target, sentences)
+    found, mentions, dates, sentences, date_sentences = _actor_frames(eng, str(eng.url), database.revision(eng))
+    return Corpus(articles_with_translations(target), found, mentions, dates, target, sentences, date_sentences)
 
 
 def preload() -> bool:
@@ -180,7 +190,7 @@ def preload() -> bool:
     if database.revision(eng) == 0:
         return False
     url, revision = str(eng.url), database.revision(eng)
-    found, mentions, dates, _ = _actor_frames(eng, url, revision)
+    found, mentions, *_ = _actor_frames(eng, url, revision)
     held = articles_with_translations(config.translation_settings().target)
     cache_dir = config.frames_cache_dir(url)
     if cache_dir is not None and frame_cache.text_index_written(eng, cache_dir):

@@ -92,7 +92,8 @@ def _after(columns: list, column: str, new: str) -> list:
 def article_downloads(data: corpus.Corpus, selected: pd.DataFrame, view: str, filters: filtering.Filters) -> None:
     """``data_downloads`` of the selected articles with the columns of ``python -m core export``
     (``core.export.articles``: their actors and mentioned dates too)."""
-    data_downloads(lambda: export_articles.article_table(corpus.with_texts(selected), data.actors, data.mentions, data.dates),
+    data_downloads(lambda: export_articles.article_table(corpus.with_texts(selected), data.actors, data.mentions, data.dates,
+                                                         data.date_sentences),
                    view, filters)
 
 

@@ -1,8 +1,11 @@
 """For the reader and the translation notes: the articles waiting for translation
-(``pending_translation``), the actors one article names (``article_actors``), and its copies
-stored from other outlets (``copies_elsewhere``)."""
+(``pending_translation``), the actors one article names (``article_actors``), the days it
+mentions (``article_dates``), and its copies stored from other outlets (``copies_elsewhere``)."""
 from __future__ import annotations
 
+import typing
+
+import numpy as np
 import pandas as pd
 
 from core import schema
@@ -41,6 +44,27 @@ def article_actors(mentions: pd.DataFrame, actors: pd.DataFrame, article_id: str
     table = table.join(actors.drop_duplicates("actor_id").set_index("actor_id")[["name", "type"]])
     table = table.reset_index().sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
     return table[["actor_id", "name", "type", "mentions", "written"]].astype({"mentions": "int64"}).reset_index(drop=True)
+
+
+def article_dates(dates: pd.DataFrame, article_id: str,
+                  sentences: typing.Callable[[np.ndarray], pd.Series] | None = None) -> pd.DataFrame:
+    """The days one article mentions, as stored, for the reader.
+
+    Needs: dates[article_id, date, kind, surface, sentence]; without ``sentence``, ``sentences``
+    reads the sentences of rows of ``dates`` by their index labels (the dashboard leaves them in
+    the frame's file). Returns those rows (their index labels kept): date, kind, surface,
+    sentence (str; <NA> where none was stored), with the dtypes they are stored with.
+    """
+    held = "sentence" in dates.columns
+    schema.require_columns(dates, ("article_id", "date", "kind", "surface") + (("sentence",) if held else ()),
+                           stage=_shared.STAGE)
+    if not held and sentences is None:
+        raise ValueError(f"{_shared.STAGE}: mentioned dates without their sentences need a way to read them (sentences=)")
+    found = schema.as_read(dates.loc[(dates["article_id"] == article_id).to_numpy(dtype=bool), ["date", "kind", "surface"]
+                                     + (["sentence"] if held else [])])
+    if not held:
+        found = found.assign(sentence=pd.Series(sentences(found.index.to_numpy()).to_numpy(), index=found.index, dtype="str"))
+    return found
 
 
 def copies_elsewhere(articles: pd.DataFrame, article_id: str) -> pd.DataFrame:

@@ -9,6 +9,8 @@ its first days alone cannot tell (one Monday is a day, a week or, on 1 July 2024
 chart that guessed from the gaps between them drew two weeks three months apart as months."""
 from __future__ import annotations
 
+import typing
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,8 @@ from core import schema
 from core.analysis import _shared, mention_index
 
 FREQUENCIES = {"day": "D", "week": "W-SUN", "month": "M"}  # weeks run Monday to Sunday
+# Reads the sentences of rows of a mentioned dates frame, by their index labels (``passages.Sentences``).
+Sentences = typing.Callable[[np.ndarray], pd.Series]
 
 
 def _naive_utc(published: pd.Series) -> pd.Series:
@@ -148,16 +152,24 @@ def together(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFram
     return _counted_by(table.astype({"articles": "int64", "partial": "bool", "together": "bool"}), freq)
 
 
-def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, samples: int = 3) -> pd.DataFrame:
+def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, samples: int = 3,
+                             sentences: Sentences | None = None) -> pd.DataFrame:
     """The days these articles write about ("on 14 April", "yesterday"), with how often.
 
     Needs: articles[article_id, source, language]; dates[article_id, date, surface, sentence].
+    Dates without ``sentence`` need ``sentence_key`` (equal sentences, or surfaces where the
+    sentence is missing, equal keys) and ``sentences``, which reads the sentences of rows of
+    ``dates`` by their index labels: only those quoted are read.
     Returns, by day: date (datetime64), articles (int: distinct articles naming it), mentions
     (int, counting ``occurrences`` where dates has it), sources (int), languages (str: codes joined by ", "), sentences (list of up to
     ``samples`` sentences as written, each from another article), article_ids (list).
     """
     schema.require_columns(articles, ("article_id", "source", "language"), stage=_shared.STAGE)
-    schema.require_columns(dates, ("article_id", "date", "surface", "sentence"), stage=_shared.STAGE)
+    held = "sentence" in dates.columns
+    schema.require_columns(dates, ("article_id", "date", "surface", "sentence" if held else "sentence_key"),
+                           stage=_shared.STAGE)
+    if not held and sentences is None:
+        raise ValueError(f"{_shared.STAGE}: mentioned dates without their sentences need a way to read them (sentences=)")
     columns = ["date", "articles", "mentions", "sources", "languages", "sentences", "article_ids"]
     unique = articles.drop_duplicates("article_id")
     where = mention_index.positions(dates["article_id"], unique["article_id"])
@@ -169,8 +181,8 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     # second at 100k articles. Texts are looked up only for what the table shows.
     rows = np.flatnonzero(keep)
     where = where[keep]
-    sentence_code, sentence_text = pd.factorize(dates["sentence"].take(rows).fillna(dates["surface"].take(rows)),
-                                                use_na_sentinel=False)
+    sentence_code, sentence_text = pd.factorize(dates["sentence"].take(rows).fillna(dates["surface"].take(rows)) if held
+                                                else dates["sentence_key"].to_numpy()[rows], use_na_sentinel=False)
     language_code, language_name = pd.factorize(unique["language"])
     occurrences = (dates["occurrences"].take(rows).fillna(1).to_numpy(dtype=np.int64) if "occurrences" in dates
                    else np.ones(len(rows), dtype=np.int64))
@@ -187,7 +199,16 @@ def mentioned_dates_timeline(articles: pd.DataFrame, dates: pd.DataFrame, sample
     spoken = spoken.assign(language=language_name.to_numpy(dtype=object)[spoken["language"].to_numpy()])
     table["languages"] = _shared.sorted_lists(spoken, "language").map(", ".join).reindex(table.index).fillna("")
     quoted = firsts.drop_duplicates(["label", "sentence"]).groupby("label", sort=True).head(samples)
-    quoted = quoted.assign(sentence=sentence_text.to_numpy(dtype=object)[quoted["sentence"].to_numpy()])
+    quoted = quoted.assign(sentence=sentence_text.to_numpy(dtype=object)[quoted["sentence"].to_numpy()] if held
+                           else _read_sentences(dates, rows[quoted.index.to_numpy()], sentences))
     table["sentences"] = _shared.sorted_lists(quoted, "sentence", distinct=False)
     table = table.rename_axis("date").reset_index()
     return table[columns].astype({"articles": "int64", "mentions": "int64", "sources": "int64"})
+
+
+def _read_sentences(dates: pd.DataFrame, rows: np.ndarray, sentences: Sentences) -> np.ndarray:
+    """The sentences of the rows at positions ``rows`` of ``dates``, their surfaces where missing."""
+    read = sentences(dates.index.to_numpy()[rows]).to_numpy(dtype=object)
+    missing = pd.isna(read)
+    read[missing] = dates["surface"].to_numpy(dtype=object)[rows[missing]]
+    return read

@@ -8,7 +8,9 @@ of selection, so their files have the same columns (``COLUMNS``).
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from core import schema
@@ -46,12 +48,14 @@ class _MentionedDate:
 
 
 def article_table(articles: pd.DataFrame, actors: pd.DataFrame, mentions: pd.DataFrame,
-                  dates: pd.DataFrame) -> pd.DataFrame:
+                  dates: pd.DataFrame, date_sentences: Callable[[np.ndarray], pd.Series] | None = None) -> pd.DataFrame:
     """The articles as exported, in the order given, with exactly ``COLUMNS``.
 
     Needs: articles[ARTICLE_COLUMNS and the translation columns of ``translate.with_translations``];
     actors[actor_id, name, type]; mentions[article_id, actor_id, occurrences] (resolved: every
-    row has an actor_id); dates[article_id, date, field, start, sentence] (the mentioned dates).
+    row has an actor_id); dates[article_id, date, field, start, sentence] (the mentioned dates);
+    without ``sentence``, ``date_sentences`` reads the sentences of rows of ``dates`` by their
+    index labels (the dashboard leaves them in the frame's file): only those exported are read.
     Adds: ``actors``, a list per article of records (id, name, type, mentions), most mentioned
     first, then by name; ``mentioned_dates``, a list per article of records (date as YYYY-MM-DD,
     sentence), by date. An article with none has an empty list; a name, type or sentence that is
@@ -60,10 +64,13 @@ def article_table(articles: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Dat
     schema.require_columns(articles, [c for c in COLUMNS if c not in ("actors", "mentioned_dates")], stage=STAGE)
     schema.require_columns(actors, ("actor_id", "name", "type"), stage=STAGE)
     schema.require_columns(mentions, ("article_id", "actor_id", "occurrences"), stage=STAGE)
-    schema.require_columns(dates, ("article_id", "date", "field", "start", "sentence"), stage=STAGE)
+    held = "sentence" in dates.columns
+    schema.require_columns(dates, ("article_id", "date", "field", "start") + (("sentence",) if held else ()), stage=STAGE)
+    if not held and date_sentences is None:
+        raise ValueError(f"{STAGE}: mentioned dates without their sentences need a way to read them (date_sentences=)")
     ids = articles["article_id"]
     named = _actors_by_article(ids, actors, mentions)
-    mentioned = _dates_by_article(ids, dates)
+    mentioned = _dates_by_article(ids, dates, date_sentences)
     lists = {"actors": [named.get(a, []) for a in ids], "mentioned_dates": [mentioned.get(a, []) for a in ids]}
     out = articles.assign(**{name: pd.Series(values, index=articles.index, dtype=object) for name, values in lists.items()})
     return out[list(COLUMNS)]
@@ -87,15 +94,18 @@ def _actors_by_article(ids: pd.Series, actors: pd.DataFrame, mentions: pd.DataFr
     return found
 
 
-def _dates_by_article(ids: pd.Series, dates: pd.DataFrame) -> dict[str, list[_MentionedDate]]:
+def _dates_by_article(ids: pd.Series, dates: pd.DataFrame,
+                      date_sentences: Callable[[np.ndarray], pd.Series] | None) -> dict[str, list[_MentionedDate]]:
+    held = "sentence" in dates.columns
     chosen = schema.as_read(dates.loc[dates["article_id"].isin(ids) & dates["date"].notna(),
-                                                 ["article_id", "date", "field", "start", "sentence"]])
+                                      ["article_id", "date", "field", "start"] + (["sentence"] if held else [])])
     # The first mention of each day in reading order: the title, then the text by position.
     chosen = chosen.assign(in_text=chosen["field"].ne("title"))
     first = chosen.sort_values(["article_id", "date", "in_text", "start"]).drop_duplicates(["article_id", "date"])
+    quoted = first["sentence"].tolist() if held else date_sentences(first.index.to_numpy()).tolist()
     found: dict[str, list[_MentionedDate]] = {}
     for article_id, day, sentence in zip(first["article_id"].tolist(), first["date"].dt.strftime("%Y-%m-%d").tolist(),
-                                         first["sentence"].tolist()):
+                                         quoted):
         found.setdefault(article_id, []).append(_MentionedDate(day, _text(sentence)))
     return found
 
