@@ -27,7 +27,9 @@ class MentionIndex:
     articles: pd.Index  # article ids named by some mention
     actors: pd.Index  # actor ids
     surfaces: pd.Index  # spellings as written
-    mention_row: np.ndarray  # per mention: its position in the mentions frame
+    # per mention: its position in the mentions frame; None when every row names an actor (the
+    # positions are then 0, 1, 2…, which at ten million mentions took 40 MB to spell out): see rows
+    mention_row: np.ndarray | None
     mention_article: np.ndarray  # per mention: article code
     mention_actor: np.ndarray  # per mention: actor code
     mention_surface: np.ndarray  # per mention: surface code
@@ -53,11 +55,19 @@ class MentionIndex:
         occurrences = (counted.fillna(1) if counted.hasnans else counted).to_numpy(dtype=np.int32)
         keys = article.astype(np.int64) * max(len(actors), 1) + actor
         distinct, counts = _counted(keys, occurrences)
+        every_row = len(rows) == len(mentions)
         return cls(articles=pd.Index(articles), actors=pd.Index(actors), surfaces=pd.Index(surfaces),
-                   mention_row=rows.astype(np.int32 if len(mentions) < 2**31 else np.int64),
+                   mention_row=None if every_row else rows.astype(np.int32 if len(mentions) < 2**31 else np.int64),
                    mention_article=_narrow(article), mention_actor=_narrow(actor), mention_surface=_narrow(surface),
                    mention_occurrences=occurrences, pair_article=(distinct // max(len(actors), 1)).astype(np.int32),
                    pair_actor=(distinct % max(len(actors), 1)).astype(np.int32), pair_mentions=counts.astype(np.int32))
+
+    def rows(self, chosen: np.ndarray) -> np.ndarray:
+        """The positions in the mentions frame of the chosen mentions (a mask over the mentions, or
+        their numbers)."""
+        if self.mention_row is not None:
+            return self.mention_row[chosen]
+        return np.flatnonzero(chosen) if chosen.dtype == bool else np.asarray(chosen)
 
     def pairs_frame(self, keep: np.ndarray) -> pd.DataFrame:
         """The kept (article, actor) pairs as ids: article_id, actor_id."""

@@ -23,7 +23,7 @@ def _actor_rows(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str) -
     index = mention_index.of(mentions)
     code = int(mention_index.positions(pd.Series([actor_id], dtype="string"), index.actors)[0])
     chosen = (index.mention_actor == code) & index.article_mask(articles)[index.mention_article]
-    return index.mention_row[chosen]
+    return index.rows(chosen)
 
 
 # The sentences of rows of a mentions frame that holds a key of each sentence (``sentence_key``:
@@ -108,7 +108,7 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
         dtypes = {c: "string" for c in columns} | {"published": schema.TIMESTAMP_DTYPE, "start": "int64"}
         return OutletPassages(pd.Series(dtype="int64", name="passages", index=pd.Index([], dtype="string", name="source")),
                               _shared.empty(columns, **dtypes))
-    rows, row_of_article = index.mention_row[chosen], article_row[index.mention_article[chosen]]
+    rows, row_of_article = index.rows(chosen), article_row[index.mention_article[chosen]]
     held = "sentence" in mentions.columns
     if held:
         sentence = mentions["sentence"].iloc[rows].reset_index(drop=True)

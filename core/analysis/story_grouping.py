@@ -110,7 +110,7 @@ def _title_pairs(index: mention_index.MentionIndex, mentions: pd.DataFrame, arti
     codes = mention_index.positions(pd.Series(list(article_ids), dtype="string"), index.articles)
     members[codes[codes >= 0]] = True
     rows = np.flatnonzero(members[index.mention_article])
-    in_title = (mentions["field"].iloc[index.mention_row[rows]] == "title").to_numpy(dtype=bool)
+    in_title = (mentions["field"].iloc[index.rows(rows)] == "title").to_numpy(dtype=bool)
     rows = rows[in_title]
     return pd.DataFrame({"article_id": index.articles[index.mention_article[rows]],
                          "actor_id": index.actors[index.mention_actor[rows]]}).drop_duplicates()

@@ -1,0 +1,28 @@
+"""The mention index finds the mentions frame's rows of the mentions it picks, whether or not every
+row names an actor (when all do, it keeps no table of positions: core/analysis/mention_index.py)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.analysis import mention_index, passages
+
+ROWS = [("a1", "Q1", "Putin"), ("a1", None, "Moscow"), ("a2", "Q2", "Macron"), ("a2", "Q1", "Poutine"),
+        ("a3", None, "Paris"), ("a3", "Q1", "Путин")]
+
+
+def frame(named_only: bool) -> pd.DataFrame:
+    rows = [row for row in ROWS if row[1] is not None] if named_only else ROWS
+    return pd.DataFrame(rows, columns=["article_id", "actor_id", "surface"]).astype("string")
+
+
+@pytest.mark.parametrize("named_only", [True, False])
+def test_the_rows_of_chosen_mentions_are_the_frames_rows(named_only):
+    mentions = frame(named_only)
+    index = mention_index.MentionIndex.build(mentions)
+    assert (index.mention_row is None) == named_only
+    putin = index.mention_actor == int(mention_index.positions(pd.Series(["Q1"], dtype="string"), index.actors)[0])
+    by_mask, by_number = index.rows(putin), index.rows(np.flatnonzero(putin))
+    assert by_mask.tolist() == by_number.tolist()
+    assert mentions["surface"].iloc[by_mask].tolist() == ["Putin", "Poutine", "Путин"]
+    articles = pd.DataFrame({"article_id": pd.Series(["a1", "a2", "a3"], dtype="string")})
+    assert passages.actor_mentions(articles, mentions, "Q1")["surface"].tolist() == ["Putin", "Poutine", "Путин"]
