@@ -170,3 +170,17 @@ def test_factorized_and_positions_read_categoricals_as_their_values():
     np.testing.assert_array_equal(mention_index.positions(unsorted, keys), [-1, -1, 1, 0, -1, -1, -1])
     np.testing.assert_array_equal(mention_index.positions(unsorted, keys), mention_index.positions(values, keys))
     np.testing.assert_array_equal(mention_index.positions(keys, unsorted.drop_duplicates().dropna()), [2, 1, -1])
+
+
+def test_story_labels_by_the_held_ids_share_them_and_give_the_same_stories(held):
+    articles, (mentions, _), (lean, _) = held.articles, held.plain, held.compact
+    labels = story_grouping.story_labels(articles, mentions)
+    shared = corpus.by_held_ids(labels, articles)
+    assert shared.index.array._pa_array.chunks[0].buffers()[2].address == \
+        articles["article_id"].array._pa_array.chunks[0].buffers()[2].address, "the ids were copied"
+    _same(shared.sort_index(), labels.sort_index(), "labels")
+    for chosen in (articles, articles.iloc[::3]):
+        _same(story_grouping.story_groups(chosen, lean, held.actors, labels=shared),
+              story_grouping.story_groups(chosen, mentions, held.actors, labels=labels), "stories")
+    assert corpus.by_held_ids(labels.iloc[1:], articles) is not None
+    pd.testing.assert_series_equal(corpus.by_held_ids(labels.iloc[1:], articles), labels.iloc[1:])

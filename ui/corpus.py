@@ -147,7 +147,21 @@ def _actor_frames(_engine, url: str, revision: int):
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
 def _story_labels(_engine, _articles, _mentions, url: str, revision: int) -> pd.Series:
     version = pipeline.dictionary_version(store_corrections.load(_engine))
-    return frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url))
+    return by_held_ids(frames.cached_story_labels(_engine, _articles, _mentions, version, config.frames_cache_dir(url)),
+                       _articles)
+
+
+def by_held_ids(labels: pd.Series, articles: pd.DataFrame) -> pd.Series:
+    """``labels`` (by article_id) indexed by the held ``articles``' own id column, which an index
+    shares rather than copies: the labels' ids as read from their file were a second copy of every
+    id (40 MB at 1M articles). As they are when some article has no label."""
+    ids = articles["article_id"]
+    where = labels.index.get_indexer(ids)
+    if (where < 0).any() or not ids.is_unique:
+        return labels
+    # In the labels' own string dtype (the ids' Arrow buffers are still shared, not copied).
+    index = pd.Index(ids, name=labels.index.name).astype(labels.index.dtype)
+    return pd.Series(labels.to_numpy()[where], index=index, name=labels.name)
 
 
 def story_labels(data: Corpus) -> pd.Series:
