@@ -6,7 +6,7 @@ in ``ui/``.
 import streamlit as st
 
 from core import errors
-from ui import corpus, navigation
+from ui import corpus, memory, navigation
 
 navigation.page_config()
 
@@ -25,5 +25,5 @@ except errors.StoreError as err:
 finally:
     # What the run freed (a selection's columns, a chart's JSON) goes back to the system rather
     # than staying in the allocator's free lists, where a large store's server grew with each run.
-    corpus.hand_back_freed_memory()
+    memory.hand_back_freed_memory()
 

@@ -53,7 +53,9 @@ def main() -> None:
     engine, cache = database.connect(url), config.frames_cache_dir(url)
     version = pipeline.dictionary_version(store_corrections.load(engine))
     started = time.perf_counter()
-    actors, mentions, held, _, date_sentences = corpus._actor_frames(engine, url, database.revision(engine))
+    frames_held = corpus._actor_frames(engine, url, database.revision(engine))
+    actors, mentions, held, date_sentences = (frames_held.actors, frames_held.mentions, frames_held.dates,
+                                              frames_held.date_sentences)
     print(f"frames as held now read in {time.perf_counter() - started:.2f} s")
     path = frame_cache.entry_file(cache, "actors", f"{database.revision(engine)}-{version}", "dates")
     seconds, _ = _best(lambda: frame_files.keys(path, "sentence", "surface"), args.repeat)

@@ -58,6 +58,8 @@ st.caption(" · ".join([tables.plain(article["source"]) or tables.MISSING, langu
 
 names = corpus.actor_names(data)
 found = schema.as_read(data.mentions[data.mentions["article_id"] == article["article_id"]])
+if "end" not in found.columns:  # left in the frame's file: read for this article's mentions
+    found = found.assign(end=data.mention_ends(found.index.to_numpy()))
 marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in found.itertuples()
          if pd.notna(m.actor_id)]
 title = None if pd.isna(article["title"]) else article["title"]

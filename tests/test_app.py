@@ -12,10 +12,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import cli
+from core import cli, config, pipeline
+from core.actors import frames
+from core.charts import text
 from core.export import articles as export_articles
 from core.ingest import batch
-from core.store import database, reads, translation_memory
+from core.store import corrections as store_corrections, database, reads, translation_memory
 from tests import inputs
 from ui import jobs, layout, navigation
 
@@ -419,3 +421,28 @@ def test_ingest_page_reads_a_folder_in_the_background_and_lists_rejections(empty
     assert _selected(at)[0] == 1
     rejected = at.dataframe[-1].value
     assert any("broken.json" in path for path in rejected["path"])
+
+
+def test_the_reader_marks_each_mention_where_the_store_says_it_is(app_with_db):
+    # Where each mention ends is left in the mentions frame's file and read for the one article
+    # shown (ui/corpus.py _LEFT_IN_FILE): the marks must be the stored spans, to the character.
+    engine = database.connect(f"sqlite:///{app_with_db}")
+    _run()
+    articles = reads.load_articles(engine)
+    url = f"sqlite:///{app_with_db}"
+    version = pipeline.dictionary_version(store_corrections.load(engine))
+    actors, mentions, _ = frames.cached_actor_frames(engine, lambda: None, version, config.frames_cache_dir(url))
+    names = dict(actors[["actor_id", "name"]].itertuples(index=False, name=None))
+    counts = mentions.dropna(subset=["actor_id"]).groupby("article_id").size()
+    for article_id in counts.sort_values().index[-3:]:
+        article = articles.set_index("article_id").loc[article_id]
+        own = mentions[(mentions["article_id"] == article_id) & mentions["actor_id"].notna()]
+        marks = [(m.field, int(m.start), int(m.end), names.get(m.actor_id, m.surface)) for m in own.itertuples()]
+        at = _run("pages/articles.py", article=article_id)
+        shown = [m.value for m in at.markdown if "geowire-article" in m.value][0]
+        title = None if pd.isna(article["title"]) else article["title"]
+        language = None if pd.isna(article["language"]) else article["language"]
+        expected = text.article_html(title, article["text"], language, marks)
+        marked = re.compile(r"<mark class='geowire-mention'[^>]*>(.*?)</mark>")  # the names on hover aside
+        assert marked.findall(shown) == marked.findall(expected) and marked.findall(shown)
+        assert marked.sub("", shown) == marked.sub("", expected)

@@ -45,7 +45,9 @@ def both(sample_ingest, tmp_path_factory) -> Frames:
     stored = store_corrections.load(engine)
     dictionary = corrections.with_corrections(sample_corpus.dictionary(), stored)
     actors, mentions, dates = frames.cached_actor_frames(engine, lambda: dictionary, pipeline.dictionary_version(stored), cache)
-    found, lean, lean_dates, sentences, date_sentences = corpus._actor_frames(engine, url, database.revision(engine))
+    held = corpus._actor_frames(engine, url, database.revision(engine))
+    found, lean, lean_dates, sentences, date_sentences = (held.actors, held.mentions, held.dates, held.sentences,
+                                                          held.date_sentences)
     articles = translated.with_translations(frame_cache.cached_articles(engine, cache),
                                             translation_memory.load_translations(engine, "en"), "en")
     engine.dispose()
@@ -139,7 +141,7 @@ def test_the_pages_read_the_sentences_they_show(app_with_db):
     sentences in their file: a page that did not pass the reader on would fail here."""
     url = f"sqlite:///{app_with_db}"
     engine = database.connect(url)
-    dates = corpus._actor_frames(engine, url, database.revision(engine))[2]
+    dates = corpus._actor_frames(engine, url, database.revision(engine)).dates
     stored = frames.cached_actor_frames(engine, lambda: None, pipeline.dictionary_version(store_corrections.load(engine)),
                                         config.frames_cache_dir(url))[2]
     articles = frame_cache.cached_articles(engine, config.frames_cache_dir(url))
@@ -194,7 +196,7 @@ def test_the_download_menu_exports_the_sentences(app_with_db, monkeypatch):
     actors, mentions, dates = frames.cached_actor_frames(engine, lambda: None, pipeline.dictionary_version(
         store_corrections.load(engine)), config.frames_cache_dir(url))
     articles = translated.with_translations(reads.load_articles(engine), translation_memory.load_translations(engine, "en"), "en")
-    assert "sentence" not in corpus._actor_frames(engine, url, database.revision(engine))[2].columns
+    assert "sentence" not in corpus._actor_frames(engine, url, database.revision(engine)).dates.columns
     engine.dispose()
     ids = [row["article_id"] for row in exported]
     expected = export_articles.article_table(articles.set_index("article_id").loc[ids].reset_index()[articles.columns],
@@ -210,7 +212,8 @@ def test_a_store_without_a_frames_folder_keeps_the_sentences(sample_ingest, tmp_
     url = f"sqlite:///{sample_ingest.copy(tmp_path)}"
     monkeypatch.setattr(config, "frames_cache_dir", lambda url, environ=None: None)
     engine = database.connect(url)
-    _, mentions, dates, sentences, date_sentences = corpus._actor_frames(engine, url, database.revision(engine))
+    held = corpus._actor_frames(engine, url, database.revision(engine))
+    mentions, dates, sentences, date_sentences = held.mentions, held.dates, held.sentences, held.date_sentences
     engine.dispose()
     assert "sentence" in dates.columns and "sentence" in mentions.columns and sentences is date_sentences is None
     assert dates["sentence"].notna().sum() > 50

@@ -9,6 +9,8 @@ app.py lists live in ``pages/``.
   translations, actors, mentions, mentioned dates, story labels), cached per store revision; the
   translation settings chosen in the session; the server's preload and the sample corpus of a
   first start.
+- ``memory``: the server process's allocators (Arrow's buffers and every script thread on one
+  glibc heap) and the hand-back of what a run freed, after the preload and after every page run.
 - ``filters``: the filter bar in the sidebar, its values held across pages and in the URL, and the
   selection of articles they give, with its count under every page's title.
 - ``view_state``: every widget that shapes what a page shows (period, open tab, followed actors,
@@ -37,7 +39,8 @@ app.py lists live in ``pages/``.
 Import direction: ``pages`` → ``ui`` → ``core.pipeline`` and the core stage packages; ``core``
 never imports ``ui`` or ``pages``, ``ui`` never imports ``pages``, and pages never import each
 other (tests/test_layering.py). Pages import ``ui``'s modules, not names from this package.
-Inside ``ui``, ``navigation``, ``corpus`` and ``plotly_view`` import no other ``ui`` module;
+Inside ``ui``, ``memory`` imports no other ``ui`` module, ``corpus`` only ``memory``, and
+``navigation`` and ``plotly_view`` none;
 ``view_state`` imports none; ``saved_views`` imports ``navigation``, ``corpus`` and ``view_state``;
 ``whats_new`` imports ``corpus``; ``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
 ``layout``, ``downloads`` and ``jobs`` import those below them.

@@ -4,8 +4,6 @@ actors' names and labels and the index of their spellings; the translation setti
 session; the preload of ``serve.py`` and the sample corpus of a first start."""
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 import logging
 import os
@@ -16,7 +14,6 @@ from typing import Callable
 import numpy as np
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from core import config, pipeline, schema
@@ -27,35 +24,12 @@ from core.errors import ConfigError
 from core.store import (batches, corrections as store_corrections, database, frame_cache, frame_files, reads, text_index,
                         translation_memory)
 from core.translate import translated
+from ui import memory
 
 # Languages offered as translation targets: those of the press Geowire's users read most, named
 # in English by CLDR. Any other ISO 639-1 code works through GEOWIRE_TARGET_LANG or --to.
 TARGET_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "he", "tr", "zh", "ja")
 
-
-# Arrow's buffers (pandas' strings, the Parquet reader's) from the C library's allocator rather than
-# Arrow's bundled mimalloc: mimalloc kept the pages freed by one session's script thread for that
-# thread, out of reach of every hand-back, so a 1M-article server's RSS only grew with its
-# sessions' selections; glibc's are handed back by ``hand_back_freed_memory`` after each run.
-pa.set_memory_pool(pa.system_memory_pool())
-
-
-def _one_heap() -> None:
-    """One glibc heap for every thread. Streamlit runs each session's script in a thread of its
-    own, and glibc gave threads arenas of their own (up to eight a core): the columns a run freed
-    stayed in its arena, partly used pages that malloc_trim cannot hand back, and a 1M-article
-    server grew by ~300 MB more over a dozen filter changes (measured with MALLOC_ARENA_MAX=1 set
-    outside, which this does from inside). The threads then share one lock for their allocations,
-    which two cores and a few analysts' sessions do not notice. Elsewhere than glibc this does
-    nothing. Python has no binding for mallopt."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c")).mallopt(_M_ARENA_MAX, 1)
-    except (OSError, AttributeError, TypeError):
-        pass
-
-
-_M_ARENA_MAX = -8  # glibc's malloc.h
-_one_heap()
 
 # Frames are cached with st.cache_resource, not st.cache_data: cache_data pickles and copies the
 # value on every hit, which for a large store costs more than the page. No stage changes its input
@@ -109,7 +83,9 @@ def dictionary() -> actor_dictionary.Dictionary:
 # frames are never read with other corrections than those they were made with.
 # Columns of the mentions frame no page reads (how a mention was found, and how surely), and the
 # sentences, read by row for the passages shown (``Corpus.sentences``): left in the frame's file.
-_LEFT_IN_FILE = ("sentence", "method", "confidence", "name_key")
+# Where each mention ends, which only the Reader's one article marks, stays there too (41 MB at a
+# million articles; ``Corpus.mention_ends``).
+_LEFT_IN_FILE = ("sentence", "end", "method", "confidence", "name_key")
 # The mentioned dates' sentences too (103 of the 172 MB the dates took at a million articles): read
 # by row for the days the Timeline quotes, the Reader's article and the export (``Corpus.date_sentences``).
 _DATES_LEFT_IN_FILE = ("sentence",)
@@ -122,8 +98,21 @@ _HELD_DTYPES = {"mentions": dict.fromkeys(("article_id", "actor_id", "field", "s
                 "dates": dict.fromkeys(("article_id", "kind", "field"), "category") | _NARROW}
 
 
+@dataclasses.dataclass(frozen=True)
+class ActorFrames:
+    """The actor frames as held, and the readers, by row, of what they leave in their files (None
+    where the frames hold it: a store without a frames folder)."""
+
+    actors: pd.DataFrame
+    mentions: pd.DataFrame
+    dates: pd.DataFrame
+    sentences: Callable[[np.ndarray], pd.Series] | None = None
+    date_sentences: Callable[[np.ndarray], pd.Series] | None = None
+    mention_ends: Callable[[np.ndarray], np.ndarray] | None = None
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _actor_frames(_engine, url: str, revision: int):
+def _actor_frames(_engine, url: str, revision: int) -> ActorFrames:
     stored = store_corrections.load(_engine)
     version, cache_dir = pipeline.dictionary_version(stored), config.frames_cache_dir(url)
     held = {"mentions": [c for c in batches.empty_mentions().columns if c not in _LEFT_IN_FILE],
@@ -132,7 +121,7 @@ def _actor_frames(_engine, url: str, revision: int):
                                                         version, cache_dir, held if cache_dir is not None else None,
                                                         _HELD_DTYPES)
     if "sentence" in mentions.columns:
-        return found, mentions, dates, None, None
+        return ActorFrames(found, mentions, dates)
     # The sentences stay in the file: the frame has a key of each (passages are counted by it), and
     # the sentences of the passages a page shows are read by their rows.
     path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "mentions")
@@ -140,8 +129,9 @@ def _actor_frames(_engine, url: str, revision: int):
     # Likewise the dates': the Timeline quotes distinct sentences of a day, told apart by their keys.
     dates_path = frame_cache.entry_file(cache_dir, "actors", f"{revision}-{version}", "dates")
     dates = dates.assign(sentence_key=frame_files.keys(dates_path, "sentence", "surface"))
-    return (found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows),
-            lambda rows: frame_files.read_rows(dates_path, "sentence", rows))
+    return ActorFrames(found, mentions, dates, lambda rows: frame_files.read_rows(path, "sentence", rows),
+                       lambda rows: frame_files.read_rows(dates_path, "sentence", rows),
+                       lambda rows: frame_files.read_numbers(path, "end", rows))
 
 
 @st.cache_resource(show_spinner="Grouping the corpus into stories (once after each change to the store)…", max_entries=2)
@@ -184,14 +174,17 @@ class Corpus:
     sentences: Callable[[np.ndarray], pd.Series] | None = None
     # The same for the rows of ``dates``.
     date_sentences: Callable[[np.ndarray], pd.Series] | None = None
+    # Where each mention of rows of ``mentions`` ends, when the frame leaves it in its file.
+    mention_ends: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def current() -> Corpus:
     """The corpus of the store's current revision, translated into the session's target."""
     eng = engine()
     target = translation_settings().target
-    found, mentions, dates, sentences, date_sentences = _actor_frames(eng, str(eng.url), database.revision(eng))
-    return Corpus(articles_with_translations(target), found, mentions, dates, target, sentences, date_sentences)
+    held = _actor_frames(eng, str(eng.url), database.revision(eng))
+    return Corpus(articles_with_translations(target), held.actors, held.mentions, held.dates, target, held.sentences,
+                  held.date_sentences, held.mention_ends)
 
 
 def preload() -> bool:
@@ -204,7 +197,8 @@ def preload() -> bool:
     if database.revision(eng) == 0:
         return False
     url, revision = str(eng.url), database.revision(eng)
-    found, mentions, *_ = _actor_frames(eng, url, revision)
+    held_frames = _actor_frames(eng, url, revision)
+    found, mentions = held_frames.actors, held_frames.mentions
     held = articles_with_translations(config.translation_settings().target)
     cache_dir = config.frames_cache_dir(url)
     if cache_dir is not None and frame_cache.text_index_written(eng, cache_dir):
@@ -214,7 +208,7 @@ def preload() -> bool:
     _story_labels(eng, articles_with_translations(config.translation_settings().target), mentions, url, revision)
     # Plotly loads its template and JSON encoder on the first figure (0.7 s of the first page).
     theme.empty_figure("Geowire").to_json()
-    hand_back_freed_memory()
+    memory.hand_back_freed_memory()
     # The actors' spelling index (the actor search, and the actors a text query names under the
     # text box: every text query needs it) in the background: built on the first text query it
     # made that query 1.1-1.5 s slower at 300k articles (the dictionary read, every spelling folded,
@@ -231,20 +225,6 @@ def _build_spelling_index(actors, mentions, url: str, revision: int) -> None:
         _spelling_index(actors, mentions, url, revision)
     except Exception:  # noqa: BLE001 - left to the first page that asks for it, which shows the error
         logging.getLogger(__name__).exception("the actors' spelling index could not be built in the background")
-
-
-def hand_back_freed_memory() -> None:
-    """Return the heap pages freed while the frames were read and indexed, or while a page ran, to
-    the system. glibc's malloc keeps them for reuse (numpy's temporary arrays of ten million rows
-    raise its threshold for doing so, and each script thread may have its own arena), which kept
-    ~0.5 GB of a 1M-article server's RSS that nothing used after the preload, and 100-200 MB more
-    after a page's run. It takes 1-10 ms at 1M articles. Python has no binding for malloc_trim;
-    elsewhere than glibc this does nothing."""
-    libc = ctypes.util.find_library("c")
-    try:
-        ctypes.CDLL(libc).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):
-        pass
 
 
 def ensure_sample_corpus() -> None:

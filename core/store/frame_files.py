@@ -133,3 +133,18 @@ def read_rows(path: Path, column: str, rows: np.ndarray) -> pd.Series:
         values = parquet.read_row_group(int(number), columns=[column]).column(0)
         out[at] = values.take(pa.array(rows[at] - starts[number])).to_pylist()
     return pd.Series(out, dtype="str")
+
+
+def read_numbers(path: Path, column: str, rows: np.ndarray) -> np.ndarray:
+    """The values of a numeric ``column`` without gaps at the positions ``rows`` of a Parquet file,
+    in that order, as int64: only the row groups holding them are read."""
+    rows = np.asarray(rows, dtype=np.int64)
+    parquet = pq.ParquetFile(path)
+    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
+    group = np.searchsorted(starts, rows, side="right") - 1
+    out = np.empty(len(rows), dtype=np.int64)
+    for number in np.unique(group):
+        at = np.flatnonzero(group == number)
+        values = parquet.read_row_group(int(number), columns=[column]).column(0).to_numpy()
+        out[at] = values[rows[at] - starts[number]]
+    return out
