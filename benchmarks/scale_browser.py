@@ -100,14 +100,19 @@ def measure_page(browser, db: Path, articles: int, key: str, changes: dict, boxe
     path, expected = PAGES[key]
     server = bench.Server(db, bench.OUT / f"server-scale-{key}.log", code=code, deadline_s=timeout_s)
     pid = server.process.pid
-    result = {"page": key, "ready": server.ready_s, "ready_rss": _status(pid, "VmRSS"), "warm-up": _warm_up(server),
-              "steps": [], "phases": {}, "notes": []}
+    result = {"page": key, "ready": server.ready_s, "ready_rss": _status(pid, "VmRSS"), "steps": [], "phases": {},
+              "notes": []}
+    print(f"    server ready in {server.ready_s:.1f} s (its warm-up: {_warm_up(server) or 'not logged'}), "
+          f"RSS {result['ready_rss']:.0f} MB", flush=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.add_init_script(bench._MARKS)
     tab = context.new_page()
 
     def record(step: str, seconds: float) -> None:
         number = len(result["steps"])
+        # The pointer off the button pressed, or its tooltip covers the filter bar in the screenshot.
+        tab.mouse.move(1300, 20)
+        tab.wait_for_timeout(300)
         result["steps"].append({"step": step, "seconds": seconds, "rss": _status(pid, "VmRSS"),
                                 "caption": bench.caption(tab).split(" · ")[0]})
         shot = f"scale-{articles}-{key}-{number:02d}-{step.replace('+', '-and-')}.png"
@@ -180,8 +185,7 @@ def run(db: Path, articles: int, pages: list[str], changes: dict, code: Path, ti
             for key in pages:
                 print(f"  {key}: starting serve.py", flush=True)
                 result = measure_page(browser, db, articles, key, changes, boxes, code, timeout_s)
-                print(f"    server ready in {result['ready']:.1f} s (warm-up {result['warm-up'] or 'not logged'}), "
-                      f"RSS then {result['ready_rss']:.0f} MB; VmHWM at the end {result['hwm']:.0f} MB", flush=True)
+                print(f"    server's VmHWM at the end {result['hwm']:.0f} MB", flush=True)
                 for note in result["notes"]:
                     print(f"    {note}", flush=True)
                 results.append(result)
