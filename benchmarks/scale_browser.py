@@ -12,7 +12,8 @@ is printed apart, with the warm-up it logged) and a fresh browser context:
   page redrawn and painted (picking and typing run nothing: the bar is a form). Before each change
   but the first, "Reset filters" is pressed and timed too, so that each change starts from the
   unfiltered page and is one user action. Every step must change the caption "N of M articles ·
-  …", or it measured nothing and the page's run stops there;
+  …", or it measured nothing: it is reported as FAILED with a screenshot, and the next change
+  starts from the page opened anew in the tab (a new session of the same server);
 * the server process's VmRSS after the start and after each step, its VmHWM at the end
   (/proc/<pid>/status);
 * a screenshot of every state: benchmarks/out/shots/scale-<N>-<page>-<step>.png.
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 from pathlib import Path
 
 import dashboard_bench as bench
@@ -120,28 +120,38 @@ def measure_page(browser, db: Path, articles: int, key: str, changes: dict, boxe
         print(f"    {key:<9} {step:<14} {seconds:6.2f} s  RSS {result['steps'][-1]['rss']:6.0f} MB  "
               f"{result['steps'][-1]['caption']}", flush=True)
 
-    try:
-        timing = {"phases": {}}
-        bench._cold_start(tab, server, f"{server.url}/{path}", expected, timeout_s, timing)
-        result["phases"]["cold"] = timing["phases"]["cold"]
-        record("cold", timing["cold"])
-        for number, (name, change) in enumerate(changes.items()):
-            if number:
-                seconds, phases = bench.checked(tab, "reset", lambda: bench.press_button(
-                    tab, expected, "Reset filters", timeout_s))
-                result["phases"][f"reset {number}"] = phases
-                record("reset", seconds)
-            seconds, phases = bench.checked(tab, name, lambda: _apply(tab, expected, boxes, change, timeout_s))
-            result["phases"][name] = phases
-            record(name, seconds)
-    except Exception as err:  # a benchmark reports what failed and goes on
-        shot = bench.SHOTS / f"scale-{articles}-{key}-failed.png"
-        result["notes"].append(f"FAILED: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
+    def failed(err: Exception, name: str) -> None:
+        shot = bench.SHOTS / f"scale-{articles}-{key}-{name.replace('+', '-and-')}-failed.png"
+        result["notes"].append(f"FAILED ({name}): {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
                                f"(screenshot {shot.relative_to(bench.REPO)})")
         try:
             tab.screenshot(path=shot, full_page=True)
         except Exception:
             pass
+
+    url = f"{server.url}/{path}"
+    try:
+        timing = {"phases": {}}
+        bench._cold_start(tab, server, url, expected, timeout_s, timing)
+        result["phases"]["cold"] = timing["phases"]["cold"]
+        record("cold", timing["cold"])
+        unfiltered = bench.caption(tab)
+        for name, change in changes.items():
+            try:
+                if bench.caption(tab) != unfiltered:
+                    seconds, phases = bench.checked(tab, "reset", lambda: bench.press_button(
+                        tab, expected, "Reset filters", timeout_s))
+                    result["phases"][f"reset before {name}"] = phases
+                    record("reset", seconds)
+                seconds, phases = bench.checked(tab, name, lambda: _apply(tab, expected, boxes, change, timeout_s))
+                result["phases"][name] = phases
+                record(name, seconds)
+            except Exception as err:  # reported; the next change starts from the page opened anew
+                failed(err, name)
+                tab.goto(url, wait_until="commit")  # a new session: no filter, the boxes empty
+                bench.wait_drawn(tab, expected, timeout_s)
+    except Exception as err:  # a benchmark reports what failed and goes on
+        failed(err, "page")
     finally:
         result["hwm"] = _status(pid, "VmHWM")
         context.close()
