@@ -98,6 +98,8 @@ def measure_page(browser, db: Path, articles: int, key: str, changes: dict, boxe
     """One page in a fresh server: the cold start, then each change (a reset before every one but
     the first), timed; the server's RSS after each step."""
     path, expected = PAGES[key]
+    for old in bench.SHOTS.glob(f"scale-{articles}-{key}-*.png"):  # an earlier run's, maybe of other changes
+        old.unlink()
     server = bench.Server(db, bench.OUT / f"server-scale-{key}.log", code=code, deadline_s=timeout_s)
     pid = server.process.pid
     result = {"page": key, "ready": server.ready_s, "ready_rss": _status(pid, "VmRSS"), "steps": [], "phases": {},
