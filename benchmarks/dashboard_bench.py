@@ -394,8 +394,10 @@ _WATCH = """() => {
     const state = app.getAttribute('data-test-script-state');
     const ran = state === 'running' || records.some(r => r.attributeName === 'data-test-script-state' && r.oldValue === 'running');
     if (ran && !window.__bench.running) { window.__bench.running = true; window.__bench.run = now; }
+    // (A page being left has no caption for a moment: not a change.)
+    const shown = window.__bench.caption === null ? null : caption();
     if (!window.__bench.running && state === 'notRunning' && window.__bench.press !== null
-        && window.__bench.caption !== null && caption() !== window.__bench.caption) {
+        && shown !== null && shown !== window.__bench.caption) {
       window.__bench.running = true; window.__bench.unseen = true;
     }
     if (window.__bench.running && state === 'notRunning') { window.__bench.done = true; window.__bench.end = now; }
