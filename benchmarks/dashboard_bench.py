@@ -306,21 +306,21 @@ class Server:
     """``python serve.py`` (what scripts/dashboard.sh starts: ``streamlit run app.py`` after reading
     the store's frames into the server) on 127.0.0.1 against the benchmark store."""
 
-    def __init__(self, db: Path, log: Path, reference: bool = False):
+    def __init__(self, db: Path, log: Path, reference: bool = False, code: Path = REPO, deadline_s: float = 90):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         env = dict(os.environ, GEOWIRE_DB=str(db), GEOWIRE_SAMPLE_CORPUS="0",
                    GEOWIRE_CONFIG=str(OUT / "no-settings.toml"),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")])))
         self.log = open(log, "wb")
         start = ([sys.executable, "-m", "streamlit", "run", str(REFERENCE_APP)] if reference
-                 else [sys.executable, str(REPO / "serve.py")])
+                 else [sys.executable, str(code / "serve.py")])
         self.process = subprocess.Popen(
             [*start, "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=code, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         started = time.perf_counter()
-        deadline = time.time() + 90
+        deadline = time.time() + deadline_s
         while time.time() < deadline:
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
@@ -329,7 +329,7 @@ class Server:
             except OSError:
                 time.sleep(0.25)
         self.stop()
-        raise RuntimeError(f"the app did not answer on /_stcore/health within 90 s (log: {log})")
+        raise RuntimeError(f"the app did not answer on /_stcore/health within {deadline_s:g} s (log: {log})")
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the server process has used so far."""
@@ -351,19 +351,25 @@ class Server:
 
 
 # True when the last run finished (after the change, if one is watched), nothing is stale and the
-# page's charts are all drawn.
+# page's charts are all drawn. ``expected``: the number of Plotly charts, or {plots, grids} for a
+# page whose tables (st.dataframe's grid, drawn on a canvas) are part of what it shows.
 _DRAWN = """(expected) => {
+  const want = typeof expected === 'number' ? {plots: expected, grids: 0} : expected;
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (window.__bench && !window.__bench.done) return false;
   if (document.querySelector('[data-stale="true"], [data-drawing="true"]')) return false;
   if (document.querySelector('[data-testid="stException"]')) return 'exception';
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  if (plots.length < expected) return false;
+  if (plots.length < want.plots) return false;
   if (!plots.every(p => p.querySelector('.main-svg') && p._fullLayout)) return false;
+  // A grid in a tab not open may never draw its canvas: enough grids drawn, not every one.
+  const grids = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+    .filter(g => g.querySelector('canvas[data-testid="data-grid-canvas"]')).length;
+  if (grids < want.grids) return false;
   window.__drawnAt = performance.now();
   if (window.__bench) window.__bench.drawn = window.__drawnAt;
-  return plots.length;
+  return {plots: plots.length, grids: grids};
 }"""
 
 _WATCH = """() => {
@@ -374,16 +380,30 @@ _WATCH = """() => {
   // and the click come after it).
   document.addEventListener('pointerdown', () => { if (window.__bench.press === null) window.__bench.press = performance.now(); },
                             {capture: true, once: true});
+  // The selection's caption ("N of M articles · ..."), where the page has one.
+  const caption = () => ([...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .map(e => e.textContent).find(t => t.includes(' articles ·')) || null);
+  window.__bench.caption = caption();
   // A quick run can start and end between two calls of the observer: the records' old values
-  // still show that it ran.
+  // still show that it ran. When the browser is slow, every message of a run can arrive at once
+  // and the app root is never marked running (its states are rendered in one batch): the run is
+  // then seen by the page it changed, its caption, and its start and end are not known apart.
   window.__benchObserver = new MutationObserver((records) => {
+    if (window.__bench.done) return;
     const now = performance.now();
     const state = app.getAttribute('data-test-script-state');
-    const ran = state === 'running' || records.some(r => r.oldValue === 'running');
+    const ran = state === 'running' || records.some(r => r.attributeName === 'data-test-script-state' && r.oldValue === 'running');
     if (ran && !window.__bench.running) { window.__bench.running = true; window.__bench.run = now; }
+    // (A page being left has no caption for a moment: not a change.)
+    const shown = window.__bench.caption === null ? null : caption();
+    if (!window.__bench.running && state === 'notRunning' && window.__bench.press !== null
+        && shown !== null && shown !== window.__bench.caption) {
+      window.__bench.running = true; window.__bench.unseen = true;
+    }
     if (window.__bench.running && state === 'notRunning') { window.__bench.done = true; window.__bench.end = now; }
   });
-  window.__benchObserver.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+  window.__benchObserver.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'],
+                                       childList: true, subtree: true, characterData: true});
 }"""
 
 # Installed in every page before its scripts: when the app root first appeared, when the first run
@@ -407,12 +427,13 @@ _FRAMES = """() => new Promise(r => requestAnimationFrame(() => requestAnimation
 })))"""
 
 
-def wait_drawn(tab, expected: int, timeout_s: float) -> int:
+def wait_drawn(tab, expected: int | dict, timeout_s: float) -> int:
+    """Wait for the page drawn (``expected``: as _DRAWN takes it) and painted; the charts drawn."""
     drawn = tab.wait_for_function(_DRAWN, arg=expected, timeout=timeout_s * 1000, polling="raf").json_value()
     if drawn == "exception":
         raise RuntimeError("the page shows an exception")
     tab.evaluate(_FRAMES)
-    return int(drawn)
+    return int(drawn["plots"])
 
 
 def caption(tab) -> str:
@@ -436,7 +457,7 @@ def choose(tab, label: str, typed: str, option: str):
     return found
 
 
-def timed_change(tab, expected: int, act, timeout_s: float) -> tuple[float, dict]:
+def timed_change(tab, expected: int | dict, act, timeout_s: float) -> tuple[float, dict]:
     """Seconds from the pointer going down for ``act`` (a click) to the charts redrawn and painted,
     on the page's clock, and its phases: press to run started, the run, run ended to charts drawn;
     "driver" is what Playwright adds around it (its checks before it presses, its round trips)."""
@@ -450,9 +471,12 @@ def timed_change(tab, expected: int, act, timeout_s: float) -> tuple[float, dict
     wait_drawn(tab, expected, timeout_s)
     wall = time.perf_counter() - started
     marks = tab.evaluate("() => window.__bench")
-    if not all(marks.get(k) is not None for k in ("press", "run", "end", "drawn", "painted")):
+    if not all(marks.get(k) is not None for k in ("press", "end", "drawn", "painted", *(() if marks.get("unseen") else ("run",)))):
         return wall, {}
     seconds = (marks["painted"] - marks["press"]) / 1000
+    if marks.get("unseen"):  # the run seen only by what it changed (_WATCH)
+        return seconds, {"press→run ended (unseen)": (marks["end"] - marks["press"]) / 1000,
+                         "end→drawn": (marks["drawn"] - marks["end"]) / 1000, "driver": wall - seconds}
     return seconds, {"press→run": (marks["run"] - marks["press"]) / 1000, "run": (marks["end"] - marks["run"]) / 1000,
                      "end→drawn": (marks["drawn"] - marks["end"]) / 1000, "driver": wall - seconds}
 
@@ -465,7 +489,7 @@ def cold_phases(tab) -> dict:
             "run": (marks["end"] - marks["run"]) / 1000, "end→drawn": (marks["drawn"] - marks["end"]) / 1000}
 
 
-def _cold_start(tab, server: Server, url: str, expected: int, timeout_s: float, result: dict,
+def _cold_start(tab, server: Server, url: str, expected: int | dict, timeout_s: float, result: dict,
                 measure: str = "cold") -> int:
     """Open ``url`` in a fresh tab until its charts are drawn and painted: the time (on the page's
     clock, which starts with the navigation) and its phases go into ``result`` under ``measure``;
@@ -579,13 +603,27 @@ def measure_reference(browser, db: Path, repetition: int, timeout_s: float) -> d
 
 
 def _timed_step(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dict]:
-    """One filter change, timed (see timed_change). A change that leaves the selection's caption as
-    it was measured nothing, and fails."""
+    """One filter change, timed (see timed_change)."""
+    return checked(tab, step, lambda: _change(tab, expected, step, timeout_s))
+
+
+def checked(tab, step: str, change):
+    """What ``change()`` returns, having checked that it changed the selection's caption: a change
+    that leaves it as it was measured nothing, and fails."""
     before = caption(tab)
-    measured = _change(tab, expected, step, timeout_s)
+    measured = change()
     if caption(tab) == before:
         raise RuntimeError(f"{step}: the selection did not change ({before!r})")
     return measured
+
+
+def press_button(tab, expected: int | dict, name: str, timeout_s: float) -> tuple[float, dict]:
+    """Press the button ``name`` (a click on the page title first closes any open box: a click
+    that only closes a dropdown would not press it), timed as timed_change does."""
+    button = tab.get_by_role("button", name=name)
+    tab.locator("h1").first.click()
+    tab.wait_for_timeout(300)
+    return timed_change(tab, expected, button.click, timeout_s)
 
 
 def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dict]:
@@ -606,12 +644,8 @@ def _change(tab, expected: int, step: str, timeout_s: float) -> tuple[float, dic
             return measured
         option.click()
         tab.keyboard.press("Escape")
-        button = apply
-    else:
-        button = tab.get_by_role("button", name="Reset filters")
-    tab.locator("h1").first.click()
-    tab.wait_for_timeout(300)
-    return timed_change(tab, expected, button.click, timeout_s)
+        return press_button(tab, expected, "Apply filters", timeout_s)
+    return press_button(tab, expected, "Reset filters", timeout_s)
 
 
 # --- the profile of the core calls --------------------------------------------------------------

@@ -26,12 +26,15 @@ Per size it prints:
   (docs/scaling-store.md).
 
 Times are server side only: the browser's share (drawing the charts, ~0.3-1 s a page here, see
-dashboard_bench.py) is not included. Chromium is not driven at these sizes: dashboard_bench.py
-measures the same pages in it on a store it can open.
+dashboard_bench.py) is not included. With ``--browser`` the pages are measured in Chromium instead
+of the headless runner (benchmarks/scale_browser.py): each page's cold start in a fresh
+``serve.py``, then each change made in the sidebar's filter bar and "Apply filters" pressed, from
+the press to the page painted, with the server's RSS after each step and screenshots.
 
     PYTHONPATH=. .venv/bin/python benchmarks/scale_bench.py --articles 100000
     PYTHONPATH=. .venv/bin/python benchmarks/scale_bench.py --articles 1000000 --pages overview
     PYTHONPATH=. .venv/bin/python benchmarks/scale_bench.py --articles 100000 --text-bytes 0 --delete
+    PYTHONPATH=. .venv/bin/python benchmarks/scale_bench.py --articles 100000 --browser
 
 The machine is shared: figures taken while other work runs are noisy. It always exits 0.
 """
@@ -273,7 +276,7 @@ def _child(args: list[str], code: Path) -> list[dict]:
 
 
 def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str], delete: bool, code: Path,
-            with_columnar: bool = False) -> None:
+            with_columnar: bool = False, browser_timeout: float | None = None) -> None:
     print(f"== {articles} articles, texts of {text_bytes or 'about 500'} characters; the code of {code} "
           f"({_revision(code)}) ==", flush=True)
     db = ensure_store(articles, text_bytes)
@@ -281,15 +284,11 @@ def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str]
         print(f"frames: written in {figure['seconds']:.1f} s, peak RSS {figure['peak_mb']:.0f} MB", flush=True)
     frames_mb = sum(f.stat().st_size for f in Path(f"{db.with_suffix('')}.frames").rglob("*") if f.is_file()) / 1e6
     print(f"frames on disk: {frames_mb:.0f} MB")
-    for figure in _child(["--_serve", str(db), "--pages", ",".join(pages), "--changes", ",".join(changes)], code):
-        step = figure.pop("step")
-        if step == "held":
-            for name, held in figure["frames"].items():
-                top = sorted(held["columns"].items(), key=lambda kv: -kv[1])[:4]
-                print(f"  held: {name} {held['rows']} rows, {held['mb']} MB (" + ", ".join(f"{c} {mb}" for c, mb in top) + ")")
-            continue
-        print(f"  {step}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figure.items()),
-              flush=True)
+    if browser_timeout is not None:
+        import scale_browser
+        scale_browser.run(db, articles, pages, {change: CHANGES[change] for change in changes}, code, browser_timeout)
+    else:
+        _server_side(db, pages, changes, code)
     if with_columnar:
         for figure in _child(["--_columnar", str(db)], code):
             step = figure.pop("step")
@@ -301,6 +300,18 @@ def measure(articles: int, text_bytes: int, pages: list[str], changes: list[str]
         for path in (db, db.with_suffix(".json"), Path(f"{db}-wal"), Path(f"{db}-shm")):
             path.unlink(missing_ok=True)
         print(f"deleted {db.relative_to(REPO)} and its frames")
+
+
+def _server_side(db: Path, pages: list[str], changes: list[str], code: Path) -> None:
+    for figure in _child(["--_serve", str(db), "--pages", ",".join(pages), "--changes", ",".join(changes)], code):
+        step = figure.pop("step")
+        if step == "held":
+            for name, held in figure["frames"].items():
+                top = sorted(held["columns"].items(), key=lambda kv: -kv[1])[:4]
+                print(f"  held: {name} {held['rows']} rows, {held['mb']} MB (" + ", ".join(f"{c} {mb}" for c, mb in top) + ")")
+            continue
+        print(f"  {step}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figure.items()),
+              flush=True)
 
 
 def _revision(code: Path) -> str:
@@ -321,6 +332,11 @@ def main() -> None:
                         help="the checkout whose frames and server are measured (default this one; e.g. a main "
                              "worktree, to compare); the store is built by this one")
     parser.add_argument("--columnar", action="store_true", help="also time DuckDB queries over the frames (the way on)")
+    parser.add_argument("--browser", action="store_true",
+                        help="measure the pages in Chromium (a fresh serve.py each, the changes made in the filter bar) "
+                             "instead of the headless runner; no export")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="with --browser: seconds to wait for the server to start or a page to draw (default 600)")
     parser.add_argument("--_prepare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_columnar", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_serve", type=Path, help=argparse.SUPPRESS)
@@ -334,7 +350,8 @@ def main() -> None:
         return columnar(args._columnar)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at {dt.datetime.now():%H:%M} (shared machine)")
     for size in args.articles.split(","):
-        measure(int(size), args.text_bytes, pages, changes, args.delete, args.code.resolve(), args.columnar)
+        measure(int(size), args.text_bytes, pages, changes, args.delete, args.code.resolve(), args.columnar,
+                args.timeout if args.browser else None)
 
 
 if __name__ == "__main__":
