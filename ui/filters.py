@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core import languages
-from core.analysis import actor_search, filtering, text_search
+from core.analysis import actor_search, filtering, mention_index, text_search
 from core.charts import tables
 from core.store import database
 from ui import corpus, navigation, saved_views, view_state, whats_new
@@ -235,7 +235,11 @@ def _selected_rows(_data: corpus.Corpus, url: str, revision: int, translations_r
 def _select(_data: corpus.Corpus, url: str, revision: int, translations_revision: int, target: str,
             filters: filtering.Filters) -> pd.DataFrame:
     # The same frame object for as long as it is kept: analysis results are remembered by it.
-    return filtering.rows_of(_data.articles, _selected_rows(_data, url, revision, translations_revision, target, filters))
+    rows = _selected_rows(_data, url, revision, translations_revision, target, filters)
+    chosen = filtering.rows_of(_data.articles, rows)
+    if chosen is not _data.articles and len(_data.mentions):
+        mention_index.of(_data.mentions).remember_rows(chosen, _data.articles, rows)
+    return chosen
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -89,6 +89,16 @@ class MentionIndex:
             weakref.finalize(articles, self._codes.pop, key, None)
         return found
 
+    def remember_rows(self, frame: pd.DataFrame, parent: pd.DataFrame, rows: np.ndarray) -> None:
+        """Remember the article codes of ``frame``, the rows ``rows`` of ``parent`` (a selection of
+        the held articles), as those of ``parent``'s rows: hashing a selection's ids again took
+        0.2-0.7 s of a filter change at 1M articles (310k ids), taking them is a numpy take."""
+        codes = self.article_codes(parent)[np.asarray(rows)]
+        codes.setflags(write=False)
+        key = id(frame)
+        self._codes[key] = codes
+        weakref.finalize(frame, self._codes.pop, key, None)
+
     def article_mask(self, articles: pd.DataFrame) -> np.ndarray:
         """True for the codes of the articles of ``articles``."""
         codes = self.article_codes(articles)
