@@ -92,7 +92,7 @@ with alerts_tab:
                                                                if d.status != "sent" and d.last_error else "")
                     for d in alert.deliveries]
             st.text(" · ".join(sent) or "Not sent anywhere: no webhook or email is configured for it.")
-            shown = data.articles[data.articles["article_id"].isin(alert.article_ids[:ARTICLES_LISTED])]
+            shown = corpus.with_titles(data.articles[data.articles["article_id"].isin(alert.article_ids[:ARTICLES_LISTED])])
             for article in shown.itertuples():
                 title = tables.plain(article.title) or "(no title)"
                 st.page_link("pages/articles.py", label=f"{title} — {tables.plain(article.source)}",

@@ -80,7 +80,8 @@ def _with_texts(selected, mentions):
 
 
 def _side_by_side(selected, mentions, actor):
-    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences)
+    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences,
+                                     with_titles=corpus.with_titles)
     shown = found.shown
     return found._replace(shown=shown.assign(sentence_translated=translated.translated_passages(shown, _with_texts(selected, shown))))
 
@@ -88,7 +89,7 @@ def _side_by_side(selected, mentions, actor):
 def _every_passage():
     mentions = passages.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, _with_texts(selected, mentions)))
-    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences)
+    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences, with_titles=corpus.with_titles)
 
 
 per_outlet, quotes = result_cache.call(_side_by_side, selected, data.mentions, actor)

@@ -53,12 +53,22 @@ def engine():
 # provenance, which only the Reader shows and the exports write. A store without a frames folder
 # (not a local file) has no index: its articles are held whole and the texts scanned.
 LEFT_IN_STORE = ("text", "origin_file", "origin_item", "format", "encoding", "content_hash", "language_declared")
-HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE)
+# Nor does it hold their titles and URLs (at a million articles 73 and 50 MB, and again in every
+# selection kept, ``ui.filters._select``): they stay in the articles' frame file, and the rows a
+# page shows are read there by their position in it (``FRAME_ROW``, 4 bytes an article;
+# ``with_titles``). The text query finds titles through the full-text index; the translated title
+# (the title itself for an article already in the target language) is held, as the query scans it.
+LEFT_IN_FRAME = ("title", "url")
+FRAME_ROW = "frame_row"
+HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE + LEFT_IN_FRAME)
 
 
-def _stored_articles(_engine, url: str):
+def _stored_articles(_engine, url: str, columns: tuple[str, ...] = HELD_COLUMNS):
     cache_dir = config.frames_cache_dir(url)
-    return frame_cache.cached_articles(_engine, cache_dir, HELD_COLUMNS if cache_dir is not None else None)
+    if cache_dir is None:
+        return frame_cache.cached_articles(_engine, None)
+    found = frame_cache.cached_articles(_engine, cache_dir, columns)
+    return found.assign(**{FRAME_ROW: np.arange(len(found), dtype=np.int32)})
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -321,8 +331,12 @@ def _with_translations(_engine, _translations, url: str, target: str, revision: 
     # Newest first, the order of every selection: an unfiltered view then needs no copy. The
     # articles are read here, not kept by ``articles()`` beside this copy (280 MB at 1M articles),
     # unless the store has no frames to read them from again (a read of every row from SQL).
-    stored = _stored_articles(_engine, url) if config.frames_cache_dir(url) is not None else articles()
-    return filtering.filter_articles(translated.with_translations(stored, _translations, target), filtering.Filters())
+    # The titles are read for the translated title of the articles already in the target, then let go.
+    if config.frames_cache_dir(url) is None:
+        return filtering.filter_articles(translated.with_translations(articles(), _translations, target), filtering.Filters())
+    stored = _stored_articles(_engine, url, (*HELD_COLUMNS, "title"))
+    joined = translated.with_translations(stored, _translations, target).drop(columns="title")
+    return filtering.filter_articles(joined, filtering.Filters())
 
 
 def articles_with_translations(target: str):
@@ -366,16 +380,47 @@ def _bound_lookup(_articles, folder: str, frame: int):
 
 
 def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
-    """``chosen`` (rows of ``current().articles``) with their texts and provenance read from the
-    store, and the text of those already in the target language as their translation: for the
-    articles a page shows whole or exports."""
-    missing = [name for name in LEFT_IN_STORE if name not in chosen.columns]
+    """``chosen`` (rows of ``current().articles``) with their texts, provenance, titles and URLs
+    read from the store, and the text of those already in the target language as their
+    translation: for the articles a page shows whole or exports."""
+    missing = [name for name in LEFT_IN_STORE + LEFT_IN_FRAME if name not in chosen.columns]
     if not missing:
         return chosen
-    stored = reads.article_columns(engine(), chosen["article_id"], missing).drop_duplicates("article_id").set_index("article_id")
-    out = chosen.assign(**{name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in missing})
-    text = out["text"]
-    if "text_translated" in out.columns:
+    out = _with_columns(chosen, _by_id(chosen, missing))
+    if "text" in missing and "text_translated" in out.columns:
         same = out["translation_status"].eq(translated.STATUS_NOT_NEEDED).fillna(False).to_numpy(dtype=bool)
-        out["text_translated"] = out["text_translated"].where(~same, text)
+        out["text_translated"] = out["text_translated"].where(~same, out["text"])
+    return out
+
+
+def with_titles(chosen: pd.DataFrame) -> pd.DataFrame:
+    """``chosen`` (rows of ``current().articles``, of a selection of it, or of ``articles()``), in
+    its order and index, with the title and URL of each article, as the frame held whole has them:
+    read from the articles' frame file at their positions, only the row groups holding them (a
+    page's 15 newest: a few milliseconds), or, when that file is no longer the store's (a write
+    since the frame was read), from the store by id."""
+    if FRAME_ROW not in chosen.columns:
+        return chosen
+    eng = engine()
+    path = frame_cache.entry_file(config.frames_cache_dir(str(eng.url)), "articles", str(database.revision(eng)), "articles")
+    try:
+        found = frame_files.read_columns(path, ["article_id", *LEFT_IN_FRAME], chosen[FRAME_ROW].to_numpy())
+        if np.array_equal(found.pop("article_id").to_numpy(), chosen["article_id"].to_numpy()):
+            return _with_columns(chosen, found.set_axis(chosen.index))
+    except FileNotFoundError:  # removed when the next revision's frames were written
+        pass
+    return _with_columns(chosen, _by_id(chosen, list(LEFT_IN_FRAME)))
+
+
+def _by_id(chosen: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the articles of ``chosen`` read from the store, on ``chosen``'s index."""
+    stored = reads.article_columns(engine(), chosen["article_id"], columns).drop_duplicates("article_id").set_index("article_id")
+    return pd.DataFrame({name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in columns},
+                        index=chosen.index)
+
+
+def _with_columns(chosen: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """``chosen`` with the columns of ``found`` (on its index) and without its position in the frame
+    file, its columns in the order of the frame held whole."""
+    out = chosen.drop(columns=FRAME_ROW, errors="ignore").assign(**{name: found[name] for name in found.columns})
     return out[[*[c for c in schema.ARTICLE_COLUMNS if c in out.columns], *[c for c in out.columns if c not in schema.ARTICLE_COLUMNS]]]
