@@ -380,10 +380,11 @@ def _bound_lookup(_articles, folder: str, frame: int):
 
 
 def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
-    """``chosen`` (rows of ``current().articles``) with their texts, provenance, titles and URLs
-    read from the store, and the text of those already in the target language as their
-    translation: for the articles a page shows whole or exports."""
-    missing = [name for name in LEFT_IN_STORE + LEFT_IN_FRAME if name not in chosen.columns]
+    """``chosen`` (rows of ``current().articles``) with their titles and URLs (``with_titles``),
+    their texts and provenance read from the store, and the text of those already in the target
+    language as their translation: for the articles a page shows whole or exports."""
+    chosen = with_titles(chosen)
+    missing = [name for name in LEFT_IN_STORE if name not in chosen.columns]
     if not missing:
         return chosen
     out = _with_columns(chosen, _by_id(chosen, missing))
@@ -406,21 +407,20 @@ def with_titles(chosen: pd.DataFrame) -> pd.DataFrame:
     try:
         found = frame_files.read_columns(path, ["article_id", *LEFT_IN_FRAME], chosen[FRAME_ROW].to_numpy())
         if np.array_equal(found.pop("article_id").to_numpy(), chosen["article_id"].to_numpy()):
-            return _with_columns(chosen, found.set_axis(chosen.index))
+            return _with_columns(chosen, {name: found[name].set_axis(chosen.index) for name in LEFT_IN_FRAME})
     except FileNotFoundError:  # removed when the next revision's frames were written
         pass
     return _with_columns(chosen, _by_id(chosen, list(LEFT_IN_FRAME)))
 
 
-def _by_id(chosen: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``columns`` of the articles of ``chosen`` read from the store, on ``chosen``'s index."""
+def _by_id(chosen: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    """``columns`` of the articles of ``chosen`` read from the store, each on ``chosen``'s index."""
     stored = reads.article_columns(engine(), chosen["article_id"], columns).drop_duplicates("article_id").set_index("article_id")
-    return pd.DataFrame({name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in columns},
-                        index=chosen.index)
+    return {name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in columns}
 
 
-def _with_columns(chosen: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
-    """``chosen`` with the columns of ``found`` (on its index) and without its position in the frame
-    file, its columns in the order of the frame held whole."""
-    out = chosen.drop(columns=FRAME_ROW, errors="ignore").assign(**{name: found[name] for name in found.columns})
+def _with_columns(chosen: pd.DataFrame, found) -> pd.DataFrame:
+    """``chosen`` with the columns ``found`` (Series on its index, by name) and without its position
+    in the frame file, its columns in the order of the frame held whole."""
+    out = chosen.drop(columns=FRAME_ROW, errors="ignore").assign(**found)
     return out[[*[c for c in schema.ARTICLE_COLUMNS if c in out.columns], *[c for c in out.columns if c not in schema.ARTICLE_COLUMNS]]]
