@@ -1,9 +1,9 @@
 """Issue 23, item 1: the dashboard holds its articles without their titles and URLs, which stay in
 the articles' frame file and are read by position for the rows a page shows or exports
-(``ui.corpus.LEFT_IN_FRAME``, ``with_titles``, ``frame_files.read_columns``). Every page that
-shows titles or URLs, and every analysis and table that uses them, gives what it gives with the
-frame held whole (a store without a frames folder holds it so), on the sample corpus with
-translated titles."""
+(``ui.corpus.LEFT_IN_FRAME``, ``ui.article_columns.with_titles``, ``frame_files.read_columns``).
+Every page that shows titles or URLs, and every analysis and table that uses them, gives what it
+gives with the frame held whole (a store without a frames folder holds it so), on the sample
+corpus with translated titles."""
 from __future__ import annotations
 
 import dataclasses
@@ -24,7 +24,7 @@ from core.export import articles as export_articles
 from core.store import alerts as store_alerts, database, frame_cache, frame_files, translation_memory
 from core.translate import translated
 from tests import sample_corpus
-from ui import corpus
+from ui import article_columns, corpus
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TARGET = "en"
@@ -72,9 +72,9 @@ def test_the_frame_holds_no_title_or_url_and_gives_them_back_as_held_whole(frame
     assert not set(corpus.LEFT_IN_FRAME) & set(lean.columns) and lean[corpus.FRAME_ROW].dtype == np.int32
     assert (whole["translation_status"] == "translated").sum() == 11 and whole["translation_error"].notna().sum() == 1
     pd.testing.assert_frame_equal(lean.drop(columns=corpus.FRAME_ROW), whole.drop(columns=list(corpus.LEFT_IN_FRAME)))
-    pd.testing.assert_frame_equal(corpus.with_titles(lean), whole)
+    pd.testing.assert_frame_equal(article_columns.with_titles(lean), whole)
     some = lean.iloc[[40, 3, 17, 3, 0]]  # any rows, in any order, with their own index
-    pd.testing.assert_frame_equal(corpus.with_titles(some), whole.iloc[[40, 3, 17, 3, 0]])
+    pd.testing.assert_frame_equal(article_columns.with_titles(some), whole.iloc[[40, 3, 17, 3, 0]])
     size = whole.memory_usage(deep=True, index=False)
     assert lean.memory_usage(deep=True, index=False).sum() == size.sum() - size["title"] - size["url"] + 4 * len(lean)
 
@@ -85,10 +85,10 @@ def test_titles_are_read_from_the_store_when_the_frame_file_is_no_longer_the_sto
     some = frames.lean.iloc[5:25]
     with monkeypatch.context() as patched:
         patched.setattr(frame_files, "read_columns", unread)
-        pd.testing.assert_frame_equal(corpus.with_titles(some), frames.whole.iloc[5:25])
+        pd.testing.assert_frame_equal(article_columns.with_titles(some), frames.whole.iloc[5:25])
     # positions that are another article's in the file read now (the store has changed since)
     moved = some.assign(**{corpus.FRAME_ROW: some[corpus.FRAME_ROW].to_numpy()[::-1]})
-    pd.testing.assert_frame_equal(corpus.with_titles(moved), frames.whole.iloc[5:25])
+    pd.testing.assert_frame_equal(article_columns.with_titles(moved), frames.whole.iloc[5:25])
 
 
 def test_rows_are_read_from_several_row_groups_in_the_order_asked(tmp_path):
@@ -134,15 +134,15 @@ def test_every_analysis_and_table_using_titles_is_the_same(frames):
             "stories of the selection": lambda a, t: story_grouping.story_groups(a, data.mentions, data.actors, with_titles=t),
             "passages": lambda a, t: passages.outlet_passages(a, data.mentions, named[0], 4, 3, data.sentences, with_titles=t),
             "every passage": lambda a, t: passages.actor_sentences(a, mentions, named[1], with_titles=t),
-            "export": lambda a, t: export_articles.article_table(corpus.with_texts(a.head(30)), data.actors, data.mentions,
-                                                                 data.dates),
+            "export": lambda a, t: export_articles.article_table(article_columns.with_texts(a.head(30)), data.actors,
+                                                                 data.mentions, data.dates, data.date_sentences),
         }
         for label, call in calls.items():
-            _same(call(mine, corpus.with_titles), call(theirs, corpus.with_titles), f"{label} of selection {number}")
-    groups = story_grouping.story_groups(lean, data.mentions, data.actors, with_titles=corpus.with_titles)
+            _same(call(mine, article_columns.with_titles), call(theirs, article_columns.with_titles), f"{label} of selection {number}")
+    groups = story_grouping.story_groups(lean, data.mentions, data.actors, with_titles=article_columns.with_titles)
     assert groups["title_translated"].any() and groups["title"].str.startswith("Translated headline").any()
     for article_id in whole.loc[whole["duplicate_of"].notna(), "article_id"]:
-        _same(corpus.with_titles(reading.copies_elsewhere(lean, article_id)), reading.copies_elsewhere(whole, article_id),
+        _same(article_columns.with_titles(reading.copies_elsewhere(lean, article_id)), reading.copies_elsewhere(whole, article_id),
               f"copies of {article_id}")
     assert text_search.matches(lean, "Translated", lookup=lookup).sum() == 11
 

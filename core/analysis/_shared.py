@@ -14,7 +14,7 @@ from core.analysis import mention_index
 STAGE = "analysis"  # named in the errors of every function of the package
 
 # Rows of an articles frame that leaves its titles and URLs out (the dashboard's keeps them in its
-# file: ``ui.corpus.with_titles``), given back in their order and index with ``title`` and ``url``.
+# file: ``ui.article_columns.with_titles``), given back in their order and index with ``title`` and ``url``.
 Titles = typing.Callable[[pd.DataFrame], pd.DataFrame]
 
 
