@@ -217,8 +217,12 @@ def export_frame(corpus, rows: int):
     from core.export import articles as export_articles
     data = corpus.current()
     chosen = data.articles.head(rows)
-    if hasattr(corpus, "with_texts"):  # the texts are read from the store, as the Download menu does
-        chosen = corpus.with_texts(chosen)
+    try:  # the texts (and since lean-articles the titles and URLs) are read as the Download menu reads them
+        from ui import article_columns as reader
+    except ImportError:  # older code (--code): in ui.corpus, or held
+        reader = corpus
+    if hasattr(reader, "with_texts"):
+        chosen = reader.with_texts(chosen)
     # Older code (--code) holds the dates' sentences and has no reader of them.
     return export_articles.article_table(chosen, data.actors, data.mentions, data.dates,
                                          *([data.date_sentences] if getattr(data, "date_sentences", None) else []))

@@ -9,7 +9,7 @@ from core.alerts import rules
 from core.analysis import filtering
 from core.charts import tables
 from core.store import alerts as store_alerts
-from ui import corpus, filters, whats_new
+from ui import article_columns, corpus, filters, whats_new
 
 ALERTS_SHOWN = 50  # newest first; older ones stay in the store, the JSON Lines log and `alerts list`
 ARTICLES_LISTED = 10  # links per alert; the rule's filters open the rest
@@ -92,7 +92,7 @@ with alerts_tab:
                                                                if d.status != "sent" and d.last_error else "")
                     for d in alert.deliveries]
             st.text(" · ".join(sent) or "Not sent anywhere: no webhook or email is configured for it.")
-            shown = data.articles[data.articles["article_id"].isin(alert.article_ids[:ARTICLES_LISTED])]
+            shown = article_columns.with_titles(data.articles[data.articles["article_id"].isin(alert.article_ids[:ARTICLES_LISTED])])
             for article in shown.itertuples():
                 title = tables.plain(article.title) or "(no title)"
                 st.page_link("pages/articles.py", label=f"{title} — {tables.plain(article.source)}",

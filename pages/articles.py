@@ -6,7 +6,7 @@ import streamlit as st
 from core import languages, schema
 from core.analysis import reading
 from core.charts import tables, text
-from ui import corpus, corrections, filters, layout, view_state
+from ui import article_columns, corpus, corrections, filters, layout, result_cache, view_state
 
 data, selected = layout.open_page("Reader")
 target = data.target
@@ -23,7 +23,14 @@ outside = linked is not None and not bool(selected["article_id"].eq(linked).any(
 if selected.empty and not outside:
     st.info("No article matches these filters.")
     st.stop()
-listed = selected.head(layout.READER_ROWS)
+
+
+def _listed(selected: pd.DataFrame, rows: int) -> pd.DataFrame:
+    # The titles are read for the rows listed (from the articles' frame file), once for a selection.
+    return article_columns.with_titles(selected.head(rows))
+
+
+listed = result_cache.call(_listed, selected, layout.READER_ROWS)
 if len(selected) > len(listed):
     st.caption(f"The table lists the newest {len(listed):,} of the {len(selected):,} selected articles: narrow the filters "
                "to list others.")
@@ -50,7 +57,7 @@ elif linked is not None:
 else:
     article = selected.iloc[0]
 
-article = corpus.with_texts(article.to_frame().T).iloc[0]  # the one text shown, read from the store
+article = article_columns.with_texts(article.to_frame().T).iloc[0]  # the one text shown, read from the store
 st.divider()
 language = None if pd.isna(article["language"]) else article["language"]
 when = tables.published_text(pd.Series([article["published"]]), pd.Series([article["published_precision"]])).iloc[0]
@@ -96,7 +103,7 @@ with dates_tab:
     st.dataframe(tables.readable(days), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 with copies_tab:
-    copies = reading.copies_elsewhere(data.articles, article["article_id"])
+    copies = article_columns.with_titles(reading.copies_elsewhere(data.articles, article["article_id"]))
     if copies.empty:
         st.write("No copy of this article in another outlet.")
     for copy in copies.itertuples():

@@ -12,7 +12,7 @@ from core.charts import tables
 from core.ingest import inbox
 from core.errors import ConfigError, InputError
 from core.store import reads
-from ui import corpus, filters, jobs, watcher
+from ui import article_columns, corpus, filters, jobs, watcher
 
 st.title("Ingest")
 data = corpus.current()
@@ -104,7 +104,7 @@ def _new_articles(since) -> None:
     """The articles the last ingest stored, each linked to the Reader (which opens it even when
     the filters leave it out)."""
     stored = corpus.articles()
-    added = stored[stored["ingested_at"] >= since].sort_values("ingested_at", ascending=False)
+    added = article_columns.with_titles(stored[stored["ingested_at"] >= since].sort_values("ingested_at", ascending=False))
     if added.empty:
         return
     st.page_link("pages/articles.py", label=f"Show the newest of the {len(added)} new article(s) in the Reader",

@@ -7,7 +7,7 @@ import streamlit as st
 from core import languages
 from core.analysis import ranking, reading, timelines
 from core.charts import by_actor, over_time, tables
-from ui import downloads, filters, layout, result_cache, view_state
+from ui import article_columns, downloads, filters, layout, result_cache, view_state
 
 data, selected = layout.open_page("Overview", charts=True)
 
@@ -30,7 +30,7 @@ newest, waiting = st.columns([3, 1])
 # opens 0.2 s sooner in a fresh browser (core.charts.tables.table_html).
 with newest:
     st.subheader("Newest articles")
-    newest_rows = selected.head(15)
+    newest_rows = article_columns.with_titles(selected.head(15))  # titles and URLs are read for the rows shown
     table = newest_rows[["published", "source", "language", "title", "title_translated"]]
     table = table.assign(language=table["language"].map(languages.language_name),
                          published=tables.published_text(newest_rows["published"], newest_rows["published_precision"]))

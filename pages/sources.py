@@ -8,7 +8,7 @@ from core.analysis import passages, ranking, sources
 from core.charts import by_actor, tables, text
 from core.monitor import sources as followed
 from core.translate import translated
-from ui import corpus, downloads, filters, layout, result_cache, view_state
+from ui import article_columns, corpus, downloads, filters, layout, result_cache, view_state
 
 # Two rows of three outlets, three passages each: more is a wall of text, and each passage is
 # elements the browser redraws on every filter change.
@@ -76,11 +76,12 @@ def _with_texts(selected, mentions):
     # a translated passage is found by its paragraph in the original.
     readable = selected["text_translated"].notna() | selected["translation_status"].eq(translated.STATUS_NOT_NEEDED)
     named = selected[(selected["article_id"].isin(mentions["article_id"]) & readable).fillna(False).to_numpy(dtype=bool)]
-    return corpus.with_texts(named)
+    return article_columns.with_texts(named)
 
 
 def _side_by_side(selected, mentions, actor):
-    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences)
+    found = passages.outlet_passages(selected, mentions, actor, OUTLETS_SHOWN, QUOTES_PER_OUTLET, data.sentences,
+                                     with_titles=article_columns.with_titles)
     shown = found.shown
     return found._replace(shown=shown.assign(sentence_translated=translated.translated_passages(shown, _with_texts(selected, shown))))
 
@@ -88,7 +89,7 @@ def _side_by_side(selected, mentions, actor):
 def _every_passage():
     mentions = passages.actor_mentions(selected, data.mentions, actor)
     mentions = mentions.assign(sentence_translated=translated.translated_passages(mentions, _with_texts(selected, mentions)))
-    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences)
+    return passages.actor_sentences(selected, mentions, actor, sentences=data.sentences, with_titles=article_columns.with_titles)
 
 
 per_outlet, quotes = result_cache.call(_side_by_side, selected, data.mentions, actor)

@@ -6,7 +6,7 @@ import streamlit as st
 from core import languages
 from core.analysis import ranking, story_grouping, timelines
 from core.charts import over_time, tables
-from ui import corpus, downloads, filters, layout, navigation, result_cache, view_state
+from ui import article_columns, corpus, downloads, filters, layout, navigation, result_cache, view_state
 
 STORIES_SHOWN = 20
 
@@ -62,7 +62,7 @@ if stories.open:
         st.caption(f"The largest stories in the selection (up to {STORIES_SHOWN}). Stories are grouped once over the whole "
                    "store; filters keep each story's selected articles.")
         groups = result_cache.call(story_grouping.story_groups, selected, data.mentions, data.actors,
-                                   labels=corpus.story_labels(data), limit=STORIES_SHOWN)
+                                   labels=corpus.story_labels(data), limit=STORIES_SHOWN, with_titles=article_columns.with_titles)
         downloads.chart(over_time.story_groups_chart(groups), "stories")
         downloads.data_downloads(groups, "stories", filters.current_filters())
         # Option labels are shown as plain text (no Markdown), so titles need no escaping here.
@@ -77,7 +77,7 @@ if stories.open:
         if opened is not None:
             group = groups[groups["group"] == opened].iloc[0]
             st.caption("Actors: " + tables.plain(", ".join(group["top_actors"])))
-            by_id = selected.set_index("article_id")
+            by_id = article_columns.with_titles(selected[selected["article_id"].isin(group["article_ids"])]).set_index("article_id")
             for article_id in group["article_ids"]:
                 article = by_id.loc[article_id]
                 day = f"{article['published']:%Y-%m-%d}" if pd.notna(article["published"]) else "undated"

@@ -5,7 +5,7 @@ import streamlit as st
 from core import config, languages, pipeline
 from core.charts import tables
 from core.translate import providers, run, translated
-from ui import corpus, filters, jobs
+from ui import article_columns, corpus, filters, jobs
 
 st.title("Translation")
 filters.selection(corpus.current(), "Translation")
@@ -95,6 +95,6 @@ st.dataframe(table, hide_index=True, width="stretch")
 failed = articles[articles["translation_status"].eq("pending") & articles["translation_error"].notna()]
 if len(failed):
     st.subheader("Waiting after a failed attempt")
-    shown = tables.readable(failed[["source", "language", "title", "translation_error"]]).rename(
+    shown = tables.readable(article_columns.with_titles(failed)[["source", "language", "title", "translation_error"]]).rename(
         columns={"translation_error": "last error"})
     st.dataframe(shown, hide_index=True, width="stretch")

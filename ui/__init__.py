@@ -9,6 +9,9 @@ app.py lists live in ``pages/``.
   translations, actors, mentions, mentioned dates, story labels), cached per store revision; the
   translation settings chosen in the session; the server's preload and the sample corpus of a
   first start.
+- ``article_columns``: what the server does not hold of the articles (their titles and URLs, left in
+  the articles' frame file; their texts and provenance, in the store), read for the rows a page
+  shows or exports.
 - ``memory``: the server process's allocators (Arrow's buffers and every script thread on one
   glibc heap) and the hand-back of what a run freed, after the preload and after every page run.
 - ``filters``: the filter bar in the sidebar, its values held across pages and in the URL, and the
@@ -42,6 +45,6 @@ other (tests/test_layering.py). Pages import ``ui``'s modules, not names from th
 Inside ``ui``, ``memory`` imports no other ``ui`` module, ``corpus`` only ``memory``, and
 ``navigation`` and ``plotly_view`` none;
 ``view_state`` imports none; ``saved_views`` imports ``navigation``, ``corpus`` and ``view_state``;
-``whats_new`` imports ``corpus``; ``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
+``whats_new`` and ``article_columns`` import ``corpus``; ``filters`` imports those; ``corrections`` imports ``corpus`` and ``filters``; ``result_cache``,
 ``layout``, ``downloads`` and ``jobs`` import those below them.
 """

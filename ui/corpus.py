@@ -21,7 +21,7 @@ from core.actors import actor_dictionary, corrections, frames, spelling, transli
 from core.analysis import actor_search, filtering, indexed_search, ranking
 from core.charts import theme
 from core.errors import ConfigError
-from core.store import (batches, corrections as store_corrections, database, frame_cache, frame_files, reads, text_index,
+from core.store import (batches, corrections as store_corrections, database, frame_cache, frame_files, text_index,
                         translation_memory)
 from core.translate import translated
 from ui import memory
@@ -53,12 +53,22 @@ def engine():
 # provenance, which only the Reader shows and the exports write. A store without a frames folder
 # (not a local file) has no index: its articles are held whole and the texts scanned.
 LEFT_IN_STORE = ("text", "origin_file", "origin_item", "format", "encoding", "content_hash", "language_declared")
-HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE)
+# Nor does it hold their titles and URLs (at a million articles 73 and 50 MB, and again in every
+# selection kept, ``ui.filters._select``): they stay in the articles' frame file, and the rows a
+# page shows are read there by their position in it (``FRAME_ROW``, 4 bytes an article;
+# ``with_titles``). The text query finds titles through the full-text index; the translated title
+# (the title itself for an article already in the target language) is held, as the query scans it.
+LEFT_IN_FRAME = ("title", "url")
+FRAME_ROW = "frame_row"
+HELD_COLUMNS = tuple(name for name in schema.ARTICLE_COLUMNS if name not in LEFT_IN_STORE + LEFT_IN_FRAME)
 
 
-def _stored_articles(_engine, url: str):
+def _stored_articles(_engine, url: str, columns: tuple[str, ...] = HELD_COLUMNS):
     cache_dir = config.frames_cache_dir(url)
-    return frame_cache.cached_articles(_engine, cache_dir, HELD_COLUMNS if cache_dir is not None else None)
+    if cache_dir is None:
+        return frame_cache.cached_articles(_engine, None)
+    found = frame_cache.cached_articles(_engine, cache_dir, columns)
+    return found.assign(**{FRAME_ROW: np.arange(len(found), dtype=np.int32)})
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -321,8 +331,12 @@ def _with_translations(_engine, _translations, url: str, target: str, revision: 
     # Newest first, the order of every selection: an unfiltered view then needs no copy. The
     # articles are read here, not kept by ``articles()`` beside this copy (280 MB at 1M articles),
     # unless the store has no frames to read them from again (a read of every row from SQL).
-    stored = _stored_articles(_engine, url) if config.frames_cache_dir(url) is not None else articles()
-    return filtering.filter_articles(translated.with_translations(stored, _translations, target), filtering.Filters())
+    # The titles are read for the translated title of the articles already in the target, then let go.
+    if config.frames_cache_dir(url) is None:
+        return filtering.filter_articles(translated.with_translations(articles(), _translations, target), filtering.Filters())
+    stored = _stored_articles(_engine, url, (*HELD_COLUMNS, "title"))
+    joined = translated.with_translations(stored, _translations, target).drop(columns="title")
+    return filtering.filter_articles(joined, filtering.Filters())
 
 
 def articles_with_translations(target: str):
@@ -363,19 +377,3 @@ def _bound_lookup(_articles, folder: str, frame: int):
     # Keyed by the frame's identity: a new revision, target or translation makes a new frame.
     return indexed_search.bound(_articles, text_index.article_ids(Path(folder)),
                                 lambda match: text_index.entries(Path(folder), match))
-
-
-def with_texts(chosen: pd.DataFrame) -> pd.DataFrame:
-    """``chosen`` (rows of ``current().articles``) with their texts and provenance read from the
-    store, and the text of those already in the target language as their translation: for the
-    articles a page shows whole or exports."""
-    missing = [name for name in LEFT_IN_STORE if name not in chosen.columns]
-    if not missing:
-        return chosen
-    stored = reads.article_columns(engine(), chosen["article_id"], missing).drop_duplicates("article_id").set_index("article_id")
-    out = chosen.assign(**{name: chosen["article_id"].map(stored[name]).astype(stored[name].dtype) for name in missing})
-    text = out["text"]
-    if "text_translated" in out.columns:
-        same = out["translation_status"].eq(translated.STATUS_NOT_NEEDED).fillna(False).to_numpy(dtype=bool)
-        out["text_translated"] = out["text_translated"].where(~same, text)
-    return out[[*[c for c in schema.ARTICLE_COLUMNS if c in out.columns], *[c for c in out.columns if c not in schema.ARTICLE_COLUMNS]]]

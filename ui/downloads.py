@@ -13,7 +13,7 @@ from core import languages
 from core.analysis import filtering
 from core.errors import ExportError
 from core.export import articles as export_articles, data as export_data, figures as export_figures, files as export_files
-from ui import corpus, filters as filter_bar, plotly_view  # `filters` names the Filters given to data_downloads
+from ui import article_columns, corpus, filters as filter_bar, plotly_view  # `filters` names the Filters given to data_downloads
 
 
 def chart(fig, view: str, key: str | None = None, on_click=None) -> None:
@@ -92,7 +92,7 @@ def _after(columns: list, column: str, new: str) -> list:
 def article_downloads(data: corpus.Corpus, selected: pd.DataFrame, view: str, filters: filtering.Filters) -> None:
     """``data_downloads`` of the selected articles with the columns of ``python -m core export``
     (``core.export.articles``: their actors and mentioned dates too)."""
-    data_downloads(lambda: export_articles.article_table(corpus.with_texts(selected), data.actors, data.mentions, data.dates,
+    data_downloads(lambda: export_articles.article_table(article_columns.with_texts(selected), data.actors, data.mentions, data.dates,
                                                          data.date_sentences),
                    view, filters)
 

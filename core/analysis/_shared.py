@@ -3,6 +3,8 @@ selections of the mention index (which (article, actor) pairs a selection keeps,
 them), a fast ``isin`` for id columns, typed empty frames, and lists per group."""
 from __future__ import annotations
 
+import typing
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,22 @@ from core import schema
 from core.analysis import mention_index
 
 STAGE = "analysis"  # named in the errors of every function of the package
+
+# Rows of an articles frame that leaves its titles and URLs out (the dashboard's keeps them in its
+# file: ``ui.article_columns.with_titles``), given back in their order and index with ``title`` and ``url``.
+Titles = typing.Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def titles_of(articles: pd.DataFrame, columns: tuple[str, ...], with_titles: Titles | None) -> Titles:
+    """How to have ``columns`` with the titles of rows of ``articles``: the rows themselves when
+    the frame holds the titles, else ``with_titles`` (which a frame without them needs)."""
+    if "title" in articles.columns:
+        schema.require_columns(articles, columns, stage=STAGE)
+        return lambda rows: rows
+    if with_titles is None:
+        raise ValueError(f"{STAGE}: articles without their titles need a way to read them (with_titles=)")
+    schema.require_columns(articles, [c for c in columns if c not in ("title", "url")], stage=STAGE)
+    return with_titles
 
 
 def isin(values: pd.Series, allowed) -> np.ndarray:

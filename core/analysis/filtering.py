@@ -147,11 +147,11 @@ def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFra
     """Positions in ``articles`` of the articles that pass every filter, newest first: what a
     selection costs to keep (4 bytes an article) where its rows would cost their columns.
 
-    Needs: articles[article_id, published, language, source, title, text], and optionally
-    title_translated / text_translated, which the text query then also searches. With
-    ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``, or a
-    ``text_search.RowLookup`` bound to ``articles``) the text is not needed: the query's words are
-    looked up there, and only the translations scanned.
+    Needs: articles[article_id, published, language, source], for a text query title and text,
+    and optionally title_translated / text_translated, which the text query then also searches.
+    With ``text_lookup`` (a full-text index of the titles and texts, ``text_search.Lookup``, or a
+    ``text_search.RowLookup`` bound to ``articles``) the title and text are not needed: the query's
+    words are looked up there, and only the translations scanned.
     Needs, when ``filters.actors`` or ``filters.actor_types`` is set: mentions[article_id, actor_id];
     for ``actor_types`` also actors[actor_id, type].
     A date range keeps undated articles only when ``include_undated`` is set, so an undated article
@@ -161,8 +161,8 @@ def selected_rows(articles: pd.DataFrame, filters: Filters, mentions: pd.DataFra
     passes, the positions are every row in order (``rows_of`` then gives ``articles`` itself).
     """
     query = text_search.parse(filters.query)  # first: a query that cannot be read fails at once
-    searched = ("text",) if query.root is not None and text_lookup is None else ()
-    schema.require_columns(articles, ("published", "language", "source", "title") + searched, stage=_shared.STAGE)
+    searched = ("title", "text") if query.root is not None and text_lookup is None else ()
+    schema.require_columns(articles, ("published", "language", "source") + searched, stage=_shared.STAGE)
     keep = pd.Series(True, index=articles.index)
     published = articles["published"]
     if filters.date_from is not None:

@@ -40,19 +40,21 @@ def _sentence_column(mentions: pd.DataFrame, sentences: Sentences | None) -> Non
 
 
 def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str,
-                    memory: pd.DataFrame | None = None, sentences: Sentences | None = None) -> pd.DataFrame:
+                    memory: pd.DataFrame | None = None, sentences: Sentences | None = None,
+                    with_titles: _shared.Titles | None = None) -> pd.DataFrame:
     """What each outlet wrote about one actor: every sentence naming it, as written.
 
     Needs: articles[article_id, source, language, published, url, title]; mentions[article_id,
     actor_id, surface, sentence]. Optional: ``memory``[source_text, translated_text] (the
     translation memory: sentences translated one by one) fills ``sentence_translated`` where a
     sentence was translated as a segment; an ``sentence_translated`` column in ``mentions`` is
-    used as it is. Mentions without ``sentence`` need ``sentence_key`` and ``sentences``.
+    used as it is. Mentions without ``sentence`` need ``sentence_key`` and ``sentences``; articles
+    without ``title`` and ``url`` need ``with_titles`` (those of the articles found are read).
     Returns, by source then newest first, one row per article and sentence: source, language,
     published, article_id, url, title, surface, sentence, sentence_translated (str; <NA> when not
     translated; present only when a memory or that column was given).
     """
-    schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=_shared.STAGE)
+    titled = _shared.titles_of(articles, ("article_id", "source", "language", "published", "url", "title"), with_titles)
     schema.require_columns(mentions, ("article_id", "actor_id", "surface"), stage=_shared.STAGE)
     _sentence_column(mentions, sentences)
     found = actor_mentions(articles, mentions, actor_id)
@@ -61,7 +63,10 @@ def actor_sentences(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     keep = ["article_id", "surface", "sentence"] + (["sentence_translated"] if "sentence_translated" in found else [])
     found = found[keep].assign(sentence=found["sentence"].fillna(found["surface"]))
     found = found.drop_duplicates(["article_id", "sentence"])
-    meta = articles.drop_duplicates("article_id").set_index("article_id")[["source", "language", "published", "url", "title"]]
+    unique = articles.drop_duplicates("article_id")
+    if "title" not in unique.columns:
+        unique = titled(unique[_shared.isin(unique["article_id"], found["article_id"])])
+    meta = unique.set_index("article_id")[["source", "language", "published", "url", "title"]]
     table = found.join(meta, on="article_id")
     if memory is not None and "sentence_translated" not in table:
         schema.require_columns(memory, ("source_text", "translated_text"), stage=_shared.STAGE)
@@ -81,7 +86,8 @@ class OutletPassages(typing.NamedTuple):
 
 
 def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: str, outlets: int,
-                    per_outlet: int, sentences: Sentences | None = None) -> OutletPassages:
+                    per_outlet: int, sentences: Sentences | None = None,
+                    with_titles: _shared.Titles | None = None) -> OutletPassages:
     """How many passages about ``actor_id`` each outlet has, and the newest ``per_outlet`` of the
     ``outlets`` outlets with the most, without building every passage: actor_sentences copies the
     text of each of them (112k passages, 0.3-0.4 s at 100k articles) and a page shows 18.
@@ -90,9 +96,10 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     actor_id, field, start, surface, sentence]. ``shown`` has actor_sentences' columns (without
     sentence_translated) plus ``field`` and ``start``, which core.translate.translated.translated_passages needs; it
     lists the same passages as actor_sentences does for those outlets, in the same order. Mentions
-    without ``sentence`` need ``sentence_key`` and ``sentences``: only the shown ones are read.
+    without ``sentence`` need ``sentence_key`` and ``sentences``: only the shown ones are read;
+    articles without ``title`` and ``url``, ``with_titles``: only the shown ones' are read.
     """
-    schema.require_columns(articles, ("article_id", "source", "language", "published", "url", "title"), stage=_shared.STAGE)
+    titled = _shared.titles_of(articles, ("article_id", "source", "language", "published", "url", "title"), with_titles)
     schema.require_columns(mentions, ("article_id", "actor_id", "field", "start", "surface"), stage=_shared.STAGE)
     _sentence_column(mentions, sentences)
     columns = ["source", "language", "published", "article_id", "url", "title", "surface", "sentence", "field", "start"]
@@ -134,8 +141,11 @@ def outlet_passages(articles: pd.DataFrame, mentions: pd.DataFrame, actor_id: st
     order = np.lexsort((np.arange(len(rows)), newest_first, rank[source_code]))
     order = order[rank[source_code[order]] < outlets]
     pick = order[mention_index.rank_in_runs(rank[source_code[order]]) < per_outlet]
-    # Columns before rows: taking rows of the whole frame would copy every article's text too.
-    about = articles[["source", "language", "published", "url", "title"]].iloc[row_of_article[pick]]
+    # Columns before rows: taking rows of the whole frame would copy every article's text too (a
+    # frame without titles holds no texts: its rows are taken whole, for ``with_titles``).
+    meta = ["source", "language", "published", "url", "title"]
+    about = titled(articles.iloc[row_of_article[pick]] if "title" not in articles.columns
+                   else articles[meta].iloc[row_of_article[pick]])[meta]
     said = schema.as_read(mentions[["article_id", "surface", "field", "start"]].iloc[rows[pick]])
     shown = pd.concat([about.reset_index(drop=True), said.reset_index(drop=True)], axis=1)
     if held:

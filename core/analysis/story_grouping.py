@@ -12,7 +12,8 @@ from core.analysis import _shared, mention_index, story_links, story_titles
 
 def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame | None = None,
                  window_days: float = story_links.STORY_WINDOW_DAYS,
-                 min_similarity: float = story_links.STORY_MIN_SIMILARITY, min_articles: int = 2, labels: pd.Series | None = None, limit: int | None = None) -> pd.DataFrame:
+                 min_similarity: float = story_links.STORY_MIN_SIMILARITY, min_articles: int = 2, labels: pd.Series | None = None, limit: int | None = None,
+                 with_titles: _shared.Titles | None = None) -> pd.DataFrame:
     """Articles about the same story, across languages and outlets, grouped as one event.
 
     The groups are those of ``story_labels`` (see there how articles are linked), computed for
@@ -22,6 +23,7 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
 
     Needs: articles[article_id, published, language, source, title, duplicate_of];
     mentions[article_id, actor_id]; actors[actor_id, name] for the names (ids without it).
+    Articles without ``title`` need ``with_titles``: only the described groups' titles are read.
     Returns, largest group first, the ``limit`` largest (all by default) groups of at least
     ``min_articles`` of these articles: group
     (int, 1-based), articles (int), article_ids (list, oldest first), languages (list), sources
@@ -31,8 +33,8 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
     ``title_translated``), title_article, title_language (that article's language) and
     title_translated (bool).
     """
-    schema.require_columns(articles, ("article_id", "published", "language", "source", "title", "duplicate_of"),
-                           stage=_shared.STAGE)
+    titled = _shared.titles_of(articles, ("article_id", "published", "language", "source", "title", "duplicate_of"),
+                               with_titles)
     index = mention_index.of(mentions)
     kept = _shared.selected_pairs(index, articles)
     found = index.pairs_frame(kept).assign(mentions=index.pair_mentions[kept].astype(np.int64))
@@ -44,7 +46,7 @@ def story_groups(articles: pd.DataFrame, mentions: pd.DataFrame, actors: pd.Data
         labels = pd.Series(labels.to_numpy()[where[where >= 0]], index=ids.to_numpy()[where >= 0])
     # articles of the selection naming each actor: how rare an actor is (story_titles)
     naming = pd.Series(np.bincount(index.pair_actor[kept], minlength=len(index.actors)), index=index.actors)
-    return _describe_groups(articles, found, index, mentions, naming, actors, labels, min_articles, limit)
+    return _describe_groups(articles, found, index, mentions, naming, actors, labels, min_articles, limit, titled)
 
 
 def story_labels(articles: pd.DataFrame, mentions: pd.DataFrame,
@@ -117,7 +119,7 @@ def _title_pairs(index: mention_index.MentionIndex, mentions: pd.DataFrame, arti
 
 
 def _describe_groups(articles, found, index: mention_index.MentionIndex, mentions: pd.DataFrame, naming: pd.Series, actors,
-                     labels: pd.Series, min_articles: int, limit: int | None) -> pd.DataFrame:
+                     labels: pd.Series, min_articles: int, limit: int | None, titled: _shared.Titles) -> pd.DataFrame:
     columns = ["group", "articles", "article_ids", "languages", "sources", "first", "last", "top_actors", "title",
                "title_article", "title_language", "title_translated"]
     codes, _ = pd.factorize(labels)
@@ -142,7 +144,7 @@ def _describe_groups(articles, found, index: mention_index.MentionIndex, mention
     where = mention_index.positions(found["article_id"], kept.index)
     found = found[where >= 0].assign(label=kept.to_numpy()[where[where >= 0]])
     top = story_titles.main_actors(found, names)
-    members = members.rename_axis("article_id").reset_index()
+    members = titled(members.rename_axis("article_id").reset_index())
     titles = story_titles.story_titles(members, found, _title_pairs(index, mentions, kept.index), naming,
                                        articles["article_id"].nunique())
     by_group = members.groupby("label", sort=False)

@@ -1,7 +1,7 @@
 """Frames written to files and read back a batch at a time, so that none is held whole: a Parquet
 file written a row group at a time (``ParquetFrames``) and read back in batches (``read_batches``),
 a scratch file of numpy records read back by range (``Spill``), and a column left in its file,
-held as keys (``keys``) and read by rows (``read_rows``).
+held as keys (``keys``) and read by rows (``read_rows``, ``read_columns``).
 """
 from __future__ import annotations
 
@@ -148,3 +148,23 @@ def read_numbers(path: Path, column: str, rows: np.ndarray) -> np.ndarray:
         values = parquet.read_row_group(int(number), columns=[column]).column(0).to_numpy()
         out[at] = values[rows[at] - starts[number]]
     return out
+
+
+def read_columns(path: Path, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """``columns`` at the positions ``rows`` of a Parquet file, in that order, with the dtypes the
+    whole file reads back with (its pandas metadata): only the row groups holding them are read.
+    The dashboard leaves the articles' titles and URLs in their file and reads those it shows."""
+    rows = np.asarray(rows, dtype=np.int64)
+    parquet = pq.ParquetFile(path)
+    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
+    group = np.searchsorted(starts, rows, side="right") - 1
+    order = np.argsort(group, kind="stable")
+    parts = [pa.schema([parquet.schema_arrow.field(name) for name in columns]).empty_table()]
+    for number in np.unique(group):
+        taken = rows[order[group[order] == number]] - starts[number]
+        parts.append(parquet.read_row_group(int(number), columns=columns).take(pa.array(taken)))
+    found = pa.concat_tables(parts).combine_chunks()
+    back = np.empty(len(rows), dtype=np.int64)  # each row's place among the row groups' takes
+    back[order] = np.arange(len(rows))
+    found = found.take(pa.array(back)).replace_schema_metadata(parquet.schema_arrow.metadata)
+    return found.to_pandas()
