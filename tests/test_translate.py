@@ -165,12 +165,15 @@ def test_a_rate_limit_is_retried_after_a_back_off(engine):
     assert len(waits) == 1 and 0 <= waits[0] <= 0.05
 
 
+# Named, not identified by their values: the HTTP date is an hour from the moment the tests are
+# collected, and each xdist worker collects on its own, so a second passing between them gave the
+# workers different test ids and stopped the whole run.
 @pytest.mark.parametrize("header, wait", [
     ("2", 2.0),
     ("3600", providers.MAX_RETRY_AFTER_SECONDS),  # an hour is cut to the cap
     (email.utils.formatdate(time.time() + 3600, usegmt=True), providers.MAX_RETRY_AFTER_SECONDS),
     ("soon", None),  # neither seconds nor a date: the usual back-off
-])
+], ids=["seconds", "an-hour-of-seconds", "an-http-date-an-hour-ahead", "neither"])
 def test_a_rate_limit_waits_as_long_as_the_server_asks_up_to_a_cap(engine, header, wait):
     waits = []
     with FakeLibreTranslate(mode="ratelimit_once", retry_after=header) as server:
