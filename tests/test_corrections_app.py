@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from core import config, pipeline
 from core.store import corrections as store_corrections, database, reads
+from tests import pages
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TOP_ACTORS = "Actors named in the most articles"
 
 
@@ -37,14 +37,7 @@ def app_db(sample_store, tmp_path, monkeypatch) -> Path:
 
 
 def _open(page: str = "pages/overview.py", **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return pages.opened(page, **query)
 
 
 def _top_actors(at: AppTest) -> list[str]:

@@ -9,24 +9,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from core import config, pipeline, schema
 from core.analysis import filtering, passages, reading, story_grouping, text_search
 from core.export import articles as export_articles
 from core.store import alerts as store_alerts, database, frame_cache, frame_files, translation_memory
 from core.translate import translated
-from tests import sample_corpus
+from tests import pages, sample_corpus
 from ui import article_columns, corpus
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TARGET = "en"
 
 
@@ -151,13 +148,7 @@ def test_every_analysis_and_table_using_titles_is_the_same(frames):
 
 def _shown(page: str, **query) -> dict:
     """What a page shows that can carry a title or a URL."""
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = pages.opened(page, **query)
     return {"markdown": [m.value for m in at.markdown], "captions": [c.value for c in at.caption],
             "tables": [frame.value for frame in at.dataframe],
             "links": [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")],

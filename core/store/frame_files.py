@@ -120,13 +120,19 @@ def keys(path: Path, column: str, fallback: str) -> np.ndarray:
     return np.asarray(found).view(np.int64)
 
 
+def _row_groups(parquet: pq.ParquetFile, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each row group of ``parquet`` (and its total), and the group of each of
+    ``rows``."""
+    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
+    return starts, np.searchsorted(starts, rows, side="right") - 1
+
+
 def read_rows(path: Path, column: str, rows: np.ndarray) -> pd.Series:
     """The values of ``column`` at the positions ``rows`` of a Parquet file, in that order: only the
     row groups holding them are read."""
     rows = np.asarray(rows, dtype=np.int64)
     parquet = pq.ParquetFile(path)
-    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
-    group = np.searchsorted(starts, rows, side="right") - 1
+    starts, group = _row_groups(parquet, rows)
     out = np.empty(len(rows), dtype=object)
     for number in np.unique(group):
         at = np.flatnonzero(group == number)
@@ -138,16 +144,7 @@ def read_rows(path: Path, column: str, rows: np.ndarray) -> pd.Series:
 def read_numbers(path: Path, column: str, rows: np.ndarray) -> np.ndarray:
     """The values of a numeric ``column`` without gaps at the positions ``rows`` of a Parquet file,
     in that order, as int64: only the row groups holding them are read."""
-    rows = np.asarray(rows, dtype=np.int64)
-    parquet = pq.ParquetFile(path)
-    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
-    group = np.searchsorted(starts, rows, side="right") - 1
-    out = np.empty(len(rows), dtype=np.int64)
-    for number in np.unique(group):
-        at = np.flatnonzero(group == number)
-        values = parquet.read_row_group(int(number), columns=[column]).column(0).to_numpy()
-        out[at] = values[rows[at] - starts[number]]
-    return out
+    return read_columns(path, [column], rows)[column].to_numpy(dtype=np.int64)
 
 
 def read_columns(path: Path, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
@@ -156,8 +153,7 @@ def read_columns(path: Path, columns: list[str], rows: np.ndarray) -> pd.DataFra
     The dashboard leaves the articles' titles and URLs in their file and reads those it shows."""
     rows = np.asarray(rows, dtype=np.int64)
     parquet = pq.ParquetFile(path)
-    starts = np.cumsum([0] + [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
-    group = np.searchsorted(starts, rows, side="right") - 1
+    starts, group = _row_groups(parquet, rows)
     order = np.argsort(group, kind="stable")
     parts = [pa.schema([parquet.schema_arrow.field(name) for name in columns]).empty_table()]
     for number in np.unique(group):
