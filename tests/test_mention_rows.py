@@ -38,9 +38,11 @@ def test_a_selections_article_codes_are_taken_from_the_whole_frames(monkeypatch)
     index.article_codes(held)
     index.remember_rows(chosen, held, rows)
 
-    def hashed_again(*_):
+    def hashed_again(*_, **__):
         raise AssertionError("the selection's ids were hashed again")
 
+    monkeypatch.setattr(pd, "factorize", hashed_again)
     monkeypatch.setattr(mention_index, "positions", hashed_again)
     assert index.article_codes(chosen).tolist() == expected.tolist() == [1, -1, 2]
     assert index.article_mask(chosen).tolist() == [False, True, True]
+    assert mention_index.distinct_rows(chosen).tolist() == [0, 1, 2]
