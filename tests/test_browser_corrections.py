@@ -49,7 +49,12 @@ def _reader(page, url: str, article: str) -> None:
 def _popover(page, name: str):
     """The Reader's "Correct…" popover of the actor called ``name``, opened."""
     button = page.locator("[data-testid='stMain'] [data-testid='stPopover'] button").filter(has_text=name).first
+    # To the middle of the window, not only into it: a popover opened from a button at the
+    # window's lower edge is drawn partly below it, where no scroll reaches (the body is an overlay),
+    # and its options could not be clicked (seen once in a full run under load).
     button.scroll_into_view_if_needed()
+    button.evaluate("element => element.scrollIntoView({block: 'center'})")
+    _settled(page)
     button.click()
     _settled(page)
     box = page.locator("[data-testid='stPopoverBody']").last

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import pytest
 
 from core import config, pipeline
-from core.analysis import actor_search, indexed_search, text_search
+from core.analysis import actor_search, indexed_search, mention_index, text_search
 from core.store import database, frame_cache, text_index
 from tests import sample_corpus
 from ui import corpus
@@ -48,3 +49,16 @@ def test_the_spelling_index_is_built_after_the_preload_without_a_page_asking(pre
     monkeypatch.setattr(actor_search, "build_index", unbuilt)
     index = corpus.spelling_index(corpus.current())
     assert len(index) > 0 and not actor_search.named(["Iran"], index).empty
+
+
+def test_the_preload_leaves_no_hashing_of_ids_to_the_first_selection(preloaded, monkeypatch):
+    # Every selection's article codes and first rows are taken from the held frame's
+    # (MentionIndex.remember_rows); the preload works those out, so no filter change does.
+    def hashed(*args, **kwargs):
+        raise AssertionError("the held articles' ids were hashed after the preload")
+    monkeypatch.setattr(mention_index, "positions", hashed)
+    monkeypatch.setattr(pd, "factorize", hashed)
+    data = corpus.current()
+    index = mention_index.of(data.mentions)
+    assert (index.article_codes(data.articles) >= 0).any()
+    assert len(mention_index.distinct_rows(data.articles)) == len(data.articles)
