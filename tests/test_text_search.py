@@ -126,3 +126,17 @@ def test_the_filter_searches_the_sample_corpus_in_every_script(request):
     iran = filtering.filter_articles(articles, filtering.Filters(query="Iran"), mentions)
     texts = (iran["title"].fillna("") + " " + iran["text"].fillna("")).map(text_search.fold)
     assert len(iran) > 0 and texts.str.contains(r"(?<!\w)iran(?!\w)", regex=True).all()
+
+
+def test_rows_without_a_value_in_a_column_are_decided_by_the_others():
+    # Empty cells are skipped when a column is scanned (most articles have no translation): the
+    # answers of the scanned cells must still land on their own rows.
+    articles = pd.DataFrame({
+        "title": ["Minister meets envoy", None, "Weather", None, "The minister resigns", "Sport"],
+        "text": [None, "talks on security", None, "the minister said", None, "the score"],
+        "title_translated": [None, None, "Le ministre", None, None, "the minister of sport"],
+        "text_translated": [None, "the minister spoke", None, None, None, None],
+    }).astype("string[pyarrow]")
+    assert text_search.matches(articles, '"the minister"').tolist() == [False, True, False, True, True, True]
+    assert text_search.matches(articles, '"the minister"', rows=np.array([5, 1, 2])).tolist() == [True, True, False]
+    assert text_search.matches(articles, "minister AND NOT sport").tolist() == [True, True, False, True, True, False]

@@ -341,6 +341,10 @@ class _Search:
     def __init__(self, columns: list[pa.ChunkedArray], length: int, ids: pd.Series | None = None,
                  lookup: Lookup | RowLookup | None = None):
         self.columns, self.length, self.ids, self.lookup = columns, length, ids, lookup
+        # Where each column has a value: an article without a translation has nothing to scan, and
+        # the regular expression ran over every row of a mostly empty column for each word
+        # (0.2 s of a two-term query at 1M articles, none of them translated).
+        self.valid = [pc.is_valid(column).to_numpy(zero_copy_only=False) for column in columns]
 
     def evaluate(self, node: Node, rows: np.ndarray) -> np.ndarray:
         if len(rows) == 0:
@@ -370,15 +374,16 @@ class _Search:
         elif self.lookup is not None:
             found = self.ids.iloc[rows].isin(self.lookup(term)).to_numpy(dtype=bool, copy=True)
         regex = pattern(term)
-        for column in self.columns:  # titles first: short, and a hit there spares the text
-            open_rows = rows[~found]
-            if not len(open_rows):
-                break
+        for column, valid in zip(self.columns, self.valid):  # titles first: short, and a hit there spares the text
+            undecided = np.flatnonzero(~found & valid[rows])
+            if not len(undecided):
+                continue
+            open_rows = rows[undecided]
             # Taking most of the rows copies most of the texts (0.3 s of 340 MB) for little saved:
             # beyond half of them, the whole column is searched and the rows' answers picked.
             whole = len(open_rows) > self.length // 2
             values = column if whole else column.take(pa.array(open_rows))
             hit = pc.fill_null(pc.match_substring_regex(values, regex, ignore_case=True), False)
             hit = hit.to_numpy(zero_copy_only=False)
-            found[~found] = hit[open_rows] if whole else hit
+            found[undecided] = hit[open_rows] if whole else hit
         return found
